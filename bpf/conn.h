@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The connection table: keys, IPVS's TCP state machine and expiry.
+ *
+ * Direct routing and tunnelling see only the client's half of a TCP
+ * connection, so IPVS moves their states by its INPUT-ONLY table
+ * (ip_vs_proto_tcp.c); that table is reproduced here.  An entry is expired
+ * when it has been idle longer than its state's timeout: lookups treat it as
+ * gone at once, and the sweeper (xlvs.bpf.c) frees it.
+ */
+#ifndef XLVS_BPF_CONN_H
+#define XLVS_BPF_CONN_H
+
+#define sNO XLVS_TCP_NONE
+#define sES XLVS_TCP_ESTABLISHED
+#define sSS XLVS_TCP_SYN_SENT
+#define sSR XLVS_TCP_SYN_RECV
+#define sFW XLVS_TCP_FIN_WAIT
+#define sTW XLVS_TCP_TIME_WAIT
+#define sCL XLVS_TCP_CLOSE
+#define sCW XLVS_TCP_CLOSE_WAIT
+#define sLA XLVS_TCP_LAST_ACK
+#define sLI XLVS_TCP_LISTEN
+#define sSA XLVS_TCP_SYNACK
+
+/* Rows: syn, fin, ack, rst.  Columns: the current state. */
+static const __u8 tcp_input_only[4][XLVS_TCP_SYNACK + 1] = {
+/*        sNO, sES, sSS, sSR, sFW, sTW, sCL, sCW, sLA, sLI, sSA */
+/*syn*/ { sSR, sES, sES, sSR, sSR, sSR, sSR, sSR, sSR, sSR, sSR },
+/*fin*/ { sCL, sFW, sSS, sTW, sFW, sTW, sCL, sCW, sLA, sLI, sTW },
+/*ack*/ { sCL, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
+/*rst*/ { sCL, sCL, sCL, sSR, sCL, sCL, sCL, sCL, sLA, sLI, sCL },
+};
+
+/* IPVS's tcp_state_idx: rst wins, then syn, fin, ack; -1 leaves the state. */
+static __always_inline int tcp_flag_row(__u8 flags)
+{
+	if (flags & TCP_FLAG_RST)
+		return 3;
+	if (flags & TCP_FLAG_SYN)
+		return 0;
+	if (flags & TCP_FLAG_FIN)
+		return 1;
+	if (flags & TCP_FLAG_ACK)
+		return 2;
+	return -1;
+}
+
+static __always_inline __u8 tcp_next_state(__u8 state, __u8 flags)
+{
+	int row = tcp_flag_row(flags);
+
+	if (row < 0 || state > XLVS_TCP_SYNACK)
+		return state;
+	return tcp_input_only[row & 3][state];
+}
+
+static __always_inline void conn_key_of(struct xlvs_conn_key *k,
+					const struct pkt *p)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	__builtin_memcpy(k->saddr, &p->saddr, 4);
+	__builtin_memcpy(k->daddr, &p->daddr, 4);
+	k->sport = p->sport;
+	k->dport = p->dport;
+	k->proto = p->proto;
+	k->af = 4;
+}
+
+static __always_inline int conn_expired(const struct xlvs_conn *c,
+					const struct xlvs_meta *m, __u64 now)
+{
+	__u32 st = c->state;
+
+	if (st >= XLVS_STATE_MAX)
+		return 1;
+	return now - c->last_ns > (__u64)m->timeout[st] * 1000000000ull;
+}
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The table's maps.  Every map is pinned by name under the namespace's table
+ * directory; the loader sets max_entries of conn from --conn-max. */
+#ifndef XLVS_BPF_MAPS_H
+#define XLVS_BPF_MAPS_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xlvs_meta);
+} meta SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XLVS_SVC_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xlvs_svc_key);
+	__type(value, struct xlvs_svc);
+} svc SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XLVS_DEST_MAX);
+	__type(key, __u32);
+	__type(value, struct xlvs_dest);
+} dest SEC(".maps");
+
+/* Two schedules per service (key 2*id and 2*id+1): one live, one being built. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * XLVS_SVC_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct xlvs_sched);
+} sched SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XLVS_CONN_DEFAULT);
+	__type(key, struct xlvs_conn_key);
+	__type(value, struct xlvs_conn);
+} conn SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XLVS_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xlvs_sweeper);
+} sweeper SEC(".maps");
+
+static __always_inline void count(__u32 counter)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &counter);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct xlvs_meta *meta_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&meta, &zero);
+}
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Packet parsing.  Every helper bounds-checks against data_end before it
+ * reads, and says what it found in a verdict; nothing here writes to the
+ * packet.  Only what a virtual service can match is parsed: untagged
+ * Ethernet, IPv4, TCP and UDP.  Anything else is PARSE_OTHER and passes.
+ */
+#ifndef XLVS_BPF_PARSE_H
+#define XLVS_BPF_PARSE_H
+
+#define ETH_P_IP_BE    bpf_htons(0x0800)
+#define IP_MF          0x2000
+#define IP_OFFSET      0x1fff
+
+enum parse_verdict {
+	PARSE_OK = 0,
+	PARSE_OTHER,        /* not IPv4 TCP/UDP: none of our business */
+	PARSE_MALFORMED,    /* claims to be IPv4 TCP/UDP but is broken */
+	PARSE_FRAGMENT,     /* an IPv4 fragment: ports are not all there */
+};
+
+struct pkt {
+	struct ethhdr *eth;
+	struct iphdr *ip;
+	__u32 saddr;        /* network order */
+	__u32 daddr;
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 tcp_flags;     /* TCP_FLAG_* below; 0 for UDP */
+	__u16 ip_len;       /* IPv4 total length, host order */
+};
+
+#define TCP_FLAG_FIN 0x01
+#define TCP_FLAG_SYN 0x02
+#define TCP_FLAG_RST 0x04
+#define TCP_FLAG_ACK 0x10
+
+/* l4_len is what the IPv4 header says follows it: trailing Ethernet padding
+ * must never be read as a transport header. */
+static __always_inline int parse_l4(struct pkt *p, void *l4, void *data_end,
+				    __u32 l4_len)
+{
+	if (p->proto == IPPROTO_TCP) {
+		struct tcphdr *th = l4;
+
+		if ((void *)(th + 1) > data_end || th->doff < 5 ||
+		    l4_len < th->doff * 4u)
+			return PARSE_MALFORMED;
+		p->sport = th->source;
+		p->dport = th->dest;
+		p->tcp_flags = ((__u8 *)th)[13];
+		return PARSE_OK;
+	}
+	struct udphdr *uh = l4;
+
+	if ((void *)(uh + 1) > data_end || l4_len < sizeof(*uh))
+		return PARSE_MALFORMED;
+	p->sport = uh->source;
+	p->dport = uh->dest;
+	p->tcp_flags = 0;
+	return PARSE_OK;
+}
+
+static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip;
+	__u32 ihl;
+
+	if ((void *)(eth + 1) > data_end)
+		return PARSE_OTHER;   /* a runt frame: the kernel drops it */
+	if (eth->h_proto != ETH_P_IP_BE)
+		return PARSE_OTHER;
+	ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > data_end)
+		return PARSE_MALFORMED;
+	if (ip->version != 4 || ip->ihl < 5)
+		return PARSE_MALFORMED;
+	if (ip->protocol != IPPROTO_TCP && ip->protocol != IPPROTO_UDP)
+		return PARSE_OTHER;
+	ihl = ip->ihl * 4;
+	p->ip_len = bpf_ntohs(ip->tot_len);
+	if (p->ip_len < ihl || (void *)ip + p->ip_len > data_end)
+		return PARSE_MALFORMED;
+	if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+		return PARSE_FRAGMENT;
+	p->eth = eth;
+	p->ip = ip;
+	p->proto = ip->protocol;
+	p->saddr = ip->saddr;
+	p->daddr = ip->daddr;
+	/* ihl is 20..60: a constant bound the verifier can follow. */
+	return parse_l4(p, (void *)ip + (ihl & 0x3c), data_end, p->ip_len - ihl);
+}
+
+#endif

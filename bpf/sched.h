@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Choosing a real server for a new connection from the service's live
+ * schedule (struct xlvs_sched explains the encoding). */
+#ifndef XLVS_BPF_SCHED_H
+#define XLVS_BPF_SCHED_H
+
+/*
+ * Returns the chosen dest id from schedule `key`, or -1 when no server can
+ * take the connection.  A global function: the verifier checks it once on
+ * its own, so the binary search's branches do not multiply the paths of the
+ * rest of the program.
+ */
+__attribute__((noinline)) __s64 sched_pick_slot(__u32 key)
+{
+	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
+	struct xlvs_band *band;
+	__u32 cycle, pos, lo = 0, hi, idx;
+	__u64 n;
+
+	if (!sc)
+		return -1;
+	cycle = sc->cycle;
+	if (!cycle)
+		return -1;
+	n = __sync_fetch_and_add(&sc->picks, 1);
+	pos = (sc->start + n) % cycle;
+
+	/* The last band whose first position is <= pos; bands are sorted. */
+	/* Not clamped to a constant: a hi the verifier cannot know keeps it
+	 * from following each of the search's 2^10 paths separately. */
+	hi = sc->nbands;
+	if (hi == 0 || hi > XLVS_BANDS_MAX)
+		return -1;
+	for (int i = 0; i < 11; i++) {        /* 2^10 = XLVS_BANDS_MAX */
+		__u32 mid;
+
+		if (hi - lo <= 1)
+			break;
+		mid = (lo + hi) / 2;
+		if (sc->bands[mid & (XLVS_BANDS_MAX - 1)].first_pos <= pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	band = &sc->bands[lo & (XLVS_BANDS_MAX - 1)];
+	if (!band->width || pos < band->first_pos)
+		return -1;
+	idx = band->list_off + (pos - band->first_pos) % band->width;
+	idx = sc->list[idx & (XLVS_LIST_MAX - 1)];
+	return sc->dests[idx & (XLVS_SVC_DESTS_MAX - 1)];
+}
+
+static __always_inline __s64 sched_pick(const struct xlvs_svc *s)
+{
+	return sched_pick_slot(s->id * 2 + (s->sched_slot & 1));
+}
+
+#endif

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The xlvs data plane: the IPVS table and its forwarding as one XDP program.
+ * The entry function only dispatches and counts; parsing, scheduling, the
+ * connection table and forwarding each live in their own header.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include <xlvs/table.h>
+
+#define ETH_ALEN 6
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define CLOCK_MONOTONIC 1
+#define BPF_NOEXIST 1
+#define SWEEP_INTERVAL_NS 1000000000ull
+
+#include "maps.h"
+#include "parse.h"
+#include "sched.h"
+#include "conn.h"
+#include "forward.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
+				   const struct xlvs_dest *d)
+{
+	/* Only direct routing exists so far; the table refuses other methods. */
+	return forward_dr(ctx, p, d);
+}
+
+/* A connection that is not in the table: schedule it if IPVS would. */
+static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
+				     const struct xlvs_svc *s,
+				     const struct xlvs_conn_key *key, __u64 now)
+{
+	struct xlvs_conn c = {};
+	struct xlvs_dest *d;
+	__u32 id;
+	__s64 pick;
+
+	if (p->proto == IPPROTO_TCP &&
+	    (!(p->tcp_flags & TCP_FLAG_SYN) || (p->tcp_flags & TCP_FLAG_RST))) {
+		/* IPVS schedules TCP only on a SYN; the rest go to the stack. */
+		count(XLVS_CNT_PKTS_NO_CONN);
+		return XDP_PASS;
+	}
+	pick = sched_pick(s);
+	if (pick < 0) {
+		count(XLVS_CNT_PKTS_NO_DEST);
+		return XDP_PASS;
+	}
+	id = pick;
+	d = bpf_map_lookup_elem(&dest, &id);
+	if (!d || !d->gen) {
+		count(XLVS_CNT_PKTS_NO_DEST);
+		return XDP_PASS;
+	}
+	c.last_ns = now;
+	c.dest_id = id;
+	c.dest_gen = d->gen;
+	c.svc_id = s->id;
+	c.fwd = d->fwd;
+	c.state = p->proto == IPPROTO_TCP ?
+		  tcp_next_state(XLVS_TCP_NONE, p->tcp_flags) : XLVS_UDP_STATE;
+	/* BPF_ANY: an expired entry for this tuple may still be there. */
+	if (bpf_map_update_elem(&conn, key, &c, 0))
+		count(XLVS_CNT_CONNS_INSERT_FAILED);
+	else
+		count(XLVS_CNT_CONNS_NEW);
+	return forward(ctx, p, d);
+}
+
+static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
+				 const struct xlvs_svc *s)
+{
+	struct xlvs_meta *m = meta_get();
+	struct xlvs_conn_key key;
+	struct xlvs_conn *c;
+	struct xlvs_dest *d;
+	__u64 now = bpf_ktime_get_ns();
+	__u32 id;
+
+	if (!m)
+		return XDP_PASS;
+	conn_key_of(&key, p);
+	c = bpf_map_lookup_elem(&conn, &key);
+	if (c && conn_expired(c, m, now))
+		c = NULL;
+	/* IPVS conn_reuse_mode 1: a new SYN on a TIME_WAIT entry starts over. */
+	if (c && c->state == XLVS_TCP_TIME_WAIT && p->proto == IPPROTO_TCP &&
+	    (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)
+		c = NULL;
+	if (!c)
+		return serve_new(ctx, p, s, &key, now);
+
+	id = c->dest_id;
+	d = bpf_map_lookup_elem(&dest, &id);
+	if (!d || d->gen != c->dest_gen) {
+		/* IPVS with expire_nodest_conn=0: drop until the entry expires. */
+		count(XLVS_CNT_PKTS_DEST_GONE);
+		return XDP_DROP;
+	}
+	if (p->proto == IPPROTO_TCP)
+		c->state = tcp_next_state(c->state, p->tcp_flags);
+	c->last_ns = now;
+	return forward(ctx, p, d);
+}
+
+SEC("xdp")
+int xlvs_xdp(struct xdp_md *ctx)
+{
+	struct xlvs_svc_key sk = {};
+	struct xlvs_svc *s;
+	struct pkt p = {};
+
+	count(XLVS_CNT_PKTS_IN);
+	switch (parse_packet(ctx, &p)) {
+	case PARSE_OK:
+		break;
+	case PARSE_MALFORMED:
+		count(XLVS_CNT_PKTS_MALFORMED);
+		return XDP_PASS;
+	case PARSE_FRAGMENT:
+		count(XLVS_CNT_PKTS_FRAGMENT);
+		return XDP_PASS;
+	default:
+		count(XLVS_CNT_PKTS_PASS);
+		return XDP_PASS;
+	}
+	__builtin_memcpy(sk.addr, &p.daddr, 4);
+	sk.port = p.dport;
+	sk.proto = p.proto;
+	sk.af = 4;
+	s = bpf_map_lookup_elem(&svc, &sk);
+	if (!s) {
+		count(XLVS_CNT_PKTS_PASS);
+		return XDP_PASS;
+	}
+	return serve(ctx, &p, s);
+}
+
+/* ---- Expiry: a kernel timer frees idle connections; no daemon needed. ---- */
+
+static long sweep_one(struct bpf_map *map, struct xlvs_conn_key *key,
+		      struct xlvs_conn *c, void *ctx)
+{
+	struct xlvs_meta *m = meta_get();
+	__u64 now = *(__u64 *)ctx;
+
+	if (m && conn_expired(c, m, now)) {
+		bpf_map_delete_elem(map, key);
+		count(XLVS_CNT_CONNS_EXPIRED);
+	}
+	return 0;
+}
+
+static int sweep(void *map, __u32 *key, struct xlvs_sweeper *sw)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	bpf_for_each_map_elem(&conn, sweep_one, &now, 0);
+	bpf_timer_start(&sw->timer, SWEEP_INTERVAL_NS, 0);
+	return 0;
+}
+
+/* Run once by the loader (BPF_PROG_TEST_RUN).  The timer lives in a pinned
+ * map, so it keeps running after every tool has exited. */
+SEC("syscall")
+int xlvs_arm_sweeper(void *ctx)
+{
+	__u32 zero = 0;
+	struct xlvs_sweeper *sw = bpf_map_lookup_elem(&sweeper, &zero);
+	long err;
+
+	if (!sw)
+		return 1;
+	err = bpf_timer_init(&sw->timer, &sweeper, CLOCK_MONOTONIC);
+	if (err == -16) /* -EBUSY: already armed by an earlier attach */
+		return 0;
+	if (err)
+		return 2;
+	if (bpf_timer_set_callback(&sw->timer, sweep))
+		return 3;
+	if (bpf_timer_start(&sw->timer, SWEEP_INTERVAL_NS, 0))
+		return 4;
+	return 0;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libxlvs: the table API over the pinned maps.  Functions return 0 or
+ * -errno and never print; a caller that wants details installs a message
+ * callback with xlvs_set_log().
+ */
+#ifndef XLVS_LIBXLVS_H
+#define XLVS_LIBXLVS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <xlvs/table.h>
+
+/* ---- messages ---- */
+typedef void (*xlvs_log_fn)(const char *msg);
+void xlvs_set_log(xlvs_log_fn fn);
+
+/* ---- addresses (addr.c) ---- */
+struct xlvs_endpoint {
+	uint8_t af;              /* 4 (IPv6 comes later) */
+	uint8_t addr[16];
+	uint16_t port;           /* host order; 0 = not given */
+};
+
+/* "a.b.c.d[:port]" (or a host name when resolve is true).  0 or -EINVAL. */
+int xlvs_endpoint_parse(const char *s, bool resolve, struct xlvs_endpoint *ep);
+/* "a.b.c.d:port" into buf (at least 64 bytes). */
+void xlvs_endpoint_format(const struct xlvs_endpoint *ep, char *buf, size_t len);
+
+/* ---- opening the table (table.c, nsroot.c) ---- */
+struct xlvs_table {
+	int dir_fd;              /* locked with flock() while open */
+	int meta_fd, svc_fd, dest_fd, sched_fd, conn_fd, stats_fd;
+	struct xlvs_meta meta;
+	char path[256];          /* the table's directory in the host's bpffs */
+};
+
+enum {
+	XLVS_OPEN_WRITE = 1,     /* take the writers' lock */
+	XLVS_OPEN_CREATE = 2,    /* load and pin the table if there is none */
+};
+
+/* conn_max: capacity used when the table is created (0 = default). */
+int xlvs_table_open(struct xlvs_table *t, int flags, uint32_t conn_max);
+void xlvs_table_close(struct xlvs_table *t);
+/* Where this network namespace's table lives; -errno if it cannot tell. */
+int xlvs_table_path(char *buf, size_t len);
+
+/* ---- the data plane on interfaces (loader.c) ---- */
+enum xlvs_xdp_mode { XLVS_XDP_NATIVE, XLVS_XDP_GENERIC };
+int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mode);
+int xlvs_detach(struct xlvs_table *t, const char *ifname);
+/* Detach from every interface in this namespace and remove the table. */
+int xlvs_unload(void);
+
+/* ---- services and real servers (service.c) ---- */
+struct xlvs_service_conf {
+	uint8_t proto;           /* IPPROTO_TCP / IPPROTO_UDP */
+	struct xlvs_endpoint vip;
+	char sched[XLVS_SCHED_NAME_LEN];
+	uint32_t flags;
+	uint32_t timeout;
+	uint32_t netmask;
+};
+
+struct xlvs_dest_conf {
+	struct xlvs_endpoint addr;
+	uint8_t fwd;             /* enum xlvs_fwd */
+	int32_t weight;
+	uint32_t u_threshold, l_threshold;
+};
+
+/* -EEXIST, -ESRCH (no such service), -ENOENT (no such scheduler / dest). */
+int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c);
+int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c);
+int xlvs_service_del(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoint *vip);
+int xlvs_table_clear(struct xlvs_table *t);
+int xlvs_dest_add(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoint *vip,
+		  const struct xlvs_dest_conf *d);
+int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoint *vip,
+		   const struct xlvs_dest_conf *d);
+int xlvs_dest_del(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoint *vip,
+		  const struct xlvs_endpoint *rip);
+bool xlvs_sched_known(const char *name);
+
+/* A snapshot of the table for listing: services sorted as ipvsadm sorts them. */
+struct xlvs_dest_info {
+	struct xlvs_dest_conf conf;
+	uint32_t active, inactive;
+};
+
+struct xlvs_service_info {
+	struct xlvs_service_conf conf;
+	uint32_t ndests;
+	struct xlvs_dest_info *dests;   /* sorted by address, then port */
+};
+
+struct xlvs_snapshot {
+	uint32_t nservices;
+	struct xlvs_service_info *services;
+	uint32_t conn_max;
+};
+
+int xlvs_snapshot_take(struct xlvs_table *t, struct xlvs_snapshot *snap);
+void xlvs_snapshot_free(struct xlvs_snapshot *snap);
+
+/* Data-plane counters summed over CPUs (enum xlvs_counter). */
+int xlvs_counters_read(struct xlvs_table *t, uint64_t out[XLVS_CNT_MAX]);
+const char *xlvs_counter_name(unsigned int counter);
+
+#endif

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The xlvs table: every struct and constant that both the XDP program and
+ * user space see.  The pinned maps built from these structs *are* the IPVS
+ * table; tools only edit them.  Change a layout here and bump
+ * XLVS_ABI_VERSION: a tool built for another layout refuses to touch a table.
+ *
+ * Addresses are stored as 16 bytes so IPv6 can use the same maps; an IPv4
+ * address lives in the first 4 bytes, network order, the rest zero.
+ * Ports are network order everywhere.
+ */
+#ifndef XLVS_TABLE_H
+#define XLVS_TABLE_H
+
+#ifdef __BPF__
+/* vmlinux.h already provides the __u8 ... __u64 and __be types. */
+#else
+#include <linux/types.h>
+#include <linux/bpf.h>          /* struct bpf_timer */
+#endif
+
+#define XLVS_ABI_VERSION 1
+
+#define XLVS_SVC_MAX        1024   /* virtual services per table */
+#define XLVS_DEST_MAX       16384  /* real servers per table, all services */
+#define XLVS_SVC_DESTS_MAX  1024   /* real servers per service */
+#define XLVS_BANDS_MAX      1024   /* schedule bands (see struct xlvs_sched) */
+#define XLVS_LIST_MAX       16384  /* schedule list entries */
+#define XLVS_CONN_DEFAULT   1048576
+
+#define XLVS_SCHED_NAME_LEN 16
+
+/* Forwarding methods, numbered as IPVS numbers IP_VS_CONN_F_* (mask 7). */
+enum xlvs_fwd {
+	XLVS_FWD_MASQ = 0,
+	XLVS_FWD_LOCAL = 1,
+	XLVS_FWD_TUNNEL = 2,
+	XLVS_FWD_DROUTE = 3,
+};
+
+enum xlvs_sched_kind {
+	XLVS_SCHED_RR = 0,
+	XLVS_SCHED_WRR = 1,
+	XLVS_SCHED_KIND_MAX,
+};
+
+/* IPVS's TCP states, in IPVS's order (ip_vs_proto_tcp.c). */
+enum xlvs_tcp_state {
+	XLVS_TCP_NONE = 0,
+	XLVS_TCP_ESTABLISHED,
+	XLVS_TCP_SYN_SENT,
+	XLVS_TCP_SYN_RECV,
+	XLVS_TCP_FIN_WAIT,
+	XLVS_TCP_TIME_WAIT,
+	XLVS_TCP_CLOSE,
+	XLVS_TCP_CLOSE_WAIT,
+	XLVS_TCP_LAST_ACK,
+	XLVS_TCP_LISTEN,
+	XLVS_TCP_SYNACK,
+	XLVS_UDP_STATE,          /* the single UDP state, "UDP" */
+	XLVS_STATE_MAX,
+};
+
+/* Named data-plane counters (per-CPU array index). */
+enum xlvs_counter {
+	XLVS_CNT_PKTS_IN = 0,       /* every packet the program saw */
+	XLVS_CNT_PKTS_PASS,         /* not for a virtual service */
+	XLVS_CNT_PKTS_FWD,          /* forwarded to a real server */
+	XLVS_CNT_PKTS_MALFORMED,    /* headers truncated or inconsistent: passed */
+	XLVS_CNT_PKTS_FRAGMENT,     /* IPv4 fragments: passed to the kernel */
+	XLVS_CNT_PKTS_NO_CONN,      /* TCP non-SYN without a connection: passed */
+	XLVS_CNT_PKTS_NO_DEST,      /* no real server available: passed */
+	XLVS_CNT_PKTS_DEST_GONE,    /* connection's real server deleted: dropped */
+	XLVS_CNT_PKTS_NO_ROUTE,     /* no route to the real server: dropped */
+	XLVS_CNT_PKTS_NO_NEIGH,     /* real server's MAC not resolved yet: dropped */
+	XLVS_CNT_PKTS_FWD_DISABLED, /* forwarding off on the ingress device: dropped */
+	XLVS_CNT_PKTS_TX_FAILED,    /* redirect refused: dropped */
+	XLVS_CNT_CONNS_NEW,         /* connections scheduled */
+	XLVS_CNT_CONNS_EXPIRED,     /* connections removed by expiry */
+	XLVS_CNT_CONNS_INSERT_FAILED,
+	XLVS_CNT_MAX,
+};
+
+/* One table per network namespace; meta holds what a tool checks first. */
+struct xlvs_meta {
+	__u32 abi_version;
+	__u32 conn_max;             /* connection table capacity */
+	__u32 timeout[XLVS_STATE_MAX]; /* seconds per connection state */
+	__u32 gen_seq;              /* last xlvs_dest.gen handed out */
+};
+
+struct xlvs_svc_key {
+	__u8 addr[16];
+	__be16 port;
+	__u8 proto;                 /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 af;                    /* 4 or 6 */
+};
+
+struct xlvs_svc {
+	__u32 id;                   /* index: its schedules are 2*id and 2*id+1 */
+	__u32 sched_slot;           /* which of the two schedules is live */
+	__u32 flags;                /* IPVS service flags (persistent, ...) */
+	__u32 timeout;              /* persistence timeout, seconds */
+	__u32 netmask;              /* persistence netmask, network order */
+	__u8 sched_kind;            /* enum xlvs_sched_kind */
+	__u8 pad[3];
+	char sched_name[XLVS_SCHED_NAME_LEN];
+};
+
+/* A real server.  Indexed by id in the dest array; gen changes whenever an
+ * id is freed, so a connection can tell its real server was deleted. */
+struct xlvs_dest {
+	__u8 addr[16];
+	__be16 port;
+	__u8 af;
+	__u8 fwd;                   /* enum xlvs_fwd */
+	__u32 gen;                  /* 0 = free slot */
+	__u32 svc_id;
+	__s32 weight;
+	__u32 u_threshold;
+	__u32 l_threshold;
+	__u32 flags;
+	__u32 pad;
+};
+
+/*
+ * A service's schedule: the destination list in IPVS order (newest first, as
+ * list_add_rcu puts them) and the rr/wrr choice sequence precomputed from it.
+ *
+ * IPVS's wrr visits the list in passes at cw = mw, mw-di, ..., >0, taking in
+ * each pass every server with weight >= cw; rr is one pass over the servers
+ * with weight > 0.  Consecutive passes that take the same servers form a
+ * band: band b covers positions [first_pos, next band's first_pos) and its
+ * k-th position picks list[list_off + k % width].  A new connection takes
+ * position (start + picks++) % cycle, so choosing is one atomic add and a
+ * binary search, never a lock.  User space writes the idle schedule whole and
+ * then flips xlvs_svc.sched_slot, so a change is seen whole or not at all.
+ */
+struct xlvs_band {
+	__u32 first_pos;
+	__u16 list_off;
+	__u16 width;
+};
+
+struct xlvs_sched {
+	__u64 picks;                /* connections scheduled; atomic in BPF */
+	__u32 start;                /* position of the first pick */
+	__u32 cycle;                /* positions per cycle; 0: no server usable */
+	__u32 nbands;
+	__u32 ndests;
+	__s32 init_last;            /* IPVS state at start: last index or -1 */
+	__s32 init_cw;              /* and current weight (wrr) */
+	__u32 dests[XLVS_SVC_DESTS_MAX]; /* dest ids in IPVS list order */
+	struct xlvs_band bands[XLVS_BANDS_MAX];
+	__u16 list[XLVS_LIST_MAX];  /* indexes into dests[] */
+};
+
+struct xlvs_conn_key {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 af;
+	__u8 pad[2];
+};
+
+struct xlvs_conn {
+	__u64 last_ns;              /* bpf_ktime_get_ns() of the last packet */
+	__u32 dest_id;
+	__u32 dest_gen;
+	__u32 svc_id;
+	__u8 state;                 /* enum xlvs_tcp_state */
+	__u8 fwd;
+	__u16 flags;
+};
+
+struct xlvs_sweeper {
+	struct bpf_timer timer;
+};
+
+_Static_assert(sizeof(struct xlvs_svc_key) == 20, "svc key layout");
+_Static_assert(sizeof(struct xlvs_svc) == 40, "svc layout");
+_Static_assert(sizeof(struct xlvs_dest) == 48, "dest layout");
+_Static_assert(sizeof(struct xlvs_band) == 8, "band layout");
+_Static_assert(sizeof(struct xlvs_conn_key) == 40, "conn key layout");
+_Static_assert(sizeof(struct xlvs_conn) == 24, "conn layout");
+_Static_assert(sizeof(struct xlvs_meta) == 4 * (3 + XLVS_STATE_MAX), "meta layout");
+
+#endif

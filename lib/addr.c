@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Addresses as ipvsadm takes them: host[:port], dotted quad or a name. */
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include "internal.h"
+
+static int port_parse(const char *s, uint16_t *port)
+{
+	char *end;
+	long v;
+
+	if (!*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 0 || v > 65535) {
+		struct servent *se = getservbyname(s, NULL);
+
+		if (!se)
+			return -EINVAL;
+		v = ntohs(se->s_port);
+	}
+	*port = (uint16_t)v;
+	return 0;
+}
+
+static int host_parse(const char *s, bool resolve, struct xlvs_endpoint *ep)
+{
+	struct addrinfo hints = { .ai_family = AF_INET }, *res;
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, s, &in) == 1) {
+		memcpy(ep->addr, &in, 4);
+		return 0;
+	}
+	if (!resolve || getaddrinfo(s, NULL, &hints, &res))
+		return -EINVAL;
+	memcpy(ep->addr, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+	freeaddrinfo(res);
+	return 0;
+}
+
+int xlvs_endpoint_parse(const char *s, bool resolve, struct xlvs_endpoint *ep)
+{
+	char host[256];
+	const char *colon = strrchr(s, ':');
+	size_t hlen = colon ? (size_t)(colon - s) : strlen(s);
+
+	memset(ep, 0, sizeof(*ep));
+	ep->af = 4;
+	if (!hlen || hlen >= sizeof(host) || s[0] == '[')
+		return -EINVAL;     /* IPv6 comes with a later change */
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	if (host_parse(host, resolve, ep))
+		return -EINVAL;
+	if (colon && port_parse(colon + 1, &ep->port))
+		return -EINVAL;
+	return 0;
+}
+
+void xlvs_endpoint_format(const struct xlvs_endpoint *ep, char *buf, size_t len)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, ep->addr, a, sizeof(a));
+	snprintf(buf, len, "%s:%u", a, ep->port);
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Real servers: ipvsadm's -a -e -d.  A real server is a record in the dest
+ * array plus its place in the service's list; IPVS puts a new server at the
+ * head of that list, and so does this.  The record's gen changes whenever
+ * the slot is freed, so connections to a deleted server are recognised.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "internal.h"
+
+/* Everything an edit of one service's real servers works on. */
+struct dest_edit {
+	struct xlvs_svc_key key;
+	struct xlvs_svc svc;
+	struct xlvs_sched *sched;   /* a copy of the live schedule, edited */
+	int32_t w[XLVS_SVC_DESTS_MAX];
+	struct sched_state st;      /* IPVS's state before the change */
+};
+
+static int edit_begin(struct xlvs_table *t, uint8_t proto,
+		      const struct xlvs_endpoint *vip, struct dest_edit *e)
+{
+	struct xlvs_dest d;
+	uint32_t key;
+
+	memset(&e->key, 0, sizeof(e->key));
+	memcpy(e->key.addr, vip->addr, sizeof(e->key.addr));
+	e->key.port = htons(vip->port);
+	e->key.proto = proto;
+	e->key.af = vip->af;
+	if (bpf_map_lookup_elem(t->svc_fd, &e->key, &e->svc))
+		return errno == ENOENT ? -ESRCH : -errno;
+	e->sched = calloc(1, sizeof(*e->sched));
+	if (!e->sched)
+		return -ENOMEM;
+	key = e->svc.id * 2 + (e->svc.sched_slot & 1);
+	if (bpf_map_lookup_elem(t->sched_fd, &key, e->sched))
+		return -errno;
+	for (uint32_t i = 0; i < e->sched->ndests; i++) {
+		if (bpf_map_lookup_elem(t->dest_fd, &e->sched->dests[i], &d))
+			return -errno;
+		e->w[i] = d.weight;
+	}
+	e->st = sched_state_now(e->sched, e->svc.sched_kind, e->w);
+	return 0;
+}
+
+/* Build the edited schedule into the idle slot and flip to it. */
+static int edit_commit(struct xlvs_table *t, struct dest_edit *e)
+{
+	int kind = e->svc.sched_kind;
+	struct sched_state st;
+	uint32_t idle;
+	int rc;
+
+	st = sched_after_change(kind, e->st, e->w, e->sched->ndests);
+	rc = sched_build(e->sched, kind, e->w, st);
+	if (rc)
+		return rc;
+	idle = e->svc.id * 2 + ((e->svc.sched_slot & 1) ^ 1);
+	if (bpf_map_update_elem(t->sched_fd, &idle, e->sched, BPF_ANY))
+		return -errno;
+	e->svc.sched_slot = (e->svc.sched_slot & 1) ^ 1;
+	if (bpf_map_update_elem(t->svc_fd, &e->key, &e->svc, BPF_EXIST))
+		return -errno;
+	return 0;
+}
+
+static int find_dest(struct xlvs_table *t, const struct dest_edit *e,
+		     const struct xlvs_endpoint *rip, uint16_t port)
+{
+	struct xlvs_dest d;
+
+	for (uint32_t i = 0; i < e->sched->ndests; i++) {
+		if (bpf_map_lookup_elem(t->dest_fd, &e->sched->dests[i], &d))
+			continue;
+		if (!memcmp(d.addr, rip->addr, sizeof(d.addr)) &&
+		    d.port == htons(port))
+			return i;
+	}
+	return -1;
+}
+
+/* Direct routing and tunnelling cannot change the port (ipvsadm forces it). */
+static uint16_t dest_port(const struct dest_edit *e, const struct xlvs_dest_conf *c)
+{
+	if (c->fwd != XLVS_FWD_MASQ || !c->addr.port)
+		return ntohs(e->key.port);
+	return c->addr.port;
+}
+
+static int dest_id_alloc(struct xlvs_table *t, uint32_t *id)
+{
+	struct xlvs_dest d;
+
+	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++) {
+		if (bpf_map_lookup_elem(t->dest_fd, &i, &d))
+			return -errno;
+		if (!d.gen) {
+			*id = i;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+static uint32_t gen_next(struct xlvs_table *t)
+{
+	uint32_t zero = 0;
+
+	if (++t->meta.gen_seq == 0)
+		t->meta.gen_seq = 1;
+	bpf_map_update_elem(t->meta_fd, &zero, &t->meta, BPF_ANY);
+	return t->meta.gen_seq;
+}
+
+static void dest_fill(struct xlvs_dest *d, const struct xlvs_dest_conf *c)
+{
+	d->fwd = c->fwd;
+	d->weight = c->weight;
+	d->u_threshold = c->u_threshold;
+	d->l_threshold = c->l_threshold;
+}
+
+static void edit_end(struct dest_edit *e)
+{
+	free(e->sched);
+	free(e);
+}
+
+static struct dest_edit *edit_alloc(void)
+{
+	return calloc(1, sizeof(struct dest_edit));
+}
+
+int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
+		  const struct xlvs_endpoint *vip, const struct xlvs_dest_conf *c)
+{
+	struct dest_edit *e = edit_alloc();
+	struct xlvs_dest d = { 0 };
+	uint32_t id, n;
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	rc = edit_begin(t, proto, vip, e);
+	if (rc)
+		goto out;
+	n = e->sched->ndests;
+	if (find_dest(t, e, &c->addr, dest_port(e, c)) >= 0) {
+		rc = -EEXIST;
+		goto out;
+	}
+	rc = n >= XLVS_SVC_DESTS_MAX ? -ENOSPC : dest_id_alloc(t, &id);
+	if (rc)
+		goto out;
+	memcpy(d.addr, c->addr.addr, sizeof(d.addr));
+	d.port = htons(dest_port(e, c));
+	d.af = c->addr.af;
+	d.svc_id = e->svc.id;
+	d.gen = gen_next(t);
+	dest_fill(&d, c);
+	if (bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY)) {
+		rc = -errno;
+		goto out;
+	}
+	/* IPVS's list_add_rcu: the newest server goes first. */
+	memmove(&e->sched->dests[1], &e->sched->dests[0], n * sizeof(uint32_t));
+	memmove(&e->w[1], &e->w[0], n * sizeof(int32_t));
+	e->sched->dests[0] = id;
+	e->w[0] = c->weight;
+	e->sched->ndests = n + 1;
+	rc = edit_commit(t, e);
+	if (rc) {
+		memset(&d, 0, sizeof(d));
+		bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY);
+		goto out;
+	}
+	if (c->addr.af == 4 && neigh_keep_resolved(c->addr.addr))
+		xlvs_logf("warning: cannot resolve %u.%u.%u.%u's link address yet",
+			  c->addr.addr[0], c->addr.addr[1], c->addr.addr[2],
+			  c->addr.addr[3]);
+out:
+	edit_end(e);
+	return rc;
+}
+
+int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
+		   const struct xlvs_endpoint *vip, const struct xlvs_dest_conf *c)
+{
+	struct dest_edit *e = edit_alloc();
+	struct xlvs_dest d;
+	int rc, i;
+
+	if (!e)
+		return -ENOMEM;
+	rc = edit_begin(t, proto, vip, e);
+	if (rc)
+		goto out;
+	i = find_dest(t, e, &c->addr, dest_port(e, c));
+	if (i < 0) {
+		rc = -ENOENT;
+		goto out;
+	}
+	if (bpf_map_lookup_elem(t->dest_fd, &e->sched->dests[i], &d)) {
+		rc = -errno;
+		goto out;
+	}
+	dest_fill(&d, c);
+	e->w[i] = c->weight;
+	/* The record first: until the flip, only listings see the new weight. */
+	if (bpf_map_update_elem(t->dest_fd, &e->sched->dests[i], &d, BPF_ANY))
+		rc = -errno;
+	else
+		rc = edit_commit(t, e);
+out:
+	edit_end(e);
+	return rc;
+}
+
+static bool addr_in_use(struct xlvs_table *t, const uint8_t addr[16])
+{
+	struct xlvs_dest d;
+
+	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++)
+		if (!bpf_map_lookup_elem(t->dest_fd, &i, &d) && d.gen &&
+		    !memcmp(d.addr, addr, sizeof(d.addr)))
+			return true;
+	return false;
+}
+
+int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
+		  const struct xlvs_endpoint *vip, const struct xlvs_endpoint *rip)
+{
+	struct dest_edit *e = edit_alloc();
+	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
+	struct xlvs_dest gone = { 0 };
+	uint32_t id, n;
+	int rc, i;
+
+	if (!e)
+		return -ENOMEM;
+	rc = edit_begin(t, proto, vip, e);
+	if (rc)
+		goto out;
+	i = find_dest(t, e, rip, dest_port(e, &c));
+	if (i < 0 && rip->port)
+		i = find_dest(t, e, rip, rip->port);
+	if (i < 0) {
+		rc = -ENOENT;
+		goto out;
+	}
+	id = e->sched->dests[i];
+	n = e->sched->ndests;
+	/* ip_vs_rr_del_dest: a pointer at the deleted server moves back one. */
+	if (e->st.last_dest == id)
+		e->st.last_dest = i > 0 ? e->sched->dests[i - 1] : SCHED_HEAD;
+	memmove(&e->sched->dests[i], &e->sched->dests[i + 1],
+		(n - i - 1) * sizeof(uint32_t));
+	memmove(&e->w[i], &e->w[i + 1], (n - i - 1) * sizeof(int32_t));
+	e->sched->ndests = n - 1;
+	rc = edit_commit(t, e);
+	if (rc)
+		goto out;
+	bpf_map_update_elem(t->dest_fd, &id, &gone, BPF_ANY);
+	if (rip->af == 4 && !addr_in_use(t, rip->addr))
+		neigh_forget(rip->addr);
+out:
+	edit_end(e);
+	return rc;
+}

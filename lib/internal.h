@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* libxlvs internals shared between its modules; not installed. */
+#ifndef XLVS_LIB_INTERNAL_H
+#define XLVS_LIB_INTERNAL_H
+
+#include <stdint.h>
+#include <xlvs/libxlvs.h>
+
+void xlvs_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* nsroot.c: the host mount namespace, where the tables are pinned. */
+struct nsroot_guard {
+	int orig_mnt_fd;        /* -1 when no switch was needed */
+	int cwd_fd;
+};
+int nsroot_enter(struct nsroot_guard *g);
+void nsroot_leave(struct nsroot_guard *g);
+/* The directory holding every namespace's table, e.g. /sys/fs/bpf/xlvs. */
+int nsroot_tables_dir(char *buf, size_t len);
+/* This network namespace's directory name. */
+int nsroot_netns_name(char *buf, size_t len);
+
+/* loader.c */
+int loader_create(const char *path, uint32_t conn_max);
+int loader_remove(const char *path);
+uint32_t loader_prog_id(const char *path);
+
+/* Names of the pinned objects inside a table directory. */
+#define PIN_META    "meta"
+#define PIN_SVC     "svc"
+#define PIN_DEST    "dest"
+#define PIN_SCHED   "sched"
+#define PIN_CONN    "conn"
+#define PIN_STATS   "stats"
+#define PIN_SWEEPER "sweeper"
+#define PIN_PROG    "prog_xdp"
+
+/* neigh.c: managed neighbour entries so real servers' MACs are resolved. */
+int neigh_keep_resolved(const uint8_t addr[4]);
+int neigh_forget(const uint8_t addr[4]);
+
+/* sched_build.c: IPVS rr/wrr state and its precomputed schedule. */
+struct sched_state {
+	uint32_t last_dest;     /* dest id of the last pick, UINT32_MAX = head */
+	int32_t cw;             /* wrr current weight */
+};
+#define SCHED_HEAD UINT32_MAX
+
+int sched_kind_of(const char *name);
+/* Rebuild s (its dests[] and ndests already set) for weights[] given in the
+ * same order, resuming from IPVS state st.  0 or -E2BIG. */
+int sched_build(struct xlvs_sched *s, int kind, const int32_t *weights,
+		struct sched_state st);
+/* The IPVS state after the schedule's picks so far. */
+struct sched_state sched_state_now(const struct xlvs_sched *s, int kind,
+				   const int32_t *weights);
+/* The dest index (into dests[]) at position pos; -1 if none. */
+int sched_pos_index(const struct xlvs_sched *s, uint32_t pos);
+/* IPVS's reaction to a change of the destination list. */
+struct sched_state sched_after_change(int kind, struct sched_state st,
+				      const int32_t *weights, uint32_t n);
+int32_t sched_wrr_gcd(const int32_t *weights, uint32_t n);
+int32_t sched_wrr_max(const int32_t *weights, uint32_t n);
+
+#endif

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading the data plane: create and pin a table, attach its XDP program to
+ * interfaces, and remove it all again.  The program and maps stay pinned, so
+ * forwarding and expiry go on with no process of ours running.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "xlvs.skel.h"
+#include "internal.h"
+
+/* IPVS's default timeouts (ip_vs_proto_tcp.c, ip_vs_proto_udp.c), seconds. */
+static const uint32_t default_timeouts[XLVS_STATE_MAX] = {
+	[XLVS_TCP_NONE] = 2,        [XLVS_TCP_ESTABLISHED] = 900,
+	[XLVS_TCP_SYN_SENT] = 120,  [XLVS_TCP_SYN_RECV] = 60,
+	[XLVS_TCP_FIN_WAIT] = 120,  [XLVS_TCP_TIME_WAIT] = 120,
+	[XLVS_TCP_CLOSE] = 10,      [XLVS_TCP_CLOSE_WAIT] = 60,
+	[XLVS_TCP_LAST_ACK] = 30,   [XLVS_TCP_LISTEN] = 120,
+	[XLVS_TCP_SYNACK] = 120,    [XLVS_UDP_STATE] = 300,
+};
+
+static int pin_map(struct bpf_map *m, const char *dir, const char *name)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return bpf_map__pin(m, p);
+}
+
+static int arm_sweeper(struct xlvs_bpf *skel)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int rc;
+
+	rc = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xlvs_arm_sweeper),
+				    &opts);
+	if (rc)
+		return rc;
+	if (opts.retval) {
+		xlvs_logf("the expiry timer could not be armed (step %u)",
+			  opts.retval);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int write_meta(struct xlvs_bpf *skel, uint32_t conn_max)
+{
+	struct xlvs_meta m = { .abi_version = XLVS_ABI_VERSION,
+			       .conn_max = conn_max };
+	uint32_t zero = 0;
+
+	memcpy(m.timeout, default_timeouts, sizeof(m.timeout));
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.meta), &zero, &m, 0))
+		return -errno;
+	return 0;
+}
+
+int loader_create(const char *path, uint32_t conn_max)
+{
+	struct xlvs_bpf *skel;
+	char p[512];
+	int rc;
+
+	if (!conn_max)
+		conn_max = XLVS_CONN_DEFAULT;
+	skel = xlvs_bpf__open();
+	if (!skel)
+		return -errno;
+	rc = bpf_map__set_max_entries(skel->maps.conn, conn_max);
+	if (!rc)
+		rc = xlvs_bpf__load(skel);
+	if (rc) {
+		xlvs_logf("cannot load the XDP program: %s", strerror(-rc));
+		goto out;
+	}
+	rc = write_meta(skel, conn_max);
+	if (!rc)
+		rc = arm_sweeper(skel);
+	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);
+	if (!rc)
+		rc = bpf_program__pin(skel->progs.xlvs_xdp, p);
+	if (!rc)
+		rc = pin_map(skel->maps.svc, path, PIN_SVC);
+	if (!rc)
+		rc = pin_map(skel->maps.dest, path, PIN_DEST);
+	if (!rc)
+		rc = pin_map(skel->maps.sched, path, PIN_SCHED);
+	if (!rc)
+		rc = pin_map(skel->maps.conn, path, PIN_CONN);
+	if (!rc)
+		rc = pin_map(skel->maps.stats, path, PIN_STATS);
+	if (!rc)
+		rc = pin_map(skel->maps.sweeper, path, PIN_SWEEPER);
+	if (!rc)
+		rc = pin_map(skel->maps.meta, path, PIN_META); /* last: whole */
+	if (rc)
+		loader_remove(path);
+out:
+	xlvs_bpf__destroy(skel);
+	return rc;
+}
+
+/* Unpin everything in the table directory and remove it. */
+int loader_remove(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char p[512];
+	int rc = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
+		if (unlink(p) && !rc)
+			rc = -errno;
+	}
+	closedir(d);
+	if (rmdir(path) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+static uint32_t prog_id_of_fd(int fd)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.id;
+}
+
+/* The id of the table's XDP program, 0 if none; path is in the host ns. */
+uint32_t loader_prog_id(const char *path)
+{
+	char p[512];
+	uint32_t id;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);
+	fd = bpf_obj_get(p);
+	if (fd < 0)
+		return 0;
+	id = prog_id_of_fd(fd);
+	close(fd);
+	return id;
+}
+
+static int prog_fd_get(const struct xlvs_table *t)
+{
+	struct nsroot_guard g;
+	char p[512];
+	int fd, rc;
+
+	rc = nsroot_enter(&g);
+	if (rc)
+		return rc;
+	snprintf(p, sizeof(p), "%s/" PIN_PROG, t->path);
+	fd = bpf_obj_get(p);
+	rc = fd < 0 ? -errno : fd;
+	nsroot_leave(&g);
+	return rc;
+}
+
+int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mode)
+{
+	unsigned int ifindex = if_nametoindex(ifname);
+	uint32_t cur = 0, ours;
+	int fd, rc, flags;
+
+	if (!ifindex)
+		return -ENODEV;
+	fd = prog_fd_get(t);
+	if (fd < 0)
+		return fd;
+	ours = prog_id_of_fd(fd);
+	flags = mode == XLVS_XDP_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+	if (bpf_xdp_query_id(ifindex, 0, &cur) == 0 && cur && cur != ours) {
+		xlvs_logf("%s already runs another XDP program (id %u)", ifname, cur);
+		close(fd);
+		return -EBUSY;
+	}
+	rc = cur == ours ? 0 : bpf_xdp_attach(ifindex, fd, flags, NULL);
+	close(fd);
+	return rc;
+}
+
+static int detach_if_ours(unsigned int ifindex, uint32_t ours)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int flags;
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return 0;
+	if (q.attach_mode == XDP_ATTACHED_SKB && q.skb_prog_id == ours)
+		flags = XDP_FLAGS_SKB_MODE;
+	else if (q.attach_mode == XDP_ATTACHED_DRV && q.drv_prog_id == ours)
+		flags = XDP_FLAGS_DRV_MODE;
+	else
+		return -ENOENT;
+	return bpf_xdp_detach(ifindex, flags, NULL);
+}
+
+int xlvs_detach(struct xlvs_table *t, const char *ifname)
+{
+	unsigned int ifindex = if_nametoindex(ifname);
+	uint32_t ours;
+	int fd;
+
+	if (!ifindex)
+		return -ENODEV;
+	fd = prog_fd_get(t);
+	if (fd < 0)
+		return fd;
+	ours = prog_id_of_fd(fd);
+	close(fd);
+	return detach_if_ours(ifindex, ours);
+}
+
+int xlvs_unload(void)
+{
+	struct if_nameindex *ifs, *i;
+	struct nsroot_guard g;
+	char path[256];
+	uint32_t ours;
+	int rc;
+
+	rc = xlvs_table_path(path, sizeof(path));
+	if (rc)
+		return rc;
+	rc = nsroot_enter(&g);
+	if (rc)
+		return rc;
+	ours = loader_prog_id(path);
+	nsroot_leave(&g);
+	ifs = if_nameindex();
+	for (i = ifs; ours && i && i->if_index; i++)
+		detach_if_ours(i->if_index, ours);
+	if (ifs)
+		if_freenameindex(ifs);
+	rc = nsroot_enter(&g);
+	if (rc)
+		return rc;
+	rc = loader_remove(path);
+	nsroot_leave(&g);
+	return rc;
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Finding a network namespace's table.
+ *
+ * IPVS keeps one table per network namespace; so do we, pinned under
+ * /sys/fs/bpf/xlvs/netns-<inode>-<cookie>/.  `ip netns exec` gives each
+ * command a private mount namespace with a fresh /sys, where the host's
+ * bpffs is not mounted and anything mounted there vanishes with the command.
+ * So every path operation on the pins happens in the host's mount namespace,
+ * which outlives every command; the map fds we take there stay valid after
+ * we switch back.  XLVS_PIN_ROOT (a directory on a bpffs) overrides
+ * this for setups without access to PID 1's namespace.
+ *
+ * The netns cookie is never reused while the system runs, so two namespaces'
+ * tables cannot mix; the inode in the name lets a sweep spot dead ones.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include "internal.h"
+
+#define BPFFS_MAGIC 0xcafe4a11
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		sscanf(p + 1, " %*c %d", &ppid);
+	fclose(f);
+	return ppid;
+}
+
+/*
+ * The host's mount namespace: PID 1's where we may open it, else that of our
+ * oldest ancestor we may open (some sandboxes hide PID 1; `ip netns exec` is
+ * always run from a process in the host's namespace).
+ */
+static int host_mnt_open(void)
+{
+	char path[64];
+	pid_t pid = getppid();
+	int fd = open("/proc/1/ns/mnt", O_RDONLY | O_CLOEXEC), cand;
+
+	if (fd >= 0)
+		return fd;
+	fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	for (int depth = 0; pid > 1 && depth < 64; depth++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+		cand = open(path, O_RDONLY | O_CLOEXEC);
+		if (cand >= 0) {
+			if (fd >= 0)
+				close(fd);
+			fd = cand;
+		}
+		pid = parent_of(pid);
+	}
+	return fd;
+}
+
+static int same_ns_fd(int a, int b)
+{
+	struct stat sa, sb;
+
+	if (fstat(a, &sa) || fstat(b, &sb))
+		return -errno;
+	return sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
+int nsroot_enter(struct nsroot_guard *g)
+{
+	int host_fd = -1, rc;
+
+	g->orig_mnt_fd = -1;
+	g->cwd_fd = -1;
+	if (getenv("XLVS_PIN_ROOT"))
+		return 0;
+	g->orig_mnt_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	host_fd = host_mnt_open();
+	if (g->orig_mnt_fd < 0 || host_fd < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	rc = same_ns_fd(g->orig_mnt_fd, host_fd);
+	if (rc < 0)
+		goto fail;
+	if (rc == 1) {
+		close(host_fd);
+		close(g->orig_mnt_fd);
+		g->orig_mnt_fd = -1;
+		return 0;
+	}
+	g->cwd_fd = open(".", O_PATH | O_CLOEXEC);
+	if (setns(host_fd, CLONE_NEWNS)) {
+		rc = -errno;
+		goto fail;
+	}
+	close(host_fd);
+	return 0;
+fail:
+	if (host_fd >= 0)
+		close(host_fd);
+	nsroot_leave(g);
+	return rc;
+}
+
+void nsroot_leave(struct nsroot_guard *g)
+{
+	if (g->orig_mnt_fd >= 0) {
+		/* Failing to return would leave us in the host's namespace: the
+		 * worst outcome is a later relative path resolving there. */
+		if (setns(g->orig_mnt_fd, CLONE_NEWNS) == 0 && g->cwd_fd >= 0 &&
+		    fchdir(g->cwd_fd))
+			xlvs_logf("cannot return to the working directory");
+		close(g->orig_mnt_fd);
+	}
+	if (g->cwd_fd >= 0)
+		close(g->cwd_fd);
+	g->orig_mnt_fd = g->cwd_fd = -1;
+}
+
+static int ensure_bpffs(const char *mnt)
+{
+	struct statfs st;
+
+	if (statfs(mnt, &st) == 0 && st.f_type == BPFFS_MAGIC)
+		return 0;
+	if (mount("bpf", mnt, "bpf", 0, "mode=0700")) {
+		xlvs_logf("cannot mount a bpf filesystem on %s: %s", mnt,
+			  strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int nsroot_tables_dir(char *buf, size_t len)
+{
+	const char *root = getenv("XLVS_PIN_ROOT");
+	int rc;
+
+	if (!root) {
+		rc = ensure_bpffs("/sys/fs/bpf");
+		if (rc)
+			return rc;
+		root = "/sys/fs/bpf/xlvs";
+	}
+	if (mkdir(root, 0700) && errno != EEXIST)
+		return -errno;
+	if ((size_t)snprintf(buf, len, "%s", root) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int nsroot_netns_name(char *buf, size_t len)
+{
+	uint64_t cookie = 0;
+	socklen_t sl = sizeof(cookie);
+	struct stat st;
+	int fd, rc = 0;
+
+	if (stat("/proc/self/ns/net", &st))
+		return -errno;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &sl))
+		rc = -errno;
+	close(fd);
+	if (rc)
+		return rc;
+	if ((size_t)snprintf(buf, len, "netns-%llu-%llu",
+			     (unsigned long long)st.st_ino,
+			     (unsigned long long)cookie) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Editing virtual services and real servers, as ipvsadm's -A -E -D -C and
+ * -a -e -d do.  Every change that touches the schedule builds the idle one
+ * of the service's two schedules and then flips xlvs_svc.sched_slot with one
+ * map update, so the XDP program sees the old table or the new, never half.
+ * Callers hold the writers' lock (XLVS_OPEN_WRITE).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "internal.h"
+
+static void svc_key_of(struct xlvs_svc_key *k, uint8_t proto,
+		       const struct xlvs_endpoint *vip)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->addr, vip->addr, sizeof(k->addr));
+	k->port = htons(vip->port);
+	k->proto = proto;
+	k->af = vip->af;
+}
+
+static int svc_get(struct xlvs_table *t, uint8_t proto,
+		   const struct xlvs_endpoint *vip, struct xlvs_svc_key *k,
+		   struct xlvs_svc *s)
+{
+	svc_key_of(k, proto, vip);
+	if (bpf_map_lookup_elem(t->svc_fd, k, s))
+		return errno == ENOENT ? -ESRCH : -errno;
+	return 0;
+}
+
+static struct xlvs_sched *sched_read(struct xlvs_table *t, uint32_t key)
+{
+	struct xlvs_sched *s = calloc(1, sizeof(*s));
+
+	if (s && bpf_map_lookup_elem(t->sched_fd, &key, s)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static uint32_t live_key(const struct xlvs_svc *s)
+{
+	return s->id * 2 + (s->sched_slot & 1);
+}
+
+static int dest_read(struct xlvs_table *t, uint32_t id, struct xlvs_dest *d)
+{
+	return bpf_map_lookup_elem(t->dest_fd, &id, d) ? -errno : 0;
+}
+
+static int weights_of(struct xlvs_table *t, const struct xlvs_sched *s,
+		      int32_t *w)
+{
+	struct xlvs_dest d;
+
+	for (uint32_t i = 0; i < s->ndests; i++) {
+		if (dest_read(t, s->dests[i], &d))
+			return -errno;
+		w[i] = d.weight;
+	}
+	return 0;
+}
+
+/* Write the idle schedule, then make it live. */
+static int sched_publish(struct xlvs_table *t, const struct xlvs_svc_key *k,
+			 struct xlvs_svc *s, const struct xlvs_sched *next)
+{
+	uint32_t idle = s->id * 2 + ((s->sched_slot & 1) ^ 1);
+
+	if (bpf_map_update_elem(t->sched_fd, &idle, next, BPF_ANY))
+		return -errno;
+	s->sched_slot = (s->sched_slot & 1) ^ 1;
+	if (bpf_map_update_elem(t->svc_fd, k, s, BPF_EXIST))
+		return -errno;
+	return 0;
+}
+
+static int svc_id_alloc(struct xlvs_table *t, uint32_t *id)
+{
+	uint8_t used[XLVS_SVC_MAX] = { 0 };
+	struct xlvs_svc_key k, next;
+	struct xlvs_svc s;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(t->svc_fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(t->svc_fd, &next, &s) == 0 &&
+		    s.id < XLVS_SVC_MAX)
+			used[s.id] = 1;
+		k = next;
+		prev = &k;
+	}
+	for (uint32_t i = 0; i < XLVS_SVC_MAX; i++) {
+		if (!used[i]) {
+			*id = i;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+bool xlvs_sched_known(const char *name)
+{
+	return sched_kind_of(name) >= 0;
+}
+
+static void svc_fill(struct xlvs_svc *s, const struct xlvs_service_conf *c,
+		     int kind)
+{
+	s->flags = c->flags;
+	s->timeout = c->timeout;
+	s->netmask = c->netmask;
+	s->sched_kind = kind;
+	memset(s->sched_name, 0, sizeof(s->sched_name));
+	memcpy(s->sched_name, c->sched,
+	       strnlen(c->sched, sizeof(s->sched_name) - 1));
+}
+
+int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)
+{
+	struct sched_state init = { SCHED_HEAD, 0 };
+	int kind = sched_kind_of(c->sched);
+	struct xlvs_svc s = { 0 };
+	struct xlvs_sched *sc;
+	struct xlvs_svc_key k;
+	uint32_t key;
+	int rc;
+
+	if (kind < 0)
+		return kind;
+	if (svc_get(t, c->proto, &c->vip, &k, &s) == 0)
+		return -EEXIST;
+	memset(&s, 0, sizeof(s));
+	rc = svc_id_alloc(t, &s.id);
+	if (rc)
+		return rc;
+	svc_fill(&s, c, kind);
+	sc = calloc(1, sizeof(*sc));
+	if (!sc)
+		return -ENOMEM;
+	rc = sched_build(sc, kind, NULL, init);
+	key = s.id * 2;
+	if (!rc && bpf_map_update_elem(t->sched_fd, &key, sc, BPF_ANY))
+		rc = -errno;
+	if (!rc && bpf_map_update_elem(t->svc_fd, &k, &s, BPF_NOEXIST))
+		rc = -errno;
+	free(sc);
+	return rc;
+}
+
+int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
+{
+	int kind = sched_kind_of(c->sched);
+	struct xlvs_sched *sc;
+	struct xlvs_svc_key k;
+	struct xlvs_svc s;
+	int32_t *w;
+	int rc;
+
+	if (kind < 0)
+		return kind;
+	rc = svc_get(t, c->proto, &c->vip, &k, &s);
+	if (rc)
+		return rc;
+	if (kind == s.sched_kind) {
+		svc_fill(&s, c, kind);
+		return bpf_map_update_elem(t->svc_fd, &k, &s, BPF_EXIST) ? -errno : 0;
+	}
+	/* A new scheduler starts from its own initial state, as IPVS binds it. */
+	sc = sched_read(t, live_key(&s));
+	w = calloc(XLVS_SVC_DESTS_MAX, sizeof(*w));
+	rc = sc && w ? weights_of(t, sc, w) : -ENOMEM;
+	if (!rc) {
+		struct sched_state init = { SCHED_HEAD, 0 };
+
+		if (kind == XLVS_SCHED_WRR)
+			init = sched_after_change(kind, init, w, sc->ndests);
+		svc_fill(&s, c, kind);
+		rc = sched_build(sc, kind, w, init);
+	}
+	if (!rc)
+		rc = sched_publish(t, &k, &s, sc);
+	free(sc);
+	free(w);
+	return rc;
+}
+
+static void dest_free(struct xlvs_table *t, uint32_t id)
+{
+	struct xlvs_dest d = { 0 };
+
+	bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY);
+}
+
+int xlvs_service_del(struct xlvs_table *t, uint8_t proto,
+		     const struct xlvs_endpoint *vip)
+{
+	struct xlvs_sched *sc;
+	struct xlvs_svc_key k;
+	struct xlvs_svc s;
+	uint32_t key;
+	int rc;
+
+	rc = svc_get(t, proto, vip, &k, &s);
+	if (rc)
+		return rc;
+	/* Out of the packet path first, then free what it pointed at. */
+	if (bpf_map_delete_elem(t->svc_fd, &k))
+		return -errno;
+	sc = sched_read(t, live_key(&s));
+	for (uint32_t i = 0; sc && i < sc->ndests; i++)
+		dest_free(t, sc->dests[i]);
+	free(sc);
+	for (key = s.id * 2; key <= s.id * 2 + 1; key++)
+		bpf_map_delete_elem(t->sched_fd, &key);
+	return 0;
+}
+
+int xlvs_table_clear(struct xlvs_table *t)
+{
+	struct xlvs_svc_key k;
+	struct xlvs_endpoint vip;
+	int rc;
+
+	while (bpf_map_get_next_key(t->svc_fd, NULL, &k) == 0) {
+		memset(&vip, 0, sizeof(vip));
+		vip.af = k.af;
+		memcpy(vip.addr, k.addr, sizeof(vip.addr));
+		vip.port = ntohs(k.port);
+		rc = xlvs_service_del(t, k.proto, &vip);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A consistent copy of the table for listing (-L, -S): services and their
+ * real servers, sorted exactly as ipvsadm sorts them, with active and
+ * inactive connection counts as IPVS defines them (only ESTABLISHED TCP is
+ * active).  The connection table is read in batches, not entry by entry.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include "internal.h"
+
+#define CONN_BATCH 4096
+
+struct conn_counts {
+	uint32_t gen[XLVS_DEST_MAX];     /* gen the counts belong to */
+	uint32_t active[XLVS_DEST_MAX];
+	uint32_t inactive[XLVS_DEST_MAX];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void count_one(const struct xlvs_table *t, const struct xlvs_conn *c,
+		      uint64_t now, struct conn_counts *cc)
+{
+	uint64_t limit;
+
+	if (c->state >= XLVS_STATE_MAX || c->dest_id >= XLVS_DEST_MAX)
+		return;
+	limit = (uint64_t)t->meta.timeout[c->state] * 1000000000ull;
+	if (now > c->last_ns && now - c->last_ns > limit)
+		return;     /* expired: IPVS would have freed it already */
+	if (cc->gen[c->dest_id] != c->dest_gen)
+		return;
+	if (c->state == XLVS_TCP_ESTABLISHED)
+		cc->active[c->dest_id]++;
+	else
+		cc->inactive[c->dest_id]++;
+}
+
+static int conns_count(const struct xlvs_table *t, struct conn_counts *cc)
+{
+	struct xlvs_conn_key *keys = calloc(CONN_BATCH, sizeof(*keys));
+	struct xlvs_conn *vals = calloc(CONN_BATCH, sizeof(*vals));
+	struct xlvs_conn_key out_batch;
+	void *in = NULL;
+	uint64_t now = now_ns();
+	int rc = 0;
+
+	if (!keys || !vals) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		uint32_t n = CONN_BATCH;
+		int err = bpf_map_lookup_batch(t->conn_fd, in, &out_batch, keys,
+					       vals, &n, NULL);
+
+		if (err && errno != ENOENT) {
+			rc = -errno;
+			break;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			count_one(t, &vals[i], now, cc);
+		if (err)
+			break;      /* ENOENT: that was the last batch */
+		in = &out_batch;
+	}
+out:
+	free(keys);
+	free(vals);
+	return rc;
+}
+
+/* ipvs_cmp_services / ipvs_cmp_dests, int overflow of the address
+ * difference included, so the order is byte-for-byte ipvsadm's. */
+static int addr_cmp(const uint8_t *a, const uint8_t *b)
+{
+	uint32_t x, y;
+
+	memcpy(&x, a, 4);
+	memcpy(&y, b, 4);
+	return (int)(ntohl(x) - ntohl(y));
+}
+
+static int svc_cmp(const void *pa, const void *pb)
+{
+	const struct xlvs_service_info *a = pa, *b = pb;
+	int r = a->conf.proto - b->conf.proto;
+
+	if (!r)
+		r = addr_cmp(a->conf.vip.addr, b->conf.vip.addr);
+	return r ? r : a->conf.vip.port - b->conf.vip.port;
+}
+
+static int dest_cmp(const void *pa, const void *pb)
+{
+	const struct xlvs_dest_info *a = pa, *b = pb;
+	int r = addr_cmp(a->conf.addr.addr, b->conf.addr.addr);
+
+	return r ? r : a->conf.addr.port - b->conf.addr.port;
+}
+
+static int service_fill(const struct xlvs_table *t, const struct xlvs_svc_key *k,
+			const struct xlvs_svc *s, struct conn_counts *cc,
+			struct xlvs_service_info *si)
+{
+	uint32_t key = s->id * 2 + (s->sched_slot & 1);
+	struct xlvs_sched *sc = calloc(1, sizeof(*sc));
+	struct xlvs_dest d;
+	int rc = 0;
+
+	if (!sc)
+		return -ENOMEM;
+	si->conf.proto = k->proto;
+	si->conf.vip.af = k->af;
+	memcpy(si->conf.vip.addr, k->addr, sizeof(k->addr));
+	si->conf.vip.port = ntohs(k->port);
+	memcpy(si->conf.sched, s->sched_name, sizeof(si->conf.sched));
+	si->conf.flags = s->flags;
+	si->conf.timeout = s->timeout;
+	si->conf.netmask = s->netmask;
+	if (bpf_map_lookup_elem(t->sched_fd, &key, sc)) {
+		rc = -errno;
+		goto out;
+	}
+	si->dests = calloc(sc->ndests ? sc->ndests : 1, sizeof(*si->dests));
+	if (!si->dests) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < sc->ndests; i++) {
+		struct xlvs_dest_info *di = &si->dests[si->ndests];
+		uint32_t id = sc->dests[i];
+
+		if (bpf_map_lookup_elem(t->dest_fd, &id, &d) || !d.gen)
+			continue;
+		di->conf.addr.af = d.af;
+		memcpy(di->conf.addr.addr, d.addr, sizeof(d.addr));
+		di->conf.addr.port = ntohs(d.port);
+		di->conf.fwd = d.fwd;
+		di->conf.weight = d.weight;
+		di->conf.u_threshold = d.u_threshold;
+		di->conf.l_threshold = d.l_threshold;
+		if (cc->gen[id] == d.gen) {
+			di->active = cc->active[id];
+			di->inactive = cc->inactive[id];
+		}
+		si->ndests++;
+	}
+	qsort(si->dests, si->ndests, sizeof(*si->dests), dest_cmp);
+out:
+	free(sc);
+	return rc;
+}
+
+static int gens_read(const struct xlvs_table *t, struct conn_counts *cc)
+{
+	struct xlvs_dest d;
+
+	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++) {
+		if (bpf_map_lookup_elem(t->dest_fd, &i, &d))
+			return -errno;
+		cc->gen[i] = d.gen;
+	}
+	return 0;
+}
+
+int xlvs_snapshot_take(struct xlvs_table *t, struct xlvs_snapshot *snap)
+{
+	struct conn_counts *cc = calloc(1, sizeof(*cc));
+	struct xlvs_svc_key k, next;
+	struct xlvs_svc s;
+	void *prev = NULL;
+	int rc;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->conn_max = t->meta.conn_max;
+	snap->services = calloc(XLVS_SVC_MAX, sizeof(*snap->services));
+	if (!cc || !snap->services) {
+		free(cc);
+		return -ENOMEM;
+	}
+	rc = gens_read(t, cc);
+	if (!rc)
+		rc = conns_count(t, cc);
+	while (!rc && bpf_map_get_next_key(t->svc_fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(t->svc_fd, &k, &s))
+			continue;
+		if (snap->nservices >= XLVS_SVC_MAX)
+			break;
+		rc = service_fill(t, &k, &s, cc, &snap->services[snap->nservices++]);
+	}
+	free(cc);
+	if (rc) {
+		xlvs_snapshot_free(snap);
+		return rc;
+	}
+	qsort(snap->services, snap->nservices, sizeof(*snap->services), svc_cmp);
+	return 0;
+}
+
+void xlvs_snapshot_free(struct xlvs_snapshot *snap)
+{
+	for (uint32_t i = 0; snap->services && i < snap->nservices; i++)
+		free(snap->services[i].dests);
+	free(snap->services);
+	memset(snap, 0, sizeof(*snap));
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Opening this namespace's table: find it (nsroot.c), create it on first use
+ * (loader.c), take the lock, and check that its layout is ours.
+ *
+ * Writers serialise on flock() of the table's directory, so xlvsadm and the
+ * daemons can edit at the same time as ipvsadm and ldirectord can; readers
+ * take the lock shared so a listing never sees half an edit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "internal.h"
+
+static int pin_get(const struct xlvs_table *t, const char *name)
+{
+	char p[sizeof(t->path) + 32];
+
+	snprintf(p, sizeof(p), "%s/%s", t->path, name);
+	return bpf_obj_get(p);
+}
+
+int xlvs_table_path(char *buf, size_t len)
+{
+	struct nsroot_guard g;
+	char root[200], name[64];
+	int rc;
+
+	rc = nsroot_netns_name(name, sizeof(name));
+	if (rc)
+		return rc;
+	rc = nsroot_enter(&g);
+	if (rc)
+		return rc;
+	rc = nsroot_tables_dir(root, sizeof(root));
+	nsroot_leave(&g);
+	if (rc)
+		return rc;
+	if ((size_t)snprintf(buf, len, "%s/%s", root, name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int table_exists(const struct xlvs_table *t)
+{
+	char p[sizeof(t->path) + 32];
+	struct stat st;
+
+	/* meta is pinned last, so its presence means the table is whole. */
+	snprintf(p, sizeof(p), "%s/" PIN_META, t->path);
+	return stat(p, &st) == 0;
+}
+
+/* With the host's mount namespace entered: lock, create if asked, get fds. */
+static int table_open_pins(struct xlvs_table *t, int flags, uint32_t conn_max)
+{
+	int rc;
+
+	if (mkdir(t->path, 0700) && errno != EEXIST)
+		return -errno;
+	t->dir_fd = open(t->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->dir_fd < 0)
+		return -errno;
+	if (!table_exists(t)) {
+		if (!(flags & XLVS_OPEN_CREATE))
+			return -ENOENT;
+		if (flock(t->dir_fd, LOCK_EX))
+			return -errno;
+		if (!table_exists(t)) {
+			rc = loader_create(t->path, conn_max);
+			if (rc)
+				return rc;
+		}
+	}
+	if (flock(t->dir_fd, (flags & XLVS_OPEN_WRITE) ? LOCK_EX : LOCK_SH))
+		return -errno;
+	t->meta_fd = pin_get(t, PIN_META);
+	t->svc_fd = pin_get(t, PIN_SVC);
+	t->dest_fd = pin_get(t, PIN_DEST);
+	t->sched_fd = pin_get(t, PIN_SCHED);
+	t->conn_fd = pin_get(t, PIN_CONN);
+	t->stats_fd = pin_get(t, PIN_STATS);
+	if (t->meta_fd < 0 || t->svc_fd < 0 || t->dest_fd < 0 ||
+	    t->sched_fd < 0 || t->conn_fd < 0 || t->stats_fd < 0)
+		return -ENOENT;
+	return 0;
+}
+
+int xlvs_table_open(struct xlvs_table *t, int flags, uint32_t conn_max)
+{
+	struct nsroot_guard g;
+	uint32_t zero = 0;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->dir_fd = t->meta_fd = t->svc_fd = t->dest_fd = -1;
+	t->sched_fd = t->conn_fd = t->stats_fd = -1;
+	rc = xlvs_table_path(t->path, sizeof(t->path));
+	if (rc)
+		return rc;
+	rc = nsroot_enter(&g);
+	if (rc)
+		return rc;
+	rc = table_open_pins(t, flags, conn_max);
+	nsroot_leave(&g);
+	if (!rc && bpf_map_lookup_elem(t->meta_fd, &zero, &t->meta))
+		rc = -errno;
+	if (!rc && t->meta.abi_version != XLVS_ABI_VERSION) {
+		xlvs_logf("the table in %s has layout version %u; this tool "
+			  "understands version %u", t->path,
+			  t->meta.abi_version, XLVS_ABI_VERSION);
+		rc = -EPROTO;
+	}
+	if (rc)
+		xlvs_table_close(t);
+	return rc;
+}
+
+void xlvs_table_close(struct xlvs_table *t)
+{
+	int *fds[] = { &t->meta_fd, &t->svc_fd, &t->dest_fd, &t->sched_fd,
+		       &t->conn_fd, &t->stats_fd, &t->dir_fd };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);   /* closing dir_fd drops the lock */
+		*fds[i] = -1;
+	}
+}
+
+int xlvs_counters_read(struct xlvs_table *t, uint64_t out[XLVS_CNT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu > 0 ? ncpu : 1];
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	for (uint32_t k = 0; k < XLVS_CNT_MAX; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(t->stats_fd, &k, vals))
+			return -errno;
+		for (int c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+	return 0;
+}
+
+const char *xlvs_counter_name(unsigned int counter)
+{
+	static const char *const names[XLVS_CNT_MAX] = {
+		[XLVS_CNT_PKTS_IN] = "pkts_in",
+		[XLVS_CNT_PKTS_PASS] = "pkts_pass",
+		[XLVS_CNT_PKTS_FWD] = "pkts_fwd",
+		[XLVS_CNT_PKTS_MALFORMED] = "pkts_malformed",
+		[XLVS_CNT_PKTS_FRAGMENT] = "pkts_fragment",
+		[XLVS_CNT_PKTS_NO_CONN] = "pkts_no_conn",
+		[XLVS_CNT_PKTS_NO_DEST] = "pkts_no_dest",
+		[XLVS_CNT_PKTS_DEST_GONE] = "pkts_dest_gone",
+		[XLVS_CNT_PKTS_NO_ROUTE] = "pkts_no_route",
+		[XLVS_CNT_PKTS_NO_NEIGH] = "pkts_no_neigh",
+		[XLVS_CNT_PKTS_FWD_DISABLED] = "pkts_fwd_disabled",
+		[XLVS_CNT_PKTS_TX_FAILED] = "pkts_tx_failed",
+		[XLVS_CNT_CONNS_NEW] = "conns_new",
+		[XLVS_CNT_CONNS_EXPIRED] = "conns_expired",
+		[XLVS_CNT_CONNS_INSERT_FAILED] = "conns_insert_failed",
+	};
+
+	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";
+}

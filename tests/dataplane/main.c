@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xlvs data-plane tests: crafted frames through the loaded XDP program with
+ * BPF_PROG_TEST_RUN.  Run as root: the group setup enters a private network
+ * namespace, so nothing here touches the host's interfaces or its table.
+ */
+#include <stddef.h>
+#include <stdarg.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "tests.h"
+
+#define MAX_TESTS 256
+
+int main(void)
+{
+	static struct CMUnitTest tests[MAX_TESTS];
+	size_t n = 0;
+
+	n += dr_tests(tests + n, MAX_TESTS - n);
+	n += malformed_tests(tests + n, MAX_TESTS - n);
+	n += sched_tests(tests + n, MAX_TESTS - n);
+	n += conn_tests(tests + n, MAX_TESTS - n);
+	n += neigh_tests(tests + n, MAX_TESTS - n);
+	/* One group, so one namespace, one table and one summary; the group
+	 * is built at run time because the case tables name their tests. */
+	return _cmocka_run_group_tests("dataplane", tests, n,
+				       dp_group_setup, dp_group_teardown);
+}

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections over time: a connection stays with its real server whatever
+ * the table does afterwards, except when that server is deleted.  Each test
+ * has its own service port; every packet is checked byte for byte.
+ */
+#include <stddef.h>
+#include <stdarg.h>
+#include <setjmp.h>
+#include <linux/bpf.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <cmocka.h>
+
+#include "expect.h"
+#include "svc.h"
+#include "tests.h"
+
+static uint8_t other(int host)
+{
+	return host == HOST_RS1 ? HOST_RS2 : HOST_RS1;
+}
+
+/* A connection's ACK, data and FIN follow its SYN even when a new server and
+ * new weights would send a new connection elsewhere. */
+static void sticky_across_changes(void **state)
+{
+	uint16_t a = dp_port(), p = 8101;
+	int moved = 0;
+
+	(void)state;
+	svc_add(IPPROTO_TCP, p, "wrr");
+	rs_add(IPPROTO_TCP, p, HOST_RS1, 1);
+	assert_int_equal(open_tcp(a, p), HOST_RS1);
+	rs_add(IPPROTO_TCP, p, HOST_RS2, 5);
+	follow_tcp(a, p, TH_ACK, 0, HOST_RS1);
+	follow_tcp(a, p, TH_ACK | TH_PUSH, 100, HOST_RS1);
+	rs_weight(IPPROTO_TCP, p, HOST_RS1, 2);
+	rs_weight(IPPROTO_TCP, p, HOST_RS2, 7);
+	follow_tcp(a, p, TH_ACK | TH_PUSH, 1000, HOST_RS1);
+	/* The table really changed: new connections now mostly go to .4. */
+	for (int i = 0; i < 9; i++)
+		moved += open_tcp(dp_port(), p) == HOST_RS2;
+	assert_int_equal(moved, 7);
+	follow_tcp(a, p, TH_SYN, 0, HOST_RS1);         /* a retransmitted SYN */
+	follow_tcp(a, p, TH_FIN | TH_ACK, 0, HOST_RS1);
+	follow_tcp(a, p, TH_ACK, 0, HOST_RS1);
+}
+
+static void udp_sticky(void **state)
+{
+	uint16_t a = dp_port(), p = 8102;
+
+	(void)state;
+	svc_add(IPPROTO_UDP, p, "rr");
+	rs_add(IPPROTO_UDP, p, HOST_RS1, 1);
+	assert_int_equal(open_udp(a, p), HOST_RS1);
+	rs_add(IPPROTO_UDP, p, HOST_RS2, 1);
+	follow_udp(a, p, HOST_RS1);
+	assert_int_equal(open_udp(dp_port(), p), HOST_RS2);
+	follow_udp(a, p, HOST_RS1);
+}
+
+/* Weight 0 (ldirectord's quiescent server): no new connections, but the
+ * ones it has keep flowing to it. */
+static void weight_zero_quiesces(void **state)
+{
+	uint16_t a = dp_port(), p = 8103;
+	int x;
+
+	(void)state;
+	svc_add(IPPROTO_TCP, p, "rr");
+	rs_add(IPPROTO_TCP, p, HOST_RS1, 1);
+	rs_add(IPPROTO_TCP, p, HOST_RS2, 1);
+	x = open_tcp(a, p);
+	rs_weight(IPPROTO_TCP, p, (uint8_t)x, 0);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(open_tcp(dp_port(), p), other(x));
+	follow_tcp(a, p, TH_ACK, 0, (uint8_t)x);
+	follow_tcp(a, p, TH_ACK | TH_PUSH, 200, (uint8_t)x);
+}
+
+/* Every server at weight 0: a new SYN finds nobody and passes, while the
+ * existing connections still flow. */
+static void all_weight_zero(void **state)
+{
+	uint16_t a = dp_port(), p = 8104;
+	struct dp_result r;
+	struct frame f;
+	int x;
+
+	(void)state;
+	svc_add(IPPROTO_TCP, p, "wrr");
+	rs_add(IPPROTO_TCP, p, HOST_RS1, 1);
+	rs_add(IPPROTO_TCP, p, HOST_RS2, 1);
+	x = open_tcp(a, p);
+	rs_weight(IPPROTO_TCP, p, HOST_RS1, 0);
+	rs_weight(IPPROTO_TCP, p, HOST_RS2, 0);
+	send_tcp(dp_port(), p, TH_SYN, 0, &f, &r);
+	expect_unchanged(&f, &r, XDP_PASS);
+	expect_counters(&r, XLVS_CNT_PKTS_NO_DEST);
+	follow_tcp(a, p, TH_ACK, 0, (uint8_t)x);
+}
+
+/* A deleted server's connections are dropped (IPVS, expire_nodest_conn=0);
+ * the other server's carry on and new ones avoid the deleted server. */
+static void dest_deleted(void **state)
+{
+	uint16_t a = dp_port(), b = dp_port(), p = 8105;
+	struct dp_result r;
+	struct frame f;
+	int x, y;
+
+	(void)state;
+	svc_add(IPPROTO_TCP, p, "rr");
+	rs_add(IPPROTO_TCP, p, HOST_RS1, 1);
+	rs_add(IPPROTO_TCP, p, HOST_RS2, 1);
+	x = open_tcp(a, p);
+	y = open_tcp(b, p);
+	assert_int_equal(y, other(x));
+	rs_del(IPPROTO_TCP, p, (uint8_t)x);
+	send_tcp(a, p, TH_ACK, 0, &f, &r);
+	expect_unchanged(&f, &r, XDP_DROP);
+	expect_counters(&r, XLVS_CNT_PKTS_DEST_GONE);
+	send_tcp(a, p, TH_ACK | TH_PUSH, 50, &f, &r);
+	expect_unchanged(&f, &r, XDP_DROP);
+	expect_counters(&r, XLVS_CNT_PKTS_DEST_GONE);
+	follow_tcp(b, p, TH_ACK, 0, (uint8_t)y);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(open_tcp(dp_port(), p), y);
+}
+
+/* IPVS's conn_reuse_mode 1: a fresh SYN on a connection in TIME_WAIT is
+ * a new connection and is scheduled again (rr: to the other server). */
+static void time_wait_reused(void **state)
+{
+	uint16_t a = dp_port(), p = 8108;
+	int x;
+
+	(void)state;
+	svc_add(IPPROTO_TCP, p, "rr");
+	rs_add(IPPROTO_TCP, p, HOST_RS1, 1);
+	rs_add(IPPROTO_TCP, p, HOST_RS2, 1);
+	x = open_tcp(a, p);
+	/* INPUT-ONLY table: SYN_RECV + FIN -> TIME_WAIT. */
+	follow_tcp(a, p, TH_FIN, 0, (uint8_t)x);
+	assert_int_equal(open_tcp(a, p), other(x));
+	follow_tcp(a, p, TH_ACK, 0, other(x));
+}
+
+static void expect_no_dest(uint8_t proto, uint16_t port)
+{
+	struct dp_result r;
+	struct frame f;
+
+	if (proto == IPPROTO_TCP)
+		send_tcp(dp_port(), port, TH_SYN, 0, &f, &r);
+	else
+		send_udp(dp_port(), port, &f, &r);
+	expect_unchanged(&f, &r, XDP_PASS);
+	expect_counters(&r, XLVS_CNT_PKTS_NO_DEST);
+}
+
+static void no_real_servers(void **state)
+{
+	(void)state;
+	svc_add(IPPROTO_TCP, 8106, "rr");
+	svc_add(IPPROTO_UDP, 8106, "wrr");
+	expect_no_dest(IPPROTO_TCP, 8106);
+	expect_no_dest(IPPROTO_UDP, 8106);
+}
+
+/* The last server deleted: back to no servers at all. */
+static void last_server_deleted(void **state)
+{
+	(void)state;
+	svc_add(IPPROTO_TCP, 8107, "wrr");
+	rs_add(IPPROTO_TCP, 8107, HOST_RS1, 1);
+	assert_int_equal(open_tcp(dp_port(), 8107), HOST_RS1);
+	rs_del(IPPROTO_TCP, 8107, HOST_RS1);
+	expect_no_dest(IPPROTO_TCP, 8107);
+}
+
+size_t conn_tests(struct CMUnitTest *out, size_t room)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test_setup(sticky_across_changes, svc_fixture_empty),
+		cmocka_unit_test_setup(udp_sticky, svc_fixture_empty),
+		cmocka_unit_test_setup(weight_zero_quiesces, svc_fixture_empty),
+		cmocka_unit_test_setup(all_weight_zero, svc_fixture_empty),
+		cmocka_unit_test_setup(dest_deleted, svc_fixture_empty),
+		cmocka_unit_test_setup(time_wait_reused, svc_fixture_empty),
+		cmocka_unit_test_setup(no_real_servers, svc_fixture_empty),
+		cmocka_unit_test_setup(last_server_deleted, svc_fixture_empty),
+	};
+	size_t n = sizeof(t) / sizeof(t[0]);
+
+	for (size_t i = 0; i < n && i < room; i++)
+		out[i] = t[i];
+	return n < room ? n : room;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Each test file appends its cmocka tests to main.c's single group, so the
+ * whole suite runs in one namespace with one table and ends with one
+ * cmocka summary.  Each returns how many tests it appended (at most room).
+ */
+#ifndef XLVS_TEST_TESTS_H
+#define XLVS_TEST_TESTS_H
+
+#include <stddef.h>
+
+struct CMUnitTest;
+
+size_t dr_tests(struct CMUnitTest *out, size_t room);
+size_t malformed_tests(struct CMUnitTest *out, size_t room);
+size_t sched_tests(struct CMUnitTest *out, size_t room);
+size_t conn_tests(struct CMUnitTest *out, size_t room);
+size_t neigh_tests(struct CMUnitTest *out, size_t room);
+
+#endif

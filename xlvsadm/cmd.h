@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One xlvsadm command line, parsed (options.c) and then carried out (run.c). */
+#ifndef XLVSADM_CMD_H
+#define XLVSADM_CMD_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <xlvs/libxlvs.h>
+
+enum cmd_kind {
+	CMD_NONE = 0,
+	CMD_ADD_SVC, CMD_EDIT_SVC, CMD_DEL_SVC, CMD_CLEAR,
+	CMD_ADD_DEST, CMD_EDIT_DEST, CMD_DEL_DEST,
+	CMD_LIST, CMD_SAVE, CMD_RESTORE,
+	CMD_ATTACH, CMD_DETACH, CMD_UNLOAD, CMD_COUNTERS,
+	CMD_VERSION, CMD_HELP,
+	CMD_MAX,
+};
+
+/* Options, as bits, for ipvsadm's command/option compatibility check. */
+enum cmd_opt {
+	OPT_NUMERIC = 1 << 0,
+	OPT_SERVICE = 1 << 1,
+	OPT_SCHEDULER = 1 << 2,
+	OPT_SERVER = 1 << 3,
+	OPT_FORWARD = 1 << 4,
+	OPT_WEIGHT = 1 << 5,
+	OPT_XDP_MODE = 1 << 6,
+	OPT_CONN_MAX = 1 << 7,
+};
+
+struct cmd {
+	enum cmd_kind kind;
+	unsigned int opts;
+	struct xlvs_service_conf svc;
+	struct xlvs_dest_conf dest;
+	char ifname[IF_NAMESIZE];
+	enum xlvs_xdp_mode xdp_mode;
+	uint32_t conn_max;
+};
+
+/* Parses argv into c.  On a usage error prints one line on stderr and
+ * returns 2 (ipvsadm's exit code for bad input); else 0. */
+int cmd_parse(int argc, char **argv, struct cmd *c);
+/* Carries out c; prints ipvsadm's message on failure; returns an exit code. */
+int cmd_run(const struct cmd *c);
+/* -R: reads commands from stdin, checks them all, then carries them out. */
+int cmd_restore(void);
+/* -L and -S. */
+int list_table(struct xlvs_table *t, const struct cmd *c);
+int save_table(struct xlvs_table *t, const struct cmd *c);
+
+#endif

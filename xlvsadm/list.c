@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipvsadm's listings, byte for byte (ipvsadm.c print_title,
+ * print_service_entry, list_all; shared/reference/lvs.md §2.5): scripts
+ * parse these, so every width and trailing space is kept.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include "cmd.h"
+
+#define IPVS_VERSION "1.2.1"
+
+static const char *proto_name(uint8_t proto)
+{
+	return proto == IPPROTO_TCP ? "TCP" : "UDP";
+}
+
+static const char *fwd_name(uint8_t fwd)
+{
+	switch (fwd) {
+	case XLVS_FWD_MASQ: return "Masq";
+	case XLVS_FWD_LOCAL: return "Local";
+	case XLVS_FWD_TUNNEL: return "Tunnel";
+	default: return "Route";
+	}
+}
+
+static const char *fwd_flag(uint8_t fwd)
+{
+	switch (fwd) {
+	case XLVS_FWD_MASQ: return "-m";
+	case XLVS_FWD_TUNNEL: return "-i";
+	default: return "-g";   /* Local is saved as -g, as ipvsadm does */
+	}
+}
+
+/* addr:port, or host:service when names were asked for (no -n). */
+static void addrport(const struct xlvs_endpoint *ep, uint8_t proto,
+		     bool numeric, char *buf, size_t len)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	char host[NI_MAXHOST], a[INET_ADDRSTRLEN];
+	struct servent *se;
+
+	inet_ntop(AF_INET, ep->addr, a, sizeof(a));
+	if (numeric) {
+		snprintf(buf, len, "%s:%u", a, ep->port);
+		return;
+	}
+	memcpy(&sa.sin_addr, ep->addr, 4);
+	if (getnameinfo((struct sockaddr *)&sa, sizeof(sa), host, sizeof(host),
+			NULL, 0, NI_NAMEREQD))
+		snprintf(host, sizeof(host), "%s", a);
+	se = getservbyport(htons(ep->port), proto == IPPROTO_TCP ? "tcp" : "udp");
+	if (se)
+		snprintf(buf, len, "%s:%s", host, se->s_name);
+	else
+		snprintf(buf, len, "%s:%u", host, ep->port);
+}
+
+static void print_service(const struct xlvs_service_info *s, bool numeric)
+{
+	char ap[NI_MAXHOST + 40];
+
+	addrport(&s->conf.vip, s->conf.proto, numeric, ap, sizeof(ap));
+	printf("%-4s %s %s\n", proto_name(s->conf.proto), ap, s->conf.sched);
+}
+
+static void print_dest(const struct xlvs_service_info *s,
+		       const struct xlvs_dest_info *d, bool numeric)
+{
+	char ap[NI_MAXHOST + 40];
+
+	addrport(&d->conf.addr, s->conf.proto, numeric, ap, sizeof(ap));
+	printf("  -> %-28s %-7s %-6d %-10u %-10u\n", ap, fwd_name(d->conf.fwd),
+	       d->conf.weight, d->active, d->inactive);
+}
+
+static bool selected(const struct cmd *c, const struct xlvs_service_info *s)
+{
+	if (!(c->opts & OPT_SERVICE))
+		return true;
+	return s->conf.proto == c->svc.proto &&
+	       !memcmp(s->conf.vip.addr, c->svc.vip.addr, 4) &&
+	       s->conf.vip.port == c->svc.vip.port;
+}
+
+int list_table(struct xlvs_table *t, const struct cmd *c)
+{
+	bool numeric = c->opts & OPT_NUMERIC;
+	struct xlvs_snapshot snap;
+	uint32_t shown = 0;
+	int rc = xlvs_snapshot_take(t, &snap);
+
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; i < snap.nservices; i++)
+		shown += selected(c, &snap.services[i]);
+	if ((c->opts & OPT_SERVICE) && !shown) {
+		xlvs_snapshot_free(&snap);
+		return -ESRCH;
+	}
+	if (!(c->opts & OPT_SERVICE)) {
+		printf("IP Virtual Server version %s (size=%u)\n", IPVS_VERSION,
+		       snap.conn_max);
+	}
+	printf("Prot LocalAddress:Port Scheduler Flags\n");
+	printf("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+	for (uint32_t i = 0; i < snap.nservices; i++) {
+		const struct xlvs_service_info *s = &snap.services[i];
+
+		if (!selected(c, s))
+			continue;
+		print_service(s, numeric);
+		for (uint32_t j = 0; j < s->ndests; j++)
+			print_dest(s, &s->dests[j], numeric);
+	}
+	xlvs_snapshot_free(&snap);
+	return 0;
+}
+
+int save_table(struct xlvs_table *t, const struct cmd *c)
+{
+	bool numeric = c->opts & OPT_NUMERIC;
+	struct xlvs_snapshot snap;
+	int rc = xlvs_snapshot_take(t, &snap);
+	char vap[NI_MAXHOST + 40], rap[NI_MAXHOST + 40];
+
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; i < snap.nservices; i++) {
+		const struct xlvs_service_info *s = &snap.services[i];
+		const char *sel = s->conf.proto == IPPROTO_TCP ? "-t" : "-u";
+
+		addrport(&s->conf.vip, s->conf.proto, numeric, vap, sizeof(vap));
+		printf("-A %s %s -s %s\n", sel, vap, s->conf.sched);
+		for (uint32_t j = 0; j < s->ndests; j++) {
+			const struct xlvs_dest_info *d = &s->dests[j];
+
+			addrport(&d->conf.addr, s->conf.proto, numeric, rap, sizeof(rap));
+			printf("-a %s %s -r %s %s -w %d\n", sel, vap, rap,
+			       fwd_flag(d->conf.fwd), d->conf.weight);
+		}
+	}
+	xlvs_snapshot_free(&snap);
+	return 0;
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xlvsadm: ipvsadm for the xlvs table. */
+#include <stdio.h>
+#include "cmd.h"
+
+static void log_stderr(const char *msg)
+{
+	fprintf(stderr, "xlvsadm: %s\n", msg);
+}
+
+static void usage(void)
+{
+	printf("xlvsadm: ipvsadm for the xlvs XDP director\n"
+	       "Usage:\n"
+	       "  xlvsadm -A|E -t|u service-address [-s scheduler]\n"
+	       "  xlvsadm -D -t|u service-address\n"
+	       "  xlvsadm -C\n"
+	       "  xlvsadm -R\n"
+	       "  xlvsadm -S [-n]\n"
+	       "  xlvsadm -a|e -t|u service-address -r server-address [-g] [-w weight]\n"
+	       "  xlvsadm -d -t|u service-address -r server-address\n"
+	       "  xlvsadm -L|l [-n] [-t|u service-address]\n"
+	       "  xlvsadm --attach DEV [--xdp-mode native|generic] [--conn-max N]\n"
+	       "  xlvsadm --detach DEV\n"
+	       "  xlvsadm --unload\n"
+	       "  xlvsadm --counters\n"
+	       "  xlvsadm -h | -v\n"
+	       "Schedulers: rr, wrr.  Forwarding: -g (direct routing).\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd c;
+	int rc;
+
+	xlvs_set_log(log_stderr);
+	rc = cmd_parse(argc, argv, &c);
+	if (rc)
+		return rc;
+	switch (c.kind) {
+	case CMD_HELP:
+		usage();
+		return 0;
+	case CMD_VERSION:
+		printf("xlvsadm v0.1 (ipvsadm v1.31 compatible, IPVS v1.2.1 table)\n");
+		return 0;
+	case CMD_RESTORE:
+		return cmd_restore();
+	default:
+		return cmd_run(&c);
+	}
+}

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipvsadm's command line (ipvsadm.c, ipvsadm.8): the same options, the same
+ * compatibility rules between commands and options, the same messages.
+ * Options that ipvsadm has and xlvs does not yet are refused by name.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+
+enum {
+	LONG_ATTACH = 256, LONG_DETACH, LONG_UNLOAD, LONG_XDP_MODE,
+	LONG_CONN_MAX, LONG_COUNTERS, LONG_SORT, LONG_UNSUPPORTED,
+};
+
+static const struct option long_opts[] = {
+	{ "add-service", no_argument, NULL, 'A' },
+	{ "edit-service", no_argument, NULL, 'E' },
+	{ "delete-service", no_argument, NULL, 'D' },
+	{ "clear", no_argument, NULL, 'C' },
+	{ "restore", no_argument, NULL, 'R' },
+	{ "save", no_argument, NULL, 'S' },
+	{ "add-server", no_argument, NULL, 'a' },
+	{ "edit-server", no_argument, NULL, 'e' },
+	{ "delete-server", no_argument, NULL, 'd' },
+	{ "list", no_argument, NULL, 'L' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ "tcp-service", required_argument, NULL, 't' },
+	{ "udp-service", required_argument, NULL, 'u' },
+	{ "scheduler", required_argument, NULL, 's' },
+	{ "real-server", required_argument, NULL, 'r' },
+	{ "gatewaying", no_argument, NULL, 'g' },
+	{ "weight", required_argument, NULL, 'w' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "sort", no_argument, NULL, LONG_SORT },   /* ipvsadm's default */
+	{ "attach", required_argument, NULL, LONG_ATTACH },
+	{ "detach", required_argument, NULL, LONG_DETACH },
+	{ "unload", no_argument, NULL, LONG_UNLOAD },
+	{ "xdp-mode", required_argument, NULL, LONG_XDP_MODE },
+	{ "conn-max", required_argument, NULL, LONG_CONN_MAX },
+	{ "counters", no_argument, NULL, LONG_COUNTERS },
+	/* ipvsadm's, not in xlvs yet: refused by name, never ignored. */
+	{ "zero", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "set", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "start-daemon", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "stop-daemon", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "fwmark-service", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "sctp-service", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "persistent", optional_argument, NULL, LONG_UNSUPPORTED },
+	{ "netmask", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "pe", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "sched-flags", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "ops", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "masquerading", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "ipip", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "u-threshold", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "l-threshold", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "connection", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "timeout", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "stats", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "rate", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "thresholds", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "persistent-conn", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "tun-info", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "exact", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "nosort", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "tun-type", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "tun-port", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "tun-nocsum", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "tun-csum", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "tun-remcsum", no_argument, NULL, LONG_UNSUPPORTED },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Short options ipvsadm has that xlvs does not yet support. */
+static const char unsupported_short[] = "ZfpMmixyocX6b";
+
+static const char *const cmd_names[CMD_MAX] = {
+	[CMD_ADD_SVC] = "add-service", [CMD_EDIT_SVC] = "edit-service",
+	[CMD_DEL_SVC] = "delete-service", [CMD_CLEAR] = "clear",
+	[CMD_ADD_DEST] = "add-server", [CMD_EDIT_DEST] = "edit-server",
+	[CMD_DEL_DEST] = "delete-server", [CMD_LIST] = "list",
+	[CMD_SAVE] = "save", [CMD_RESTORE] = "restore",
+	[CMD_ATTACH] = "attach", [CMD_DETACH] = "detach",
+	[CMD_UNLOAD] = "unload", [CMD_COUNTERS] = "counters",
+	[CMD_VERSION] = "version", [CMD_HELP] = "help",
+};
+
+static int usage_fail(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+	return 2;
+}
+
+static int set_cmd(struct cmd *c, enum cmd_kind k)
+{
+	if (c->kind != CMD_NONE)
+		return usage_fail("%s%smultiple commands specified", "", "");
+	c->kind = k;
+	return 0;
+}
+
+static int number_in(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return !*s || *end || errno || *out < lo || *out > hi ? -1 : 0;
+}
+
+static const struct {
+	unsigned int bit;
+	const char *name;
+} opt_names[] = {
+	{ OPT_NUMERIC, "numeric" }, { OPT_SERVICE, "service-address" },
+	{ OPT_SCHEDULER, "scheduler" }, { OPT_SERVER, "real-server" },
+	{ OPT_FORWARD, "forwarding-method" }, { OPT_WEIGHT, "weight" },
+	{ OPT_XDP_MODE, "xdp-mode" }, { OPT_CONN_MAX, "conn-max" },
+};
+
+/* ipvsadm's commands_v_options: which options each command takes. */
+static const struct {
+	unsigned int allowed, required;
+} cmd_opts[CMD_MAX] = {
+	[CMD_ADD_SVC] = { OPT_SERVICE | OPT_SCHEDULER, OPT_SERVICE },
+	[CMD_EDIT_SVC] = { OPT_SERVICE | OPT_SCHEDULER, OPT_SERVICE },
+	[CMD_DEL_SVC] = { OPT_SERVICE, OPT_SERVICE },
+	[CMD_ADD_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT,
+			   OPT_SERVICE | OPT_SERVER },
+	[CMD_EDIT_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT,
+			    OPT_SERVICE | OPT_SERVER },
+	[CMD_DEL_DEST] = { OPT_SERVICE | OPT_SERVER, OPT_SERVICE | OPT_SERVER },
+	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE, 0 },
+	[CMD_SAVE] = { OPT_NUMERIC, 0 },
+	[CMD_ATTACH] = { OPT_XDP_MODE | OPT_CONN_MAX, 0 },
+};
+
+static int opts_check(const struct cmd *c)
+{
+	for (size_t i = 0; i < sizeof(opt_names) / sizeof(opt_names[0]); i++) {
+		unsigned int bit = opt_names[i].bit;
+
+		if ((c->opts & bit) && !(cmd_opts[c->kind].allowed & bit))
+			return usage_fail("Illegal '%s' option with the '%s' command",
+					  opt_names[i].name, cmd_names[c->kind]);
+		if (!(c->opts & bit) && (cmd_opts[c->kind].required & bit))
+			return usage_fail("You need to supply the '%s' option for the '%s' command",
+					  opt_names[i].name, cmd_names[c->kind]);
+	}
+	return 0;
+}
+
+static int opt_service(struct cmd *c, int opt, const char *arg)
+{
+	c->opts |= OPT_SERVICE;
+	c->svc.proto = opt == 't' ? IPPROTO_TCP : IPPROTO_UDP;
+	if (xlvs_endpoint_parse(arg, true, &c->svc.vip))
+		return usage_fail("%s%sillegal virtual server address[:port] specified", "", "");
+	return 0;
+}
+
+static int opt_server(struct cmd *c, const char *arg)
+{
+	c->opts |= OPT_SERVER;
+	if (xlvs_endpoint_parse(arg, true, &c->dest.addr))
+		return usage_fail("%s%sillegal real server address[:port] specified", "", "");
+	return 0;
+}
+
+static int opt_value(struct cmd *c, int opt, const char *arg)
+{
+	long v;
+
+	switch (opt) {
+	case 's':
+		c->opts |= OPT_SCHEDULER;
+		if (strlen(arg) >= XLVS_SCHED_NAME_LEN)
+			return usage_fail("%s%sScheduler name too long", "", "");
+		strcpy(c->svc.sched, arg);
+		return 0;
+	case 'w':
+		c->opts |= OPT_WEIGHT;
+		if (number_in(arg, 0, 65535, &v))
+			return usage_fail("%s%sillegal weight specified", "", "");
+		c->dest.weight = (int32_t)v;
+		return 0;
+	case LONG_XDP_MODE:
+		c->opts |= OPT_XDP_MODE;
+		if (strcmp(arg, "native") && strcmp(arg, "generic"))
+			return usage_fail("--xdp-mode %s: expected native or generic%s", arg, "");
+		c->xdp_mode = strcmp(arg, "generic") ? XLVS_XDP_NATIVE : XLVS_XDP_GENERIC;
+		return 0;
+	case LONG_CONN_MAX:
+		c->opts |= OPT_CONN_MAX;
+		if (number_in(arg, 1024, 1L << 27, &v))
+			return usage_fail("--conn-max %s: expected 1024..134217728%s", arg, "");
+		c->conn_max = (uint32_t)v;
+		return 0;
+	}
+	return -1;
+}
+
+static int opt_command(struct cmd *c, int opt, const char *arg)
+{
+	static const struct { int opt; enum cmd_kind kind; } map[] = {
+		{ 'A', CMD_ADD_SVC }, { 'E', CMD_EDIT_SVC }, { 'D', CMD_DEL_SVC },
+		{ 'C', CMD_CLEAR }, { 'a', CMD_ADD_DEST }, { 'e', CMD_EDIT_DEST },
+		{ 'd', CMD_DEL_DEST }, { 'L', CMD_LIST }, { 'l', CMD_LIST },
+		{ 'S', CMD_SAVE }, { 'R', CMD_RESTORE }, { 'h', CMD_HELP },
+		{ 'v', CMD_VERSION }, { LONG_ATTACH, CMD_ATTACH },
+		{ LONG_DETACH, CMD_DETACH }, { LONG_UNLOAD, CMD_UNLOAD },
+		{ LONG_COUNTERS, CMD_COUNTERS },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (map[i].opt != opt)
+			continue;
+		if (arg && strlen(arg) >= sizeof(c->ifname))
+			return usage_fail("%s: interface name too long%s", arg, "");
+		if (arg)
+			strcpy(c->ifname, arg);
+		return set_cmd(c, map[i].kind);
+	}
+	return -1;
+}
+
+static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
+{
+	int rc;
+
+	switch (opt) {
+	case 't': case 'u':
+		return opt_service(c, opt, arg);
+	case 'r':
+		return opt_server(c, arg);
+	case 'g':
+		c->opts |= OPT_FORWARD;
+		c->dest.fwd = XLVS_FWD_DROUTE;
+		return 0;
+	case 'n':
+		c->opts |= OPT_NUMERIC;
+		return 0;
+	case LONG_SORT:
+		return 0;
+	case LONG_UNSUPPORTED:
+		return usage_fail("xlvsadm: option '%s' is not supported yet%s", word, "");
+	}
+	if (opt > 0 && opt < 128 && opt != '?' && strchr(unsupported_short, opt)) {
+		char name[3] = { '-', (char)opt, 0 };
+
+		return usage_fail("xlvsadm: option '%s' is not supported yet%s", name, "");
+	}
+	rc = opt_value(c, opt, arg);
+	if (rc >= 0)
+		return rc;
+	rc = opt_command(c, opt, arg);
+	if (rc >= 0)
+		return rc;
+	return usage_fail("%s%sTry `xlvsadm -h' or 'xlvsadm --help' for more information.", "", "");
+}
+
+static void cmd_defaults(struct cmd *c)
+{
+	memset(c, 0, sizeof(*c));
+	strcpy(c->svc.sched, "wlc");         /* ipvsadm's DEF_SCHED */
+	c->svc.netmask = 0xffffffff;
+	c->dest.weight = 1;
+	c->dest.fwd = XLVS_FWD_DROUTE;       /* -g is ipvsadm's default */
+}
+
+int cmd_parse(int argc, char **argv, struct cmd *c)
+{
+	char word[64];
+	int opt, rc, li;
+
+	cmd_defaults(c);
+	optind = 0;     /* glibc: start over, also for each -R line */
+	opterr = 0;
+	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:n"
+				  "Zf:p::M:mixyocX6b:", long_opts, &li)) != -1) {
+		if (li >= 0)
+			snprintf(word, sizeof(word), "--%s", long_opts[li].name);
+		else
+			snprintf(word, sizeof(word), "-%c", opt == '?' ? optopt : opt);
+		if (opt == '?')
+			return usage_fail("xlvsadm: invalid option or missing argument: %s%s",
+					  optopt ? word : argv[optind - 1], "");
+		rc = opt_one(c, opt, optarg, word);
+		if (rc)
+			return rc;
+	}
+	if (optind < argc)
+		return usage_fail("xlvsadm: unexpected argument '%s'%s", argv[optind], "");
+	if (c->kind == CMD_NONE)
+		c->kind = CMD_LIST;     /* no command lists, as ipvsadm does */
+	rc = opts_check(c);
+	if (rc)
+		return rc;
+	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port && c->kind != CMD_LIST)
+		return usage_fail("%s%sZero port specified for non-persistent service", "", "");
+	return 0;
+}

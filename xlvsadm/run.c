@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Carrying out one parsed command, with ipvsadm's messages on failure
+ * (libipvs ipvs_strerror). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "cmd.h"
+
+/* Schedulers IPVS has that xlvs has not built yet: say so, not "unknown". */
+static const char *const later_scheds[] = {
+	"lc", "wlc", "sed", "nq", "sh", "dh", "mh", "fo", "ovf", "lblc",
+	"lblcr", "twos",
+};
+
+static const char *op_message(enum cmd_kind k, int err)
+{
+	static const struct { enum cmd_kind k; int err; const char *msg; } tab[] = {
+		{ CMD_ADD_SVC, EEXIST, "Service already exists" },
+		{ CMD_ADD_SVC, ENOENT, "Scheduler or persistence engine not found" },
+		{ CMD_EDIT_SVC, ESRCH, "No such service" },
+		{ CMD_EDIT_SVC, ENOENT, "Scheduler or persistence engine not found" },
+		{ CMD_DEL_SVC, ESRCH, "No such service" },
+		{ CMD_LIST, ESRCH, "No such service" },
+		{ CMD_ADD_DEST, ESRCH, "Service not defined" },
+		{ CMD_ADD_DEST, EEXIST, "Destination already exists" },
+		{ CMD_EDIT_DEST, ESRCH, "Service not defined" },
+		{ CMD_EDIT_DEST, ENOENT, "No such destination" },
+		{ CMD_DEL_DEST, ESRCH, "Service not defined" },
+		{ CMD_DEL_DEST, ENOENT, "No such destination" },
+		{ CMD_NONE, EPERM, "Permission denied (you must be root)" },
+		{ CMD_NONE, ENOMEM, "Memory allocation problem" },
+		{ CMD_NONE, ENOSPC, "The table is full" },
+		{ CMD_NONE, E2BIG, "Too many distinct weights for this many real servers" },
+	};
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if ((tab[i].k == k || tab[i].k == CMD_NONE) && tab[i].err == err)
+			return tab[i].msg;
+	return strerror(err);
+}
+
+static int sched_check(const struct cmd *c)
+{
+	if (c->kind != CMD_ADD_SVC && c->kind != CMD_EDIT_SVC)
+		return 0;
+	if (xlvs_sched_known(c->svc.sched))
+		return 0;
+	for (size_t i = 0; i < sizeof(later_scheds) / sizeof(later_scheds[0]); i++) {
+		if (!strcmp(c->svc.sched, later_scheds[i])) {
+			fprintf(stderr, "Scheduler '%s' is not supported by xlvs yet "
+				"(supported: rr, wrr)\n", c->svc.sched);
+			return 1;
+		}
+	}
+	fprintf(stderr, "%s\n", op_message(CMD_ADD_SVC, ENOENT));
+	return 1;
+}
+
+static int attach(struct xlvs_table *t, const struct cmd *c)
+{
+	int rc;
+
+	if ((c->opts & OPT_CONN_MAX) && t->meta.conn_max != c->conn_max) {
+		fprintf(stderr, "xlvsadm: the table exists with --conn-max %u; "
+			"the size is set when it is created (--unload first)\n",
+			t->meta.conn_max);
+		return 1;
+	}
+	rc = xlvs_attach(t, c->ifname, c->xdp_mode);
+
+	if (rc == -EOPNOTSUPP && c->xdp_mode == XLVS_XDP_NATIVE)
+		fprintf(stderr, "xlvsadm: %s: its driver has no native XDP; "
+			"use --xdp-mode generic\n", c->ifname);
+	else if (rc == -ENODEV)
+		fprintf(stderr, "xlvsadm: %s: no such interface\n", c->ifname);
+	else if (rc)
+		fprintf(stderr, "xlvsadm: %s: cannot attach: %s\n", c->ifname,
+			strerror(-rc));
+	else if (c->xdp_mode == XLVS_XDP_GENERIC)
+		fprintf(stderr, "xlvsadm: warning: %s runs the data plane in "
+			"generic (skb) XDP mode, much slower than native\n",
+			c->ifname);
+	return rc ? 1 : 0;
+}
+
+static int counters(struct xlvs_table *t)
+{
+	uint64_t v[XLVS_CNT_MAX];
+	int rc = xlvs_counters_read(t, v);
+
+	for (unsigned int i = 0; !rc && i < XLVS_CNT_MAX; i++)
+		printf("%s %llu\n", xlvs_counter_name(i), (unsigned long long)v[i]);
+	return rc;
+}
+
+static int table_op(struct xlvs_table *t, const struct cmd *c)
+{
+	switch (c->kind) {
+	case CMD_ADD_SVC: return xlvs_service_add(t, &c->svc);
+	case CMD_EDIT_SVC: return xlvs_service_edit(t, &c->svc);
+	case CMD_DEL_SVC: return xlvs_service_del(t, c->svc.proto, &c->svc.vip);
+	case CMD_CLEAR: return xlvs_table_clear(t);
+	case CMD_ADD_DEST: return xlvs_dest_add(t, c->svc.proto, &c->svc.vip, &c->dest);
+	case CMD_EDIT_DEST: return xlvs_dest_edit(t, c->svc.proto, &c->svc.vip, &c->dest);
+	case CMD_DEL_DEST: return xlvs_dest_del(t, c->svc.proto, &c->svc.vip, &c->dest.addr);
+	case CMD_LIST: return list_table(t, c);
+	case CMD_SAVE: return save_table(t, c);
+	case CMD_COUNTERS: return counters(t);
+	case CMD_DETACH: return xlvs_detach(t, c->ifname);
+	default: return -EINVAL;
+	}
+}
+
+static bool cmd_writes(enum cmd_kind k)
+{
+	return k != CMD_LIST && k != CMD_SAVE && k != CMD_COUNTERS;
+}
+
+int cmd_run(const struct cmd *c)
+{
+	struct xlvs_table t;
+	int rc;
+
+	if (sched_check(c))
+		return 1;
+	if (c->kind == CMD_UNLOAD) {
+		rc = xlvs_unload();
+		if (rc)
+			fprintf(stderr, "xlvsadm: cannot unload: %s\n", strerror(-rc));
+		return rc ? 1 : 0;
+	}
+	rc = xlvs_table_open(&t, XLVS_OPEN_CREATE |
+			     (cmd_writes(c->kind) ? XLVS_OPEN_WRITE : 0), c->conn_max);
+	if (rc) {
+		fprintf(stderr, "xlvsadm: cannot open the table: %s\n",
+			rc == -EPERM || rc == -EACCES ? op_message(CMD_NONE, EPERM)
+						      : strerror(-rc));
+		return 1;
+	}
+	if (c->kind == CMD_ATTACH) {
+		rc = attach(&t, c);
+		xlvs_table_close(&t);
+		return rc;
+	}
+	rc = table_op(&t, c);
+	xlvs_table_close(&t);
+	if (rc == -ENOENT && c->kind == CMD_DETACH)
+		fprintf(stderr, "xlvsadm: %s does not run the xlvs data plane\n", c->ifname);
+	else if (rc)
+		fprintf(stderr, "%s\n", op_message(c->kind, -rc));
+	return rc ? 1 : 0;
+}
