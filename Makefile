@@ -57,9 +57,11 @@ $(BUILD)/tests/%: tests/tools/%.c
 # Unit tests (cmocka) and data-plane tests (BPF_PROG_TEST_RUN).
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit_%)
-$(BUILD)/tests/unit_%: tests/unit/%.c $(BUILD)/libxlvs.a
+# Unit tests link xlvsadm's modules (not its main) to test parsing and output.
+ADM_LIB  := $(filter-out $(BUILD)/xlvsadm/main.o,$(ADM_OBJ))
+$(BUILD)/tests/unit_%: tests/unit/%.c $(ADM_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Ilib -Ixlvsadm $^ -o $@ $(LDLIBS) -lcmocka
 
 DP_SRC   := $(wildcard tests/dataplane/*.c)
 DP_BIN   := $(BUILD)/tests/dataplane

@@ -4,6 +4,7 @@
 #define XLVSADM_CMD_H
 
 #include <net/if.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <xlvs/libxlvs.h>
 
@@ -46,8 +47,10 @@ int cmd_parse(int argc, char **argv, struct cmd *c);
 int cmd_run(const struct cmd *c);
 /* -R: reads commands from stdin, checks them all, then carries them out. */
 int cmd_restore(void);
-/* -L and -S. */
+/* -L and -S: of the table, and of a snapshot (the formatting alone). */
 int list_table(struct xlvs_table *t, const struct cmd *c);
 int save_table(struct xlvs_table *t, const struct cmd *c);
+int list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c);
+void save_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c);
 
 #endif

@@ -61,21 +61,21 @@ static void addrport(const struct xlvs_endpoint *ep, uint8_t proto,
 		snprintf(buf, len, "%s:%u", host, ep->port);
 }
 
-static void print_service(const struct xlvs_service_info *s, bool numeric)
+static void print_service(FILE *f, const struct xlvs_service_info *s, bool numeric)
 {
 	char ap[NI_MAXHOST + 40];
 
 	addrport(&s->conf.vip, s->conf.proto, numeric, ap, sizeof(ap));
-	printf("%-4s %s %s\n", proto_name(s->conf.proto), ap, s->conf.sched);
+	fprintf(f, "%-4s %s %s\n", proto_name(s->conf.proto), ap, s->conf.sched);
 }
 
-static void print_dest(const struct xlvs_service_info *s,
+static void print_dest(FILE *f, const struct xlvs_service_info *s,
 		       const struct xlvs_dest_info *d, bool numeric)
 {
 	char ap[NI_MAXHOST + 40];
 
 	addrport(&d->conf.addr, s->conf.proto, numeric, ap, sizeof(ap));
-	printf("  -> %-28s %-7s %-6d %-10u %-10u\n", ap, fwd_name(d->conf.fwd),
+	fprintf(f, "  -> %-28s %-7s %-6d %-10u %-10u\n", ap, fwd_name(d->conf.fwd),
 	       d->conf.weight, d->active, d->inactive);
 }
 
@@ -88,63 +88,74 @@ static bool selected(const struct cmd *c, const struct xlvs_service_info *s)
 	       s->conf.vip.port == c->svc.vip.port;
 }
 
-int list_table(struct xlvs_table *t, const struct cmd *c)
+int list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c)
 {
 	bool numeric = c->opts & OPT_NUMERIC;
-	struct xlvs_snapshot snap;
 	uint32_t shown = 0;
-	int rc = xlvs_snapshot_take(t, &snap);
 
-	if (rc)
-		return rc;
-	for (uint32_t i = 0; i < snap.nservices; i++)
-		shown += selected(c, &snap.services[i]);
-	if ((c->opts & OPT_SERVICE) && !shown) {
-		xlvs_snapshot_free(&snap);
+	for (uint32_t i = 0; i < snap->nservices; i++)
+		shown += selected(c, &snap->services[i]);
+	if ((c->opts & OPT_SERVICE) && !shown)
 		return -ESRCH;
-	}
-	if (!(c->opts & OPT_SERVICE)) {
-		printf("IP Virtual Server version %s (size=%u)\n", IPVS_VERSION,
-		       snap.conn_max);
-	}
-	printf("Prot LocalAddress:Port Scheduler Flags\n");
-	printf("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
-	for (uint32_t i = 0; i < snap.nservices; i++) {
-		const struct xlvs_service_info *s = &snap.services[i];
+	/* ipvsadm prints the version line only when listing everything. */
+	if (!(c->opts & OPT_SERVICE))
+		fprintf(f, "IP Virtual Server version %s (size=%u)\n", IPVS_VERSION,
+			snap->conn_max);
+	fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n");
+	fprintf(f, "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+	for (uint32_t i = 0; i < snap->nservices; i++) {
+		const struct xlvs_service_info *s = &snap->services[i];
 
 		if (!selected(c, s))
 			continue;
-		print_service(s, numeric);
+		print_service(f, s, numeric);
 		for (uint32_t j = 0; j < s->ndests; j++)
-			print_dest(s, &s->dests[j], numeric);
+			print_dest(f, s, &s->dests[j], numeric);
 	}
-	xlvs_snapshot_free(&snap);
 	return 0;
 }
 
-int save_table(struct xlvs_table *t, const struct cmd *c)
+void save_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c)
 {
 	bool numeric = c->opts & OPT_NUMERIC;
-	struct xlvs_snapshot snap;
-	int rc = xlvs_snapshot_take(t, &snap);
 	char vap[NI_MAXHOST + 40], rap[NI_MAXHOST + 40];
 
-	if (rc)
-		return rc;
-	for (uint32_t i = 0; i < snap.nservices; i++) {
-		const struct xlvs_service_info *s = &snap.services[i];
+	for (uint32_t i = 0; i < snap->nservices; i++) {
+		const struct xlvs_service_info *s = &snap->services[i];
 		const char *sel = s->conf.proto == IPPROTO_TCP ? "-t" : "-u";
 
 		addrport(&s->conf.vip, s->conf.proto, numeric, vap, sizeof(vap));
-		printf("-A %s %s -s %s\n", sel, vap, s->conf.sched);
+		fprintf(f, "-A %s %s -s %s\n", sel, vap, s->conf.sched);
 		for (uint32_t j = 0; j < s->ndests; j++) {
 			const struct xlvs_dest_info *d = &s->dests[j];
 
 			addrport(&d->conf.addr, s->conf.proto, numeric, rap, sizeof(rap));
-			printf("-a %s %s -r %s %s -w %d\n", sel, vap, rap,
-			       fwd_flag(d->conf.fwd), d->conf.weight);
+			fprintf(f, "-a %s %s -r %s %s -w %d\n", sel, vap, rap,
+				fwd_flag(d->conf.fwd), d->conf.weight);
 		}
 	}
+}
+
+int list_table(struct xlvs_table *t, const struct cmd *c)
+{
+	struct xlvs_snapshot snap;
+	int rc = xlvs_snapshot_take(t, &snap);
+
+	if (rc)
+		return rc;
+	rc = list_snapshot(stdout, &snap, c);
+	xlvs_snapshot_free(&snap);
+	return rc;
+}
+
+int save_table(struct xlvs_table *t, const struct cmd *c)
+{
+	struct xlvs_snapshot snap;
+	int rc = xlvs_snapshot_take(t, &snap);
+
+	if (rc)
+		return rc;
+	save_snapshot(stdout, &snap, c);
 	xlvs_snapshot_free(&snap);
 	return 0;
 }
