@@ -130,8 +130,9 @@ void save_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *
 			const struct xlvs_dest_info *d = &s->dests[j];
 
 			addrport(&d->conf.addr, s->conf.proto, numeric, rap, sizeof(rap));
-			fprintf(f, "-a %s %s -r %s %s -w %d\n", sel, vap, rap,
-				fwd_flag(d->conf.fwd), d->conf.weight);
+			fprintf(f, "-a %s %s -r %s %s -w %d%s\n", sel, vap, rap,
+				fwd_flag(d->conf.fwd), d->conf.weight,
+				d->conf.fwd == XLVS_FWD_TUNNEL ? " --tun-type ipip" : "");
 		}
 	}
 }

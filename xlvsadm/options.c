@@ -303,7 +303,8 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	rc = opts_check(c);
 	if (rc)
 		return rc;
-	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port && c->kind != CMD_LIST)
+	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port &&
+	    (c->kind == CMD_ADD_SVC || c->kind == CMD_EDIT_SVC))
 		return usage_fail("%s%sZero port specified for non-persistent service", "", "");
 	return 0;
 }

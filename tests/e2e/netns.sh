@@ -1,0 +1,205 @@
+# shellcheck shell=bash disable=SC2034,SC2015
+# netns.sh: the seed's LVS cluster in network namespaces, for the end-to-end
+# tests and the demo.  Source it, then:
+#
+#   trap xl_cleanup EXIT; trap 'xl_cleanup; exit 130' INT TERM
+#   xl_cluster_up            # lan, ha1 (director, VIP), node1, node2, client
+#   xl_adm --attach eth0     # xlvsadm inside ha1
+#   xl_in client curl -s http://10.77.0.100/
+#
+# Topology: a bridge in its own namespace <p>lan, one veth per host; the
+# host end is eth0 inside <p>HOST, the bridge end is named HOST inside
+# <p>lan.  Nothing is created in the root namespace, and every namespace
+# name starts with a per-run prefix (XL_PREFIX, default xl<pid>-) so runs
+# in parallel never collide.  Addresses are 10.77.0.0/24, private to these
+# namespaces: traffic never leaves them.
+
+XL_ROOT=${XL_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+XL_PREFIX=${XL_PREFIX:-xl$$-}
+XL_ADM_BIN=${XL_ADM_BIN:-$XL_ROOT/build/bin/xlvsadm}
+XL_TESTSRV=${XL_TESTSRV:-$XL_ROOT/build/tests/testsrv}
+XL_UDPASK=${XL_UDPASK:-$XL_ROOT/build/tests/udpask}
+
+XL_NET=10.77.0
+XL_VIP=$XL_NET.100
+XL_HA1=$XL_NET.101
+XL_HA2=$XL_NET.102
+XL_NODE1=$XL_NET.103
+XL_NODE2=$XL_NET.104
+XL_CLIENT=$XL_NET.10
+
+XL_RUN_DIR=		# scratch files of this run (the compiled xdp_pass)
+XL_NAMESPACES=()	# every namespace this library created, in order
+XL_PIDS=()		# every background process it started
+XL_DIRECTORS=()		# hosts whose xlvs table cleanup unloads
+
+xl_log() { echo "[netns] $*" >&2; }
+xl_die() { echo "[netns] error: $*" >&2; exit 1; }
+
+xl_ns() { echo "$XL_PREFIX$1"; }
+
+# xl_in HOST CMD...: run CMD inside HOST's namespace.
+xl_in() {
+	local host=$1; shift
+	ip netns exec "$XL_PREFIX$host" "$@"
+}
+
+# xl_adm ARGS...: xlvsadm inside the director ha1 (XL_DIRECTOR overrides).
+xl_adm() { xl_in "${XL_DIRECTOR:-ha1}" "$XL_ADM_BIN" "$@"; }
+
+xl_ns_add() {
+	ip netns add "$XL_PREFIX$1" || xl_die "cannot create namespace $XL_PREFIX$1"
+	XL_NAMESPACES+=("$XL_PREFIX$1")
+	xl_in "$1" ip link set lo up
+	# No IPv6: its router and neighbour solicitations would add frames
+	# the tests count on the bridge.
+	xl_in "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+}
+
+# The bridge lives in its own namespace so the root namespace is untouched.
+xl_lan_up() {
+	XL_RUN_DIR=$(mktemp -d) || xl_die "mktemp failed"
+	"${CLANG:-clang}" -O2 -target bpf -c "$XL_ROOT/tests/e2e/xdp_pass.bpf.c" \
+		-o "$XL_RUN_DIR/xdp_pass.o" || xl_die "cannot build xdp_pass"
+	xl_ns_add lan
+	xl_in lan ip link add br0 type bridge || xl_die "cannot create bridge"
+	xl_in lan ip link set br0 up
+}
+
+# xl_add_host HOST ADDR: a namespace with eth0 (ADDR/24) on the bridge.
+xl_add_host() {
+	local host=$1 addr=$2
+	xl_ns_add "$host"
+	xl_in lan ip link add "$host" type veth peer name eth0 \
+		netns "$XL_PREFIX$host" || xl_die "cannot create veth for $host"
+	xl_in lan ip link set "$host" master br0 up
+	# XDP_TX'd or redirected frames into a veth are dropped unless the
+	# receiving peer has GRO on or an XDP program; XDP_TX'd ones moreover
+	# wait in the peer's ring unless it has a program (xdp_pass.bpf.c).
+	xl_in lan ethtool -K "$host" gro on >/dev/null 2>&1 ||
+		xl_die "ethtool gro on $host failed"
+	xl_in lan ip link set dev "$host" xdpdrv obj "$XL_RUN_DIR/xdp_pass.o" \
+		sec xdp || xl_die "cannot attach xdp_pass to $host"
+	xl_in "$host" ip addr add "$addr/24" dev eth0
+	xl_in "$host" ip link set eth0 up
+	# Locally sent packets carry partial checksums; once XDP rewrites
+	# them nothing would complete them.
+	xl_in "$host" ethtool -K eth0 tx off >/dev/null 2>&1 ||
+		xl_die "ethtool tx off in $host failed"
+}
+
+# xl_add_director HOST ADDR [VIP]: a director; the VIP, if given, becomes a
+# secondary address on its eth0 (the director answers ARP for it).
+xl_add_director() {
+	local host=$1 addr=$2 vip=${3:-}
+	xl_add_host "$host" "$addr"
+	xl_in "$host" sysctl -qw net.ipv4.ip_forward=1
+	[ -n "$vip" ] && xl_in "$host" ip addr add "$vip/24" dev eth0
+	XL_DIRECTORS+=("$host")
+}
+
+# xl_bg HOST CMD...: start CMD in HOST's namespace in the background and
+# remember it for cleanup.  Sets XL_LAST_PID.
+xl_bg() {
+	local host=$1; shift
+	ip netns exec "$XL_PREFIX$host" "$@" &
+	XL_LAST_PID=$!
+	XL_PIDS+=("$XL_LAST_PID")
+}
+
+# xl_wait_listen HOST PORT: bounded wait (5 s) for a TCP listener.
+xl_wait_listen() {
+	local host=$1 port=$2 i
+	for ((i = 0; i < 50; i++)); do
+		xl_in "$host" ss -Hltn "sport = :$port" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# xl_start_testsrv HOST NAME: (re)start the test server on ports 80 and 53.
+xl_start_testsrv() {
+	local host=$1 name=$2
+	[ -x "$XL_TESTSRV" ] || xl_die "$XL_TESTSRV missing: run make"
+	xl_bg "$host" "$XL_TESTSRV" --name "$name" --http-port 80 --udp-port 53
+	eval "XL_SRV_PID_$host=$XL_LAST_PID"
+	xl_wait_listen "$host" 80 || xl_die "testsrv in $host did not start"
+}
+
+# xl_stop_testsrv HOST: stop the server started by xl_start_testsrv.
+xl_stop_testsrv() {
+	local var="XL_SRV_PID_$1"
+	[ -n "${!var:-}" ] || return 0
+	xl_kill_pid "${!var}"
+	eval "$var="
+}
+
+# xl_add_realserver HOST ADDR [NAME]: a direct-routing real server: the VIP
+# on lo, ARP for it suppressed, and the test server running.
+xl_add_realserver() {
+	local host=$1 addr=$2 name=${3:-$1}
+	xl_add_host "$host" "$addr"
+	xl_in "$host" ip addr add "$XL_VIP/32" dev lo
+	xl_in "$host" sysctl -qw net.ipv4.conf.lo.arp_ignore=1 \
+		net.ipv4.conf.lo.arp_announce=2 \
+		net.ipv4.conf.all.arp_ignore=1 \
+		net.ipv4.conf.all.arp_announce=2
+	xl_start_testsrv "$host" "$name"
+}
+
+# The seed's cluster (ha2 is left to the tests that need it:
+# xl_add_director ha2 "$XL_HA2").
+xl_cluster_up() {
+	xl_lan_up
+	xl_add_director ha1 "$XL_HA1" "$XL_VIP"
+	xl_add_realserver node1 "$XL_NODE1"
+	xl_add_realserver node2 "$XL_NODE2"
+	xl_add_host client "$XL_CLIENT"
+}
+
+# xl_kill_pid PID: TERM, a bounded wait (2 s), then KILL.
+xl_kill_pid() {
+	local pid=$1 i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# xl_stat HOST DEV COUNTER: an interface counter (rx_packets, tx_packets...).
+xl_stat() {
+	xl_in "$1" cat "/sys/class/net/$2/statistics/$3"
+}
+
+# Kills what we started, unloads xlvs from our directors, deletes our
+# namespaces.  Safe to call twice (EXIT after INT).
+xl_cleanup() {
+	local pid ns host
+	for pid in "${XL_PIDS[@]}"; do
+		xl_kill_pid "$pid"
+	done
+	XL_PIDS=()
+	for host in "${XL_DIRECTORS[@]}"; do
+		[ -x "$XL_ADM_BIN" ] &&
+			timeout 10 ip netns exec "$XL_PREFIX$host" \
+				"$XL_ADM_BIN" --unload >/dev/null 2>&1
+	done
+	XL_DIRECTORS=()
+	for ns in "${XL_NAMESPACES[@]}"; do
+		# Anything still running inside our namespaces is ours too
+		# (a curl cut short by a signal, say).
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	XL_NAMESPACES=()
+	[ -n "$XL_RUN_DIR" ] && rm -rf "$XL_RUN_DIR"
+	XL_RUN_DIR=
+	return 0
+}

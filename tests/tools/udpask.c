@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * udpask: send COUNT datagrams to HOST:PORT, each as a new flow, and print
+ * every reply on its own line (so `sort | uniq -c` counts the answers).
+ *
+ *   udpask HOST PORT COUNT [TIMEOUT_MS]
+ *
+ * Each datagram leaves from its own socket, and all sockets stay open until
+ * the end, so every datagram has a source port no other one of this run
+ * used: a load balancer sees COUNT distinct flows and schedules each anew.
+ * Exit status: 0 when every datagram got a reply within TIMEOUT_MS
+ * (default 1000), 1 otherwise, 2 on bad usage.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define UDPASK_MAX 10000	/* open sockets at once: bounded by RLIMIT_NOFILE */
+
+static long parse_num(const char *s, long lo, long hi)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < lo || v > hi) {
+		fprintf(stderr, "udpask: bad number: %s\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+/* Raises the descriptor limit so COUNT sockets can be open together. */
+static void want_fds(long count)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < (rlim_t)count + 16) {
+		rl.rlim_cur = (rlim_t)count + 16;
+		if (rl.rlim_max < rl.rlim_cur)
+			rl.rlim_max = rl.rlim_cur;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* One request from the fresh socket FD, which the caller keeps open so its
+ * port is not reused.  Returns 0, or -1 when no reply came in time (the
+ * reason goes to stderr). */
+static int ask_once(int fd, const struct sockaddr_in *dst, int timeout_ms,
+		    int seq)
+{
+	char buf[2048];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int len;
+
+	/* connect() makes the kernel drop answers from any other address, so
+	 * a reply from a real server's own address would count as lost. */
+	if (connect(fd, (const struct sockaddr *)dst, sizeof(*dst)) < 0) {
+		perror("udpask: connect");
+		return -1;
+	}
+	len = snprintf(buf, sizeof(buf), "udpask %d\n", seq);
+	if (send(fd, buf, (size_t)len, 0) < 0) {
+		perror("udpask: send");
+		return -1;
+	}
+	if (poll(&pfd, 1, timeout_ms) <= 0) {
+		fprintf(stderr, "udpask: request %d: no reply in %d ms\n",
+			seq, timeout_ms);
+		return -1;
+	}
+	n = recv(fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0) {
+		fprintf(stderr, "udpask: request %d: %s\n", seq,
+			strerror(errno));
+		return -1;
+	}
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	printf("%.*s\n", (int)n, buf);
+	fflush(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	long count, timeout_ms = 1000;
+	int *fds, failed = 0;
+
+	if (argc < 4 || argc > 5) {
+		fprintf(stderr, "usage: udpask HOST PORT COUNT [TIMEOUT_MS]\n");
+		return 2;
+	}
+	if (inet_pton(AF_INET, argv[1], &dst.sin_addr) != 1) {
+		fprintf(stderr, "udpask: bad IPv4 address: %s\n", argv[1]);
+		return 2;
+	}
+	dst.sin_port = htons((uint16_t)parse_num(argv[2], 1, 65535));
+	count = parse_num(argv[3], 1, UDPASK_MAX);
+	if (argc == 5)
+		timeout_ms = parse_num(argv[4], 1, 600000);
+	want_fds(count);
+	fds = calloc((size_t)count, sizeof(*fds));
+	if (!fds)
+		return 1;
+	for (long i = 0; i < count; i++) {
+		fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fds[i] < 0) {
+			perror("udpask: socket");
+			failed++;
+		} else if (ask_once(fds[i], &dst, (int)timeout_ms, (int)i) < 0) {
+			failed++;
+		}
+	}
+	for (long i = 0; i < count; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+	return failed ? 1 : 0;
+}

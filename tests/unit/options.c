@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xlvsadm's command line (xlvsadm/options.c) against ipvsadm's: the same
+ * commands and options, the same defaults (wlc, weight 1, -g), the same
+ * compatibility rules and the same one-line messages with exit code 2.
+ * Scripts written for ipvsadm depend on all of it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cmd.h"
+
+/* Splits line on spaces into argv (argv[0] = "xlvsadm"), runs cmd_parse and
+ * returns its code, with whatever it wrote to stderr in err. */
+static int parse(const char *line, struct cmd *c, char *err, size_t errlen)
+{
+	static char prog[] = "xlvsadm";
+	char buf[512], *argv[32];
+	int argc = 0, saved, rc;
+	FILE *tmp = tmpfile();
+	size_t n;
+
+	assert_non_null(tmp);
+	assert_true(strlen(line) < sizeof(buf));
+	strcpy(buf, line);
+	argv[argc++] = prog;
+	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	/* stderr is fd 2 underneath; point it at a file for the call. */
+	fflush(stderr);
+	saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(tmp), 2) >= 0);
+	rc = cmd_parse(argc, argv, c);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	n = fread(err, 1, errlen - 1, tmp);
+	err[n] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+/* A good line: code 0 and nothing on stderr. */
+static void parse_ok(const char *line, struct cmd *c)
+{
+	char err[512];
+	int rc = parse(line, c, err, sizeof(err));
+
+	if (rc != 0 || err[0])
+		fail_msg("\"%s\": code %d, stderr \"%s\"", line, rc, err);
+}
+
+/* A bad line: code 2 and exactly this one line on stderr. */
+static void parse_fails(const char *line, const char *msg)
+{
+	char err[512], want[512];
+	struct cmd c;
+	int rc = parse(line, &c, err, sizeof(err));
+
+	snprintf(want, sizeof(want), "%s\n", msg);
+	if (rc != 2)
+		fail_msg("\"%s\": code %d, expected 2 (stderr \"%s\")", line, rc, err);
+	if (strcmp(err, want))
+		fail_msg("\"%s\": stderr \"%s\", expected \"%s\\n\"", line, err, msg);
+}
+
+static void assert_addr(const struct xlvs_endpoint *ep, uint8_t a, uint8_t b,
+			uint8_t c, uint8_t d, uint16_t port)
+{
+	assert_int_equal(ep->af, 4);
+	assert_int_equal(ep->addr[0], a);
+	assert_int_equal(ep->addr[1], b);
+	assert_int_equal(ep->addr[2], c);
+	assert_int_equal(ep->addr[3], d);
+	assert_int_equal(ep->port, port);
+}
+
+/* ------------------------------------------------------------ commands -- */
+
+static void add_service(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("-A -t 10.0.0.1:80 -s wrr", &c);
+	assert_int_equal(c.kind, CMD_ADD_SVC);
+	assert_int_equal(c.opts, OPT_SERVICE | OPT_SCHEDULER);
+	assert_int_equal(c.svc.proto, IPPROTO_TCP);
+	assert_addr(&c.svc.vip, 10, 0, 0, 1, 80);
+	assert_string_equal(c.svc.sched, "wrr");
+	parse_ok("-A -u 10.0.0.1:53", &c);
+	assert_int_equal(c.svc.proto, IPPROTO_UDP);
+	assert_addr(&c.svc.vip, 10, 0, 0, 1, 53);
+	assert_string_equal(c.svc.sched, "wlc");   /* ipvsadm's DEF_SCHED */
+	assert_int_equal(c.opts, OPT_SERVICE);
+}
+
+static void edit_delete_clear_service(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("-E -t 10.0.0.1:80 -s rr", &c);
+	assert_int_equal(c.kind, CMD_EDIT_SVC);
+	assert_string_equal(c.svc.sched, "rr");
+	parse_ok("-D -t 10.0.0.1:80", &c);
+	assert_int_equal(c.kind, CMD_DEL_SVC);
+	assert_int_equal(c.opts, OPT_SERVICE);
+	assert_addr(&c.svc.vip, 10, 0, 0, 1, 80);
+	parse_ok("-C", &c);
+	assert_int_equal(c.kind, CMD_CLEAR);
+	assert_int_equal(c.opts, 0);
+}
+
+static void add_server(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.3 -g -w 3", &c);
+	assert_int_equal(c.kind, CMD_ADD_DEST);
+	assert_int_equal(c.opts, OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT);
+	assert_addr(&c.svc.vip, 10, 0, 0, 1, 80);
+	assert_addr(&c.dest.addr, 10, 0, 0, 3, 0);  /* port: the service's, later */
+	assert_int_equal(c.dest.fwd, XLVS_FWD_DROUTE);
+	assert_int_equal(c.dest.weight, 3);
+	/* ipvsadm's defaults: -g, weight 1. */
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.4:80", &c);
+	assert_int_equal(c.opts, OPT_SERVICE | OPT_SERVER);
+	assert_addr(&c.dest.addr, 10, 0, 0, 4, 80);
+	assert_int_equal(c.dest.fwd, XLVS_FWD_DROUTE);
+	assert_int_equal(c.dest.weight, 1);
+}
+
+static void edit_delete_server(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("-e -t 10.0.0.1:80 -r 10.0.0.3:80 -w 0", &c);
+	assert_int_equal(c.kind, CMD_EDIT_DEST);
+	assert_int_equal(c.dest.weight, 0);
+	parse_ok("-e -t 10.0.0.1:80 -r 10.0.0.3:80 -w 65535", &c);
+	assert_int_equal(c.dest.weight, 65535);
+	parse_ok("-d -t 10.0.0.1:80 -r 10.0.0.3:80", &c);
+	assert_int_equal(c.kind, CMD_DEL_DEST);
+	assert_int_equal(c.opts, OPT_SERVICE | OPT_SERVER);
+	assert_addr(&c.dest.addr, 10, 0, 0, 3, 80);
+}
+
+static void list_save_restore(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("-L -n", &c);
+	assert_int_equal(c.kind, CMD_LIST);
+	assert_int_equal(c.opts, OPT_NUMERIC);
+	parse_ok("-l", &c);
+	assert_int_equal(c.kind, CMD_LIST);
+	assert_int_equal(c.opts, 0);
+	parse_ok("-Ln", &c);                        /* bundled, as people type it */
+	assert_int_equal(c.kind, CMD_LIST);
+	assert_int_equal(c.opts, OPT_NUMERIC);
+	parse_ok("-L -n -t 10.0.0.1:80", &c);
+	assert_int_equal(c.opts, OPT_NUMERIC | OPT_SERVICE);
+	assert_addr(&c.svc.vip, 10, 0, 0, 1, 80);
+	parse_ok("-S -n", &c);
+	assert_int_equal(c.kind, CMD_SAVE);
+	assert_int_equal(c.opts, OPT_NUMERIC);
+	parse_ok("-R", &c);
+	assert_int_equal(c.kind, CMD_RESTORE);
+	parse_ok("-h", &c);
+	assert_int_equal(c.kind, CMD_HELP);
+	parse_ok("-v", &c);
+	assert_int_equal(c.kind, CMD_VERSION);
+}
+
+/* No arguments at all lists, as ipvsadm does. */
+static void no_arguments_lists(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("", &c);
+	assert_int_equal(c.kind, CMD_LIST);
+	assert_int_equal(c.opts, 0);
+}
+
+static void attach_detach_unload(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("--attach eth0 --xdp-mode generic --conn-max 65536", &c);
+	assert_int_equal(c.kind, CMD_ATTACH);
+	assert_string_equal(c.ifname, "eth0");
+	assert_int_equal(c.xdp_mode, XLVS_XDP_GENERIC);
+	assert_int_equal(c.conn_max, 65536);
+	assert_int_equal(c.opts, OPT_XDP_MODE | OPT_CONN_MAX);
+	parse_ok("--attach veth-dir0", &c);
+	assert_string_equal(c.ifname, "veth-dir0");
+	assert_int_equal(c.xdp_mode, XLVS_XDP_NATIVE);
+	assert_int_equal(c.conn_max, 0);             /* the table's default */
+	parse_ok("--attach eth1 --xdp-mode native --conn-max 1024", &c);
+	assert_int_equal(c.xdp_mode, XLVS_XDP_NATIVE);
+	assert_int_equal(c.conn_max, 1024);
+	parse_ok("--detach eth0", &c);
+	assert_int_equal(c.kind, CMD_DETACH);
+	assert_string_equal(c.ifname, "eth0");
+	parse_ok("--unload", &c);
+	assert_int_equal(c.kind, CMD_UNLOAD);
+	parse_ok("--counters", &c);
+	assert_int_equal(c.kind, CMD_COUNTERS);
+}
+
+static void long_spellings(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("--add-service --tcp-service 10.0.0.1:80 --scheduler rr", &c);
+	assert_int_equal(c.kind, CMD_ADD_SVC);
+	assert_string_equal(c.svc.sched, "rr");
+	parse_ok("--add-server --tcp-service 10.0.0.1:80 --real-server 10.0.0.3:80 "
+		 "--gatewaying --weight 7", &c);
+	assert_int_equal(c.kind, CMD_ADD_DEST);
+	assert_int_equal(c.opts, OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT);
+	assert_int_equal(c.dest.weight, 7);
+	parse_ok("--edit-service --udp-service 10.0.0.1:53 --scheduler wrr", &c);
+	assert_int_equal(c.kind, CMD_EDIT_SVC);
+	assert_int_equal(c.svc.proto, IPPROTO_UDP);
+	parse_ok("--edit-server --tcp-service 10.0.0.1:80 --real-server 10.0.0.3 "
+		 "--weight 2", &c);
+	assert_int_equal(c.kind, CMD_EDIT_DEST);
+	parse_ok("--delete-server --tcp-service 10.0.0.1:80 --real-server 10.0.0.3",
+		 &c);
+	assert_int_equal(c.kind, CMD_DEL_DEST);
+	parse_ok("--delete-service --tcp-service 10.0.0.1:80", &c);
+	assert_int_equal(c.kind, CMD_DEL_SVC);
+	parse_ok("--list --numeric --sort", &c);
+	assert_int_equal(c.kind, CMD_LIST);
+	assert_int_equal(c.opts, OPT_NUMERIC);
+	parse_ok("--save --numeric", &c);
+	assert_int_equal(c.kind, CMD_SAVE);
+	parse_ok("--clear", &c);
+	assert_int_equal(c.kind, CMD_CLEAR);
+	parse_ok("--restore", &c);
+	assert_int_equal(c.kind, CMD_RESTORE);
+}
+
+/* Service names for ports, as ipvsadm accepts them. */
+static void port_names(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("-A -t 10.0.0.1:http", &c);
+	assert_addr(&c.svc.vip, 10, 0, 0, 1, 80);
+}
+
+/* -------------------------------------------------------------- errors -- */
+
+static void bad_weights(void **state)
+{
+	(void)state;
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -w 70000", "illegal weight specified");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -w 65536", "illegal weight specified");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -w -1", "illegal weight specified");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -w abc", "illegal weight specified");
+	parse_fails("-e -t 10.0.0.1:80 -r 10.0.0.3 --weight 3x", "illegal weight specified");
+}
+
+static void two_commands(void **state)
+{
+	(void)state;
+	parse_fails("-A -D -t 10.0.0.1:80", "multiple commands specified");
+	parse_fails("-L -S", "multiple commands specified");
+	parse_fails("-C --unload", "multiple commands specified");
+}
+
+/* ipvsadm's generic_opt_check, option by option. */
+static void illegal_options(void **state)
+{
+	(void)state;
+	parse_fails("-A -t 10.0.0.1:80 -w 3",
+		    "Illegal 'weight' option with the 'add-service' command");
+	parse_fails("-A -t 10.0.0.1:80 -r 10.0.0.3",
+		    "Illegal 'real-server' option with the 'add-service' command");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -s rr",
+		    "Illegal 'scheduler' option with the 'add-server' command");
+	parse_fails("-D -t 10.0.0.1:80 -s rr",
+		    "Illegal 'scheduler' option with the 'delete-service' command");
+	parse_fails("-d -t 10.0.0.1:80 -r 10.0.0.3 -w 2",
+		    "Illegal 'weight' option with the 'delete-server' command");
+	parse_fails("-C -n", "Illegal 'numeric' option with the 'clear' command");
+	parse_fails("-L -w 3", "Illegal 'weight' option with the 'list' command");
+	parse_fails("-S -t 10.0.0.1:80",
+		    "Illegal 'service-address' option with the 'save' command");
+	parse_fails("--detach eth0 --xdp-mode generic",
+		    "Illegal 'xdp-mode' option with the 'detach' command");
+	parse_fails("-A -t 10.0.0.1:80 --conn-max 2048",
+		    "Illegal 'conn-max' option with the 'add-service' command");
+}
+
+static void missing_options(void **state)
+{
+	(void)state;
+	parse_fails("-a -t 10.0.0.1:80",
+		    "You need to supply the 'real-server' option for the 'add-server' command");
+	parse_fails("-a -r 10.0.0.3",
+		    "You need to supply the 'service-address' option for the 'add-server' command");
+	parse_fails("-A -s wrr",
+		    "You need to supply the 'service-address' option for the 'add-service' command");
+	parse_fails("-D",
+		    "You need to supply the 'service-address' option for the 'delete-service' command");
+	parse_fails("-d -t 10.0.0.1:80",
+		    "You need to supply the 'real-server' option for the 'delete-server' command");
+}
+
+/* ipvsadm checks the port of -A and -E only (it is a service's key). */
+static void zero_port(void **state)
+{
+	(void)state;
+	parse_fails("-A -t 10.0.0.1 -s rr", "Zero port specified for non-persistent service");
+	parse_fails("-E -u 10.0.0.1:0", "Zero port specified for non-persistent service");
+}
+
+static void bad_addresses(void **state)
+{
+	(void)state;
+	parse_fails("-A -t :80", "illegal virtual server address[:port] specified");
+	parse_fails("-A -t 10.0.0.1:abc", "illegal virtual server address[:port] specified");
+	parse_fails("-A -t [::1]:80", "illegal virtual server address[:port] specified");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3:99999",
+		    "illegal real server address[:port] specified");
+}
+
+/* Options ipvsadm has and xlvs does not yet: refused by name, never
+ * silently ignored (a persistent service must not quietly become one
+ * that is not). */
+static void unsupported_options(void **state)
+{
+	(void)state;
+	parse_fails("-A -t 10.0.0.1:80 -p", "xlvsadm: option '-p' is not supported yet");
+	parse_fails("-A -t 10.0.0.1:80 -p 600", "xlvsadm: option '-p' is not supported yet");
+	parse_fails("-A -t 10.0.0.1:80 --persistent",
+		    "xlvsadm: option '--persistent' is not supported yet");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -m", "xlvsadm: option '-m' is not supported yet");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i", "xlvsadm: option '-i' is not supported yet");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -x", "xlvsadm: option '-x' is not supported yet");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 --masquerading",
+		    "xlvsadm: option '--masquerading' is not supported yet");
+	parse_fails("-A -f 1", "xlvsadm: option '-f' is not supported yet");
+	parse_fails("-L --stats", "xlvsadm: option '--stats' is not supported yet");
+	parse_fails("-Z", "xlvsadm: option '-Z' is not supported yet");
+	parse_fails("-L -c", "xlvsadm: option '-c' is not supported yet");
+}
+
+static void unknown_options(void **state)
+{
+	(void)state;
+	parse_fails("-L --bogus", "xlvsadm: invalid option or missing argument: --bogus");
+	parse_fails("-j", "xlvsadm: invalid option or missing argument: -j");
+	parse_fails("-A -t", "xlvsadm: invalid option or missing argument: -t");
+	parse_fails("-L stray", "xlvsadm: unexpected argument 'stray'");
+}
+
+static void bad_attach_values(void **state)
+{
+	(void)state;
+	parse_fails("--attach eth0 --xdp-mode offload",
+		    "--xdp-mode offload: expected native or generic");
+	parse_fails("--attach eth0 --conn-max 100", "--conn-max 100: expected 1024..134217728");
+	parse_fails("--attach eth0 --conn-max 134217729",
+		    "--conn-max 134217729: expected 1024..134217728");
+	parse_fails("--attach abcdefghijklmnop", "abcdefghijklmnop: interface name too long");
+	parse_fails("-A -t 10.0.0.1:80 -s abcdefghijklmnop", "Scheduler name too long");
+}
+
+/* A failed parse must not leave getopt's state behind for the next line
+ * (restore parses many lines in one process). */
+static void parse_after_failure(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_fails("-A -t 10.0.0.1:80 -w 3",
+		    "Illegal 'weight' option with the 'add-service' command");
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.3 -w 4", &c);
+	assert_int_equal(c.kind, CMD_ADD_DEST);
+	assert_int_equal(c.dest.weight, 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(add_service),
+		cmocka_unit_test(edit_delete_clear_service),
+		cmocka_unit_test(add_server),
+		cmocka_unit_test(edit_delete_server),
+		cmocka_unit_test(list_save_restore),
+		cmocka_unit_test(no_arguments_lists),
+		cmocka_unit_test(attach_detach_unload),
+		cmocka_unit_test(long_spellings),
+		cmocka_unit_test(port_names),
+		cmocka_unit_test(bad_weights),
+		cmocka_unit_test(two_commands),
+		cmocka_unit_test(illegal_options),
+		cmocka_unit_test(missing_options),
+		cmocka_unit_test(zero_port),
+		cmocka_unit_test(bad_addresses),
+		cmocka_unit_test(unsupported_options),
+		cmocka_unit_test(unknown_options),
+		cmocka_unit_test(bad_attach_values),
+		cmocka_unit_test(parse_after_failure),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
