@@ -13,6 +13,7 @@ enum cmd_kind {
 	CMD_ADD_SVC, CMD_EDIT_SVC, CMD_DEL_SVC, CMD_CLEAR,
 	CMD_ADD_DEST, CMD_EDIT_DEST, CMD_DEL_DEST,
 	CMD_LIST, CMD_SAVE, CMD_RESTORE,
+	CMD_SET_TIMEOUT,
 	CMD_ATTACH, CMD_DETACH, CMD_UNLOAD, CMD_COUNTERS,
 	CMD_VERSION, CMD_HELP,
 	CMD_MAX,
@@ -28,6 +29,7 @@ enum cmd_opt {
 	OPT_WEIGHT = 1 << 5,
 	OPT_XDP_MODE = 1 << 6,
 	OPT_CONN_MAX = 1 << 7,
+	OPT_TIMEOUT = 1 << 8,
 };
 
 struct cmd {
@@ -38,6 +40,7 @@ struct cmd {
 	char ifname[IF_NAMESIZE];
 	enum xlvs_xdp_mode xdp_mode;
 	uint32_t conn_max;
+	uint32_t timeouts[3];     /* --set tcp tcpfin udp, seconds; 0 = keep */
 };
 
 /* Parses argv into c.  On a usage error prints one line on stderr and

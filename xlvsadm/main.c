@@ -20,6 +20,8 @@ static void usage(void)
 	       "  xlvsadm -a|e -t|u service-address -r server-address [-g] [-w weight]\n"
 	       "  xlvsadm -d -t|u service-address -r server-address\n"
 	       "  xlvsadm -L|l [-n] [-t|u service-address]\n"
+	       "  xlvsadm -L --timeout\n"
+	       "  xlvsadm --set tcp tcpfin udp\n"
 	       "  xlvsadm --attach DEV [--xdp-mode native|generic] [--conn-max N]\n"
 	       "  xlvsadm --detach DEV\n"
 	       "  xlvsadm --unload\n"

@@ -13,7 +13,8 @@
 
 enum {
 	LONG_ATTACH = 256, LONG_DETACH, LONG_UNLOAD, LONG_XDP_MODE,
-	LONG_CONN_MAX, LONG_COUNTERS, LONG_SORT, LONG_UNSUPPORTED,
+	LONG_CONN_MAX, LONG_COUNTERS, LONG_SORT, LONG_SET, LONG_TIMEOUT,
+	LONG_UNSUPPORTED,
 };
 
 static const struct option long_opts[] = {
@@ -43,9 +44,10 @@ static const struct option long_opts[] = {
 	{ "xdp-mode", required_argument, NULL, LONG_XDP_MODE },
 	{ "conn-max", required_argument, NULL, LONG_CONN_MAX },
 	{ "counters", no_argument, NULL, LONG_COUNTERS },
+	{ "set", no_argument, NULL, LONG_SET },
+	{ "timeout", no_argument, NULL, LONG_TIMEOUT },
 	/* ipvsadm's, not in xlvs yet: refused by name, never ignored. */
 	{ "zero", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "set", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "start-daemon", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "stop-daemon", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "fwmark-service", required_argument, NULL, LONG_UNSUPPORTED },
@@ -60,7 +62,6 @@ static const struct option long_opts[] = {
 	{ "u-threshold", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "l-threshold", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "connection", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "timeout", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "stats", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "rate", no_argument, NULL, LONG_UNSUPPORTED },
@@ -88,6 +89,7 @@ static const char *const cmd_names[CMD_MAX] = {
 	[CMD_SAVE] = "save", [CMD_RESTORE] = "restore",
 	[CMD_ATTACH] = "attach", [CMD_DETACH] = "detach",
 	[CMD_UNLOAD] = "unload", [CMD_COUNTERS] = "counters",
+	[CMD_SET_TIMEOUT] = "set",
 	[CMD_VERSION] = "version", [CMD_HELP] = "help",
 };
 
@@ -123,6 +125,7 @@ static const struct {
 	{ OPT_SCHEDULER, "scheduler" }, { OPT_SERVER, "real-server" },
 	{ OPT_FORWARD, "forwarding-method" }, { OPT_WEIGHT, "weight" },
 	{ OPT_XDP_MODE, "xdp-mode" }, { OPT_CONN_MAX, "conn-max" },
+	{ OPT_TIMEOUT, "timeout" },
 };
 
 /* ipvsadm's commands_v_options: which options each command takes. */
@@ -137,7 +140,7 @@ static const struct {
 	[CMD_EDIT_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT,
 			    OPT_SERVICE | OPT_SERVER },
 	[CMD_DEL_DEST] = { OPT_SERVICE | OPT_SERVER, OPT_SERVICE | OPT_SERVER },
-	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE, 0 },
+	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE | OPT_TIMEOUT, 0 },
 	[CMD_SAVE] = { OPT_NUMERIC, 0 },
 	[CMD_ATTACH] = { OPT_XDP_MODE | OPT_CONN_MAX, 0 },
 };
@@ -216,7 +219,7 @@ static int opt_command(struct cmd *c, int opt, const char *arg)
 		{ 'S', CMD_SAVE }, { 'R', CMD_RESTORE }, { 'h', CMD_HELP },
 		{ 'v', CMD_VERSION }, { LONG_ATTACH, CMD_ATTACH },
 		{ LONG_DETACH, CMD_DETACH }, { LONG_UNLOAD, CMD_UNLOAD },
-		{ LONG_COUNTERS, CMD_COUNTERS },
+		{ LONG_COUNTERS, CMD_COUNTERS }, { LONG_SET, CMD_SET_TIMEOUT },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -249,6 +252,9 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 		return 0;
 	case LONG_SORT:
 		return 0;
+	case LONG_TIMEOUT:
+		c->opts |= OPT_TIMEOUT;
+		return 0;
 	case LONG_UNSUPPORTED:
 		return usage_fail("xlvsadm: option '%s' is not supported yet%s", word, "");
 	}
@@ -264,6 +270,22 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 	if (rc >= 0)
 		return rc;
 	return usage_fail("%s%sTry `xlvsadm -h' or 'xlvsadm --help' for more information.", "", "");
+}
+
+/* --set tcp tcpfin udp: three values in seconds, 0 keeps the current one
+ * (ipvsadm's range: up to 31 days). */
+static int timeouts_parse(struct cmd *c, int n, char **words)
+{
+	long v;
+
+	if (n != 3)
+		return usage_fail("%s%s--set requires 3 timeout values: tcp tcpfin udp", "", "");
+	for (int i = 0; i < 3; i++) {
+		if (number_in(words[i], 0, 31L * 24 * 3600, &v))
+			return usage_fail("illegal timeout value '%s' specified%s", words[i], "");
+		c->timeouts[i] = (uint32_t)v;
+	}
+	return 0;
 }
 
 static void cmd_defaults(struct cmd *c)
@@ -296,8 +318,16 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		if (rc)
 			return rc;
 	}
+	if (c->kind == CMD_SET_TIMEOUT) {
+		rc = timeouts_parse(c, argc - optind, argv + optind);
+		if (rc)
+			return rc;
+		optind = argc;
+	}
 	if (optind < argc)
 		return usage_fail("xlvsadm: unexpected argument '%s'%s", argv[optind], "");
+	if ((c->opts & OPT_TIMEOUT) && (c->opts & OPT_SERVICE))
+		return usage_fail("%s%sOnly one of a service, --timeout may be listed", "", "");
 	if (c->kind == CMD_NONE)
 		c->kind = CMD_LIST;     /* no command lists, as ipvsadm does */
 	rc = opts_check(c);

@@ -93,6 +93,15 @@ static int counters(struct xlvs_table *t)
 	return rc;
 }
 
+static int list_timeouts(const struct xlvs_table *t)
+{
+	uint32_t tcp, tcpfin, udp;
+
+	xlvs_timeouts_get(t, &tcp, &tcpfin, &udp);
+	printf("Timeout (tcp tcpfin udp): %u %u %u\n", tcp, tcpfin, udp);
+	return 0;
+}
+
 static int table_op(struct xlvs_table *t, const struct cmd *c)
 {
 	switch (c->kind) {
@@ -103,9 +112,15 @@ static int table_op(struct xlvs_table *t, const struct cmd *c)
 	case CMD_ADD_DEST: return xlvs_dest_add(t, c->svc.proto, &c->svc.vip, &c->dest);
 	case CMD_EDIT_DEST: return xlvs_dest_edit(t, c->svc.proto, &c->svc.vip, &c->dest);
 	case CMD_DEL_DEST: return xlvs_dest_del(t, c->svc.proto, &c->svc.vip, &c->dest.addr);
-	case CMD_LIST: return list_table(t, c);
+	case CMD_LIST:
+		if (c->opts & OPT_TIMEOUT)
+			return list_timeouts(t);
+		return list_table(t, c);
 	case CMD_SAVE: return save_table(t, c);
 	case CMD_COUNTERS: return counters(t);
+	case CMD_SET_TIMEOUT:
+		return xlvs_timeouts_set(t, c->timeouts[0], c->timeouts[1],
+					 c->timeouts[2]);
 	case CMD_DETACH: return xlvs_detach(t, c->ifname);
 	default: return -EINVAL;
 	}

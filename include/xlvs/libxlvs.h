@@ -106,6 +106,12 @@ struct xlvs_snapshot {
 int xlvs_snapshot_take(struct xlvs_table *t, struct xlvs_snapshot *snap);
 void xlvs_snapshot_free(struct xlvs_snapshot *snap);
 
+/* ---- timeouts (timeouts.c): ipvsadm --set, 0 keeps a value ---- */
+int xlvs_timeouts_set(struct xlvs_table *t, uint32_t tcp, uint32_t tcpfin,
+		      uint32_t udp);
+void xlvs_timeouts_get(const struct xlvs_table *t, uint32_t *tcp,
+		       uint32_t *tcpfin, uint32_t *udp);
+
 /* Data-plane counters summed over CPUs (enum xlvs_counter). */
 int xlvs_counters_read(struct xlvs_table *t, uint64_t out[XLVS_CNT_MAX]);
 const char *xlvs_counter_name(unsigned int counter);
