@@ -144,24 +144,33 @@ int xlvs_xdp(struct xdp_md *ctx)
 
 /* ---- Expiry: a kernel timer frees idle connections; no daemon needed. ---- */
 
+struct sweep_ctx {
+	__u64 now;
+	__u64 expired;
+};
+
 static long sweep_one(struct bpf_map *map, struct xlvs_conn_key *key,
-		      struct xlvs_conn *c, void *ctx)
+		      struct xlvs_conn *c, struct sweep_ctx *sc)
 {
 	struct xlvs_meta *m = meta_get();
-	__u64 now = *(__u64 *)ctx;
 
-	if (m && conn_expired(c, m, now)) {
+	if (m && conn_expired(c, m, sc->now)) {
 		bpf_map_delete_elem(map, key);
-		count(XLVS_CNT_CONNS_EXPIRED);
+		sc->expired++;
 	}
 	return 0;
 }
 
 static int sweep(void *map, __u32 *key, struct xlvs_sweeper *sw)
 {
-	__u64 now = bpf_ktime_get_ns();
+	struct sweep_ctx sc = { .now = bpf_ktime_get_ns() };
+	__u32 counter = XLVS_CNT_CONNS_EXPIRED;
+	__u64 *v;
 
-	bpf_for_each_map_elem(&conn, sweep_one, &now, 0);
+	bpf_for_each_map_elem(&conn, sweep_one, &sc, 0);
+	v = bpf_map_lookup_elem(&stats, &counter);
+	if (v)
+		*v += sc.expired;
 	bpf_timer_start(&sw->timer, SWEEP_INTERVAL_NS, 0);
 	return 0;
 }

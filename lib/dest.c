@@ -92,19 +92,42 @@ static uint16_t dest_port(const struct dest_edit *e, const struct xlvs_dest_conf
 	return c->addr.port;
 }
 
+struct xlvs_dest *dest_read_all(const struct xlvs_table *t)
+{
+	struct xlvs_dest *all = calloc(XLVS_DEST_MAX, sizeof(*all));
+	uint32_t *keys = calloc(XLVS_DEST_MAX, sizeof(*keys));
+	uint32_t out, n = XLVS_DEST_MAX;
+	int err;
+
+	if (!all || !keys)
+		goto fail;
+	err = bpf_map_lookup_batch(t->dest_fd, NULL, &out, keys, all, &n, NULL);
+	if (err && errno != ENOENT)
+		goto fail;
+	free(keys);
+	return all;
+fail:
+	free(all);
+	free(keys);
+	return NULL;
+}
+
 static int dest_id_alloc(struct xlvs_table *t, uint32_t *id)
 {
-	struct xlvs_dest d;
+	struct xlvs_dest *all = dest_read_all(t);
+	int rc = -ENOSPC;
 
+	if (!all)
+		return -ENOMEM;
 	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++) {
-		if (bpf_map_lookup_elem(t->dest_fd, &i, &d))
-			return -errno;
-		if (!d.gen) {
+		if (!all[i].gen) {
 			*id = i;
-			return 0;
+			rc = 0;
+			break;
 		}
 	}
-	return -ENOSPC;
+	free(all);
+	return rc;
 }
 
 static uint32_t gen_next(struct xlvs_table *t)
@@ -223,13 +246,13 @@ out:
 
 static bool addr_in_use(struct xlvs_table *t, const uint8_t addr[16])
 {
-	struct xlvs_dest d;
+	struct xlvs_dest *all = dest_read_all(t);
+	bool used = !all;    /* when in doubt, keep the neighbour entry */
 
-	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++)
-		if (!bpf_map_lookup_elem(t->dest_fd, &i, &d) && d.gen &&
-		    !memcmp(d.addr, addr, sizeof(d.addr)))
-			return true;
-	return false;
+	for (uint32_t i = 0; all && !used && i < XLVS_DEST_MAX; i++)
+		used = all[i].gen && !memcmp(all[i].addr, addr, sizeof(all[i].addr));
+	free(all);
+	return used;
 }
 
 int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,

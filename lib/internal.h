@@ -35,6 +35,9 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_SWEEPER "sweeper"
 #define PIN_PROG    "prog_xdp"
 
+/* dest.c: the whole real-server array in one system call; free with free(). */
+struct xlvs_dest *dest_read_all(const struct xlvs_table *t);
+
 /* neigh.c: managed neighbour entries so real servers' MACs are resolved. */
 int neigh_keep_resolved(const uint8_t addr[4]);
 int neigh_forget(const uint8_t addr[4]);

@@ -165,13 +165,13 @@ out:
 
 static int gens_read(const struct xlvs_table *t, struct conn_counts *cc)
 {
-	struct xlvs_dest d;
+	struct xlvs_dest *all = dest_read_all(t);
 
-	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++) {
-		if (bpf_map_lookup_elem(t->dest_fd, &i, &d))
-			return -errno;
-		cc->gen[i] = d.gen;
-	}
+	if (!all)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++)
+		cc->gen[i] = all[i].gen;
+	free(all);
 	return 0;
 }
 

@@ -56,6 +56,22 @@ static int sched_check(const struct cmd *c)
 	return 1;
 }
 
+/* Direct routing forwards frames the kernel's FIB allows to be forwarded. */
+static void warn_no_forwarding(const char *ifname)
+{
+	char path[128], v = '1';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", ifname);
+	f = fopen(path, "re");
+	if (f && fread(&v, 1, 1, f) == 1 && v == '0')
+		fprintf(stderr, "xlvsadm: warning: IPv4 forwarding is off on %s; "
+			"direct routing drops every packet until it is on "
+			"(sysctl -w net.ipv4.ip_forward=1)\n", ifname);
+	if (f)
+		fclose(f);
+}
+
 static int attach(struct xlvs_table *t, const struct cmd *c)
 {
 	int rc;
@@ -67,6 +83,8 @@ static int attach(struct xlvs_table *t, const struct cmd *c)
 		return 1;
 	}
 	rc = xlvs_attach(t, c->ifname, c->xdp_mode);
+	if (!rc)
+		warn_no_forwarding(c->ifname);
 
 	if (rc == -EOPNOTSUPP && c->xdp_mode == XLVS_XDP_NATIVE)
 		fprintf(stderr, "xlvsadm: %s: its driver has no native XDP; "
