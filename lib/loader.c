@@ -16,16 +16,6 @@
 #include "xlvs.skel.h"
 #include "internal.h"
 
-/* IPVS's default timeouts (ip_vs_proto_tcp.c, ip_vs_proto_udp.c), seconds. */
-static const uint32_t default_timeouts[XLVS_STATE_MAX] = {
-	[XLVS_TCP_NONE] = 2,        [XLVS_TCP_ESTABLISHED] = 900,
-	[XLVS_TCP_SYN_SENT] = 120,  [XLVS_TCP_SYN_RECV] = 60,
-	[XLVS_TCP_FIN_WAIT] = 120,  [XLVS_TCP_TIME_WAIT] = 120,
-	[XLVS_TCP_CLOSE] = 10,      [XLVS_TCP_CLOSE_WAIT] = 60,
-	[XLVS_TCP_LAST_ACK] = 30,   [XLVS_TCP_LISTEN] = 120,
-	[XLVS_TCP_SYNACK] = 120,    [XLVS_UDP_STATE] = 300,
-};
-
 static int pin_map(struct bpf_map *m, const char *dir, const char *name)
 {
 	char p[512];
@@ -53,11 +43,10 @@ static int arm_sweeper(struct xlvs_bpf *skel)
 
 static int write_meta(struct xlvs_bpf *skel, uint32_t conn_max)
 {
-	struct xlvs_meta m = { .abi_version = XLVS_ABI_VERSION,
-			       .conn_max = conn_max };
+	struct xlvs_meta m;
 	uint32_t zero = 0;
 
-	memcpy(m.timeout, default_timeouts, sizeof(m.timeout));
+	xlvs_meta_defaults(&m, conn_max);
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.meta), &zero, &m, 0))
 		return -errno;
 	return 0;

@@ -6,8 +6,27 @@
  * every connection, so a change applies to every connection at once.
  */
 #include <errno.h>
+#include <string.h>
 #include <bpf/bpf.h>
 #include "internal.h"
+
+/* IPVS's default timeouts (ip_vs_proto_tcp.c, ip_vs_proto_udp.c), seconds. */
+static const uint32_t default_timeouts[XLVS_STATE_MAX] = {
+	[XLVS_TCP_NONE] = 2,        [XLVS_TCP_ESTABLISHED] = 900,
+	[XLVS_TCP_SYN_SENT] = 120,  [XLVS_TCP_SYN_RECV] = 60,
+	[XLVS_TCP_FIN_WAIT] = 120,  [XLVS_TCP_TIME_WAIT] = 120,
+	[XLVS_TCP_CLOSE] = 10,      [XLVS_TCP_CLOSE_WAIT] = 60,
+	[XLVS_TCP_LAST_ACK] = 30,   [XLVS_TCP_LISTEN] = 120,
+	[XLVS_TCP_SYNACK] = 120,    [XLVS_UDP_STATE] = 300,
+};
+
+void xlvs_meta_defaults(struct xlvs_meta *m, uint32_t conn_max)
+{
+	memset(m, 0, sizeof(*m));
+	m->abi_version = XLVS_ABI_VERSION;
+	m->conn_max = conn_max ? conn_max : XLVS_CONN_DEFAULT;
+	memcpy(m->timeout, default_timeouts, sizeof(m->timeout));
+}
 
 int xlvs_timeouts_set(struct xlvs_table *t, uint32_t tcp, uint32_t tcpfin,
 		      uint32_t udp)

@@ -144,9 +144,44 @@ static int table_op(struct xlvs_table *t, const struct cmd *c)
 	}
 }
 
-static bool cmd_writes(enum cmd_kind k)
+/* Reading a namespace that has no table shows IPVS's empty table rather
+ * than loading one: a listing should not leave 100 MB of maps behind. */
+static int read_no_table(const struct cmd *c)
 {
-	return k != CMD_LIST && k != CMD_SAVE && k != CMD_COUNTERS;
+	struct xlvs_snapshot empty = { 0 };
+	struct xlvs_table t = { 0 };
+	uint64_t zero[XLVS_CNT_MAX] = { 0 };
+
+	xlvs_meta_defaults(&t.meta, 0);
+	empty.conn_max = t.meta.conn_max;
+	switch (c->kind) {
+	case CMD_SAVE:
+		save_snapshot(stdout, &empty, c);
+		return 0;
+	case CMD_COUNTERS:
+		for (unsigned int i = 0; i < XLVS_CNT_MAX; i++)
+			printf("%s %llu\n", xlvs_counter_name(i),
+			       (unsigned long long)zero[i]);
+		return 0;
+	default:
+		if (c->opts & OPT_TIMEOUT)
+			return list_timeouts(&t);
+		if (list_snapshot(stdout, &empty, c)) {
+			fprintf(stderr, "%s\n", op_message(CMD_LIST, ESRCH));
+			return 1;
+		}
+		return 0;
+	}
+}
+
+/* Editors create the table on first use, as ipvsadm loads ip_vs. */
+static int open_flags(enum cmd_kind k)
+{
+	if (k == CMD_LIST || k == CMD_SAVE || k == CMD_COUNTERS)
+		return 0;
+	if (k == CMD_DETACH)
+		return XLVS_OPEN_WRITE;
+	return XLVS_OPEN_WRITE | XLVS_OPEN_CREATE;
 }
 
 int cmd_run(const struct cmd *c)
@@ -162,8 +197,14 @@ int cmd_run(const struct cmd *c)
 			fprintf(stderr, "xlvsadm: cannot unload: %s\n", strerror(-rc));
 		return rc ? 1 : 0;
 	}
-	rc = xlvs_table_open(&t, XLVS_OPEN_CREATE |
-			     (cmd_writes(c->kind) ? XLVS_OPEN_WRITE : 0), c->conn_max);
+	rc = xlvs_table_open(&t, open_flags(c->kind), c->conn_max);
+	if (rc == -ENOENT && c->kind == CMD_DETACH) {
+		fprintf(stderr, "xlvsadm: %s does not run the xlvs data plane\n",
+			c->ifname);
+		return 1;
+	}
+	if (rc == -ENOENT)
+		return read_no_table(c);
 	if (rc) {
 		fprintf(stderr, "xlvsadm: cannot open the table: %s\n",
 			rc == -EPERM || rc == -EACCES ? op_message(CMD_NONE, EPERM)

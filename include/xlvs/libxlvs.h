@@ -107,6 +107,8 @@ int xlvs_snapshot_take(struct xlvs_table *t, struct xlvs_snapshot *snap);
 void xlvs_snapshot_free(struct xlvs_snapshot *snap);
 
 /* ---- timeouts (timeouts.c): ipvsadm --set, 0 keeps a value ---- */
+/* What a new table starts with: IPVS's timeouts; conn_max 0 = default. */
+void xlvs_meta_defaults(struct xlvs_meta *m, uint32_t conn_max);
 int xlvs_timeouts_set(struct xlvs_table *t, uint32_t tcp, uint32_t tcpfin,
 		      uint32_t udp);
 void xlvs_timeouts_get(const struct xlvs_table *t, uint32_t *tcp,
