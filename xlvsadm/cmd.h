@@ -48,6 +48,12 @@ struct cmd {
 int cmd_parse(int argc, char **argv, struct cmd *c);
 /* Carries out c; prints ipvsadm's message on failure; returns an exit code. */
 int cmd_run(const struct cmd *c);
+/* The same on a table the caller opened for writing. */
+int cmd_run_on(struct xlvs_table *t, const struct cmd *c);
+/* ipvsadm's message for err from command kind k. */
+const char *cmd_error_message(enum cmd_kind k, int err);
+/* A scheduler xlvs has; else prints why not and returns 1. */
+int cmd_sched_check(const struct cmd *c);
 /* -R: reads commands from stdin, checks them all, then carries them out. */
 int cmd_restore(void);
 /* -L and -S: of the table, and of a snapshot (the formatting alone). */

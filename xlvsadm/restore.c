@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * -R: commands from stdin, one per line, as ipvsadm-save writes them; a
- * leading "ipvsadm" or "xlvsadm" is allowed.  Every line is parsed before
- * any is carried out, so a typo on line 40 leaves the table untouched.
+ * leading "ipvsadm" or "xlvsadm" is allowed.  Every line is parsed and
+ * checked against the table (restore_check.c) before any is carried out, so
+ * a typo on line 40 leaves the table untouched.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cmd.h"
+#include "restore_check.h"
 
 #define LINE_MAX_LEN 4096
 #define WORDS_MAX 64
-
-struct restore_line {
-	struct cmd cmd;
-	unsigned int lineno;
-};
 
 /* Splits buf in place into argv[1..]; argv[0] is the program name. */
 static int split_words(char *buf, char **argv)
@@ -69,23 +67,64 @@ static int restore_parse(struct restore_line **out, size_t *n)
 	return 0;
 }
 
+/* The commands a restore file may hold: edits of the table. */
+static bool restorable(enum cmd_kind k)
+{
+	return k == CMD_ADD_SVC || k == CMD_EDIT_SVC || k == CMD_DEL_SVC ||
+	       k == CMD_CLEAR || k == CMD_ADD_DEST || k == CMD_EDIT_DEST ||
+	       k == CMD_DEL_DEST || k == CMD_SET_TIMEOUT;
+}
+
+static int restore_kinds_check(const struct restore_line *lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!restorable(lines[i].cmd.kind)) {
+			fprintf(stderr, "xlvsadm: stdin:%u: only table edits can be "
+				"restored; nothing was restored\n", lines[i].lineno);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* Under the writers' lock from the dry run to the last line, so no other
+ * editor can make a checked line fail. */
+static int restore_apply(const struct restore_line *lines, size_t n)
+{
+	struct xlvs_snapshot snap = { 0 };
+	struct xlvs_table t;
+	int rc = xlvs_table_open(&t, XLVS_OPEN_WRITE | XLVS_OPEN_CREATE, 0);
+
+	if (rc) {
+		fprintf(stderr, "xlvsadm: cannot open the table: %s\n", strerror(-rc));
+		return 1;
+	}
+	rc = xlvs_snapshot_take(&t, &snap);
+	if (rc)
+		fprintf(stderr, "xlvsadm: cannot read the table: %s\n", strerror(-rc));
+	else
+		rc = restore_check(&snap, lines, n);
+	xlvs_snapshot_free(&snap);
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = cmd_run_on(&t, &lines[i].cmd);
+		if (rc)
+			fprintf(stderr, "xlvsadm: stdin:%u: failed; the lines before it "
+				"were applied\n", lines[i].lineno);
+	}
+	xlvs_table_close(&t);
+	return rc;
+}
+
 int cmd_restore(void)
 {
 	struct restore_line *lines;
 	size_t n;
 	int rc = restore_parse(&lines, &n);
 
-	for (size_t i = 0; !rc && i < n; i++) {
-		if (lines[i].cmd.kind == CMD_RESTORE) {
-			fprintf(stderr, "xlvsadm: stdin:%u: -R inside -R\n", lines[i].lineno);
-			rc = 2;
-			break;
-		}
-		rc = cmd_run(&lines[i].cmd);
-		if (rc)
-			fprintf(stderr, "xlvsadm: stdin:%u: failed; the lines before it "
-				"were applied\n", lines[i].lineno);
-	}
+	if (!rc)
+		rc = restore_kinds_check(lines, n);
+	if (!rc && n)
+		rc = restore_apply(lines, n);
 	free(lines);
 	return rc;
 }

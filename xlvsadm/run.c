@@ -12,7 +12,7 @@ static const char *const later_scheds[] = {
 	"lblcr", "twos",
 };
 
-static const char *op_message(enum cmd_kind k, int err)
+const char *cmd_error_message(enum cmd_kind k, int err)
 {
 	static const struct { enum cmd_kind k; int err; const char *msg; } tab[] = {
 		{ CMD_ADD_SVC, EEXIST, "Service already exists" },
@@ -39,7 +39,7 @@ static const char *op_message(enum cmd_kind k, int err)
 	return strerror(err);
 }
 
-static int sched_check(const struct cmd *c)
+int cmd_sched_check(const struct cmd *c)
 {
 	if (c->kind != CMD_ADD_SVC && c->kind != CMD_EDIT_SVC)
 		return 0;
@@ -52,7 +52,7 @@ static int sched_check(const struct cmd *c)
 			return 1;
 		}
 	}
-	fprintf(stderr, "%s\n", op_message(CMD_ADD_SVC, ENOENT));
+	fprintf(stderr, "%s\n", cmd_error_message(CMD_ADD_SVC, ENOENT));
 	return 1;
 }
 
@@ -167,7 +167,7 @@ static int read_no_table(const struct cmd *c)
 		if (c->opts & OPT_TIMEOUT)
 			return list_timeouts(&t);
 		if (list_snapshot(stdout, &empty, c)) {
-			fprintf(stderr, "%s\n", op_message(CMD_LIST, ESRCH));
+			fprintf(stderr, "%s\n", cmd_error_message(CMD_LIST, ESRCH));
 			return 1;
 		}
 		return 0;
@@ -189,7 +189,7 @@ int cmd_run(const struct cmd *c)
 	struct xlvs_table t;
 	int rc;
 
-	if (sched_check(c))
+	if (cmd_sched_check(c))
 		return 1;
 	if (c->kind == CMD_UNLOAD) {
 		rc = xlvs_unload();
@@ -207,20 +207,25 @@ int cmd_run(const struct cmd *c)
 		return read_no_table(c);
 	if (rc) {
 		fprintf(stderr, "xlvsadm: cannot open the table: %s\n",
-			rc == -EPERM || rc == -EACCES ? op_message(CMD_NONE, EPERM)
+			rc == -EPERM || rc == -EACCES ? cmd_error_message(CMD_NONE, EPERM)
 						      : strerror(-rc));
 		return 1;
 	}
-	if (c->kind == CMD_ATTACH) {
-		rc = attach(&t, c);
-		xlvs_table_close(&t);
-		return rc;
-	}
-	rc = table_op(&t, c);
+	rc = cmd_run_on(&t, c);
 	xlvs_table_close(&t);
+	return rc;
+}
+
+int cmd_run_on(struct xlvs_table *t, const struct cmd *c)
+{
+	int rc;
+
+	if (c->kind == CMD_ATTACH)
+		return attach(t, c);
+	rc = table_op(t, c);
 	if (rc == -ENOENT && c->kind == CMD_DETACH)
 		fprintf(stderr, "xlvsadm: %s does not run the xlvs data plane\n", c->ifname);
 	else if (rc)
-		fprintf(stderr, "%s\n", op_message(c->kind, -rc));
+		fprintf(stderr, "%s\n", cmd_error_message(c->kind, -rc));
 	return rc ? 1 : 0;
 }
