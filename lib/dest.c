@@ -150,26 +150,30 @@ static void dest_fill(struct xlvs_dest *d, const struct xlvs_dest_conf *c)
 
 static void edit_end(struct dest_edit *e)
 {
-	free(e->sched);
+	if (e)
+		free(e->sched);
 	free(e);
 }
 
-static struct dest_edit *edit_alloc(void)
+/* Allocates *out and reads the service's live schedule into it. */
+static int edit_start(struct xlvs_table *t, uint8_t proto,
+		      const struct xlvs_endpoint *vip, struct dest_edit **out)
 {
-	return calloc(1, sizeof(struct dest_edit));
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	return edit_begin(t, proto, vip, *out);
 }
 
 int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 		  const struct xlvs_endpoint *vip, const struct xlvs_dest_conf *c)
 {
-	struct dest_edit *e = edit_alloc();
+	struct dest_edit *e;
 	struct xlvs_dest d = { 0 };
 	uint32_t id, n;
 	int rc;
 
-	if (!e)
-		return -ENOMEM;
-	rc = edit_begin(t, proto, vip, e);
+	rc = edit_start(t, proto, vip, &e);
 	if (rc)
 		goto out;
 	n = e->sched->ndests;
@@ -214,13 +218,11 @@ out:
 int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
 		   const struct xlvs_endpoint *vip, const struct xlvs_dest_conf *c)
 {
-	struct dest_edit *e = edit_alloc();
+	struct dest_edit *e;
 	struct xlvs_dest d;
 	int rc, i;
 
-	if (!e)
-		return -ENOMEM;
-	rc = edit_begin(t, proto, vip, e);
+	rc = edit_start(t, proto, vip, &e);
 	if (rc)
 		goto out;
 	i = find_dest(t, e, &c->addr, dest_port(e, c));
@@ -258,15 +260,13 @@ static bool addr_in_use(struct xlvs_table *t, const uint8_t addr[16])
 int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 		  const struct xlvs_endpoint *vip, const struct xlvs_endpoint *rip)
 {
-	struct dest_edit *e = edit_alloc();
+	struct dest_edit *e;
 	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
 	struct xlvs_dest gone = { 0 };
 	uint32_t id, n;
 	int rc, i;
 
-	if (!e)
-		return -ENOMEM;
-	rc = edit_begin(t, proto, vip, e);
+	rc = edit_start(t, proto, vip, &e);
 	if (rc)
 		goto out;
 	i = find_dest(t, e, rip, dest_port(e, &c));

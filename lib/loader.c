@@ -24,6 +24,21 @@ static int pin_map(struct bpf_map *m, const char *dir, const char *name)
 	return bpf_map__pin(m, p);
 }
 
+static int pin_maps(struct xlvs_bpf *skel, const char *path)
+{
+	const struct { struct bpf_map *map; const char *name; } pins[] = {
+		{ skel->maps.svc, PIN_SVC }, { skel->maps.dest, PIN_DEST },
+		{ skel->maps.sched, PIN_SCHED }, { skel->maps.conn, PIN_CONN },
+		{ skel->maps.stats, PIN_STATS }, { skel->maps.sweeper, PIN_SWEEPER },
+		{ skel->maps.meta, PIN_META },  /* last: its pin means "whole" */
+	};
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < sizeof(pins) / sizeof(pins[0]); i++)
+		rc = pin_map(pins[i].map, path, pins[i].name);
+	return rc;
+}
+
 static int arm_sweeper(struct xlvs_bpf *skel)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
@@ -77,19 +92,7 @@ int loader_create(const char *path, uint32_t conn_max)
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_xdp, p);
 	if (!rc)
-		rc = pin_map(skel->maps.svc, path, PIN_SVC);
-	if (!rc)
-		rc = pin_map(skel->maps.dest, path, PIN_DEST);
-	if (!rc)
-		rc = pin_map(skel->maps.sched, path, PIN_SCHED);
-	if (!rc)
-		rc = pin_map(skel->maps.conn, path, PIN_CONN);
-	if (!rc)
-		rc = pin_map(skel->maps.stats, path, PIN_STATS);
-	if (!rc)
-		rc = pin_map(skel->maps.sweeper, path, PIN_SWEEPER);
-	if (!rc)
-		rc = pin_map(skel->maps.meta, path, PIN_META); /* last: whole */
+		rc = pin_maps(skel, path);
 	if (rc)
 		loader_remove(path);
 out:
