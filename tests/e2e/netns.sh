@@ -171,6 +171,25 @@ xl_kill_pid() {
 	return 0
 }
 
+# xl_http COUNT: COUNT sequential HTTP requests from the client to the VIP;
+# one line per request: the node that answered, or "none".
+xl_http() {
+	local i page
+	for ((i = 0; i < $1; i++)); do
+		page=$(xl_in client curl -s --max-time 2 "http://$XL_VIP/")
+		case $page in
+		"Test Page of "*) echo "${page#Test Page of }" ;;
+		*) echo none ;;
+		esac
+	done
+}
+
+# xl_counter NAME [HOST]: one data-plane counter of xlvsadm --counters.
+xl_counter() {
+	XL_DIRECTOR=${2:-${XL_DIRECTOR:-ha1}} xl_adm --counters |
+		awk -v n="$1" '$1 == n { print $2 }'
+}
+
 # xl_stat HOST DEV COUNTER: an interface counter (rx_packets, tx_packets...).
 xl_stat() {
 	xl_in "$1" cat "/sys/class/net/$2/statistics/$3"

@@ -21,19 +21,6 @@ dr_configure() {
 	done
 }
 
-# dr_http COUNT: COUNT sequential requests from the client to the VIP; one
-# line per request: the node that answered, or "none".
-dr_http() {
-	local i page
-	for ((i = 0; i < $1; i++)); do
-		page=$(xl_in client curl -s --max-time 2 "http://$XL_VIP/")
-		case $page in
-		"Test Page of "*) echo "${page#Test Page of }" ;;
-		*) echo none ;;
-		esac
-	done
-}
-
 # dr_counters: "to-director from-client from-nodes forwarded" counts.  The
 # first three are frames: what the bridge delivered to the director's port
 # (the number that would grow by the replies if they went through the
@@ -42,7 +29,7 @@ dr_http() {
 dr_counters() {
 	echo "$(xl_stat lan ha1 tx_packets) $(xl_stat client eth0 tx_packets)" \
 	     "$(($(xl_stat node1 eth0 tx_packets) + $(xl_stat node2 eth0 tx_packets)))" \
-	     "$(xl_adm --counters | awk '$1 == "pkts_fwd" { print $2 }')"
+	     "$(xl_counter pkts_fwd)"
 }
 
 # dr_assert_direct BEFORE AFTER REQUESTS: the director's XDP program
@@ -71,7 +58,7 @@ test_dr_tcp_wrr_3_2() {
 	local before after
 	dr_configure
 	before=$(dr_counters)
-	dr_http 50 >"$XL_TMP/answers"
+	xl_http 50 >"$XL_TMP/answers"
 	after=$(dr_counters)
 	xl_assert_eq "node1=30 node2=20" "$(xl_tally <"$XL_TMP/answers")" \
 		"50 HTTP requests over wrr 3:2"
@@ -150,7 +137,7 @@ test_dr_weight_zero_takes_no_new_connections() {
 	dr_configure
 	xl_adm -e -t "$XL_VIP:80" -r "$XL_NODE2:80" -g -w 0 ||
 		xl_fail "xlvsadm -e ... -w 0 failed"
-	xl_assert_eq "node1=10" "$(dr_http 10 | xl_tally)" \
+	xl_assert_eq "node1=10" "$(xl_http 10 | xl_tally)" \
 		"10 requests with node2 at weight 0"
 }
 

@@ -14,10 +14,6 @@ ex_inact() {
 		awk -v rs="$1:53" '$1 == "->" && $2 == rs { print $6 }'
 }
 
-ex_counter() {
-	xl_adm --counters | awk -v n="$1" '$1 == n { print $2 }'
-}
-
 test_expiry_udp_timeout_without_daemon() {
 	local i node addr other start now gone='' waited expired0 expired1 v
 	xl_adm -A -u "$XL_VIP:53" -s rr &&
@@ -29,7 +25,7 @@ test_expiry_udp_timeout_without_daemon() {
 	xl_adm --set 0 0 2 || xl_fail "xlvsadm --set 0 0 2 failed"
 	xl_assert_eq "Timeout (tcp tcpfin udp): 900 120 2" \
 		"$(xl_adm -L --timeout)" "-L --timeout after --set 0 0 2"
-	expired0=$(ex_counter conns_expired)
+	expired0=$(xl_counter conns_expired)
 	[ -n "$expired0" ] || xl_fail "--counters shows no conns_expired"
 
 	node=$(xl_in client "$XL_UDPASK" "$XL_VIP" 53 1 1000) ||
@@ -63,7 +59,7 @@ test_expiry_udp_timeout_without_daemon() {
 	# The listing hides an entry as soon as it is idle too long; the
 	# sweeper frees it (and counts it) on its next round, within 1 s.
 	for ((i = 0; i < 30; i++)); do
-		expired1=$(ex_counter conns_expired)
+		expired1=$(xl_counter conns_expired)
 		((expired1 >= expired0 + 1)) && break
 		sleep 0.1
 	done
@@ -89,5 +85,5 @@ test_expiry_default_udp_timeout_keeps_connection() {
 	xl_assert_eq node1 "$node" "the answer"
 	sleep 3.5
 	xl_assert_eq 1 "$(ex_inact "$XL_NODE1")" "InActConn of node1 3.5 s later"
-	xl_assert_eq 0 "$(ex_counter conns_expired)" "conns_expired"
+	xl_assert_eq 0 "$(xl_counter conns_expired)" "conns_expired"
 }

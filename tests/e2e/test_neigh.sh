@@ -11,18 +11,6 @@ setup() {
 	xl_adm --attach eth0 --conn-max 65536 || xl_fail "xlvsadm --attach failed"
 }
 
-# nb_http COUNT: COUNT requests to the VIP; the answering node, or "none".
-nb_http() {
-	local i page
-	for ((i = 0; i < $1; i++)); do
-		page=$(xl_in client curl -s --max-time 2 "http://$XL_VIP/")
-		case $page in
-		"Test Page of "*) echo "${page#Test Page of }" ;;
-		*) echo none ;;
-		esac
-	done
-}
-
 # nb_neigh ADDR: ha1's neighbour entry for ADDR, as `ip neigh show` prints it.
 nb_neigh() {
 	xl_in ha1 ip neigh show "$1" dev eth0
@@ -37,7 +25,7 @@ test_neigh_follows_real_server_mac_change() {
 	xl_adm -A -t "$XL_VIP:80" -s rr &&
 	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE1:80" -g -w 1 ||
 		xl_fail "configuring the service failed"
-	xl_assert_eq "node1=3" "$(nb_http 3 | xl_tally)" "3 requests before the change"
+	xl_assert_eq "node1=3" "$(xl_http 3 | xl_tally)" "3 requests before the change"
 	old_mac=$(nb_mac node1)
 	entry=$(nb_neigh "$XL_NODE1")
 	[[ $entry == *"lladdr $old_mac "* ]] ||
@@ -47,7 +35,7 @@ test_neigh_follows_real_server_mac_change() {
 	xl_in node1 ip link set dev eth0 address "$NB_NEW_MAC" ||
 		xl_fail "cannot change node1's MAC"
 	xl_assert_eq "$NB_NEW_MAC" "$(nb_mac node1)" "node1's new MAC"
-	echo "after the swap: $(nb_neigh "$XL_NODE1"); a request: $(nb_http 1)"
+	echo "after the swap: $(nb_neigh "$XL_NODE1"); a request: $(xl_http 1)"
 	# node1 talks to the director once, as a host with a new NIC would
 	# (no ping here: a TCP connection attempt to a closed port of ha1,
 	# which ha1 refuses).  Changing the MAC flushed node1's neighbour
@@ -57,7 +45,7 @@ test_neigh_follows_real_server_mac_change() {
 	echo "after node1's contact: $(nb_neigh "$XL_NODE1")"
 	t0=$(date +%s)
 	for ((i = 0; i < 10; i++)); do
-		[ "$(nb_http 1)" = node1 ] && { first=1; break; }
+		[ "$(xl_http 1)" = node1 ] && { first=1; break; }
 		t1=$(date +%s)
 		((t1 - t0 < 10)) || break
 		sleep 0.5
@@ -67,7 +55,7 @@ test_neigh_follows_real_server_mac_change() {
 		xl_fail "no request reached node1 within $((t1 - t0)) s of its" \
 			"announcement; ha1's entry: $(nb_neigh "$XL_NODE1")"
 	echo "node1 answered again after $((t1 - t0)) s"
-	xl_assert_eq "node1=3" "$(nb_http 3 | xl_tally)" "3 requests after the change"
+	xl_assert_eq "node1=3" "$(xl_http 3 | xl_tally)" "3 requests after the change"
 	entry=$(nb_neigh "$XL_NODE1")
 	[[ $entry == *"lladdr $NB_NEW_MAC "* ]] ||
 		xl_fail "ha1's entry for node1 is '$entry', not the new MAC"
@@ -107,7 +95,7 @@ test_neigh_managed_entry_and_static_entry() {
 	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE2:80" -g -w 1 || xl_fail "-a node2 failed"
 	xl_assert_eq "$static" "$(nb_neigh "$XL_NODE2")" \
 		"the permanent entry for node2 after -a"
-	xl_assert_eq "node2=2" "$(nb_http 2 | xl_tally)" \
+	xl_assert_eq "node2=2" "$(xl_http 2 | xl_tally)" \
 		"2 requests through the permanent entry"
 	xl_adm -d -t "$XL_VIP:80" -r "$XL_NODE2:80" || xl_fail "-d node2 failed"
 	xl_assert_eq "$static" "$(nb_neigh "$XL_NODE2")" \

@@ -13,30 +13,12 @@ setup() {
 	xl_cluster_up
 }
 
-# tb_http COUNT: COUNT sequential requests from the client to the VIP;
-# one line per request: the node that answered, or "none".
-tb_http() {
-	local i page
-	for ((i = 0; i < $1; i++)); do
-		page=$(xl_in client curl -s --max-time 2 "http://$XL_VIP/")
-		case $page in
-		"Test Page of "*) echo "${page#Test Page of }" ;;
-		*) echo none ;;
-		esac
-	done
-}
-
 # tb_rr_http: the seed's HTTP service on ha1, rr over node1 and node2.
 tb_rr_http() {
 	xl_adm -A -t "$XL_VIP:80" -s rr &&
 	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE1:80" -g -w 1 &&
 	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE2:80" -g -w 1 ||
 		xl_fail "configuring the HTTP service on ha1 failed"
-}
-
-# tb_counter NAME [HOST]: one value of xlvsadm --counters.
-tb_counter() {
-	XL_DIRECTOR=${2:-ha1} xl_adm --counters | awk -v n="$1" '$1 == n { print $2 }'
 }
 
 # tb_no_xlvsadm_running: no xlvsadm process in any namespace of this case.
@@ -82,7 +64,7 @@ EOF
 		"$(xl_adm -L -n | head -1)" "ha1's table size"
 	xl_assert_eq "IP Virtual Server version 1.2.1 (size=4096)" \
 		"$(XL_DIRECTOR=ha2 xl_adm -L -n | head -1)" "ha2's table size"
-	xl_assert_eq "node1=2 node2=2" "$(tb_http 4 | xl_tally)" \
+	xl_assert_eq "node1=2 node2=2" "$(xl_http 4 | xl_tally)" \
 		"4 requests through ha1 with both tables loaded"
 
 	XL_DIRECTOR=ha2 xl_adm --unload || xl_fail "--unload in ha2 failed"
@@ -96,7 +78,7 @@ EOF
 		"ha1's -S -n after ha2's --unload"
 	xl_assert_eq "IP Virtual Server version 1.2.1 (size=65536)" \
 		"$(xl_adm -L -n | head -1)" "ha1's table size after ha2's --unload"
-	xl_assert_eq "node1=2 node2=2" "$(tb_http 4 | xl_tally)" \
+	xl_assert_eq "node1=2 node2=2" "$(xl_http 4 | xl_tally)" \
 		"4 requests through ha1 after ha2's --unload"
 	# Nothing of ha2's table is left.
 	xl_assert_eq "" "$(XL_DIRECTOR=ha2 xl_adm -S -n)" "ha2's -S -n after --unload"
@@ -111,24 +93,24 @@ test_table_outlives_tool_detach_attach() {
 	xl_adm -S -n >"$XL_TMP/save-before" || xl_fail "-S -n failed"
 	tb_no_xlvsadm_running
 	xl_assert_eq "" "$(ip netns pids "$(xl_ns ha1)")" "processes in ha1"
-	xl_assert_eq "node1=2 node2=2" "$(tb_http 4 | xl_tally)" \
+	xl_assert_eq "node1=2 node2=2" "$(xl_http 4 | xl_tally)" \
 		"4 requests with no process in the director"
 
 	xl_adm --detach eth0 || xl_fail "--detach eth0 failed"
 	xl_in ha1 ip -d link show dev eth0 | grep -q xdp &&
 		xl_fail "eth0 still runs an XDP program after --detach"
-	in0=$(tb_counter pkts_in)
+	in0=$(xl_counter pkts_in)
 	# ha1 holds the VIP and has no listener on port 80: its stack refuses.
-	xl_assert_eq "none=3" "$(tb_http 3 | xl_tally)" \
+	xl_assert_eq "none=3" "$(xl_http 3 | xl_tally)" \
 		"3 requests after --detach (must reach no real server)"
-	in1=$(tb_counter pkts_in)
+	in1=$(xl_counter pkts_in)
 	xl_assert_eq "$in0" "$in1" "the data plane's pkts_in while detached"
 
 	xl_adm --attach eth0 || xl_fail "--attach eth0 again failed"
 	xl_adm -S -n >"$XL_TMP/save-after" || xl_fail "-S -n failed"
 	xl_assert_same_file "$XL_TMP/save-before" "$XL_TMP/save-after" \
 		"the table after --detach and --attach"
-	xl_assert_eq "node1=2 node2=2" "$(tb_http 4 | xl_tally)" \
+	xl_assert_eq "node1=2 node2=2" "$(xl_http 4 | xl_tally)" \
 		"4 requests after --attach again"
 	tb_no_xlvsadm_running
 }
@@ -166,7 +148,7 @@ test_table_restore() {
 	xl_adm -R <"$XL_TMP/saved" || xl_fail "-R of the save failed"
 	xl_adm -S -n >"$XL_TMP/restored" || xl_fail "-S -n failed"
 	xl_assert_same_file "$XL_TMP/saved" "$XL_TMP/restored" "-S -n after -R"
-	xl_assert_eq "node1=3 node2=2" "$(tb_http 5 | xl_tally)" \
+	xl_assert_eq "node1=3 node2=2" "$(xl_http 5 | xl_tally)" \
 		"5 requests over the restored wrr 3:2"
 
 	# A bad weight on line 3 (lines 1 and 2 would be valid on their own).
@@ -218,7 +200,7 @@ EOF
 -a -t $XL_VIP:81 -r $XL_NODE1:81 -g -w 2
 EOF
 	tb_restore_rejected 4
-	xl_assert_eq "node1=2 node2=2" "$(tb_http 4 | xl_tally)" \
+	xl_assert_eq "node1=2 node2=2" "$(xl_http 4 | xl_tally)" \
 		"4 requests after the refused restores"
 }
 
@@ -233,9 +215,9 @@ test_table_generic_mode_and_conn_max() {
 	[[ $link == *xdpgeneric* ]] ||
 		xl_fail "eth0 does not run the program in generic mode: $link"
 	tb_rr_http
-	xl_assert_eq "node1=3 node2=3" "$(tb_http 6 | xl_tally)" \
+	xl_assert_eq "node1=3 node2=3" "$(xl_http 6 | xl_tally)" \
 		"6 requests through the generic-mode data plane"
-	(($(tb_counter pkts_fwd) >= 6)) ||
+	(($(xl_counter pkts_fwd) >= 6)) ||
 		xl_fail "the XDP program forwarded fewer than 6 packets"
 
 	xl_adm -S -n >"$XL_TMP/before" || xl_fail "-S -n failed"
@@ -250,7 +232,7 @@ test_table_generic_mode_and_conn_max() {
 		"the table after the refused --conn-max"
 	xl_assert_eq "IP Virtual Server version 1.2.1 (size=65536)" \
 		"$(xl_adm -L -n | head -1)" "the size after the refused --conn-max"
-	xl_assert_eq "node1=2 node2=2" "$(tb_http 4 | xl_tally)" \
+	xl_assert_eq "node1=2 node2=2" "$(xl_http 4 | xl_tally)" \
 		"4 requests after the refused --conn-max"
 }
 
@@ -322,6 +304,6 @@ test_table_held_connection_keeps_real_server() {
 		xl_assert_eq "Test Page of ${nodes[i]}" "$got" \
 			"the reply on held connection ${ports[i]}"
 	done
-	xl_assert_eq "node3=4" "$(tb_http 4 | xl_tally)" \
+	xl_assert_eq "node3=4" "$(xl_http 4 | xl_tally)" \
 		"4 new requests after the change"
 }
