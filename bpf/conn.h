@@ -74,7 +74,9 @@ static __always_inline int conn_expired(const struct xlvs_conn *c,
 
 	if (st >= XLVS_STATE_MAX)
 		return 1;
-	return now - c->last_ns > (__u64)m->timeout[st] * 1000000000ull;
+	/* now can trail last_ns a little: another CPU wrote it a tick later. */
+	return now > c->last_ns &&
+	       now - c->last_ns > (__u64)m->timeout[st] * 1000000000ull;
 }
 
 #endif

@@ -35,11 +35,21 @@ struct {
 	__type(value, struct xlvs_sched);
 } sched SEC(".maps");
 
-struct {
+/* The loader creates the shards (max_entries = capacity / shards) and puts
+ * them in conn; this is their template.  Sizes, not BTF types: clang emits
+ * the key struct only as a forward declaration here. */
+struct conn_shard {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XLVS_CONN_DEFAULT);
-	__type(key, struct xlvs_conn_key);
-	__type(value, struct xlvs_conn);
+	__uint(max_entries, XLVS_CONN_DEFAULT / XLVS_CONN_SHARDS);
+	__uint(key_size, sizeof(struct xlvs_conn_key));
+	__uint(value_size, sizeof(struct xlvs_conn));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, XLVS_CONN_SHARDS);
+	__type(key, __u32);
+	__array(values, struct conn_shard);
 } conn SEC(".maps");
 
 struct {
@@ -62,6 +72,13 @@ static __always_inline void count(__u32 counter)
 
 	if (v)
 		*v += 1;
+}
+
+static __always_inline void *conn_shard_get(const struct xlvs_conn_key *k)
+{
+	__u32 shard = xlvs_conn_shard(k);
+
+	return bpf_map_lookup_elem(&conn, &shard);
 }
 
 static __always_inline struct xlvs_meta *meta_get(void)

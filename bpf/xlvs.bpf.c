@@ -14,7 +14,8 @@
 #define IPPROTO_UDP 17
 #define CLOCK_MONOTONIC 1
 #define BPF_NOEXIST 1
-#define SWEEP_INTERVAL_NS 1000000000ull
+/* Every shard once a second: one shard every 1/64 s. */
+#define SWEEP_TICK_NS (1000000000ull / XLVS_CONN_SHARDS)
 
 #include "maps.h"
 #include "parse.h"
@@ -33,7 +34,7 @@ static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
 
 /* A connection that is not in the table: schedule it if IPVS would. */
 static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
-				     const struct xlvs_svc *s,
+				     const struct xlvs_svc *s, void *shard,
 				     const struct xlvs_conn_key *key, __u64 now)
 {
 	struct xlvs_conn c = {};
@@ -66,7 +67,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 	c.state = p->proto == IPPROTO_TCP ?
 		  tcp_next_state(XLVS_TCP_NONE, p->tcp_flags) : XLVS_UDP_STATE;
 	/* BPF_ANY: an expired entry for this tuple may still be there. */
-	if (bpf_map_update_elem(&conn, key, &c, 0))
+	if (bpf_map_update_elem(shard, key, &c, 0))
 		count(XLVS_CNT_CONNS_INSERT_FAILED);
 	else
 		count(XLVS_CNT_CONNS_NEW);
@@ -80,13 +81,18 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 	struct xlvs_conn_key key;
 	struct xlvs_conn *c;
 	struct xlvs_dest *d;
-	__u64 now = bpf_ktime_get_ns();
+	/* Timeouts are in seconds: the coarse clock is precise enough. */
+	__u64 now = bpf_ktime_get_coarse_ns();
+	void *shard;
 	__u32 id;
 
 	if (!m)
 		return XDP_PASS;
 	conn_key_of(&key, p);
-	c = bpf_map_lookup_elem(&conn, &key);
+	shard = conn_shard_get(&key);
+	if (!shard)
+		return XDP_PASS;    /* a table still being built */
+	c = bpf_map_lookup_elem(shard, &key);
 	if (c && conn_expired(c, m, now))
 		c = NULL;
 	/* IPVS conn_reuse_mode 1: a new SYN on a TIME_WAIT entry starts over. */
@@ -94,7 +100,7 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 	    (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)
 		c = NULL;
 	if (!c)
-		return serve_new(ctx, p, s, &key, now);
+		return serve_new(ctx, p, s, shard, &key, now);
 
 	id = c->dest_id;
 	d = bpf_map_lookup_elem(&dest, &id);
@@ -163,15 +169,21 @@ static long sweep_one(struct bpf_map *map, struct xlvs_conn_key *key,
 
 static int sweep(void *map, __u32 *key, struct xlvs_sweeper *sw)
 {
+	/* The coarse clock is not for this program type; the fine one reads
+	 * the same clock, a little ahead. */
 	struct sweep_ctx sc = { .now = bpf_ktime_get_ns() };
 	__u32 counter = XLVS_CNT_CONNS_EXPIRED;
+	__u32 shard = sw->next_shard % XLVS_CONN_SHARDS;
+	void *conns = bpf_map_lookup_elem(&conn, &shard);
 	__u64 *v;
 
-	bpf_for_each_map_elem(&conn, sweep_one, &sc, 0);
+	sw->next_shard = shard + 1;
+	if (conns)
+		bpf_for_each_map_elem(conns, sweep_one, &sc, 0);
 	v = bpf_map_lookup_elem(&stats, &counter);
 	if (v)
 		*v += sc.expired;
-	bpf_timer_start(&sw->timer, SWEEP_INTERVAL_NS, 0);
+	bpf_timer_start(&sw->timer, SWEEP_TICK_NS, 0);
 	return 0;
 }
 
@@ -193,7 +205,7 @@ int xlvs_arm_sweeper(void *ctx)
 		return 2;
 	if (bpf_timer_set_callback(&sw->timer, sweep))
 		return 3;
-	if (bpf_timer_start(&sw->timer, SWEEP_INTERVAL_NS, 0))
+	if (bpf_timer_start(&sw->timer, SWEEP_TICK_NS, 0))
 		return 4;
 	return 0;
 }

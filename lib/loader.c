@@ -39,6 +39,28 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 	return rc;
 }
 
+/* The connection table's shards, each its share of the capacity. */
+static int conn_shards_create(struct xlvs_bpf *skel, uint32_t conn_max)
+{
+	uint32_t per = (conn_max + XLVS_CONN_SHARDS - 1) / XLVS_CONN_SHARDS;
+	int outer = bpf_map__fd(skel->maps.conn);
+
+	for (uint32_t i = 0; i < XLVS_CONN_SHARDS; i++) {
+		int fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "xlvs_conn",
+					sizeof(struct xlvs_conn_key),
+					sizeof(struct xlvs_conn), per, NULL);
+		int rc = fd < 0 ? -errno : 0;
+
+		if (!rc && bpf_map_update_elem(outer, &i, &fd, BPF_ANY))
+			rc = -errno;
+		if (fd >= 0)
+			close(fd);      /* the outer map holds it now */
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int arm_sweeper(struct xlvs_bpf *skel)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
@@ -78,14 +100,14 @@ int loader_create(const char *path, uint32_t conn_max)
 	skel = xlvs_bpf__open();
 	if (!skel)
 		return -errno;
-	rc = bpf_map__set_max_entries(skel->maps.conn, conn_max);
-	if (!rc)
-		rc = xlvs_bpf__load(skel);
+	rc = xlvs_bpf__load(skel);
 	if (rc) {
 		xlvs_logf("cannot load the XDP program: %s", strerror(-rc));
 		goto out;
 	}
 	rc = write_meta(skel, conn_max);
+	if (!rc)
+		rc = conn_shards_create(skel, conn_max);
 	if (!rc)
 		rc = arm_sweeper(skel);
 	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include "internal.h"
@@ -47,22 +48,17 @@ static void count_one(const struct xlvs_table *t, const struct xlvs_conn *c,
 		cc->inactive[c->dest_id]++;
 }
 
-static int conns_count(const struct xlvs_table *t, struct conn_counts *cc)
+static int shard_count(const struct xlvs_table *t, int fd, uint64_t now,
+		       struct xlvs_conn_key *keys, struct xlvs_conn *vals,
+		       struct conn_counts *cc)
 {
-	struct xlvs_conn_key *keys = calloc(CONN_BATCH, sizeof(*keys));
-	struct xlvs_conn *vals = calloc(CONN_BATCH, sizeof(*vals));
 	struct xlvs_conn_key out_batch;
 	void *in = NULL;
-	uint64_t now = now_ns();
 	int rc = 0;
 
-	if (!keys || !vals) {
-		rc = -ENOMEM;
-		goto out;
-	}
 	for (;;) {
 		uint32_t n = CONN_BATCH;
-		int err = bpf_map_lookup_batch(t->conn_fd, in, &out_batch, keys,
+		int err = bpf_map_lookup_batch(fd, in, &out_batch, keys,
 					       vals, &n, NULL);
 
 		if (err && errno != ENOENT) {
@@ -75,7 +71,23 @@ static int conns_count(const struct xlvs_table *t, struct conn_counts *cc)
 			break;      /* ENOENT: that was the last batch */
 		in = &out_batch;
 	}
-out:
+	return rc;
+}
+
+static int conns_count(const struct xlvs_table *t, struct conn_counts *cc)
+{
+	struct xlvs_conn_key *keys = calloc(CONN_BATCH, sizeof(*keys));
+	struct xlvs_conn *vals = calloc(CONN_BATCH, sizeof(*vals));
+	uint64_t now = now_ns();
+	int rc = keys && vals ? 0 : -ENOMEM;
+
+	for (uint32_t i = 0; !rc && i < XLVS_CONN_SHARDS; i++) {
+		int fd = xlvs_conn_shard_fd(t, i);
+
+		rc = fd < 0 ? fd : shard_count(t, fd, now, keys, vals, cc);
+		if (fd >= 0)
+			close(fd);
+	}
 	free(keys);
 	free(vals);
 	return rc;

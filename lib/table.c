@@ -134,6 +134,19 @@ void xlvs_table_close(struct xlvs_table *t)
 	}
 }
 
+int xlvs_conn_shard_fd(const struct xlvs_table *t, uint32_t shard)
+{
+	uint32_t id;
+	int fd;
+
+	if (shard >= XLVS_CONN_SHARDS)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(t->conn_fd, &shard, &id))
+		return -errno;
+	fd = bpf_map_get_fd_by_id(id);
+	return fd < 0 ? -errno : fd;
+}
+
 int xlvs_counters_read(struct xlvs_table *t, uint64_t out[XLVS_CNT_MAX])
 {
 	int ncpu = libbpf_num_possible_cpus();

@@ -114,6 +114,10 @@ int xlvs_timeouts_set(struct xlvs_table *t, uint32_t tcp, uint32_t tcpfin,
 void xlvs_timeouts_get(const struct xlvs_table *t, uint32_t *tcp,
 		       uint32_t *tcpfin, uint32_t *udp);
 
+/* One shard of the connection table (xlvs_conn_shard() says which holds a
+ * key); a new fd the caller closes, or -errno. */
+int xlvs_conn_shard_fd(const struct xlvs_table *t, uint32_t shard);
+
 /* Data-plane counters summed over CPUs (enum xlvs_counter). */
 int xlvs_counters_read(struct xlvs_table *t, uint64_t out[XLVS_CNT_MAX]);
 const char *xlvs_counter_name(unsigned int counter);

@@ -27,6 +27,7 @@
 #define XLVS_BANDS_MAX      1024   /* schedule bands (see struct xlvs_sched) */
 #define XLVS_LIST_MAX       16384  /* schedule list entries */
 #define XLVS_CONN_DEFAULT   1048576
+#define XLVS_CONN_SHARDS    64     /* the connection table's parts, see below */
 
 #define XLVS_SCHED_NAME_LEN 16
 
@@ -175,8 +176,34 @@ struct xlvs_conn {
 	__u16 flags;
 };
 
+/*
+ * The connection table is XLVS_CONN_SHARDS LRU hashes, each holding its
+ * share of the capacity; a connection's shard is a hash of its key.  The
+ * expiry timer sweeps one shard a tick, so no single walk holds a CPU for
+ * long (a walk of a million entries takes over 100 ms).
+ */
+static inline __u32 xlvs_load32(const __u8 *p)
+{
+	__u32 v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k)
+{
+	__u32 h = ((__u32)k->sport << 16 | k->dport) ^ k->proto;
+
+	for (int i = 0; i < 16; i += 4)
+		h ^= xlvs_load32(k->saddr + i) ^ (xlvs_load32(k->daddr + i) * 0x85ebca6bu);
+	return (h * 0x9e3779b1u) >> 26;     /* the top 6 bits: 64 shards */
+}
+_Static_assert(XLVS_CONN_SHARDS == 64, "xlvs_conn_shard takes 6 bits");
+
 struct xlvs_sweeper {
 	struct bpf_timer timer;
+	__u32 next_shard;           /* the shard the next tick sweeps */
+	__u32 pad;
 };
 
 _Static_assert(sizeof(struct xlvs_svc_key) == 20, "svc key layout");
