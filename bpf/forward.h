@@ -2,7 +2,8 @@
 /*
  * Forwarding by direct routing: only the Ethernet addresses change.  The
  * kernel's FIB and neighbour table say which interface reaches the real
- * server and what its MAC is, so a MAC that changes is followed at once;
+ * server and what its MAC is; each CPU keeps that answer for 100 ms
+ * (struct xlvs_nh_cache), so a MAC that changes is followed within that.
  * libxlvs keeps a managed neighbour entry for every real server so the MAC
  * is known before the first packet (neigh.c).
  */
@@ -11,8 +12,10 @@
 
 #define AF_INET 2
 
-static __always_inline int forward_dr(struct xdp_md *ctx, struct pkt *p,
-				      const struct xlvs_dest *d)
+/* Asks the FIB which interface and MACs reach the real server. */
+static __always_inline int nh_lookup(struct xdp_md *ctx, const struct pkt *p,
+				     const struct xlvs_dest *d,
+				     struct xlvs_nh_cache *nh)
 {
 	struct bpf_fib_lookup fib = {};
 	long rc;
@@ -28,22 +31,47 @@ static __always_inline int forward_dr(struct xdp_md *ctx, struct pkt *p,
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
 		count(XLVS_CNT_PKTS_NO_NEIGH);
-		return XDP_DROP;
+		return -1;
 	}
 	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
 		count(XLVS_CNT_PKTS_FWD_DISABLED);
-		return XDP_DROP;
+		return -1;
 	}
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
 		count(XLVS_CNT_PKTS_NO_ROUTE);
-		return XDP_DROP;
+		return -1;
 	}
-	__builtin_memcpy(p->eth->h_dest, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(p->eth->h_source, fib.smac, ETH_ALEN);
+	nh->dest_gen = d->gen;
+	nh->in_ifindex = ctx->ingress_ifindex;
+	nh->out_ifindex = fib.ifindex;
+	__builtin_memcpy(nh->dmac, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(nh->smac, fib.smac, ETH_ALEN);
+	return 0;
+}
+
+static __always_inline int forward_dr(struct xdp_md *ctx, struct pkt *p,
+				      const struct xlvs_dest *d, __u32 dest_id,
+				      __u64 now)
+{
+	struct xlvs_nh_cache *nh = bpf_map_lookup_elem(&nh_cache, &dest_id);
+	long rc;
+
+	if (!nh)
+		return XDP_DROP;
+	if (nh->dest_gen != d->gen || nh->in_ifindex != ctx->ingress_ifindex ||
+	    now >= nh->expires_ns) {
+		if (nh_lookup(ctx, p, d, nh)) {
+			nh->expires_ns = 0;     /* ask again for the next packet */
+			return XDP_DROP;
+		}
+		nh->expires_ns = now + XLVS_NH_CACHE_NS;
+	}
+	__builtin_memcpy(p->eth->h_dest, nh->dmac, ETH_ALEN);
+	__builtin_memcpy(p->eth->h_source, nh->smac, ETH_ALEN);
 	count(XLVS_CNT_PKTS_FWD);
-	if (fib.ifindex == ctx->ingress_ifindex)
+	if (nh->out_ifindex == ctx->ingress_ifindex)
 		return XDP_TX;
-	rc = bpf_redirect(fib.ifindex, 0);
+	rc = bpf_redirect(nh->out_ifindex, 0);
 	if (rc != XDP_REDIRECT)
 		count(XLVS_CNT_PKTS_TX_FAILED);
 	return rc;

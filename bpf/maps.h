@@ -52,6 +52,14 @@ struct {
 	__array(values, struct conn_shard);
 } conn SEC(".maps");
 
+/* Not pinned: a cache, rebuilt by the program as it goes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XLVS_DEST_MAX);
+	__type(key, __u32);
+	__type(value, struct xlvs_nh_cache);
+} nh_cache SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, XLVS_CNT_MAX);

@@ -26,10 +26,11 @@
 char LICENSE[] SEC("license") = "GPL";
 
 static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
-				   const struct xlvs_dest *d)
+				   const struct xlvs_dest *d, __u32 dest_id,
+				   __u64 now)
 {
 	/* Only direct routing exists so far; the table refuses other methods. */
-	return forward_dr(ctx, p, d);
+	return forward_dr(ctx, p, d, dest_id, now);
 }
 
 /* A connection that is not in the table: schedule it if IPVS would. */
@@ -71,7 +72,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_CONNS_INSERT_FAILED);
 	else
 		count(XLVS_CNT_CONNS_NEW);
-	return forward(ctx, p, d);
+	return forward(ctx, p, d, id, now);
 }
 
 static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
@@ -112,7 +113,7 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 	if (p->proto == IPPROTO_TCP)
 		c->state = tcp_next_state(c->state, p->tcp_flags);
 	c->last_ns = now;
-	return forward(ctx, p, d);
+	return forward(ctx, p, d, id, now);
 }
 
 SEC("xdp")

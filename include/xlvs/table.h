@@ -200,6 +200,22 @@ static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k)
 }
 _Static_assert(XLVS_CONN_SHARDS == 64, "xlvs_conn_shard takes 6 bits");
 
+/*
+ * What the FIB said about a real server, per CPU: bpf_fib_lookup costs about
+ * as much as the rest of the packet path together, so its answer is reused
+ * for XLVS_NH_CACHE_NS.  A MAC change is therefore followed within that.
+ */
+#define XLVS_NH_CACHE_NS 100000000ull   /* 100 ms */
+
+struct xlvs_nh_cache {
+	__u64 expires_ns;
+	__u32 dest_gen;             /* the real server it was looked up for */
+	__u32 in_ifindex;           /* the interface the lookup was made from */
+	__u32 out_ifindex;
+	__u8 dmac[6];
+	__u8 smac[6];
+};
+
 struct xlvs_sweeper {
 	struct bpf_timer timer;
 	__u32 next_shard;           /* the shard the next tick sweeps */
@@ -212,6 +228,7 @@ _Static_assert(sizeof(struct xlvs_dest) == 48, "dest layout");
 _Static_assert(sizeof(struct xlvs_band) == 8, "band layout");
 _Static_assert(sizeof(struct xlvs_conn_key) == 40, "conn key layout");
 _Static_assert(sizeof(struct xlvs_conn) == 24, "conn layout");
+_Static_assert(sizeof(struct xlvs_nh_cache) == 32, "nh cache layout");
 _Static_assert(sizeof(struct xlvs_meta) == 4 * (3 + XLVS_STATE_MAX), "meta layout");
 
 #endif

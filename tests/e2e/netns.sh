@@ -69,24 +69,8 @@ xl_lan_up() {
 
 # xl_add_host HOST ADDR: a namespace with eth0 (ADDR/24) on the bridge.
 xl_add_host() {
-	local host=$1 addr=$2
-	xl_ns_add "$host"
-	xl_in lan ip link add "$host" type veth peer name eth0 \
-		netns "$XL_PREFIX$host" || xl_die "cannot create veth for $host"
-	xl_in lan ip link set "$host" master br0 up
-	# XDP_TX'd or redirected frames into a veth are dropped unless the
-	# receiving peer has GRO on or an XDP program; XDP_TX'd ones moreover
-	# wait in the peer's ring unless it has a program (xdp_pass.bpf.c).
-	xl_in lan ethtool -K "$host" gro on >/dev/null 2>&1 ||
-		xl_die "ethtool gro on $host failed"
-	xl_in lan ip link set dev "$host" xdpdrv obj "$XL_RUN_DIR/xdp_pass.o" \
-		sec xdp || xl_die "cannot attach xdp_pass to $host"
-	xl_in "$host" ip addr add "$addr/24" dev eth0
-	xl_in "$host" ip link set eth0 up
-	# Locally sent packets carry partial checksums; once XDP rewrites
-	# them nothing would complete them.
-	xl_in "$host" ethtool -K eth0 tx off >/dev/null 2>&1 ||
-		xl_die "ethtool tx off in $host failed"
+	xl_ns_add "$1"
+	xl_add_link lan "$1" eth0 "$2"
 }
 
 # xl_add_director HOST ADDR [VIP]: a director; the VIP, if given, becomes a
@@ -221,4 +205,39 @@ xl_cleanup() {
 	[ -n "$XL_RUN_DIR" ] && rm -rf "$XL_RUN_DIR"
 	XL_RUN_DIR=
 	return 0
+}
+
+# xl_bridge_add LAN: another bridge, like xl_lan_up's, in its own namespace
+# <p>LAN (call xl_lan_up first: its xdp_pass serves every bridge).
+xl_bridge_add() {
+	local lan=$1
+	[ -n "$XL_RUN_DIR" ] || xl_die "xl_bridge_add $lan: no xl_lan_up yet"
+	xl_ns_add "$lan"
+	xl_in "$lan" ip link add br0 type bridge ||
+		xl_die "cannot create the bridge of $lan"
+	xl_in "$lan" ip link set br0 up
+}
+
+# xl_add_link LAN HOST DEV ADDR: one more interface DEV (ADDR/24) of an
+# existing host, on LAN's bridge, set up as xl_add_host sets up eth0 (the
+# bridge end, named HOST inside <p>LAN, with GRO and xdp_pass; DEV with tx
+# checksum offload off).
+xl_add_link() {
+	local lan=$1 host=$2 dev=$3 addr=$4
+	xl_in "$lan" ip link add "$host" type veth peer name "$dev" \
+		netns "$XL_PREFIX$host" || xl_die "cannot create veth $dev for $host"
+	xl_in "$lan" ip link set "$host" master br0 up
+	# XDP_TX'd or redirected frames into a veth are dropped unless the
+	# receiving peer has GRO on or an XDP program; XDP_TX'd ones moreover
+	# wait in the peer's ring unless it has a program (xdp_pass.bpf.c).
+	xl_in "$lan" ethtool -K "$host" gro on >/dev/null 2>&1 ||
+		xl_die "ethtool gro on $host in $lan failed"
+	xl_in "$lan" ip link set dev "$host" xdpdrv obj "$XL_RUN_DIR/xdp_pass.o" \
+		sec xdp || xl_die "cannot attach xdp_pass to $host in $lan"
+	xl_in "$host" ip addr add "$addr/24" dev "$dev"
+	xl_in "$host" ip link set "$dev" up
+	# Locally sent packets carry partial checksums; once XDP rewrites
+	# them nothing would complete them.
+	xl_in "$host" ethtool -K "$dev" tx off >/dev/null 2>&1 ||
+		xl_die "ethtool tx off on $dev in $host failed"
 }
