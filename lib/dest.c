@@ -288,7 +288,12 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 	rc = edit_commit(t, e);
 	if (rc)
 		goto out;
-	bpf_map_update_elem(t->dest_fd, &id, &gone, BPF_ANY);
+	/* Free the slot (gen 0) but keep the address for -L -c while the
+	 * connections to it expire. */
+	if (!bpf_map_lookup_elem(t->dest_fd, &id, &gone)) {
+		gone.gen = 0;
+		bpf_map_update_elem(t->dest_fd, &id, &gone, BPF_ANY);
+	}
 	if (rip->af == 4 && !addr_in_use(t, rip->addr))
 		neigh_forget(rip->addr);
 out:

@@ -38,6 +38,16 @@ uint32_t loader_prog_id(const char *path);
 /* dest.c: the whole real-server array in one system call; free with free(). */
 struct xlvs_dest *dest_read_all(const struct xlvs_table *t);
 
+/* conn_walk.c: every live connection, with the seconds it has left; fn
+ * returning non-zero stops the walk with that value. */
+typedef int (*conn_walk_fn)(const struct xlvs_conn_key *k,
+			    const struct xlvs_conn *c, uint32_t expires_in,
+			    void *arg);
+int conn_walk(const struct xlvs_table *t, conn_walk_fn fn, void *arg);
+uint64_t conn_now_ns(void);
+int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn *c,
+			uint64_t now);
+
 /* neigh.c: managed neighbour entries so real servers' MACs are resolved. */
 int neigh_keep_resolved(const uint8_t addr[4]);
 int neigh_forget(const uint8_t addr[4]);

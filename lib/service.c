@@ -189,10 +189,14 @@ int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
 	return rc;
 }
 
+/* gen 0 frees the slot; the address stays for -L -c until it is reused. */
 static void dest_free(struct xlvs_table *t, uint32_t id)
 {
-	struct xlvs_dest d = { 0 };
+	struct xlvs_dest d;
 
+	if (bpf_map_lookup_elem(t->dest_fd, &id, &d))
+		return;
+	d.gen = 0;
 	bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY);
 }
 

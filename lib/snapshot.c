@@ -8,13 +8,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include "internal.h"
-
-#define CONN_BATCH 4096
 
 struct conn_counts {
 	uint32_t gen[XLVS_DEST_MAX];     /* gen the counts belong to */
@@ -22,75 +18,20 @@ struct conn_counts {
 	uint32_t inactive[XLVS_DEST_MAX];
 };
 
-static uint64_t now_ns(void)
+static int count_one(const struct xlvs_conn_key *k, const struct xlvs_conn *c,
+		     uint32_t expires_in, void *arg)
 {
-	struct timespec ts;
+	struct conn_counts *cc = arg;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static void count_one(const struct xlvs_table *t, const struct xlvs_conn *c,
-		      uint64_t now, struct conn_counts *cc)
-{
-	uint64_t limit;
-
-	if (c->state >= XLVS_STATE_MAX || c->dest_id >= XLVS_DEST_MAX)
-		return;
-	limit = (uint64_t)t->meta.timeout[c->state] * 1000000000ull;
-	if (now > c->last_ns && now - c->last_ns > limit)
-		return;     /* expired: IPVS would have freed it already */
-	if (cc->gen[c->dest_id] != c->dest_gen)
-		return;
+	(void)k;
+	(void)expires_in;
+	if (c->dest_id >= XLVS_DEST_MAX || cc->gen[c->dest_id] != c->dest_gen)
+		return 0;
 	if (c->state == XLVS_TCP_ESTABLISHED)
 		cc->active[c->dest_id]++;
 	else
 		cc->inactive[c->dest_id]++;
-}
-
-static int shard_count(const struct xlvs_table *t, int fd, uint64_t now,
-		       struct xlvs_conn_key *keys, struct xlvs_conn *vals,
-		       struct conn_counts *cc)
-{
-	struct xlvs_conn_key out_batch;
-	void *in = NULL;
-	int rc = 0;
-
-	for (;;) {
-		uint32_t n = CONN_BATCH;
-		int err = bpf_map_lookup_batch(fd, in, &out_batch, keys,
-					       vals, &n, NULL);
-
-		if (err && errno != ENOENT) {
-			rc = -errno;
-			break;
-		}
-		for (uint32_t i = 0; i < n; i++)
-			count_one(t, &vals[i], now, cc);
-		if (err)
-			break;      /* ENOENT: that was the last batch */
-		in = &out_batch;
-	}
-	return rc;
-}
-
-static int conns_count(const struct xlvs_table *t, struct conn_counts *cc)
-{
-	struct xlvs_conn_key *keys = calloc(CONN_BATCH, sizeof(*keys));
-	struct xlvs_conn *vals = calloc(CONN_BATCH, sizeof(*vals));
-	uint64_t now = now_ns();
-	int rc = keys && vals ? 0 : -ENOMEM;
-
-	for (uint32_t i = 0; !rc && i < XLVS_CONN_SHARDS; i++) {
-		int fd = xlvs_conn_shard_fd(t, i);
-
-		rc = fd < 0 ? fd : shard_count(t, fd, now, keys, vals, cc);
-		if (fd >= 0)
-			close(fd);
-	}
-	free(keys);
-	free(vals);
-	return rc;
+	return 0;
 }
 
 /* ipvs_cmp_services / ipvs_cmp_dests, int overflow of the address
@@ -204,7 +145,7 @@ int xlvs_snapshot_take(struct xlvs_table *t, struct xlvs_snapshot *snap)
 	}
 	rc = gens_read(t, cc);
 	if (!rc)
-		rc = conns_count(t, cc);
+		rc = conn_walk(t, count_one, cc);
 	while (!rc && bpf_map_get_next_key(t->svc_fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;

@@ -30,6 +30,7 @@ enum cmd_opt {
 	OPT_XDP_MODE = 1 << 6,
 	OPT_CONN_MAX = 1 << 7,
 	OPT_TIMEOUT = 1 << 8,
+	OPT_CONNECTION = 1 << 9,
 };
 
 struct cmd {
@@ -59,6 +60,11 @@ int cmd_restore(void);
 /* -L and -S: of the table, and of a snapshot (the formatting alone). */
 int list_table(struct xlvs_table *t, const struct cmd *c);
 int save_table(struct xlvs_table *t, const struct cmd *c);
+int list_conns(struct xlvs_table *t, const struct cmd *c);
+void conn_title(void);
+/* addr:port, or host:service when numeric is false, as ipvsadm prints. */
+void addrport(const struct xlvs_endpoint *ep, uint8_t proto, bool numeric,
+	      char *buf, size_t len);
 int list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c);
 void save_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c);
 

@@ -38,7 +38,7 @@ static const char *fwd_flag(uint8_t fwd)
 }
 
 /* addr:port, or host:service when names were asked for (no -n). */
-static void addrport(const struct xlvs_endpoint *ep, uint8_t proto,
+void addrport(const struct xlvs_endpoint *ep, uint8_t proto,
 		     bool numeric, char *buf, size_t len)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };

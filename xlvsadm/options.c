@@ -37,6 +37,7 @@ static const struct option long_opts[] = {
 	{ "gatewaying", no_argument, NULL, 'g' },
 	{ "weight", required_argument, NULL, 'w' },
 	{ "numeric", no_argument, NULL, 'n' },
+	{ "connection", no_argument, NULL, 'c' },
 	{ "sort", no_argument, NULL, LONG_SORT },   /* ipvsadm's default */
 	{ "attach", required_argument, NULL, LONG_ATTACH },
 	{ "detach", required_argument, NULL, LONG_DETACH },
@@ -61,7 +62,6 @@ static const struct option long_opts[] = {
 	{ "ipip", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "u-threshold", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "l-threshold", required_argument, NULL, LONG_UNSUPPORTED },
-	{ "connection", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "stats", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "rate", no_argument, NULL, LONG_UNSUPPORTED },
@@ -79,7 +79,7 @@ static const struct option long_opts[] = {
 };
 
 /* Short options ipvsadm has that xlvs does not yet support. */
-static const char unsupported_short[] = "ZfpMmixyocX6b";
+static const char unsupported_short[] = "ZfpMmixyoX6b";
 
 static const char *const cmd_names[CMD_MAX] = {
 	[CMD_ADD_SVC] = "add-service", [CMD_EDIT_SVC] = "edit-service",
@@ -125,7 +125,7 @@ static const struct {
 	{ OPT_SCHEDULER, "scheduler" }, { OPT_SERVER, "real-server" },
 	{ OPT_FORWARD, "forwarding-method" }, { OPT_WEIGHT, "weight" },
 	{ OPT_XDP_MODE, "xdp-mode" }, { OPT_CONN_MAX, "conn-max" },
-	{ OPT_TIMEOUT, "timeout" },
+	{ OPT_TIMEOUT, "timeout" }, { OPT_CONNECTION, "connection" },
 };
 
 /* ipvsadm's commands_v_options: which options each command takes. */
@@ -140,7 +140,7 @@ static const struct {
 	[CMD_EDIT_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT,
 			    OPT_SERVICE | OPT_SERVER },
 	[CMD_DEL_DEST] = { OPT_SERVICE | OPT_SERVER, OPT_SERVICE | OPT_SERVER },
-	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE | OPT_TIMEOUT, 0 },
+	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE | OPT_TIMEOUT | OPT_CONNECTION, 0 },
 	[CMD_SAVE] = { OPT_NUMERIC, 0 },
 	[CMD_ATTACH] = { OPT_XDP_MODE | OPT_CONN_MAX, 0 },
 };
@@ -250,6 +250,9 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 	case 'n':
 		c->opts |= OPT_NUMERIC;
 		return 0;
+	case 'c':
+		c->opts |= OPT_CONNECTION;
+		return 0;
 	case LONG_SORT:
 		return 0;
 	case LONG_TIMEOUT:
@@ -305,8 +308,8 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	cmd_defaults(c);
 	optind = 0;     /* glibc: start over, also for each -R line */
 	opterr = 0;
-	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:n"
-				  "Zf:p::M:mixyocX6b:", long_opts, &li)) != -1) {
+	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:nc"
+				  "Zf:p::M:mixyoX6b:", long_opts, &li)) != -1) {
 		if (li >= 0)
 			snprintf(word, sizeof(word), "--%s", long_opts[li].name);
 		else
@@ -326,13 +329,13 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	}
 	if (optind < argc)
 		return usage_fail("xlvsadm: unexpected argument '%s'%s", argv[optind], "");
-	if ((c->opts & OPT_TIMEOUT) && (c->opts & OPT_SERVICE))
-		return usage_fail("%s%sOnly one of a service, --timeout may be listed", "", "");
 	if (c->kind == CMD_NONE)
 		c->kind = CMD_LIST;     /* no command lists, as ipvsadm does */
 	rc = opts_check(c);
 	if (rc)
 		return rc;
+	if (__builtin_popcount(c->opts & (OPT_TIMEOUT | OPT_SERVICE | OPT_CONNECTION)) > 1)
+		return usage_fail("%s%sOnly one of a service, -c and --timeout may be listed", "", "");
 	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port &&
 	    (c->kind == CMD_ADD_SVC || c->kind == CMD_EDIT_SVC))
 		return usage_fail("%s%sZero port specified for non-persistent service", "", "");

@@ -133,6 +133,8 @@ static int table_op(struct xlvs_table *t, const struct cmd *c)
 	case CMD_LIST:
 		if (c->opts & OPT_TIMEOUT)
 			return list_timeouts(t);
+		if (c->opts & OPT_CONNECTION)
+			return list_conns(t, c);
 		return list_table(t, c);
 	case CMD_SAVE: return save_table(t, c);
 	case CMD_COUNTERS: return counters(t);
@@ -166,6 +168,10 @@ static int read_no_table(const struct cmd *c)
 	default:
 		if (c->opts & OPT_TIMEOUT)
 			return list_timeouts(&t);
+		if (c->opts & OPT_CONNECTION) {
+			conn_title();
+			return 0;
+		}
 		if (list_snapshot(stdout, &empty, c)) {
 			fprintf(stderr, "%s\n", cmd_error_message(CMD_LIST, ESRCH));
 			return 1;

@@ -114,6 +114,19 @@ int xlvs_timeouts_set(struct xlvs_table *t, uint32_t tcp, uint32_t tcpfin,
 void xlvs_timeouts_get(const struct xlvs_table *t, uint32_t *tcp,
 		       uint32_t *tcpfin, uint32_t *udp);
 
+/* ---- connection entries (conn_list.c), as ipvsadm -L -c ---- */
+struct xlvs_conn_info {
+	uint8_t proto;
+	uint8_t state;             /* enum xlvs_tcp_state */
+	uint32_t expires_in;       /* seconds */
+	struct xlvs_endpoint client, vip, dest;
+};
+typedef int (*xlvs_conn_fn)(const struct xlvs_conn_info *ci, void *arg);
+/* Calls fn for every live connection; fn returning non-zero stops. */
+int xlvs_conns_list(struct xlvs_table *t, xlvs_conn_fn fn, void *arg);
+/* IPVS's name of a connection state: "ESTABLISHED", "UDP", ... */
+const char *xlvs_state_name(uint8_t state);
+
 /* One shard of the connection table (xlvs_conn_shard() says which holds a
  * key); a new fd the caller closes, or -errno. */
 int xlvs_conn_shard_fd(const struct xlvs_table *t, uint32_t shard);

@@ -174,6 +174,19 @@ static void list_save_restore(void **state)
 	parse_ok("-L -n -t 10.0.0.1:80", &c);
 	assert_int_equal(c.opts, OPT_NUMERIC | OPT_SERVICE);
 	assert_addr(&c.svc.vip, 10, 0, 0, 1, 80);
+	parse_ok("-L -c -n", &c);
+	assert_int_equal(c.kind, CMD_LIST);
+	assert_int_equal(c.opts, OPT_NUMERIC | OPT_CONNECTION);
+	parse_ok("--list --connection", &c);
+	assert_int_equal(c.opts, OPT_CONNECTION);
+	parse_ok("-L --timeout", &c);
+	assert_int_equal(c.opts, OPT_TIMEOUT);
+	parse_fails("-L -c --timeout",
+		    "Only one of a service, -c and --timeout may be listed");
+	parse_fails("-L -c -t 10.0.0.1:80",
+		    "Only one of a service, -c and --timeout may be listed");
+	parse_fails("-A -t 10.0.0.1:80 -c",
+		    "Illegal 'connection' option with the 'add-service' command");
 	parse_ok("-S -n", &c);
 	assert_int_equal(c.kind, CMD_SAVE);
 	assert_int_equal(c.opts, OPT_NUMERIC);
@@ -363,7 +376,6 @@ static void unsupported_options(void **state)
 	parse_fails("-A -f 1", "xlvsadm: option '-f' is not supported yet");
 	parse_fails("-L --stats", "xlvsadm: option '--stats' is not supported yet");
 	parse_fails("-Z", "xlvsadm: option '-Z' is not supported yet");
-	parse_fails("-L -c", "xlvsadm: option '-c' is not supported yet");
 }
 
 static void unknown_options(void **state)

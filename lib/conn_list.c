@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The connection entries as ipvsadm -L -c shows them. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include "internal.h"
+
+struct conn_list {
+	const struct xlvs_dest *dests;   /* the whole dest array */
+	xlvs_conn_fn fn;
+	void *arg;
+};
+
+const char *xlvs_state_name(uint8_t state)
+{
+	static const char *const names[XLVS_STATE_MAX] = {
+		[XLVS_TCP_NONE] = "NONE",
+		[XLVS_TCP_ESTABLISHED] = "ESTABLISHED",
+		[XLVS_TCP_SYN_SENT] = "SYN_SENT",
+		[XLVS_TCP_SYN_RECV] = "SYN_RECV",
+		[XLVS_TCP_FIN_WAIT] = "FIN_WAIT",
+		[XLVS_TCP_TIME_WAIT] = "TIME_WAIT",
+		[XLVS_TCP_CLOSE] = "CLOSE",
+		[XLVS_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+		[XLVS_TCP_LAST_ACK] = "LAST_ACK",
+		[XLVS_TCP_LISTEN] = "LISTEN",
+		[XLVS_TCP_SYNACK] = "SYNACK",
+		[XLVS_UDP_STATE] = "UDP",
+	};
+
+	return state < XLVS_STATE_MAX ? names[state] : "ERR!";
+}
+
+static void endpoint_of(struct xlvs_endpoint *ep, uint8_t af,
+			const uint8_t addr[16], uint16_t port_be)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->af = af;
+	memcpy(ep->addr, addr, sizeof(ep->addr));
+	ep->port = ntohs(port_be);
+}
+
+static int list_one(const struct xlvs_conn_key *k, const struct xlvs_conn *c,
+		    uint32_t expires_in, void *arg)
+{
+	struct conn_list *cl = arg;
+	const struct xlvs_dest *d;
+	struct xlvs_conn_info ci = {
+		.proto = k->proto, .state = c->state, .expires_in = expires_in,
+	};
+
+	if (c->dest_id >= XLVS_DEST_MAX)
+		return 0;
+	d = &cl->dests[c->dest_id];
+	/* A freed record keeps its address until it is reused, as IPVS keeps
+	 * a deleted server for the connections that still point at it. */
+	if (d->gen != c->dest_gen && d->gen)
+		return 0;
+	endpoint_of(&ci.client, k->af, k->saddr, k->sport);
+	endpoint_of(&ci.vip, k->af, k->daddr, k->dport);
+	endpoint_of(&ci.dest, d->af ? d->af : k->af, d->addr, d->port);
+	return cl->fn(&ci, cl->arg);
+}
+
+int xlvs_conns_list(struct xlvs_table *t, xlvs_conn_fn fn, void *arg)
+{
+	struct conn_list cl = { .fn = fn, .arg = arg };
+	struct xlvs_dest *all = dest_read_all(t);
+	int rc;
+
+	if (!all)
+		return -ENOMEM;
+	cl.dests = all;
+	rc = conn_walk(t, list_one, &cl);
+	free(all);
+	return rc;
+}

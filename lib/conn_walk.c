@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading the connection table: every shard in batches of thousands of
+ * entries per system call, so even a million connections list quickly.
+ * Entries idle past their state's timeout are skipped: IPVS would have
+ * freed them already, and the sweeper will within a second.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "internal.h"
+
+#define CONN_BATCH 4096
+
+uint64_t conn_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Seconds left before c expires, or -1 if it has already. */
+int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn *c,
+			uint64_t now)
+{
+	uint64_t limit, idle;
+
+	if (c->state >= XLVS_STATE_MAX)
+		return -1;
+	limit = (uint64_t)m->timeout[c->state] * 1000000000ull;
+	idle = now > c->last_ns ? now - c->last_ns : 0;
+	if (idle > limit)
+		return -1;
+	return (int64_t)((limit - idle) / 1000000000ull);
+}
+
+static int shard_walk(const struct xlvs_table *t, int fd, uint64_t now,
+		      struct xlvs_conn_key *keys, struct xlvs_conn *vals,
+		      conn_walk_fn fn, void *arg)
+{
+	struct xlvs_conn_key out_batch;
+	void *in = NULL;
+	int rc = 0;
+
+	for (;;) {
+		uint32_t n = CONN_BATCH;
+		int err = bpf_map_lookup_batch(fd, in, &out_batch, keys,
+					       vals, &n, NULL);
+
+		if (err && errno != ENOENT)
+			return -errno;
+		for (uint32_t i = 0; !rc && i < n; i++) {
+			int64_t left = conn_expires_in(&t->meta, &vals[i], now);
+
+			if (left >= 0)
+				rc = fn(&keys[i], &vals[i], (uint32_t)left, arg);
+		}
+		if (err || rc)
+			return rc;      /* ENOENT: that was the last batch */
+		in = &out_batch;
+	}
+}
+
+int conn_walk(const struct xlvs_table *t, conn_walk_fn fn, void *arg)
+{
+	struct xlvs_conn_key *keys = calloc(CONN_BATCH, sizeof(*keys));
+	struct xlvs_conn *vals = calloc(CONN_BATCH, sizeof(*vals));
+	uint64_t now = conn_now_ns();
+	int rc = keys && vals ? 0 : -ENOMEM;
+
+	for (uint32_t i = 0; !rc && i < XLVS_CONN_SHARDS; i++) {
+		int fd = xlvs_conn_shard_fd(t, i);
+
+		rc = fd < 0 ? fd : shard_walk(t, fd, now, keys, vals, fn, arg);
+		if (fd >= 0)
+			close(fd);
+	}
+	free(keys);
+	free(vals);
+	return rc;
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * -L -c: the connection entries, as ipvsadm prints /proc/net/ip_vs_conn
+ * (ipvsadm.c list_conn): protocol, expiry as MM:SS, state, and client,
+ * virtual and real addresses.  Rows go out as the table is read.
+ */
+#include <netdb.h>
+#include <stdio.h>
+#include "cmd.h"
+
+void conn_title(void)
+{
+	printf("IPVS connection entries\n");
+	printf("pro expire %-11s %-18s %-18s %s\n", "state", "source",
+	       "virtual", "destination");
+}
+
+static int conn_row(const struct xlvs_conn_info *ci, void *arg)
+{
+	bool numeric = *(const bool *)arg;
+	char src[NI_MAXHOST + 40], vip[NI_MAXHOST + 40], dst[NI_MAXHOST + 40];
+	char expire[16];
+
+	addrport(&ci->client, ci->proto, numeric, src, sizeof(src));
+	addrport(&ci->vip, ci->proto, numeric, vip, sizeof(vip));
+	addrport(&ci->dest, ci->proto, numeric, dst, sizeof(dst));
+	snprintf(expire, sizeof(expire), "%02u:%02u", ci->expires_in / 60,
+		 ci->expires_in % 60);
+	printf("%-3s %-6s %-11s %-18s %-18s %s\n",
+	       ci->proto == IPPROTO_TCP ? "TCP" : "UDP", expire,
+	       xlvs_state_name(ci->state), src, vip, dst);
+	return 0;
+}
+
+int list_conns(struct xlvs_table *t, const struct cmd *c)
+{
+	bool numeric = c->opts & OPT_NUMERIC;
+
+	conn_title();
+	return xlvs_conns_list(t, conn_row, &numeric);
+}
