@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The benchmark's test bed (see micro.h); set up as tests/dataplane does. */
+#include "micro.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+struct bench_env env = { .prog_fd = -1 };
+
+uint32_t rs_addr(unsigned int i)
+{
+	return IP4(10, 0, 16 + i / 256, i % 256);
+}
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double median(double *v, int n)
+{
+	double s[64];
+
+	if (n <= 0 || n > 64)
+		return 0;
+	memcpy(s, v, sizeof(double) * (size_t)n);
+	qsort(s, (size_t)n, sizeof(double), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* ---- frames ---- */
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+static uint16_t csum(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Ethernet + IPv4 + TCP (no payload) or UDP (32 bytes of payload), with
+ * valid checksums: 54 and 74 bytes, as small as real packets get. */
+void frame_build(struct frame *f, uint8_t proto, uint32_t saddr,
+		 uint32_t daddr, uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	static const uint8_t dmac[6] = { 2, 0, 0, 0, 0, 1 };
+	static const uint8_t smac[6] = { 2, 0, 0, 0, 0, 9 };
+	uint8_t *ip = f->b + 14, *l4 = ip + 20, pseudo[12] = { 0 };
+	size_t l4_len = proto == IPPROTO_TCP ? 20 : 8 + 32;
+
+	memset(f, 0, sizeof(*f));
+	memcpy(f->b, dmac, 6);
+	memcpy(f->b + 6, smac, 6);
+	put16(f->b + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, (uint16_t)(20 + l4_len));
+	put16(ip + 4, 0x1234);
+	ip[8] = 64;
+	ip[9] = proto;
+	put32(ip + 12, saddr);
+	put32(ip + 16, daddr);
+	put16(ip + 10, csum(ip, 20, 0));
+	put16(l4, sport);
+	put16(l4 + 2, dport);
+	if (proto == IPPROTO_TCP) {
+		put32(l4 + 4, 0x01000000u + sport);
+		put32(l4 + 8, (flags & 0x10) ? 0x02000000u : 0);
+		l4[12] = 5 << 4;
+		l4[13] = flags;
+		put16(l4 + 14, 65535);
+	} else {
+		put16(l4 + 4, (uint16_t)l4_len);
+		for (size_t i = 8; i < l4_len; i++)
+			l4[i] = (uint8_t)(i * 7);
+	}
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[9] = proto;
+	put16(pseudo + 10, (uint16_t)l4_len);
+	{
+		uint32_t s = 0;
+
+		for (int i = 0; i < 12; i += 2)
+			s += (uint32_t)pseudo[i] << 8 | pseudo[i + 1];
+		put16(l4 + (proto == IPPROTO_TCP ? 16 : 6), csum(l4, l4_len, s));
+	}
+	f->len = (uint32_t)(34 + l4_len);
+}
+
+void flow_client(uint64_t n, uint32_t *saddr, uint16_t *sport)
+{
+	*saddr = NET_CLIENTS + (uint32_t)(n >> 14);
+	*sport = (uint16_t)(1024 + (n & 0x3fff));
+}
+
+void conn_key_build(struct xlvs_conn_key *k, uint8_t proto, uint32_t saddr,
+		    uint32_t daddr, uint16_t sport, uint16_t dport)
+{
+	uint32_t s = htonl(saddr), d = htonl(daddr);
+
+	memset(k, 0, sizeof(*k));
+	memcpy(k->saddr, &s, 4);
+	memcpy(k->daddr, &d, 4);
+	k->sport = htons(sport);
+	k->dport = htons(dport);
+	k->proto = proto;
+	k->af = 4;
+}
+
+/* ---- namespaces and the network ---- */
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	if (rc != 0)
+		fprintf(stderr, "micro: '%s' failed (%d)\n", cmd, rc);
+	return rc;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0) {
+		fprintf(stderr, "micro: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* Permanent neighbour entries for every real server, in one `ip -batch`:
+ * libxlvs leaves permanent entries alone, so bpf_fib_lookup always finds
+ * the MAC and the whole forwarding path runs. */
+static int neighbours(void)
+{
+	FILE *p = popen("ip -batch -", "w");
+
+	if (!p)
+		return -1;
+	for (unsigned int i = 0; i < RS_MAX; i++)
+		fprintf(p, "neigh replace 10.0.%u.%u lladdr 02:00:00:00:%02x:%02x "
+			"dev " BENCH_DEV " nud permanent\n",
+			16 + i / 256, i % 256, 16 + i / 256, i % 256);
+	return pclose(p) ? -1 : 0;
+}
+
+static void lib_log(const char *msg)
+{
+	fprintf(stderr, "libxlvs: %s\n", msg);
+}
+
+int env_setup(void)
+{
+	cpu_set_t cpus;
+
+	/* One CPU for everything: BPF_PROG_TEST_RUN runs on the caller's CPU,
+	 * and the expiry timer is armed (and stays) where the table is made. */
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		fprintf(stderr, "micro: sched_setaffinity: %s\n", strerror(errno));
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS)) {
+		fprintf(stderr, "micro: unshare: %s (run as root)\n", strerror(errno));
+		return -1;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
+		fprintf(stderr, "micro: private bpffs: %s\n", strerror(errno));
+		return -1;
+	}
+	if (setenv("XLVS_PIN_ROOT", "/sys/fs/bpf/xlvs", 1))
+		return -1;
+	xlvs_set_log(lib_log);
+	if (sh("ip link set lo up") ||
+	    sh("ip link add " BENCH_DEV " address 02:00:00:00:00:01 type veth "
+	       "peer name " BENCH_PEER) ||
+	    sh("ip link set " BENCH_DEV " up && ip link set " BENCH_PEER " up") ||
+	    sh("ip addr add 10.0.0.1/16 dev " BENCH_DEV) ||
+	    write_file("/proc/sys/net/ipv4/ip_forward", "1") ||
+	    write_file("/proc/sys/net/ipv4/conf/all/forwarding", "1") ||
+	    neighbours())
+		return -1;
+	env.ifindex = (int)if_nametoindex(BENCH_DEV);
+	return env.ifindex > 0 ? 0 : -1;
+}
+
+int meminfo_read(struct meminfo *m)
+{
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "r");
+	long long v;
+
+	memset(m, 0, sizeof(*m));
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemAvailable: %lld", &v) == 1)
+			m->avail = v;
+		else if (sscanf(line, "Slab: %lld", &v) == 1)
+			m->slab = v;
+		else if (sscanf(line, "VmallocUsed: %lld", &v) == 1)
+			m->vmalloc = v;
+		else if (sscanf(line, "Percpu: %lld", &v) == 1)
+			m->percpu = v;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* "memlock:" of a BPF fd: since Linux 6.4 the map's own estimate of the
+ * memory it uses (map_mem_usage), before that a page-rounded size. */
+long long fd_memlock(int fd)
+{
+	char path[64], line[256];
+	long long v = -1, x;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %lld", &x) == 1)
+			v = x;
+	fclose(f);
+	return v;
+}
+
+/* ---- the table ---- */
+
+static void shards_close(void)
+{
+	for (int i = 0; i < XLVS_CONN_SHARDS; i++) {
+		if (env.shard_fd[i] >= 0)
+			close(env.shard_fd[i]);
+		env.shard_fd[i] = -1;
+	}
+}
+
+int table_create(uint32_t conn_max)
+{
+	char path[sizeof(env.t.path) + 16];
+	int rc;
+
+	table_remove();
+	for (int i = 0; i < XLVS_CONN_SHARDS; i++)
+		env.shard_fd[i] = -1;
+	/* Marked open first: a failed create may have pinned half a table. */
+	env.open = true;
+	rc = xlvs_table_open(&env.t, XLVS_OPEN_WRITE | XLVS_OPEN_CREATE, conn_max);
+	if (rc) {
+		fprintf(stderr, "micro: xlvs_table_open: %s\n", strerror(-rc));
+		return rc;
+	}
+	snprintf(path, sizeof(path), "%s/prog_xdp", env.t.path);
+	env.prog_fd = bpf_obj_get(path);
+	if (env.prog_fd < 0) {
+		rc = -errno;
+		fprintf(stderr, "micro: %s: %s\n", path, strerror(errno));
+		return rc;
+	}
+	for (uint32_t i = 0; i < XLVS_CONN_SHARDS; i++) {
+		rc = xlvs_conn_shard_fd(&env.t, i);
+		if (rc < 0) {
+			fprintf(stderr, "micro: conn shard %u: %s\n", i, strerror(-rc));
+			return rc;
+		}
+		env.shard_fd[i] = rc;
+	}
+	return 0;
+}
+
+void table_remove(void)
+{
+	int rc;
+
+	if (!env.open)
+		return;
+	env.open = false;
+	/* Shard fds first: an open fd would keep its shard alive. */
+	shards_close();
+	if (env.prog_fd >= 0)
+		close(env.prog_fd);
+	env.prog_fd = -1;
+	xlvs_table_close(&env.t);
+	rc = xlvs_unload();
+	if (rc)
+		fprintf(stderr, "micro: xlvs_unload: %s\n", strerror(-rc));
+}
+
+int conn_fd_of(const struct xlvs_conn_key *k)
+{
+	return env.shard_fd[xlvs_conn_shard(k)];
+}
+
+long long conn_memlock(void)
+{
+	long long sum = 0, v;
+
+	v = fd_memlock(env.t.conn_fd);
+	if (v > 0)
+		sum += v;
+	for (int i = 0; i < XLVS_CONN_SHARDS; i++) {
+		v = fd_memlock(env.shard_fd[i]);
+		if (v < 0)
+			return -1;
+		sum += v;
+	}
+	return sum;
+}
+
+void conn_group(const struct xlvs_conn_key *keys, const struct xlvs_conn *vals,
+		uint32_t n, struct xlvs_conn_key *okeys, struct xlvs_conn *ovals,
+		uint32_t start[XLVS_CONN_SHARDS + 1])
+{
+	uint32_t pos[XLVS_CONN_SHARDS];
+
+	memset(start, 0, sizeof(uint32_t) * (XLVS_CONN_SHARDS + 1));
+	for (uint32_t i = 0; i < n; i++)
+		start[xlvs_conn_shard(&keys[i]) + 1]++;
+	for (int s = 0; s < XLVS_CONN_SHARDS; s++) {
+		start[s + 1] += start[s];
+		pos[s] = start[s];
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t j = pos[xlvs_conn_shard(&keys[i])]++;
+
+		okeys[j] = keys[i];
+		if (vals)
+			ovals[j] = vals[i];
+	}
+}
+
+long long conn_delete(const struct xlvs_conn_key *keys, uint32_t n)
+{
+	struct xlvs_conn_key *g = malloc((n ? n : 1) * sizeof(*g));
+	uint32_t start[XLVS_CONN_SHARDS + 1];
+	long long deleted = 0;
+
+	if (!g)
+		return -1;
+	conn_group(keys, NULL, n, g, NULL, start);
+	for (int s = 0; s < XLVS_CONN_SHARDS; s++) {
+		uint32_t cnt = start[s + 1] - start[s];
+
+		if (!cnt)
+			continue;
+		/* A missing key stops the batch (ENOENT); cnt says how far. */
+		bpf_map_delete_batch(env.shard_fd[s], g + start[s], &cnt, NULL);
+		deleted += cnt;
+	}
+	free(g);
+	return deleted;
+}
+
+/* Maps are freed from a work queue after an RCU grace period: wait until
+ * the connection shards' memory is back, so the next measurement does not
+ * see the last table's memory leave. */
+void table_remove_wait(void)
+{
+	struct meminfo before, now;
+	long long expect;
+	uint64_t t;
+
+	if (!env.open)
+		return;
+	expect = conn_memlock() / 1024 * 9 / 10;
+	meminfo_read(&before);
+	table_remove();
+	t = now_ns();
+	do {
+		usleep(20000);
+		meminfo_read(&now);
+	} while (before.vmalloc - now.vmalloc < expect &&
+		 now_ns() - t < 10000000000ull);
+	if (before.vmalloc - now.vmalloc < expect)
+		fprintf(stderr, "micro: the removed table's memory has not come "
+			"back after 10 s\n");
+	usleep(100000);
+}
+
+int prog_run(const struct frame *f, uint32_t repeat, uint32_t *retval,
+	     uint32_t *duration)
+{
+	return prog_run_fd(env.prog_fd, f, repeat, retval, duration);
+}
+
+int prog_run_fd(int fd, const struct frame *f, uint32_t repeat,
+		uint32_t *retval, uint32_t *duration)
+{
+	/* data_end is the frame's length; ingress_ifindex makes
+	 * bpf_fib_lookup start from the veth, as on a real receive.  No
+	 * data_out: the kernel then copies nothing back. */
+	struct xdp_md ctx = {
+		.data_end = f->len,
+		.ingress_ifindex = (uint32_t)env.ifindex,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, o,
+		    .data_in = f->b,
+		    .data_size_in = f->len,
+		    .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx),
+		    .repeat = repeat);
+	int rc = bpf_prog_test_run_opts(fd, &o);
+
+	if (retval)
+		*retval = o.retval;
+	if (duration)
+		*duration = o.duration;
+	return rc;
+}

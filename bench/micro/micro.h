@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xlvs data-plane micro-benchmarks: the shared test bed.  Like the data-plane
+ * tests (tests/dataplane/harness.c), the program runs in a private network
+ * and mount namespace with its own bpffs (XLVS_PIN_ROOT), so every pinned
+ * table vanishes with the process however it ends, and frames go through
+ * the XDP program with BPF_PROG_TEST_RUN.
+ */
+#ifndef XLVS_BENCH_MICRO_H
+#define XLVS_BENCH_MICRO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <xlvs/libxlvs.h>
+
+#define REPS 5
+
+#define BENCH_DEV  "xb0"
+#define BENCH_PEER "xb0p"
+
+#define IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define NET_DEV_IP  IP4(10, 0, 0, 1)
+#define NET_VIP     IP4(10, 0, 0, 100)
+#define NET_OTHER   IP4(10, 0, 0, 101)     /* on the link, no service */
+#define NET_CLIENTS IP4(172, 16, 0, 0)      /* flow n: 172.16.0.0 + n/16384 */
+#define RS_MAX      1024
+
+/* Real server i: 10.0.(16 + i/256).(i%256), MAC 02:00:00:00:<16+i/256>:<i%256>. */
+uint32_t rs_addr(unsigned int i);
+
+struct frame {
+	uint8_t b[128];
+	uint32_t len;
+};
+
+void frame_build(struct frame *f, uint8_t proto, uint32_t saddr,
+		 uint32_t daddr, uint16_t sport, uint16_t dport, uint8_t flags);
+/* Flow n's client address and port (host order): distinct for every n. */
+void flow_client(uint64_t n, uint32_t *saddr, uint16_t *sport);
+void conn_key_build(struct xlvs_conn_key *k, uint8_t proto, uint32_t saddr,
+		    uint32_t daddr, uint16_t sport, uint16_t dport);
+
+struct bench_env {
+	struct xlvs_table t;
+	bool open;
+	int prog_fd;
+	int ifindex;
+	/* The connection table's shards (t.conn_fd is the array of them),
+	 * opened once per table; -1 when closed. */
+	int shard_fd[XLVS_CONN_SHARDS];
+};
+extern struct bench_env env;
+
+/* Namespaces, bpffs, the veth and the neighbour entries of RS_MAX servers. */
+int env_setup(void);
+/* Create (and open) the table; conn_max 0 is the default. */
+int table_create(uint32_t conn_max);
+/* Close and remove the table; safe to call any number of times. */
+void table_remove(void);
+
+/* ... and wait until its connection shards' memory has been freed. */
+void table_remove_wait(void);
+
+/* The shard holding key k: its fd in env.shard_fd. */
+int conn_fd_of(const struct xlvs_conn_key *k);
+/* The memlock of all the shards plus the array of them, in bytes. */
+long long conn_memlock(void);
+/* Keys (and vals, if not NULL) ordered by shard into okeys/ovals: shard i's
+ * are [start[i], start[i+1]).  A counting sort, stable. */
+void conn_group(const struct xlvs_conn_key *keys, const struct xlvs_conn *vals,
+		uint32_t n, struct xlvs_conn_key *okeys, struct xlvs_conn *ovals,
+		uint32_t start[XLVS_CONN_SHARDS + 1]);
+/* Delete n keys, a batch per shard: how many were deleted, or -1. */
+long long conn_delete(const struct xlvs_conn_key *keys, uint32_t n);
+
+struct meminfo {
+	long long avail, slab, vmalloc, percpu;   /* kB */
+};
+int meminfo_read(struct meminfo *m);
+long long fd_memlock(int fd);
+
+/* One BPF_PROG_TEST_RUN; duration is the kernel's ns per run. 0 or -errno. */
+int prog_run(const struct frame *f, uint32_t repeat, uint32_t *retval,
+	     uint32_t *duration);
+int prog_run_fd(int fd, const struct frame *f, uint32_t repeat,
+		uint32_t *retval, uint32_t *duration);
+
+uint64_t now_ns(void);
+int cmp_double(const void *a, const void *b);
+double median(double *v, int n);
+
+/* mem.c: the memory figure, writes its markdown section to out. */
+int mem_bench(char *out, size_t len);
+
+#endif
