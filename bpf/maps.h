@@ -69,10 +69,36 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, XLVS_TIMER_MAX);
 	__type(key, __u32);
-	__type(value, struct xlvs_sweeper);
-} sweeper SEC(".maps");
+	__type(value, struct xlvs_timer);
+} timers SEC(".maps");
+
+/* Per service and per real server counters, per CPU: a packet never writes
+ * a cache line another CPU writes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XLVS_SVC_MAX);
+	__type(key, __u32);
+	__type(value, struct xlvs_stats);
+} svc_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XLVS_DEST_MAX);
+	__type(key, __u32);
+	__type(value, struct xlvs_stats);
+} dest_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XLVS_SVC_MAX + XLVS_DEST_MAX);
+	__type(key, __u32);
+	__type(value, struct xlvs_rate);
+} rates SEC(".maps");
+
+/* Set by the loader: how many CPUs' counters the estimator adds up. */
+const volatile __u32 nr_cpus = 1;
 
 static __always_inline void count(__u32 counter)
 {

@@ -14,14 +14,14 @@
 #define IPPROTO_UDP 17
 #define CLOCK_MONOTONIC 1
 #define BPF_NOEXIST 1
-/* Every shard once a second: one shard every 1/64 s. */
-#define SWEEP_TICK_NS (1000000000ull / XLVS_CONN_SHARDS)
 
 #include "maps.h"
 #include "parse.h"
 #include "sched.h"
 #include "conn.h"
 #include "forward.h"
+#include "stats.h"
+#include "expiry.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -72,6 +72,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_CONNS_INSERT_FAILED);
 	else
 		count(XLVS_CNT_CONNS_NEW);
+	stats_count(s->id, id, p->ip_len, 1);
 	return forward(ctx, p, d, id, now);
 }
 
@@ -113,6 +114,7 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 	if (p->proto == IPPROTO_TCP)
 		c->state = tcp_next_state(c->state, p->tcp_flags);
 	c->last_ns = now;
+	stats_count(s->id, id, p->ip_len, 0);
 	return forward(ctx, p, d, id, now);
 }
 
@@ -149,64 +151,30 @@ int xlvs_xdp(struct xdp_md *ctx)
 	return serve(ctx, &p, s);
 }
 
-/* ---- Expiry: a kernel timer frees idle connections; no daemon needed. ---- */
-
-struct sweep_ctx {
-	__u64 now;
-	__u64 expired;
-};
-
-static long sweep_one(struct bpf_map *map, struct xlvs_conn_key *key,
-		      struct xlvs_conn *c, struct sweep_ctx *sc)
+/* Arms one of the table's timers; -EBUSY means an earlier load did. */
+static __always_inline int timer_arm(__u32 id, void *cb, __u64 first_ns)
 {
-	struct xlvs_meta *m = meta_get();
-
-	if (m && conn_expired(c, m, sc->now)) {
-		bpf_map_delete_elem(map, key);
-		sc->expired++;
-	}
-	return 0;
-}
-
-static int sweep(void *map, __u32 *key, struct xlvs_sweeper *sw)
-{
-	/* The coarse clock is not for this program type; the fine one reads
-	 * the same clock, a little ahead. */
-	struct sweep_ctx sc = { .now = bpf_ktime_get_ns() };
-	__u32 counter = XLVS_CNT_CONNS_EXPIRED;
-	__u32 shard = sw->next_shard % XLVS_CONN_SHARDS;
-	void *conns = bpf_map_lookup_elem(&conn, &shard);
-	__u64 *v;
-
-	sw->next_shard = shard + 1;
-	if (conns)
-		bpf_for_each_map_elem(conns, sweep_one, &sc, 0);
-	v = bpf_map_lookup_elem(&stats, &counter);
-	if (v)
-		*v += sc.expired;
-	bpf_timer_start(&sw->timer, SWEEP_TICK_NS, 0);
-	return 0;
-}
-
-/* Run once by the loader (BPF_PROG_TEST_RUN).  The timer lives in a pinned
- * map, so it keeps running after every tool has exited. */
-SEC("syscall")
-int xlvs_arm_sweeper(void *ctx)
-{
-	__u32 zero = 0;
-	struct xlvs_sweeper *sw = bpf_map_lookup_elem(&sweeper, &zero);
+	struct xlvs_timer *t = bpf_map_lookup_elem(&timers, &id);
 	long err;
 
-	if (!sw)
+	if (!t)
 		return 1;
-	err = bpf_timer_init(&sw->timer, &sweeper, CLOCK_MONOTONIC);
-	if (err == -16) /* -EBUSY: already armed by an earlier attach */
+	err = bpf_timer_init(&t->timer, &timers, CLOCK_MONOTONIC);
+	if (err == -16)
 		return 0;
 	if (err)
 		return 2;
-	if (bpf_timer_set_callback(&sw->timer, sweep))
+	if (bpf_timer_set_callback(&t->timer, cb))
 		return 3;
-	if (bpf_timer_start(&sw->timer, SWEEP_TICK_NS, 0))
-		return 4;
-	return 0;
+	return bpf_timer_start(&t->timer, first_ns, 0) ? 4 : 0;
+}
+
+/* Run once by the loader (BPF_PROG_TEST_RUN).  The timers live in a pinned
+ * map, so they keep running after every tool has exited. */
+SEC("syscall")
+int xlvs_arm_timers(void *ctx)
+{
+	int rc = timer_arm(XLVS_TIMER_SWEEP, sweep, SWEEP_TICK_NS);
+
+	return rc ? rc : timer_arm(XLVS_TIMER_EST, estimate, XLVS_EST_INTERVAL_NS);
 }

@@ -190,6 +190,9 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	d.svc_id = e->svc.id;
 	d.gen = gen_next(t);
 	dest_fill(&d, c);
+	rc = stats_reset(t, t->dest_stats_fd, id, XLVS_SVC_MAX + id);
+	if (rc)
+		goto out;
 	if (bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY)) {
 		rc = -errno;
 		goto out;

@@ -32,7 +32,10 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_SCHED   "sched"
 #define PIN_CONN    "conn"
 #define PIN_STATS   "stats"
-#define PIN_SWEEPER "sweeper"
+#define PIN_TIMERS  "timers"
+#define PIN_SVC_STATS  "svc_stats"
+#define PIN_DEST_STATS "dest_stats"
+#define PIN_RATES   "rates"
 #define PIN_PROG    "prog_xdp"
 
 /* dest.c: the whole real-server array in one system call; free with free(). */
@@ -47,6 +50,12 @@ int conn_walk(const struct xlvs_table *t, conn_walk_fn fn, void *arg);
 uint64_t conn_now_ns(void);
 int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn *c,
 			uint64_t now);
+
+/* stats.c */
+int stats_read(int fd, uint32_t id, struct xlvs_stats *sum);
+int rates_read(const struct xlvs_table *t, uint32_t slot, struct xlvs_rates *out);
+int stats_reset(const struct xlvs_table *t, int fd, uint32_t id,
+		uint32_t rate_slot);
 
 /* neigh.c: managed neighbour entries so real servers' MACs are resolved. */
 int neigh_keep_resolved(const uint8_t addr[4]);

@@ -29,7 +29,10 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 	const struct { struct bpf_map *map; const char *name; } pins[] = {
 		{ skel->maps.svc, PIN_SVC }, { skel->maps.dest, PIN_DEST },
 		{ skel->maps.sched, PIN_SCHED }, { skel->maps.conn, PIN_CONN },
-		{ skel->maps.stats, PIN_STATS }, { skel->maps.sweeper, PIN_SWEEPER },
+		{ skel->maps.stats, PIN_STATS }, { skel->maps.timers, PIN_TIMERS },
+		{ skel->maps.svc_stats, PIN_SVC_STATS },
+		{ skel->maps.dest_stats, PIN_DEST_STATS },
+		{ skel->maps.rates, PIN_RATES },
 		{ skel->maps.meta, PIN_META },  /* last: its pin means "whole" */
 	};
 	int rc = 0;
@@ -61,17 +64,17 @@ static int conn_shards_create(struct xlvs_bpf *skel, uint32_t conn_max)
 	return 0;
 }
 
-static int arm_sweeper(struct xlvs_bpf *skel)
+static int arm_timers(struct xlvs_bpf *skel)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	int rc;
 
-	rc = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xlvs_arm_sweeper),
+	rc = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xlvs_arm_timers),
 				    &opts);
 	if (rc)
 		return rc;
 	if (opts.retval) {
-		xlvs_logf("the expiry timer could not be armed (step %u)",
+		xlvs_logf("the table's timers could not be armed (step %u)",
 			  opts.retval);
 		return -EINVAL;
 	}
@@ -100,6 +103,7 @@ int loader_create(const char *path, uint32_t conn_max)
 	skel = xlvs_bpf__open();
 	if (!skel)
 		return -errno;
+	skel->rodata->nr_cpus = libbpf_num_possible_cpus();
 	rc = xlvs_bpf__load(skel);
 	if (rc) {
 		xlvs_logf("cannot load the XDP program: %s", strerror(-rc));
@@ -109,7 +113,7 @@ int loader_create(const char *path, uint32_t conn_max)
 	if (!rc)
 		rc = conn_shards_create(skel, conn_max);
 	if (!rc)
-		rc = arm_sweeper(skel);
+		rc = arm_timers(skel);
 	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_xdp, p);

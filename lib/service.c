@@ -144,6 +144,8 @@ int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)
 		return -ENOMEM;
 	rc = sched_build(sc, kind, NULL, init);
 	key = s.id * 2;
+	if (!rc)
+		rc = stats_reset(t, t->svc_stats_fd, s.id, s.id);
 	if (!rc && bpf_map_update_elem(t->sched_fd, &key, sc, BPF_ANY))
 		rc = -errno;
 	if (!rc && bpf_map_update_elem(t->svc_fd, &k, &s, BPF_NOEXIST))

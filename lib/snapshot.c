@@ -82,6 +82,8 @@ static int service_fill(const struct xlvs_table *t, const struct xlvs_svc_key *k
 	si->conf.flags = s->flags;
 	si->conf.timeout = s->timeout;
 	si->conf.netmask = s->netmask;
+	stats_read(t->svc_stats_fd, s->id, &si->stats);
+	rates_read(t, s->id, &si->rates);
 	if (bpf_map_lookup_elem(t->sched_fd, &key, sc)) {
 		rc = -errno;
 		goto out;
@@ -108,6 +110,8 @@ static int service_fill(const struct xlvs_table *t, const struct xlvs_svc_key *k
 			di->active = cc->active[id];
 			di->inactive = cc->inactive[id];
 		}
+		stats_read(t->dest_stats_fd, id, &di->stats);
+		rates_read(t, XLVS_SVC_MAX + id, &di->rates);
 		si->ndests++;
 	}
 	qsort(si->dests, si->ndests, sizeof(*si->dests), dest_cmp);

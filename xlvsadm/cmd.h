@@ -13,7 +13,7 @@ enum cmd_kind {
 	CMD_ADD_SVC, CMD_EDIT_SVC, CMD_DEL_SVC, CMD_CLEAR,
 	CMD_ADD_DEST, CMD_EDIT_DEST, CMD_DEL_DEST,
 	CMD_LIST, CMD_SAVE, CMD_RESTORE,
-	CMD_SET_TIMEOUT,
+	CMD_SET_TIMEOUT, CMD_ZERO,
 	CMD_ATTACH, CMD_DETACH, CMD_UNLOAD, CMD_COUNTERS,
 	CMD_VERSION, CMD_HELP,
 	CMD_MAX,
@@ -31,6 +31,9 @@ enum cmd_opt {
 	OPT_CONN_MAX = 1 << 7,
 	OPT_TIMEOUT = 1 << 8,
 	OPT_CONNECTION = 1 << 9,
+	OPT_STATS = 1 << 10,
+	OPT_RATE = 1 << 11,
+	OPT_EXACT = 1 << 12,
 };
 
 struct cmd {
@@ -62,6 +65,10 @@ int list_table(struct xlvs_table *t, const struct cmd *c);
 int save_table(struct xlvs_table *t, const struct cmd *c);
 int list_conns(struct xlvs_table *t, const struct cmd *c);
 void conn_title(void);
+/* --stats and --rate listings (list_stats.c). */
+void stats_title(FILE *f, unsigned int opts);
+void stats_line(FILE *f, const char *name, const struct xlvs_stats *st,
+		const struct xlvs_rates *r, unsigned int opts, bool is_dest);
 /* addr:port, or host:service when numeric is false, as ipvsadm prints. */
 void addrport(const struct xlvs_endpoint *ep, uint8_t proto, bool numeric,
 	      char *buf, size_t len);

@@ -61,20 +61,30 @@ void addrport(const struct xlvs_endpoint *ep, uint8_t proto,
 		snprintf(buf, len, "%s:%u", host, ep->port);
 }
 
-static void print_service(FILE *f, const struct xlvs_service_info *s, bool numeric)
+static void print_service(FILE *f, const struct xlvs_service_info *s,
+			  unsigned int opts)
 {
-	char ap[NI_MAXHOST + 40];
+	char ap[NI_MAXHOST + 40], name[NI_MAXHOST + 48];
 
-	addrport(&s->conf.vip, s->conf.proto, numeric, ap, sizeof(ap));
-	fprintf(f, "%-4s %s %s\n", proto_name(s->conf.proto), ap, s->conf.sched);
+	addrport(&s->conf.vip, s->conf.proto, opts & OPT_NUMERIC, ap, sizeof(ap));
+	snprintf(name, sizeof(name), "%-4s %s", proto_name(s->conf.proto), ap);
+	if (opts & (OPT_STATS | OPT_RATE))
+		stats_line(f, name, &s->stats, &s->rates, opts, false);
+	else
+		fprintf(f, "%s %s\n", name, s->conf.sched);
 }
 
 static void print_dest(FILE *f, const struct xlvs_service_info *s,
-		       const struct xlvs_dest_info *d, bool numeric)
+		       const struct xlvs_dest_info *d, unsigned int opts)
 {
-	char ap[NI_MAXHOST + 40];
+	char ap[NI_MAXHOST + 40], name[NI_MAXHOST + 48];
 
-	addrport(&d->conf.addr, s->conf.proto, numeric, ap, sizeof(ap));
+	addrport(&d->conf.addr, s->conf.proto, opts & OPT_NUMERIC, ap, sizeof(ap));
+	if (opts & (OPT_STATS | OPT_RATE)) {
+		snprintf(name, sizeof(name), "  -> %s", ap);
+		stats_line(f, name, &d->stats, &d->rates, opts, true);
+		return;
+	}
 	fprintf(f, "  -> %-28s %-7s %-6d %-10u %-10u\n", ap, fwd_name(d->conf.fwd),
 	       d->conf.weight, d->active, d->inactive);
 }
@@ -90,7 +100,6 @@ static bool selected(const struct cmd *c, const struct xlvs_service_info *s)
 
 int list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c)
 {
-	bool numeric = c->opts & OPT_NUMERIC;
 	uint32_t shown = 0;
 
 	for (uint32_t i = 0; i < snap->nservices; i++)
@@ -101,16 +110,20 @@ int list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c
 	if (!(c->opts & OPT_SERVICE))
 		fprintf(f, "IP Virtual Server version %s (size=%u)\n", IPVS_VERSION,
 			snap->conn_max);
-	fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n");
-	fprintf(f, "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+	if (c->opts & (OPT_STATS | OPT_RATE)) {
+		stats_title(f, c->opts);
+	} else {
+		fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n");
+		fprintf(f, "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+	}
 	for (uint32_t i = 0; i < snap->nservices; i++) {
 		const struct xlvs_service_info *s = &snap->services[i];
 
 		if (!selected(c, s))
 			continue;
-		print_service(f, s, numeric);
+		print_service(f, s, c->opts);
 		for (uint32_t j = 0; j < s->ndests; j++)
-			print_dest(f, s, &s->dests[j], numeric);
+			print_dest(f, s, &s->dests[j], c->opts);
 	}
 	return 0;
 }

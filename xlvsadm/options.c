@@ -14,6 +14,7 @@
 enum {
 	LONG_ATTACH = 256, LONG_DETACH, LONG_UNLOAD, LONG_XDP_MODE,
 	LONG_CONN_MAX, LONG_COUNTERS, LONG_SORT, LONG_SET, LONG_TIMEOUT,
+	LONG_STATS, LONG_RATE,
 	LONG_UNSUPPORTED,
 };
 
@@ -38,6 +39,10 @@ static const struct option long_opts[] = {
 	{ "weight", required_argument, NULL, 'w' },
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "connection", no_argument, NULL, 'c' },
+	{ "zero", no_argument, NULL, 'Z' },
+	{ "stats", no_argument, NULL, LONG_STATS },
+	{ "rate", no_argument, NULL, LONG_RATE },
+	{ "exact", no_argument, NULL, 'X' },
 	{ "sort", no_argument, NULL, LONG_SORT },   /* ipvsadm's default */
 	{ "attach", required_argument, NULL, LONG_ATTACH },
 	{ "detach", required_argument, NULL, LONG_DETACH },
@@ -48,7 +53,6 @@ static const struct option long_opts[] = {
 	{ "set", no_argument, NULL, LONG_SET },
 	{ "timeout", no_argument, NULL, LONG_TIMEOUT },
 	/* ipvsadm's, not in xlvs yet: refused by name, never ignored. */
-	{ "zero", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "start-daemon", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "stop-daemon", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "fwmark-service", required_argument, NULL, LONG_UNSUPPORTED },
@@ -63,12 +67,9 @@ static const struct option long_opts[] = {
 	{ "u-threshold", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "l-threshold", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "stats", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "rate", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "thresholds", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "persistent-conn", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "tun-info", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "exact", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "nosort", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "tun-type", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "tun-port", required_argument, NULL, LONG_UNSUPPORTED },
@@ -79,7 +80,7 @@ static const struct option long_opts[] = {
 };
 
 /* Short options ipvsadm has that xlvs does not yet support. */
-static const char unsupported_short[] = "ZfpMmixyoX6b";
+static const char unsupported_short[] = "fpMmixyo6b";
 
 static const char *const cmd_names[CMD_MAX] = {
 	[CMD_ADD_SVC] = "add-service", [CMD_EDIT_SVC] = "edit-service",
@@ -89,7 +90,7 @@ static const char *const cmd_names[CMD_MAX] = {
 	[CMD_SAVE] = "save", [CMD_RESTORE] = "restore",
 	[CMD_ATTACH] = "attach", [CMD_DETACH] = "detach",
 	[CMD_UNLOAD] = "unload", [CMD_COUNTERS] = "counters",
-	[CMD_SET_TIMEOUT] = "set",
+	[CMD_SET_TIMEOUT] = "set", [CMD_ZERO] = "zero",
 	[CMD_VERSION] = "version", [CMD_HELP] = "help",
 };
 
@@ -126,6 +127,7 @@ static const struct {
 	{ OPT_FORWARD, "forwarding-method" }, { OPT_WEIGHT, "weight" },
 	{ OPT_XDP_MODE, "xdp-mode" }, { OPT_CONN_MAX, "conn-max" },
 	{ OPT_TIMEOUT, "timeout" }, { OPT_CONNECTION, "connection" },
+	{ OPT_STATS, "stats" }, { OPT_RATE, "rate" }, { OPT_EXACT, "exact" },
 };
 
 /* ipvsadm's commands_v_options: which options each command takes. */
@@ -140,7 +142,9 @@ static const struct {
 	[CMD_EDIT_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT,
 			    OPT_SERVICE | OPT_SERVER },
 	[CMD_DEL_DEST] = { OPT_SERVICE | OPT_SERVER, OPT_SERVICE | OPT_SERVER },
-	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE | OPT_TIMEOUT | OPT_CONNECTION, 0 },
+	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE | OPT_TIMEOUT | OPT_CONNECTION |
+		       OPT_STATS | OPT_RATE | OPT_EXACT, 0 },
+	[CMD_ZERO] = { OPT_SERVICE, 0 },
 	[CMD_SAVE] = { OPT_NUMERIC, 0 },
 	[CMD_ATTACH] = { OPT_XDP_MODE | OPT_CONN_MAX, 0 },
 };
@@ -217,6 +221,7 @@ static int opt_command(struct cmd *c, int opt, const char *arg)
 		{ 'C', CMD_CLEAR }, { 'a', CMD_ADD_DEST }, { 'e', CMD_EDIT_DEST },
 		{ 'd', CMD_DEL_DEST }, { 'L', CMD_LIST }, { 'l', CMD_LIST },
 		{ 'S', CMD_SAVE }, { 'R', CMD_RESTORE }, { 'h', CMD_HELP },
+		{ 'Z', CMD_ZERO },
 		{ 'v', CMD_VERSION }, { LONG_ATTACH, CMD_ATTACH },
 		{ LONG_DETACH, CMD_DETACH }, { LONG_UNLOAD, CMD_UNLOAD },
 		{ LONG_COUNTERS, CMD_COUNTERS }, { LONG_SET, CMD_SET_TIMEOUT },
@@ -252,6 +257,15 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 		return 0;
 	case 'c':
 		c->opts |= OPT_CONNECTION;
+		return 0;
+	case LONG_STATS:
+		c->opts |= OPT_STATS;
+		return 0;
+	case LONG_RATE:
+		c->opts |= OPT_RATE;
+		return 0;
+	case 'X':
+		c->opts |= OPT_EXACT;
 		return 0;
 	case LONG_SORT:
 		return 0;
@@ -308,8 +322,8 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	cmd_defaults(c);
 	optind = 0;     /* glibc: start over, also for each -R line */
 	opterr = 0;
-	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:nc"
-				  "Zf:p::M:mixyoX6b:", long_opts, &li)) != -1) {
+	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:ncZX"
+				  "f:p::M:mixyo6b:", long_opts, &li)) != -1) {
 		if (li >= 0)
 			snprintf(word, sizeof(word), "--%s", long_opts[li].name);
 		else
@@ -336,6 +350,8 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		return rc;
 	if (__builtin_popcount(c->opts & (OPT_TIMEOUT | OPT_SERVICE | OPT_CONNECTION)) > 1)
 		return usage_fail("%s%sOnly one of a service, -c and --timeout may be listed", "", "");
+	if ((c->opts & (OPT_TIMEOUT | OPT_CONNECTION)) && (c->opts & (OPT_STATS | OPT_RATE)))
+		return usage_fail("%s%s-c and --timeout cannot be combined with --stats or --rate", "", "");
 	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port &&
 	    (c->kind == CMD_ADD_SVC || c->kind == CMD_EDIT_SVC))
 		return usage_fail("%s%sZero port specified for non-persistent service", "", "");

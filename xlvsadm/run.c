@@ -21,6 +21,7 @@ const char *cmd_error_message(enum cmd_kind k, int err)
 		{ CMD_EDIT_SVC, ENOENT, "Scheduler or persistence engine not found" },
 		{ CMD_DEL_SVC, ESRCH, "No such service" },
 		{ CMD_LIST, ESRCH, "No such service" },
+		{ CMD_ZERO, ESRCH, "No such service" },
 		{ CMD_ADD_DEST, ESRCH, "Service not defined" },
 		{ CMD_ADD_DEST, EEXIST, "Destination already exists" },
 		{ CMD_EDIT_DEST, ESRCH, "Service not defined" },
@@ -138,6 +139,9 @@ static int table_op(struct xlvs_table *t, const struct cmd *c)
 		return list_table(t, c);
 	case CMD_SAVE: return save_table(t, c);
 	case CMD_COUNTERS: return counters(t);
+	case CMD_ZERO:
+		return xlvs_stats_zero(t, c->svc.proto,
+				       (c->opts & OPT_SERVICE) ? &c->svc.vip : NULL);
 	case CMD_SET_TIMEOUT:
 		return xlvs_timeouts_set(t, c->timeouts[0], c->timeouts[1],
 					 c->timeouts[2]);
@@ -185,7 +189,7 @@ static int open_flags(enum cmd_kind k)
 {
 	if (k == CMD_LIST || k == CMD_SAVE || k == CMD_COUNTERS)
 		return 0;
-	if (k == CMD_DETACH)
+	if (k == CMD_DETACH || k == CMD_ZERO)
 		return XLVS_OPEN_WRITE;
 	return XLVS_OPEN_WRITE | XLVS_OPEN_CREATE;
 }
@@ -207,6 +211,12 @@ int cmd_run(const struct cmd *c)
 	if (rc == -ENOENT && c->kind == CMD_DETACH) {
 		fprintf(stderr, "xlvsadm: %s does not run the xlvs data plane\n",
 			c->ifname);
+		return 1;
+	}
+	if (rc == -ENOENT && c->kind == CMD_ZERO && !(c->opts & OPT_SERVICE))
+		return 0;           /* no table: no counters to zero */
+	if (rc == -ENOENT && c->kind == CMD_ZERO) {
+		fprintf(stderr, "%s\n", cmd_error_message(CMD_ZERO, ESRCH));
 		return 1;
 	}
 	if (rc == -ENOENT)

@@ -33,6 +33,7 @@ void xlvs_endpoint_format(const struct xlvs_endpoint *ep, char *buf, size_t len)
 struct xlvs_table {
 	int dir_fd;              /* locked with flock() while open */
 	int meta_fd, svc_fd, dest_fd, sched_fd, conn_fd, stats_fd;
+	int svc_stats_fd, dest_stats_fd, rates_fd;
 	struct xlvs_meta meta;
 	char path[256];          /* the table's directory in the host's bpffs */
 };
@@ -85,14 +86,23 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoin
 		  const struct xlvs_endpoint *rip);
 bool xlvs_sched_known(const char *name);
 
+/* Rates as ipvsadm --rate prints them: per second, IPVS's rounding. */
+struct xlvs_rates {
+	uint64_t cps, inpps, outpps, inbps, outbps;
+};
+
 /* A snapshot of the table for listing: services sorted as ipvsadm sorts them. */
 struct xlvs_dest_info {
 	struct xlvs_dest_conf conf;
 	uint32_t active, inactive;
+	struct xlvs_stats stats;
+	struct xlvs_rates rates;
 };
 
 struct xlvs_service_info {
 	struct xlvs_service_conf conf;
+	struct xlvs_stats stats;
+	struct xlvs_rates rates;
 	uint32_t ndests;
 	struct xlvs_dest_info *dests;   /* sorted by address, then port */
 };
@@ -130,6 +140,12 @@ const char *xlvs_state_name(uint8_t state);
 /* One shard of the connection table (xlvs_conn_shard() says which holds a
  * key); a new fd the caller closes, or -errno. */
 int xlvs_conn_shard_fd(const struct xlvs_table *t, uint32_t shard);
+
+/* ---- counters and rates (stats.c) ---- */
+/* ipvsadm -Z: zero the counters and rates of one service and its real
+ * servers, or (vip NULL) of every one. */
+int xlvs_stats_zero(struct xlvs_table *t, uint8_t proto,
+		    const struct xlvs_endpoint *vip);
 
 /* Data-plane counters summed over CPUs (enum xlvs_counter). */
 int xlvs_counters_read(struct xlvs_table *t, uint64_t out[XLVS_CNT_MAX]);

@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 1
+#define XLVS_ABI_VERSION 2
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -216,9 +216,35 @@ struct xlvs_nh_cache {
 	__u8 smac[6];
 };
 
-struct xlvs_sweeper {
+/* Counters of a service or real server, per CPU (IPVS's ip_vs_stats). */
+struct xlvs_stats {
+	__u64 conns;
+	__u64 inpkts, outpkts;
+	__u64 inbytes, outbytes;
+};
+
+/*
+ * IPVS's rate estimator (ip_vs_est.c), kept by a kernel timer every 2 s:
+ * averages scaled as IPVS scales them (cps and pps by 2^10, bps by 2^5).
+ * rates[] holds services at [id] and real servers at [XLVS_SVC_MAX + id].
+ */
+#define XLVS_EST_INTERVAL_NS 2000000000ull
+
+struct xlvs_rate {
+	struct xlvs_stats last;     /* the counters at the previous tick */
+	__u64 cps, inpps, outpps, inbps, outbps;
+};
+
+/* The table's kernel timers, in the pinned `timers` array. */
+enum xlvs_timer_id {
+	XLVS_TIMER_SWEEP = 0,       /* connection expiry */
+	XLVS_TIMER_EST,             /* rate estimation */
+	XLVS_TIMER_MAX,
+};
+
+struct xlvs_timer {
 	struct bpf_timer timer;
-	__u32 next_shard;           /* the shard the next tick sweeps */
+	__u32 next;                 /* sweep: the shard the next tick sweeps */
 	__u32 pad;
 };
 
@@ -229,6 +255,8 @@ _Static_assert(sizeof(struct xlvs_band) == 8, "band layout");
 _Static_assert(sizeof(struct xlvs_conn_key) == 40, "conn key layout");
 _Static_assert(sizeof(struct xlvs_conn) == 24, "conn layout");
 _Static_assert(sizeof(struct xlvs_nh_cache) == 32, "nh cache layout");
+_Static_assert(sizeof(struct xlvs_stats) == 40, "stats layout");
+_Static_assert(sizeof(struct xlvs_rate) == 80, "rate layout");
 _Static_assert(sizeof(struct xlvs_meta) == 4 * (3 + XLVS_STATE_MAX), "meta layout");
 
 #endif

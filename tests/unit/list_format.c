@@ -143,6 +143,85 @@ static void list_all_numeric(void **state)
 	free(out);
 }
 
+/* lvs.md §2.6's --stats, --exact and --rate examples: one service, one
+ * real server, counters past the K/M/G thresholds. */
+static void stats_fill(struct example *x)
+{
+	example_fill(x);
+	x->snap.nservices = 1;
+	x->svc[0].ndests = 1;
+	x->svc[0].stats = (struct xlvs_stats){ .conns = 1234567,
+		.inpkts = 98765432, .inbytes = 123456789012ULL };
+	x->d80[0].stats = (struct xlvs_stats){ .conns = 617283,
+		.inpkts = 49382716, .inbytes = 61728394506ULL };
+	x->svc[0].rates = (struct xlvs_rates){ .cps = 25, .inpps = 310,
+		.inbps = 41250 };
+	x->d80[0].rates = (struct xlvs_rates){ .cps = 19, .inpps = 233,
+		.inbps = 30937 };
+}
+
+static void list_stats(void **state)
+{
+	static const char want[] =
+		HEADER
+		"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+		"  -> RemoteAddress:Port\n"
+		"TCP  10.0.0.1:80                   1234567 98765432        0     123G        0\n"
+		"  -> 10.0.0.3:80                    617283 49382716        0   61728M        0\n";
+	struct example x;
+	struct cmd c = cmd_with(OPT_NUMERIC | OPT_STATS);
+	char *out;
+	int rc;
+
+	(void)state;
+	stats_fill(&x);
+	out = render(&x.snap, &c, false, &rc);
+	assert_int_equal(rc, 0);
+	assert_output(out, want);
+	free(out);
+}
+
+static void list_stats_exact(void **state)
+{
+	static const char want[] =
+		"TCP  10.0.0.1:80                   1234567 98765432        0 123456789012        0\n";
+	struct example x;
+	struct cmd c = cmd_with(OPT_NUMERIC | OPT_STATS | OPT_EXACT);
+	char *out, *line;
+	int rc;
+
+	(void)state;
+	stats_fill(&x);
+	out = render(&x.snap, &c, false, &rc);
+	assert_int_equal(rc, 0);
+	line = strstr(out, "TCP ");
+	assert_non_null(line);
+	line[strcspn(line, "\n") + 1] = '\0';
+	assert_output(line, want);
+	free(out);
+}
+
+static void list_rate(void **state)
+{
+	static const char want[] =
+		HEADER
+		"Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+		"  -> RemoteAddress:Port\n"
+		"TCP  10.0.0.1:80                        25      310        0    41250        0\n"
+		"  -> 10.0.0.3:80                        19      233        0    30937        0\n";
+	struct example x;
+	struct cmd c = cmd_with(OPT_NUMERIC | OPT_RATE);
+	char *out;
+	int rc;
+
+	(void)state;
+	stats_fill(&x);
+	out = render(&x.snap, &c, false, &rc);
+	assert_int_equal(rc, 0);
+	assert_output(out, want);
+	free(out);
+}
+
 /* size= is the connection table's capacity, whatever it is. */
 static void list_empty_table(void **state)
 {
@@ -335,6 +414,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(list_all_numeric),
+		cmocka_unit_test(list_stats),
+		cmocka_unit_test(list_stats_exact),
+		cmocka_unit_test(list_rate),
 		cmocka_unit_test(list_empty_table),
 		cmocka_unit_test(list_wide_values),
 		cmocka_unit_test(list_one_service),

@@ -187,6 +187,18 @@ static void list_save_restore(void **state)
 		    "Only one of a service, -c and --timeout may be listed");
 	parse_fails("-A -t 10.0.0.1:80 -c",
 		    "Illegal 'connection' option with the 'add-service' command");
+	parse_ok("-L -n --stats --exact", &c);
+	assert_int_equal(c.opts, OPT_NUMERIC | OPT_STATS | OPT_EXACT);
+	parse_ok("-L --rate -X", &c);
+	assert_int_equal(c.opts, OPT_RATE | OPT_EXACT);
+	parse_fails("-L -c --stats",
+		    "-c and --timeout cannot be combined with --stats or --rate");
+	parse_ok("-Z", &c);
+	assert_int_equal(c.kind, CMD_ZERO);
+	assert_int_equal(c.opts, 0);
+	parse_ok("--zero -u 10.0.0.1:53", &c);
+	assert_int_equal(c.kind, CMD_ZERO);
+	assert_int_equal(c.opts, OPT_SERVICE);
 	parse_ok("-S -n", &c);
 	assert_int_equal(c.kind, CMD_SAVE);
 	assert_int_equal(c.opts, OPT_NUMERIC);
@@ -374,8 +386,7 @@ static void unsupported_options(void **state)
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 --masquerading",
 		    "xlvsadm: option '--masquerading' is not supported yet");
 	parse_fails("-A -f 1", "xlvsadm: option '-f' is not supported yet");
-	parse_fails("-L --stats", "xlvsadm: option '--stats' is not supported yet");
-	parse_fails("-Z", "xlvsadm: option '-Z' is not supported yet");
+	parse_fails("-L --thresholds", "xlvsadm: option '--thresholds' is not supported yet");
 }
 
 static void unknown_options(void **state)
