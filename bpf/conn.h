@@ -55,6 +55,39 @@ static __always_inline __u8 tcp_next_state(__u8 state, __u8 flags)
 	return tcp_input_only[row & 3][state];
 }
 
+/* The count a connection in state st is in: active (ESTABLISHED) or not. */
+static __always_inline void conn_count(__u32 dest_id, __u8 st, int delta)
+{
+	struct xlvs_dest_conns *dc = bpf_map_lookup_elem(&dest_conns, &dest_id);
+
+	if (!dc)
+		return;
+	if (st == XLVS_TCP_ESTABLISHED)
+		__sync_fetch_and_add(&dc->active, delta);
+	else
+		__sync_fetch_and_add(&dc->inactive, delta);
+}
+
+/* A state change moves the connection between the two counts. */
+static __always_inline void conn_recount(__u32 dest_id, __u8 from, __u8 to)
+{
+	if ((from == XLVS_TCP_ESTABLISHED) == (to == XLVS_TCP_ESTABLISHED))
+		return;
+	conn_count(dest_id, from, -1);
+	conn_count(dest_id, to, 1);
+}
+
+/* A connection leaves the table: its real server counts it no more, unless
+ * that server was deleted (a new one may have its slot and fresh counts). */
+static __always_inline void conn_forget(const struct xlvs_conn *c)
+{
+	__u32 id = c->dest_id;
+	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
+
+	if (d && d->gen == c->dest_gen)
+		conn_count(id, c->state, -1);
+}
+
 static __always_inline void conn_key_of(struct xlvs_conn_key *k,
 					const struct pkt *p)
 {

@@ -20,8 +20,14 @@ static long sweep_one(struct bpf_map *map, struct xlvs_conn_key *key,
 {
 	struct xlvs_meta *m = meta_get();
 
-	if (m && conn_expired(c, m, sc->now)) {
-		bpf_map_delete_elem(map, key);
+	struct xlvs_conn gone;
+
+	if (!m || !conn_expired(c, m, sc->now))
+		return 0;
+	/* Copied first: a deleted element may be reused at once. */
+	gone = *c;
+	if (!bpf_map_delete_elem(map, key)) {
+		conn_forget(&gone);
 		sc->expired++;
 	}
 	return 0;

@@ -74,6 +74,13 @@ struct {
 	__type(value, struct xlvs_timer);
 } timers SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XLVS_DEST_MAX);
+	__type(key, __u32);
+	__type(value, struct xlvs_dest_conns);
+} dest_conns SEC(".maps");
+
 /* Per service and per real server counters, per CPU: a packet never writes
  * a cache line another CPU writes. */
 struct {

@@ -33,10 +33,12 @@ static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
 	return forward_dr(ctx, p, d, dest_id, now);
 }
 
-/* A connection that is not in the table: schedule it if IPVS would. */
+/* A connection that is not in the table: schedule it if IPVS would.
+ * stale is the expired entry this one replaces, if any. */
 static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 				     const struct xlvs_svc *s, void *shard,
-				     const struct xlvs_conn_key *key, __u64 now)
+				     const struct xlvs_conn_key *key,
+				     struct xlvs_conn *stale, __u64 now)
 {
 	struct xlvs_conn c = {};
 	struct xlvs_dest *d;
@@ -67,11 +69,15 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 	c.fwd = d->fwd;
 	c.state = p->proto == IPPROTO_TCP ?
 		  tcp_next_state(XLVS_TCP_NONE, p->tcp_flags) : XLVS_UDP_STATE;
+	if (stale)
+		conn_forget(stale);
 	/* BPF_ANY: an expired entry for this tuple may still be there. */
-	if (bpf_map_update_elem(shard, key, &c, 0))
+	if (bpf_map_update_elem(shard, key, &c, 0)) {
 		count(XLVS_CNT_CONNS_INSERT_FAILED);
-	else
+	} else {
 		count(XLVS_CNT_CONNS_NEW);
+		conn_count(id, c.state, 1);
+	}
 	stats_count(s->id, id, p->ip_len, 1);
 	return forward(ctx, p, d, id, now);
 }
@@ -81,7 +87,7 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 {
 	struct xlvs_meta *m = meta_get();
 	struct xlvs_conn_key key;
-	struct xlvs_conn *c;
+	struct xlvs_conn *c, *stale = NULL;
 	struct xlvs_dest *d;
 	/* Timeouts are in seconds: the coarse clock is precise enough. */
 	__u64 now = bpf_ktime_get_coarse_ns();
@@ -95,14 +101,15 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 	if (!shard)
 		return XDP_PASS;    /* a table still being built */
 	c = bpf_map_lookup_elem(shard, &key);
-	if (c && conn_expired(c, m, now))
-		c = NULL;
 	/* IPVS conn_reuse_mode 1: a new SYN on a TIME_WAIT entry starts over. */
-	if (c && c->state == XLVS_TCP_TIME_WAIT && p->proto == IPPROTO_TCP &&
-	    (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)
+	if (c && (conn_expired(c, m, now) ||
+		  (c->state == XLVS_TCP_TIME_WAIT && p->proto == IPPROTO_TCP &&
+		   (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN))) {
+		stale = c;
 		c = NULL;
+	}
 	if (!c)
-		return serve_new(ctx, p, s, shard, &key, now);
+		return serve_new(ctx, p, s, shard, &key, stale, now);
 
 	id = c->dest_id;
 	d = bpf_map_lookup_elem(&dest, &id);
@@ -111,8 +118,12 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_PKTS_DEST_GONE);
 		return XDP_DROP;
 	}
-	if (p->proto == IPPROTO_TCP)
-		c->state = tcp_next_state(c->state, p->tcp_flags);
+	if (p->proto == IPPROTO_TCP) {
+		__u8 next = tcp_next_state(c->state, p->tcp_flags);
+
+		conn_recount(id, c->state, next);
+		c->state = next;
+	}
 	c->last_ns = now;
 	stats_count(s->id, id, p->ip_len, 0);
 	return forward(ctx, p, d, id, now);

@@ -191,6 +191,12 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	d.gen = gen_next(t);
 	dest_fill(&d, c);
 	rc = stats_reset(t, t->dest_stats_fd, id, XLVS_SVC_MAX + id);
+	if (!rc) {
+		struct xlvs_dest_conns fresh = { 0 };
+
+		if (bpf_map_update_elem(t->dest_conns_fd, &id, &fresh, BPF_ANY))
+			rc = -errno;
+	}
 	if (rc)
 		goto out;
 	if (bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY)) {

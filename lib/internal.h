@@ -36,6 +36,7 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_SVC_STATS  "svc_stats"
 #define PIN_DEST_STATS "dest_stats"
 #define PIN_RATES   "rates"
+#define PIN_DEST_CONNS "dest_conns"
 #define PIN_PROG    "prog_xdp"
 
 /* dest.c: the whole real-server array in one system call; free with free(). */

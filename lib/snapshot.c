@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A consistent copy of the table for listing (-L, -S): services and their
- * real servers, sorted exactly as ipvsadm sorts them, with active and
- * inactive connection counts as IPVS defines them (only ESTABLISHED TCP is
- * active).  The connection table is read in batches, not entry by entry.
+ * real servers, sorted exactly as ipvsadm sorts them, with the active and
+ * inactive connection counts the kernel keeps (struct xlvs_dest_conns).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,28 +10,6 @@
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include "internal.h"
-
-struct conn_counts {
-	uint32_t gen[XLVS_DEST_MAX];     /* gen the counts belong to */
-	uint32_t active[XLVS_DEST_MAX];
-	uint32_t inactive[XLVS_DEST_MAX];
-};
-
-static int count_one(const struct xlvs_conn_key *k, const struct xlvs_conn *c,
-		     uint32_t expires_in, void *arg)
-{
-	struct conn_counts *cc = arg;
-
-	(void)k;
-	(void)expires_in;
-	if (c->dest_id >= XLVS_DEST_MAX || cc->gen[c->dest_id] != c->dest_gen)
-		return 0;
-	if (c->state == XLVS_TCP_ESTABLISHED)
-		cc->active[c->dest_id]++;
-	else
-		cc->inactive[c->dest_id]++;
-	return 0;
-}
 
 /* ipvs_cmp_services / ipvs_cmp_dests, int overflow of the address
  * difference included, so the order is byte-for-byte ipvsadm's. */
@@ -64,11 +41,11 @@ static int dest_cmp(const void *pa, const void *pb)
 }
 
 static int service_fill(const struct xlvs_table *t, const struct xlvs_svc_key *k,
-			const struct xlvs_svc *s, struct conn_counts *cc,
-			struct xlvs_service_info *si)
+			const struct xlvs_svc *s, struct xlvs_service_info *si)
 {
 	uint32_t key = s->id * 2 + (s->sched_slot & 1);
 	struct xlvs_sched *sc = calloc(1, sizeof(*sc));
+	struct xlvs_dest_conns dc;
 	struct xlvs_dest d;
 	int rc = 0;
 
@@ -106,9 +83,10 @@ static int service_fill(const struct xlvs_table *t, const struct xlvs_svc_key *k
 		di->conf.weight = d.weight;
 		di->conf.u_threshold = d.u_threshold;
 		di->conf.l_threshold = d.l_threshold;
-		if (cc->gen[id] == d.gen) {
-			di->active = cc->active[id];
-			di->inactive = cc->inactive[id];
+		if (!bpf_map_lookup_elem(t->dest_conns_fd, &id, &dc)) {
+			/* Counts are updated without a lock: never show < 0. */
+			di->active = dc.active > 0 ? dc.active : 0;
+			di->inactive = dc.inactive > 0 ? dc.inactive : 0;
 		}
 		stats_read(t->dest_stats_fd, id, &di->stats);
 		rates_read(t, XLVS_SVC_MAX + id, &di->rates);
@@ -120,21 +98,8 @@ out:
 	return rc;
 }
 
-static int gens_read(const struct xlvs_table *t, struct conn_counts *cc)
-{
-	struct xlvs_dest *all = dest_read_all(t);
-
-	if (!all)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++)
-		cc->gen[i] = all[i].gen;
-	free(all);
-	return 0;
-}
-
 int xlvs_snapshot_take(struct xlvs_table *t, struct xlvs_snapshot *snap)
 {
-	struct conn_counts *cc = calloc(1, sizeof(*cc));
 	struct xlvs_svc_key k, next;
 	struct xlvs_svc s;
 	void *prev = NULL;
@@ -143,13 +108,9 @@ int xlvs_snapshot_take(struct xlvs_table *t, struct xlvs_snapshot *snap)
 	memset(snap, 0, sizeof(*snap));
 	snap->conn_max = t->meta.conn_max;
 	snap->services = calloc(XLVS_SVC_MAX, sizeof(*snap->services));
-	if (!cc || !snap->services) {
-		free(cc);
+	if (!snap->services)
 		return -ENOMEM;
-	}
-	rc = gens_read(t, cc);
-	if (!rc)
-		rc = conn_walk(t, count_one, cc);
+	rc = 0;
 	while (!rc && bpf_map_get_next_key(t->svc_fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;
@@ -157,9 +118,8 @@ int xlvs_snapshot_take(struct xlvs_table *t, struct xlvs_snapshot *snap)
 			continue;
 		if (snap->nservices >= XLVS_SVC_MAX)
 			break;
-		rc = service_fill(t, &k, &s, cc, &snap->services[snap->nservices++]);
+		rc = service_fill(t, &k, &s, &snap->services[snap->nservices++]);
 	}
-	free(cc);
 	if (rc) {
 		xlvs_snapshot_free(snap);
 		return rc;

@@ -89,9 +89,11 @@ static int table_open_pins(struct xlvs_table *t, int flags, uint32_t conn_max)
 	t->svc_stats_fd = pin_get(t, PIN_SVC_STATS);
 	t->dest_stats_fd = pin_get(t, PIN_DEST_STATS);
 	t->rates_fd = pin_get(t, PIN_RATES);
+	t->dest_conns_fd = pin_get(t, PIN_DEST_CONNS);
 	if (t->meta_fd < 0 || t->svc_fd < 0 || t->dest_fd < 0 ||
 	    t->sched_fd < 0 || t->conn_fd < 0 || t->stats_fd < 0 ||
-	    t->svc_stats_fd < 0 || t->dest_stats_fd < 0 || t->rates_fd < 0)
+	    t->svc_stats_fd < 0 || t->dest_stats_fd < 0 || t->rates_fd < 0 ||
+	    t->dest_conns_fd < 0)
 		return -ENOENT;
 	return 0;
 }
@@ -105,7 +107,7 @@ int xlvs_table_open(struct xlvs_table *t, int flags, uint32_t conn_max)
 	memset(t, 0, sizeof(*t));
 	t->dir_fd = t->meta_fd = t->svc_fd = t->dest_fd = -1;
 	t->sched_fd = t->conn_fd = t->stats_fd = -1;
-	t->svc_stats_fd = t->dest_stats_fd = t->rates_fd = -1;
+	t->svc_stats_fd = t->dest_stats_fd = t->rates_fd = t->dest_conns_fd = -1;
 	rc = xlvs_table_path(t->path, sizeof(t->path));
 	if (rc)
 		return rc;
@@ -131,7 +133,8 @@ void xlvs_table_close(struct xlvs_table *t)
 {
 	int *fds[] = { &t->meta_fd, &t->svc_fd, &t->dest_fd, &t->sched_fd,
 		       &t->conn_fd, &t->stats_fd, &t->svc_stats_fd,
-		       &t->dest_stats_fd, &t->rates_fd, &t->dir_fd };
+		       &t->dest_stats_fd, &t->rates_fd, &t->dest_conns_fd,
+		       &t->dir_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)

@@ -33,7 +33,7 @@ void xlvs_endpoint_format(const struct xlvs_endpoint *ep, char *buf, size_t len)
 struct xlvs_table {
 	int dir_fd;              /* locked with flock() while open */
 	int meta_fd, svc_fd, dest_fd, sched_fd, conn_fd, stats_fd;
-	int svc_stats_fd, dest_stats_fd, rates_fd;
+	int svc_stats_fd, dest_stats_fd, rates_fd, dest_conns_fd;
 	struct xlvs_meta meta;
 	char path[256];          /* the table's directory in the host's bpffs */
 };

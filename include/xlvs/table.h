@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 2
+#define XLVS_ABI_VERSION 3
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -216,6 +216,19 @@ struct xlvs_nh_cache {
 	__u8 smac[6];
 };
 
+/*
+ * A real server's connections as IPVS counts them (ip_vs_conn.c,
+ * ip_vs_proto_tcp.c set_tcp_state): a TCP connection in ESTABLISHED is
+ * active, every other connection (UDP included) inactive.  Kept by the XDP
+ * program and the expiry timer with atomic adds, read by lc/wlc and -L.
+ */
+struct xlvs_dest_conns {
+	__s32 active;
+	__s32 inactive;
+	__s32 persist;              /* persistence templates (later) */
+	__u32 pad;
+};
+
 /* Counters of a service or real server, per CPU (IPVS's ip_vs_stats). */
 struct xlvs_stats {
 	__u64 conns;
@@ -256,6 +269,7 @@ _Static_assert(sizeof(struct xlvs_conn_key) == 40, "conn key layout");
 _Static_assert(sizeof(struct xlvs_conn) == 24, "conn layout");
 _Static_assert(sizeof(struct xlvs_nh_cache) == 32, "nh cache layout");
 _Static_assert(sizeof(struct xlvs_stats) == 40, "stats layout");
+_Static_assert(sizeof(struct xlvs_dest_conns) == 16, "dest conns layout");
 _Static_assert(sizeof(struct xlvs_rate) == 80, "rate layout");
 _Static_assert(sizeof(struct xlvs_meta) == 4 * (3 + XLVS_STATE_MAX), "meta layout");
 
