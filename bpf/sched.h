@@ -4,13 +4,15 @@
 #ifndef XLVS_BPF_SCHED_H
 #define XLVS_BPF_SCHED_H
 
+#include "sched_scan.h"
+
 /*
  * Returns the chosen dest id from schedule `key`, or -1 when no server can
  * take the connection.  A global function: the verifier checks it once on
  * its own, so the binary search's branches do not multiply the paths of the
  * rest of the program.
  */
-__attribute__((noinline)) __s64 sched_pick_slot(__u32 key)
+__attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind)
 {
 	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
 	struct xlvs_band *band;
@@ -19,6 +21,8 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key)
 
 	if (!sc)
 		return -1;
+	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
+		return sched_scan(sc, kind);
 	cycle = sc->cycle;
 	if (!cycle)
 		return -1;
@@ -52,7 +56,7 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key)
 
 static __always_inline __s64 sched_pick(const struct xlvs_svc *s)
 {
-	return sched_pick_slot(s->id * 2 + (s->sched_slot & 1));
+	return sched_pick_slot(s->id * 2 + (s->sched_slot & 1), s->sched_kind);
 }
 
 #endif

@@ -13,10 +13,16 @@
 
 int sched_kind_of(const char *name)
 {
-	if (!strcmp(name, "rr"))
-		return XLVS_SCHED_RR;
-	if (!strcmp(name, "wrr"))
-		return XLVS_SCHED_WRR;
+	static const char *const names[XLVS_SCHED_KIND_MAX] = {
+		[XLVS_SCHED_RR] = "rr", [XLVS_SCHED_WRR] = "wrr",
+		[XLVS_SCHED_LC] = "lc", [XLVS_SCHED_WLC] = "wlc",
+		[XLVS_SCHED_SED] = "sed", [XLVS_SCHED_NQ] = "nq",
+		[XLVS_SCHED_FO] = "fo", [XLVS_SCHED_OVF] = "ovf",
+	};
+
+	for (int k = 0; k < XLVS_SCHED_KIND_MAX; k++)
+		if (!strcmp(name, names[k]))
+			return k;
 	return -ENOENT;
 }
 
@@ -143,6 +149,15 @@ int sched_build(struct xlvs_sched *s, int kind, const int32_t *w,
 
 	s->picks = 0;
 	s->nbands = 0;
+	for (uint32_t i = 0; i < s->ndests; i++)
+		s->weights[i] = w[i];
+	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR) {
+		/* The scanning schedulers keep no position: nothing to build. */
+		s->cycle = s->start = 0;
+		s->init_last = -1;
+		s->init_cw = 0;
+		return 0;
+	}
 	for (uint32_t k = 0; k < p.count; k++) {
 		uint32_t c = eligible_count(w, s->ndests, pass_cw(&p, k));
 

@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 3
+#define XLVS_ABI_VERSION 4
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -39,9 +39,17 @@ enum xlvs_fwd {
 	XLVS_FWD_DROUTE = 3,
 };
 
+/* rr and wrr run from a precomputed cycle; the others scan the real
+ * servers' weights and connection counts as IPVS does. */
 enum xlvs_sched_kind {
 	XLVS_SCHED_RR = 0,
-	XLVS_SCHED_WRR = 1,
+	XLVS_SCHED_WRR,
+	XLVS_SCHED_LC,
+	XLVS_SCHED_WLC,
+	XLVS_SCHED_SED,
+	XLVS_SCHED_NQ,
+	XLVS_SCHED_FO,
+	XLVS_SCHED_OVF,
 	XLVS_SCHED_KIND_MAX,
 };
 
@@ -152,6 +160,7 @@ struct xlvs_sched {
 	__s32 init_last;            /* IPVS state at start: last index or -1 */
 	__s32 init_cw;              /* and current weight (wrr) */
 	__u32 dests[XLVS_SVC_DESTS_MAX]; /* dest ids in IPVS list order */
+	__s32 weights[XLVS_SVC_DESTS_MAX]; /* their weights, for the scans */
 	struct xlvs_band bands[XLVS_BANDS_MAX];
 	__u16 list[XLVS_LIST_MAX];  /* indexes into dests[] */
 };
