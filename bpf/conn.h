@@ -77,6 +77,44 @@ static __always_inline void conn_recount(__u32 dest_id, __u8 from, __u8 to)
 	conn_count(dest_id, to, 1);
 }
 
+/* ip_vs_bind_dest: a new connection may bring the server to its upper
+ * threshold (active + inactive, templates excluded). */
+static __always_inline void conn_bind(__u32 dest_id, const struct xlvs_dest *d,
+				      __u8 st)
+{
+	struct xlvs_dest_conns *dc;
+
+	conn_count(dest_id, st, 1);
+	dc = bpf_map_lookup_elem(&dest_conns, &dest_id);
+	if (dc && d->u_threshold &&
+	    (__u32)(dc->active + dc->inactive) >= d->u_threshold)
+		__sync_fetch_and_or(&dc->flags, XLVS_DEST_F_OVERLOAD);
+}
+
+/* ip_vs_unbind_dest: the overload ends below the lower threshold, or below
+ * 3/4 of the upper one when there is no lower one, or at once with neither. */
+static __always_inline void conn_unbind(__u32 dest_id, const struct xlvs_dest *d,
+					__u8 st)
+{
+	struct xlvs_dest_conns *dc;
+	__s64 total;
+	int clear;
+
+	conn_count(dest_id, st, -1);
+	dc = bpf_map_lookup_elem(&dest_conns, &dest_id);
+	if (!dc || !(dc->flags & XLVS_DEST_F_OVERLOAD))
+		return;
+	total = (__s64)dc->active + dc->inactive;
+	if (d->l_threshold)
+		clear = total < d->l_threshold;
+	else if (d->u_threshold)
+		clear = total * 4 < (__s64)d->u_threshold * 3;
+	else
+		clear = 1;
+	if (clear)
+		__sync_fetch_and_and(&dc->flags, ~XLVS_DEST_F_OVERLOAD);
+}
+
 /* A connection leaves the table: its real server counts it no more, unless
  * that server was deleted (a new one may have its slot and fresh counts). */
 static __always_inline void conn_forget(const struct xlvs_conn *c)
@@ -85,7 +123,14 @@ static __always_inline void conn_forget(const struct xlvs_conn *c)
 	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
 
 	if (d && d->gen == c->dest_gen)
-		conn_count(id, c->state, -1);
+		conn_unbind(id, d, c->state);
+}
+
+static __always_inline int dest_overloaded(__u32 dest_id)
+{
+	struct xlvs_dest_conns *dc = bpf_map_lookup_elem(&dest_conns, &dest_id);
+
+	return dc && (dc->flags & XLVS_DEST_F_OVERLOAD);
 }
 
 static __always_inline void conn_key_of(struct xlvs_conn_key *k,

@@ -6,32 +6,21 @@
 
 #include "sched_scan.h"
 
-/*
- * Returns the chosen dest id from schedule `key`, or -1 when no server can
- * take the connection.  A global function: the verifier checks it once on
- * its own, so the binary search's branches do not multiply the paths of the
- * rest of the program.
- */
-__attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind)
+/* The next position of an rr/wrr cycle and the dest id it names, or -1. */
+static __always_inline __s64 cycle_pick(struct xlvs_sched *sc)
 {
-	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
+	__u32 cycle = sc->cycle, pos, lo = 0, hi, idx;
 	struct xlvs_band *band;
-	__u32 cycle, pos, lo = 0, hi, idx;
 	__u64 n;
 
-	if (!sc)
-		return -1;
-	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
-		return sched_scan(sc, kind);
-	cycle = sc->cycle;
 	if (!cycle)
 		return -1;
 	n = __sync_fetch_and_add(&sc->picks, 1);
 	pos = (sc->start + n) % cycle;
 
-	/* The last band whose first position is <= pos; bands are sorted. */
-	/* Not clamped to a constant: a hi the verifier cannot know keeps it
-	 * from following each of the search's 2^10 paths separately. */
+	/* The last band whose first position is <= pos; bands are sorted.
+	 * hi is not clamped to a constant: one the verifier cannot know keeps
+	 * it from following each of the search's 2^10 paths separately. */
 	hi = sc->nbands;
 	if (hi == 0 || hi > XLVS_BANDS_MAX)
 		return -1;
@@ -52,6 +41,47 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind)
 	idx = band->list_off + (pos - band->first_pos) % band->width;
 	idx = sc->list[idx & (XLVS_LIST_MAX - 1)];
 	return sc->dests[idx & (XLVS_SVC_DESTS_MAX - 1)];
+}
+
+struct cycle_try {
+	struct xlvs_sched *sc;
+	__s64 found;
+};
+
+/* IPVS's rr and wrr pass over an overloaded server to the next one; in the
+ * cycle that is the next position. */
+static long cycle_try_one(__u32 i, struct cycle_try *t)
+{
+	__s64 id = cycle_pick(t->sc);
+
+	if (id < 0 || !dest_overloaded(id)) {
+		t->found = id;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Returns the chosen dest id from schedule `key`, or -1 when no server can
+ * take the connection.  A global function: the verifier checks it once on
+ * its own, so the searches' branches do not multiply the paths of the rest
+ * of the program.
+ */
+__attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind)
+{
+	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
+	struct cycle_try t = { .found = -1 };
+	__u32 tries;
+
+	if (!sc)
+		return -1;
+	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
+		return sched_scan(sc, kind);
+	/* At most one full cycle: every server is overloaded after that. */
+	tries = sc->cycle < 65536 ? sc->cycle : 65536;
+	t.sc = sc;
+	bpf_loop(tries, cycle_try_one, &t, 0);
+	return t.found;
 }
 
 static __always_inline __s64 sched_pick(const struct xlvs_svc *s)

@@ -4,7 +4,7 @@
  * with IPVS's rules (ip_vs_lc.c, ip_vs_wlc.c, ip_vs_sed.c, ip_vs_nq.c,
  * ip_vs_fo.c, ip_vs_ovf.c): one pass over the list in IPVS order, comparing
  * overheads by cross-multiplication, the earlier server winning a tie.
- * Weight 0 never takes a new connection.
+ * Weight 0 and overloaded servers never take a new connection.
  */
 #ifndef XLVS_BPF_SCHED_SCAN_H
 #define XLVS_BPF_SCHED_SCAN_H
@@ -53,7 +53,7 @@ static long scan_one(__u32 i, struct scan *s)
 	if (w <= 0)
 		return 0;
 	dc = bpf_map_lookup_elem(&dest_conns, &id);
-	if (!dc)
+	if (!dc || (dc->flags & XLVS_DEST_F_OVERLOAD))
 		return 0;
 	oh = scan_overhead(s->kind, dc);
 	if (s->kind == XLVS_SCHED_NQ && dc->active == 0) {

@@ -17,8 +17,8 @@
 
 #include "maps.h"
 #include "parse.h"
-#include "sched.h"
 #include "conn.h"
+#include "sched.h"
 #include "forward.h"
 #include "stats.h"
 #include "expiry.h"
@@ -76,7 +76,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_CONNS_INSERT_FAILED);
 	} else {
 		count(XLVS_CNT_CONNS_NEW);
-		conn_count(id, c.state, 1);
+		conn_bind(id, d, c.state);
 	}
 	stats_count(s->id, id, p->ip_len, 1);
 	return forward(ctx, p, d, id, now);
@@ -188,4 +188,19 @@ int xlvs_arm_timers(void *ctx)
 	int rc = timer_arm(XLVS_TIMER_SWEEP, sweep, SWEEP_TICK_NS);
 
 	return rc ? rc : timer_arm(XLVS_TIMER_EST, estimate, XLVS_EST_INTERVAL_NS);
+}
+
+/* Run by libxlvs when an edit raises or removes a real server's upper
+ * threshold (IPVS clears the overload then): an atomic clear, since the
+ * XDP program adds to the same counts at the same time.  ctx: the dest id. */
+SEC("syscall")
+int xlvs_clear_overload(__u32 *dest_id)
+{
+	__u32 id = *dest_id;
+	struct xlvs_dest_conns *dc = bpf_map_lookup_elem(&dest_conns, &id);
+
+	if (!dc)
+		return 1;
+	__sync_fetch_and_and(&dc->flags, ~XLVS_DEST_F_OVERLOAD);
+	return 0;
 }

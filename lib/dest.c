@@ -6,9 +6,12 @@
  * the slot is freed, so connections to a deleted server are recognised.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "internal.h"
 
 /* Everything an edit of one service's real servers works on. */
@@ -224,6 +227,29 @@ out:
 	return rc;
 }
 
+/* The kernel clears the overload flag atomically (xlvs_clear_overload). */
+static int overload_clear(struct xlvs_table *t, uint32_t id)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &id, .ctx_size_in = sizeof(id));
+	struct nsroot_guard g;
+	char p[sizeof(t->path) + 32];
+	int fd, rc;
+
+	rc = nsroot_enter(&g);
+	if (rc)
+		return rc;
+	snprintf(p, sizeof(p), "%s/" PIN_PROG_CLEAR_OVERLOAD, t->path);
+	fd = bpf_obj_get(p);
+	rc = fd < 0 ? -errno : 0;
+	nsroot_leave(&g);
+	if (rc)
+		return rc;
+	if (bpf_prog_test_run_opts(fd, &opts) || opts.retval)
+		rc = -EINVAL;
+	close(fd);
+	return rc;
+}
+
 int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
 		   const struct xlvs_endpoint *vip, const struct xlvs_dest_conf *c)
 {
@@ -243,6 +269,11 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
 		rc = -errno;
 		goto out;
 	}
+	/* ip_vs_update_dest: a threshold raised or removed ends an overload. */
+	if (!c->u_threshold || c->u_threshold > d.u_threshold)
+		rc = overload_clear(t, e->sched->dests[i]);
+	if (rc)
+		goto out;
 	dest_fill(&d, c);
 	e->w[i] = c->weight;
 	/* The record first: until the flip, only listings see the new weight. */

@@ -118,6 +118,9 @@ int loader_create(const char *path, uint32_t conn_max)
 	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_xdp, p);
+	snprintf(p, sizeof(p), "%s/" PIN_PROG_CLEAR_OVERLOAD, path);
+	if (!rc)
+		rc = bpf_program__pin(skel->progs.xlvs_clear_overload, p);
 	if (!rc)
 		rc = pin_maps(skel, path);
 	if (rc)

@@ -34,6 +34,9 @@ enum cmd_opt {
 	OPT_STATS = 1 << 10,
 	OPT_RATE = 1 << 11,
 	OPT_EXACT = 1 << 12,
+	OPT_UTHRESHOLD = 1 << 13,
+	OPT_LTHRESHOLD = 1 << 14,
+	OPT_THRESHOLDS = 1 << 15,
 };
 
 struct cmd {

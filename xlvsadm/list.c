@@ -85,6 +85,12 @@ static void print_dest(FILE *f, const struct xlvs_service_info *s,
 		stats_line(f, name, &d->stats, &d->rates, opts, true);
 		return;
 	}
+	if (opts & OPT_THRESHOLDS) {
+		fprintf(f, "  -> %-28s %-10u %-10u %-10u %-10u\n", ap,
+			d->conf.u_threshold, d->conf.l_threshold, d->active,
+			d->inactive);
+		return;
+	}
 	fprintf(f, "  -> %-28s %-7s %-6d %-10u %-10u\n", ap, fwd_name(d->conf.fwd),
 	       d->conf.weight, d->active, d->inactive);
 }
@@ -112,6 +118,10 @@ int list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c
 			snap->conn_max);
 	if (c->opts & (OPT_STATS | OPT_RATE)) {
 		stats_title(f, c->opts);
+	} else if (c->opts & OPT_THRESHOLDS) {
+		fprintf(f, "%-33s %-10s %-10s %-10s %-10s\n  -> RemoteAddress:Port\n",
+			"Prot LocalAddress:Port", "Uthreshold", "Lthreshold",
+			"ActiveConn", "InActConn");
 	} else {
 		fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n");
 		fprintf(f, "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 enum {
 	LONG_ATTACH = 256, LONG_DETACH, LONG_UNLOAD, LONG_XDP_MODE,
 	LONG_CONN_MAX, LONG_COUNTERS, LONG_SORT, LONG_SET, LONG_TIMEOUT,
-	LONG_STATS, LONG_RATE,
+	LONG_STATS, LONG_RATE, LONG_THRESHOLDS,
 	LONG_UNSUPPORTED,
 };
 
@@ -43,6 +44,9 @@ static const struct option long_opts[] = {
 	{ "stats", no_argument, NULL, LONG_STATS },
 	{ "rate", no_argument, NULL, LONG_RATE },
 	{ "exact", no_argument, NULL, 'X' },
+	{ "u-threshold", required_argument, NULL, 'x' },
+	{ "l-threshold", required_argument, NULL, 'y' },
+	{ "thresholds", no_argument, NULL, LONG_THRESHOLDS },
 	{ "sort", no_argument, NULL, LONG_SORT },   /* ipvsadm's default */
 	{ "attach", required_argument, NULL, LONG_ATTACH },
 	{ "detach", required_argument, NULL, LONG_DETACH },
@@ -64,10 +68,7 @@ static const struct option long_opts[] = {
 	{ "ops", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "masquerading", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "ipip", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "u-threshold", required_argument, NULL, LONG_UNSUPPORTED },
-	{ "l-threshold", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "thresholds", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "persistent-conn", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "tun-info", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "nosort", no_argument, NULL, LONG_UNSUPPORTED },
@@ -80,7 +81,7 @@ static const struct option long_opts[] = {
 };
 
 /* Short options ipvsadm has that xlvs does not yet support. */
-static const char unsupported_short[] = "fpMmixyo6b";
+static const char unsupported_short[] = "fpMmio6b";
 
 static const char *const cmd_names[CMD_MAX] = {
 	[CMD_ADD_SVC] = "add-service", [CMD_EDIT_SVC] = "edit-service",
@@ -128,6 +129,8 @@ static const struct {
 	{ OPT_XDP_MODE, "xdp-mode" }, { OPT_CONN_MAX, "conn-max" },
 	{ OPT_TIMEOUT, "timeout" }, { OPT_CONNECTION, "connection" },
 	{ OPT_STATS, "stats" }, { OPT_RATE, "rate" }, { OPT_EXACT, "exact" },
+	{ OPT_UTHRESHOLD, "u-threshold" }, { OPT_LTHRESHOLD, "l-threshold" },
+	{ OPT_THRESHOLDS, "thresholds" },
 };
 
 /* ipvsadm's commands_v_options: which options each command takes. */
@@ -137,13 +140,13 @@ static const struct {
 	[CMD_ADD_SVC] = { OPT_SERVICE | OPT_SCHEDULER, OPT_SERVICE },
 	[CMD_EDIT_SVC] = { OPT_SERVICE | OPT_SCHEDULER, OPT_SERVICE },
 	[CMD_DEL_SVC] = { OPT_SERVICE, OPT_SERVICE },
-	[CMD_ADD_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT,
-			   OPT_SERVICE | OPT_SERVER },
-	[CMD_EDIT_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT,
-			    OPT_SERVICE | OPT_SERVER },
+	[CMD_ADD_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT |
+			   OPT_UTHRESHOLD | OPT_LTHRESHOLD, OPT_SERVICE | OPT_SERVER },
+	[CMD_EDIT_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT |
+			    OPT_UTHRESHOLD | OPT_LTHRESHOLD, OPT_SERVICE | OPT_SERVER },
 	[CMD_DEL_DEST] = { OPT_SERVICE | OPT_SERVER, OPT_SERVICE | OPT_SERVER },
 	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE | OPT_TIMEOUT | OPT_CONNECTION |
-		       OPT_STATS | OPT_RATE | OPT_EXACT, 0 },
+		       OPT_STATS | OPT_RATE | OPT_EXACT | OPT_THRESHOLDS, 0 },
 	[CMD_ZERO] = { OPT_SERVICE, 0 },
 	[CMD_SAVE] = { OPT_NUMERIC, 0 },
 	[CMD_ATTACH] = { OPT_XDP_MODE | OPT_CONN_MAX, 0 },
@@ -197,6 +200,18 @@ static int opt_value(struct cmd *c, int opt, const char *arg)
 		if (number_in(arg, 0, 65535, &v))
 			return usage_fail("%s%sillegal weight specified", "", "");
 		c->dest.weight = (int32_t)v;
+		return 0;
+	case 'x':
+		c->opts |= OPT_UTHRESHOLD;
+		if (number_in(arg, 0, INT32_MAX, &v))
+			return usage_fail("%s%sillegal u_threshold specified", "", "");
+		c->dest.u_threshold = (uint32_t)v;
+		return 0;
+	case 'y':
+		c->opts |= OPT_LTHRESHOLD;
+		if (number_in(arg, 0, INT32_MAX, &v))
+			return usage_fail("%s%sillegal l_threshold specified", "", "");
+		c->dest.l_threshold = (uint32_t)v;
 		return 0;
 	case LONG_XDP_MODE:
 		c->opts |= OPT_XDP_MODE;
@@ -261,6 +276,9 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 	case LONG_STATS:
 		c->opts |= OPT_STATS;
 		return 0;
+	case LONG_THRESHOLDS:
+		c->opts |= OPT_THRESHOLDS;
+		return 0;
 	case LONG_RATE:
 		c->opts |= OPT_RATE;
 		return 0;
@@ -322,8 +340,8 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	cmd_defaults(c);
 	optind = 0;     /* glibc: start over, also for each -R line */
 	opterr = 0;
-	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:ncZX"
-				  "f:p::M:mixyo6b:", long_opts, &li)) != -1) {
+	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:ncZXx:y:"
+				  "f:p::M:mio6b:", long_opts, &li)) != -1) {
 		if (li >= 0)
 			snprintf(word, sizeof(word), "--%s", long_opts[li].name);
 		else
@@ -350,8 +368,14 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		return rc;
 	if (__builtin_popcount(c->opts & (OPT_TIMEOUT | OPT_SERVICE | OPT_CONNECTION)) > 1)
 		return usage_fail("%s%sOnly one of a service, -c and --timeout may be listed", "", "");
-	if ((c->opts & (OPT_TIMEOUT | OPT_CONNECTION)) && (c->opts & (OPT_STATS | OPT_RATE)))
-		return usage_fail("%s%s-c and --timeout cannot be combined with --stats or --rate", "", "");
+	if ((c->opts & (OPT_TIMEOUT | OPT_CONNECTION)) &&
+	    (c->opts & (OPT_STATS | OPT_RATE | OPT_THRESHOLDS)))
+		return usage_fail("%s%s-c and --timeout cannot be combined with --stats, "
+				  "--rate or --thresholds", "", "");
+	/* An upper threshold of 0 means none; any other must be >= the lower. */
+	if (c->dest.u_threshold && c->dest.l_threshold > c->dest.u_threshold)
+		return usage_fail("%s%sThe lower threshold (-y) must not be above the "
+				  "upper threshold (-x)", "", "");
 	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port &&
 	    (c->kind == CMD_ADD_SVC || c->kind == CMD_EDIT_SVC))
 		return usage_fail("%s%sZero port specified for non-persistent service", "", "");

@@ -235,8 +235,13 @@ struct xlvs_dest_conns {
 	__s32 active;
 	__s32 inactive;
 	__s32 persist;              /* persistence templates (later) */
-	__u32 pad;
+	__u32 flags;                /* XLVS_DEST_F_OVERLOAD */
 };
+
+/* IPVS's IP_VS_DEST_F_OVERLOAD: set when a new connection brings the
+ * server to its upper threshold, cleared as connections leave (see
+ * conn_unbind in bpf/conn.h); overloaded servers take no new connections. */
+#define XLVS_DEST_F_OVERLOAD 0x2
 
 /* Counters of a service or real server, per CPU (IPVS's ip_vs_stats). */
 struct xlvs_stats {

@@ -80,3 +80,22 @@ test_sched_fo_takes_the_heaviest() {
 		xl_fail "-e failed"
 	xl_assert_eq "node2=5" "$(xl_http 5 | xl_tally)" "fo after node1 went to 0"
 }
+
+# -x: an upper threshold makes a real server overloaded at that many
+# connections (IPVS's ip_vs_bind_dest); rr passes over it while it is.
+test_sched_upper_threshold_overloads() {
+	local out
+	sc_service rr
+	xl_adm -e -t "$XL_VIP:80" -r "$XL_NODE1:80" -g -w 3 -x 2 ||
+		xl_fail "-e -x 2 failed"
+	out=$(xl_adm -L -n --thresholds) || xl_fail "--thresholds failed"
+	echo "$out"
+	xl_assert_eq "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn " \
+		"$(sed -n 2p <<<"$out")" "the --thresholds title"
+	grep -Eq "^  -> $XL_NODE1:80 +2 +0 +0 +0 *\$" <<<"$out" ||
+		xl_fail "--thresholds does not show node1's upper threshold 2"
+	sc_hold 6
+	xl_adm -L -n
+	xl_assert_eq "2 0 4 0" "$(sc_counts)" "6 held connections, node1 full at 2"
+	xl_assert_eq "node1=2 node2=4" "$(sc_release 6)" "who answered"
+}

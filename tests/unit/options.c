@@ -192,7 +192,7 @@ static void list_save_restore(void **state)
 	parse_ok("-L --rate -X", &c);
 	assert_int_equal(c.opts, OPT_RATE | OPT_EXACT);
 	parse_fails("-L -c --stats",
-		    "-c and --timeout cannot be combined with --stats or --rate");
+		    "-c and --timeout cannot be combined with --stats, --rate or --thresholds");
 	parse_ok("-Z", &c);
 	assert_int_equal(c.kind, CMD_ZERO);
 	assert_int_equal(c.opts, 0);
@@ -382,11 +382,15 @@ static void unsupported_options(void **state)
 		    "xlvsadm: option '--persistent' is not supported yet");
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -m", "xlvsadm: option '-m' is not supported yet");
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i", "xlvsadm: option '-i' is not supported yet");
-	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -x", "xlvsadm: option '-x' is not supported yet");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -x 5 -y 6",
+		    "The lower threshold (-y) must not be above the upper threshold (-x)");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -x -1", "illegal u_threshold specified");
+	parse_fails("-A -t 10.0.0.1:80 -x 5",
+		    "Illegal 'u-threshold' option with the 'add-service' command");
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 --masquerading",
 		    "xlvsadm: option '--masquerading' is not supported yet");
 	parse_fails("-A -f 1", "xlvsadm: option '-f' is not supported yet");
-	parse_fails("-L --thresholds", "xlvsadm: option '--thresholds' is not supported yet");
+	parse_fails("-L --persistent-conn", "xlvsadm: option '--persistent-conn' is not supported yet");
 }
 
 static void unknown_options(void **state)
