@@ -1,0 +1,42 @@
+# shellcheck shell=bash disable=SC2034
+# xlvs: the director under test, by direct routing, rr over both real
+# servers for HTTP and UDP.  xlvs has no persistence yet, so the iperf3
+# service (which needs its control and data connections on one server)
+# has a single real server; the other systems pin iperf3 to one server by
+# source-address affinity, which for one client is the same thing.
+SYS_LABEL[xlvs]="xlvs DR"
+XLVS_ADM=${XLVS_ADM:-$B_ROOT/build/bin/xlvsadm}
+XLVS_UP=0
+
+sys_xlvs_adm() { b_in dir "$XLVS_ADM" "$@"; }
+
+sys_xlvs_setup() {
+	local p
+	S_UDP_DST=$B_VIP
+	S_HTTP_TARGETS=$B_VIP
+	S_IPERF_TARGET=$B_VIP
+	XLVS_UP=1
+	sys_xlvs_adm --attach "$B_DCDEV" >/dev/null || sys_fail "xlvsadm --attach" || return 1
+	for p in "-t $B_VIP:$B_HTTP_PORT" "-u $B_VIP:$B_UDP_PORT"; do
+		# shellcheck disable=SC2086
+		sys_xlvs_adm -A $p -s rr || sys_fail "xlvsadm -A $p" || return 1
+	done
+	sys_xlvs_adm -a -t "$B_VIP:$B_HTTP_PORT" -r "$B_RS1:$B_HTTP_PORT" -g -w 1 &&
+	sys_xlvs_adm -a -t "$B_VIP:$B_HTTP_PORT" -r "$B_RS2:$B_HTTP_PORT" -g -w 1 &&
+	sys_xlvs_adm -a -u "$B_VIP:$B_UDP_PORT" -r "$B_RS1:$B_UDP_PORT" -g -w 1 &&
+	sys_xlvs_adm -a -u "$B_VIP:$B_UDP_PORT" -r "$B_RS2:$B_UDP_PORT" -g -w 1 &&
+	sys_xlvs_adm -A -t "$B_VIP:$B_IPERF_PORT" -s rr &&
+	sys_xlvs_adm -a -t "$B_VIP:$B_IPERF_PORT" -r "$B_RS1:$B_IPERF_PORT" -g -w 1 || sys_fail "xlvsadm: cannot configure the services" || return 1
+	b_napi_pin dir "$B_DCDEV" "$B_DIR_CPU" || return 1
+	b_dr_return on
+}
+
+# The data plane's counters, into the run's log (drops show up here).
+sys_xlvs_counters() { sys_xlvs_adm --counters 2>&1; }
+
+sys_xlvs_teardown() {
+	((XLVS_UP)) || return 0
+	timeout 10 ip netns exec "${B_NS}dir" "$XLVS_ADM" --unload >/dev/null 2>&1
+	XLVS_UP=0
+	b_dr_return off
+}
