@@ -20,6 +20,9 @@ int nsroot_tables_dir(char *buf, size_t len);
 /* This network namespace's directory name. */
 int nsroot_netns_name(char *buf, size_t len);
 
+/* table_gc.c: remove the tables of namespaces that are gone. */
+void tables_gc(const char *root);
+
 /* loader.c */
 int loader_create(const char *path, uint32_t conn_max);
 int loader_remove(const char *path);

@@ -73,6 +73,15 @@ static int table_open_pins(struct xlvs_table *t, int flags, uint32_t conn_max)
 		if (flock(t->dir_fd, LOCK_EX))
 			return -errno;
 		if (!table_exists(t)) {
+			char root[sizeof(t->path)];
+			char *slash;
+
+			snprintf(root, sizeof(root), "%s", t->path);
+			slash = strrchr(root, '/');
+			if (slash) {
+				*slash = '\0';
+				tables_gc(root);
+			}
 			rc = loader_create(t->path, conn_max);
 			if (rc)
 				return rc;
