@@ -53,6 +53,14 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 	}
 	pick = sched_pick(s);
 	if (pick < 0) {
+		/* IPVS expires the entry a SYN reuses before it schedules, so
+		 * it is gone even when no server can take the new one. */
+		if (stale) {
+			struct xlvs_conn gone = *stale;
+
+			if (!bpf_map_delete_elem(shard, key))
+				conn_forget(&gone);
+		}
 		count(XLVS_CNT_PKTS_NO_DEST);
 		return XDP_PASS;
 	}

@@ -16,5 +16,6 @@ size_t malformed_tests(struct CMUnitTest *out, size_t room);
 size_t sched_tests(struct CMUnitTest *out, size_t room);
 size_t conn_tests(struct CMUnitTest *out, size_t room);
 size_t neigh_tests(struct CMUnitTest *out, size_t room);
+size_t sched_scan_tests(struct CMUnitTest *out, size_t room);
 
 #endif
