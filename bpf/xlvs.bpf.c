@@ -90,6 +90,30 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 	return forward(ctx, p, d, id, now);
 }
 
+/* -o (IPVS's one-packet scheduling): every UDP datagram is scheduled on its
+ * own and no connection is kept (IPVS makes one and frees it at once). */
+static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
+					    const struct xlvs_svc *s)
+{
+	__s64 pick = sched_pick(s);
+	struct xlvs_dest *d;
+	__u32 id;
+
+	if (pick < 0) {
+		count(XLVS_CNT_PKTS_NO_DEST);
+		return XDP_PASS;
+	}
+	id = pick;
+	d = bpf_map_lookup_elem(&dest, &id);
+	if (!d || !d->gen) {
+		count(XLVS_CNT_PKTS_NO_DEST);
+		return XDP_PASS;
+	}
+	count(XLVS_CNT_CONNS_NEW);
+	stats_count(s->id, id, p->ip_len, 1);
+	return forward(ctx, p, d, id, bpf_ktime_get_coarse_ns());
+}
+
 static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 				 const struct xlvs_svc *s)
 {
@@ -167,6 +191,8 @@ int xlvs_xdp(struct xdp_md *ctx)
 		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;
 	}
+	if ((s->flags & XLVS_SVC_F_ONEPACKET) && p.proto == IPPROTO_UDP)
+		return serve_one_packet(ctx, &p, s);
 	return serve(ctx, &p, s);
 }
 

@@ -37,6 +37,7 @@ enum cmd_opt {
 	OPT_UTHRESHOLD = 1 << 13,
 	OPT_LTHRESHOLD = 1 << 14,
 	OPT_THRESHOLDS = 1 << 15,
+	OPT_OPS = 1 << 16,
 };
 
 struct cmd {

@@ -71,7 +71,8 @@ static void print_service(FILE *f, const struct xlvs_service_info *s,
 	if (opts & (OPT_STATS | OPT_RATE))
 		stats_line(f, name, &s->stats, &s->rates, opts, false);
 	else
-		fprintf(f, "%s %s\n", name, s->conf.sched);
+		fprintf(f, "%s %s%s\n", name, s->conf.sched,
+			(s->conf.flags & XLVS_SVC_F_ONEPACKET) ? " ops" : "");
 }
 
 static void print_dest(FILE *f, const struct xlvs_service_info *s,
@@ -148,7 +149,8 @@ void save_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *
 		const char *sel = s->conf.proto == IPPROTO_TCP ? "-t" : "-u";
 
 		addrport(&s->conf.vip, s->conf.proto, numeric, vap, sizeof(vap));
-		fprintf(f, "-A %s %s -s %s\n", sel, vap, s->conf.sched);
+		fprintf(f, "-A %s %s -s %s%s\n", sel, vap, s->conf.sched,
+			(s->conf.flags & XLVS_SVC_F_ONEPACKET) ? " -o" : "");
 		for (uint32_t j = 0; j < s->ndests; j++) {
 			const struct xlvs_dest_info *d = &s->dests[j];
 

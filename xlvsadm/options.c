@@ -44,6 +44,7 @@ static const struct option long_opts[] = {
 	{ "stats", no_argument, NULL, LONG_STATS },
 	{ "rate", no_argument, NULL, LONG_RATE },
 	{ "exact", no_argument, NULL, 'X' },
+	{ "ops", no_argument, NULL, 'o' },
 	{ "u-threshold", required_argument, NULL, 'x' },
 	{ "l-threshold", required_argument, NULL, 'y' },
 	{ "thresholds", no_argument, NULL, LONG_THRESHOLDS },
@@ -65,7 +66,6 @@ static const struct option long_opts[] = {
 	{ "netmask", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "pe", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "sched-flags", required_argument, NULL, LONG_UNSUPPORTED },
-	{ "ops", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "masquerading", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "ipip", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
@@ -81,7 +81,7 @@ static const struct option long_opts[] = {
 };
 
 /* Short options ipvsadm has that xlvs does not yet support. */
-static const char unsupported_short[] = "fpMmio6b";
+static const char unsupported_short[] = "fpMmi6b";
 
 static const char *const cmd_names[CMD_MAX] = {
 	[CMD_ADD_SVC] = "add-service", [CMD_EDIT_SVC] = "edit-service",
@@ -130,15 +130,15 @@ static const struct {
 	{ OPT_TIMEOUT, "timeout" }, { OPT_CONNECTION, "connection" },
 	{ OPT_STATS, "stats" }, { OPT_RATE, "rate" }, { OPT_EXACT, "exact" },
 	{ OPT_UTHRESHOLD, "u-threshold" }, { OPT_LTHRESHOLD, "l-threshold" },
-	{ OPT_THRESHOLDS, "thresholds" },
+	{ OPT_THRESHOLDS, "thresholds" }, { OPT_OPS, "ops" },
 };
 
 /* ipvsadm's commands_v_options: which options each command takes. */
 static const struct {
 	unsigned int allowed, required;
 } cmd_opts[CMD_MAX] = {
-	[CMD_ADD_SVC] = { OPT_SERVICE | OPT_SCHEDULER, OPT_SERVICE },
-	[CMD_EDIT_SVC] = { OPT_SERVICE | OPT_SCHEDULER, OPT_SERVICE },
+	[CMD_ADD_SVC] = { OPT_SERVICE | OPT_SCHEDULER | OPT_OPS, OPT_SERVICE },
+	[CMD_EDIT_SVC] = { OPT_SERVICE | OPT_SCHEDULER | OPT_OPS, OPT_SERVICE },
 	[CMD_DEL_SVC] = { OPT_SERVICE, OPT_SERVICE },
 	[CMD_ADD_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT |
 			   OPT_UTHRESHOLD | OPT_LTHRESHOLD, OPT_SERVICE | OPT_SERVER },
@@ -279,6 +279,10 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 	case LONG_THRESHOLDS:
 		c->opts |= OPT_THRESHOLDS;
 		return 0;
+	case 'o':
+		c->opts |= OPT_OPS;
+		c->svc.flags |= XLVS_SVC_F_ONEPACKET;
+		return 0;
 	case LONG_RATE:
 		c->opts |= OPT_RATE;
 		return 0;
@@ -340,8 +344,8 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	cmd_defaults(c);
 	optind = 0;     /* glibc: start over, also for each -R line */
 	opterr = 0;
-	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:ncZXx:y:"
-				  "f:p::M:mio6b:", long_opts, &li)) != -1) {
+	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:ncZXx:y:o"
+				  "f:p::M:mi6b:", long_opts, &li)) != -1) {
 		if (li >= 0)
 			snprintf(word, sizeof(word), "--%s", long_opts[li].name);
 		else
@@ -372,6 +376,8 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	    (c->opts & (OPT_STATS | OPT_RATE | OPT_THRESHOLDS)))
 		return usage_fail("%s%s-c and --timeout cannot be combined with --stats, "
 				  "--rate or --thresholds", "", "");
+	if ((c->opts & OPT_OPS) && c->svc.proto != IPPROTO_UDP)
+		return usage_fail("%s%sOne-Packet Scheduling is only for UDP virtual services", "", "");
 	/* An upper threshold of 0 means none; any other must be >= the lower. */
 	if (c->dest.u_threshold && c->dest.l_threshold > c->dest.u_threshold)
 		return usage_fail("%s%sThe lower threshold (-y) must not be above the "

@@ -98,6 +98,9 @@ struct xlvs_meta {
 	__u32 gen_seq;              /* last xlvs_dest.gen handed out */
 };
 
+/* Service flags, numbered as IPVS's IP_VS_SVC_F_*. */
+#define XLVS_SVC_F_ONEPACKET 0x4    /* -o: schedule every UDP datagram */
+
 struct xlvs_svc_key {
 	__u8 addr[16];
 	__be16 port;

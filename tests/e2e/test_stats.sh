@@ -83,3 +83,23 @@ test_stats_rates_from_the_kernel_estimator() {
 	xl_assert_eq "0" "$(grep -E "^TCP +$XL_VIP:80 " <<<"$out" | awk '{ print $3 }')" \
 		"the idle HTTP service's CPS"
 }
+
+# -o: every datagram of one flow is scheduled on its own (IPVS's one-packet
+# scheduling); without it the flow stays on one server.
+test_stats_one_packet_scheduling() {
+	local out
+	xl_in client "$XL_UDPASK" "$XL_VIP" 53 10 1000 one-flow >"$XL_TMP/plain" ||
+		xl_fail "udpask one flow"
+	xl_assert_eq 1 "$(sort -u "$XL_TMP/plain" | wc -l)" "one flow without -o: one server"
+	xl_adm -E -u "$XL_VIP:53" -s wrr -o || xl_fail "-E -o failed"
+	xl_adm -S -n | grep -qx -- "-A -u $XL_VIP:53 -s wrr -o" || xl_fail "-S does not save -o"
+	xl_adm -L -n | grep -qx "UDP  $XL_VIP:53 wrr ops" || xl_fail "-L does not show ops"
+	xl_adm -Z
+	xl_in client "$XL_UDPASK" "$XL_VIP" 53 10 1000 one-flow | xl_tally >"$XL_TMP/ops"
+	xl_assert_eq "node1=6 node2=4" "$(cat "$XL_TMP/ops")" "one flow with -o, wrr 3:2"
+	out=$(st_line "^UDP +$XL_VIP:53 ")
+	xl_assert_eq "10 10" "$(cut -d' ' -f1,2 <<<"$out")" "-o counts a connection per datagram"
+	xl_adm -E -t "$XL_VIP:80" -s wrr -o 2>"$XL_TMP/err" && xl_fail "-o on TCP accepted"
+	xl_assert_eq "One-Packet Scheduling is only for UDP virtual services" "$(cat "$XL_TMP/err")" \
+		"-o on a TCP service"
+}

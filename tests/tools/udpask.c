@@ -3,11 +3,14 @@
  * udpask: send COUNT datagrams to HOST:PORT, each as a new flow, and print
  * every reply on its own line (so `sort | uniq -c` counts the answers).
  *
- *   udpask HOST PORT COUNT [TIMEOUT_MS]
+ *   udpask HOST PORT COUNT [TIMEOUT_MS [one-flow]]
  *
  * Each datagram leaves from its own socket, and all sockets stay open until
  * the end, so every datagram has a source port no other one of this run
  * used: a load balancer sees COUNT distinct flows and schedules each anew.
+ * With "one-flow" every datagram leaves from one socket instead: one flow,
+ * which a load balancer keeps on one server unless it schedules each
+ * datagram (IPVS's one-packet scheduling).
  * Exit status: 0 when every datagram got a reply within TIMEOUT_MS
  * (default 1000), 1 otherwise, 2 on bad usage.
  */
@@ -15,6 +18,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,8 +100,10 @@ int main(int argc, char **argv)
 	long count, timeout_ms = 1000;
 	int *fds, failed = 0;
 
-	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: udpask HOST PORT COUNT [TIMEOUT_MS]\n");
+	bool one_flow = argc == 6 && !strcmp(argv[5], "one-flow");
+
+	if (argc < 4 || argc > 6 || (argc == 6 && !one_flow)) {
+		fprintf(stderr, "usage: udpask HOST PORT COUNT [TIMEOUT_MS [one-flow]]\n");
 		return 2;
 	}
 	if (inet_pton(AF_INET, argv[1], &dst.sin_addr) != 1) {
@@ -106,15 +112,18 @@ int main(int argc, char **argv)
 	}
 	dst.sin_port = htons((uint16_t)parse_num(argv[2], 1, 65535));
 	count = parse_num(argv[3], 1, UDPASK_MAX);
-	if (argc == 5)
+	if (argc >= 5)
 		timeout_ms = parse_num(argv[4], 1, 600000);
 	want_fds(count);
 	fds = calloc((size_t)count, sizeof(*fds));
 	if (!fds)
 		return 1;
 	for (long i = 0; i < count; i++) {
-		fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (fds[i] < 0) {
+		fds[i] = one_flow && i ? -1 : socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (one_flow && i) {
+			if (ask_once(fds[0], &dst, (int)timeout_ms, (int)i) < 0)
+				failed++;
+		} else if (fds[i] < 0) {
 			perror("udpask: socket");
 			failed++;
 		} else if (ask_once(fds[i], &dst, (int)timeout_ms, (int)i) < 0) {

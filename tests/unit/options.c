@@ -193,6 +193,11 @@ static void list_save_restore(void **state)
 	assert_int_equal(c.opts, OPT_RATE | OPT_EXACT);
 	parse_fails("-L -c --stats",
 		    "-c and --timeout cannot be combined with --stats, --rate or --thresholds");
+	parse_ok("-A -u 10.0.0.1:53 -s rr -o", &c);
+	assert_int_equal(c.opts, OPT_SERVICE | OPT_SCHEDULER | OPT_OPS);
+	assert_int_equal(c.svc.flags, XLVS_SVC_F_ONEPACKET);
+	parse_fails("-A -t 10.0.0.1:80 --ops",
+		    "One-Packet Scheduling is only for UDP virtual services");
 	parse_ok("-Z", &c);
 	assert_int_equal(c.kind, CMD_ZERO);
 	assert_int_equal(c.opts, 0);
