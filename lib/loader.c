@@ -46,7 +46,7 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 /* The connection table's shards, each its share of the capacity. */
 static int conn_shards_create(struct xlvs_bpf *skel, uint32_t conn_max)
 {
-	uint32_t per = (conn_max + XLVS_CONN_SHARDS - 1) / XLVS_CONN_SHARDS;
+	uint32_t per = XLVS_CONN_HEADROOM(xlvs_conn_share(conn_max));
 	int outer = bpf_map__fd(skel->maps.conn);
 
 	for (uint32_t i = 0; i < XLVS_CONN_SHARDS; i++) {

@@ -199,6 +199,7 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_PKTS_TX_FAILED] = "pkts_tx_failed",
 		[XLVS_CNT_CONNS_NEW] = "conns_new",
 		[XLVS_CNT_CONNS_EXPIRED] = "conns_expired",
+		[XLVS_CNT_CONNS_EVICTED] = "conns_evicted",
 		[XLVS_CNT_CONNS_INSERT_FAILED] = "conns_insert_failed",
 	};
 

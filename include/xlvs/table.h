@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 4
+#define XLVS_ABI_VERSION 5
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -86,6 +86,7 @@ enum xlvs_counter {
 	XLVS_CNT_PKTS_TX_FAILED,    /* redirect refused: dropped */
 	XLVS_CNT_CONNS_NEW,         /* connections scheduled */
 	XLVS_CNT_CONNS_EXPIRED,     /* connections removed by expiry */
+	XLVS_CNT_CONNS_EVICTED,     /* idle connections removed from a full table */
 	XLVS_CNT_CONNS_INSERT_FAILED,
 	XLVS_CNT_MAX,
 };
@@ -211,6 +212,18 @@ static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k)
 	return (h * 0x9e3779b1u) >> 26;     /* the top 6 bits: 64 shards */
 }
 _Static_assert(XLVS_CONN_SHARDS == 64, "xlvs_conn_shard takes 6 bits");
+
+/* A shard's share of the table's capacity, and what its LRU hash holds:
+ * 1/8 more, the head-room the expiry timer keeps (bpf/expiry.h), and at
+ * least 512 more: the kernel's LRU hands each CPU free entries 128 at a
+ * time and starts evicting early when it cannot, which a small hash would. */
+static inline __u32 xlvs_conn_share(__u32 conn_max)
+{
+	return (conn_max + XLVS_CONN_SHARDS - 1) / XLVS_CONN_SHARDS;
+}
+
+#define XLVS_CONN_HEADROOM(share) \
+	((share) + ((share) / 8 > 512 ? (share) / 8 : 512))
 
 /*
  * What the FIB said about a real server, per CPU: bpf_fib_lookup costs about
