@@ -130,3 +130,45 @@ int a_conn_insert(struct xdp_md *ctx)
 	c.last_ns = 1;
 	return bpf_map_update_elem(&conn, &k, &c, 0) ? XDP_DROP : XDP_PASS;
 }
+
+/* The scanning schedulers' loop (bpf/sched_scan.h): bpf_loop over the
+ * servers, first with nothing in the step, then with the step's
+ * dest_conns lookup (micro.c reuses the table's dest_conns fd). */
+#define LOOP_STEPS 1024
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XLVS_DEST_MAX);
+	__type(key, __u32);
+	__type(value, struct xlvs_dest_conns);
+} dest_conns SEC(".maps");
+
+static long step_empty(__u32 i, void *ctx)
+{
+	return 0;
+}
+
+static long step_lookup(__u32 i, __s64 *sum)
+{
+	struct xlvs_dest_conns *dc = bpf_map_lookup_elem(&dest_conns, &i);
+
+	if (dc && !(dc->flags & XLVS_DEST_F_OVERLOAD))
+		*sum += dc->active;
+	return 0;
+}
+
+SEC("xdp")
+int a_loop_empty(struct xdp_md *ctx)
+{
+	return bpf_loop(LOOP_STEPS, step_empty, NULL, 0) == LOOP_STEPS ?
+	       XDP_PASS : XDP_DROP;
+}
+
+SEC("xdp")
+int a_loop_lookup(struct xdp_md *ctx)
+{
+	__s64 sum = 0;
+
+	return bpf_loop(LOOP_STEPS, step_lookup, &sum, 0) == LOOP_STEPS &&
+	       sum >= 0 ? XDP_PASS : XDP_DROP;
+}

@@ -3,7 +3,8 @@
  * xlvs data-plane micro-benchmarks (bench/micro/run writes the report):
  *  1. ns per packet through the XDP program, by BPF_PROG_TEST_RUN: the pass
  *     path, an established TCP connection, a new TCP connection and a new
- *     UDP flow, for rr and wrr at 2, 64 and 1024 real servers;
+ *     UDP flow, for every scheduler (rr, wrr, lc, wlc, sed, nq, fo, ovf) at
+ *     2, 64 and 1024 real servers;
  *  2. kernel memory per tracked connection at one million (mem.c).
  * Every figure is the median of REPS repetitions.
  */
@@ -25,6 +26,7 @@
 
 #define REPEAT   500000   /* runs per repeated measurement */
 #define NEW_N    8192     /* distinct new flows per new-flow measurement */
+#define REPS_BIG REPS     /* repetitions of the 1024-server rows (<= REPS) */
 #define TH_SYN   0x02
 #define TH_ACK   0x10
 
@@ -34,11 +36,59 @@ struct cfg {
 	uint16_t tport, uport;
 };
 
-static struct cfg cfgs[] = {
-	{ "rr", 2, 0, 0 },  { "rr", 64, 0, 0 },  { "rr", 1024, 0, 0 },
-	{ "wrr", 2, 0, 0 }, { "wrr", 64, 0, 0 }, { "wrr", 1024, 0, 0 },
+/*
+ * One TCP and one UDP service per size, each with its real servers; a row
+ * sets their scheduler (xlvs_service_edit, as ipvsadm -E -s) and their
+ * connection counts, then measures.  Editing the scheduler rather than
+ * adding a service per scheduler keeps every scheduler's 1024 servers within
+ * the table's XLVS_DEST_MAX.
+ */
+#define NSIZE 3
+static struct size {
+	unsigned int n;
+	uint16_t tport, uport;
+	unsigned int nids[2];               /* [tcp, udp] */
+	uint32_t ids[2][RS_MAX];            /* their dest ids */
+} sizes[NSIZE] = { { .n = 2 }, { .n = 64 }, { .n = 1024 } };
+
+/* busy: every real server has one active connection (the state counts
+ * are set to before each measurement); otherwise every one is idle. */
+static const struct row {
+	const char *sched, *label;
+	bool busy;
+	const char *scaling;
+} rows[] = {
+	{ "rr", "rr", true, "one atomic add and a binary search over the "
+	  "schedule's bands (at most 11 steps): no pass over the servers" },
+	{ "wrr", "wrr", true, "as rr: one atomic add and a binary search over "
+	  "the bands of the precomputed weighted cycle" },
+	{ "lc", "lc", true, "one `bpf_loop` pass over all n servers, a "
+	  "`dest_conns` lookup and a compare each, for every new connection: "
+	  "O(n), as IPVS's (most of a step is `bpf_loop`'s own call of the "
+	  "step: see the loop rows of the anatomy below)" },
+	{ "wlc", "wlc", true, "as lc, the overheads compared by "
+	  "cross-multiplication with the weights: O(n)" },
+	{ "sed", "sed", true, "as wlc with (active + 1) as the overhead: O(n)" },
+	{ "nq", "nq", true, "O(n) when no server is idle (these rows: every "
+	  "server has one active connection); it stops at the first idle server "
+	  "in list order, so with idle servers it costs the pass up to the first "
+	  "of them (the table's \"nq, idle servers\" rows: the first server, "
+	  "flat)" },
+	{ "fo", "fo", true, "one pass over all n servers for the highest "
+	  "weight: O(n)" },
+	{ "ovf", "ovf", true, "one pass over all n servers for the highest "
+	  "weight whose active connections do not exceed it: O(n)" },
+	{ "nq", "nq, idle servers", false, NULL },
 };
-#define NCFG (sizeof(cfgs) / sizeof(cfgs[0]))
+#define NROW (sizeof(rows) / sizeof(rows[0]))
+#define NCFG (NROW * NSIZE)            /* config c: row c / NSIZE, size c % NSIZE */
+
+static struct cfg cfg_of(size_t c)
+{
+	const struct size *z = &sizes[c % NSIZE];
+
+	return (struct cfg){ rows[c / NSIZE].sched, z->n, z->tport, z->uport };
+}
 
 /* Per repetition. */
 static double pass_floor[REPS];            /* pass, repeat = REPEAT */
@@ -46,7 +96,9 @@ static double hit[NCFG][REPS];             /* TCP ACK, existing connection */
 static double new_k[NCFG][2][REPS];        /* new flow, kernel-timed: [tcp, udp] */
 static double new_w[NCFG][2][REPS];        /* new flow, wall-clock batch */
 static double pass1_k[REPS], pass1_w[REPS];/* pass with repeat = 1 */
-#define NANAT 8
+#define NANAT 10
+#define LOOP_STEPS 1024   /* anatomy.bpf.c's loops */
+#define LOOP_REPEAT 5000  /* their repeat: a run is some microseconds */
 static double anat[NANAT][REPS];           /* anatomy.bpf.c, see below */
 static const char *const anat_name[NANAT] = {
 	"empty XDP program (the test loop itself)",
@@ -57,7 +109,11 @@ static const char *const anat_name[NANAT] = {
 	"*alternative:* `bpf_fib_lookup()` with `BPF_FIB_LOOKUP_DIRECT`",
 	"conn shard insert (`bpf_map_update_elem`, LRU hash)",
 	"conn lookup as xlvs: `xlvs_conn_shard()` + shard array + shard lookup",
+	"`bpf_loop`, 1024 steps, empty step (as the scanning schedulers' loop): **per step**",
+	"`bpf_loop`, 1024 steps, a `dest_conns` lookup each (the scan's one lookup): **per step**",
 };
+/* The loops' rows: ns per step, the empty program (row 0) taken off. */
+static const bool anat_per_step[NANAT] = { [8] = true, [9] = true };
 static char warnings[4096];
 static uint64_t next_flow;
 
@@ -94,36 +150,39 @@ static struct xlvs_endpoint ep(uint32_t addr, uint16_t port)
 	return e;
 }
 
+/* The services of every size, rr to start with; weights 1,2,3,4,5,1,2,...
+ * (rr and lc ignore them).  Then the dest ids of each service's servers,
+ * found by their port (every service has its own). */
 static int services_setup(void)
 {
 	uint16_t port = 8000;
+	struct xlvs_dest d;
 
-	for (size_t c = 0; c < NCFG; c++) {
-		cfgs[c].tport = port++;
-		cfgs[c].uport = port++;
+	for (int z = 0; z < NSIZE; z++) {
+		sizes[z].tport = port++;
+		sizes[z].uport = port++;
 		for (int u = 0; u < 2; u++) {
 			uint8_t proto = u ? IPPROTO_UDP : IPPROTO_TCP;
-			uint16_t p = u ? cfgs[c].uport : cfgs[c].tport;
+			uint16_t p = u ? sizes[z].uport : sizes[z].tport;
 			struct xlvs_service_conf sc = { .proto = proto,
-							.vip = ep(NET_VIP, p) };
+							.vip = ep(NET_VIP, p),
+							.sched = "rr" };
 			struct xlvs_endpoint vip = sc.vip;
 			int rc;
 
-			strncpy(sc.sched, cfgs[c].sched, sizeof(sc.sched) - 1);
 			rc = xlvs_service_add(&env.t, &sc);
 			if (rc) {
 				fprintf(stderr, "micro: service_add: %s\n", strerror(-rc));
 				return rc;
 			}
-			for (unsigned int i = 0; i < cfgs[c].n; i++) {
-				bool wrr = !strcmp(cfgs[c].sched, "wrr");
-				struct xlvs_dest_conf d = {
+			for (unsigned int i = 0; i < sizes[z].n; i++) {
+				struct xlvs_dest_conf dc = {
 					.addr = ep(rs_addr(i), p),
 					.fwd = XLVS_FWD_DROUTE,
-					.weight = wrr ? 1 + (int32_t)(i % 5) : 1,
+					.weight = 1 + (int32_t)(i % 5),
 				};
 
-				rc = xlvs_dest_add(&env.t, proto, &vip, &d);
+				rc = xlvs_dest_add(&env.t, proto, &vip, &dc);
 				if (rc) {
 					fprintf(stderr, "micro: dest_add %u: %s\n",
 						i, strerror(-rc));
@@ -132,6 +191,61 @@ static int services_setup(void)
 			}
 		}
 	}
+	for (uint32_t id = 0; id < XLVS_DEST_MAX; id++) {
+		if (bpf_map_lookup_elem(env.t.dest_fd, &id, &d) || !d.gen)
+			continue;
+		for (int z = 0; z < NSIZE; z++)
+			for (int u = 0; u < 2; u++)
+				if (ntohs(d.port) == (u ? sizes[z].uport : sizes[z].tport) &&
+				    sizes[z].nids[u] < RS_MAX)
+					sizes[z].ids[u][sizes[z].nids[u]++] = id;
+	}
+	for (int z = 0; z < NSIZE; z++)
+		for (int u = 0; u < 2; u++)
+			if (sizes[z].nids[u] != sizes[z].n) {
+				fprintf(stderr, "micro: %u dest ids found for a "
+					"service of %u\n", sizes[z].nids[u], sizes[z].n);
+				return -1;
+			}
+	return 0;
+}
+
+/* Every service's scheduler, as ipvsadm -E -s does it. */
+static int sched_set(const char *name)
+{
+	for (int z = 0; z < NSIZE; z++)
+		for (int u = 0; u < 2; u++) {
+			struct xlvs_service_conf sc = {
+				.proto = u ? IPPROTO_UDP : IPPROTO_TCP,
+				.vip = ep(NET_VIP, u ? sizes[z].uport : sizes[z].tport),
+			};
+			int rc;
+
+			strncpy(sc.sched, name, sizeof(sc.sched) - 1);
+			rc = xlvs_service_edit(&env.t, &sc);
+			if (rc) {
+				fprintf(stderr, "micro: service_edit %s: %s\n",
+					name, strerror(-rc));
+				return rc;
+			}
+		}
+	return 0;
+}
+
+/* The connection counts of one service's servers: one active connection
+ * each (busy) or none, no inactive ones, not overloaded.  The measured flows
+ * are deleted from user space, which does not count them down, so each
+ * measurement starts from this state again. */
+static int counts_set(int z, int u, bool busy)
+{
+	struct xlvs_dest_conns dc = { .active = busy ? 1 : 0 };
+
+	for (unsigned int i = 0; i < sizes[z].nids[u]; i++)
+		if (bpf_map_update_elem(env.t.dest_conns_fd, &sizes[z].ids[u][i],
+					&dc, BPF_ANY)) {
+			fprintf(stderr, "micro: dest_conns: %s\n", strerror(errno));
+			return -1;
+		}
 	return 0;
 }
 
@@ -242,7 +356,7 @@ static int est_hit(const struct cfg *c, double *out)
  */
 static int anatomy(void)
 {
-	const struct cfg *c = &cfgs[0];
+	const struct cfg c0 = cfg_of(0), *c = &c0;   /* rr, 2 */
 	struct anatomy_bpf *sk;
 	struct frame syn, ack;
 	struct xlvs_conn_key key;
@@ -267,6 +381,8 @@ static int anatomy(void)
 	if (!rc)
 		rc = bpf_map__reuse_fd(sk->maps.conn_shards, env.t.conn_fd);
 	if (!rc)
+		rc = bpf_map__reuse_fd(sk->maps.dest_conns, env.t.dest_conns_fd);
+	if (!rc)
 		rc = anatomy_bpf__load(sk);
 	/* The insert's key: a new flow that belongs in the same shard. */
 	do {
@@ -290,13 +406,16 @@ static int anatomy(void)
 	fds[5] = bpf_program__fd(sk->progs.a_fib_lookup_direct);
 	fds[6] = bpf_program__fd(sk->progs.a_conn_insert);
 	fds[7] = bpf_program__fd(sk->progs.a_conn_lookup_sharded);
+	fds[8] = bpf_program__fd(sk->progs.a_loop_empty);
+	fds[9] = bpf_program__fd(sk->progs.a_loop_lookup);
 	for (int r = 0; r < REPS && !rc; r++)
 		for (int i = 0; i < NANAT; i++) {
 			static const uint32_t want[NANAT] = { XDP_PASS, XDP_PASS,
 				XDP_PASS, XDP_TX, XDP_PASS, XDP_TX, XDP_PASS,
-				XDP_PASS };
+				XDP_PASS, XDP_PASS, XDP_PASS };
 
-			rc = prog_run_fd(fds[i], &ack, REPEAT, &rv, &d);
+			rc = prog_run_fd(fds[i], &ack, anat_per_step[i] ?
+					 LOOP_REPEAT : REPEAT, &rv, &d);
 			if (rc || rv != want[i]) {
 				warn("anatomy: %s: verdict %u", anat_name[i], rv);
 				rc = -1;
@@ -304,21 +423,37 @@ static int anatomy(void)
 			}
 			anat[i][r] = d;
 		}
+	/* per step: the loop program less the empty program, over the steps */
+	for (int r = 0; r < REPS && !rc; r++)
+		for (int i = 0; i < NANAT; i++)
+			if (anat_per_step[i])
+				anat[i][r] = (anat[i][r] - anat[0][r]) / LOOP_STEPS;
 	anatomy_bpf__destroy(sk);
 	bpf_map_delete_elem(conn_fd_of(&key), &key);
 	bpf_map_delete_elem(conn_fd_of(&nkey), &nkey);
 	return rc;
 }
 
-static void fmt(char *buf, size_t len, const double *v)
+static void fmtn(char *buf, size_t len, const double *v, int n)
 {
 	double lo = v[0], hi = v[0];
 
-	for (int i = 1; i < REPS; i++) {
+	for (int i = 1; i < n; i++) {
 		lo = v[i] < lo ? v[i] : lo;
 		hi = v[i] > hi ? v[i] : hi;
 	}
-	snprintf(buf, len, "%.0f (%.0f-%.0f)", median((double *)v, REPS), lo, hi);
+	snprintf(buf, len, "%.0f (%.0f-%.0f)", median((double *)v, n), lo, hi);
+}
+
+static void fmt(char *buf, size_t len, const double *v)
+{
+	fmtn(buf, len, v, REPS);
+}
+
+/* Repetitions of config c: fewer for the 1024-server rows. */
+static int reps_of(size_t c)
+{
+	return sizes[c % NSIZE].n >= 1024 ? REPS_BIG : REPS;
 }
 
 static char jit[16] = "?";   /* read before leaving the host's netns */
@@ -347,19 +482,51 @@ static void machine(FILE *o)
 		srso);
 }
 
+/* How a new connection's cost grows with the servers, per scheduler: the
+ * kernel-timed medians at each size and the rise per server from 2 to 1024. */
+static void scaling(FILE *o)
+{
+	fprintf(o, "\nHow a new connection's cost scales with the number of real "
+		"servers n (kernel-timed medians, 2 / 64 / 1024 servers, and the "
+		"rise from 2 to 1024 divided by the 1022 servers added):\n\n");
+	for (size_t w = 0; w < NROW; w++) {
+		double m[2][NSIZE];
+
+		if (!rows[w].scaling)
+			continue;
+		for (int u = 0; u < 2; u++)
+			for (int z = 0; z < NSIZE; z++) {
+				size_t c = w * NSIZE + (size_t)z;
+
+				m[u][z] = median(new_k[c][u], reps_of(c));
+			}
+		fprintf(o, "* **%s**: %s.  New TCP %.0f / %.0f / %.0f ns "
+			"(%+.1f ns per server), new UDP %.0f / %.0f / %.0f ns "
+			"(%+.1f ns per server).\n", rows[w].label, rows[w].scaling,
+			m[0][0], m[0][1], m[0][2], (m[0][2] - m[0][0]) / 1022,
+			m[1][0], m[1][1], m[1][2], (m[1][2] - m[1][0]) / 1022);
+	}
+}
+
 static void report(FILE *o, const char *mem_md, double secs)
 {
-	char a[64], b[64], c2[64], d[64], e[64];
+	char a[64], b[64], c2[64], d[64], e[64], big[64] = "";
 
+	if (REPS_BIG < REPS)
+		snprintf(big, sizeof(big), " (%d for the 1024-server rows)",
+			 REPS_BIG);
 	fprintf(o, "# xlvs data-plane micro-benchmarks\n\n");
 	machine(o);
 	fprintf(o, "## Nanoseconds per packet\n\n"
-		"Median of %d repetitions, (min-max) after it.  \"est. TCP\" is "
+		"Median of %d repetitions%s, "
+		"(min-max) after it.  \"est. TCP\" is "
 		"an ACK of an existing connection; \"new TCP\" a SYN of a "
 		"connection the table has never seen; \"new UDP\" the first "
 		"datagram of a flow.  The kernel-timed and wall-clock columns "
-		"are two measurements of the same runs (method below).\n\n",
-		REPS);
+		"are two measurements of the same runs (method below).  Every "
+		"server has one active connection when a row is measured, except "
+		"in the \"idle servers\" rows, where none has any.\n\n",
+		REPS, big);
 	fmt(a, sizeof(a), pass_floor);
 	fprintf(o, "Floor, a TCP packet to an address with no service "
 		"(XDP_PASS): **%s ns**.\n\n", a);
@@ -367,14 +534,17 @@ static void report(FILE *o, const char *mem_md, double secs)
 		"new TCP (wall) | new UDP (kernel) | new UDP (wall) |\n"
 		"|---|---:|---:|---:|---:|---:|---:|\n");
 	for (size_t c = 0; c < NCFG; c++) {
-		fmt(a, sizeof(a), hit[c]);
-		fmt(b, sizeof(b), new_k[c][0]);
-		fmt(c2, sizeof(c2), new_w[c][0]);
-		fmt(d, sizeof(d), new_k[c][1]);
-		fmt(e, sizeof(e), new_w[c][1]);
+		int n = reps_of(c);
+
+		fmtn(a, sizeof(a), hit[c], n);
+		fmtn(b, sizeof(b), new_k[c][0], n);
+		fmtn(c2, sizeof(c2), new_w[c][0], n);
+		fmtn(d, sizeof(d), new_k[c][1], n);
+		fmtn(e, sizeof(e), new_w[c][1], n);
 		fprintf(o, "| %s | %u | %s | %s | %s | %s | %s |\n",
-			cfgs[c].sched, cfgs[c].n, a, b, c2, d, e);
+			rows[c / NSIZE].label, sizes[c % NSIZE].n, a, b, c2, d, e);
 	}
+	scaling(o);
 	fmt(a, sizeof(a), pass1_k);
 	fmt(b, sizeof(b), pass1_w);
 	fprintf(o, "\nCorrections subtracted (medians): one pass run with "
@@ -383,12 +553,25 @@ static void report(FILE *o, const char *mem_md, double secs)
 		"time per BPF_PROG_TEST_RUN system call.\n\n", a, b);
 	fprintf(o, "\nWhere an established connection's time goes: the fast "
 		"path's costly pieces, each alone in an XDP program of its own "
-		"(`bench/micro/anatomy.bpf.c`), timed like the floor (repeat=%d), "
-		"against the table's own connection shards and the same route and "
-		"neighbour; medians in ns:\n\n| piece | ns |\n|---|---:|\n",
-		REPEAT);
+		"(`bench/micro/anatomy.bpf.c`), timed like the floor (repeat=%d; "
+		"the loops repeat=%d, and their rows are per step: the run less the "
+		"empty program, over %d steps), against the table's own connection "
+		"shards, `dest_conns` and the same route and neighbour; medians in "
+		"ns:\n\n| piece | ns |\n|---|---:|\n",
+		REPEAT, LOOP_REPEAT, LOOP_STEPS);
 	for (int i = 0; i < NANAT; i++) {
-		fmt(a, sizeof(a), anat[i]);
+		if (anat_per_step[i]) {
+			double lo = anat[i][0], hi = anat[i][0];
+
+			for (int r = 1; r < REPS; r++) {
+				lo = anat[i][r] < lo ? anat[i][r] : lo;
+				hi = anat[i][r] > hi ? anat[i][r] : hi;
+			}
+			snprintf(a, sizeof(a), "%.1f (%.1f-%.1f)",
+				 median(anat[i], REPS), lo, hi);
+		} else {
+			fmt(a, sizeof(a), anat[i]);
+		}
 		fprintf(o, "| %s | %s |\n", anat_name[i], a);
 	}
 	fmt(a, sizeof(a), hit[0]);
@@ -401,8 +584,23 @@ static void report(FILE *o, const char *mem_md, double secs)
 "10.0.16.0-10.0.19.255 have permanent neighbour entries, so every forwarded "
 "packet takes the full path including `bpf_fib_lookup` and ends in "
 "`XDP_TX` (checked for every run).  The table is created with the default "
-"--conn-max (1048576: 64 shards of 16384).  One service per (scheduler, size, protocol) on "
-"10.0.0.100; wrr weights are 1,2,3,4,5,1,2,...; rr weights all 1.\n"
+"--conn-max (1048576: 64 shards of 16384).  One TCP and one UDP service per "
+"size on 10.0.0.100, weights 1,2,3,4,5,1,2,... (rr and lc ignore them); a "
+"row sets their scheduler with `xlvs_service_edit` (as `ipvsadm -E -s`, "
+"so all the schedulers' 1024-server services need not fit in the table's "
+"16384 real servers at once).\n"
+"* Connection counts: before each measurement every real server of the "
+"service is set (in `dest_conns`) to one active connection, no inactive "
+"one and no overload (\"idle servers\": no connection at all).  The "
+"measured flows are deleted from user space, which does not count them "
+"down, so this puts every measurement in the same state.  It matters only "
+"to nq, which takes the first idle server it meets: with one active "
+"connection each, nq passes over all n like lc, wlc, sed, fo and ovf; "
+"ovf's weights are all at least its one active connection, so no server "
+"is passed over for overflow.  The new SYNs and UDP flows add inactive "
+"connections only, so the state holds through a batch.\n"
+"* Repetitions: %d of everything, rows of 1024 servers included (a "
+"1024-server scan's 8192 new flows still take under 0.2 s).\n"
 "* Floor and est. TCP: one frame with `repeat`=%d; the kernel reports the "
 "mean ns per run.  The ACK's connection was created by one SYN first.\n"
 "* New flows: `repeat` cannot measure them, because the frame's second run "
@@ -422,7 +620,7 @@ static void report(FILE *o, const char *mem_md, double secs)
 "(grouped by shard, one `bpf_map_delete_batch` per shard) afterwards, so every measurement starts from a nearly empty table.  Both "
 "columns include the cold caches a first packet meets after a system "
 "call; a tight `repeat` loop would not.\n\n",
-		REPEAT, NEW_N, NEW_N, NEW_N, NEW_N);
+		REPS, REPEAT, NEW_N, NEW_N, NEW_N, NEW_N);
 	fputs(mem_md, o);
 	if (warnings[0])
 		fprintf(o, "\n## Warnings\n\n```\n%s```\n", warnings);
@@ -472,10 +670,19 @@ int main(int argc, char **argv)
 		pass_floor[r] = d;
 		pass_batch(&pass, &pass1_k[r], &pass1_w[r]);
 		for (size_t c = 0; c < NCFG; c++) {
-			if (est_hit(&cfgs[c], &hit[c][r]))
+			const struct row *w = &rows[c / NSIZE];
+			const struct cfg cf = cfg_of(c);
+			int z = (int)(c % NSIZE);
+
+			if (z == 0 && sched_set(w->sched))
+				return 1;
+			if (r >= reps_of(c))
+				continue;
+			if (counts_set(z, 0, w->busy) || est_hit(&cf, &hit[c][r]))
 				return 1;
 			for (int u = 0; u < 2; u++)
-				if (new_flows(&cfgs[c], u, &pass, fr, keys,
+				if (counts_set(z, u, w->busy) ||
+				    new_flows(&cf, u, &pass, fr, keys,
 					      &new_k[c][u][r], &new_w[c][u][r]))
 					return 1;
 			/* both columns: the floor added back (see method) */
@@ -486,7 +693,7 @@ int main(int argc, char **argv)
 		}
 		fprintf(stderr, "micro: speed repetition %d done\n", r + 1);
 	}
-	if (anatomy())
+	if (sched_set("rr") || anatomy())
 		warn("anatomy of the fast path could not be measured");
 	table_remove_wait();
 	if (getenv("MICRO_SKIP_MEM"))
