@@ -33,6 +33,21 @@ static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
 	return forward_dr(ctx, p, d, dest_id, now);
 }
 
+/* The real server the service's scheduler picks, or NULL if none can take
+ * a new connection. */
+static __always_inline struct xlvs_dest *pick_dest(const struct xlvs_svc *s,
+						   __u32 *id)
+{
+	__s64 pick = sched_pick(s);
+	struct xlvs_dest *d;
+
+	if (pick < 0)
+		return NULL;
+	*id = pick;
+	d = bpf_map_lookup_elem(&dest, id);
+	return d && d->gen ? d : NULL;
+}
+
 /* A connection that is not in the table: schedule it if IPVS would.
  * stale is the expired entry this one replaces, if any. */
 static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
@@ -42,8 +57,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 {
 	struct xlvs_conn c = {};
 	struct xlvs_dest *d;
-	__u32 id;
-	__s64 pick;
+	__u32 id = 0;
 
 	if (p->proto == IPPROTO_TCP &&
 	    (!(p->tcp_flags & TCP_FLAG_SYN) || (p->tcp_flags & TCP_FLAG_RST))) {
@@ -51,8 +65,8 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_PKTS_NO_CONN);
 		return XDP_PASS;
 	}
-	pick = sched_pick(s);
-	if (pick < 0) {
+	d = pick_dest(s, &id);
+	if (!d) {
 		/* IPVS expires the entry a SYN reuses before it schedules, so
 		 * it is gone even when no server can take the new one. */
 		if (stale) {
@@ -61,12 +75,6 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 			if (!bpf_map_delete_elem(shard, key))
 				conn_forget(&gone);
 		}
-		count(XLVS_CNT_PKTS_NO_DEST);
-		return XDP_PASS;
-	}
-	id = pick;
-	d = bpf_map_lookup_elem(&dest, &id);
-	if (!d || !d->gen) {
 		count(XLVS_CNT_PKTS_NO_DEST);
 		return XDP_PASS;
 	}
@@ -95,17 +103,10 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
 					    const struct xlvs_svc *s)
 {
-	__s64 pick = sched_pick(s);
-	struct xlvs_dest *d;
-	__u32 id;
+	__u32 id = 0;
+	struct xlvs_dest *d = pick_dest(s, &id);
 
-	if (pick < 0) {
-		count(XLVS_CNT_PKTS_NO_DEST);
-		return XDP_PASS;
-	}
-	id = pick;
-	d = bpf_map_lookup_elem(&dest, &id);
-	if (!d || !d->gen) {
+	if (!d) {
 		count(XLVS_CNT_PKTS_NO_DEST);
 		return XDP_PASS;
 	}

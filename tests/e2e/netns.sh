@@ -155,6 +155,19 @@ xl_kill_pid() {
 	return 0
 }
 
+# xl_seed_services: the seed's services on ha1, wrr over node1 (weight 3)
+# and node2 (weight 2), for HTTP (TCP 80) and UDP 53.
+xl_seed_services() {
+	local proto port
+	for proto in t u; do
+		port=80; [ "$proto" = u ] && port=53
+		xl_adm -A "-$proto" "$XL_VIP:$port" -s wrr &&
+		xl_adm -a "-$proto" "$XL_VIP:$port" -r "$XL_NODE1:$port" -g -w 3 &&
+		xl_adm -a "-$proto" "$XL_VIP:$port" -r "$XL_NODE2:$port" -g -w 2 ||
+			xl_fail "configuring the -$proto service failed"
+	done
+}
+
 # xl_http COUNT: COUNT sequential HTTP requests from the client to the VIP;
 # one line per request: the node that answered, or "none".
 xl_http() {

@@ -9,17 +9,6 @@ setup() {
 	xl_adm --attach eth0 --conn-max 65536 || xl_fail "xlvsadm --attach failed"
 }
 
-# The seed's service, for TCP 80 and UDP 53.
-dr_configure() {
-	local proto port
-	for proto in t u; do
-		port=80; [ "$proto" = u ] && port=53
-		xl_adm -A "-$proto" "$XL_VIP:$port" -s wrr &&
-		xl_adm -a "-$proto" "$XL_VIP:$port" -r "$XL_NODE1:$port" -g -w 3 &&
-		xl_adm -a "-$proto" "$XL_VIP:$port" -r "$XL_NODE2:$port" -g -w 2 ||
-			xl_fail "configuring the -$proto service failed"
-	done
-}
 
 # dr_counters: "to-director from-client from-nodes forwarded" counts.  The
 # first three are frames: what the bridge delivered to the director's port
@@ -56,7 +45,7 @@ dr_assert_direct() {
 
 test_dr_tcp_wrr_3_2() {
 	local before after
-	dr_configure
+	xl_seed_services
 	before=$(dr_counters)
 	xl_http 50 >"$XL_TMP/answers"
 	after=$(dr_counters)
@@ -67,7 +56,7 @@ test_dr_tcp_wrr_3_2() {
 
 test_dr_udp_wrr_3_2() {
 	local before after
-	dr_configure
+	xl_seed_services
 	before=$(dr_counters)
 	xl_in client "$XL_UDPASK" "$XL_VIP" 53 50 1000 >"$XL_TMP/answers" ||
 		xl_fail "udpask: some datagrams got no reply"
@@ -93,7 +82,7 @@ dr_expected_list() {
 }
 
 test_dr_list_and_save() {
-	dr_configure
+	xl_seed_services
 	dr_expected_list >"$XL_TMP/want-list"
 	xl_adm -L -n >"$XL_TMP/got-list" || xl_fail "xlvsadm -L -n failed"
 	xl_assert_same_file "$XL_TMP/want-list" "$XL_TMP/got-list" "xlvsadm -L -n"
@@ -125,7 +114,7 @@ dr_assert_rejected() {
 }
 
 test_dr_bad_commands_change_nothing() {
-	dr_configure
+	xl_seed_services
 	dr_assert_rejected -A -t "$XL_VIP:81" -s nosuch
 	dr_assert_rejected -A -t "$XL_VIP:80" -s wrr
 	dr_assert_rejected -a -t "$XL_VIP:82" -r "$XL_NODE1:82" -g -w 1
@@ -134,7 +123,7 @@ test_dr_bad_commands_change_nothing() {
 }
 
 test_dr_weight_zero_takes_no_new_connections() {
-	dr_configure
+	xl_seed_services
 	xl_adm -e -t "$XL_VIP:80" -r "$XL_NODE2:80" -g -w 0 ||
 		xl_fail "xlvsadm -e ... -w 0 failed"
 	xl_assert_eq "node1=10" "$(xl_http 10 | xl_tally)" \

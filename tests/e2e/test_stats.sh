@@ -5,14 +5,7 @@
 setup() {
 	xl_cluster_up
 	xl_adm --attach eth0 --conn-max 65536 || xl_fail "--attach failed"
-	local proto port
-	for proto in t u; do
-		port=80; [ "$proto" = u ] && port=53
-		xl_adm -A "-$proto" "$XL_VIP:$port" -s wrr &&
-		xl_adm -a "-$proto" "$XL_VIP:$port" -r "$XL_NODE1:$port" -g -w 3 &&
-		xl_adm -a "-$proto" "$XL_VIP:$port" -r "$XL_NODE2:$port" -g -w 2 ||
-			xl_fail "configuring the -$proto service failed"
-	done
+	xl_seed_services
 	xl_http 1 >/dev/null   # the client learns the director's MAC (ARP)
 	xl_adm -Z || xl_fail "-Z failed"
 }
