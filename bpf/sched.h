@@ -5,6 +5,7 @@
 #define XLVS_BPF_SCHED_H
 
 #include "sched_scan.h"
+#include "sched_hash.h"
 
 /* The next position of an rr/wrr cycle and the dest id it names, or -1. */
 static __always_inline __s64 cycle_pick(struct xlvs_sched *sc)
@@ -67,7 +68,9 @@ static long cycle_try_one(__u32 i, struct cycle_try *t)
  * its own, so the searches' branches do not multiply the paths of the rest
  * of the program.
  */
-__attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind)
+__attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind,
+						 __u32 flags, __u32 saddr,
+						 __u32 daddr_sport)
 {
 	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
 	struct cycle_try t = { .found = -1 };
@@ -75,6 +78,10 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind)
 
 	if (!sc)
 		return -1;
+	if (kind == XLVS_SCHED_SH)
+		return sched_hash(sc, kind, flags, saddr, daddr_sport, 0);
+	if (kind == XLVS_SCHED_DH)
+		return sched_hash(sc, kind, flags, 0, 0, daddr_sport);
 	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
 		return sched_scan(sc, kind);
 	/* At most one full cycle: every server is overloaded after that. */
@@ -84,9 +91,16 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind)
 	return t.found;
 }
 
-static __always_inline __s64 sched_pick(const struct xlvs_svc *s)
+/* The packet's fields the hashing schedulers use: sh the client's address
+ * and port, dh the destination address (a global function takes five
+ * arguments at most, so one carries either). */
+static __always_inline __s64 sched_pick(const struct xlvs_svc *s,
+					const struct pkt *p)
 {
-	return sched_pick_slot(s->id * 2 + (s->sched_slot & 1), s->sched_kind);
+	__u32 key = s->id * 2 + (s->sched_slot & 1);
+
+	return sched_pick_slot(key, s->sched_kind, s->flags, p->saddr,
+			       s->sched_kind == XLVS_SCHED_DH ? p->daddr : p->sport);
 }
 
 #endif

@@ -36,9 +36,9 @@ static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
 /* The real server the service's scheduler picks, or NULL if none can take
  * a new connection. */
 static __always_inline struct xlvs_dest *pick_dest(const struct xlvs_svc *s,
-						   __u32 *id)
+						   const struct pkt *p, __u32 *id)
 {
-	__s64 pick = sched_pick(s);
+	__s64 pick = sched_pick(s, p);
 	struct xlvs_dest *d;
 
 	if (pick < 0)
@@ -65,7 +65,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_PKTS_NO_CONN);
 		return XDP_PASS;
 	}
-	d = pick_dest(s, &id);
+	d = pick_dest(s, p, &id);
 	if (!d) {
 		/* IPVS expires the entry a SYN reuses before it schedules, so
 		 * it is gone even when no server can take the new one. */
@@ -104,7 +104,7 @@ static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
 					    const struct xlvs_svc *s)
 {
 	__u32 id = 0;
-	struct xlvs_dest *d = pick_dest(s, &id);
+	struct xlvs_dest *d = pick_dest(s, p, &id);
 
 	if (!d) {
 		count(XLVS_CNT_PKTS_NO_DEST);

@@ -18,6 +18,7 @@ int sched_kind_of(const char *name)
 		[XLVS_SCHED_LC] = "lc", [XLVS_SCHED_WLC] = "wlc",
 		[XLVS_SCHED_SED] = "sed", [XLVS_SCHED_NQ] = "nq",
 		[XLVS_SCHED_FO] = "fo", [XLVS_SCHED_OVF] = "ovf",
+		[XLVS_SCHED_SH] = "sh", [XLVS_SCHED_DH] = "dh",
 	};
 
 	for (int k = 0; k < XLVS_SCHED_KIND_MAX; k++)
@@ -140,6 +141,30 @@ static uint32_t position_of(const struct xlvs_sched *s, const int32_t *w,
 	return pos % s->cycle;
 }
 
+/*
+ * ip_vs_sh_reassign / ip_vs_dh_reassign: walking the list in IPVS order, sh
+ * gives each server as many consecutive buckets as its weight (at least
+ * one), dh one bucket each, round and round until all 256 are filled.
+ * nbands says how many buckets are filled: none when there is no server.
+ */
+static void hash_fill(struct xlvs_sched *s, int kind, const int32_t *w)
+{
+	uint32_t d = 0;
+	int32_t used = 0;
+
+	s->cycle = s->start = 0;
+	s->init_last = -1;
+	s->init_cw = 0;
+	s->nbands = s->ndests ? XLVS_HASH_SIZE : 0;
+	for (uint32_t i = 0; s->ndests && i < XLVS_HASH_SIZE; i++) {
+		s->list[i] = d;
+		if (kind == XLVS_SCHED_DH || ++used >= w[d]) {
+			d = (d + 1) % s->ndests;
+			used = 0;
+		}
+	}
+}
+
 int sched_build(struct xlvs_sched *s, int kind, const int32_t *w,
 		struct sched_state st)
 {
@@ -151,6 +176,10 @@ int sched_build(struct xlvs_sched *s, int kind, const int32_t *w,
 	s->nbands = 0;
 	for (uint32_t i = 0; i < s->ndests; i++)
 		s->weights[i] = w[i];
+	if (kind == XLVS_SCHED_SH || kind == XLVS_SCHED_DH) {
+		hash_fill(s, kind, w);
+		return 0;
+	}
 	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR) {
 		/* The scanning schedulers keep no position: nothing to build. */
 		s->cycle = s->start = 0;

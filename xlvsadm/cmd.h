@@ -38,6 +38,7 @@ enum cmd_opt {
 	OPT_LTHRESHOLD = 1 << 14,
 	OPT_THRESHOLDS = 1 << 15,
 	OPT_OPS = 1 << 16,
+	OPT_SCHED_FLAGS = 1 << 17,
 };
 
 struct cmd {
@@ -49,6 +50,7 @@ struct cmd {
 	enum xlvs_xdp_mode xdp_mode;
 	uint32_t conn_max;
 	uint32_t timeouts[3];     /* --set tcp tcpfin udp, seconds; 0 = keep */
+	const char *sched_flag_owner;   /* "sh" or "mh" when -b names theirs */
 };
 
 /* Parses argv into c.  On a usage error prints one line on stderr and

@@ -61,6 +61,35 @@ void addrport(const struct xlvs_endpoint *ep, uint8_t proto,
 		snprintf(buf, len, "%s:%u", host, ep->port);
 }
 
+/* ipvsadm's print_sched_flags: the flags by their scheduler's names,
+ * comma-separated between pre and post, or "" when there are none. */
+static const char *sched_flags_text(const struct xlvs_service_conf *c,
+				    const char *pre, const char *post)
+{
+	static char buf[96];
+	bool sh = !strcmp(c->sched, "sh"), mh = !strcmp(c->sched, "mh");
+	const struct { uint32_t flag; const char *name; } names[] = {
+		{ XLVS_SVC_F_SCHED1, sh ? "sh-fallback" : mh ? "mh-fallback" : "flag-1" },
+		{ XLVS_SVC_F_SCHED2, sh ? "sh-port" : mh ? "mh-port" : "flag-2" },
+		{ XLVS_SVC_F_SCHED3, "flag-3" },
+	};
+	const char *sep = "";
+	size_t len;
+
+	len = (size_t)snprintf(buf, sizeof(buf), "%s", pre);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(c->flags & names[i].flag))
+			continue;
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", sep,
+					names[i].name);
+		sep = ",";
+	}
+	if (!*sep)
+		return "";
+	snprintf(buf + len, sizeof(buf) - len, "%s", post);
+	return buf;
+}
+
 static void print_service(FILE *f, const struct xlvs_service_info *s,
 			  unsigned int opts)
 {
@@ -71,7 +100,8 @@ static void print_service(FILE *f, const struct xlvs_service_info *s,
 	if (opts & (OPT_STATS | OPT_RATE))
 		stats_line(f, name, &s->stats, &s->rates, opts, false);
 	else
-		fprintf(f, "%s %s%s\n", name, s->conf.sched,
+		fprintf(f, "%s %s%s%s\n", name, s->conf.sched,
+			sched_flags_text(&s->conf, " (", ")"),
 			(s->conf.flags & XLVS_SVC_F_ONEPACKET) ? " ops" : "");
 }
 
@@ -149,8 +179,9 @@ void save_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *
 		const char *sel = s->conf.proto == IPPROTO_TCP ? "-t" : "-u";
 
 		addrport(&s->conf.vip, s->conf.proto, numeric, vap, sizeof(vap));
-		fprintf(f, "-A %s %s -s %s%s\n", sel, vap, s->conf.sched,
-			(s->conf.flags & XLVS_SVC_F_ONEPACKET) ? " -o" : "");
+		fprintf(f, "-A %s %s -s %s%s%s\n", sel, vap, s->conf.sched,
+			(s->conf.flags & XLVS_SVC_F_ONEPACKET) ? " -o" : "",
+			sched_flags_text(&s->conf, " -b ", ""));
 		for (uint32_t j = 0; j < s->ndests; j++) {
 			const struct xlvs_dest_info *d = &s->dests[j];
 

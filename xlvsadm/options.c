@@ -45,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "rate", no_argument, NULL, LONG_RATE },
 	{ "exact", no_argument, NULL, 'X' },
 	{ "ops", no_argument, NULL, 'o' },
+	{ "sched-flags", required_argument, NULL, 'b' },
 	{ "u-threshold", required_argument, NULL, 'x' },
 	{ "l-threshold", required_argument, NULL, 'y' },
 	{ "thresholds", no_argument, NULL, LONG_THRESHOLDS },
@@ -65,7 +66,6 @@ static const struct option long_opts[] = {
 	{ "persistent", optional_argument, NULL, LONG_UNSUPPORTED },
 	{ "netmask", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "pe", required_argument, NULL, LONG_UNSUPPORTED },
-	{ "sched-flags", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "masquerading", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "ipip", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
@@ -81,7 +81,7 @@ static const struct option long_opts[] = {
 };
 
 /* Short options ipvsadm has that xlvs does not yet support. */
-static const char unsupported_short[] = "fpMmi6b";
+static const char unsupported_short[] = "fpMmi6";
 
 static const char *const cmd_names[CMD_MAX] = {
 	[CMD_ADD_SVC] = "add-service", [CMD_EDIT_SVC] = "edit-service",
@@ -131,14 +131,17 @@ static const struct {
 	{ OPT_STATS, "stats" }, { OPT_RATE, "rate" }, { OPT_EXACT, "exact" },
 	{ OPT_UTHRESHOLD, "u-threshold" }, { OPT_LTHRESHOLD, "l-threshold" },
 	{ OPT_THRESHOLDS, "thresholds" }, { OPT_OPS, "ops" },
+	{ OPT_SCHED_FLAGS, "sched-flags" },
 };
 
 /* ipvsadm's commands_v_options: which options each command takes. */
 static const struct {
 	unsigned int allowed, required;
 } cmd_opts[CMD_MAX] = {
-	[CMD_ADD_SVC] = { OPT_SERVICE | OPT_SCHEDULER | OPT_OPS, OPT_SERVICE },
-	[CMD_EDIT_SVC] = { OPT_SERVICE | OPT_SCHEDULER | OPT_OPS, OPT_SERVICE },
+	[CMD_ADD_SVC] = { OPT_SERVICE | OPT_SCHEDULER | OPT_OPS | OPT_SCHED_FLAGS,
+			  OPT_SERVICE },
+	[CMD_EDIT_SVC] = { OPT_SERVICE | OPT_SCHEDULER | OPT_OPS | OPT_SCHED_FLAGS,
+			   OPT_SERVICE },
 	[CMD_DEL_SVC] = { OPT_SERVICE, OPT_SERVICE },
 	[CMD_ADD_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT |
 			   OPT_UTHRESHOLD | OPT_LTHRESHOLD, OPT_SERVICE | OPT_SERVER },
@@ -181,6 +184,36 @@ static int opt_server(struct cmd *c, const char *arg)
 	c->opts |= OPT_SERVER;
 	if (xlvs_endpoint_parse(arg, true, &c->dest.addr))
 		return usage_fail("%s%sillegal real server address[:port] specified", "", "");
+	return 0;
+}
+
+/* -b: ipvsadm's scheduler flags, "sh-fallback,sh-port" and the like. */
+static int sched_flags_parse(struct cmd *c, const char *arg)
+{
+	static const struct { const char *name; uint32_t flag; const char *sched; } tab[] = {
+		{ "flag-1", XLVS_SVC_F_SCHED1, NULL },
+		{ "flag-2", XLVS_SVC_F_SCHED2, NULL },
+		{ "flag-3", XLVS_SVC_F_SCHED3, NULL },
+		{ "sh-fallback", XLVS_SVC_F_SCHED1, "sh" },
+		{ "sh-port", XLVS_SVC_F_SCHED2, "sh" },
+		{ "mh-fallback", XLVS_SVC_F_SCHED1, "mh" },
+		{ "mh-port", XLVS_SVC_F_SCHED2, "mh" },
+	};
+	char buf[128], *save = NULL;
+
+	c->opts |= OPT_SCHED_FLAGS;
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (char *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+			if (!strcmp(f, tab[i].name))
+				break;
+		if (i == sizeof(tab) / sizeof(tab[0]))
+			return usage_fail("invalid scheduler flag `%s'%s", f, "");
+		c->svc.flags |= tab[i].flag;
+		c->sched_flag_owner = tab[i].sched;
+	}
 	return 0;
 }
 
@@ -283,6 +316,8 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 		c->opts |= OPT_OPS;
 		c->svc.flags |= XLVS_SVC_F_ONEPACKET;
 		return 0;
+	case 'b':
+		return sched_flags_parse(c, arg);
 	case LONG_RATE:
 		c->opts |= OPT_RATE;
 		return 0;
@@ -344,8 +379,8 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	cmd_defaults(c);
 	optind = 0;     /* glibc: start over, also for each -R line */
 	opterr = 0;
-	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:ncZXx:y:o"
-				  "f:p::M:mi6b:", long_opts, &li)) != -1) {
+	while ((li = -1, opt = getopt_long(argc, argv, "AEDCRSaedlLhvt:u:s:r:gw:ncZXx:y:ob:"
+				  "f:p::M:mi6", long_opts, &li)) != -1) {
 		if (li >= 0)
 			snprintf(word, sizeof(word), "--%s", long_opts[li].name);
 		else
@@ -376,6 +411,10 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	    (c->opts & (OPT_STATS | OPT_RATE | OPT_THRESHOLDS)))
 		return usage_fail("%s%s-c and --timeout cannot be combined with --stats, "
 				  "--rate or --thresholds", "", "");
+	/* sh-* and mh-* flags belong to their scheduler alone. */
+	if (c->sched_flag_owner && strcmp(c->sched_flag_owner, c->svc.sched))
+		return usage_fail("incompatible scheduler flag for scheduler `%s'%s",
+				  c->svc.sched, "");
 	if ((c->opts & OPT_OPS) && c->svc.proto != IPPROTO_UDP)
 		return usage_fail("%s%sOne-Packet Scheduling is only for UDP virtual services", "", "");
 	/* An upper threshold of 0 means none; any other must be >= the lower. */

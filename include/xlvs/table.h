@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 5
+#define XLVS_ABI_VERSION 6
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -50,6 +50,8 @@ enum xlvs_sched_kind {
 	XLVS_SCHED_NQ,
 	XLVS_SCHED_FO,
 	XLVS_SCHED_OVF,
+	XLVS_SCHED_SH,              /* source hashing: a 256-bucket table */
+	XLVS_SCHED_DH,              /* destination hashing: likewise */
 	XLVS_SCHED_KIND_MAX,
 };
 
@@ -101,6 +103,19 @@ struct xlvs_meta {
 
 /* Service flags, numbered as IPVS's IP_VS_SVC_F_*. */
 #define XLVS_SVC_F_ONEPACKET 0x4    /* -o: schedule every UDP datagram */
+#define XLVS_SVC_F_SCHED1    0x8    /* sh-fallback (mh-fallback) */
+#define XLVS_SVC_F_SCHED2    0x10   /* sh-port (mh-port) */
+#define XLVS_SVC_F_SCHED3    0x20
+
+/* sh and dh: IPVS's 256-bucket tables, kept in xlvs_sched.list. */
+#define XLVS_HASH_BITS 8
+#define XLVS_HASH_SIZE (1 << XLVS_HASH_BITS)
+
+/* The kernel's hash_32(): the golden-ratio multiply, top bits kept. */
+static inline __u32 xlvs_hash_32(__u32 val, unsigned int bits)
+{
+	return (val * 0x61C88647u) >> (32 - bits);
+}
 
 struct xlvs_svc_key {
 	__u8 addr[16];

@@ -198,6 +198,12 @@ static void list_save_restore(void **state)
 	assert_int_equal(c.svc.flags, XLVS_SVC_F_ONEPACKET);
 	parse_fails("-A -t 10.0.0.1:80 --ops",
 		    "One-Packet Scheduling is only for UDP virtual services");
+	parse_ok("-A -u 10.0.0.1:53 -s sh -b sh-fallback,sh-port", &c);
+	assert_int_equal(c.svc.flags, XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2);
+	parse_fails("-A -t 10.0.0.1:80 -s wlc -b sh-port",
+		    "incompatible scheduler flag for scheduler `wlc'");
+	parse_fails("-A -t 10.0.0.1:80 -s sh -b sh-bogus",
+		    "invalid scheduler flag `sh-bogus'");
 	parse_ok("-Z", &c);
 	assert_int_equal(c.kind, CMD_ZERO);
 	assert_int_equal(c.opts, 0);
