@@ -92,6 +92,11 @@ void expect_counters_(const struct dp_result *r, ...)
 			want[c] = 1;
 	va_end(ap);
 	for (int i = 0; i < XLVS_CNT_MAX; i++) {
+		/* The expiry timer's counters move on its own schedule, not
+		 * with the packet, unless a test asks for them. */
+		if ((i == XLVS_CNT_CONNS_EXPIRED || i == XLVS_CNT_CONNS_EVICTED) &&
+		    !want[i])
+			continue;
 		if (r->delta[i] == want[i])
 			continue;
 		print_error("counter %s moved by %llu, expected %llu\n",
