@@ -233,19 +233,10 @@ out:
 static int overload_clear(struct xlvs_table *t, uint32_t id)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &id, .ctx_size_in = sizeof(id));
-	struct nsroot_guard g;
-	char p[sizeof(t->path) + 32];
-	int fd, rc;
+	int fd = table_obj_get(t, PIN_PROG_CLEAR_OVERLOAD), rc = 0;
 
-	rc = nsroot_enter(&g);
-	if (rc)
-		return rc;
-	snprintf(p, sizeof(p), "%s/" PIN_PROG_CLEAR_OVERLOAD, t->path);
-	fd = bpf_obj_get(p);
-	rc = fd < 0 ? -errno : 0;
-	nsroot_leave(&g);
-	if (rc)
-		return rc;
+	if (fd < 0)
+		return fd;
 	if (bpf_prog_test_run_opts(fd, &opts) || opts.retval)
 		rc = -EINVAL;
 	close(fd);

@@ -23,6 +23,10 @@ int nsroot_netns_name(char *buf, size_t len);
 /* table_gc.c: remove the tables of namespaces that are gone. */
 void tables_gc(const char *root);
 
+/* table.c: a pinned object of an open table, got from the host's mount
+ * namespace; a new fd or -errno. */
+int table_obj_get(const struct xlvs_table *t, const char *name);
+
 /* loader.c */
 int loader_create(const char *path, uint32_t conn_max);
 int loader_remove(const char *path);

@@ -179,22 +179,6 @@ uint32_t loader_prog_id(const char *path)
 	return id;
 }
 
-static int prog_fd_get(const struct xlvs_table *t)
-{
-	struct nsroot_guard g;
-	char p[512];
-	int fd, rc;
-
-	rc = nsroot_enter(&g);
-	if (rc)
-		return rc;
-	snprintf(p, sizeof(p), "%s/" PIN_PROG, t->path);
-	fd = bpf_obj_get(p);
-	rc = fd < 0 ? -errno : fd;
-	nsroot_leave(&g);
-	return rc;
-}
-
 int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mode)
 {
 	unsigned int ifindex = if_nametoindex(ifname);
@@ -203,7 +187,7 @@ int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mod
 
 	if (!ifindex)
 		return -ENODEV;
-	fd = prog_fd_get(t);
+	fd = table_obj_get(t, PIN_PROG);
 	if (fd < 0)
 		return fd;
 	ours = prog_id_of_fd(fd);
@@ -242,7 +226,7 @@ int xlvs_detach(struct xlvs_table *t, const char *ifname)
 
 	if (!ifindex)
 		return -ENODEV;
-	fd = prog_fd_get(t);
+	fd = table_obj_get(t, PIN_PROG);
 	if (fd < 0)
 		return fd;
 	ours = prog_id_of_fd(fd);

@@ -26,6 +26,20 @@ static int pin_get(const struct xlvs_table *t, const char *name)
 	return bpf_obj_get(p);
 }
 
+int table_obj_get(const struct xlvs_table *t, const char *name)
+{
+	struct nsroot_guard g;
+	int fd, rc;
+
+	rc = nsroot_enter(&g);
+	if (rc)
+		return rc;
+	fd = pin_get(t, name);
+	rc = fd < 0 ? -errno : fd;
+	nsroot_leave(&g);
+	return rc;
+}
+
 int xlvs_table_path(char *buf, size_t len)
 {
 	struct nsroot_guard g;
