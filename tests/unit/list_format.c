@@ -222,6 +222,31 @@ static void list_rate(void **state)
 	free(out);
 }
 
+/* lvs.md §2.6's --thresholds example (its title row ends with a space). */
+static void list_thresholds(void **state)
+{
+	static const char want[] =
+		HEADER
+		"Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+		"  -> RemoteAddress:Port\n"
+		"TCP  10.0.0.1:80 wlc\n"
+		"  -> 10.0.0.3:80                  100        0          12         40" "        \n";
+	struct example x;
+	struct cmd c = cmd_with(OPT_NUMERIC | OPT_THRESHOLDS);
+	char *out;
+	int rc;
+
+	(void)state;
+	example_fill(&x);
+	x.snap.nservices = 1;
+	x.svc[0].ndests = 1;
+	x.d80[0].conf.u_threshold = 100;
+	out = render(&x.snap, &c, false, &rc);
+	assert_int_equal(rc, 0);
+	assert_output(out, want);
+	free(out);
+}
+
 /* size= is the connection table's capacity, whatever it is. */
 static void list_empty_table(void **state)
 {
@@ -417,6 +442,7 @@ int main(void)
 		cmocka_unit_test(list_stats),
 		cmocka_unit_test(list_stats_exact),
 		cmocka_unit_test(list_rate),
+		cmocka_unit_test(list_thresholds),
 		cmocka_unit_test(list_empty_table),
 		cmocka_unit_test(list_wide_values),
 		cmocka_unit_test(list_one_service),
