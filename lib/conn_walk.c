@@ -14,7 +14,7 @@
 
 #define CONN_BATCH 4096
 
-uint64_t conn_now_ns(void)
+static uint64_t conn_now_ns(void)
 {
 	struct timespec ts;
 
@@ -23,7 +23,7 @@ uint64_t conn_now_ns(void)
 }
 
 /* Seconds left before c expires, or -1 if it has already. */
-int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn *c,
+static int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn *c,
 			uint64_t now)
 {
 	uint64_t limit, idle;

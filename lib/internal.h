@@ -56,9 +56,6 @@ typedef int (*conn_walk_fn)(const struct xlvs_conn_key *k,
 			    const struct xlvs_conn *c, uint32_t expires_in,
 			    void *arg);
 int conn_walk(const struct xlvs_table *t, conn_walk_fn fn, void *arg);
-uint64_t conn_now_ns(void);
-int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn *c,
-			uint64_t now);
 
 /* stats.c */
 int stats_read(int fd, uint32_t id, struct xlvs_stats *sum);

@@ -5,6 +5,7 @@
  * Options that ipvsadm has and xlvs does not yet are refused by name.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -95,9 +96,14 @@ static const char *const cmd_names[CMD_MAX] = {
 	[CMD_VERSION] = "version", [CMD_HELP] = "help",
 };
 
-static int usage_fail(const char *fmt, const char *a, const char *b)
+__attribute__((format(printf, 1, 2)))
+static int usage_fail(const char *fmt, ...)
 {
-	fprintf(stderr, fmt, a, b);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	return 2;
 }
@@ -105,7 +111,7 @@ static int usage_fail(const char *fmt, const char *a, const char *b)
 static int set_cmd(struct cmd *c, enum cmd_kind k)
 {
 	if (c->kind != CMD_NONE)
-		return usage_fail("%s%smultiple commands specified", "", "");
+		return usage_fail("multiple commands specified");
 	c->kind = k;
 	return 0;
 }
@@ -175,7 +181,7 @@ static int opt_service(struct cmd *c, int opt, const char *arg)
 	c->opts |= OPT_SERVICE;
 	c->svc.proto = opt == 't' ? IPPROTO_TCP : IPPROTO_UDP;
 	if (xlvs_endpoint_parse(arg, true, &c->svc.vip))
-		return usage_fail("%s%sillegal virtual server address[:port] specified", "", "");
+		return usage_fail("illegal virtual server address[:port] specified");
 	return 0;
 }
 
@@ -183,7 +189,7 @@ static int opt_server(struct cmd *c, const char *arg)
 {
 	c->opts |= OPT_SERVER;
 	if (xlvs_endpoint_parse(arg, true, &c->dest.addr))
-		return usage_fail("%s%sillegal real server address[:port] specified", "", "");
+		return usage_fail("illegal real server address[:port] specified");
 	return 0;
 }
 
@@ -210,7 +216,7 @@ static int sched_flags_parse(struct cmd *c, const char *arg)
 			if (!strcmp(f, tab[i].name))
 				break;
 		if (i == sizeof(tab) / sizeof(tab[0]))
-			return usage_fail("invalid scheduler flag `%s'%s", f, "");
+			return usage_fail("invalid scheduler flag `%s'", f);
 		c->svc.flags |= tab[i].flag;
 		c->sched_flag_owner = tab[i].sched;
 	}
@@ -225,37 +231,37 @@ static int opt_value(struct cmd *c, int opt, const char *arg)
 	case 's':
 		c->opts |= OPT_SCHEDULER;
 		if (strlen(arg) >= XLVS_SCHED_NAME_LEN)
-			return usage_fail("%s%sScheduler name too long", "", "");
+			return usage_fail("Scheduler name too long");
 		strcpy(c->svc.sched, arg);
 		return 0;
 	case 'w':
 		c->opts |= OPT_WEIGHT;
 		if (number_in(arg, 0, 65535, &v))
-			return usage_fail("%s%sillegal weight specified", "", "");
+			return usage_fail("illegal weight specified");
 		c->dest.weight = (int32_t)v;
 		return 0;
 	case 'x':
 		c->opts |= OPT_UTHRESHOLD;
 		if (number_in(arg, 0, INT32_MAX, &v))
-			return usage_fail("%s%sillegal u_threshold specified", "", "");
+			return usage_fail("illegal u_threshold specified");
 		c->dest.u_threshold = (uint32_t)v;
 		return 0;
 	case 'y':
 		c->opts |= OPT_LTHRESHOLD;
 		if (number_in(arg, 0, INT32_MAX, &v))
-			return usage_fail("%s%sillegal l_threshold specified", "", "");
+			return usage_fail("illegal l_threshold specified");
 		c->dest.l_threshold = (uint32_t)v;
 		return 0;
 	case LONG_XDP_MODE:
 		c->opts |= OPT_XDP_MODE;
 		if (strcmp(arg, "native") && strcmp(arg, "generic"))
-			return usage_fail("--xdp-mode %s: expected native or generic%s", arg, "");
+			return usage_fail("--xdp-mode %s: expected native or generic", arg);
 		c->xdp_mode = strcmp(arg, "generic") ? XLVS_XDP_NATIVE : XLVS_XDP_GENERIC;
 		return 0;
 	case LONG_CONN_MAX:
 		c->opts |= OPT_CONN_MAX;
 		if (number_in(arg, 1024, 1L << 27, &v))
-			return usage_fail("--conn-max %s: expected 1024..134217728%s", arg, "");
+			return usage_fail("--conn-max %s: expected 1024..134217728", arg);
 		c->conn_max = (uint32_t)v;
 		return 0;
 	}
@@ -279,7 +285,7 @@ static int opt_command(struct cmd *c, int opt, const char *arg)
 		if (map[i].opt != opt)
 			continue;
 		if (arg && strlen(arg) >= sizeof(c->ifname))
-			return usage_fail("%s: interface name too long%s", arg, "");
+			return usage_fail("%s: interface name too long", arg);
 		if (arg)
 			strcpy(c->ifname, arg);
 		return set_cmd(c, map[i].kind);
@@ -330,12 +336,12 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 		c->opts |= OPT_TIMEOUT;
 		return 0;
 	case LONG_UNSUPPORTED:
-		return usage_fail("xlvsadm: option '%s' is not supported yet%s", word, "");
+		return usage_fail("xlvsadm: option '%s' is not supported yet", word);
 	}
 	if (opt > 0 && opt < 128 && opt != '?' && strchr(unsupported_short, opt)) {
 		char name[3] = { '-', (char)opt, 0 };
 
-		return usage_fail("xlvsadm: option '%s' is not supported yet%s", name, "");
+		return usage_fail("xlvsadm: option '%s' is not supported yet", name);
 	}
 	rc = opt_value(c, opt, arg);
 	if (rc >= 0)
@@ -343,7 +349,7 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 	rc = opt_command(c, opt, arg);
 	if (rc >= 0)
 		return rc;
-	return usage_fail("%s%sTry `xlvsadm -h' or 'xlvsadm --help' for more information.", "", "");
+	return usage_fail("Try `xlvsadm -h' or 'xlvsadm --help' for more information.");
 }
 
 /* --set tcp tcpfin udp: three values in seconds, 0 keeps the current one
@@ -353,10 +359,10 @@ static int timeouts_parse(struct cmd *c, int n, char **words)
 	long v;
 
 	if (n != 3)
-		return usage_fail("%s%s--set requires 3 timeout values: tcp tcpfin udp", "", "");
+		return usage_fail("--set requires 3 timeout values: tcp tcpfin udp");
 	for (int i = 0; i < 3; i++) {
 		if (number_in(words[i], 0, 31L * 24 * 3600, &v))
-			return usage_fail("illegal timeout value '%s' specified%s", words[i], "");
+			return usage_fail("illegal timeout value '%s' specified", words[i]);
 		c->timeouts[i] = (uint32_t)v;
 	}
 	return 0;
@@ -386,8 +392,8 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		else
 			snprintf(word, sizeof(word), "-%c", opt == '?' ? optopt : opt);
 		if (opt == '?')
-			return usage_fail("xlvsadm: invalid option or missing argument: %s%s",
-					  optopt ? word : argv[optind - 1], "");
+			return usage_fail("xlvsadm: invalid option or missing argument: %s",
+					  optopt ? word : argv[optind - 1]);
 		rc = opt_one(c, opt, optarg, word);
 		if (rc)
 			return rc;
@@ -399,30 +405,30 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		optind = argc;
 	}
 	if (optind < argc)
-		return usage_fail("xlvsadm: unexpected argument '%s'%s", argv[optind], "");
+		return usage_fail("xlvsadm: unexpected argument '%s'", argv[optind]);
 	if (c->kind == CMD_NONE)
 		c->kind = CMD_LIST;     /* no command lists, as ipvsadm does */
 	rc = opts_check(c);
 	if (rc)
 		return rc;
 	if (__builtin_popcount(c->opts & (OPT_TIMEOUT | OPT_SERVICE | OPT_CONNECTION)) > 1)
-		return usage_fail("%s%sOnly one of a service, -c and --timeout may be listed", "", "");
+		return usage_fail("Only one of a service, -c and --timeout may be listed");
 	if ((c->opts & (OPT_TIMEOUT | OPT_CONNECTION)) &&
 	    (c->opts & (OPT_STATS | OPT_RATE | OPT_THRESHOLDS)))
-		return usage_fail("%s%s-c and --timeout cannot be combined with --stats, "
-				  "--rate or --thresholds", "", "");
+		return usage_fail("-c and --timeout cannot be combined with --stats, "
+				  "--rate or --thresholds");
 	/* sh-* and mh-* flags belong to their scheduler alone. */
 	if (c->sched_flag_owner && strcmp(c->sched_flag_owner, c->svc.sched))
 		return usage_fail("incompatible scheduler flag for scheduler `%s'%s",
 				  c->svc.sched, "");
 	if ((c->opts & OPT_OPS) && c->svc.proto != IPPROTO_UDP)
-		return usage_fail("%s%sOne-Packet Scheduling is only for UDP virtual services", "", "");
+		return usage_fail("One-Packet Scheduling is only for UDP virtual services");
 	/* An upper threshold of 0 means none; any other must be >= the lower. */
 	if (c->dest.u_threshold && c->dest.l_threshold > c->dest.u_threshold)
-		return usage_fail("%s%sThe lower threshold (-y) must not be above the "
-				  "upper threshold (-x)", "", "");
+		return usage_fail("The lower threshold (-y) must not be above the "
+				  "upper threshold (-x)");
 	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port &&
 	    (c->kind == CMD_ADD_SVC || c->kind == CMD_EDIT_SVC))
-		return usage_fail("%s%sZero port specified for non-persistent service", "", "");
+		return usage_fail("Zero port specified for non-persistent service");
 	return 0;
 }

@@ -101,13 +101,19 @@ static int attach(struct xlvs_table *t, const struct cmd *c)
 	return rc ? 1 : 0;
 }
 
+static void counters_print(const uint64_t v[XLVS_CNT_MAX])
+{
+	for (unsigned int i = 0; i < XLVS_CNT_MAX; i++)
+		printf("%s %llu\n", xlvs_counter_name(i), (unsigned long long)v[i]);
+}
+
 static int counters(struct xlvs_table *t)
 {
 	uint64_t v[XLVS_CNT_MAX];
 	int rc = xlvs_counters_read(t, v);
 
-	for (unsigned int i = 0; !rc && i < XLVS_CNT_MAX; i++)
-		printf("%s %llu\n", xlvs_counter_name(i), (unsigned long long)v[i]);
+	if (!rc)
+		counters_print(v);
 	return rc;
 }
 
@@ -164,9 +170,7 @@ static int read_no_table(const struct cmd *c)
 		save_snapshot(stdout, &empty, c);
 		return 0;
 	case CMD_COUNTERS:
-		for (unsigned int i = 0; i < XLVS_CNT_MAX; i++)
-			printf("%s %llu\n", xlvs_counter_name(i),
-			       (unsigned long long)zero[i]);
+		counters_print(zero);
 		return 0;
 	default:
 		if (c->opts & OPT_TIMEOUT)

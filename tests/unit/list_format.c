@@ -110,6 +110,20 @@ static void assert_output(const char *got, const char *want)
 			 (unsigned char)got[i], (unsigned char)want[i], got, want);
 }
 
+/* list_snapshot of snap with the options opts must succeed and print want. */
+static void expect_listing(const struct xlvs_snapshot *snap, unsigned int opts,
+			   const char *want)
+{
+	struct cmd c = { .kind = CMD_LIST, .opts = opts };
+	char *out;
+	int rc;
+
+	out = render(snap, &c, false, &rc);
+	assert_int_equal(rc, 0);
+	assert_output(out, want);
+	free(out);
+}
+
 static struct cmd cmd_with(unsigned int opts)
 {
 	struct cmd c = { .kind = CMD_LIST, .opts = opts };
@@ -131,16 +145,10 @@ static void list_all_numeric(void **state)
 		"UDP  10.0.0.1:53 sh\n"
 		"  -> 10.0.0.5:53                  Tunnel  1      0          7" "         \n";
 	struct example x;
-	struct cmd c = cmd_with(OPT_NUMERIC);
-	char *out;
-	int rc;
 
 	(void)state;
 	example_fill(&x);
-	out = render(&x.snap, &c, false, &rc);
-	assert_int_equal(rc, 0);
-	assert_output(out, want);
-	free(out);
+	expect_listing(&x.snap, OPT_NUMERIC, want);
 }
 
 /* lvs.md §2.6's --stats, --exact and --rate examples: one service, one
@@ -169,16 +177,10 @@ static void list_stats(void **state)
 		"TCP  10.0.0.1:80                   1234567 98765432        0     123G        0\n"
 		"  -> 10.0.0.3:80                    617283 49382716        0   61728M        0\n";
 	struct example x;
-	struct cmd c = cmd_with(OPT_NUMERIC | OPT_STATS);
-	char *out;
-	int rc;
 
 	(void)state;
 	stats_fill(&x);
-	out = render(&x.snap, &c, false, &rc);
-	assert_int_equal(rc, 0);
-	assert_output(out, want);
-	free(out);
+	expect_listing(&x.snap, OPT_NUMERIC | OPT_STATS, want);
 }
 
 static void list_stats_exact(void **state)
@@ -210,16 +212,10 @@ static void list_rate(void **state)
 		"TCP  10.0.0.1:80                        25      310        0    41250        0\n"
 		"  -> 10.0.0.3:80                        19      233        0    30937        0\n";
 	struct example x;
-	struct cmd c = cmd_with(OPT_NUMERIC | OPT_RATE);
-	char *out;
-	int rc;
 
 	(void)state;
 	stats_fill(&x);
-	out = render(&x.snap, &c, false, &rc);
-	assert_int_equal(rc, 0);
-	assert_output(out, want);
-	free(out);
+	expect_listing(&x.snap, OPT_NUMERIC | OPT_RATE, want);
 }
 
 /* lvs.md §2.6's --thresholds example (its title row ends with a space). */
@@ -232,19 +228,13 @@ static void list_thresholds(void **state)
 		"TCP  10.0.0.1:80 wlc\n"
 		"  -> 10.0.0.3:80                  100        0          12         40" "        \n";
 	struct example x;
-	struct cmd c = cmd_with(OPT_NUMERIC | OPT_THRESHOLDS);
-	char *out;
-	int rc;
 
 	(void)state;
 	example_fill(&x);
 	x.snap.nservices = 1;
 	x.svc[0].ndests = 1;
 	x.d80[0].conf.u_threshold = 100;
-	out = render(&x.snap, &c, false, &rc);
-	assert_int_equal(rc, 0);
-	assert_output(out, want);
-	free(out);
+	expect_listing(&x.snap, OPT_NUMERIC | OPT_THRESHOLDS, want);
 }
 
 /* size= is the connection table's capacity, whatever it is. */
