@@ -55,17 +55,29 @@ static __always_inline __u8 tcp_next_state(__u8 state, __u8 flags)
 	return tcp_input_only[row & 3][state];
 }
 
-/* The count a connection in state st is in: active (ESTABLISHED) or not. */
+/* Which of its real server's counts an entry is in: templates count as
+ * persistent (IPVS's persistconns), connections as active in ESTABLISHED,
+ * else inactive (ip_vs_bind_dest, set_tcp_state). */
+#define COUNT_PERSIST 0xff
+
 static __always_inline void conn_count(__u32 dest_id, __u8 st, int delta)
 {
 	struct xlvs_dest_conns *dc = bpf_map_lookup_elem(&dest_conns, &dest_id);
 
 	if (!dc)
 		return;
-	if (st == XLVS_TCP_ESTABLISHED)
+	if (st == COUNT_PERSIST)
+		__sync_fetch_and_add(&dc->persist, delta);
+	else if (st == XLVS_TCP_ESTABLISHED)
 		__sync_fetch_and_add(&dc->active, delta);
 	else
 		__sync_fetch_and_add(&dc->inactive, delta);
+}
+
+static __always_inline __u8 conn_count_of(const struct xlvs_conn_key *k,
+					  const struct xlvs_conn *c)
+{
+	return k->kind == XLVS_KIND_TEMPLATE ? COUNT_PERSIST : c->state;
 }
 
 /* A state change moves the connection between the two counts. */
@@ -77,8 +89,8 @@ static __always_inline void conn_recount(__u32 dest_id, __u8 from, __u8 to)
 	conn_count(dest_id, to, 1);
 }
 
-/* ip_vs_bind_dest: a new connection may bring the server to its upper
- * threshold (active + inactive, templates excluded). */
+/* ip_vs_bind_dest: a new entry (templates too) may bring the server to its
+ * upper threshold (active + inactive, templates excluded). */
 static __always_inline void conn_bind(__u32 dest_id, const struct xlvs_dest *d,
 				      __u8 st)
 {
@@ -115,15 +127,21 @@ static __always_inline void conn_unbind(__u32 dest_id, const struct xlvs_dest *d
 		__sync_fetch_and_and(&dc->flags, ~XLVS_DEST_F_OVERLOAD);
 }
 
-/* A connection leaves the table: its real server counts it no more, unless
- * that server was deleted (a new one may have its slot and fresh counts). */
-static __always_inline void conn_forget(const struct xlvs_conn *c)
+#include "template.h"
+
+/* An entry leaves the table: its real server counts it no more, unless
+ * that server was deleted (a new one may have its slot and fresh counts),
+ * and the template that controls it, if any, controls one fewer. */
+static __always_inline void conn_forget(const struct xlvs_conn_key *k,
+					const struct xlvs_conn *c)
 {
 	__u32 id = c->dest_id;
 	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
 
 	if (d && d->gen == c->dest_gen)
-		conn_unbind(id, d, c->state);
+		conn_unbind(id, d, conn_count_of(k, c));
+	if (c->flags & XLVS_CONN_F_CONTROLLED)
+		tpl_control_del(k, c);
 }
 
 static __always_inline int dest_overloaded(__u32 dest_id)
@@ -145,16 +163,21 @@ static __always_inline void conn_key_of(struct xlvs_conn_key *k,
 	k->af = 4;
 }
 
+/* Idle longer than its timeout: a template's own, else its state's. */
 static __always_inline int conn_expired(const struct xlvs_conn *c,
 					const struct xlvs_meta *m, __u64 now)
 {
 	__u32 st = c->state;
+	__u64 limit;
 
-	if (st >= XLVS_STATE_MAX)
+	if (c->timeout)
+		limit = c->timeout;
+	else if (st < XLVS_STATE_MAX)
+		limit = m->timeout[st];
+	else
 		return 1;
 	/* now can trail last_ns a little: another CPU wrote it a tick later. */
-	return now > c->last_ns &&
-	       now - c->last_ns > (__u64)m->timeout[st] * 1000000000ull;
+	return now > c->last_ns && now - c->last_ns > limit * 1000000000ull;
 }
 
 #endif

@@ -64,7 +64,7 @@ static __always_inline void conn_remove(struct bpf_map *map,
 	struct xlvs_conn gone = *c;
 
 	if (!bpf_map_delete_elem(map, key)) {
-		conn_forget(&gone);
+		conn_forget(key, &gone);
 		(*counter)++;
 	}
 }
@@ -78,8 +78,14 @@ static long sweep_one(struct bpf_map *map, struct xlvs_conn_key *key,
 	if (!m)
 		return 1;
 	if (conn_expired(c, m, sc->now)) {
-		conn_remove(map, key, c, &sc->expired);
-		return 0;
+		if (key->kind != XLVS_KIND_TEMPLATE || c->n_control <= 0) {
+			conn_remove(map, key, c, &sc->expired);
+			return 0;
+		}
+		/* ip_vs_conn_expire: a template that still controls
+		 * connections is re-armed for 60 s. */
+		c->timeout = XLVS_TPL_REARM_S;
+		c->last_ns = sc->now;
 	}
 	sc->live++;
 	idle = sc->now > c->last_ns ? sc->now - c->last_ns : 0;

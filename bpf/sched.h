@@ -103,4 +103,19 @@ static __always_inline __s64 sched_pick(const struct xlvs_svc *s,
 			       s->sched_kind == XLVS_SCHED_DH ? p->daddr : p->sport);
 }
 
+/* The real server the service's scheduler picks, or NULL if none can take
+ * a new connection. */
+static __always_inline struct xlvs_dest *pick_dest(const struct xlvs_svc *s,
+						   const struct pkt *p, __u32 *id)
+{
+	__s64 pick = sched_pick(s, p);
+	struct xlvs_dest *d;
+
+	if (pick < 0)
+		return NULL;
+	*id = pick;
+	d = bpf_map_lookup_elem(&dest, id);
+	return d && d->gen ? d : NULL;
+}
+
 #endif

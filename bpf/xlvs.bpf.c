@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "conn.h"
 #include "sched.h"
+#include "persist.h"
 #include "forward.h"
 #include "stats.h"
 #include "expiry.h"
@@ -33,29 +34,29 @@ static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
 	return forward_dr(ctx, p, d, dest_id, now);
 }
 
-/* The real server the service's scheduler picks, or NULL if none can take
- * a new connection. */
-static __always_inline struct xlvs_dest *pick_dest(const struct xlvs_svc *s,
-						   const struct pkt *p, __u32 *id)
+/* The real server for a new connection: its template's on a persistent
+ * service, else the scheduler's. */
+static __always_inline struct xlvs_dest *
+pick_new(const struct xlvs_svc *s, const struct pkt *p,
+	 const struct xlvs_conn_key *key, const struct xlvs_meta *m, __u64 now,
+	 __u32 *id, struct xlvs_conn **tplp)
 {
-	__s64 pick = sched_pick(s, p);
-	struct xlvs_dest *d;
-
-	if (pick < 0)
-		return NULL;
-	*id = pick;
-	d = bpf_map_lookup_elem(&dest, id);
-	return d && d->gen ? d : NULL;
+	*tplp = NULL;
+	if (s->flags & XLVS_SVC_F_PERSISTENT)
+		return persist_pick(s, p, key, m, now, id, tplp);
+	return pick_dest(s, p, id);
 }
 
 /* A connection that is not in the table: schedule it if IPVS would.
  * stale is the expired entry this one replaces, if any. */
 static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
-				     const struct xlvs_svc *s, void *shard,
+				     const struct xlvs_svc *s,
+				     const struct xlvs_meta *m, void *shard,
 				     const struct xlvs_conn_key *key,
 				     struct xlvs_conn *stale, __u64 now)
 {
-	struct xlvs_conn c = {};
+	struct xlvs_conn c = {}, old = {};
+	struct xlvs_conn *tpl;
 	struct xlvs_dest *d;
 	__u32 id = 0;
 
@@ -65,16 +66,18 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_PKTS_NO_CONN);
 		return XDP_PASS;
 	}
-	d = pick_dest(s, p, &id);
+	/* IPVS expires the entry a SYN reuses before it schedules, so it is
+	 * gone even when no server can take the new one.  Copied first: a
+	 * deleted element may be reused at once. */
+	if (stale) {
+		old = *stale;
+		if (bpf_map_delete_elem(shard, key))
+			stale = NULL;
+		else
+			conn_forget(key, &old);
+	}
+	d = pick_new(s, p, key, m, now, &id, &tpl);
 	if (!d) {
-		/* IPVS expires the entry a SYN reuses before it schedules, so
-		 * it is gone even when no server can take the new one. */
-		if (stale) {
-			struct xlvs_conn gone = *stale;
-
-			if (!bpf_map_delete_elem(shard, key))
-				conn_forget(&gone);
-		}
 		count(XLVS_CNT_PKTS_NO_DEST);
 		return XDP_PASS;
 	}
@@ -85,34 +88,47 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 	c.fwd = d->fwd;
 	c.state = p->proto == IPPROTO_TCP ?
 		  tcp_next_state(XLVS_TCP_NONE, p->tcp_flags) : XLVS_UDP_STATE;
-	if (stale)
-		conn_forget(stale);
-	/* BPF_ANY: an expired entry for this tuple may still be there. */
-	if (bpf_map_update_elem(shard, key, &c, 0)) {
+	if (tpl) {
+		c.flags = XLVS_CONN_F_CONTROLLED |
+			  (s->tpl_noport ? XLVS_CONN_F_TPL_NOPORT : 0);
+		c.tpl_plen = s->tpl_plen;
+	}
+	if (bpf_map_update_elem(shard, key, &c, BPF_NOEXIST)) {
 		count(XLVS_CNT_CONNS_INSERT_FAILED);
 	} else {
 		count(XLVS_CNT_CONNS_NEW);
 		conn_bind(id, d, c.state);
+		if (tpl)
+			__sync_fetch_and_add(&tpl->n_control, 1);
 	}
 	stats_count(s->id, id, p->ip_len, 1);
 	return forward(ctx, p, d, id, now);
 }
 
 /* -o (IPVS's one-packet scheduling): every UDP datagram is scheduled on its
- * own and no connection is kept (IPVS makes one and frees it at once). */
+ * own and no connection is kept (IPVS makes one and frees it at once; a
+ * persistent service still makes or uses the client's template). */
 static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
 					    const struct xlvs_svc *s)
 {
+	struct xlvs_meta *m = meta_get();
+	__u64 now = bpf_ktime_get_coarse_ns();
+	struct xlvs_conn_key key;
+	struct xlvs_conn *tpl;
+	struct xlvs_dest *d;
 	__u32 id = 0;
-	struct xlvs_dest *d = pick_dest(s, p, &id);
 
+	if (!m)
+		return XDP_PASS;
+	conn_key_of(&key, p);
+	d = pick_new(s, p, &key, m, now, &id, &tpl);
 	if (!d) {
 		count(XLVS_CNT_PKTS_NO_DEST);
 		return XDP_PASS;
 	}
 	count(XLVS_CNT_CONNS_NEW);
 	stats_count(s->id, id, p->ip_len, 1);
-	return forward(ctx, p, d, id, bpf_ktime_get_coarse_ns());
+	return forward(ctx, p, d, id, now);
 }
 
 static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
@@ -142,7 +158,7 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 		c = NULL;
 	}
 	if (!c)
-		return serve_new(ctx, p, s, shard, &key, stale, now);
+		return serve_new(ctx, p, s, m, shard, &key, stale, now);
 
 	id = c->dest_id;
 	d = bpf_map_lookup_elem(&dest, &id);
@@ -155,6 +171,9 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 		__u8 next = tcp_next_state(c->state, p->tcp_flags);
 
 		conn_recount(id, c->state, next);
+		if (next == XLVS_TCP_ESTABLISHED && c->state != next &&
+		    (c->flags & XLVS_CONN_F_CONTROLLED))
+			tpl_assure(&key, c);
 		c->state = next;
 	}
 	c->last_ns = now;
@@ -188,6 +207,11 @@ int xlvs_xdp(struct xdp_md *ctx)
 	sk.proto = p.proto;
 	sk.af = 4;
 	s = bpf_map_lookup_elem(&svc, &sk);
+	if (!s) {
+		/* A port-zero service takes every port of its address. */
+		sk.port = 0;
+		s = bpf_map_lookup_elem(&svc, &sk);
+	}
 	if (!s) {
 		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;

@@ -71,3 +71,14 @@ void xlvs_endpoint_format(const struct xlvs_endpoint *ep, char *buf, size_t len)
 	inet_ntop(AF_INET, ep->addr, a, sizeof(a));
 	snprintf(buf, len, "%s:%u", a, ep->port);
 }
+
+int xlvs_netmask_plen(uint32_t netmask)
+{
+	uint32_t m = ntohl(netmask);
+	int plen = __builtin_popcount(m);
+
+	/* Contiguous: the ones are the top plen bits. */
+	if (plen && m != ~0u << (32 - plen))
+		return -EINVAL;
+	return plen;
+}

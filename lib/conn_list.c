@@ -32,6 +32,13 @@ const char *xlvs_state_name(uint8_t state)
 	return state < XLVS_STATE_MAX ? names[state] : "ERR!";
 }
 
+/* IPVS's ip_vs_ctpl_state_name_table. */
+static const char *tpl_state_name(uint8_t state)
+{
+	return state == XLVS_TPL_ASSURED ? "ASSURED" :
+	       state == XLVS_TPL_NONE ? "NONE" : "ERR!";
+}
+
 static void endpoint_of(struct xlvs_endpoint *ep, uint8_t af,
 			const uint8_t addr[16], uint16_t port_be)
 {
@@ -46,9 +53,12 @@ static int list_one(const struct xlvs_conn_key *k, const struct xlvs_conn *c,
 {
 	struct conn_list *cl = arg;
 	const struct xlvs_dest *d;
+	bool tpl = k->kind == XLVS_KIND_TEMPLATE;
 	struct xlvs_conn_info ci = {
-		.proto = k->proto, .state = c->state, .expires_in = expires_in,
+		.proto = k->proto, .expires_in = expires_in,
+		.state = tpl ? tpl_state_name(c->state) : xlvs_state_name(c->state),
 	};
+	uint16_t dport;
 
 	if (c->dest_id >= XLVS_DEST_MAX)
 		return 0;
@@ -59,7 +69,12 @@ static int list_one(const struct xlvs_conn_key *k, const struct xlvs_conn *c,
 		return 0;
 	endpoint_of(&ci.client, k->af, k->saddr, k->sport);
 	endpoint_of(&ci.vip, k->af, k->daddr, k->dport);
-	endpoint_of(&ci.dest, d->af ? d->af : k->af, d->addr, d->port);
+	/* IPVS's dport: a port-zero service's connections keep the port
+	 * they came to; a template keyed without a vport has none. */
+	dport = d->port ? d->port : k->dport;
+	if (tpl && !k->dport)
+		dport = 0;
+	endpoint_of(&ci.dest, d->af ? d->af : k->af, d->addr, dport);
 	return cl->fn(&ci, cl->arg);
 }
 

@@ -2,8 +2,9 @@
 /*
  * Reading the connection table: every shard in batches of thousands of
  * entries per system call, so even a million connections list quickly.
- * Entries idle past their state's timeout are skipped: IPVS would have
- * freed them already, and the sweeper will within a second.
+ * Entries idle past their timeout are skipped: IPVS would have freed them
+ * already, and the sweeper will within a second (a template that still
+ * controls connections is re-armed by then, and shows again).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,9 +29,11 @@ static int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn
 {
 	uint64_t limit, idle;
 
-	if (c->state >= XLVS_STATE_MAX)
+	if (!c->timeout && c->state >= XLVS_STATE_MAX)
 		return -1;
-	limit = (uint64_t)m->timeout[c->state] * 1000000000ull;
+	/* A template's own timeout, else its state's (bpf/conn.h). */
+	limit = (uint64_t)(c->timeout ? c->timeout : m->timeout[c->state]) *
+		1000000000ull;
 	idle = now > c->last_ns ? now - c->last_ns : 0;
 	if (idle > limit)
 		return -1;

@@ -108,16 +108,36 @@ bool xlvs_sched_known(const char *name)
 	return sched_kind_of(name) >= 0;
 }
 
+/* IPVS keys the templates of port-zero and FTP services with vport 0. */
+#define FTP_PORT 21
+
 static void svc_fill(struct xlvs_svc *s, const struct xlvs_service_conf *c,
 		     int kind)
 {
 	s->flags = c->flags;
 	s->timeout = c->timeout;
 	s->netmask = c->netmask;
+	s->tpl_plen = (uint8_t)xlvs_netmask_plen(c->netmask);
+	s->tpl_noport = c->vip.port == 0 || c->vip.port == FTP_PORT;
 	s->sched_kind = kind;
 	memset(s->sched_name, 0, sizeof(s->sched_name));
 	memcpy(s->sched_name, c->sched,
 	       strnlen(c->sched, sizeof(s->sched_name) - 1));
+}
+
+/* What IPVS and ipvsadm refuse: a persistent service needs a timeout of
+ * 1 s to 31 days and a netmask; a port-zero service must be persistent. */
+static int svc_conf_check(const struct xlvs_service_conf *c)
+{
+	bool persistent = c->flags & XLVS_SVC_F_PERSISTENT;
+
+	if (persistent && (c->timeout < 1 || c->timeout > XLVS_TIMEOUT_MAX))
+		return -EINVAL;
+	if (xlvs_netmask_plen(c->netmask) < 0)
+		return -EINVAL;
+	if (!c->vip.port && !persistent)
+		return -EINVAL;
+	return 0;
 }
 
 int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)
@@ -132,6 +152,9 @@ int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)
 
 	if (kind < 0)
 		return kind;
+	rc = svc_conf_check(c);
+	if (rc)
+		return rc;
 	if (svc_get(t, c->proto, &c->vip, &k, &s) == 0)
 		return -EEXIST;
 	memset(&s, 0, sizeof(s));
@@ -165,7 +188,9 @@ int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
 
 	if (kind < 0)
 		return kind;
-	rc = svc_get(t, c->proto, &c->vip, &k, &s);
+	rc = svc_conf_check(c);
+	if (!rc)
+		rc = svc_get(t, c->proto, &c->vip, &k, &s);
 	if (rc)
 		return rc;
 	if (kind == s.sched_kind) {

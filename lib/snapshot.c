@@ -87,6 +87,7 @@ static int service_fill(const struct xlvs_table *t, const struct xlvs_svc_key *k
 			/* Counts are updated without a lock: never show < 0. */
 			di->active = dc.active > 0 ? dc.active : 0;
 			di->inactive = dc.inactive > 0 ? dc.inactive : 0;
+			di->persist = dc.persist > 0 ? dc.persist : 0;
 		}
 		stats_read(t->dest_stats_fd, id, &di->stats);
 		rates_read(t, XLVS_SVC_MAX + id, &di->rates);

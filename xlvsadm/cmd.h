@@ -39,6 +39,9 @@ enum cmd_opt {
 	OPT_THRESHOLDS = 1 << 15,
 	OPT_OPS = 1 << 16,
 	OPT_SCHED_FLAGS = 1 << 17,
+	OPT_PERSISTENT = 1 << 18,
+	OPT_NETMASK = 1 << 19,
+	OPT_PERSISTENT_CONN = 1 << 20,
 };
 
 struct cmd {
@@ -70,7 +73,7 @@ int cmd_restore(void);
 int list_table(struct xlvs_table *t, const struct cmd *c);
 int save_table(struct xlvs_table *t, const struct cmd *c);
 int list_conns(struct xlvs_table *t, const struct cmd *c);
-void conn_title(void);
+void conn_title(unsigned int opts);
 /* --stats and --rate listings (list_stats.c). */
 void stats_title(FILE *f, unsigned int opts);
 void stats_line(FILE *f, const char *name, const struct xlvs_stats *st,

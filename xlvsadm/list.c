@@ -90,6 +90,26 @@ static const char *sched_flags_text(const struct xlvs_service_conf *c,
 	return buf;
 }
 
+/* " persistent 360 mask 255.255.255.0" in a listing (words "persistent"
+ * and "mask"), " -p 360 -M 255.255.255.0" in a save ("-p", "-M"); the mask
+ * only when it is not the default /32. */
+static const char *persistence_text(const struct xlvs_service_conf *c,
+				    const char *pword, const char *mword)
+{
+	static char buf[64];
+	char mask[INET_ADDRSTRLEN];
+	int len;
+
+	if (!(c->flags & XLVS_SVC_F_PERSISTENT))
+		return "";
+	len = snprintf(buf, sizeof(buf), " %s %u", pword, c->timeout);
+	if (c->netmask != 0xffffffff) {
+		inet_ntop(AF_INET, &c->netmask, mask, sizeof(mask));
+		snprintf(buf + len, sizeof(buf) - (size_t)len, " %s %s", mword, mask);
+	}
+	return buf;
+}
+
 static void print_service(FILE *f, const struct xlvs_service_info *s,
 			  unsigned int opts)
 {
@@ -97,12 +117,14 @@ static void print_service(FILE *f, const struct xlvs_service_info *s,
 
 	addrport(&s->conf.vip, s->conf.proto, opts & OPT_NUMERIC, ap, sizeof(ap));
 	snprintf(name, sizeof(name), "%-4s %s", proto_name(s->conf.proto), ap);
-	if (opts & (OPT_STATS | OPT_RATE))
+	if (opts & (OPT_STATS | OPT_RATE)) {
 		stats_line(f, name, &s->stats, &s->rates, opts, false);
-	else
-		fprintf(f, "%s %s%s%s\n", name, s->conf.sched,
-			sched_flags_text(&s->conf, " (", ")"),
-			(s->conf.flags & XLVS_SVC_F_ONEPACKET) ? " ops" : "");
+		return;
+	}
+	fprintf(f, "%s %s", name, s->conf.sched);
+	fprintf(f, "%s", sched_flags_text(&s->conf, " (", ")"));
+	fprintf(f, "%s", persistence_text(&s->conf, "persistent", "mask"));
+	fprintf(f, "%s\n", (s->conf.flags & XLVS_SVC_F_ONEPACKET) ? " ops" : "");
 }
 
 static void print_dest(FILE *f, const struct xlvs_service_info *s,
@@ -120,6 +142,11 @@ static void print_dest(FILE *f, const struct xlvs_service_info *s,
 		fprintf(f, "  -> %-28s %-10u %-10u %-10u %-10u\n", ap,
 			d->conf.u_threshold, d->conf.l_threshold, d->active,
 			d->inactive);
+		return;
+	}
+	if (opts & OPT_PERSISTENT_CONN) {
+		fprintf(f, "  -> %-28s %-9d %-11u %-10u %-10u\n", ap,
+			d->conf.weight, d->persist, d->active, d->inactive);
 		return;
 	}
 	fprintf(f, "  -> %-28s %-7s %-6d %-10u %-10u\n", ap, fwd_name(d->conf.fwd),
@@ -153,6 +180,10 @@ int list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c
 		fprintf(f, "%-33s %-10s %-10s %-10s %-10s\n  -> RemoteAddress:Port\n",
 			"Prot LocalAddress:Port", "Uthreshold", "Lthreshold",
 			"ActiveConn", "InActConn");
+	} else if (c->opts & OPT_PERSISTENT_CONN) {
+		fprintf(f, "%-33s %-9s %-11s %-10s %-10s\n  -> RemoteAddress:Port\n",
+			"Prot LocalAddress:Port", "Weight", "PersistConn",
+			"ActiveConn", "InActConn");
 	} else {
 		fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n");
 		fprintf(f, "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
@@ -179,8 +210,9 @@ void save_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *
 		const char *sel = s->conf.proto == IPPROTO_TCP ? "-t" : "-u";
 
 		addrport(&s->conf.vip, s->conf.proto, numeric, vap, sizeof(vap));
-		fprintf(f, "-A %s %s -s %s%s%s\n", sel, vap, s->conf.sched,
-			(s->conf.flags & XLVS_SVC_F_ONEPACKET) ? " -o" : "",
+		fprintf(f, "-A %s %s -s %s", sel, vap, s->conf.sched);
+		fprintf(f, "%s", persistence_text(&s->conf, "-p", "-M"));
+		fprintf(f, "%s%s\n", (s->conf.flags & XLVS_SVC_F_ONEPACKET) ? " -o" : "",
 			sched_flags_text(&s->conf, " -b ", ""));
 		for (uint32_t j = 0; j < s->ndests; j++) {
 			const struct xlvs_dest_info *d = &s->dests[j];

@@ -8,11 +8,18 @@
 #include <stdio.h>
 #include "cmd.h"
 
-void conn_title(void)
+/* With --persistent-conn ipvsadm adds persistence-engine columns to the
+ * title; rows have them only for entries with engine data, which xlvs's
+ * entries (no --pe) never have. */
+void conn_title(unsigned int opts)
 {
 	printf("IPVS connection entries\n");
-	printf("pro expire %-11s %-18s %-18s %s\n", "state", "source",
-	       "virtual", "destination");
+	if (opts & OPT_PERSISTENT_CONN)
+		printf("pro expire %-11s %-18s %-18s %-18s %-16s %s\n", "state",
+		       "source", "virtual", "destination", "pe name", "pe_data");
+	else
+		printf("pro expire %-11s %-18s %-18s %s\n", "state", "source",
+		       "virtual", "destination");
 }
 
 static int conn_row(const struct xlvs_conn_info *ci, void *arg)
@@ -28,7 +35,7 @@ static int conn_row(const struct xlvs_conn_info *ci, void *arg)
 		 ci->expires_in % 60);
 	printf("%-3s %-6s %-11s %-18s %-18s %s\n",
 	       ci->proto == IPPROTO_TCP ? "TCP" : "UDP", expire,
-	       xlvs_state_name(ci->state), src, vip, dst);
+	       ci->state, src, vip, dst);
 	return 0;
 }
 
@@ -36,6 +43,6 @@ int list_conns(struct xlvs_table *t, const struct cmd *c)
 {
 	bool numeric = c->opts & OPT_NUMERIC;
 
-	conn_title();
+	conn_title(c->opts);
 	return xlvs_conns_list(t, conn_row, &numeric);
 }

@@ -11,12 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include "cmd.h"
 
 enum {
 	LONG_ATTACH = 256, LONG_DETACH, LONG_UNLOAD, LONG_XDP_MODE,
 	LONG_CONN_MAX, LONG_COUNTERS, LONG_SORT, LONG_SET, LONG_TIMEOUT,
-	LONG_STATS, LONG_RATE, LONG_THRESHOLDS,
+	LONG_STATS, LONG_RATE, LONG_THRESHOLDS, LONG_PERSISTENT_CONN,
 	LONG_UNSUPPORTED,
 };
 
@@ -50,6 +51,9 @@ static const struct option long_opts[] = {
 	{ "u-threshold", required_argument, NULL, 'x' },
 	{ "l-threshold", required_argument, NULL, 'y' },
 	{ "thresholds", no_argument, NULL, LONG_THRESHOLDS },
+	{ "persistent", optional_argument, NULL, 'p' },
+	{ "netmask", required_argument, NULL, 'M' },
+	{ "persistent-conn", no_argument, NULL, LONG_PERSISTENT_CONN },
 	{ "sort", no_argument, NULL, LONG_SORT },   /* ipvsadm's default */
 	{ "attach", required_argument, NULL, LONG_ATTACH },
 	{ "detach", required_argument, NULL, LONG_DETACH },
@@ -64,13 +68,10 @@ static const struct option long_opts[] = {
 	{ "stop-daemon", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "fwmark-service", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "sctp-service", required_argument, NULL, LONG_UNSUPPORTED },
-	{ "persistent", optional_argument, NULL, LONG_UNSUPPORTED },
-	{ "netmask", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "pe", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "masquerading", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "ipip", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "persistent-conn", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "tun-info", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "nosort", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "tun-type", required_argument, NULL, LONG_UNSUPPORTED },
@@ -82,7 +83,7 @@ static const struct option long_opts[] = {
 };
 
 /* Short options ipvsadm has that xlvs does not yet support. */
-static const char unsupported_short[] = "fpMmi6";
+static const char unsupported_short[] = "fmi6";
 
 static const char *const cmd_names[CMD_MAX] = {
 	[CMD_ADD_SVC] = "add-service", [CMD_EDIT_SVC] = "edit-service",
@@ -137,17 +138,18 @@ static const struct {
 	{ OPT_STATS, "stats" }, { OPT_RATE, "rate" }, { OPT_EXACT, "exact" },
 	{ OPT_UTHRESHOLD, "u-threshold" }, { OPT_LTHRESHOLD, "l-threshold" },
 	{ OPT_THRESHOLDS, "thresholds" }, { OPT_OPS, "ops" },
-	{ OPT_SCHED_FLAGS, "sched-flags" },
+	{ OPT_SCHED_FLAGS, "sched-flags" }, { OPT_PERSISTENT, "persistent" },
+	{ OPT_NETMASK, "netmask" }, { OPT_PERSISTENT_CONN, "persistent-conn" },
 };
 
 /* ipvsadm's commands_v_options: which options each command takes. */
 static const struct {
 	unsigned int allowed, required;
 } cmd_opts[CMD_MAX] = {
-	[CMD_ADD_SVC] = { OPT_SERVICE | OPT_SCHEDULER | OPT_OPS | OPT_SCHED_FLAGS,
-			  OPT_SERVICE },
-	[CMD_EDIT_SVC] = { OPT_SERVICE | OPT_SCHEDULER | OPT_OPS | OPT_SCHED_FLAGS,
-			   OPT_SERVICE },
+	[CMD_ADD_SVC] = { OPT_SERVICE | OPT_SCHEDULER | OPT_OPS | OPT_SCHED_FLAGS |
+			  OPT_PERSISTENT | OPT_NETMASK, OPT_SERVICE },
+	[CMD_EDIT_SVC] = { OPT_SERVICE | OPT_SCHEDULER | OPT_OPS | OPT_SCHED_FLAGS |
+			   OPT_PERSISTENT | OPT_NETMASK, OPT_SERVICE },
 	[CMD_DEL_SVC] = { OPT_SERVICE, OPT_SERVICE },
 	[CMD_ADD_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT |
 			   OPT_UTHRESHOLD | OPT_LTHRESHOLD, OPT_SERVICE | OPT_SERVER },
@@ -155,7 +157,8 @@ static const struct {
 			    OPT_UTHRESHOLD | OPT_LTHRESHOLD, OPT_SERVICE | OPT_SERVER },
 	[CMD_DEL_DEST] = { OPT_SERVICE | OPT_SERVER, OPT_SERVICE | OPT_SERVER },
 	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE | OPT_TIMEOUT | OPT_CONNECTION |
-		       OPT_STATS | OPT_RATE | OPT_EXACT | OPT_THRESHOLDS, 0 },
+		       OPT_STATS | OPT_RATE | OPT_EXACT | OPT_THRESHOLDS |
+		       OPT_PERSISTENT_CONN, 0 },
 	[CMD_ZERO] = { OPT_SERVICE, 0 },
 	[CMD_SAVE] = { OPT_NUMERIC, 0 },
 	[CMD_ATTACH] = { OPT_XDP_MODE | OPT_CONN_MAX, 0 },
@@ -258,6 +261,23 @@ static int opt_value(struct cmd *c, int opt, const char *arg)
 			return usage_fail("--xdp-mode %s: expected native or generic", arg);
 		c->xdp_mode = strcmp(arg, "generic") ? XLVS_XDP_NATIVE : XLVS_XDP_GENERIC;
 		return 0;
+	case 'p':
+		c->opts |= OPT_PERSISTENT;
+		c->svc.flags |= XLVS_SVC_F_PERSISTENT;
+		c->svc.timeout = XLVS_PERSISTENT_TIMEOUT;
+		if (arg && number_in(arg, 1, XLVS_TIMEOUT_MAX, &v))
+			return usage_fail("invalid timeout value `%s' specified", arg);
+		if (arg)
+			c->svc.timeout = (uint32_t)v;
+		return 0;
+	case 'M':
+		c->opts |= OPT_NETMASK;
+		/* ipvsadm takes any dotted quad; a mask with holes would key
+		 * templates on scattered bits, so only real masks pass. */
+		if (inet_pton(AF_INET, arg, &c->svc.netmask) != 1 ||
+		    xlvs_netmask_plen(c->svc.netmask) < 0)
+			return usage_fail("illegal virtual server persistent mask specified");
+		return 0;
 	case LONG_CONN_MAX:
 		c->opts |= OPT_CONN_MAX;
 		if (number_in(arg, 1024, 1L << 27, &v))
@@ -318,6 +338,9 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 	case LONG_THRESHOLDS:
 		c->opts |= OPT_THRESHOLDS;
 		return 0;
+	case LONG_PERSISTENT_CONN:
+		c->opts |= OPT_PERSISTENT_CONN;
+		return 0;
 	case 'o':
 		c->opts |= OPT_OPS;
 		c->svc.flags |= XLVS_SVC_F_ONEPACKET;
@@ -361,7 +384,7 @@ static int timeouts_parse(struct cmd *c, int n, char **words)
 	if (n != 3)
 		return usage_fail("--set requires 3 timeout values: tcp tcpfin udp");
 	for (int i = 0; i < 3; i++) {
-		if (number_in(words[i], 0, 31L * 24 * 3600, &v))
+		if (number_in(words[i], 0, XLVS_TIMEOUT_MAX, &v))
 			return usage_fail("illegal timeout value '%s' specified", words[i]);
 		c->timeouts[i] = (uint32_t)v;
 	}
@@ -394,6 +417,10 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		if (opt == '?')
 			return usage_fail("xlvsadm: invalid option or missing argument: %s",
 					  optopt ? word : argv[optind - 1]);
+		/* popt, which ipvsadm uses, gives -p the next word as its
+		 * optional value unless that word is an option. */
+		if (opt == 'p' && !optarg && optind < argc && argv[optind][0] != '-')
+			optarg = argv[optind++];
 		rc = opt_one(c, opt, optarg, word);
 		if (rc)
 			return rc;
@@ -413,10 +440,10 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		return rc;
 	if (__builtin_popcount(c->opts & (OPT_TIMEOUT | OPT_SERVICE | OPT_CONNECTION)) > 1)
 		return usage_fail("Only one of a service, -c and --timeout may be listed");
-	if ((c->opts & (OPT_TIMEOUT | OPT_CONNECTION)) &&
-	    (c->opts & (OPT_STATS | OPT_RATE | OPT_THRESHOLDS)))
-		return usage_fail("-c and --timeout cannot be combined with --stats, "
-				  "--rate or --thresholds");
+	if (((c->opts & (OPT_TIMEOUT | OPT_CONNECTION)) &&
+	     (c->opts & (OPT_STATS | OPT_RATE | OPT_THRESHOLDS))) ||
+	    ((c->opts & OPT_TIMEOUT) && (c->opts & OPT_PERSISTENT_CONN)))
+		return usage_fail("options conflicts in the list command");
 	/* sh-* and mh-* flags belong to their scheduler alone. */
 	if (c->sched_flag_owner && strcmp(c->sched_flag_owner, c->svc.sched))
 		return usage_fail("incompatible scheduler flag for scheduler `%s'%s",
@@ -428,6 +455,7 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		return usage_fail("The lower threshold (-y) must not be above the "
 				  "upper threshold (-x)");
 	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port &&
+	    !(c->svc.flags & XLVS_SVC_F_PERSISTENT) &&
 	    (c->kind == CMD_ADD_SVC || c->kind == CMD_EDIT_SVC))
 		return usage_fail("Zero port specified for non-persistent service");
 	return 0;

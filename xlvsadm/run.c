@@ -176,7 +176,7 @@ static int read_no_table(const struct cmd *c)
 		if (c->opts & OPT_TIMEOUT)
 			return list_timeouts(&t);
 		if (c->opts & OPT_CONNECTION) {
-			conn_title();
+			conn_title(c->opts);
 			return 0;
 		}
 		if (list_snapshot(stdout, &empty, c)) {

@@ -62,9 +62,12 @@ struct xlvs_service_conf {
 	struct xlvs_endpoint vip;
 	char sched[XLVS_SCHED_NAME_LEN];
 	uint32_t flags;
-	uint32_t timeout;
-	uint32_t netmask;
+	uint32_t timeout;        /* persistence timeout (-p), seconds */
+	uint32_t netmask;        /* persistence netmask (-M), network order */
 };
+
+/* The prefix length of a contiguous netmask (network order), or -EINVAL. */
+int xlvs_netmask_plen(uint32_t netmask);
 
 struct xlvs_dest_conf {
 	struct xlvs_endpoint addr;
@@ -94,7 +97,7 @@ struct xlvs_rates {
 /* A snapshot of the table for listing: services sorted as ipvsadm sorts them. */
 struct xlvs_dest_info {
 	struct xlvs_dest_conf conf;
-	uint32_t active, inactive;
+	uint32_t active, inactive, persist;
 	struct xlvs_stats stats;
 	struct xlvs_rates rates;
 };
@@ -127,12 +130,14 @@ void xlvs_timeouts_get(const struct xlvs_table *t, uint32_t *tcp,
 /* ---- connection entries (conn_list.c), as ipvsadm -L -c ---- */
 struct xlvs_conn_info {
 	uint8_t proto;
-	uint8_t state;             /* enum xlvs_tcp_state */
+	const char *state;         /* IPVS's name: "ESTABLISHED", "UDP", and
+				    * for templates "NONE" or "ASSURED" */
 	uint32_t expires_in;       /* seconds */
 	struct xlvs_endpoint client, vip, dest;
 };
 typedef int (*xlvs_conn_fn)(const struct xlvs_conn_info *ci, void *arg);
-/* Calls fn for every live connection; fn returning non-zero stops. */
+/* Calls fn for every live connection and template; fn returning non-zero
+ * stops. */
 int xlvs_conns_list(struct xlvs_table *t, xlvs_conn_fn fn, void *arg);
 /* IPVS's name of a connection state: "ESTABLISHED", "UDP", ... */
 const char *xlvs_state_name(uint8_t state);

@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 6
+#define XLVS_ABI_VERSION 7
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -30,6 +30,8 @@
 #define XLVS_CONN_SHARDS    64     /* the connection table's parts, see below */
 
 #define XLVS_SCHED_NAME_LEN 16
+#define XLVS_TIMEOUT_MAX    (31u * 24 * 3600)  /* ipvsadm's MAX_TIMEOUT */
+#define XLVS_PERSISTENT_TIMEOUT 360            /* -p without a value */
 
 /* Forwarding methods, numbered as IPVS numbers IP_VS_CONN_F_* (mask 7). */
 enum xlvs_fwd {
@@ -102,6 +104,7 @@ struct xlvs_meta {
 };
 
 /* Service flags, numbered as IPVS's IP_VS_SVC_F_*. */
+#define XLVS_SVC_F_PERSISTENT 0x1   /* -p: templates keep clients' servers */
 #define XLVS_SVC_F_ONEPACKET 0x4    /* -o: schedule every UDP datagram */
 #define XLVS_SVC_F_SCHED1    0x8    /* sh-fallback (mh-fallback) */
 #define XLVS_SVC_F_SCHED2    0x10   /* sh-port (mh-port) */
@@ -129,9 +132,13 @@ struct xlvs_svc {
 	__u32 sched_slot;           /* which of the two schedules is live */
 	__u32 flags;                /* IPVS service flags (persistent, ...) */
 	__u32 timeout;              /* persistence timeout, seconds */
-	__u32 netmask;              /* persistence netmask, network order */
+	__u32 netmask;              /* persistence netmask, network order;
+				     * contiguous (user space refuses others) */
 	__u8 sched_kind;            /* enum xlvs_sched_kind */
-	__u8 pad[3];
+	__u8 tpl_plen;              /* netmask's prefix length */
+	__u8 tpl_noport;            /* templates key vport 0: IPVS does for
+				     * port-zero and FTP (21) services */
+	__u8 pad;
 	char sched_name[XLVS_SCHED_NAME_LEN];
 };
 
@@ -184,6 +191,18 @@ struct xlvs_sched {
 	__u16 list[XLVS_LIST_MAX];  /* indexes into dests[] */
 };
 
+/*
+ * A connection, or a persistence template (IPVS's IP_VS_CONN_F_TEMPLATE):
+ * the client's address masked with the service's netmask, port 0, the
+ * virtual address and port (0 for port-zero and FTP services), so a
+ * client's next connections find the real server its first one got.
+ * Templates live in the same table, told apart by kind.
+ */
+enum xlvs_conn_kind {
+	XLVS_KIND_CONN = 0,
+	XLVS_KIND_TEMPLATE = 1,
+};
+
 struct xlvs_conn_key {
 	__u8 saddr[16];
 	__u8 daddr[16];
@@ -191,17 +210,38 @@ struct xlvs_conn_key {
 	__be16 dport;
 	__u8 proto;
 	__u8 af;
-	__u8 pad[2];
+	__u8 kind;                  /* enum xlvs_conn_kind */
+	__u8 pad;
 };
+
+/* A template's states, as IPVS names them: ASSURED once a connection it
+ * controls has reached ESTABLISHED (ip_vs_control_assure_ct). */
+enum xlvs_tpl_state {
+	XLVS_TPL_NONE = 0,
+	XLVS_TPL_ASSURED = 1,
+};
+
+/* IPVS re-arms a template that still controls connections for 60 s when it
+ * expires, and from then on each use re-arms it for 60 s (ip_vs_conn_expire
+ * sets cp->timeout = 60*HZ). */
+#define XLVS_TPL_REARM_S 60
+
+/* xlvs_conn.flags */
+#define XLVS_CONN_F_CONTROLLED 0x1  /* a template controls it (see below) */
+#define XLVS_CONN_F_TPL_NOPORT 0x2  /* and that template's vport is 0 */
 
 struct xlvs_conn {
 	__u64 last_ns;              /* bpf_ktime_get_ns() of the last packet */
 	__u32 dest_id;
 	__u32 dest_gen;
 	__u32 svc_id;
-	__u8 state;                 /* enum xlvs_tcp_state */
+	__u32 timeout;              /* templates: seconds; 0: the state's */
+	__s32 n_control;            /* templates: connections they control */
+	__u8 state;                 /* enum xlvs_tcp_state or xlvs_tpl_state */
 	__u8 fwd;
-	__u16 flags;
+	__u8 flags;                 /* XLVS_CONN_F_* */
+	__u8 tpl_plen;              /* controlled: the template's mask length,
+				     * to find it again when this one leaves */
 };
 
 /*
@@ -265,7 +305,7 @@ struct xlvs_nh_cache {
 struct xlvs_dest_conns {
 	__s32 active;
 	__s32 inactive;
-	__s32 persist;              /* persistence templates (later) */
+	__s32 persist;              /* persistence templates */
 	__u32 flags;                /* XLVS_DEST_F_OVERLOAD */
 };
 
@@ -311,7 +351,7 @@ _Static_assert(sizeof(struct xlvs_svc) == 40, "svc layout");
 _Static_assert(sizeof(struct xlvs_dest) == 48, "dest layout");
 _Static_assert(sizeof(struct xlvs_band) == 8, "band layout");
 _Static_assert(sizeof(struct xlvs_conn_key) == 40, "conn key layout");
-_Static_assert(sizeof(struct xlvs_conn) == 24, "conn layout");
+_Static_assert(sizeof(struct xlvs_conn) == 32, "conn layout");
 _Static_assert(sizeof(struct xlvs_nh_cache) == 32, "nh cache layout");
 _Static_assert(sizeof(struct xlvs_stats) == 40, "stats layout");
 _Static_assert(sizeof(struct xlvs_dest_conns) == 16, "dest conns layout");

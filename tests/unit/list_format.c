@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "cmd.h"
@@ -57,8 +58,8 @@ static struct xlvs_service_info service(uint8_t proto, struct xlvs_endpoint vip,
 	return s;
 }
 
-/* lvs.md §2.6's "ipvsadm -L -n" table, less the flags xlvs does not have
- * yet (persistence, sched-flags, ops, fwmark). */
+/* lvs.md §2.6's "ipvsadm -L -n" table, less fwmark services, which xlvs
+ * does not have yet. */
 struct example {
 	struct xlvs_dest_info d80[2], d443[1], d53[1];
 	struct xlvs_service_info svc[3];
@@ -74,6 +75,11 @@ static void example_fill(struct example *x)
 	x->svc[0] = service(IPPROTO_TCP, ep(10, 0, 0, 1, 80), "wlc", x->d80, 2);
 	x->svc[1] = service(IPPROTO_TCP, ep(10, 0, 0, 1, 443), "rr", x->d443, 1);
 	x->svc[2] = service(IPPROTO_UDP, ep(10, 0, 0, 1, 53), "sh", x->d53, 1);
+	x->svc[1].conf.flags = XLVS_SVC_F_PERSISTENT;
+	x->svc[1].conf.timeout = 360;
+	x->svc[1].conf.netmask = htonl(0xffffff00);
+	x->svc[2].conf.flags = XLVS_SVC_F_ONEPACKET | XLVS_SVC_F_SCHED1 |
+			       XLVS_SVC_F_SCHED2;
 	x->snap.nservices = 3;
 	x->snap.services = x->svc;
 	x->snap.conn_max = 4096;
@@ -140,9 +146,9 @@ static void list_all_numeric(void **state)
 		"TCP  10.0.0.1:80 wlc\n"
 		"  -> 10.0.0.3:80                  Route   3      12         40" "        \n"
 		"  -> 10.0.0.4:80                  Route   1      4          13" "        \n"
-		"TCP  10.0.0.1:443 rr\n"
+		"TCP  10.0.0.1:443 rr persistent 360 mask 255.255.255.0\n"
 		"  -> 192.168.1.10:443             Masq    1      0          0" "         \n"
-		"UDP  10.0.0.1:53 sh\n"
+		"UDP  10.0.0.1:53 sh (sh-fallback,sh-port) ops\n"
 		"  -> 10.0.0.5:53                  Tunnel  1      0          7" "         \n";
 	struct example x;
 
@@ -237,6 +243,30 @@ static void list_thresholds(void **state)
 	expect_listing(&x.snap, OPT_NUMERIC | OPT_THRESHOLDS, want);
 }
 
+/* lvs.md §2.6's --persistent-conn example: the service line as in -L, the
+ * real server's weight and its persistence templates (PersistConn); the
+ * default mask is not shown. */
+static void list_persistent_conn(void **state)
+{
+	static const char want[] =
+		HEADER
+		"Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
+		"  -> RemoteAddress:Port\n"
+		"TCP  10.0.0.1:443 rr persistent 360\n"
+		"  -> 192.168.1.10:443             1         3           2          1" "         \n";
+	struct example x;
+
+	(void)state;
+	example_fill(&x);
+	x.snap.nservices = 1;
+	x.snap.services = &x.svc[1];
+	x.svc[1].conf.netmask = 0xffffffff;
+	x.d443[0].persist = 3;
+	x.d443[0].active = 2;
+	x.d443[0].inactive = 1;
+	expect_listing(&x.snap, OPT_NUMERIC | OPT_PERSISTENT_CONN, want);
+}
+
 /* size= is the connection table's capacity, whatever it is. */
 static void list_empty_table(void **state)
 {
@@ -289,7 +319,7 @@ static void list_one_service(void **state)
 {
 	static const char want[] =
 		TITLE1 TITLE2
-		"TCP  10.0.0.1:443 rr\n"
+		"TCP  10.0.0.1:443 rr persistent 360 mask 255.255.255.0\n"
 		"  -> 192.168.1.10:443             Masq    1      0          0" "         \n";
 	struct example x;
 	struct cmd c = cmd_with(OPT_NUMERIC | OPT_SERVICE);
@@ -361,7 +391,7 @@ static void save_numeric(void **state)
 		"-A -t 10.0.0.1:80 -s wlc\n"
 		"-a -t 10.0.0.1:80 -r 10.0.0.3:80 -g -w 3\n"
 		"-a -t 10.0.0.1:80 -r 10.0.0.4:80 -g -w 1\n"
-		"-A -t 10.0.0.1:443 -s rr\n"
+		"-A -t 10.0.0.1:443 -s rr -p 360 -M 255.255.255.0\n"
 		"-a -t 10.0.0.1:443 -r 192.168.1.10:443 -m -w 1\n";
 	struct example x;
 	struct cmd c = { .kind = CMD_SAVE, .opts = OPT_NUMERIC };
@@ -409,7 +439,7 @@ static void save_edge_cases(void **state)
 static void save_tunnel_type(void **state)
 {
 	static const char want[] =
-		"-A -u 10.0.0.1:53 -s sh\n"
+		"-A -u 10.0.0.1:53 -s sh -o -b sh-fallback,sh-port\n"
 		"-a -u 10.0.0.1:53 -r 10.0.0.5:53 -i -w 1 --tun-type ipip\n";
 	struct example x;
 	struct cmd c = { .kind = CMD_SAVE, .opts = OPT_NUMERIC };
@@ -433,6 +463,7 @@ int main(void)
 		cmocka_unit_test(list_stats_exact),
 		cmocka_unit_test(list_rate),
 		cmocka_unit_test(list_thresholds),
+		cmocka_unit_test(list_persistent_conn),
 		cmocka_unit_test(list_empty_table),
 		cmocka_unit_test(list_wide_values),
 		cmocka_unit_test(list_one_service),

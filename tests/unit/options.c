@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "cmd.h"
@@ -192,7 +193,7 @@ static void list_save_restore(void **state)
 	parse_ok("-L --rate -X", &c);
 	assert_int_equal(c.opts, OPT_RATE | OPT_EXACT);
 	parse_fails("-L -c --stats",
-		    "-c and --timeout cannot be combined with --stats, --rate or --thresholds");
+		    "options conflicts in the list command");
 	parse_ok("-A -u 10.0.0.1:53 -s rr -o", &c);
 	assert_int_equal(c.opts, OPT_SERVICE | OPT_SCHEDULER | OPT_OPS);
 	assert_int_equal(c.svc.flags, XLVS_SVC_F_ONEPACKET);
@@ -387,10 +388,6 @@ static void bad_addresses(void **state)
 static void unsupported_options(void **state)
 {
 	(void)state;
-	parse_fails("-A -t 10.0.0.1:80 -p", "xlvsadm: option '-p' is not supported yet");
-	parse_fails("-A -t 10.0.0.1:80 -p 600", "xlvsadm: option '-p' is not supported yet");
-	parse_fails("-A -t 10.0.0.1:80 --persistent",
-		    "xlvsadm: option '--persistent' is not supported yet");
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -m", "xlvsadm: option '-m' is not supported yet");
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i", "xlvsadm: option '-i' is not supported yet");
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -x 5 -y 6",
@@ -401,7 +398,51 @@ static void unsupported_options(void **state)
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 --masquerading",
 		    "xlvsadm: option '--masquerading' is not supported yet");
 	parse_fails("-A -f 1", "xlvsadm: option '-f' is not supported yet");
-	parse_fails("-L --persistent-conn", "xlvsadm: option '--persistent-conn' is not supported yet");
+}
+
+/* -p [timeout] takes the next word as ipvsadm's popt does, 360 s without;
+ * -M only a real netmask; port 0 only when persistent. */
+static void persistence_options(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("-A -t 10.0.0.1:80 -p", &c);
+	assert_true(c.svc.flags & XLVS_SVC_F_PERSISTENT);
+	assert_int_equal(c.svc.timeout, 360);
+	assert_int_equal(c.svc.netmask, 0xffffffff);
+	parse_ok("-A -t 10.0.0.1:80 -p 600 -s rr", &c);
+	assert_int_equal(c.svc.timeout, 600);
+	assert_string_equal(c.svc.sched, "rr");
+	parse_ok("-A -t 10.0.0.1:80 -p -M 255.255.255.0", &c);
+	assert_int_equal(c.svc.timeout, 360);
+	assert_int_equal(c.svc.netmask, htonl(0xffffff00));
+	parse_ok("-A -t 10.0.0.1:80 --persistent=2678400 --netmask 0.0.0.0", &c);
+	assert_int_equal(c.svc.timeout, 2678400);
+	assert_int_equal(c.svc.netmask, 0);
+	parse_ok("-E -u 10.0.0.1:0 -p 30", &c);
+	assert_int_equal(c.kind, CMD_EDIT_SVC);
+	assert_int_equal(c.svc.vip.port, 0);
+	parse_ok("-L -n --persistent-conn", &c);
+	assert_int_equal(c.opts, OPT_NUMERIC | OPT_PERSISTENT_CONN);
+	parse_ok("-L -c -n --persistent-conn", &c);
+	parse_fails("-A -t 10.0.0.1:80 -p 0", "invalid timeout value `0' specified");
+	parse_fails("-A -t 10.0.0.1:80 -p 2678401",
+		    "invalid timeout value `2678401' specified");
+	parse_fails("-A -t 10.0.0.1:80 -p 5m", "invalid timeout value `5m' specified");
+	parse_fails("-A -t 10.0.0.1:80 -p -M 255.0.255.0",
+		    "illegal virtual server persistent mask specified");
+	parse_fails("-A -t 10.0.0.1:80 -p -M 24",
+		    "illegal virtual server persistent mask specified");
+	parse_fails("-A -t 10.0.0.1:80 -p -M 255.255.255.256",
+		    "illegal virtual server persistent mask specified");
+	parse_fails("-A -t 10.0.0.1:0", "Zero port specified for non-persistent service");
+	parse_fails("-A -t 10.0.0.1:0 -M 255.255.0.0",
+		    "Zero port specified for non-persistent service");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -p",
+		    "Illegal 'persistent' option with the 'add-server' command");
+	parse_fails("-L -p", "Illegal 'persistent' option with the 'list' command");
+	parse_fails("-L --timeout --persistent-conn", "options conflicts in the list command");
 }
 
 static void unknown_options(void **state)
@@ -458,6 +499,7 @@ int main(void)
 		cmocka_unit_test(zero_port),
 		cmocka_unit_test(bad_addresses),
 		cmocka_unit_test(unsupported_options),
+		cmocka_unit_test(persistence_options),
 		cmocka_unit_test(unknown_options),
 		cmocka_unit_test(bad_attach_values),
 		cmocka_unit_test(parse_after_failure),

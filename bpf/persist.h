@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Persistence, as IPVS's ip_vs_sched_persist: a new connection on a
+ * persistent service goes to the real server its client's template names
+ * while that template is good; otherwise the scheduler picks and a new
+ * template remembers the pick for the service's persistence timeout.
+ */
+#ifndef XLVS_BPF_PERSIST_H
+#define XLVS_BPF_PERSIST_H
+
+/* The real server of a template IPVS would still use (ip_vs_check_template):
+ * the server not deleted -- weight 0 and overload do not matter, persistent
+ * clients stay -- and the template not expired, or expired while it still
+ * controls connections, which IPVS re-arms for 60 s.  Using a template
+ * restarts its timer. */
+static __always_inline struct xlvs_dest *tpl_dest(struct xlvs_conn *t,
+						  const struct xlvs_meta *m,
+						  __u64 now)
+{
+	__u32 id = t->dest_id;
+	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
+
+	if (!d || d->gen != t->dest_gen)
+		return NULL;
+	if (conn_expired(t, m, now)) {
+		if (t->n_control <= 0)
+			return NULL;
+		t->timeout = XLVS_TPL_REARM_S;
+	}
+	t->last_ns = now;
+	return d;
+}
+
+/* A template IPVS would not use leaves the table at once (IPVS unhashes
+ * it and lets it expire; either way no client finds it again). */
+static __always_inline void tpl_drop(void *shard, struct xlvs_conn_key *tk,
+				     const struct xlvs_conn *t)
+{
+	struct xlvs_conn gone = *t;   /* a deleted element may be reused */
+
+	if (!bpf_map_delete_elem(shard, tk))
+		conn_forget(tk, &gone);
+}
+
+/* The real server for a new connection (key) on persistent service s, or
+ * NULL; *tplp is the template that will control the connection, if any. */
+static __always_inline struct xlvs_dest *
+persist_pick(const struct xlvs_svc *s, const struct pkt *p,
+	     const struct xlvs_conn_key *key, const struct xlvs_meta *m,
+	     __u64 now, __u32 *id, struct xlvs_conn **tplp)
+{
+	struct xlvs_conn_key tk;
+	struct xlvs_conn nt = {}, *t;
+	struct xlvs_dest *d;
+	void *shard;
+
+	*tplp = NULL;
+	tpl_key_of(&tk, key, s->tpl_plen, s->tpl_noport);
+	shard = conn_shard_get(&tk);
+	if (!shard)
+		return NULL;
+	t = bpf_map_lookup_elem(shard, &tk);
+	if (t) {
+		d = tpl_dest(t, m, now);
+		if (d) {
+			*id = t->dest_id;
+			*tplp = t;
+			return d;
+		}
+		tpl_drop(shard, &tk, t);
+	}
+	d = pick_dest(s, p, id);
+	if (!d)
+		return NULL;
+	nt.last_ns = now;
+	nt.dest_id = *id;
+	nt.dest_gen = d->gen;
+	nt.svc_id = s->id;
+	nt.timeout = s->timeout;
+	nt.fwd = d->fwd;
+	nt.state = XLVS_TPL_NONE;
+	/* Another CPU may have made this client's template meanwhile: this
+	 * connection then goes, uncontrolled, where the scheduler said. */
+	if (bpf_map_update_elem(shard, &tk, &nt, BPF_NOEXIST))
+		return d;
+	conn_bind(*id, d, COUNT_PERSIST);
+	*tplp = bpf_map_lookup_elem(shard, &tk);
+	return d;
+}
+
+#endif

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Persistence templates (IPVS's IP_VS_CONN_F_TEMPLATE entries): their keys
+ * and the count of connections each controls.
+ *
+ * IPVS links a connection to its template with a pointer; here a
+ * connection keeps what rebuilds the template's key from its own (the
+ * mask length and whether the template's vport is 0), and leaving the
+ * table it looks the template up to lower the count.  The count keeps the
+ * template alive while the connections it placed are (bpf/expiry.h).
+ */
+#ifndef XLVS_BPF_TEMPLATE_H
+#define XLVS_BPF_TEMPLATE_H
+
+/* The netmask of a prefix length, network order. */
+static __always_inline __u32 plen_mask(__u8 plen)
+{
+	if (!plen)
+		return 0;
+	if (plen >= 32)
+		return ~0u;
+	return bpf_htonl(~0u << (32 - plen));
+}
+
+static __always_inline void tpl_key_of(struct xlvs_conn_key *tk,
+				       const struct xlvs_conn_key *ck,
+				       __u8 plen, int noport)
+{
+	__u32 a = xlvs_load32(ck->saddr) & plen_mask(plen);
+
+	*tk = *ck;
+	__builtin_memcpy(tk->saddr, &a, 4);
+	tk->sport = 0;
+	if (noport)
+		tk->dport = 0;
+	tk->kind = XLVS_KIND_TEMPLATE;
+}
+
+/* The template controlling connection c (key k), if it is still the one
+ * that placed c: a template made anew since holds other connections. */
+static __always_inline struct xlvs_conn *tpl_of(const struct xlvs_conn_key *k,
+						const struct xlvs_conn *c)
+{
+	struct xlvs_conn_key tk;
+	struct xlvs_conn *t;
+	void *shard;
+
+	tpl_key_of(&tk, k, c->tpl_plen, c->flags & XLVS_CONN_F_TPL_NOPORT);
+	shard = conn_shard_get(&tk);
+	if (!shard)
+		return NULL;
+	t = bpf_map_lookup_elem(shard, &tk);
+	if (!t || t->dest_id != c->dest_id || t->dest_gen != c->dest_gen)
+		return NULL;
+	return t;
+}
+
+/* ip_vs_control_del: c leaves the table. */
+static __always_inline void tpl_control_del(const struct xlvs_conn_key *k,
+					    const struct xlvs_conn *c)
+{
+	struct xlvs_conn *t = tpl_of(k, c);
+
+	if (t)
+		__sync_fetch_and_add(&t->n_control, -1);
+}
+
+/* ip_vs_control_assure_ct: c reached ESTABLISHED. */
+static __always_inline void tpl_assure(const struct xlvs_conn_key *k,
+				       const struct xlvs_conn *c)
+{
+	struct xlvs_conn *t = tpl_of(k, c);
+
+	if (t)
+		t->state = XLVS_TPL_ASSURED;
+}
+
+#endif
