@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Persistence against IPVS's rules (ip_vs_core.c ip_vs_sched_persist,
+ * ip_vs_conn.c): a client's new connections go where its template -- keyed
+ * by the client address masked with the service's netmask -- says, for as
+ * long as the template lives and its real server exists, whatever that
+ * server's weight; only a client without a template is scheduled, and the
+ * template remembers the pick.  The model below keeps its own templates and
+ * its own rr position, written from those rules, not from bpf/persist.h.
+ */
+#include <stddef.h>
+#include <stdarg.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <bpf/bpf.h>
+#include <cmocka.h>
+
+#include "expect.h"
+#include "svc.h"
+#include "tests.h"
+
+#define P_PORT      9960        /* each test its own service port */
+#define P_NETS      4           /* client networks 10.7.<n>.0/24 */
+#define P_HOSTS     4           /* addresses per network */
+
+static uint32_t client(int net, int host)
+{
+	return IP4(10, 7, 1 + net, 10 + host);
+}
+
+static void persist_service(uint8_t proto, uint16_t port, const char *sched,
+			    uint32_t flags, uint32_t timeout, uint32_t mask)
+{
+	struct xlvs_service_conf c = {
+		.proto = proto, .flags = XLVS_SVC_F_PERSISTENT | flags,
+		.timeout = timeout, .netmask = htonl(mask),
+		.vip = { .af = 4, .port = port },
+	};
+	uint32_t vip = htonl(NET_VIP);
+
+	memcpy(c.vip.addr, &vip, 4);
+	strcpy(c.sched, sched);
+	assert_int_equal(xlvs_service_add(&dp.t, &c), 0);
+}
+
+/* One packet from saddr:sport to the VIP; returns the host it went to, or
+ * -1 when it was not forwarded. */
+static int send_from(uint32_t saddr, uint8_t proto, uint16_t sport,
+		     uint16_t dport, uint8_t flags)
+{
+	struct pkt_spec s = {
+		.proto = proto, .saddr = saddr, .sport = sport, .dport = dport,
+		.tcp_flags = flags, .payload = proto == IPPROTO_UDP ? 16 : 0,
+	};
+	struct dp_result r;
+	struct frame f;
+
+	pkt_build(&f, &s);
+	dp_run(&f, &r);
+	assert_int_equal(r.rc, 0);
+	return chosen(&r);
+}
+
+/* The template for saddr on the service (proto, vport), read straight from
+ * its shard; false when there is none. */
+static bool tpl_read(uint8_t proto, uint32_t saddr, uint32_t mask,
+		     uint16_t vport, struct xlvs_conn *out)
+{
+	struct xlvs_conn_key k = {
+		.proto = proto, .af = 4, .kind = XLVS_KIND_TEMPLATE,
+		.dport = htons(vport),
+	};
+	uint32_t a = htonl(saddr & mask), v = htonl(NET_VIP);
+	int fd, rc;
+
+	memcpy(k.saddr, &a, 4);
+	memcpy(k.daddr, &v, 4);
+	fd = xlvs_conn_shard_fd(&dp.t, xlvs_conn_shard(&k));
+	assert_true(fd >= 0);
+	rc = bpf_map_lookup_elem(fd, &k, out);
+	close(fd);
+	return rc == 0;
+}
+
+/* The connection counts -L shows for real server host of service port. */
+static struct xlvs_dest_info dest_info(uint8_t proto, uint16_t port, uint8_t host)
+{
+	struct xlvs_dest_info out = { 0 };
+	struct xlvs_snapshot snap;
+
+	assert_int_equal(xlvs_snapshot_take(&dp.t, &snap), 0);
+	for (uint32_t i = 0; i < snap.nservices; i++) {
+		struct xlvs_service_info *s = &snap.services[i];
+
+		if (s->conf.proto != proto || s->conf.vip.port != port)
+			continue;
+		for (uint32_t j = 0; j < s->ndests; j++)
+			if (s->dests[j].conf.addr.addr[3] == host)
+				out = s->dests[j];
+	}
+	xlvs_snapshot_free(&snap);
+	return out;
+}
+
+/* ---- the model ---- */
+
+struct p_model {
+	uint8_t host[2];            /* IPVS list order: newest first */
+	int32_t weight[2];
+	int last;                   /* rr: the index picked last, -1 at start */
+	int tpl[P_NETS * P_HOSTS];  /* per template key: index or -1 */
+	uint32_t mask;
+};
+
+/* rr: the next server after the last pick with weight > 0. */
+static int m_rr(struct p_model *m)
+{
+	for (int i = 1; i <= 2; i++) {
+		int d = (m->last + i + 2) % 2;
+
+		if (m->weight[d] > 0) {
+			m->last = d;
+			return d;
+		}
+	}
+	return -1;
+}
+
+/* Templates are keyed by masked address: with a /24 every host of a net
+ * shares its net's slot. */
+static int m_slot(const struct p_model *m, int net, int host)
+{
+	return m->mask == 0xffffffff ? net * P_HOSTS + host : net * P_HOSTS;
+}
+
+static int m_choice(struct p_model *m, int net, int host)
+{
+	int *t = &m->tpl[m_slot(m, net, host)];
+
+	if (*t < 0)
+		*t = m_rr(m);
+	return *t < 0 ? -1 : m->host[*t];
+}
+
+/* Random new connections from clients in P_NETS networks, random weight
+ * changes (0 included: quiesced servers keep their clients), each choice
+ * and the template counts compared with the model. */
+static void persist_run(uint32_t mask, uint16_t port, unsigned int seed)
+{
+	struct p_model m = {
+		.host = { HOST_RS2, HOST_RS1 }, .weight = { 1, 1 }, .last = -1,
+		.mask = mask,
+	};
+	int ntpl[2] = { 0, 0 };
+
+	srand(seed);
+	for (int i = 0; i < P_NETS * P_HOSTS; i++)
+		m.tpl[i] = -1;
+	persist_service(IPPROTO_TCP, port, "rr", 0, 600, mask);
+	rs_add(IPPROTO_TCP, port, HOST_RS1, 1);
+	rs_add(IPPROTO_TCP, port, HOST_RS2, 1);
+	for (int step = 0; step < 300; step++) {
+		int net = rand() % P_NETS, host = rand() % P_HOSTS, want, got;
+		int *t = &m.tpl[m_slot(&m, net, host)];
+		int had = *t >= 0;
+
+		if (rand() % 10 == 0) {
+			int d = rand() % 2;
+
+			m.weight[d] = rand() % 2;
+			rs_weight(IPPROTO_TCP, port, m.host[d], m.weight[d]);
+			continue;
+		}
+		want = m_choice(&m, net, host);
+		got = send_from(client(net, host), IPPROTO_TCP, dp_port(), port,
+				TH_SYN);
+		if (got != want)
+			fail_msg("step %d, client 10.7.%d.%d: went to %d, model says %d",
+				 step, 1 + net, 10 + host, got, want);
+		if (!had && *t >= 0)
+			ntpl[*t]++;
+	}
+	for (int d = 0; d < 2; d++) {
+		struct xlvs_dest_info di = dest_info(IPPROTO_TCP, port, m.host[d]);
+
+		assert_int_equal(di.persist, ntpl[d]);
+	}
+}
+
+static void persist_per_client_matches_model(void **state)
+{
+	(void)state;
+	persist_run(0xffffffff, P_PORT, 7);
+}
+
+static void persist_per_network_matches_model(void **state)
+{
+	(void)state;
+	persist_run(0xffffff00, P_PORT + 1, 11);
+}
+
+/* The template IPVS makes: masked client, port 0, the VIP and port, the
+ * server; NONE until a connection it placed is ESTABLISHED, then ASSURED;
+ * counted in persistconns, not in the active or inactive counts.  Its
+ * count of controlled connections follows them in and out. */
+static void persist_template_entry(void **state)
+{
+	uint16_t port = P_PORT + 2, sp1 = dp_port(), sp2 = dp_port();
+	uint32_t c = client(0, 1), mask = 0xffffff00;
+	struct xlvs_conn t;
+	int host;
+
+	(void)state;
+	persist_service(IPPROTO_TCP, port, "rr", 0, 300, mask);
+	rs_add(IPPROTO_TCP, port, HOST_RS1, 1);
+	host = send_from(c, IPPROTO_TCP, sp1, port, TH_SYN);
+	assert_int_equal(host, HOST_RS1);
+	assert_true(tpl_read(IPPROTO_TCP, c, mask, port, &t));
+	assert_int_equal(t.state, XLVS_TPL_NONE);
+	assert_int_equal(t.timeout, 300);
+	assert_int_equal(t.n_control, 1);
+	assert_int_equal(dest_info(IPPROTO_TCP, port, HOST_RS1).persist, 1);
+	assert_int_equal(dest_info(IPPROTO_TCP, port, HOST_RS1).inactive, 1);
+
+	assert_int_equal(send_from(c, IPPROTO_TCP, sp1, port, TH_ACK), HOST_RS1);
+	assert_true(tpl_read(IPPROTO_TCP, c, mask, port, &t));
+	assert_int_equal(t.state, XLVS_TPL_ASSURED);
+	assert_int_equal(dest_info(IPPROTO_TCP, port, HOST_RS1).active, 1);
+
+	/* Another host of the same /24: the same template, one more. */
+	assert_int_equal(send_from(c + 1, IPPROTO_TCP, sp2, port, TH_SYN), HOST_RS1);
+	assert_true(tpl_read(IPPROTO_TCP, c + 1, mask, port, &t));
+	assert_int_equal(t.n_control, 2);
+	assert_int_equal(dest_info(IPPROTO_TCP, port, HOST_RS1).persist, 1);
+}
+
+/* A deleted real server's template is dropped: its client is scheduled
+ * anew and gets a new template; the counts follow. */
+static void persist_deleted_server_reschedules(void **state)
+{
+	uint16_t port = P_PORT + 3;
+	uint32_t c = client(1, 2);
+	struct xlvs_conn t;
+
+	(void)state;
+	persist_service(IPPROTO_TCP, port, "rr", 0, 300, 0xffffffff);
+	rs_add(IPPROTO_TCP, port, HOST_RS1, 1);
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), port, TH_SYN), HOST_RS1);
+	rs_add(IPPROTO_TCP, port, HOST_RS2, 1);
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), port, TH_SYN), HOST_RS1);
+	rs_del(IPPROTO_TCP, port, HOST_RS1);
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), port, TH_SYN), HOST_RS2);
+	assert_true(tpl_read(IPPROTO_TCP, c, 0xffffffff, port, &t));
+	assert_int_equal(t.n_control, 1);
+	assert_int_equal(dest_info(IPPROTO_TCP, port, HOST_RS2).persist, 1);
+	rs_add(IPPROTO_TCP, port, HOST_RS1, 1);
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), port, TH_SYN), HOST_RS2);
+}
+
+/* A port-zero service takes every port of the VIP; one template, keyed
+ * with vport 0, sends a client's connections to all ports to one server. */
+static void persist_port_zero_service(void **state)
+{
+	uint32_t c = client(2, 0), c2 = client(2, 1);
+	struct xlvs_conn t;
+	int first, second;
+
+	(void)state;
+	persist_service(IPPROTO_TCP, 0, "rr", 0, 300, 0xffffffff);
+	rs_add(IPPROTO_TCP, 0, HOST_RS1, 1);
+	rs_add(IPPROTO_TCP, 0, HOST_RS2, 1);
+	first = send_from(c, IPPROTO_TCP, dp_port(), 8001, TH_SYN);
+	assert_true(first == HOST_RS1 || first == HOST_RS2);
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 8002, TH_SYN), first);
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 443, TH_SYN), first);
+	assert_true(tpl_read(IPPROTO_TCP, c, 0xffffffff, 0, &t));
+	assert_int_equal(t.n_control, 3);
+	second = send_from(c2, IPPROTO_TCP, dp_port(), 8001, TH_SYN);
+	assert_int_not_equal(second, first);
+	/* A service on the exact port still wins over the port-zero one. */
+	svc_add(IPPROTO_TCP, 8003, "rr");
+	rs_add(IPPROTO_TCP, 8003, HOST_RS2, 1);
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 8003, TH_SYN), HOST_RS2);
+}
+
+/* -o with -p: no connections, but the template still keeps the client;
+ * with nothing to control it expires on its timeout, and the client is
+ * scheduled anew (rr: the other server). */
+static void persist_one_packet_template_expires(void **state)
+{
+	uint16_t port = P_PORT + 4;
+	uint32_t c = client(3, 3);
+	struct xlvs_conn t;
+	int first;
+
+	(void)state;
+	persist_service(IPPROTO_UDP, port, "rr", XLVS_SVC_F_ONEPACKET, 1, 0xffffffff);
+	rs_add(IPPROTO_UDP, port, HOST_RS1, 1);
+	rs_add(IPPROTO_UDP, port, HOST_RS2, 1);
+	first = send_from(c, IPPROTO_UDP, dp_port(), port, 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(send_from(c, IPPROTO_UDP, dp_port(), port, 0), first);
+	assert_true(tpl_read(IPPROTO_UDP, c, 0xffffffff, port, &t));
+	assert_int_equal(t.n_control, 0);
+	usleep(1600 * 1000);
+	assert_int_not_equal(send_from(c, IPPROTO_UDP, dp_port(), port, 0), first);
+}
+
+/* A template past its timeout that still controls a connection lives on
+ * (IPVS re-arms it for 60 s): the client keeps its server. */
+static void persist_template_outlives_timeout_while_controlling(void **state)
+{
+	uint16_t port = P_PORT + 5;
+	uint32_t c = client(3, 1);
+	struct xlvs_conn t;
+	int first;
+
+	(void)state;
+	persist_service(IPPROTO_UDP, port, "rr", 0, 1, 0xffffffff);
+	rs_add(IPPROTO_UDP, port, HOST_RS1, 1);
+	rs_add(IPPROTO_UDP, port, HOST_RS2, 1);
+	first = send_from(c, IPPROTO_UDP, dp_port(), port, 0);
+	usleep(2500 * 1000);        /* the sweeper has seen it expire */
+	assert_true(tpl_read(IPPROTO_UDP, c, 0xffffffff, port, &t));
+	assert_int_equal(t.timeout, XLVS_TPL_REARM_S);
+	assert_int_equal(send_from(c, IPPROTO_UDP, dp_port(), port, 0), first);
+	assert_true(tpl_read(IPPROTO_UDP, c, 0xffffffff, port, &t));
+	assert_int_equal(t.n_control, 2);
+}
+
+/* Bad persistence settings change nothing. */
+static void persist_bad_settings_refused(void **state)
+{
+	struct xlvs_service_conf c = {
+		.proto = IPPROTO_TCP, .flags = XLVS_SVC_F_PERSISTENT,
+		.timeout = 300, .netmask = htonl(0xff00ff00),
+		.vip = { .af = 4, .addr = { 10, 0, 0, 100 }, .port = P_PORT + 6 },
+	};
+	struct xlvs_snapshot snap;
+
+	(void)state;
+	strcpy(c.sched, "rr");
+	assert_int_equal(xlvs_service_add(&dp.t, &c), -EINVAL);
+	c.netmask = 0xffffffff;
+	c.timeout = 0;
+	assert_int_equal(xlvs_service_add(&dp.t, &c), -EINVAL);
+	c.timeout = XLVS_TIMEOUT_MAX + 1;
+	assert_int_equal(xlvs_service_add(&dp.t, &c), -EINVAL);
+	c.flags = 0;
+	c.vip.port = 0;
+	assert_int_equal(xlvs_service_add(&dp.t, &c), -EINVAL);
+	assert_int_equal(xlvs_snapshot_take(&dp.t, &snap), 0);
+	assert_int_equal(snap.nservices, 0);
+	xlvs_snapshot_free(&snap);
+}
+
+size_t persist_tests(struct CMUnitTest *out, size_t room)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test_setup(persist_per_client_matches_model, svc_fixture_empty),
+		cmocka_unit_test_setup(persist_per_network_matches_model, svc_fixture_empty),
+		cmocka_unit_test_setup(persist_template_entry, svc_fixture_empty),
+		cmocka_unit_test_setup(persist_deleted_server_reschedules, svc_fixture_empty),
+		cmocka_unit_test_setup(persist_port_zero_service, svc_fixture_empty),
+		cmocka_unit_test_setup(persist_one_packet_template_expires, svc_fixture_empty),
+		cmocka_unit_test_setup(persist_template_outlives_timeout_while_controlling,
+				       svc_fixture_empty),
+		cmocka_unit_test_setup(persist_bad_settings_refused, svc_fixture_empty),
+	};
+	size_t n = sizeof(t) / sizeof(t[0]);
+
+	for (size_t i = 0; i < n && i < room; i++)
+		out[i] = t[i];
+	return n < room ? n : room;
+}
