@@ -3,8 +3,7 @@
  * Reading the connection table: every shard in batches of thousands of
  * entries per system call, so even a million connections list quickly.
  * Entries idle past their timeout are skipped: IPVS would have freed them
- * already, and the sweeper will within a second (a template that still
- * controls connections is re-armed by then, and shows again).
+ * already, and the sweeper will within a second.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,9 +34,17 @@ static int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn
 	limit = (uint64_t)(c->timeout ? c->timeout : m->timeout[c->state]) *
 		1000000000ull;
 	idle = now > c->last_ns ? now - c->last_ns : 0;
-	if (idle > limit)
-		return -1;
-	return (int64_t)((limit - idle) / 1000000000ull);
+	if (idle <= limit)
+		return (int64_t)((limit - idle) / 1000000000ull);
+	/* A template that still controls connections is re-armed for 60 s
+	 * each time it runs out (the sweeper does it within a second; IPVS
+	 * at once, so show what IPVS would). */
+	if (c->timeout && c->n_control > 0) {
+		uint64_t rearm = XLVS_TPL_REARM_S * 1000000000ull;
+
+		return (int64_t)((rearm - (idle - limit) % rearm) / 1000000000ull);
+	}
+	return -1;
 }
 
 static int shard_walk(const struct xlvs_table *t, int fd, uint64_t now,
