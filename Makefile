@@ -19,7 +19,7 @@ LIB_SRC  := $(wildcard lib/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 ADM_SRC  := $(wildcard xlvsadm/*.c)
 ADM_OBJ  := $(ADM_SRC:%.c=$(BUILD)/%.o)
-BPF_HDR  := $(wildcard bpf/*.h) include/xlvs/table.h
+BPF_HDR  := $(wildcard bpf/*.h) $(wildcard include/xlvs/*.h)
 
 PROGS    := $(BIN)/xlvsadm
 
