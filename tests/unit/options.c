@@ -220,12 +220,6 @@ static void list_save_restore(void **state)
 	assert_int_equal(c.svc.flags, XLVS_SVC_F_ONEPACKET);
 	parse_fails("-A -t 10.0.0.1:80 --ops",
 		    "One-Packet Scheduling is only for UDP virtual services");
-	parse_ok("-A -u 10.0.0.1:53 -s sh -b sh-fallback,sh-port", &c);
-	assert_int_equal(c.svc.flags, XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2);
-	parse_fails("-A -t 10.0.0.1:80 -s wlc -b sh-port",
-		    "incompatible scheduler flag `sh-port'");
-	parse_fails("-A -t 10.0.0.1:80 -s sh -b sh-bogus",
-		    "invalid scheduler flag `sh-bogus'");
 	parse_ok("-Z", &c);
 	assert_int_equal(c.kind, CMD_ZERO);
 	assert_int_equal(c.opts, 0);
@@ -330,39 +324,47 @@ static void port_names(void **state)
  * named anywhere on the line (wlc when none is). */
 static void sched_flags(void **state)
 {
+	static const struct { const char *line; uint32_t flags; } good[] = {
+		{ "-A -u 10.0.0.1:53 -s sh -b sh-fallback,sh-port",
+		  XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2 },
+		{ "-A -u 10.0.0.1:53 -s mh -b mh-fallback,mh-port",
+		  XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2 },
+		{ "-E -t 10.0.0.1:80 --sched-flags mh-port --scheduler mh",
+		  XLVS_SVC_F_SCHED2 },
+		{ "-A -t 10.0.0.1:80 -s mh -b flag-3,mh-fallback",
+		  XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED3 },
+		{ "-A -t 10.0.0.1:80 -s wlc -b flag-1,flag-2",
+		  XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2 },
+	};
+	static const struct { const char *line, *msg; } bad[] = {
+		{ "-A -t 10.0.0.1:80 -s wlc -b sh-port", "incompatible scheduler flag `sh-port'" },
+		{ "-A -t 10.0.0.1:80 -s sh -b mh-port", "incompatible scheduler flag `mh-port'" },
+		{ "-A -t 10.0.0.1:80 -s mh -b sh-fallback",
+		  "incompatible scheduler flag `sh-fallback'" },
+		{ "-A -t 10.0.0.1:80 -s mh -b mh-port,sh-port",
+		  "incompatible scheduler flag `sh-port'" },
+		{ "-A -t 10.0.0.1:80 -s mh -b sh-port,mh-port",
+		  "incompatible scheduler flag `sh-port'" },
+		{ "-A -t 10.0.0.1:80 -s sh -b flag-1,mh-fallback",
+		  "incompatible scheduler flag `mh-fallback'" },
+		{ "-A -t 10.0.0.1:80 -s dh -b mh-port", "incompatible scheduler flag `mh-port'" },
+		/* No -s: the flags are checked against ipvsadm's default, wlc. */
+		{ "-E -t 10.0.0.1:80 -b mh-port", "incompatible scheduler flag `mh-port'" },
+		{ "-A -t 10.0.0.1:80 -s sh -b sh-bogus", "invalid scheduler flag `sh-bogus'" },
+		{ "-A -t 10.0.0.1:80 -s wlc -b sh-port,bogus",
+		  "incompatible scheduler flag `sh-port'" },
+		{ "-L -b flag-1", "Illegal 'sched-flags' option with the 'list' command" },
+	};
 	struct cmd c;
 
 	(void)state;
-	parse_ok("-A -u 10.0.0.1:53 -s mh -b mh-fallback,mh-port", &c);
-	assert_string_equal(c.svc.sched, "mh");
-	assert_int_equal(c.opts, OPT_SERVICE | OPT_SCHEDULER | OPT_SCHED_FLAGS);
-	assert_int_equal(c.svc.flags, XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2);
-	parse_ok("-E -t 10.0.0.1:80 --sched-flags mh-port --scheduler mh", &c);
-	assert_int_equal(c.svc.flags, XLVS_SVC_F_SCHED2);
-	parse_ok("-A -t 10.0.0.1:80 -s mh -b flag-3,mh-fallback", &c);
-	assert_int_equal(c.svc.flags, XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED3);
-	parse_ok("-A -t 10.0.0.1:80 -s wlc -b flag-1,flag-2", &c);
-	assert_int_equal(c.svc.flags, XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2);
-	parse_fails("-A -t 10.0.0.1:80 -s sh -b mh-port",
-		    "incompatible scheduler flag `mh-port'");
-	parse_fails("-A -t 10.0.0.1:80 -s mh -b sh-fallback",
-		    "incompatible scheduler flag `sh-fallback'");
-	parse_fails("-A -t 10.0.0.1:80 -s mh -b mh-port,sh-port",
-		    "incompatible scheduler flag `sh-port'");
-	parse_fails("-A -t 10.0.0.1:80 -s mh -b sh-port,mh-port",
-		    "incompatible scheduler flag `sh-port'");
-	parse_fails("-A -t 10.0.0.1:80 -s sh -b flag-1,mh-fallback",
-		    "incompatible scheduler flag `mh-fallback'");
-	parse_fails("-A -t 10.0.0.1:80 -s dh -b mh-port",
-		    "incompatible scheduler flag `mh-port'");
-	/* No -s: the flags are checked against ipvsadm's default, wlc. */
-	parse_fails("-E -t 10.0.0.1:80 -b mh-port",
-		    "incompatible scheduler flag `mh-port'");
-	parse_fails("-A -t 10.0.0.1:80 -s mh -b mh-bogus",
-		    "invalid scheduler flag `mh-bogus'");
-	parse_fails("-A -t 10.0.0.1:80 -s wlc -b sh-port,bogus",
-		    "incompatible scheduler flag `sh-port'");
-	parse_fails("-L -b flag-1", "Illegal 'sched-flags' option with the 'list' command");
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		parse_ok(good[i].line, &c);
+		assert_true(c.opts & OPT_SCHED_FLAGS);
+		assert_int_equal(c.svc.flags, good[i].flags);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		parse_fails(bad[i].line, bad[i].msg);
 }
 
 /* mh is a scheduler xlvs has; those it does not have yet are named. */
