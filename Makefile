@@ -35,7 +35,8 @@ $(BUILD)/xlvs.bpf.o: bpf/xlvs.bpf.c $(BPF_HDR) $(BUILD)/vmlinux.h
 $(BUILD)/xlvs.skel.h: $(BUILD)/xlvs.bpf.o
 	$(BPFTOOL) gen skeleton $< name xlvs_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/%.o: %.c $(wildcard include/xlvs/*.h) $(wildcard lib/*.h) $(BUILD)/xlvs.skel.h
+$(BUILD)/%.o: %.c $(wildcard include/xlvs/*.h) $(wildcard lib/*.h) $(wildcard xlvsadm/*.h) \
+		$(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
