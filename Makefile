@@ -19,7 +19,7 @@ LIB_SRC  := $(wildcard lib/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 ADM_SRC  := $(wildcard xlvsadm/*.c)
 ADM_OBJ  := $(ADM_SRC:%.c=$(BUILD)/%.o)
-BPF_HDR  := $(wildcard bpf/*.h) include/xlvs/table.h
+BPF_HDR  := $(wildcard bpf/*.h) $(wildcard include/xlvs/*.h)
 
 PROGS    := $(BIN)/xlvsadm
 
@@ -35,7 +35,8 @@ $(BUILD)/xlvs.bpf.o: bpf/xlvs.bpf.c $(BPF_HDR) $(BUILD)/vmlinux.h
 $(BUILD)/xlvs.skel.h: $(BUILD)/xlvs.bpf.o
 	$(BPFTOOL) gen skeleton $< name xlvs_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/%.o: %.c $(wildcard include/xlvs/*.h) $(wildcard lib/*.h) $(BUILD)/xlvs.skel.h
+$(BUILD)/%.o: %.c $(wildcard include/xlvs/*.h) $(wildcard lib/*.h) $(wildcard xlvsadm/*.h) \
+		$(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 

@@ -6,6 +6,7 @@
 
 #include "sched_scan.h"
 #include "sched_hash.h"
+#include "sched_maglev.h"
 
 /* The next position of an rr/wrr cycle and the dest id it names, or -1. */
 static __always_inline __s64 cycle_pick(struct xlvs_sched *sc)
@@ -82,6 +83,8 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind,
 		return sched_hash(sc, kind, flags, saddr, daddr_sport, 0);
 	if (kind == XLVS_SCHED_DH)
 		return sched_hash(sc, kind, flags, 0, 0, daddr_sport);
+	if (kind == XLVS_SCHED_MH)
+		return sched_maglev(sc, flags, saddr, daddr_sport);
 	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
 		return sched_scan(sc, kind);
 	/* At most one full cycle: every server is overloaded after that. */
@@ -91,8 +94,8 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind,
 	return t.found;
 }
 
-/* The packet's fields the hashing schedulers use: sh the client's address
- * and port, dh the destination address (a global function takes five
+/* The packet's fields the hashing schedulers use: sh and mh the client's
+ * address and port, dh the destination address (a global function takes five
  * arguments at most, so one carries either). */
 static __always_inline __s64 sched_pick(const struct xlvs_svc *s,
 					const struct pkt *p)

@@ -16,10 +16,17 @@ struct hash_probe {
 	__s64 found;
 };
 
-static __always_inline __s64 bucket_dest(struct xlvs_sched *sc, __u32 bucket)
+/* The server of a filled list entry (a bucket here, a slot of mh's table
+ * in sched_maglev.h), or -1 when it has weight 0 or is overloaded. */
+static __always_inline __s64 list_dest(struct xlvs_sched *sc, __u32 pos)
 {
-	__u32 idx = sc->list[bucket & (XLVS_HASH_SIZE - 1)] & (XLVS_SVC_DESTS_MAX - 1);
-	__u32 id = sc->dests[idx];
+	__u32 idx, id;
+
+	/* Keep the mask where the compiler knows pos is in range (mh's
+	 * slot is a remainder): the verifier does not know it. */
+	barrier_var(pos);
+	idx = sc->list[pos & (XLVS_LIST_MAX - 1)] & (XLVS_SVC_DESTS_MAX - 1);
+	id = sc->dests[idx];
 
 	if (sc->weights[idx] <= 0 || dest_overloaded(id))
 		return -1;
@@ -30,7 +37,7 @@ static __always_inline __s64 bucket_dest(struct xlvs_sched *sc, __u32 bucket)
  * 255, that is offset + 2 * ihash: kept as it is, for the same answers. */
 static long hash_probe_one(__u32 offset, struct hash_probe *h)
 {
-	__s64 id = bucket_dest(h->sc, offset + 2 * h->ihash);
+	__s64 id = list_dest(h->sc, (offset + 2 * h->ihash) & (XLVS_HASH_SIZE - 1));
 
 	if (id < 0)
 		return 0;
@@ -53,7 +60,7 @@ static __always_inline __s64 sched_hash(struct xlvs_sched *sc, __u32 kind,
 
 		h.ihash = xlvs_hash_32(port + bpf_ntohl(saddr), XLVS_HASH_BITS);
 	}
-	h.found = bucket_dest(sc, h.ihash);
+	h.found = list_dest(sc, h.ihash);
 	if (h.found < 0 && kind == XLVS_SCHED_SH && (flags & XLVS_SVC_F_SCHED1))
 		bpf_loop(XLVS_HASH_SIZE, hash_probe_one, &h, 0);
 	return h.found;

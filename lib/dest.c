@@ -51,7 +51,28 @@ static int edit_begin(struct xlvs_table *t, uint8_t proto,
 	return 0;
 }
 
-/* Build the edited schedule into the idle slot and flip to it. */
+int dest_sched_build(struct xlvs_table *t, struct xlvs_sched *s, int kind,
+		     const int32_t *weights, struct sched_state st)
+{
+	struct xlvs_dest *d;
+	int rc = sched_build(s, kind, weights, st);
+
+	if (rc || kind != XLVS_SCHED_MH)
+		return rc;
+	d = calloc(s->ndests + 1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < s->ndests && !rc; i++)
+		if (bpf_map_lookup_elem(t->dest_fd, &s->dests[i], &d[i]))
+			rc = -errno;
+	if (!rc)
+		rc = sched_maglev_fill(s, d);
+	free(d);
+	return rc;
+}
+
+/* Build the edited schedule into the idle slot and flip to it.  The real
+ * servers' records are written first: mh builds from them. */
 static int edit_commit(struct xlvs_table *t, struct dest_edit *e)
 {
 	int kind = e->svc.sched_kind;
@@ -60,7 +81,7 @@ static int edit_commit(struct xlvs_table *t, struct dest_edit *e)
 	int rc;
 
 	st = sched_after_change(kind, e->st, e->w, e->sched->ndests);
-	rc = sched_build(e->sched, kind, e->w, st);
+	rc = dest_sched_build(t, e->sched, kind, e->w, st);
 	if (rc)
 		return rc;
 	idle = e->svc.id * 2 + ((e->svc.sched_slot & 1) ^ 1);
@@ -145,10 +166,15 @@ static uint32_t gen_next(struct xlvs_table *t)
 	return t->meta.gen_seq;
 }
 
-static void dest_fill(struct xlvs_dest *d, const struct xlvs_dest_conf *c)
+/* __ip_vs_update_dest: last_weight follows the weight on add and on any
+ * edit but one to weight 0. */
+static void dest_fill(struct xlvs_dest *d, const struct xlvs_dest_conf *c,
+		      bool add)
 {
 	d->fwd = c->fwd;
 	d->weight = c->weight;
+	if (add || c->weight)
+		d->last_weight = c->weight;
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;
 }
@@ -194,7 +220,7 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	d.af = c->addr.af;
 	d.svc_id = e->svc.id;
 	d.gen = gen_next(t);
-	dest_fill(&d, c);
+	dest_fill(&d, c, true);
 	rc = stats_reset(t, t->dest_stats_fd, id, XLVS_SVC_MAX + id);
 	if (!rc) {
 		struct xlvs_dest_conns fresh = { 0 };
@@ -267,7 +293,7 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
 		rc = overload_clear(t, e->sched->dests[i]);
 	if (rc)
 		goto out;
-	dest_fill(&d, c);
+	dest_fill(&d, c, false);
 	e->w[i] = c->weight;
 	/* The record first: until the flip, only listings see the new weight. */
 	if (bpf_map_update_elem(t->dest_fd, &e->sched->dests[i], &d, BPF_ANY))

@@ -90,4 +90,13 @@ struct sched_state sched_after_change(int kind, struct sched_state st,
 int32_t sched_wrr_gcd(const int32_t *weights, uint32_t n);
 int32_t sched_wrr_max(const int32_t *weights, uint32_t n);
 
+/* sched_maglev.c: mh's lookup table into s->list (s->nbands = the slots
+ * filled, all or none) from d[i], the record of s->dests[i].  0 or -ENOMEM. */
+int sched_maglev_fill(struct xlvs_sched *s, const struct xlvs_dest *d);
+
+/* dest.c: sched_build, and for mh the lookup table from the real servers'
+ * records in the table: how every edit rebuilds a schedule. */
+int dest_sched_build(struct xlvs_table *t, struct xlvs_sched *s, int kind,
+		     const int32_t *weights, struct sched_state st);
+
 #endif

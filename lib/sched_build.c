@@ -19,6 +19,7 @@ int sched_kind_of(const char *name)
 		[XLVS_SCHED_SED] = "sed", [XLVS_SCHED_NQ] = "nq",
 		[XLVS_SCHED_FO] = "fo", [XLVS_SCHED_OVF] = "ovf",
 		[XLVS_SCHED_SH] = "sh", [XLVS_SCHED_DH] = "dh",
+		[XLVS_SCHED_MH] = "mh",
 	};
 
 	for (int k = 0; k < XLVS_SCHED_KIND_MAX; k++)
@@ -181,7 +182,8 @@ int sched_build(struct xlvs_sched *s, int kind, const int32_t *w,
 		return 0;
 	}
 	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR) {
-		/* The scanning schedulers keep no position: nothing to build. */
+		/* The scanning schedulers keep no position: nothing to build;
+		 * mh's table needs the servers' addresses (sched_maglev_fill). */
 		s->cycle = s->start = 0;
 		s->init_last = -1;
 		s->init_cw = 0;

@@ -207,7 +207,7 @@ int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
 		if (kind == XLVS_SCHED_WRR)
 			init = sched_after_change(kind, init, w, sc->ndests);
 		svc_fill(&s, c, kind);
-		rc = sched_build(sc, kind, w, init);
+		rc = dest_sched_build(t, sc, kind, w, init);
 	}
 	if (!rc)
 		rc = sched_publish(t, &k, &s, sc);

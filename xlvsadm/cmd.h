@@ -53,7 +53,7 @@ struct cmd {
 	enum xlvs_xdp_mode xdp_mode;
 	uint32_t conn_max;
 	uint32_t timeouts[3];     /* --set tcp tcpfin udp, seconds; 0 = keep */
-	const char *sched_flag_owner;   /* "sh" or "mh" when -b names theirs */
+	char sched_flags[128];    /* -b as given, parsed when -s is known */
 };
 
 /* Parses argv into c.  On a usage error prints one line on stderr and

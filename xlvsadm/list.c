@@ -62,7 +62,8 @@ void addrport(const struct xlvs_endpoint *ep, uint8_t proto,
 }
 
 /* ipvsadm's print_sched_flags: the flags by their scheduler's names,
- * comma-separated between pre and post, or "" when there are none. */
+ * comma-separated between pre and post, or "" when there are none.  sh and
+ * mh name only their two flags: ipvsadm never shows flag-3 beside them. */
 static const char *sched_flags_text(const struct xlvs_service_conf *c,
 				    const char *pre, const char *post)
 {
@@ -71,14 +72,14 @@ static const char *sched_flags_text(const struct xlvs_service_conf *c,
 	const struct { uint32_t flag; const char *name; } names[] = {
 		{ XLVS_SVC_F_SCHED1, sh ? "sh-fallback" : mh ? "mh-fallback" : "flag-1" },
 		{ XLVS_SVC_F_SCHED2, sh ? "sh-port" : mh ? "mh-port" : "flag-2" },
-		{ XLVS_SVC_F_SCHED3, "flag-3" },
+		{ XLVS_SVC_F_SCHED3, sh || mh ? NULL : "flag-3" },
 	};
 	const char *sep = "";
 	size_t len;
 
 	len = (size_t)snprintf(buf, sizeof(buf), "%s", pre);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!(c->flags & names[i].flag))
+		if (!(c->flags & names[i].flag) || !names[i].name)
 			continue;
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", sep,
 					names[i].name);

@@ -30,7 +30,7 @@ static void usage(void)
 	       "  xlvsadm --unload\n"
 	       "  xlvsadm --counters\n"
 	       "  xlvsadm -h | -v\n"
-	       "Schedulers: rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh.  Forwarding: -g (direct routing).\n");
+	       "Schedulers: rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh, mh.  Forwarding: -g (direct routing).\n");
 }
 
 int main(int argc, char **argv)

@@ -196,8 +196,13 @@ static int opt_server(struct cmd *c, const char *arg)
 	return 0;
 }
 
-/* -b: ipvsadm's scheduler flags, "sh-fallback,sh-port" and the like. */
-static int sched_flags_parse(struct cmd *c, const char *arg)
+/*
+ * -b: ipvsadm's parse_sched_flags, run once every option is read since the
+ * scheduler may come after -b (wlc when none is given, so "-E ... -b
+ * sh-port" without -s is refused, as by ipvsadm).  sh-* and mh-* belong to
+ * their scheduler alone; each flag is checked in turn.
+ */
+static int sched_flags_parse(struct cmd *c)
 {
 	static const struct { const char *name; uint32_t flag; const char *sched; } tab[] = {
 		{ "flag-1", XLVS_SVC_F_SCHED1, NULL },
@@ -208,10 +213,9 @@ static int sched_flags_parse(struct cmd *c, const char *arg)
 		{ "mh-fallback", XLVS_SVC_F_SCHED1, "mh" },
 		{ "mh-port", XLVS_SVC_F_SCHED2, "mh" },
 	};
-	char buf[128], *save = NULL;
+	char buf[sizeof(c->sched_flags)], *save = NULL;
 
-	c->opts |= OPT_SCHED_FLAGS;
-	snprintf(buf, sizeof(buf), "%s", arg);
+	snprintf(buf, sizeof(buf), "%s", c->sched_flags);
 	for (char *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
 		size_t i;
 
@@ -220,8 +224,9 @@ static int sched_flags_parse(struct cmd *c, const char *arg)
 				break;
 		if (i == sizeof(tab) / sizeof(tab[0]))
 			return usage_fail("invalid scheduler flag `%s'", f);
+		if (tab[i].sched && strcmp(tab[i].sched, c->svc.sched))
+			return usage_fail("incompatible scheduler flag `%s'", f);
 		c->svc.flags |= tab[i].flag;
-		c->sched_flag_owner = tab[i].sched;
 	}
 	return 0;
 }
@@ -346,7 +351,9 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 		c->svc.flags |= XLVS_SVC_F_ONEPACKET;
 		return 0;
 	case 'b':
-		return sched_flags_parse(c, arg);
+		c->opts |= OPT_SCHED_FLAGS;
+		snprintf(c->sched_flags, sizeof(c->sched_flags), "%s", arg);
+		return 0;
 	case LONG_RATE:
 		c->opts |= OPT_RATE;
 		return 0;
@@ -433,6 +440,11 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	}
 	if (optind < argc)
 		return usage_fail("xlvsadm: unexpected argument '%s'", argv[optind]);
+	if (c->sched_flags[0]) {
+		rc = sched_flags_parse(c);
+		if (rc)
+			return rc;
+	}
 	if (c->kind == CMD_NONE)
 		c->kind = CMD_LIST;     /* no command lists, as ipvsadm does */
 	rc = opts_check(c);
@@ -444,10 +456,6 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	     (c->opts & (OPT_STATS | OPT_RATE | OPT_THRESHOLDS))) ||
 	    ((c->opts & OPT_TIMEOUT) && (c->opts & OPT_PERSISTENT_CONN)))
 		return usage_fail("options conflicts in the list command");
-	/* sh-* and mh-* flags belong to their scheduler alone. */
-	if (c->sched_flag_owner && strcmp(c->sched_flag_owner, c->svc.sched))
-		return usage_fail("incompatible scheduler flag for scheduler `%s'%s",
-				  c->svc.sched, "");
 	if ((c->opts & OPT_OPS) && c->svc.proto != IPPROTO_UDP)
 		return usage_fail("One-Packet Scheduling is only for UDP virtual services");
 	/* An upper threshold of 0 means none; any other must be >= the lower. */

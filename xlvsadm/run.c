@@ -8,7 +8,7 @@
 
 /* Schedulers IPVS has that xlvs has not built yet: say so, not "unknown". */
 static const char *const later_scheds[] = {
-	"mh", "lblc", "lblcr", "twos",
+	"lblc", "lblcr", "twos",
 };
 
 const char *cmd_error_message(enum cmd_kind k, int err)
@@ -48,7 +48,7 @@ int cmd_sched_check(const struct cmd *c)
 	for (size_t i = 0; i < sizeof(later_scheds) / sizeof(later_scheds[0]); i++) {
 		if (!strcmp(c->svc.sched, later_scheds[i])) {
 			fprintf(stderr, "Scheduler '%s' is not supported by xlvs yet "
-				"(supported: rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh)\n", c->svc.sched);
+				"(supported: rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh, mh)\n", c->svc.sched);
 			return 1;
 		}
 	}

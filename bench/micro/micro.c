@@ -3,8 +3,8 @@
  * xlvs data-plane micro-benchmarks (bench/micro/run writes the report):
  *  1. ns per packet through the XDP program, by BPF_PROG_TEST_RUN: the pass
  *     path, an established TCP connection, a new TCP connection and a new
- *     UDP flow, for every scheduler (rr, wrr, lc, wlc, sed, nq, fo, ovf) at
- *     2, 64 and 1024 real servers;
+ *     UDP flow, for every scheduler (rr, wrr, lc, wlc, sed, nq, fo, ovf,
+ *     sh, dh, mh) at 2, 64 and 1024 real servers;
  *  2. kernel memory per tracked connection at one million (mem.c).
  * Every figure is the median of REPS repetitions.
  */
@@ -79,6 +79,13 @@ static const struct row {
 	{ "ovf", "ovf", true, "one pass over all n servers for the highest "
 	  "weight whose active connections do not exceed it: O(n)" },
 	{ "nq", "nq, idle servers", false, NULL },
+	{ "sh", "sh", true, "hash_32 of the client and one read of the "
+	  "256-bucket table: O(1), whatever n" },
+	{ "dh", "dh", true, "as sh, of the destination address (one VIP here, "
+	  "so one server takes every flow): O(1)" },
+	{ "mh", "mh", true, "one hsiphash (SipHash-1-3 of 4 bytes) of the "
+	  "client and one read of the 4093-slot Maglev table: O(1); the table "
+	  "is built in user space at each edit" },
 };
 #define NROW (sizeof(rows) / sizeof(rows[0]))
 #define NCFG (NROW * NSIZE)            /* config c: row c / NSIZE, size c % NSIZE */

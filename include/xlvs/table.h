@@ -41,8 +41,9 @@ enum xlvs_fwd {
 	XLVS_FWD_DROUTE = 3,
 };
 
-/* rr and wrr run from a precomputed cycle; the others scan the real
- * servers' weights and connection counts as IPVS does. */
+/* rr and wrr run from a precomputed cycle; sh, dh and mh from a lookup
+ * table user space builds; the others scan the real servers' weights and
+ * connection counts as IPVS does. */
 enum xlvs_sched_kind {
 	XLVS_SCHED_RR = 0,
 	XLVS_SCHED_WRR,
@@ -54,6 +55,7 @@ enum xlvs_sched_kind {
 	XLVS_SCHED_OVF,
 	XLVS_SCHED_SH,              /* source hashing: a 256-bucket table */
 	XLVS_SCHED_DH,              /* destination hashing: likewise */
+	XLVS_SCHED_MH,              /* Maglev hashing: 4093 slots (maglev.h) */
 	XLVS_SCHED_KIND_MAX,
 };
 
@@ -155,7 +157,8 @@ struct xlvs_dest {
 	__u32 u_threshold;
 	__u32 l_threshold;
 	__u32 flags;
-	__u32 pad;
+	__s32 last_weight;          /* IPVS's: the weight given when added or
+				     * last set non-zero; mh builds from it */
 };
 
 /*

@@ -131,15 +131,22 @@ void send_tcp(uint16_t sport, uint16_t dport, uint8_t flags, uint16_t payload,
 	dp_run(f, r);
 }
 
-void send_udp(uint16_t sport, uint16_t dport, struct frame *f,
-	      struct dp_result *r)
+void send_udp_from(uint32_t saddr, uint32_t daddr, uint16_t sport,
+		   uint16_t dport, struct frame *f, struct dp_result *r)
 {
 	struct pkt_spec s = {
-		.proto = IPPROTO_UDP, .sport = sport, .dport = dport, .payload = 32,
+		.proto = IPPROTO_UDP, .saddr = saddr, .daddr = daddr,
+		.sport = sport, .dport = dport, .payload = 32,
 	};
 
 	pkt_build(f, &s);
 	dp_run(f, r);
+}
+
+void send_udp(uint16_t sport, uint16_t dport, struct frame *f,
+	      struct dp_result *r)
+{
+	send_udp_from(0, 0, sport, dport, f, r);
 }
 
 static int expect_new(const struct frame *f, const struct dp_result *r)

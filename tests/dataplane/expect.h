@@ -31,6 +31,9 @@ void send_tcp(uint16_t sport, uint16_t dport, uint8_t flags, uint16_t payload,
 	      struct frame *f, struct dp_result *r);
 void send_udp(uint16_t sport, uint16_t dport, struct frame *f,
 	      struct dp_result *r);
+/* The same from any client address to any VIP (host order). */
+void send_udp_from(uint32_t saddr, uint32_t daddr, uint16_t sport,
+		   uint16_t dport, struct frame *f, struct dp_result *r);
 
 /* A new connection: a SYN (or the first UDP datagram) from sport must be
  * forwarded, unaltered but for the MACs, to one of the two real servers,

@@ -54,7 +54,7 @@ static int write_sysctl(const char *path, const char *val)
  * permanent entries: bpf_fib_lookup then resolves them deterministically. */
 static int pin_neighbours(void)
 {
-	for (int h = HOST_RS1; h <= HOST_RS2; h++)
+	for (int h = HOST_RS1; h <= HOST_RS_LAST; h++)
 		if (sh("ip neigh replace 10.0.0.%d lladdr 02:00:00:00:00:%02x "
 		       "dev %s nud permanent", h, h, DP_DEV))
 			return -1;

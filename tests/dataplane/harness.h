@@ -2,7 +2,7 @@
 /*
  * The test bed: a private network and mount namespace with one veth (the director's
  * interface, 10.0.0.1/24, MAC 02:00:00:00:00:01) and permanent neighbours
- * for the real servers 10.0.0.3 and 10.0.0.4, the namespace's own xlvs
+ * for the real servers 10.0.0.3 to 10.0.0.8, the namespace's own xlvs
  * table, and a way to run one frame through the XDP program with
  * BPF_PROG_TEST_RUN and see the verdict, the frame and the counters moved.
  */
@@ -39,7 +39,7 @@ struct dp_result {
 /* Run one frame through the program as if it arrived on DP_DEV. */
 void dp_run(const struct frame *in, struct dp_result *r);
 
-/* Put back the permanent neighbour entries for 10.0.0.3 and .4 with their
+/* Put back the permanent neighbour entries for 10.0.0.3 to .8 with their
  * MACs.  libxlvs replaces a real server's neighbour entry when it is added
  * (a managed entry, resolved by ARP) and deletes it when it is removed;
  * nothing answers ARP here, so svc.c restores them after every edit. */

@@ -26,6 +26,7 @@ int main(void)
 	n += neigh_tests(tests + n, MAX_TESTS - n);
 	n += sched_scan_tests(tests + n, MAX_TESTS - n);
 	n += sched_hash_tests(tests + n, MAX_TESTS - n);
+	n += sched_maglev_tests(tests + n, MAX_TESTS - n);
 	n += evict_tests(tests + n, MAX_TESTS - n);
 	n += persist_tests(tests + n, MAX_TESTS - n);
 	/* One group, so one namespace, one table and one summary; the group

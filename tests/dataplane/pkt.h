@@ -28,6 +28,7 @@
 #define HOST_CLIENT  0x09
 #define HOST_RS1     0x03
 #define HOST_RS2     0x04
+#define HOST_RS_LAST 0x08     /* real servers are .3 to .8 */
 
 struct frame {
 	uint8_t b[FRAME_MAX];

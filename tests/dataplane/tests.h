@@ -20,5 +20,6 @@ size_t sched_scan_tests(struct CMUnitTest *out, size_t room);
 size_t evict_tests(struct CMUnitTest *out, size_t room);
 size_t sched_hash_tests(struct CMUnitTest *out, size_t room);
 size_t persist_tests(struct CMUnitTest *out, size_t room);
+size_t sched_maglev_tests(struct CMUnitTest *out, size_t room);
 
 #endif

@@ -455,6 +455,42 @@ static void save_tunnel_type(void **state)
 	free(out);
 }
 
+/* ipvsadm's print_sched_flags: sh and mh name their two flags (and never
+ * show flag-3), every other scheduler flag-1..3; -S gives them back to -b. */
+static void sched_flags_shown(void **state)
+{
+	static const char want_list[] =
+		HEADER TITLE1 TITLE2
+		"UDP  10.0.0.1:53 mh (mh-fallback,mh-port)\n"
+		"TCP  10.0.0.1:80 sh (sh-port)\n"
+		"TCP  10.0.0.1:81 wlc (flag-1,flag-3)\n"
+		"TCP  10.0.0.1:82 mh\n";
+	static const char want_save[] =
+		"-A -u 10.0.0.1:53 -s mh -b mh-fallback,mh-port\n"
+		"-A -t 10.0.0.1:80 -s sh -b sh-port\n"
+		"-A -t 10.0.0.1:81 -s wlc -b flag-1,flag-3\n"
+		"-A -t 10.0.0.1:82 -s mh\n";
+	struct xlvs_service_info s[4] = {
+		service(IPPROTO_UDP, ep(10, 0, 0, 1, 53), "mh", NULL, 0),
+		service(IPPROTO_TCP, ep(10, 0, 0, 1, 80), "sh", NULL, 0),
+		service(IPPROTO_TCP, ep(10, 0, 0, 1, 81), "wlc", NULL, 0),
+		service(IPPROTO_TCP, ep(10, 0, 0, 1, 82), "mh", NULL, 0),
+	};
+	struct xlvs_snapshot snap = { .nservices = 4, .services = s, .conn_max = 4096 };
+	struct cmd save = { .kind = CMD_SAVE, .opts = OPT_NUMERIC };
+	char *out;
+	int rc;
+
+	(void)state;
+	s[0].conf.flags = XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2 | XLVS_SVC_F_SCHED3;
+	s[1].conf.flags = XLVS_SVC_F_SCHED2;
+	s[2].conf.flags = XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED3;
+	expect_listing(&snap, OPT_NUMERIC, want_list);
+	out = render(&snap, &save, true, &rc);
+	assert_output(out, want_save);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +508,7 @@ int main(void)
 		cmocka_unit_test(save_numeric),
 		cmocka_unit_test(save_edge_cases),
 		cmocka_unit_test(save_tunnel_type),
+		cmocka_unit_test(sched_flags_shown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
