@@ -62,10 +62,10 @@ static const struct row {
 	  "schedule's bands (at most 11 steps): no pass over the servers" },
 	{ "wrr", "wrr", true, "as rr: one atomic add and a binary search over "
 	  "the bands of the precomputed weighted cycle" },
-	{ "lc", "lc", true, "one `bpf_loop` pass over all n servers, a "
-	  "`dest_conns` lookup and a compare each, for every new connection: "
-	  "O(n), as IPVS's (most of a step is `bpf_loop`'s own call of the "
-	  "step: see the loop rows of the anatomy below)" },
+	{ "lc", "lc", true, "one pass over all n servers, 16 to a `bpf_loop` "
+	  "step, a `dest_conns` lookup and a compare each, for every new "
+	  "connection: O(n), as IPVS's (a step's own call costs about what a "
+	  "few servers do: see the loop rows of the anatomy below)" },
 	{ "wlc", "wlc", true, "as lc, the overheads compared by "
 	  "cross-multiplication with the weights: O(n)" },
 	{ "sed", "sed", true, "as wlc with (active + 1) as the overhead: O(n)" },
@@ -75,9 +75,11 @@ static const struct row {
 	  "of them (the table's \"nq, idle servers\" rows: the first server, "
 	  "flat)" },
 	{ "fo", "fo", true, "one pass over all n servers for the highest "
-	  "weight: O(n)" },
-	{ "ovf", "ovf", true, "one pass over all n servers for the highest "
-	  "weight whose active connections do not exceed it: O(n)" },
+	  "weight, 16 to a step, where only a server whose weight beats the "
+	  "best so far is looked up in `dest_conns`: O(n), each server little "
+	  "more than a compare" },
+	{ "ovf", "ovf", true, "as fo, for the highest weight whose active "
+	  "connections do not exceed it: O(n)" },
 	{ "nq", "nq, idle servers", false, NULL },
 };
 #define NROW (sizeof(rows) / sizeof(rows[0]))
@@ -109,8 +111,8 @@ static const char *const anat_name[NANAT] = {
 	"*alternative:* `bpf_fib_lookup()` with `BPF_FIB_LOOKUP_DIRECT`",
 	"conn shard insert (`bpf_map_update_elem`, LRU hash)",
 	"conn lookup as xlvs: `xlvs_conn_shard()` + shard array + shard lookup",
-	"`bpf_loop`, 1024 steps, empty step (as the scanning schedulers' loop): **per step**",
-	"`bpf_loop`, 1024 steps, a `dest_conns` lookup each (the scan's one lookup): **per step**",
+	"`bpf_loop`, 1024 steps, empty step (the scanning schedulers' loop, one step per 16 servers): **per step**",
+	"`bpf_loop`, 1024 steps, a `dest_conns` lookup each (the scan's one lookup per server): **per step**",
 };
 /* The loops' rows: ns per step, the empty program (row 0) taken off. */
 static const bool anat_per_step[NANAT] = { [8] = true, [9] = true };
