@@ -49,13 +49,18 @@ static __always_inline struct xlvs_dest *pick_dest(const struct xlvs_svc *s,
 }
 
 /* A connection that is not in the table: schedule it if IPVS would.
- * stale is the expired entry this one replaces, if any. */
+ * stale is the entry this one replaces, if any: an expired one (IPVS
+ * unbound it when it expired, before this packet came) or, if reused, a
+ * TIME_WAIT one a SYN starts over (IPVS expires it now, and its timer
+ * unbinds it only after the new connection is bound: the order decides
+ * whether the server ends up overloaded). */
 static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 				     const struct xlvs_svc *s, void *shard,
 				     const struct xlvs_conn_key *key,
-				     struct xlvs_conn *stale, __u64 now)
+				     struct xlvs_conn *stale, int reused,
+				     __u64 now)
 {
-	struct xlvs_conn c = {};
+	struct xlvs_conn c = {}, gone = {};
 	struct xlvs_dest *d;
 	__u32 id = 0;
 
@@ -85,8 +90,11 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 	c.fwd = d->fwd;
 	c.state = p->proto == IPPROTO_TCP ?
 		  tcp_next_state(XLVS_TCP_NONE, p->tcp_flags) : XLVS_UDP_STATE;
-	if (stale)
-		conn_forget(stale);
+	if (stale) {
+		gone = *stale;      /* the update below frees the entry */
+		if (!reused)
+			conn_forget(&gone);
+	}
 	/* BPF_ANY: an expired entry for this tuple may still be there. */
 	if (bpf_map_update_elem(shard, key, &c, 0)) {
 		count(XLVS_CNT_CONNS_INSERT_FAILED);
@@ -94,6 +102,8 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_CONNS_NEW);
 		conn_bind(id, d, c.state);
 	}
+	if (stale && reused)
+		conn_forget(&gone);
 	stats_count(s->id, id, p->ip_len, 1);
 	return forward(ctx, p, d, id, now);
 }
@@ -125,6 +135,7 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 	/* Timeouts are in seconds: the coarse clock is precise enough. */
 	__u64 now = bpf_ktime_get_coarse_ns();
 	void *shard;
+	int reused = 0;
 	__u32 id;
 
 	if (!m)
@@ -135,14 +146,17 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 		return XDP_PASS;    /* a table still being built */
 	c = bpf_map_lookup_elem(shard, &key);
 	/* IPVS conn_reuse_mode 1: a new SYN on a TIME_WAIT entry starts over. */
-	if (c && (conn_expired(c, m, now) ||
-		  (c->state == XLVS_TCP_TIME_WAIT && p->proto == IPPROTO_TCP &&
-		   (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN))) {
+	if (c && conn_expired(c, m, now)) {
 		stale = c;
 		c = NULL;
+	} else if (c && c->state == XLVS_TCP_TIME_WAIT && p->proto == IPPROTO_TCP &&
+		   (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
+		stale = c;
+		c = NULL;
+		reused = 1;
 	}
 	if (!c)
-		return serve_new(ctx, p, s, shard, &key, stale, now);
+		return serve_new(ctx, p, s, shard, &key, stale, reused, now);
 
 	id = c->dest_id;
 	d = bpf_map_lookup_elem(&dest, &id);
