@@ -16,7 +16,9 @@ size_t malformed_tests(struct CMUnitTest *out, size_t room);
 size_t sched_tests(struct CMUnitTest *out, size_t room);
 size_t conn_tests(struct CMUnitTest *out, size_t room);
 size_t neigh_tests(struct CMUnitTest *out, size_t room);
-size_t sched_scan_tests(struct CMUnitTest *out, size_t room);
+size_t sched_model_tests(struct CMUnitTest *out, size_t room);
+size_t sched_wide_tests(struct CMUnitTest *out, size_t room);
+size_t overload_tests(struct CMUnitTest *out, size_t room);
 size_t evict_tests(struct CMUnitTest *out, size_t room);
 size_t sched_hash_tests(struct CMUnitTest *out, size_t room);
 
