@@ -23,6 +23,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "anatomy.skel.h"
+#include "testbed.h"
 
 #define REPEAT   500000   /* runs per repeated measurement */
 #define NEW_N    8192     /* distinct new flows per new-flow measurement */
@@ -141,17 +142,6 @@ static void on_signal(int sig)
 	exit(128 + sig);
 }
 
-static struct xlvs_endpoint ep(uint32_t addr, uint16_t port)
-{
-	struct xlvs_endpoint e = { .af = 4, .port = port };
-
-	e.addr[0] = addr >> 24;
-	e.addr[1] = (addr >> 16) & 0xff;
-	e.addr[2] = (addr >> 8) & 0xff;
-	e.addr[3] = addr & 0xff;
-	return e;
-}
-
 /* The services of every size, rr to start with; weights 1,2,3,4,5,1,2,...
  * (rr and lc ignore them).  Then the dest ids of each service's servers,
  * found by their port (every service has its own). */
@@ -167,7 +157,7 @@ static int services_setup(void)
 			uint8_t proto = u ? IPPROTO_UDP : IPPROTO_TCP;
 			uint16_t p = u ? sizes[z].uport : sizes[z].tport;
 			struct xlvs_service_conf sc = { .proto = proto,
-							.vip = ep(NET_VIP, p),
+							.vip = tb_ep(NET_VIP, p),
 							.sched = "rr" };
 			struct xlvs_endpoint vip = sc.vip;
 			int rc;
@@ -179,7 +169,7 @@ static int services_setup(void)
 			}
 			for (unsigned int i = 0; i < sizes[z].n; i++) {
 				struct xlvs_dest_conf dc = {
-					.addr = ep(rs_addr(i), p),
+					.addr = tb_ep(rs_addr(i), p),
 					.fwd = XLVS_FWD_DROUTE,
 					.weight = 1 + (int32_t)(i % 5),
 				};
@@ -219,7 +209,7 @@ static int sched_set(const char *name)
 		for (int u = 0; u < 2; u++) {
 			struct xlvs_service_conf sc = {
 				.proto = u ? IPPROTO_UDP : IPPROTO_TCP,
-				.vip = ep(NET_VIP, u ? sizes[z].uport : sizes[z].tport),
+				.vip = tb_ep(NET_VIP, u ? sizes[z].uport : sizes[z].tport),
 			};
 			int rc;
 
@@ -262,7 +252,7 @@ static int counters(uint64_t out[XLVS_CNT_MAX])
 
 /* N runs of the pass frame with repeat 1: kernel ns per run and wall ns
  * per system call, the overheads the new-flow figures are corrected by. */
-static void pass_batch(const struct frame *pass, double *k, double *w)
+static void pass_batch(const struct bench_frame *pass, double *k, double *w)
 {
 	uint64_t sum = 0, t0, t1;
 	uint32_t d, rv;
@@ -283,8 +273,8 @@ static void pass_batch(const struct frame *pass, double *k, double *w)
  * pass runs the same way, for the correction.  The flows are deleted after,
  * so every measurement starts from the same table.
  */
-static int new_flows(const struct cfg *c, int udp, const struct frame *pass,
-		     struct frame *fr, struct xlvs_conn_key *keys,
+static int new_flows(const struct cfg *c, int udp, const struct bench_frame *pass,
+		     struct bench_frame *fr, struct xlvs_conn_key *keys,
 		     double *k_out, double *w_out)
 {
 	uint8_t proto = udp ? IPPROTO_UDP : IPPROTO_TCP;
@@ -331,7 +321,7 @@ static int new_flows(const struct cfg *c, int udp, const struct frame *pass,
 /* An established connection: SYN once, then the ACK repeated. */
 static int est_hit(const struct cfg *c, double *out)
 {
-	struct frame syn, ack;
+	struct bench_frame syn, ack;
 	struct xlvs_conn_key key;
 	uint32_t sa, rv, d;
 	uint16_t sp;
@@ -360,7 +350,7 @@ static int anatomy(void)
 {
 	const struct cfg c0 = cfg_of(0), *c = &c0;   /* rr, 2 */
 	struct anatomy_bpf *sk;
-	struct frame syn, ack;
+	struct bench_frame syn, ack;
 	struct xlvs_conn_key key;
 	uint32_t sa, rv, d;
 	uint16_t sp;
@@ -633,7 +623,7 @@ int main(int argc, char **argv)
 {
 	const char *out_path = argc > 1 ? argv[1] : NULL;
 	static char mem_md[16384];
-	struct frame pass, *fr;
+	struct bench_frame pass, *fr;
 	struct xlvs_conn_key *keys;
 	uint64_t t_start = now_ns();
 	uint32_t rv, d;
@@ -658,7 +648,7 @@ int main(int argc, char **argv)
 	keys = calloc(NEW_N, sizeof(*keys));
 	if (!fr || !keys || env_setup() || table_create(0) || services_setup())
 		return 1;
-	frame_build(&pass, IPPROTO_TCP, IP4(10, 0, 0, 9), NET_OTHER, 40000, 80,
+	frame_build(&pass, IPPROTO_TCP, NET_CLIENT, NET_OTHER_IP, 40000, 80,
 		    TH_SYN);
 	if (prog_run(&pass, 1, &rv, &d) || rv != XDP_PASS) {
 		fprintf(stderr, "micro: pass frame: verdict %u\n", rv);

@@ -19,6 +19,7 @@
 #include "expect.h"
 #include "harness.h"
 #include "msvc.h"
+#include "testbed.h"
 
 struct msvc_stats mst;
 int elog_step;
@@ -192,13 +193,10 @@ void m_unbind(struct msvc *s, int i)
 
 /* ------------------------------------------------------------- the table */
 
+/* 10.0.0.<host>:port */
 static struct xlvs_endpoint ep(uint8_t host, uint16_t port)
 {
-	struct xlvs_endpoint e = { .af = 4, .port = port };
-
-	e.addr[0] = 10;
-	e.addr[3] = host;
-	return e;
+	return tb_ep(IP4(10, 0, 0, host), port);
 }
 
 /* libxlvs swaps a real server's neighbour entry for a managed one on add

@@ -9,22 +9,12 @@
 #include <cmocka.h>
 
 #include "harness.h"
-
-static struct xlvs_endpoint ep(uint32_t addr, uint16_t port)
-{
-	struct xlvs_endpoint e = { .af = 4, .port = port };
-
-	e.addr[0] = addr >> 24;
-	e.addr[1] = (addr >> 16) & 0xff;
-	e.addr[2] = (addr >> 8) & 0xff;
-	e.addr[3] = addr & 0xff;
-	return e;
-}
+#include "testbed.h"
 
 static struct xlvs_dest_conf dest(uint16_t port, uint8_t host, int32_t weight)
 {
 	struct xlvs_dest_conf d = {
-		.addr = ep(IP4(10, 0, 0, host), port),
+		.addr = tb_ep(IP4(10, 0, 0, host), port),
 		.fwd = XLVS_FWD_DROUTE,
 		.weight = weight,
 	};
@@ -44,7 +34,7 @@ void svc_clear(void)
 
 void svc_add(uint8_t proto, uint16_t port, const char *sched)
 {
-	struct xlvs_service_conf c = { .proto = proto, .vip = ep(NET_VIP, port) };
+	struct xlvs_service_conf c = { .proto = proto, .vip = tb_ep(NET_VIP, port) };
 
 	strncpy(c.sched, sched, sizeof(c.sched) - 1);
 	check("xlvs_service_add", xlvs_service_add(&dp.t, &c));
@@ -52,7 +42,7 @@ void svc_add(uint8_t proto, uint16_t port, const char *sched)
 
 void rs_add_raw(uint8_t proto, uint16_t port, uint8_t host, int32_t weight)
 {
-	struct xlvs_endpoint vip = ep(NET_VIP, port);
+	struct xlvs_endpoint vip = tb_ep(NET_VIP, port);
 	struct xlvs_dest_conf d = dest(port, host, weight);
 
 	check("xlvs_dest_add", xlvs_dest_add(&dp.t, proto, &vip, &d));
@@ -60,8 +50,8 @@ void rs_add_raw(uint8_t proto, uint16_t port, uint8_t host, int32_t weight)
 
 void rs_del_raw(uint8_t proto, uint16_t port, uint8_t host)
 {
-	struct xlvs_endpoint vip = ep(NET_VIP, port);
-	struct xlvs_endpoint rip = ep(IP4(10, 0, 0, host), port);
+	struct xlvs_endpoint vip = tb_ep(NET_VIP, port);
+	struct xlvs_endpoint rip = tb_ep(IP4(10, 0, 0, host), port);
 
 	check("xlvs_dest_del", xlvs_dest_del(&dp.t, proto, &vip, &rip));
 }
@@ -74,7 +64,7 @@ void rs_add(uint8_t proto, uint16_t port, uint8_t host, int32_t weight)
 
 void rs_weight(uint8_t proto, uint16_t port, uint8_t host, int32_t weight)
 {
-	struct xlvs_endpoint vip = ep(NET_VIP, port);
+	struct xlvs_endpoint vip = tb_ep(NET_VIP, port);
 	struct xlvs_dest_conf d = dest(port, host, weight);
 
 	check("xlvs_dest_edit", xlvs_dest_edit(&dp.t, proto, &vip, &d));
