@@ -23,7 +23,12 @@ BPF_HDR  := $(wildcard bpf/*.h) $(wildcard include/xlvs/*.h)
 
 PROGS    := $(BIN)/xlvsadm
 
-all: $(PROGS) tools
+# The test bed and frame builder the data-plane tests and bench/micro share.
+TESTLIB_SRC := $(wildcard tests/lib/*.c)
+TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
+TESTLIB     := $(BUILD)/tests/libxlvstest.a
+
+all: $(PROGS) tools $(TESTLIB)
 
 $(BUILD)/vmlinux.h:
 	@mkdir -p $(@D)
@@ -41,6 +46,10 @@ $(BUILD)/%.o: %.c $(wildcard include/xlvs/*.h) $(wildcard lib/*.h) $(wildcard xl
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libxlvs.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(TESTLIB_OBJ): $(wildcard tests/lib/*.h)
+$(TESTLIB): $(TESTLIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN)/xlvsadm: $(ADM_OBJ) $(BUILD)/libxlvs.a
@@ -66,9 +75,11 @@ $(BUILD)/tests/unit_%: tests/unit/%.c $(ADM_LIB) $(BUILD)/libxlvs.a
 
 DP_SRC   := $(wildcard tests/dataplane/*.c)
 DP_BIN   := $(BUILD)/tests/dataplane
-$(DP_BIN): $(DP_SRC) $(wildcard tests/dataplane/*.h) $(BUILD)/libxlvs.a
+$(DP_BIN): $(DP_SRC) $(wildcard tests/dataplane/*.h tests/lib/*.h) $(TESTLIB) \
+	   $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/dataplane $(DP_SRC) $(BUILD)/libxlvs.a -o $@ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests/dataplane -Itests/lib $(DP_SRC) $(TESTLIB) \
+		$(BUILD)/libxlvs.a -o $@ $(LDLIBS) -lcmocka
 
 test-build: all $(UNIT_BIN) $(DP_BIN)
 

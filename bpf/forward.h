@@ -17,18 +17,23 @@ static __always_inline int nh_lookup(struct xdp_md *ctx, const struct pkt *p,
 				     const struct xlvs_dest *d,
 				     struct xlvs_nh_cache *nh)
 {
-	struct bpf_fib_lookup fib = {};
+	struct scratch *sc = scratch_get();
+	struct bpf_fib_lookup *fib;
 	long rc;
 
-	fib.family = AF_INET;
-	fib.l4_protocol = p->proto;
-	fib.tot_len = p->ip_len;
-	fib.tos = p->ip->tos;
-	fib.ipv4_src = p->saddr;
-	__builtin_memcpy(&fib.ipv4_dst, d->addr, 4);
-	fib.ifindex = ctx->ingress_ifindex;
+	if (!sc)
+		return -1;
+	fib = &sc->fib;
+	__builtin_memset(fib, 0, sizeof(*fib));
+	fib->family = AF_INET;
+	fib->l4_protocol = p->proto;
+	fib->tot_len = p->ip_len;
+	fib->tos = p->ip->tos;
+	fib->ipv4_src = p->saddr;
+	__builtin_memcpy(&fib->ipv4_dst, d->addr, 4);
+	fib->ifindex = ctx->ingress_ifindex;
 
-	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
 		count(XLVS_CNT_PKTS_NO_NEIGH);
 		return -1;
@@ -43,9 +48,9 @@ static __always_inline int nh_lookup(struct xdp_md *ctx, const struct pkt *p,
 	}
 	nh->dest_gen = d->gen;
 	nh->in_ifindex = ctx->ingress_ifindex;
-	nh->out_ifindex = fib.ifindex;
-	__builtin_memcpy(nh->dmac, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(nh->smac, fib.smac, ETH_ALEN);
+	nh->out_ifindex = fib->ifindex;
+	__builtin_memcpy(nh->dmac, fib->dmac, ETH_ALEN);
+	__builtin_memcpy(nh->smac, fib->smac, ETH_ALEN);
 	return 0;
 }
 

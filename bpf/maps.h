@@ -60,6 +60,31 @@ struct {
 	__type(value, struct xlvs_nh_cache);
 } nh_cache SEC(".maps");
 
+/* Not pinned: room for the packet path's larger temporaries, per CPU (an
+ * XDP run is never interleaved with another on its CPU).  The BPF stack is
+ * 512 bytes for the whole chain of calls, the schedulers' loops included,
+ * and the packet path's own frame would take most of it. */
+struct scratch {
+	struct xlvs_conn_key tpl_key;   /* persist.h */
+	struct xlvs_conn tpl;
+	struct xlvs_conn old;           /* serve_new: the entry replaced */
+	struct bpf_fib_lookup fib;      /* forward.h */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+static __always_inline struct scratch *scratch_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, XLVS_CNT_MAX);

@@ -34,12 +34,12 @@ static __always_inline struct xlvs_dest *tpl_dest(struct xlvs_conn *t,
 /* A template IPVS would not use leaves the table at once (IPVS unhashes
  * it and lets it expire; either way no client finds it again). */
 static __always_inline void tpl_drop(void *shard, struct xlvs_conn_key *tk,
-				     const struct xlvs_conn *t)
+				     const struct xlvs_conn *t,
+				     struct xlvs_conn *gone)
 {
-	struct xlvs_conn gone = *t;   /* a deleted element may be reused */
-
+	*gone = *t;   /* a deleted element may be reused */
 	if (!bpf_map_delete_elem(shard, tk))
-		conn_forget(tk, &gone);
+		conn_forget(tk, gone);
 }
 
 /* The real server for a new connection (key) on persistent service s, or
@@ -49,17 +49,22 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 	     const struct xlvs_conn_key *key, const struct xlvs_meta *m,
 	     __u64 now, __u32 *id, struct xlvs_conn **tplp)
 {
-	struct xlvs_conn_key tk;
-	struct xlvs_conn nt = {}, *t;
+	struct scratch *sc = scratch_get();
+	struct xlvs_conn *t, *nt;
+	struct xlvs_conn_key *tk;
 	struct xlvs_dest *d;
 	void *shard;
 
 	*tplp = NULL;
-	tpl_key_of(&tk, key, s->tpl_plen, s->tpl_noport);
-	shard = conn_shard_get(&tk);
+	if (!sc)
+		return NULL;
+	tk = &sc->tpl_key;
+	nt = &sc->tpl;
+	tpl_key_of(tk, key, s->tpl_plen, s->tpl_noport);
+	shard = conn_shard_get(tk);
 	if (!shard)
 		return NULL;
-	t = bpf_map_lookup_elem(shard, &tk);
+	t = bpf_map_lookup_elem(shard, tk);
 	if (t) {
 		d = tpl_dest(t, m, now);
 		if (d) {
@@ -67,24 +72,25 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 			*tplp = t;
 			return d;
 		}
-		tpl_drop(shard, &tk, t);
+		tpl_drop(shard, tk, t, nt);
 	}
 	d = pick_dest(s, p, id);
 	if (!d)
 		return NULL;
-	nt.last_ns = now;
-	nt.dest_id = *id;
-	nt.dest_gen = d->gen;
-	nt.svc_id = s->id;
-	nt.timeout = s->timeout;
-	nt.fwd = d->fwd;
-	nt.state = XLVS_TPL_NONE;
+	__builtin_memset(nt, 0, sizeof(*nt));
+	nt->last_ns = now;
+	nt->dest_id = *id;
+	nt->dest_gen = d->gen;
+	nt->svc_id = s->id;
+	nt->timeout = s->timeout;
+	nt->fwd = d->fwd;
+	nt->state = XLVS_TPL_NONE;
 	/* Another CPU may have made this client's template meanwhile: this
 	 * connection then goes, uncontrolled, where the scheduler said. */
-	if (bpf_map_update_elem(shard, &tk, &nt, BPF_NOEXIST))
+	if (bpf_map_update_elem(shard, tk, nt, BPF_NOEXIST))
 		return d;
 	conn_bind(*id, d, COUNT_PERSIST);
-	*tplp = bpf_map_lookup_elem(shard, &tk);
+	*tplp = bpf_map_lookup_elem(shard, tk);
 	return d;
 }
 

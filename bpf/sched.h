@@ -64,6 +64,35 @@ static long cycle_try_one(__u32 i, struct cycle_try *t)
 }
 
 /*
+ * IPVS's wrr, finding every server overloaded (ip_vs_wrr_schedule's
+ * err_over), ends its walk at the list head with the highest current
+ * weight, unless it started after a server in the last pass (cw 1): then
+ * it stops at that server again and its state is unchanged.  The cycle,
+ * having tried every position, is back where it started; so in the other
+ * case move it to the start of a cycle, and give user space, which turns
+ * the position into IPVS's state at the next edit, the head's state: no
+ * pick yet, init_cw 0 for the highest weight (lib/sched_build.c).  n0 is
+ * how many picks the schedule had made before.  Racy with other CPUs'
+ * picks, but they find every server overloaded too.
+ */
+static __always_inline void cycle_restart(struct xlvs_sched *sc, __u64 n0)
+{
+	__u32 cycle = sc->cycle, nbands = sc->nbands, last_pass;
+
+	if (!cycle || !nbands || nbands > XLVS_BANDS_MAX)
+		return;
+	/* The last pass takes every server with a weight: the last band. */
+	last_pass = cycle - sc->bands[(nbands - 1) & (XLVS_BANDS_MAX - 1)].width;
+	if (n0 ? (sc->start + n0 - 1) % cycle >= last_pass :
+		 sc->init_last >= 0 && sc->init_cw == 1)
+		return;
+	sc->start = 0;
+	sc->init_last = -1;
+	sc->init_cw = 0;
+	sc->picks = 0;
+}
+
+/*
  * Returns the chosen dest id from schedule `key`, or -1 when no server can
  * take the connection.  A global function: the verifier checks it once on
  * its own, so the searches' branches do not multiply the paths of the rest
@@ -76,6 +105,7 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind,
 	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
 	struct cycle_try t = { .found = -1 };
 	__u32 tries;
+	__u64 n0;
 
 	if (!sc)
 		return -1;
@@ -90,7 +120,10 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind,
 	/* At most one full cycle: every server is overloaded after that. */
 	tries = sc->cycle < 65536 ? sc->cycle : 65536;
 	t.sc = sc;
+	n0 = sc->picks;
 	bpf_loop(tries, cycle_try_one, &t, 0);
+	if (t.found < 0 && kind == XLVS_SCHED_WRR && tries == sc->cycle)
+		cycle_restart(sc, n0);
 	return t.found;
 }
 

@@ -48,14 +48,20 @@ pick_new(const struct xlvs_svc *s, const struct pkt *p,
 }
 
 /* A connection that is not in the table: schedule it if IPVS would.
- * stale is the expired entry this one replaces, if any. */
+ * stale is the entry this one replaces, if any: an expired one (IPVS
+ * unbound it when it expired, before this packet came) or, if reused, a
+ * TIME_WAIT one a SYN starts over (IPVS expires it now, and its timer
+ * unbinds it only after the new connection is bound: the order decides
+ * whether the server ends up overloaded). */
 static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 				     const struct xlvs_svc *s,
 				     const struct xlvs_meta *m, void *shard,
 				     const struct xlvs_conn_key *key,
-				     struct xlvs_conn *stale, __u64 now)
+				     struct xlvs_conn *stale, int reused,
+				     __u64 now)
 {
-	struct xlvs_conn c = {}, old = {};
+	struct scratch *sc = scratch_get();
+	struct xlvs_conn c = {}, *old;
 	struct xlvs_conn *tpl;
 	struct xlvs_dest *d;
 	__u32 id = 0;
@@ -66,18 +72,23 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_PKTS_NO_CONN);
 		return XDP_PASS;
 	}
-	/* IPVS expires the entry a SYN reuses before it schedules, so it is
-	 * gone even when no server can take the new one.  Copied first: a
-	 * deleted element may be reused at once. */
+	/* The entry leaves the table now, even when no server can take the
+	 * new connection.  Copied first: a deleted element may be reused at
+	 * once. */
+	if (!sc)
+		return XDP_PASS;
+	old = &sc->old;
 	if (stale) {
-		old = *stale;
+		*old = *stale;
 		if (bpf_map_delete_elem(shard, key))
 			stale = NULL;
-		else
-			conn_forget(key, &old);
+		else if (!reused)
+			conn_forget(key, old);
 	}
 	d = pick_new(s, p, key, m, now, &id, &tpl);
 	if (!d) {
+		if (stale && reused)
+			conn_forget(key, old);
 		count(XLVS_CNT_PKTS_NO_DEST);
 		return XDP_PASS;
 	}
@@ -101,6 +112,8 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		if (tpl)
 			__sync_fetch_and_add(&tpl->n_control, 1);
 	}
+	if (stale && reused)
+		conn_forget(key, old);
 	stats_count(s->id, id, p->ip_len, 1);
 	return forward(ctx, p, d, id, now);
 }
@@ -141,6 +154,7 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 	/* Timeouts are in seconds: the coarse clock is precise enough. */
 	__u64 now = bpf_ktime_get_coarse_ns();
 	void *shard;
+	int reused = 0;
 	__u32 id;
 
 	if (!m)
@@ -151,14 +165,17 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 		return XDP_PASS;    /* a table still being built */
 	c = bpf_map_lookup_elem(shard, &key);
 	/* IPVS conn_reuse_mode 1: a new SYN on a TIME_WAIT entry starts over. */
-	if (c && (conn_expired(c, m, now) ||
-		  (c->state == XLVS_TCP_TIME_WAIT && p->proto == IPPROTO_TCP &&
-		   (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN))) {
+	if (c && conn_expired(c, m, now)) {
 		stale = c;
 		c = NULL;
+	} else if (c && c->state == XLVS_TCP_TIME_WAIT && p->proto == IPPROTO_TCP &&
+		   (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
+		stale = c;
+		c = NULL;
+		reused = 1;
 	}
 	if (!c)
-		return serve_new(ctx, p, s, m, shard, &key, stale, now);
+		return serve_new(ctx, p, s, m, shard, &key, stale, reused, now);
 
 	id = c->dest_id;
 	d = bpf_map_lookup_elem(&dest, &id);

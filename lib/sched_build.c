@@ -252,6 +252,10 @@ struct sched_state sched_state_now(const struct xlvs_sched *s, int kind,
 	if (!s->picks || !s->cycle) {
 		if (s->init_last >= 0 && (uint32_t)s->init_last < s->ndests)
 			st.last_dest = s->dests[s->init_last];
+		/* The data plane's restart after finding every server
+		 * overloaded (bpf/sched.h cycle_restart): IPVS's highest. */
+		if (kind == XLVS_SCHED_WRR && !st.cw)
+			st.cw = passes_of(kind, w, s->ndests).mw;
 		return st;
 	}
 	pos = (uint32_t)((s->start + s->picks - 1) % s->cycle);

@@ -131,9 +131,10 @@ int a_conn_insert(struct xdp_md *ctx)
 	return bpf_map_update_elem(&conn, &k, &c, 0) ? XDP_DROP : XDP_PASS;
 }
 
-/* The scanning schedulers' loop (bpf/sched_scan.h): bpf_loop over the
- * servers, first with nothing in the step, then with the step's
- * dest_conns lookup (micro.c reuses the table's dest_conns fd). */
+/* The scanning schedulers' loop (bpf/sched_scan.h), in pieces: the cost of
+ * a bpf_loop step with nothing in it (the scan makes one per 16 servers),
+ * then with one dest_conns lookup (the scan's one per server; micro.c
+ * reuses the table's dest_conns fd). */
 #define LOOP_STEPS 1024
 
 struct {

@@ -1,22 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The benchmark's test bed (see micro.h); set up as tests/dataplane does. */
+/* The benchmark's test bed (see micro.h), on tests/lib's, as the data-plane
+ * tests' is. */
 #include "micro.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <net/if.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+
+#include "testbed.h"
 
 struct bench_env env = { .prog_fd = -1 };
 
@@ -53,75 +51,20 @@ double median(double *v, int n)
 
 /* ---- frames ---- */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
-static uint16_t csum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* Ethernet + IPv4 + TCP (no payload) or UDP (32 bytes of payload), with
- * valid checksums: 54 and 74 bytes, as small as real packets get. */
-void frame_build(struct frame *f, uint8_t proto, uint32_t saddr,
+void frame_build(struct bench_frame *f, uint8_t proto, uint32_t saddr,
 		 uint32_t daddr, uint16_t sport, uint16_t dport, uint8_t flags)
 {
-	static const uint8_t dmac[6] = { 2, 0, 0, 0, 0, 1 };
-	static const uint8_t smac[6] = { 2, 0, 0, 0, 0, 9 };
-	uint8_t *ip = f->b + 14, *l4 = ip + 20, pseudo[12] = { 0 };
-	size_t l4_len = proto == IPPROTO_TCP ? 20 : 8 + 32;
+	const struct pkt_spec s = {
+		.proto = proto, .saddr = saddr, .daddr = daddr,
+		.sport = sport, .dport = dport, .tcp_flags = flags,
+		.payload = proto == IPPROTO_UDP ? 32 : 0,
+	};
+	static struct frame full;
 
+	pkt_build(&full, &s);
 	memset(f, 0, sizeof(*f));
-	memcpy(f->b, dmac, 6);
-	memcpy(f->b + 6, smac, 6);
-	put16(f->b + 12, 0x0800);
-	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)(20 + l4_len));
-	put16(ip + 4, 0x1234);
-	ip[8] = 64;
-	ip[9] = proto;
-	put32(ip + 12, saddr);
-	put32(ip + 16, daddr);
-	put16(ip + 10, csum(ip, 20, 0));
-	put16(l4, sport);
-	put16(l4 + 2, dport);
-	if (proto == IPPROTO_TCP) {
-		put32(l4 + 4, 0x01000000u + sport);
-		put32(l4 + 8, (flags & 0x10) ? 0x02000000u : 0);
-		l4[12] = 5 << 4;
-		l4[13] = flags;
-		put16(l4 + 14, 65535);
-	} else {
-		put16(l4 + 4, (uint16_t)l4_len);
-		for (size_t i = 8; i < l4_len; i++)
-			l4[i] = (uint8_t)(i * 7);
-	}
-	memcpy(pseudo, ip + 12, 8);
-	pseudo[9] = proto;
-	put16(pseudo + 10, (uint16_t)l4_len);
-	{
-		uint32_t s = 0;
-
-		for (int i = 0; i < 12; i += 2)
-			s += (uint32_t)pseudo[i] << 8 | pseudo[i + 1];
-		put16(l4 + (proto == IPPROTO_TCP ? 16 : 6), csum(l4, l4_len, s));
-	}
-	f->len = (uint32_t)(34 + l4_len);
+	memcpy(f->b, full.b, full.len);
+	f->len = (uint32_t)full.len;
 }
 
 void flow_client(uint64_t n, uint32_t *saddr, uint16_t *sport)
@@ -146,34 +89,6 @@ void conn_key_build(struct xlvs_conn_key *k, uint8_t proto, uint32_t saddr,
 
 /* ---- namespaces and the network ---- */
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	if (rc != 0)
-		fprintf(stderr, "micro: '%s' failed (%d)\n", cmd, rc);
-	return rc;
-}
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0) {
-		fprintf(stderr, "micro: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 /* Permanent neighbour entries for every real server, in one `ip -batch`:
  * libxlvs leaves permanent entries alone, so bpf_fib_lookup always finds
  * the MAC and the whole forwarding path runs. */
@@ -190,11 +105,6 @@ static int neighbours(void)
 	return pclose(p) ? -1 : 0;
 }
 
-static void lib_log(const char *msg)
-{
-	fprintf(stderr, "libxlvs: %s\n", msg);
-}
-
 int env_setup(void)
 {
 	cpu_set_t cpus;
@@ -205,29 +115,10 @@ int env_setup(void)
 	CPU_SET(0, &cpus);
 	if (sched_setaffinity(0, sizeof(cpus), &cpus))
 		fprintf(stderr, "micro: sched_setaffinity: %s\n", strerror(errno));
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS)) {
-		fprintf(stderr, "micro: unshare: %s (run as root)\n", strerror(errno));
+	if (tb_enter())
 		return -1;
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
-		fprintf(stderr, "micro: private bpffs: %s\n", strerror(errno));
-		return -1;
-	}
-	if (setenv("XLVS_PIN_ROOT", "/sys/fs/bpf/xlvs", 1))
-		return -1;
-	xlvs_set_log(lib_log);
-	if (sh("ip link set lo up") ||
-	    sh("ip link add " BENCH_DEV " address 02:00:00:00:00:01 type veth "
-	       "peer name " BENCH_PEER) ||
-	    sh("ip link set " BENCH_DEV " up && ip link set " BENCH_PEER " up") ||
-	    sh("ip addr add 10.0.0.1/16 dev " BENCH_DEV) ||
-	    write_file("/proc/sys/net/ipv4/ip_forward", "1") ||
-	    write_file("/proc/sys/net/ipv4/conf/all/forwarding", "1") ||
-	    neighbours())
-		return -1;
-	env.ifindex = (int)if_nametoindex(BENCH_DEV);
-	return env.ifindex > 0 ? 0 : -1;
+	env.ifindex = tb_veth(BENCH_DEV, BENCH_PEER, "10.0.0.1/16");
+	return env.ifindex > 0 && !neighbours() ? 0 : -1;
 }
 
 int meminfo_read(struct meminfo *m)
@@ -285,7 +176,6 @@ static void shards_close(void)
 
 int table_create(uint32_t conn_max)
 {
-	char path[sizeof(env.t.path) + 16];
 	int rc;
 
 	table_remove();
@@ -293,18 +183,9 @@ int table_create(uint32_t conn_max)
 		env.shard_fd[i] = -1;
 	/* Marked open first: a failed create may have pinned half a table. */
 	env.open = true;
-	rc = xlvs_table_open(&env.t, XLVS_OPEN_WRITE | XLVS_OPEN_CREATE, conn_max);
-	if (rc) {
-		fprintf(stderr, "micro: xlvs_table_open: %s\n", strerror(-rc));
+	rc = tb_table_open(&env.t, conn_max, &env.prog_fd);
+	if (rc)
 		return rc;
-	}
-	snprintf(path, sizeof(path), "%s/prog_xdp", env.t.path);
-	env.prog_fd = bpf_obj_get(path);
-	if (env.prog_fd < 0) {
-		rc = -errno;
-		fprintf(stderr, "micro: %s: %s\n", path, strerror(errno));
-		return rc;
-	}
 	for (uint32_t i = 0; i < XLVS_CONN_SHARDS; i++) {
 		rc = xlvs_conn_shard_fd(&env.t, i);
 		if (rc < 0) {
@@ -425,33 +306,21 @@ void table_remove_wait(void)
 	usleep(100000);
 }
 
-int prog_run(const struct frame *f, uint32_t repeat, uint32_t *retval,
+int prog_run(const struct bench_frame *f, uint32_t repeat, uint32_t *retval,
 	     uint32_t *duration)
 {
 	return prog_run_fd(env.prog_fd, f, repeat, retval, duration);
 }
 
-int prog_run_fd(int fd, const struct frame *f, uint32_t repeat,
+int prog_run_fd(int fd, const struct bench_frame *f, uint32_t repeat,
 		uint32_t *retval, uint32_t *duration)
 {
-	/* data_end is the frame's length; ingress_ifindex makes
-	 * bpf_fib_lookup start from the veth, as on a real receive.  No
-	 * data_out: the kernel then copies nothing back. */
-	struct xdp_md ctx = {
-		.data_end = f->len,
-		.ingress_ifindex = (uint32_t)env.ifindex,
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, o,
-		    .data_in = f->b,
-		    .data_size_in = f->len,
-		    .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx),
-		    .repeat = repeat);
-	int rc = bpf_prog_test_run_opts(fd, &o);
+	struct tb_run r;
+	int rc = tb_xdp_run(fd, env.ifindex, f->b, f->len, NULL, 0, repeat, &r);
 
 	if (retval)
-		*retval = o.retval;
+		*retval = r.retval;
 	if (duration)
-		*duration = o.duration;
+		*duration = r.duration;
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "anatomy.skel.h"
+#include "testbed.h"
 
 #define REPEAT   500000   /* runs per repeated measurement */
 #define NEW_N    8192     /* distinct new flows per new-flow measurement */
@@ -62,10 +63,10 @@ static const struct row {
 	  "schedule's bands (at most 11 steps): no pass over the servers" },
 	{ "wrr", "wrr", true, "as rr: one atomic add and a binary search over "
 	  "the bands of the precomputed weighted cycle" },
-	{ "lc", "lc", true, "one `bpf_loop` pass over all n servers, a "
-	  "`dest_conns` lookup and a compare each, for every new connection: "
-	  "O(n), as IPVS's (most of a step is `bpf_loop`'s own call of the "
-	  "step: see the loop rows of the anatomy below)" },
+	{ "lc", "lc", true, "one pass over all n servers, 16 to a `bpf_loop` "
+	  "step, a `dest_conns` lookup and a compare each, for every new "
+	  "connection: O(n), as IPVS's (a step's own call costs about what a "
+	  "few servers do: see the loop rows of the anatomy below)" },
 	{ "wlc", "wlc", true, "as lc, the overheads compared by "
 	  "cross-multiplication with the weights: O(n)" },
 	{ "sed", "sed", true, "as wlc with (active + 1) as the overhead: O(n)" },
@@ -75,9 +76,11 @@ static const struct row {
 	  "of them (the table's \"nq, idle servers\" rows: the first server, "
 	  "flat)" },
 	{ "fo", "fo", true, "one pass over all n servers for the highest "
-	  "weight: O(n)" },
-	{ "ovf", "ovf", true, "one pass over all n servers for the highest "
-	  "weight whose active connections do not exceed it: O(n)" },
+	  "weight, 16 to a step, where only a server whose weight beats the "
+	  "best so far is looked up in `dest_conns`: O(n), each server little "
+	  "more than a compare" },
+	{ "ovf", "ovf", true, "as fo, for the highest weight whose active "
+	  "connections do not exceed it: O(n)" },
 	{ "nq", "nq, idle servers", false, NULL },
 	{ "sh", "sh", true, "hash_32 of the client and one read of the "
 	  "256-bucket table: O(1), whatever n" },
@@ -116,8 +119,8 @@ static const char *const anat_name[NANAT] = {
 	"*alternative:* `bpf_fib_lookup()` with `BPF_FIB_LOOKUP_DIRECT`",
 	"conn shard insert (`bpf_map_update_elem`, LRU hash)",
 	"conn lookup as xlvs: `xlvs_conn_shard()` + shard array + shard lookup",
-	"`bpf_loop`, 1024 steps, empty step (as the scanning schedulers' loop): **per step**",
-	"`bpf_loop`, 1024 steps, a `dest_conns` lookup each (the scan's one lookup): **per step**",
+	"`bpf_loop`, 1024 steps, empty step (the scanning schedulers' loop, one step per 16 servers): **per step**",
+	"`bpf_loop`, 1024 steps, a `dest_conns` lookup each (the scan's one lookup per server): **per step**",
 };
 /* The loops' rows: ns per step, the empty program (row 0) taken off. */
 static const bool anat_per_step[NANAT] = { [8] = true, [9] = true };
@@ -146,17 +149,6 @@ static void on_signal(int sig)
 	exit(128 + sig);
 }
 
-static struct xlvs_endpoint ep(uint32_t addr, uint16_t port)
-{
-	struct xlvs_endpoint e = { .af = 4, .port = port };
-
-	e.addr[0] = addr >> 24;
-	e.addr[1] = (addr >> 16) & 0xff;
-	e.addr[2] = (addr >> 8) & 0xff;
-	e.addr[3] = addr & 0xff;
-	return e;
-}
-
 /* The services of every size, rr to start with; weights 1,2,3,4,5,1,2,...
  * (rr and lc ignore them).  Then the dest ids of each service's servers,
  * found by their port (every service has its own). */
@@ -172,7 +164,7 @@ static int services_setup(void)
 			uint8_t proto = u ? IPPROTO_UDP : IPPROTO_TCP;
 			uint16_t p = u ? sizes[z].uport : sizes[z].tport;
 			struct xlvs_service_conf sc = { .proto = proto,
-							.vip = ep(NET_VIP, p),
+							.vip = tb_ep(NET_VIP, p),
 							.sched = "rr" };
 			struct xlvs_endpoint vip = sc.vip;
 			int rc;
@@ -184,7 +176,7 @@ static int services_setup(void)
 			}
 			for (unsigned int i = 0; i < sizes[z].n; i++) {
 				struct xlvs_dest_conf dc = {
-					.addr = ep(rs_addr(i), p),
+					.addr = tb_ep(rs_addr(i), p),
 					.fwd = XLVS_FWD_DROUTE,
 					.weight = 1 + (int32_t)(i % 5),
 				};
@@ -224,7 +216,7 @@ static int sched_set(const char *name)
 		for (int u = 0; u < 2; u++) {
 			struct xlvs_service_conf sc = {
 				.proto = u ? IPPROTO_UDP : IPPROTO_TCP,
-				.vip = ep(NET_VIP, u ? sizes[z].uport : sizes[z].tport),
+				.vip = tb_ep(NET_VIP, u ? sizes[z].uport : sizes[z].tport),
 			};
 			int rc;
 
@@ -267,7 +259,7 @@ static int counters(uint64_t out[XLVS_CNT_MAX])
 
 /* N runs of the pass frame with repeat 1: kernel ns per run and wall ns
  * per system call, the overheads the new-flow figures are corrected by. */
-static void pass_batch(const struct frame *pass, double *k, double *w)
+static void pass_batch(const struct bench_frame *pass, double *k, double *w)
 {
 	uint64_t sum = 0, t0, t1;
 	uint32_t d, rv;
@@ -288,8 +280,8 @@ static void pass_batch(const struct frame *pass, double *k, double *w)
  * pass runs the same way, for the correction.  The flows are deleted after,
  * so every measurement starts from the same table.
  */
-static int new_flows(const struct cfg *c, int udp, const struct frame *pass,
-		     struct frame *fr, struct xlvs_conn_key *keys,
+static int new_flows(const struct cfg *c, int udp, const struct bench_frame *pass,
+		     struct bench_frame *fr, struct xlvs_conn_key *keys,
 		     double *k_out, double *w_out)
 {
 	uint8_t proto = udp ? IPPROTO_UDP : IPPROTO_TCP;
@@ -336,7 +328,7 @@ static int new_flows(const struct cfg *c, int udp, const struct frame *pass,
 /* An established connection: SYN once, then the ACK repeated. */
 static int est_hit(const struct cfg *c, double *out)
 {
-	struct frame syn, ack;
+	struct bench_frame syn, ack;
 	struct xlvs_conn_key key;
 	uint32_t sa, rv, d;
 	uint16_t sp;
@@ -365,7 +357,7 @@ static int anatomy(void)
 {
 	const struct cfg c0 = cfg_of(0), *c = &c0;   /* rr, 2 */
 	struct anatomy_bpf *sk;
-	struct frame syn, ack;
+	struct bench_frame syn, ack;
 	struct xlvs_conn_key key;
 	uint32_t sa, rv, d;
 	uint16_t sp;
@@ -638,7 +630,7 @@ int main(int argc, char **argv)
 {
 	const char *out_path = argc > 1 ? argv[1] : NULL;
 	static char mem_md[16384];
-	struct frame pass, *fr;
+	struct bench_frame pass, *fr;
 	struct xlvs_conn_key *keys;
 	uint64_t t_start = now_ns();
 	uint32_t rv, d;
@@ -663,7 +655,7 @@ int main(int argc, char **argv)
 	keys = calloc(NEW_N, sizeof(*keys));
 	if (!fr || !keys || env_setup() || table_create(0) || services_setup())
 		return 1;
-	frame_build(&pass, IPPROTO_TCP, IP4(10, 0, 0, 9), NET_OTHER, 40000, 80,
+	frame_build(&pass, IPPROTO_TCP, NET_CLIENT, NET_OTHER_IP, 40000, 80,
 		    TH_SYN);
 	if (prog_run(&pass, 1, &rv, &d) || rv != XDP_PASS) {
 		fprintf(stderr, "micro: pass frame: verdict %u\n", rv);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xlvs data-plane micro-benchmarks: the shared test bed.  Like the data-plane
- * tests (tests/dataplane/harness.c), the program runs in a private network
- * and mount namespace with its own bpffs (XLVS_PIN_ROOT), so every pinned
+ * xlvs data-plane micro-benchmarks: the shared test bed.  On the data-plane
+ * tests' (tests/lib/testbed.h), the program runs in a private network and
+ * mount namespace with its own bpffs (XLVS_PIN_ROOT), so every pinned
  * table vanishes with the process however it ends, and frames go through
  * the XDP program with BPF_PROG_TEST_RUN.
  */
@@ -14,28 +14,31 @@
 #include <stdint.h>
 #include <xlvs/libxlvs.h>
 
+#include "pkt.h"
+
 #define REPS 5
 
 #define BENCH_DEV  "xb0"
 #define BENCH_PEER "xb0p"
 
-#define IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
-#define NET_DEV_IP  IP4(10, 0, 0, 1)
-#define NET_VIP     IP4(10, 0, 0, 100)
-#define NET_OTHER   IP4(10, 0, 0, 101)     /* on the link, no service */
+/* The director 10.0.0.1/16 (NET_DEV_IP), the VIP 10.0.0.100 (NET_VIP),
+ * NET_OTHER_IP on the link with no service: tests/lib/pkt.h's network. */
 #define NET_CLIENTS IP4(172, 16, 0, 0)      /* flow n: 172.16.0.0 + n/16384 */
 #define RS_MAX      1024
 
 /* Real server i: 10.0.(16 + i/256).(i%256), MAC 02:00:00:00:<16+i/256>:<i%256>. */
 uint32_t rs_addr(unsigned int i);
 
-struct frame {
+/* A measured frame, kept small: a batch builds thousands before it runs
+ * them, and each run's user-space side should touch little memory. */
+struct bench_frame {
 	uint8_t b[128];
 	uint32_t len;
 };
 
-void frame_build(struct frame *f, uint8_t proto, uint32_t saddr,
+/* Ethernet + IPv4 + TCP (no payload) or UDP (32 bytes of payload), with
+ * valid checksums: 54 and 74 bytes, as small as real packets get. */
+void frame_build(struct bench_frame *f, uint8_t proto, uint32_t saddr,
 		 uint32_t daddr, uint16_t sport, uint16_t dport, uint8_t flags);
 /* Flow n's client address and port (host order): distinct for every n. */
 void flow_client(uint64_t n, uint32_t *saddr, uint16_t *sport);
@@ -82,9 +85,9 @@ int meminfo_read(struct meminfo *m);
 long long fd_memlock(int fd);
 
 /* One BPF_PROG_TEST_RUN; duration is the kernel's ns per run. 0 or -errno. */
-int prog_run(const struct frame *f, uint32_t repeat, uint32_t *retval,
+int prog_run(const struct bench_frame *f, uint32_t repeat, uint32_t *retval,
 	     uint32_t *duration);
-int prog_run_fd(int fd, const struct frame *f, uint32_t repeat,
+int prog_run_fd(int fd, const struct bench_frame *f, uint32_t repeat,
 		uint32_t *retval, uint32_t *duration);
 
 uint64_t now_ns(void);

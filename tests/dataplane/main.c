@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -24,11 +25,16 @@ int main(void)
 	n += sched_tests(tests + n, MAX_TESTS - n);
 	n += conn_tests(tests + n, MAX_TESTS - n);
 	n += neigh_tests(tests + n, MAX_TESTS - n);
-	n += sched_scan_tests(tests + n, MAX_TESTS - n);
+	n += sched_model_tests(tests + n, MAX_TESTS - n);
+	n += sched_wide_tests(tests + n, MAX_TESTS - n);
+	n += overload_tests(tests + n, MAX_TESTS - n);
 	n += sched_hash_tests(tests + n, MAX_TESTS - n);
 	n += sched_maglev_tests(tests + n, MAX_TESTS - n);
 	n += evict_tests(tests + n, MAX_TESTS - n);
 	n += persist_tests(tests + n, MAX_TESTS - n);
+	/* XLVS_TEST_FILTER=<glob>: only the tests whose names match. */
+	if (getenv("XLVS_TEST_FILTER"))
+		cmocka_set_test_filter(getenv("XLVS_TEST_FILTER"));
 	/* One group, so one namespace, one table and one summary; the group
 	 * is built at run time because the case tables name their tests. */
 	return _cmocka_run_group_tests("dataplane", tests, n,

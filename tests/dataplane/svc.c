@@ -12,22 +12,12 @@
 #include <cmocka.h>
 
 #include "harness.h"
-
-static struct xlvs_endpoint ep(uint32_t addr, uint16_t port)
-{
-	struct xlvs_endpoint e = { .af = 4, .port = port };
-
-	e.addr[0] = addr >> 24;
-	e.addr[1] = (addr >> 16) & 0xff;
-	e.addr[2] = (addr >> 8) & 0xff;
-	e.addr[3] = addr & 0xff;
-	return e;
-}
+#include "testbed.h"
 
 static struct xlvs_dest_conf dest(uint16_t port, uint8_t host, int32_t weight)
 {
 	struct xlvs_dest_conf d = {
-		.addr = ep(IP4(10, 0, 0, host), port),
+		.addr = tb_ep(IP4(10, 0, 0, host), port),
 		.fwd = XLVS_FWD_DROUTE,
 		.weight = weight,
 	};
@@ -39,7 +29,7 @@ static struct xlvs_service_conf service(uint32_t vip, uint8_t proto,
 					uint32_t flags)
 {
 	struct xlvs_service_conf c = {
-		.proto = proto, .vip = ep(vip, port), .flags = flags,
+		.proto = proto, .vip = tb_ep(vip, port), .flags = flags,
 	};
 
 	strncpy(c.sched, sched, sizeof(c.sched) - 1);
@@ -78,7 +68,7 @@ void svc_set_on(uint32_t vip, uint8_t proto, uint16_t port, const char *sched,
 static void dest_add_at(uint32_t vip, uint8_t proto, uint16_t port,
 			uint8_t host, int32_t weight)
 {
-	struct xlvs_endpoint v = ep(vip, port);
+	struct xlvs_endpoint v = tb_ep(vip, port);
 	struct xlvs_dest_conf d = dest(port, host, weight);
 
 	check("xlvs_dest_add", xlvs_dest_add(&dp.t, proto, &v, &d));
@@ -87,8 +77,8 @@ static void dest_add_at(uint32_t vip, uint8_t proto, uint16_t port,
 static void dest_del_at(uint32_t vip, uint8_t proto, uint16_t port,
 			uint8_t host)
 {
-	struct xlvs_endpoint v = ep(vip, port);
-	struct xlvs_endpoint rip = ep(IP4(10, 0, 0, host), port);
+	struct xlvs_endpoint v = tb_ep(vip, port);
+	struct xlvs_endpoint rip = tb_ep(IP4(10, 0, 0, host), port);
 
 	check("xlvs_dest_del", xlvs_dest_del(&dp.t, proto, &v, &rip));
 }
@@ -113,7 +103,7 @@ void rs_add_on(uint32_t vip, uint8_t proto, uint16_t port, uint8_t host,
 void rs_weight_on(uint32_t vip, uint8_t proto, uint16_t port, uint8_t host,
 		  int32_t weight)
 {
-	struct xlvs_endpoint v = ep(vip, port);
+	struct xlvs_endpoint v = tb_ep(vip, port);
 	struct xlvs_dest_conf d = dest(port, host, weight);
 
 	check("xlvs_dest_edit", xlvs_dest_edit(&dp.t, proto, &v, &d));
