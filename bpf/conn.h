@@ -127,11 +127,8 @@ static __always_inline void conn_unbind(__u32 dest_id, const struct xlvs_dest *d
 		__sync_fetch_and_and(&dc->flags, ~XLVS_DEST_F_OVERLOAD);
 }
 
-#include "template.h"
-
 /* An entry leaves the table: its real server counts it no more, unless
- * that server was deleted (a new one may have its slot and fresh counts),
- * and the template that controls it, if any, controls one fewer. */
+ * that server was deleted (a new one may have its slot and fresh counts). */
 static __always_inline void conn_forget(const struct xlvs_conn_key *k,
 					const struct xlvs_conn *c)
 {
@@ -140,8 +137,6 @@ static __always_inline void conn_forget(const struct xlvs_conn_key *k,
 
 	if (d && d->gen == c->dest_gen)
 		conn_unbind(id, d, conn_count_of(k, c));
-	if (c->flags & XLVS_CONN_F_CONTROLLED)
-		tpl_control_del(k, c);
 }
 
 static __always_inline int dest_overloaded(__u32 dest_id)

@@ -69,6 +69,14 @@ static __always_inline void conn_remove(struct bpf_map *map,
 	}
 }
 
+static __always_inline int evictable(const struct xlvs_conn_key *key,
+				     const struct xlvs_conn *c, __u64 now)
+{
+	return key->kind != XLVS_KIND_TEMPLATE ||
+	       (c->state != XLVS_TPL_ASSURED &&
+		!xlvs_tpl_controls(c->ctl_stamp, now));
+}
+
 static long sweep_one(struct bpf_map *map, struct xlvs_conn_key *key,
 		      struct xlvs_conn *c, struct sweep_ctx *sc)
 {
@@ -78,7 +86,8 @@ static long sweep_one(struct bpf_map *map, struct xlvs_conn_key *key,
 	if (!m)
 		return 1;
 	if (conn_expired(c, m, sc->now)) {
-		if (key->kind != XLVS_KIND_TEMPLATE || c->n_control <= 0) {
+		if (key->kind != XLVS_KIND_TEMPLATE ||
+		    !xlvs_tpl_controls(c->ctl_stamp, sc->now)) {
 			conn_remove(map, key, c, &sc->expired);
 			return 0;
 		}
@@ -87,7 +96,13 @@ static long sweep_one(struct bpf_map *map, struct xlvs_conn_key *key,
 		c->timeout = XLVS_TPL_REARM_S;
 		c->last_ns = sc->now;
 	}
+	if (c->flags & XLVS_CONN_F_CONTROLLED)
+		tpl_stamp(key, c, sc->now);
 	sc->live++;
+	/* IPVS never drops a template that controls connections or has seen
+	 * one established (ip_vs_random_dropentry): not eviction candidates. */
+	if (!evictable(key, c, sc->now))
+		return 0;
 	idle = sc->now > c->last_ns ? sc->now - c->last_ns : 0;
 	sc->idle[idle_class(idle) & (IDLE_BUCKETS - 1)]++;
 	return 0;
@@ -98,7 +113,7 @@ static long evict_one(struct bpf_map *map, struct xlvs_conn_key *key,
 {
 	__u64 idle = sc->now > c->last_ns ? sc->now - c->last_ns : 0;
 
-	if (idle_class(idle) >= sc->evict_from)
+	if (evictable(key, c, sc->now) && idle_class(idle) >= sc->evict_from)
 		conn_remove(map, key, c, &sc->evicted);
 	return sc->evicted >= sc->evict_target;   /* 1 stops the walk */
 }

@@ -12,7 +12,9 @@
  * the server not deleted -- weight 0 and overload do not matter, persistent
  * clients stay -- and the template not expired, or expired while it still
  * controls connections, which IPVS re-arms for 60 s.  Using a template
- * restarts its timer. */
+ * restarts its timer.  (A sweeper on another CPU may free a template this
+ * finds expired at the same moment; the connection then goes where the
+ * template said, and the client's next one makes a new template.) */
 static __always_inline struct xlvs_dest *tpl_dest(struct xlvs_conn *t,
 						  const struct xlvs_meta *m,
 						  __u64 now)
@@ -23,7 +25,7 @@ static __always_inline struct xlvs_dest *tpl_dest(struct xlvs_conn *t,
 	if (!d || d->gen != t->dest_gen)
 		return NULL;
 	if (conn_expired(t, m, now)) {
-		if (t->n_control <= 0)
+		if (!xlvs_tpl_controls(t->ctl_stamp, now))
 			return NULL;
 		t->timeout = XLVS_TPL_REARM_S;
 	}

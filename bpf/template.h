@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Persistence templates (IPVS's IP_VS_CONN_F_TEMPLATE entries): their keys
- * and the count of connections each controls.
+ * and the link from a connection to the template that placed it.
  *
  * IPVS links a connection to its template with a pointer; here a
  * connection keeps what rebuilds the template's key from its own (the
- * mask length and whether the template's vport is 0), and leaving the
- * table it looks the template up to lower the count.  The count keeps the
- * template alive while the connections it placed are (bpf/expiry.h).
+ * mask length and whether the template's vport is 0).  The sweeper uses it
+ * to stamp the template while the connection lives (see XLVS_TPL_CTL_NS),
+ * which keeps the template alive as IPVS's n_control does (bpf/expiry.h).
  */
 #ifndef XLVS_BPF_TEMPLATE_H
 #define XLVS_BPF_TEMPLATE_H
@@ -36,8 +36,8 @@ static __always_inline void tpl_key_of(struct xlvs_conn_key *tk,
 	tk->kind = XLVS_KIND_TEMPLATE;
 }
 
-/* The template controlling connection c (key k), if it is still the one
- * that placed c: a template made anew since holds other connections. */
+/* The template controlling connection c (key k), if it still sends the
+ * client where c went: one made anew since for another server is not c's. */
 static __always_inline struct xlvs_conn *tpl_of(const struct xlvs_conn_key *k,
 						const struct xlvs_conn *c)
 {
@@ -55,14 +55,14 @@ static __always_inline struct xlvs_conn *tpl_of(const struct xlvs_conn_key *k,
 	return t;
 }
 
-/* ip_vs_control_del: c leaves the table. */
-static __always_inline void tpl_control_del(const struct xlvs_conn_key *k,
-					    const struct xlvs_conn *c)
+/* The sweeper found c alive: its template still controls a connection. */
+static __always_inline void tpl_stamp(const struct xlvs_conn_key *k,
+				      const struct xlvs_conn *c, __u64 now)
 {
 	struct xlvs_conn *t = tpl_of(k, c);
 
 	if (t)
-		__sync_fetch_and_add(&t->n_control, -1);
+		t->ctl_stamp = xlvs_tpl_stamp(now);
 }
 
 /* ip_vs_control_assure_ct: c reached ESTABLISHED. */

@@ -18,6 +18,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "conn.h"
+#include "template.h"
 #include "sched.h"
 #include "persist.h"
 #include "forward.h"
@@ -110,7 +111,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_CONNS_NEW);
 		conn_bind(id, d, c.state);
 		if (tpl)
-			__sync_fetch_and_add(&tpl->n_control, 1);
+			tpl->ctl_stamp = xlvs_tpl_stamp(now);
 	}
 	if (stale && reused)
 		conn_forget(key, old);

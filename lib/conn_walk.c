@@ -39,7 +39,7 @@ static int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn
 	/* A template that still controls connections is re-armed for 60 s
 	 * each time it runs out (the sweeper does it within a second; IPVS
 	 * at once, so show what IPVS would). */
-	if (c->timeout && c->n_control > 0) {
+	if (c->timeout && xlvs_tpl_controls(c->ctl_stamp, now)) {
 		uint64_t rearm = XLVS_TPL_REARM_S * 1000000000ull;
 
 		return (int64_t)((rearm - (idle - limit) % rearm) / 1000000000ull);

@@ -229,6 +229,30 @@ enum xlvs_tpl_state {
  * sets cp->timeout = 60*HZ). */
 #define XLVS_TPL_REARM_S 60
 
+/*
+ * IPVS counts a template's connections (n_control).  A count here could
+ * drift for good -- the LRU evicts a full shard's entries without telling
+ * anyone, and CPUs race the sweeper -- so instead every live connection a
+ * template controls stamps it each time the sweeper passes (once a
+ * second), and a template stamped within XLVS_TPL_CTL_NS still controls
+ * some.  Stamps are CLOCK_MONOTONIC >> XLVS_TPL_STAMP_SHIFT (about 1 ms),
+ * odd, so 0 means never.
+ */
+#define XLVS_TPL_STAMP_SHIFT 20
+#define XLVS_TPL_CTL_NS 2000000000ull
+
+static inline __u32 xlvs_tpl_stamp(__u64 now_ns)
+{
+	return (__u32)(now_ns >> XLVS_TPL_STAMP_SHIFT) | 1;
+}
+
+/* Does template stamp ctl say it still controls a connection at now? */
+static inline int xlvs_tpl_controls(__u32 ctl, __u64 now_ns)
+{
+	return ctl && (__u32)(xlvs_tpl_stamp(now_ns) - ctl) <
+		      (__u32)(XLVS_TPL_CTL_NS >> XLVS_TPL_STAMP_SHIFT);
+}
+
 /* xlvs_conn.flags */
 #define XLVS_CONN_F_CONTROLLED 0x1  /* a template controls it (see below) */
 #define XLVS_CONN_F_TPL_NOPORT 0x2  /* and that template's vport is 0 */
@@ -239,7 +263,8 @@ struct xlvs_conn {
 	__u32 dest_gen;
 	__u32 svc_id;
 	__u32 timeout;              /* templates: seconds; 0: the state's */
-	__s32 n_control;            /* templates: connections they control */
+	__u32 ctl_stamp;            /* templates: a controlled connection was
+				     * last seen alive (xlvs_tpl_stamp) */
 	__u8 state;                 /* enum xlvs_tcp_state or xlvs_tpl_state */
 	__u8 fwd;
 	__u8 flags;                 /* XLVS_CONN_F_* */

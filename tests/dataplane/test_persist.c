@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
@@ -87,6 +88,16 @@ static bool tpl_read(uint8_t proto, uint32_t saddr, uint32_t mask,
 	rc = bpf_map_lookup_elem(fd, &k, out);
 	close(fd);
 	return rc == 0;
+}
+
+/* Does template t still control a live connection, by its stamp? */
+static bool tpl_controls(const struct xlvs_conn *t)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return xlvs_tpl_controls(t->ctl_stamp,
+				 (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec);
 }
 
 /* The connection counts -L shows for real server host of service port. */
@@ -225,7 +236,7 @@ static void persist_template_entry(void **state)
 	assert_true(tpl_read(IPPROTO_TCP, c, mask, port, &t));
 	assert_int_equal(t.state, XLVS_TPL_NONE);
 	assert_int_equal(t.timeout, 300);
-	assert_int_equal(t.n_control, 1);
+	assert_true(tpl_controls(&t));
 	assert_int_equal(dest_info(IPPROTO_TCP, port, HOST_RS1).persist, 1);
 	assert_int_equal(dest_info(IPPROTO_TCP, port, HOST_RS1).inactive, 1);
 
@@ -237,7 +248,7 @@ static void persist_template_entry(void **state)
 	/* Another host of the same /24: the same template, one more. */
 	assert_int_equal(send_from(c + 1, IPPROTO_TCP, sp2, port, TH_SYN), HOST_RS1);
 	assert_true(tpl_read(IPPROTO_TCP, c + 1, mask, port, &t));
-	assert_int_equal(t.n_control, 2);
+	assert_true(tpl_controls(&t));
 	assert_int_equal(dest_info(IPPROTO_TCP, port, HOST_RS1).persist, 1);
 }
 
@@ -258,7 +269,7 @@ static void persist_deleted_server_reschedules(void **state)
 	rs_del(IPPROTO_TCP, port, HOST_RS1);
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), port, TH_SYN), HOST_RS2);
 	assert_true(tpl_read(IPPROTO_TCP, c, 0xffffffff, port, &t));
-	assert_int_equal(t.n_control, 1);
+	assert_true(tpl_controls(&t));
 	assert_int_equal(dest_info(IPPROTO_TCP, port, HOST_RS2).persist, 1);
 	rs_add(IPPROTO_TCP, port, HOST_RS1, 1);
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), port, TH_SYN), HOST_RS2);
@@ -281,7 +292,7 @@ static void persist_port_zero_service(void **state)
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 8002, TH_SYN), first);
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 443, TH_SYN), first);
 	assert_true(tpl_read(IPPROTO_TCP, c, 0xffffffff, 0, &t));
-	assert_int_equal(t.n_control, 3);
+	assert_true(tpl_controls(&t));
 	second = send_from(c2, IPPROTO_TCP, dp_port(), 8001, TH_SYN);
 	assert_int_not_equal(second, first);
 	/* A service on the exact port still wins over the port-zero one. */
@@ -308,7 +319,7 @@ static void persist_one_packet_template_expires(void **state)
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(send_from(c, IPPROTO_UDP, dp_port(), port, 0), first);
 	assert_true(tpl_read(IPPROTO_UDP, c, 0xffffffff, port, &t));
-	assert_int_equal(t.n_control, 0);
+	assert_int_equal(t.ctl_stamp, 0);       /* controls nothing, ever */
 	usleep(1600 * 1000);
 	assert_int_not_equal(send_from(c, IPPROTO_UDP, dp_port(), port, 0), first);
 }
@@ -327,12 +338,79 @@ static void persist_template_outlives_timeout_while_controlling(void **state)
 	rs_add(IPPROTO_UDP, port, HOST_RS1, 1);
 	rs_add(IPPROTO_UDP, port, HOST_RS2, 1);
 	first = send_from(c, IPPROTO_UDP, dp_port(), port, 0);
-	usleep(2500 * 1000);        /* the sweeper has seen it expire */
-	assert_true(tpl_read(IPPROTO_UDP, c, 0xffffffff, port, &t));
+	/* Past its 1 s the sweeper (once a second) re-arms it: up to 4 s. */
+	for (int i = 0; i < 40; i++) {
+		assert_true(tpl_read(IPPROTO_UDP, c, 0xffffffff, port, &t));
+		if (t.timeout == XLVS_TPL_REARM_S)
+			break;
+		usleep(100 * 1000);
+	}
 	assert_int_equal(t.timeout, XLVS_TPL_REARM_S);
-	assert_int_equal(send_from(c, IPPROTO_UDP, dp_port(), port, 0), first);
+	/* Past the window of the stamp its connection's creation left, the
+	 * sweeper's passes over the live connection keep it controlling. */
+	usleep(2200 * 1000);
 	assert_true(tpl_read(IPPROTO_UDP, c, 0xffffffff, port, &t));
-	assert_int_equal(t.n_control, 2);
+	assert_true(tpl_controls(&t));
+	assert_int_equal(send_from(c, IPPROTO_UDP, dp_port(), port, 0), first);
+}
+
+/* Clients whose template keys fall in one shard, n of them. */
+static int clients_in_one_shard(uint8_t proto, uint16_t port, uint32_t base,
+				uint32_t *out, int n)
+{
+	int found = 0, shard = -1;
+
+	for (uint32_t h = 1; found < n && h < 200000; h++) {
+		struct xlvs_conn_key k = {
+			.proto = proto, .af = 4, .kind = XLVS_KIND_TEMPLATE,
+			.dport = htons(port),
+		};
+		uint32_t a = htonl(base + h), v = htonl(NET_VIP);
+
+		memcpy(k.saddr, &a, 4);
+		memcpy(k.daddr, &v, 4);
+		if (shard < 0)
+			shard = xlvs_conn_shard(&k);
+		if ((int)xlvs_conn_shard(&k) == shard)
+			out[found++] = base + h;
+	}
+	return found;
+}
+
+/* A shard past its share: the sweeper evicts idle entries, but never a
+ * template that still controls connections (IPVS's dropentry spares them);
+ * their clients keep their servers. */
+static void persist_controlling_templates_not_evicted(void **state)
+{
+	enum { N = 70 };        /* the test table's share is 64 a shard */
+	uint16_t port = P_PORT + 7, sp[N];
+	uint32_t cl[N];
+	int first[N];
+	struct xlvs_conn t;
+
+	(void)state;
+	persist_service(IPPROTO_UDP, port, "rr", 0, 600, 0xffffffff);
+	rs_add(IPPROTO_UDP, port, HOST_RS1, 1);
+	rs_add(IPPROTO_UDP, port, HOST_RS2, 1);
+	assert_int_equal(clients_in_one_shard(IPPROTO_UDP, port, IP4(10, 8, 0, 0),
+					      cl, N), N);
+	for (int i = 0; i < N; i++) {
+		sp[i] = dp_port();
+		first[i] = send_from(cl[i], IPPROTO_UDP, sp[i], port, 0);
+	}
+	for (int r = 0; r < 20; r++) {  /* 3 s: every sweeper round sees it */
+		usleep(150 * 1000);
+		for (int i = 0; i < N; i++)
+			assert_int_equal(send_from(cl[i], IPPROTO_UDP, sp[i], port, 0),
+					 first[i]);
+	}
+	for (int i = 0; i < N; i++) {
+		if (!tpl_read(IPPROTO_UDP, cl[i], 0xffffffff, port, &t))
+			fail_msg("client %d's template was evicted while it controlled "
+				 "a live connection", i);
+		assert_int_equal(send_from(cl[i], IPPROTO_UDP, dp_port(), port, 0),
+				 first[i]);
+	}
 }
 
 /* Bad persistence settings change nothing. */
@@ -371,6 +449,8 @@ size_t persist_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(persist_port_zero_service, svc_fixture_empty),
 		cmocka_unit_test_setup(persist_one_packet_template_expires, svc_fixture_empty),
 		cmocka_unit_test_setup(persist_template_outlives_timeout_while_controlling,
+				       svc_fixture_empty),
+		cmocka_unit_test_setup(persist_controlling_templates_not_evicted,
 				       svc_fixture_empty),
 		cmocka_unit_test_setup(persist_bad_settings_refused, svc_fixture_empty),
 	};
