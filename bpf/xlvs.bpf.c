@@ -35,6 +35,40 @@ static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
 	return forward_dr(ctx, p, d, dest_id, now);
 }
 
+/*
+ * IPVS's ip_vs_service_find: the exact port first; then, for TCP to port 20
+ * or an unprivileged port, the address's FTP service (port 21), to which
+ * passive FTP's data connections belong; then a port-zero service, which
+ * takes every port.  The fallbacks are looked up only while the table has
+ * such services (IPVS's ftpsvc_counter and nullsvc_counter).
+ */
+#define FTP_PORT 21
+#define UNPRIVILEGED_PORT 1024
+
+static __always_inline struct xlvs_svc *svc_find(struct xlvs_svc_key *sk)
+{
+	struct xlvs_svc *s = bpf_map_lookup_elem(&svc, sk);
+	__u16 port = bpf_ntohs(sk->port);
+	struct xlvs_meta *m;
+
+	if (s)
+		return s;
+	m = meta_get();
+	if (!m)
+		return NULL;
+	if (m->ftp_svcs && sk->proto == IPPROTO_TCP &&
+	    (port == FTP_PORT - 1 || port >= UNPRIVILEGED_PORT)) {
+		sk->port = bpf_htons(FTP_PORT);
+		s = bpf_map_lookup_elem(&svc, sk);
+		if (s)
+			return s;
+	}
+	if (!m->null_svcs)
+		return NULL;
+	sk->port = 0;
+	return bpf_map_lookup_elem(&svc, sk);
+}
+
 /* The real server for a new connection: its template's on a persistent
  * service, else the scheduler's. */
 static __always_inline struct xlvs_dest *
@@ -224,12 +258,7 @@ int xlvs_xdp(struct xdp_md *ctx)
 	sk.port = p.dport;
 	sk.proto = p.proto;
 	sk.af = 4;
-	s = bpf_map_lookup_elem(&svc, &sk);
-	if (!s) {
-		/* A port-zero service takes every port of its address. */
-		sk.port = 0;
-		s = bpf_map_lookup_elem(&svc, &sk);
-	}
+	s = svc_find(&sk);
 	if (!s) {
 		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;

@@ -69,11 +69,15 @@ static int list_one(const struct xlvs_conn_key *k, const struct xlvs_conn *c,
 		return 0;
 	endpoint_of(&ci.client, k->af, k->saddr, k->sport);
 	endpoint_of(&ci.vip, k->af, k->daddr, k->dport);
-	/* IPVS's dport: a port-zero service's connections keep the port
-	 * they came to; a template keyed without a vport has none. */
-	dport = d->port ? d->port : k->dport;
-	if (tpl && !k->dport)
-		dport = 0;
+	/* IPVS's dport: the real server's port for a connection to the
+	 * service's own port, else the port it came to (port-zero and FTP
+	 * data connections); direct routing forces the real server's port
+	 * to the service's, so that is always the port it came to.  A
+	 * template has the real server's port, or none if keyed without a
+	 * vport. */
+	dport = k->dport;
+	if (tpl)
+		dport = k->dport ? d->port : 0;
 	endpoint_of(&ci.dest, d->af ? d->af : k->af, d->addr, dport);
 	return cl->fn(&ci, cl->arg);
 }

@@ -140,6 +140,25 @@ static int svc_conf_check(const struct xlvs_service_conf *c)
 	return 0;
 }
 
+/* meta's counts of port-zero and FTP services, which tell the XDP program
+ * whether their fallback lookups can find anything (svc_find). */
+static int svc_counts_add(struct xlvs_table *t, uint8_t proto, uint16_t port,
+			  int delta)
+{
+	uint32_t zero = 0;
+
+	/* Re-read under the writers' lock: another editor may have changed it. */
+	if (bpf_map_lookup_elem(t->meta_fd, &zero, &t->meta))
+		return -errno;
+	if (port == 0)
+		t->meta.null_svcs += delta;
+	else if (port == FTP_PORT && proto == IPPROTO_TCP)
+		t->meta.ftp_svcs += delta;
+	else
+		return 0;
+	return bpf_map_update_elem(t->meta_fd, &zero, &t->meta, BPF_EXIST) ? -errno : 0;
+}
+
 int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)
 {
 	struct sched_state init = { SCHED_HEAD, 0 };
@@ -173,6 +192,8 @@ int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)
 		rc = -errno;
 	if (!rc && bpf_map_update_elem(t->svc_fd, &k, &s, BPF_NOEXIST))
 		rc = -errno;
+	if (!rc)
+		rc = svc_counts_add(t, c->proto, c->vip.port, 1);
 	free(sc);
 	return rc;
 }
@@ -242,13 +263,14 @@ int xlvs_service_del(struct xlvs_table *t, uint8_t proto,
 	/* Out of the packet path first, then free what it pointed at. */
 	if (bpf_map_delete_elem(t->svc_fd, &k))
 		return -errno;
+	rc = svc_counts_add(t, proto, vip->port, -1);
 	sc = sched_read(t, live_key(&s));
 	for (uint32_t i = 0; sc && i < sc->ndests; i++)
 		dest_free(t, sc->dests[i]);
 	free(sc);
 	for (key = s.id * 2; key <= s.id * 2 + 1; key++)
 		bpf_map_delete_elem(t->sched_fd, &key);
-	return 0;
+	return rc;
 }
 
 int xlvs_table_clear(struct xlvs_table *t)

@@ -103,6 +103,8 @@ struct xlvs_meta {
 	__u32 conn_max;             /* connection table capacity */
 	__u32 timeout[XLVS_STATE_MAX]; /* seconds per connection state */
 	__u32 gen_seq;              /* last xlvs_dest.gen handed out */
+	__u32 null_svcs;            /* services on port 0 */
+	__u32 ftp_svcs;             /* TCP services on port 21 */
 };
 
 /* Service flags, numbered as IPVS's IP_VS_SVC_F_*. */
@@ -384,6 +386,6 @@ _Static_assert(sizeof(struct xlvs_nh_cache) == 32, "nh cache layout");
 _Static_assert(sizeof(struct xlvs_stats) == 40, "stats layout");
 _Static_assert(sizeof(struct xlvs_dest_conns) == 16, "dest conns layout");
 _Static_assert(sizeof(struct xlvs_rate) == 80, "rate layout");
-_Static_assert(sizeof(struct xlvs_meta) == 4 * (3 + XLVS_STATE_MAX), "meta layout");
+_Static_assert(sizeof(struct xlvs_meta) == 4 * (5 + XLVS_STATE_MAX), "meta layout");
 
 #endif

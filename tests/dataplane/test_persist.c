@@ -301,6 +301,44 @@ static void persist_port_zero_service(void **state)
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 8003, TH_SYN), HOST_RS2);
 }
 
+/* IPVS's FTP rule: TCP to port 20 or an unprivileged port of the address
+ * belongs to its port-21 service when there is one (passive FTP's data
+ * connections), before any port-zero service; the template, keyed with
+ * vport 0, keeps control and data connections on one server. */
+static void persist_ftp_data_connections(void **state)
+{
+	uint32_t c = client(2, 3), c2 = client(2, 4);
+	struct xlvs_endpoint vip = { .af = 4, .addr = { 10, 0, 0, 100 }, .port = 21 };
+	int first;
+
+	(void)state;
+	persist_service(IPPROTO_TCP, 21, "rr", 0, 300, 0xffffffff);
+	rs_add(IPPROTO_TCP, 21, HOST_RS1, 1);
+	rs_add(IPPROTO_TCP, 21, HOST_RS2, 1);
+	first = send_from(c, IPPROTO_TCP, dp_port(), 21, TH_SYN);
+	assert_true(first == HOST_RS1 || first == HOST_RS2);
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 50000, TH_SYN), first);
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 20, TH_SYN), first);
+	/* A privileged port other than 20 is not FTP's: no service. */
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 80, TH_SYN), -1);
+	/* The FTP service wins over a port-zero one on the same address. */
+	persist_service(IPPROTO_TCP, 0, "rr", 0, 300, 0xffffffff);
+	rs_add(IPPROTO_TCP, 0, HOST_RS1, 1);
+	assert_int_not_equal(send_from(c2, IPPROTO_TCP, dp_port(), 21, TH_SYN), -1);
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 50001, TH_SYN), first);
+	/* Port 80 is the port-zero service's, but c's template (keyed vport
+	 * 0, whatever the service, as IPVS keys it) still names its FTP
+	 * server, which IPVS would use too. */
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 80, TH_SYN), first);
+	/* Without the FTP service, unprivileged ports fall to port zero. */
+	assert_int_equal(xlvs_service_del(&dp.t, IPPROTO_TCP, &vip), 0);
+	assert_int_equal(send_from(c2, IPPROTO_TCP, dp_port(), 50002, TH_SYN), HOST_RS1);
+	svc_clear();
+	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 50003, TH_SYN), -1);
+	assert_int_equal(dp.t.meta.ftp_svcs, 0);
+	assert_int_equal(dp.t.meta.null_svcs, 0);
+}
+
 /* -o with -p: no connections, but the template still keeps the client;
  * with nothing to control it expires on its timeout, and the client is
  * scheduled anew (rr: the other server). */
@@ -447,6 +485,7 @@ size_t persist_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(persist_template_entry, svc_fixture_empty),
 		cmocka_unit_test_setup(persist_deleted_server_reschedules, svc_fixture_empty),
 		cmocka_unit_test_setup(persist_port_zero_service, svc_fixture_empty),
+		cmocka_unit_test_setup(persist_ftp_data_connections, svc_fixture_empty),
 		cmocka_unit_test_setup(persist_one_packet_template_expires, svc_fixture_empty),
 		cmocka_unit_test_setup(persist_template_outlives_timeout_while_controlling,
 				       svc_fixture_empty),
