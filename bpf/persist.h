@@ -87,10 +87,19 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 	nt->timeout = s->timeout;
 	nt->fwd = d->fwd;
 	nt->state = XLVS_TPL_NONE;
-	/* Another CPU may have made this client's template meanwhile: this
-	 * connection then goes, uncontrolled, where the scheduler said. */
-	if (bpf_map_update_elem(shard, tk, nt, BPF_NOEXIST))
-		return d;
+	/* Another CPU may have made this client's template meanwhile: its
+	 * pick stands, as if it had come first. */
+	if (bpf_map_update_elem(shard, tk, nt, BPF_NOEXIST)) {
+		struct xlvs_dest *won;
+
+		t = bpf_map_lookup_elem(shard, tk);
+		won = t ? tpl_dest(t, m, now) : NULL;
+		if (!won)
+			return d;
+		*id = t->dest_id;
+		*tplp = t;
+		return won;
+	}
 	conn_bind(*id, d, COUNT_PERSIST);
 	*tplp = bpf_map_lookup_elem(shard, tk);
 	return d;
