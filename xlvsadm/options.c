@@ -382,6 +382,26 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 	return usage_fail("Try `xlvsadm -h' or 'xlvsadm --help' for more information.");
 }
 
+/* ipvsadm's set_option: an option given twice is an error, not a choice
+ * of the last one. */
+static int opt_once(struct cmd *c, int opt, const char *arg, const char *word)
+{
+	unsigned int before = c->opts, bits;
+	int rc;
+
+	c->opts = 0;            /* to see which bit this option sets */
+	rc = opt_one(c, opt, arg, word);
+	bits = c->opts;
+	c->opts = before | bits;
+	if (rc || !(bits & before))
+		return rc;
+	for (size_t i = 0; i < sizeof(opt_names) / sizeof(opt_names[0]); i++)
+		if (bits & opt_names[i].bit)
+			return usage_fail("multiple '%s' options specified",
+					  opt_names[i].name);
+	return usage_fail("multiple %s options specified", word);
+}
+
 /* --set tcp tcpfin udp: three values in seconds, 0 keeps the current one
  * (ipvsadm's range: up to 31 days). */
 static int timeouts_parse(struct cmd *c, int n, char **words)
@@ -428,7 +448,7 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		 * optional value unless that word is an option. */
 		if (opt == 'p' && !optarg && optind < argc && argv[optind][0] != '-')
 			optarg = argv[optind++];
-		rc = opt_one(c, opt, optarg, word);
+		rc = opt_once(c, opt, optarg, word);
 		if (rc)
 			return rc;
 	}
@@ -456,15 +476,16 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	     (c->opts & (OPT_STATS | OPT_RATE | OPT_THRESHOLDS))) ||
 	    ((c->opts & OPT_TIMEOUT) && (c->opts & OPT_PERSISTENT_CONN)))
 		return usage_fail("options conflicts in the list command");
+	/* ipvsadm's order: the zero port first. */
+	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port &&
+	    !(c->svc.flags & XLVS_SVC_F_PERSISTENT) &&
+	    (c->kind == CMD_ADD_SVC || c->kind == CMD_EDIT_SVC))
+		return usage_fail("Zero port specified for non-persistent service");
 	if ((c->opts & OPT_OPS) && c->svc.proto != IPPROTO_UDP)
 		return usage_fail("One-Packet Scheduling is only for UDP virtual services");
 	/* An upper threshold of 0 means none; any other must be >= the lower. */
 	if (c->dest.u_threshold && c->dest.l_threshold > c->dest.u_threshold)
 		return usage_fail("The lower threshold (-y) must not be above the "
 				  "upper threshold (-x)");
-	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port &&
-	    !(c->svc.flags & XLVS_SVC_F_PERSISTENT) &&
-	    (c->kind == CMD_ADD_SVC || c->kind == CMD_EDIT_SVC))
-		return usage_fail("Zero port specified for non-persistent service");
 	return 0;
 }

@@ -524,12 +524,19 @@ static void persistence_options(void **state)
 	parse_fails("-A -t 10.0.0.1:80 -p -M 255.255.255.256",
 		    "illegal virtual server persistent mask specified");
 	parse_fails("-A -t 10.0.0.1:0", "Zero port specified for non-persistent service");
+	parse_fails("-A -t 10.0.0.1:0 -o", "Zero port specified for non-persistent service");
 	parse_fails("-A -t 10.0.0.1:0 -M 255.255.0.0",
 		    "Zero port specified for non-persistent service");
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -p",
 		    "Illegal 'persistent' option with the 'add-server' command");
 	parse_fails("-L -p", "Illegal 'persistent' option with the 'list' command");
 	parse_fails("-L --timeout --persistent-conn", "options conflicts in the list command");
+	/* Twice is an error in ipvsadm, not "the last one wins". */
+	parse_fails("-A -t 10.0.0.1:80 -p 60 -p 90", "multiple 'persistent' options specified");
+	parse_fails("-A -t 10.0.0.1:80 -p -M 255.255.0.0 --netmask 255.0.0.0",
+		    "multiple 'netmask' options specified");
+	parse_fails("-A -t 10.0.0.1:80 -s rr -s wlc", "multiple 'scheduler' options specified");
+	parse_fails("-L -n -n", "multiple 'numeric' options specified");
 }
 
 static void unknown_options(void **state)
