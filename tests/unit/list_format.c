@@ -116,18 +116,25 @@ static void assert_output(const char *got, const char *want)
 			 (unsigned char)got[i], (unsigned char)want[i], got, want);
 }
 
+/* Command c (-L, or -S) on snap must succeed and print want. */
+static void expect_output(const struct xlvs_snapshot *snap, const struct cmd *c,
+			  const char *want)
+{
+	int rc;
+	char *out = render(snap, c, c->kind == CMD_SAVE, &rc);
+
+	assert_int_equal(rc, 0);
+	assert_output(out, want);
+	free(out);
+}
+
 /* list_snapshot of snap with the options opts must succeed and print want. */
 static void expect_listing(const struct xlvs_snapshot *snap, unsigned int opts,
 			   const char *want)
 {
 	struct cmd c = { .kind = CMD_LIST, .opts = opts };
-	char *out;
-	int rc;
 
-	out = render(snap, &c, false, &rc);
-	assert_int_equal(rc, 0);
-	assert_output(out, want);
-	free(out);
+	expect_output(snap, &c, want);
 }
 
 static struct cmd cmd_with(unsigned int opts)
@@ -274,14 +281,9 @@ static void list_empty_table(void **state)
 		"IP Virtual Server version 1.2.1 (size=1048576)\n" TITLE1 TITLE2;
 	struct xlvs_snapshot snap = { .conn_max = 1048576 };
 	struct cmd c = cmd_with(OPT_NUMERIC);
-	char *out;
-	int rc;
 
 	(void)state;
-	out = render(&snap, &c, false, &rc);
-	assert_int_equal(rc, 0);
-	assert_output(out, want);
-	free(out);
+	expect_output(&snap, &c, want);
 }
 
 /* Fields at their widest: the columns may run into each other but keep
@@ -303,14 +305,9 @@ static void list_wide_values(void **state)
 					     "wrr", d, 2);
 	struct xlvs_snapshot snap = { .nservices = 1, .services = &s, .conn_max = 4096 };
 	struct cmd c = cmd_with(OPT_NUMERIC);
-	char *out;
-	int rc;
 
 	(void)state;
-	out = render(&snap, &c, false, &rc);
-	assert_int_equal(rc, 0);
-	assert_output(out, want);
-	free(out);
+	expect_output(&snap, &c, want);
 }
 
 /* -L -t VIP:PORT: ipvsadm's list_service prints the titles and that one
@@ -323,17 +320,12 @@ static void list_one_service(void **state)
 		"  -> 192.168.1.10:443             Masq    1      0          0" "         \n";
 	struct example x;
 	struct cmd c = cmd_with(OPT_NUMERIC | OPT_SERVICE);
-	char *out;
-	int rc;
 
 	(void)state;
 	example_fill(&x);
 	c.svc.proto = IPPROTO_TCP;
 	c.svc.vip = ep(10, 0, 0, 1, 443);
-	out = render(&x.snap, &c, false, &rc);
-	assert_int_equal(rc, 0);
-	assert_output(out, want);
-	free(out);
+	expect_output(&x.snap, &c, want);
 }
 
 /* The same address and port under the other protocol is another service. */
@@ -372,16 +364,11 @@ static void list_names(void **state)
 	struct xlvs_snapshot snap = { .nservices = 1, .services = &s, .conn_max = 4096 };
 	struct cmd c = cmd_with(0);
 	struct servent *se = getservbyport(htons(80), "tcp");
-	char *out;
-	int rc;
 
 	(void)state;
 	if (!se || strcmp(se->s_name, "http") || !gethostbyname("localhost"))
 		skip();     /* no /etc/services or /etc/hosts entry here */
-	out = render(&snap, &c, false, &rc);
-	assert_int_equal(rc, 0);
-	assert_output(out, want);
-	free(out);
+	expect_output(&snap, &c, want);
 }
 
 /* -S -n: lvs.md's save lines for the services xlvs has (no header). */
@@ -395,15 +382,11 @@ static void save_numeric(void **state)
 		"-a -t 10.0.0.1:443 -r 192.168.1.10:443 -m -w 1\n";
 	struct example x;
 	struct cmd c = { .kind = CMD_SAVE, .opts = OPT_NUMERIC };
-	char *out;
-	int rc;
 
 	(void)state;
 	example_fill(&x);
 	x.snap.nservices = 2;       /* the tunnel service: see below */
-	out = render(&x.snap, &c, true, &rc);
-	assert_output(out, want);
-	free(out);
+	expect_output(&x.snap, &c, want);
 }
 
 /* A service without servers, a Local server (saved as -g, as ipvsadm
@@ -426,9 +409,7 @@ static void save_edge_cases(void **state)
 	int rc;
 
 	(void)state;
-	out = render(&snap, &c, true, &rc);
-	assert_output(out, want);
-	free(out);
+	expect_output(&snap, &c, want);
 	out = render(&empty, &c, true, &rc);
 	assert_string_equal(out, "");
 	free(out);
@@ -443,16 +424,12 @@ static void save_tunnel_type(void **state)
 		"-a -u 10.0.0.1:53 -r 10.0.0.5:53 -i -w 1 --tun-type ipip\n";
 	struct example x;
 	struct cmd c = { .kind = CMD_SAVE, .opts = OPT_NUMERIC };
-	char *out;
-	int rc;
 
 	(void)state;
 	example_fill(&x);
 	x.snap.services = &x.svc[2];
 	x.snap.nservices = 1;
-	out = render(&x.snap, &c, true, &rc);
-	assert_output(out, want);
-	free(out);
+	expect_output(&x.snap, &c, want);
 }
 
 /* ipvsadm's print_sched_flags: sh and mh name their two flags (and never
@@ -478,17 +455,13 @@ static void sched_flags_shown(void **state)
 	};
 	struct xlvs_snapshot snap = { .nservices = 4, .services = s, .conn_max = 4096 };
 	struct cmd save = { .kind = CMD_SAVE, .opts = OPT_NUMERIC };
-	char *out;
-	int rc;
 
 	(void)state;
 	s[0].conf.flags = XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2 | XLVS_SVC_F_SCHED3;
 	s[1].conf.flags = XLVS_SVC_F_SCHED2;
 	s[2].conf.flags = XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED3;
 	expect_listing(&snap, OPT_NUMERIC, want_list);
-	out = render(&snap, &save, true, &rc);
-	assert_output(out, want_save);
-	free(out);
+	expect_output(&snap, &save, want_save);
 }
 
 int main(void)
