@@ -36,19 +36,23 @@ static uint32_t client(int net, int host)
 	return IP4(10, 7, 1 + net, 10 + host);
 }
 
-static void persist_service(uint8_t proto, uint16_t port, const char *sched,
-			    uint32_t flags, uint32_t timeout, uint32_t mask)
+/* A persistent rr service on the VIP's port with real server RS1 and, for
+ * two, RS2 (added after it, so first in IPVS's list). */
+static void persist_rr(uint8_t proto, uint16_t port, uint32_t flags,
+		       uint32_t timeout, uint32_t mask, int servers)
 {
 	struct xlvs_service_conf c = {
 		.proto = proto, .flags = XLVS_SVC_F_PERSISTENT | flags,
 		.timeout = timeout, .netmask = htonl(mask),
-		.vip = { .af = 4, .port = port },
+		.vip = { .af = 4, .port = port }, .sched = "rr",
 	};
 	uint32_t vip = htonl(NET_VIP);
 
 	memcpy(c.vip.addr, &vip, 4);
-	strcpy(c.sched, sched);
 	assert_int_equal(xlvs_service_add(&dp.t, &c), 0);
+	rs_add(proto, port, HOST_RS1, 1);
+	if (servers == 2)
+		rs_add(proto, port, HOST_RS2, 1);
 }
 
 /* One packet from saddr:sport to the VIP; returns the host it went to, or
@@ -174,9 +178,7 @@ static void persist_run(uint32_t mask, uint16_t port, unsigned int seed)
 	srand(seed);
 	for (int i = 0; i < P_NETS * P_HOSTS; i++)
 		m.tpl[i] = -1;
-	persist_service(IPPROTO_TCP, port, "rr", 0, 600, mask);
-	rs_add(IPPROTO_TCP, port, HOST_RS1, 1);
-	rs_add(IPPROTO_TCP, port, HOST_RS2, 1);
+	persist_rr(IPPROTO_TCP, port, 0, 600, mask, 2);
 	for (int step = 0; step < 300; step++) {
 		int net = rand() % P_NETS, host = rand() % P_HOSTS, want, got;
 		int *t = &m.tpl[m_slot(&m, net, host)];
@@ -229,8 +231,7 @@ static void persist_template_entry(void **state)
 	int host;
 
 	(void)state;
-	persist_service(IPPROTO_TCP, port, "rr", 0, 300, mask);
-	rs_add(IPPROTO_TCP, port, HOST_RS1, 1);
+	persist_rr(IPPROTO_TCP, port, 0, 300, mask, 1);
 	host = send_from(c, IPPROTO_TCP, sp1, port, TH_SYN);
 	assert_int_equal(host, HOST_RS1);
 	assert_true(tpl_read(IPPROTO_TCP, c, mask, port, &t));
@@ -261,8 +262,7 @@ static void persist_deleted_server_reschedules(void **state)
 	struct xlvs_conn t;
 
 	(void)state;
-	persist_service(IPPROTO_TCP, port, "rr", 0, 300, 0xffffffff);
-	rs_add(IPPROTO_TCP, port, HOST_RS1, 1);
+	persist_rr(IPPROTO_TCP, port, 0, 300, 0xffffffff, 1);
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), port, TH_SYN), HOST_RS1);
 	rs_add(IPPROTO_TCP, port, HOST_RS2, 1);
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), port, TH_SYN), HOST_RS1);
@@ -284,9 +284,7 @@ static void persist_port_zero_service(void **state)
 	int first, second;
 
 	(void)state;
-	persist_service(IPPROTO_TCP, 0, "rr", 0, 300, 0xffffffff);
-	rs_add(IPPROTO_TCP, 0, HOST_RS1, 1);
-	rs_add(IPPROTO_TCP, 0, HOST_RS2, 1);
+	persist_rr(IPPROTO_TCP, 0, 0, 300, 0xffffffff, 2);
 	first = send_from(c, IPPROTO_TCP, dp_port(), 8001, TH_SYN);
 	assert_true(first == HOST_RS1 || first == HOST_RS2);
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 8002, TH_SYN), first);
@@ -312,9 +310,7 @@ static void persist_ftp_data_connections(void **state)
 	int first;
 
 	(void)state;
-	persist_service(IPPROTO_TCP, 21, "rr", 0, 300, 0xffffffff);
-	rs_add(IPPROTO_TCP, 21, HOST_RS1, 1);
-	rs_add(IPPROTO_TCP, 21, HOST_RS2, 1);
+	persist_rr(IPPROTO_TCP, 21, 0, 300, 0xffffffff, 2);
 	first = send_from(c, IPPROTO_TCP, dp_port(), 21, TH_SYN);
 	assert_true(first == HOST_RS1 || first == HOST_RS2);
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 50000, TH_SYN), first);
@@ -322,8 +318,7 @@ static void persist_ftp_data_connections(void **state)
 	/* A privileged port other than 20 is not FTP's: no service. */
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 80, TH_SYN), -1);
 	/* The FTP service wins over a port-zero one on the same address. */
-	persist_service(IPPROTO_TCP, 0, "rr", 0, 300, 0xffffffff);
-	rs_add(IPPROTO_TCP, 0, HOST_RS1, 1);
+	persist_rr(IPPROTO_TCP, 0, 0, 300, 0xffffffff, 1);
 	assert_int_not_equal(send_from(c2, IPPROTO_TCP, dp_port(), 21, TH_SYN), -1);
 	assert_int_equal(send_from(c, IPPROTO_TCP, dp_port(), 50001, TH_SYN), first);
 	/* Port 80 is the port-zero service's, but c's template (keyed vport
@@ -350,9 +345,7 @@ static void persist_one_packet_template_expires(void **state)
 	int first;
 
 	(void)state;
-	persist_service(IPPROTO_UDP, port, "rr", XLVS_SVC_F_ONEPACKET, 1, 0xffffffff);
-	rs_add(IPPROTO_UDP, port, HOST_RS1, 1);
-	rs_add(IPPROTO_UDP, port, HOST_RS2, 1);
+	persist_rr(IPPROTO_UDP, port, XLVS_SVC_F_ONEPACKET, 1, 0xffffffff, 2);
 	first = send_from(c, IPPROTO_UDP, dp_port(), port, 0);
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(send_from(c, IPPROTO_UDP, dp_port(), port, 0), first);
@@ -372,9 +365,7 @@ static void persist_template_outlives_timeout_while_controlling(void **state)
 	int first;
 
 	(void)state;
-	persist_service(IPPROTO_UDP, port, "rr", 0, 1, 0xffffffff);
-	rs_add(IPPROTO_UDP, port, HOST_RS1, 1);
-	rs_add(IPPROTO_UDP, port, HOST_RS2, 1);
+	persist_rr(IPPROTO_UDP, port, 0, 1, 0xffffffff, 2);
 	first = send_from(c, IPPROTO_UDP, dp_port(), port, 0);
 	/* Past its 1 s the sweeper (once a second) re-arms it: up to 4 s. */
 	for (int i = 0; i < 40; i++) {
@@ -427,9 +418,7 @@ static void persist_controlling_templates_not_evicted(void **state)
 	struct xlvs_conn t;
 
 	(void)state;
-	persist_service(IPPROTO_UDP, port, "rr", 0, 600, 0xffffffff);
-	rs_add(IPPROTO_UDP, port, HOST_RS1, 1);
-	rs_add(IPPROTO_UDP, port, HOST_RS2, 1);
+	persist_rr(IPPROTO_UDP, port, 0, 600, 0xffffffff, 2);
 	assert_int_equal(clients_in_one_shard(IPPROTO_UDP, port, IP4(10, 8, 0, 0),
 					      cl, N), N);
 	for (int i = 0; i < N; i++) {
