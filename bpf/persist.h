@@ -83,9 +83,7 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 	nt->last_ns = now;
 	nt->dest_id = *id;
 	nt->dest_gen = d->gen;
-	nt->svc_id = s->id;
 	nt->timeout = s->timeout;
-	nt->fwd = d->fwd;
 	nt->state = XLVS_TPL_NONE;
 	/* Another CPU may have made this client's template meanwhile: its
 	 * pick stands, as if it had come first. */

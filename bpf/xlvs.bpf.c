@@ -42,7 +42,6 @@ static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
  * takes every port.  The fallbacks are looked up only while the table has
  * such services (IPVS's ftpsvc_counter and nullsvc_counter).
  */
-#define FTP_PORT 21
 #define UNPRIVILEGED_PORT 1024
 
 static __always_inline struct xlvs_svc *svc_find(struct xlvs_svc_key *sk)
@@ -57,8 +56,8 @@ static __always_inline struct xlvs_svc *svc_find(struct xlvs_svc_key *sk)
 	if (!m)
 		return NULL;
 	if (m->ftp_svcs && sk->proto == IPPROTO_TCP &&
-	    (port == FTP_PORT - 1 || port >= UNPRIVILEGED_PORT)) {
-		sk->port = bpf_htons(FTP_PORT);
+	    (port == XLVS_FTP_PORT - 1 || port >= UNPRIVILEGED_PORT)) {
+		sk->port = bpf_htons(XLVS_FTP_PORT);
 		s = bpf_map_lookup_elem(&svc, sk);
 		if (s)
 			return s;
@@ -130,8 +129,6 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 	c.last_ns = now;
 	c.dest_id = id;
 	c.dest_gen = d->gen;
-	c.svc_id = s->id;
-	c.fwd = d->fwd;
 	c.state = p->proto == IPPROTO_TCP ?
 		  tcp_next_state(XLVS_TCP_NONE, p->tcp_flags) : XLVS_UDP_STATE;
 	if (tpl) {

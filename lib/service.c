@@ -109,8 +109,6 @@ bool xlvs_sched_known(const char *name)
 }
 
 /* IPVS keys the templates of port-zero and FTP services with vport 0. */
-#define FTP_PORT 21
-
 static void svc_fill(struct xlvs_svc *s, const struct xlvs_service_conf *c,
 		     int kind)
 {
@@ -118,7 +116,7 @@ static void svc_fill(struct xlvs_svc *s, const struct xlvs_service_conf *c,
 	s->timeout = c->timeout;
 	s->netmask = c->netmask;
 	s->tpl_plen = (uint8_t)xlvs_netmask_plen(c->netmask);
-	s->tpl_noport = c->vip.port == 0 || c->vip.port == FTP_PORT;
+	s->tpl_noport = c->vip.port == 0 || c->vip.port == XLVS_FTP_PORT;
 	s->sched_kind = kind;
 	memset(s->sched_name, 0, sizeof(s->sched_name));
 	memcpy(s->sched_name, c->sched,
@@ -152,7 +150,7 @@ static int svc_counts_add(struct xlvs_table *t, uint8_t proto, uint16_t port,
 		return -errno;
 	if (port == 0)
 		t->meta.null_svcs += delta;
-	else if (port == FTP_PORT && proto == IPPROTO_TCP)
+	else if (port == XLVS_FTP_PORT && proto == IPPROTO_TCP)
 		t->meta.ftp_svcs += delta;
 	else
 		return 0;

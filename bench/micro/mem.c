@@ -188,7 +188,6 @@ static int fill(struct xlvs_conn_key *keys, struct xlvs_conn *vals,
 			memset(&vals[i], 0, sizeof(vals[i]));
 			vals[i].last_ns = now;
 			vals[i].state = XLVS_TCP_ESTABLISHED;
-			vals[i].fwd = XLVS_FWD_DROUTE;
 		}
 		conn_group(keys, vals, n, gkeys, gvals, start);
 		for (int s = 0; s < XLVS_CONN_SHARDS; s++) {

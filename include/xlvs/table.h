@@ -32,6 +32,7 @@
 #define XLVS_SCHED_NAME_LEN 16
 #define XLVS_TIMEOUT_MAX    (31u * 24 * 3600)  /* ipvsadm's MAX_TIMEOUT */
 #define XLVS_PERSISTENT_TIMEOUT 360            /* -p without a value */
+#define XLVS_FTP_PORT       21  /* IPVS's FTPPORT: templates and lookups */
 
 /* Forwarding methods, numbered as IPVS numbers IP_VS_CONN_F_* (mask 7). */
 enum xlvs_fwd {
@@ -263,15 +264,14 @@ struct xlvs_conn {
 	__u64 last_ns;              /* bpf_ktime_get_ns() of the last packet */
 	__u32 dest_id;
 	__u32 dest_gen;
-	__u32 svc_id;
 	__u32 timeout;              /* templates: seconds; 0: the state's */
 	__u32 ctl_stamp;            /* templates: a controlled connection was
 				     * last seen alive (xlvs_tpl_stamp) */
 	__u8 state;                 /* enum xlvs_tcp_state or xlvs_tpl_state */
-	__u8 fwd;
 	__u8 flags;                 /* XLVS_CONN_F_* */
 	__u8 tpl_plen;              /* controlled: the template's mask length,
-				     * to find it again when this one leaves */
+				     * to find the template to stamp */
+	__u8 pad[5];
 };
 
 /*
