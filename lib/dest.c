@@ -154,15 +154,12 @@ static int dest_id_alloc(struct xlvs_table *t, uint32_t *id)
 	return rc;
 }
 
-/* Read afresh: the cached meta may predate a --set by another tool. */
 static uint32_t gen_next(struct xlvs_table *t)
 {
-	uint32_t zero = 0;
-
-	bpf_map_lookup_elem(t->meta_fd, &zero, &t->meta);
+	meta_reread(t);
 	if (++t->meta.gen_seq == 0)
 		t->meta.gen_seq = 1;
-	bpf_map_update_elem(t->meta_fd, &zero, &t->meta, BPF_ANY);
+	meta_write(t);
 	return t->meta.gen_seq;
 }
 

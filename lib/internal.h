@@ -26,6 +26,10 @@ void tables_gc(const char *root);
 /* table.c: a pinned object of an open table, got from the host's mount
  * namespace; a new fd or -errno. */
 int table_obj_get(const struct xlvs_table *t, const char *name);
+/* t->meta afresh from the table (an editor re-reads it under the writers'
+ * lock: another tool may have changed it), and back after a change. */
+int meta_reread(struct xlvs_table *t);
+int meta_write(struct xlvs_table *t);
 
 /* loader.c */
 int loader_create(const char *path, uint32_t conn_max);

@@ -143,18 +143,17 @@ static int svc_conf_check(const struct xlvs_service_conf *c)
 static int svc_counts_add(struct xlvs_table *t, uint8_t proto, uint16_t port,
 			  int delta)
 {
-	uint32_t zero = 0;
+	int rc = meta_reread(t);
 
-	/* Re-read under the writers' lock: another editor may have changed it. */
-	if (bpf_map_lookup_elem(t->meta_fd, &zero, &t->meta))
-		return -errno;
+	if (rc)
+		return rc;
 	if (port == 0)
 		t->meta.null_svcs += delta;
 	else if (port == XLVS_FTP_PORT && proto == IPPROTO_TCP)
 		t->meta.ftp_svcs += delta;
 	else
 		return 0;
-	return bpf_map_update_elem(t->meta_fd, &zero, &t->meta, BPF_EXIST) ? -errno : 0;
+	return meta_write(t);
 }
 
 int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)

@@ -219,3 +219,17 @@ const char *xlvs_counter_name(unsigned int counter)
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";
 }
+
+int meta_reread(struct xlvs_table *t)
+{
+	uint32_t zero = 0;
+
+	return bpf_map_lookup_elem(t->meta_fd, &zero, &t->meta) ? -errno : 0;
+}
+
+int meta_write(struct xlvs_table *t)
+{
+	uint32_t zero = 0;
+
+	return bpf_map_update_elem(t->meta_fd, &zero, &t->meta, BPF_EXIST) ? -errno : 0;
+}

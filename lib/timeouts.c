@@ -31,22 +31,17 @@ void xlvs_meta_defaults(struct xlvs_meta *m, uint32_t conn_max)
 int xlvs_timeouts_set(struct xlvs_table *t, uint32_t tcp, uint32_t tcpfin,
 		      uint32_t udp)
 {
-	struct xlvs_meta m;
-	uint32_t zero = 0;
+	int rc = meta_reread(t);
 
-	/* Re-read under the writers' lock: another editor may have changed it. */
-	if (bpf_map_lookup_elem(t->meta_fd, &zero, &m))
-		return -errno;
+	if (rc)
+		return rc;
 	if (tcp)
-		m.timeout[XLVS_TCP_ESTABLISHED] = tcp;
+		t->meta.timeout[XLVS_TCP_ESTABLISHED] = tcp;
 	if (tcpfin)
-		m.timeout[XLVS_TCP_FIN_WAIT] = tcpfin;
+		t->meta.timeout[XLVS_TCP_FIN_WAIT] = tcpfin;
 	if (udp)
-		m.timeout[XLVS_UDP_STATE] = udp;
-	if (bpf_map_update_elem(t->meta_fd, &zero, &m, BPF_EXIST))
-		return -errno;
-	t->meta = m;
-	return 0;
+		t->meta.timeout[XLVS_UDP_STATE] = udp;
+	return meta_write(t);
 }
 
 void xlvs_timeouts_get(const struct xlvs_table *t, uint32_t *tcp,
