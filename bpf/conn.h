@@ -139,6 +139,16 @@ static __always_inline void conn_forget(const struct xlvs_conn_key *k,
 		conn_unbind(id, d, conn_count_of(k, c));
 }
 
+/* Takes entry c (key k) out of map, leaving a copy in *copy to forget it by:
+ * a deleted element may be reused at once.  0 if it was there to take. */
+static __always_inline long conn_unlink(void *map, const struct xlvs_conn_key *k,
+					const struct xlvs_conn *c,
+					struct xlvs_conn *copy)
+{
+	*copy = *c;
+	return bpf_map_delete_elem(map, k);
+}
+
 static __always_inline int dest_overloaded(__u32 dest_id)
 {
 	struct xlvs_dest_conns *dc = bpf_map_lookup_elem(&dest_conns, &dest_id);

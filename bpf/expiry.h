@@ -60,10 +60,9 @@ static __always_inline void conn_remove(struct bpf_map *map,
 					struct xlvs_conn_key *key,
 					struct xlvs_conn *c, __u64 *counter)
 {
-	/* Copied first: a deleted element may be reused at once. */
-	struct xlvs_conn gone = *c;
+	struct xlvs_conn gone;
 
-	if (!bpf_map_delete_elem(map, key)) {
+	if (!conn_unlink(map, key, c, &gone)) {
 		conn_forget(key, &gone);
 		(*counter)++;
 	}

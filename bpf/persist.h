@@ -33,17 +33,6 @@ static __always_inline struct xlvs_dest *tpl_dest(struct xlvs_conn *t,
 	return d;
 }
 
-/* A template IPVS would not use leaves the table at once (IPVS unhashes
- * it and lets it expire; either way no client finds it again). */
-static __always_inline void tpl_drop(void *shard, struct xlvs_conn_key *tk,
-				     const struct xlvs_conn *t,
-				     struct xlvs_conn *gone)
-{
-	*gone = *t;   /* a deleted element may be reused */
-	if (!bpf_map_delete_elem(shard, tk))
-		conn_forget(tk, gone);
-}
-
 /* The real server for a new connection (key) on persistent service s, or
  * NULL; *tplp is the template that will control the connection, if any. */
 static __always_inline struct xlvs_dest *
@@ -74,7 +63,10 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 			*tplp = t;
 			return d;
 		}
-		tpl_drop(shard, tk, t, nt);
+		/* One IPVS would not use leaves the table at once (IPVS
+		 * unhashes it; either way no client finds it again). */
+		if (!conn_unlink(shard, tk, t, nt))
+			conn_forget(tk, nt);
 	}
 	d = pick_dest(s, p, id);
 	if (!d)

@@ -106,15 +106,13 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_PKTS_NO_CONN);
 		return XDP_PASS;
 	}
-	/* The entry leaves the table now, even when no server can take the
-	 * new connection.  Copied first: a deleted element may be reused at
-	 * once. */
 	if (!sc)
 		return XDP_PASS;
 	old = &sc->old;
+	/* The entry leaves the table now, even when no server can take the
+	 * new connection. */
 	if (stale) {
-		*old = *stale;
-		if (bpf_map_delete_elem(shard, key))
+		if (conn_unlink(shard, key, stale, old))
 			stale = NULL;
 		else if (!reused)
 			conn_forget(key, old);
