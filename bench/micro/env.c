@@ -73,20 +73,6 @@ void flow_client(uint64_t n, uint32_t *saddr, uint16_t *sport)
 	*sport = (uint16_t)(1024 + (n & 0x3fff));
 }
 
-void conn_key_build(struct xlvs_conn_key *k, uint8_t proto, uint32_t saddr,
-		    uint32_t daddr, uint16_t sport, uint16_t dport)
-{
-	uint32_t s = htonl(saddr), d = htonl(daddr);
-
-	memset(k, 0, sizeof(*k));
-	memcpy(k->saddr, &s, 4);
-	memcpy(k->daddr, &d, 4);
-	k->sport = htons(sport);
-	k->dport = htons(dport);
-	k->proto = proto;
-	k->af = 4;
-}
-
 /* ---- namespaces and the network ---- */
 
 /* Permanent neighbour entries for every real server, in one `ip -batch`:

@@ -11,6 +11,7 @@
  * it causes on the CPU it runs on.
  */
 #include "micro.h"
+#include "testbed.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -184,7 +185,7 @@ static int fill(struct xlvs_conn_key *keys, struct xlvs_conn *vals,
 			uint16_t sp;
 
 			flow_client(base + i, &sa, &sp);
-			conn_key_build(&keys[i], IPPROTO_TCP, sa, NET_VIP, sp, 80);
+			tb_conn_key(&keys[i], IPPROTO_TCP, sa, NET_VIP, sp, 80);
 			memset(&vals[i], 0, sizeof(vals[i]));
 			vals[i].last_ns = now;
 			vals[i].state = XLVS_TCP_ESTABLISHED;

@@ -297,7 +297,7 @@ static int new_flows(const struct cfg *c, int udp, const struct bench_frame *pas
 
 		flow_client(next_flow++, &sa, &sp);
 		frame_build(&fr[i], proto, sa, NET_VIP, sp, dport, udp ? 0 : TH_SYN);
-		conn_key_build(&keys[i], proto, sa, NET_VIP, sp, dport);
+		tb_conn_key(&keys[i], proto, sa, NET_VIP, sp, dport);
 	}
 	if (counters(before))
 		return -1;
@@ -336,7 +336,7 @@ static int est_hit(const struct cfg *c, double *out)
 	flow_client(next_flow++, &sa, &sp);
 	frame_build(&syn, IPPROTO_TCP, sa, NET_VIP, sp, c->tport, TH_SYN);
 	frame_build(&ack, IPPROTO_TCP, sa, NET_VIP, sp, c->tport, TH_ACK);
-	conn_key_build(&key, IPPROTO_TCP, sa, NET_VIP, sp, c->tport);
+	tb_conn_key(&key, IPPROTO_TCP, sa, NET_VIP, sp, c->tport);
 	if (prog_run(&syn, 1, &rv, &d) || rv != XDP_TX ||
 	    prog_run(&ack, REPEAT, &rv, &d) || rv != XDP_TX) {
 		warn("%s/%u: established ACK not forwarded (verdict %u)",
@@ -367,7 +367,7 @@ static int anatomy(void)
 	flow_client(next_flow++, &sa, &sp);
 	frame_build(&syn, IPPROTO_TCP, sa, NET_VIP, sp, c->tport, TH_SYN);
 	frame_build(&ack, IPPROTO_TCP, sa, NET_VIP, sp, c->tport, TH_ACK);
-	conn_key_build(&key, IPPROTO_TCP, sa, NET_VIP, sp, c->tport);
+	tb_conn_key(&key, IPPROTO_TCP, sa, NET_VIP, sp, c->tport);
 	if (prog_run(&syn, 1, &rv, &d) || rv != XDP_TX)
 		return -1;
 	sk = anatomy_bpf__open();
@@ -386,7 +386,7 @@ static int anatomy(void)
 	/* The insert's key: a new flow that belongs in the same shard. */
 	do {
 		flow_client(next_flow++, &sa, &sp);
-		conn_key_build(&nkey, IPPROTO_TCP, sa, NET_VIP, sp, c->tport);
+		tb_conn_key(&nkey, IPPROTO_TCP, sa, NET_VIP, sp, c->tport);
 	} while (xlvs_conn_shard(&nkey) != xlvs_conn_shard(&key));
 	if (!rc) {
 		memcpy(&sk->bss->conn_key, &key, sizeof(key));

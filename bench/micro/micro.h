@@ -42,8 +42,6 @@ void frame_build(struct bench_frame *f, uint8_t proto, uint32_t saddr,
 		 uint32_t daddr, uint16_t sport, uint16_t dport, uint8_t flags);
 /* Flow n's client address and port (host order): distinct for every n. */
 void flow_client(uint64_t n, uint32_t *saddr, uint16_t *sport);
-void conn_key_build(struct xlvs_conn_key *k, uint8_t proto, uint32_t saddr,
-		    uint32_t daddr, uint16_t sport, uint16_t dport);
 
 struct bench_env {
 	struct xlvs_table t;

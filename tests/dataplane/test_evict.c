@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "expect.h"
+#include "testbed.h"
 #include "svc.h"
 #include "tests.h"
 
@@ -26,15 +27,7 @@
 
 static void key_of(struct xlvs_conn_key *k, uint16_t sport)
 {
-	uint32_t c = htonl(NET_CLIENT), v = htonl(NET_VIP);
-
-	memset(k, 0, sizeof(*k));
-	memcpy(k->saddr, &c, 4);
-	memcpy(k->daddr, &v, 4);
-	k->sport = htons(sport);
-	k->dport = htons(EV_PORT);
-	k->proto = IPPROTO_UDP;
-	k->af = 4;
+	tb_conn_key(k, IPPROTO_UDP, NET_CLIENT, NET_VIP, sport, EV_PORT);
 }
 
 /* Entries of shard fd (all of this test's flows live in it). */

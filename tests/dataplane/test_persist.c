@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "expect.h"
+#include "testbed.h"
 #include "svc.h"
 #include "tests.h"
 
@@ -73,20 +74,23 @@ static int send_from(uint32_t saddr, uint8_t proto, uint16_t sport,
 	return chosen(&r);
 }
 
+/* The key of the template for client saddr on the service (proto, vport). */
+static void tpl_key(struct xlvs_conn_key *k, uint8_t proto, uint32_t saddr,
+		    uint16_t vport)
+{
+	tb_conn_key(k, proto, saddr, NET_VIP, 0, vport);
+	k->kind = XLVS_KIND_TEMPLATE;
+}
+
 /* The template for saddr on the service (proto, vport), read straight from
  * its shard; false when there is none. */
 static bool tpl_read(uint8_t proto, uint32_t saddr, uint32_t mask,
 		     uint16_t vport, struct xlvs_conn *out)
 {
-	struct xlvs_conn_key k = {
-		.proto = proto, .af = 4, .kind = XLVS_KIND_TEMPLATE,
-		.dport = htons(vport),
-	};
-	uint32_t a = htonl(saddr & mask), v = htonl(NET_VIP);
+	struct xlvs_conn_key k;
 	int fd, rc;
 
-	memcpy(k.saddr, &a, 4);
-	memcpy(k.daddr, &v, 4);
+	tpl_key(&k, proto, saddr & mask, vport);
 	fd = xlvs_conn_shard_fd(&dp.t, xlvs_conn_shard(&k));
 	assert_true(fd >= 0);
 	rc = bpf_map_lookup_elem(fd, &k, out);
@@ -390,14 +394,9 @@ static int clients_in_one_shard(uint8_t proto, uint16_t port, uint32_t base,
 	int found = 0, shard = -1;
 
 	for (uint32_t h = 1; found < n && h < 200000; h++) {
-		struct xlvs_conn_key k = {
-			.proto = proto, .af = 4, .kind = XLVS_KIND_TEMPLATE,
-			.dport = htons(port),
-		};
-		uint32_t a = htonl(base + h), v = htonl(NET_VIP);
+		struct xlvs_conn_key k;
 
-		memcpy(k.saddr, &a, 4);
-		memcpy(k.daddr, &v, 4);
+		tpl_key(&k, proto, base + h, port);
 		if (shard < 0)
 			shard = xlvs_conn_shard(&k);
 		if ((int)xlvs_conn_shard(&k) == shard)

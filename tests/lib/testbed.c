@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -100,6 +101,20 @@ struct xlvs_endpoint tb_ep(uint32_t addr, uint16_t port)
 	e.addr[2] = (addr >> 8) & 0xff;
 	e.addr[3] = addr & 0xff;
 	return e;
+}
+
+void tb_conn_key(struct xlvs_conn_key *k, uint8_t proto, uint32_t saddr,
+		 uint32_t daddr, uint16_t sport, uint16_t dport)
+{
+	uint32_t s = htonl(saddr), d = htonl(daddr);
+
+	memset(k, 0, sizeof(*k));
+	memcpy(k->saddr, &s, 4);
+	memcpy(k->daddr, &d, 4);
+	k->sport = htons(sport);
+	k->dport = htons(dport);
+	k->proto = proto;
+	k->af = 4;
 }
 
 int tb_table_open(struct xlvs_table *t, uint32_t conn_max, int *prog_fd)

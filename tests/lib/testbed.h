@@ -34,6 +34,11 @@ int tb_veth(const char *dev, const char *peer, const char *addr_cidr);
 /* An IPv4 endpoint (host-order address) as libxlvs takes one. */
 struct xlvs_endpoint tb_ep(uint32_t addr, uint16_t port);
 
+/* A connection's key in the table from host-order addresses and ports (a
+ * template's: sport 0, then kind = XLVS_KIND_TEMPLATE). */
+void tb_conn_key(struct xlvs_conn_key *k, uint8_t proto, uint32_t saddr,
+		 uint32_t daddr, uint16_t sport, uint16_t dport);
+
 /* Creates the table (conn_max 0: the default) and opens its XDP program:
  * *prog_fd.  A failure may leave half a table pinned: xlvs_unload() it. */
 int tb_table_open(struct xlvs_table *t, uint32_t conn_max, int *prog_fd);
