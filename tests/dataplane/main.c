@@ -15,6 +15,16 @@
 
 #define MAX_TESTS 256
 
+size_t tests_append(struct CMUnitTest *out, size_t room,
+		    const struct CMUnitTest *t, size_t n)
+{
+	if (n > room)
+		n = room;
+	for (size_t i = 0; i < n; i++)
+		out[i] = t[i];
+	return n;
+}
+
 int main(void)
 {
 	static struct CMUnitTest tests[MAX_TESTS];

@@ -193,9 +193,5 @@ size_t conn_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(no_real_servers, svc_fixture_empty),
 		cmocka_unit_test_setup(last_server_deleted, svc_fixture_empty),
 	};
-	size_t n = sizeof(t) / sizeof(t[0]);
-
-	for (size_t i = 0; i < n && i < room; i++)
-		out[i] = t[i];
-	return n < room ? n : room;
+	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
 }

@@ -187,9 +187,5 @@ size_t overload_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(wrr_overloaded_restarts, svc_fixture_empty),
 		cmocka_unit_test_setup(tw_reuse_binds_first, svc_fixture_empty),
 	};
-	size_t n = sizeof(t) / sizeof(t[0]);
-
-	for (size_t i = 0; i < n && i < room; i++)
-		out[i] = t[i];
-	return n < room ? n : room;
+	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
 }

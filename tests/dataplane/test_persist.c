@@ -481,9 +481,5 @@ size_t persist_tests(struct CMUnitTest *out, size_t room)
 				       svc_fixture_empty),
 		cmocka_unit_test_setup(persist_bad_settings_refused, svc_fixture_empty),
 	};
-	size_t n = sizeof(t) / sizeof(t[0]);
-
-	for (size_t i = 0; i < n && i < room; i++)
-		out[i] = t[i];
-	return n < room ? n : room;
+	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
 }

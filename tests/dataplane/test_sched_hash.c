@@ -250,9 +250,5 @@ size_t sched_hash_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(sh_port_matches_ipvs, svc_fixture_empty),
 		cmocka_unit_test_setup(dh_matches_ipvs, svc_fixture_empty),
 	};
-	size_t n = sizeof(t) / sizeof(t[0]);
-
-	for (size_t i = 0; i < n && i < room; i++)
-		out[i] = t[i];
-	return n < room ? n : room;
+	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
 }

@@ -376,9 +376,5 @@ size_t sched_model_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(model_sh, svc_fixture_empty),
 		cmocka_unit_test_setup(tw_reuse_without_server, svc_fixture_empty),
 	};
-	size_t n = sizeof(t) / sizeof(t[0]);
-
-	for (size_t i = 0; i < n && i < room; i++)
-		out[i] = t[i];
-	return n < room ? n : room;
+	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
 }

@@ -147,9 +147,5 @@ size_t sched_wide_tests(struct CMUnitTest *out, size_t room)
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test_setup(scan_wide_lists, svc_fixture_empty),
 	};
-	size_t n = sizeof(t) / sizeof(t[0]);
-
-	for (size_t i = 0; i < n && i < room; i++)
-		out[i] = t[i];
-	return n < room ? n : room;
+	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
 }

@@ -11,6 +11,11 @@
 
 struct CMUnitTest;
 
+/* Appends the n tests of t to out, which has room for that many; returns
+ * how many it appended. */
+size_t tests_append(struct CMUnitTest *out, size_t room,
+		    const struct CMUnitTest *t, size_t n);
+
 size_t dr_tests(struct CMUnitTest *out, size_t room);
 size_t malformed_tests(struct CMUnitTest *out, size_t room);
 size_t sched_tests(struct CMUnitTest *out, size_t room);
