@@ -163,7 +163,8 @@ static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
 
 	if (!m)
 		return XDP_PASS;
-	conn_key_of(&key, p);
+	if (s->flags & XLVS_SVC_F_PERSISTENT)
+		conn_key_of(&key, p);   /* only templates need it */
 	d = pick_new(s, p, &key, m, now, &id, &tpl);
 	if (!d) {
 		count(XLVS_CNT_PKTS_NO_DEST);
