@@ -56,9 +56,17 @@ static __always_inline __u8 tcp_next_state(__u8 state, __u8 flags)
 }
 
 /* Which of its real server's counts an entry is in: templates count as
- * persistent (IPVS's persistconns), connections as active in ESTABLISHED,
- * else inactive (ip_vs_bind_dest, set_tcp_state). */
+ * persistent (IPVS's persistconns), TCP connections as active in the
+ * states tcp_state_active() names (Linux 4.8+: ESTABLISHED, SYN_SENT,
+ * SYN_RECV, SYNACK), everything else inactive, UDP included
+ * (ip_vs_bind_dest, set_tcp_state). */
 #define COUNT_PERSIST 0xff
+
+static __always_inline int tcp_state_active(__u8 st)
+{
+	return st == XLVS_TCP_ESTABLISHED || st == XLVS_TCP_SYN_SENT ||
+	       st == XLVS_TCP_SYN_RECV || st == XLVS_TCP_SYNACK;
+}
 
 static __always_inline void conn_count(__u32 dest_id, __u8 st, int delta)
 {
@@ -68,7 +76,7 @@ static __always_inline void conn_count(__u32 dest_id, __u8 st, int delta)
 		return;
 	if (st == COUNT_PERSIST)
 		__sync_fetch_and_add(&dc->persist, delta);
-	else if (st == XLVS_TCP_ESTABLISHED)
+	else if (tcp_state_active(st))
 		__sync_fetch_and_add(&dc->active, delta);
 	else
 		__sync_fetch_and_add(&dc->inactive, delta);
@@ -83,7 +91,7 @@ static __always_inline __u8 conn_count_of(const struct xlvs_conn_key *k,
 /* A state change moves the connection between the two counts. */
 static __always_inline void conn_recount(__u32 dest_id, __u8 from, __u8 to)
 {
-	if ((from == XLVS_TCP_ESTABLISHED) == (to == XLVS_TCP_ESTABLISHED))
+	if (tcp_state_active(from) == tcp_state_active(to))
 		return;
 	conn_count(dest_id, from, -1);
 	conn_count(dest_id, to, 1);

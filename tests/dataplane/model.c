@@ -47,6 +47,19 @@ uint8_t m_tcp_next(uint8_t st, uint8_t flags)
 	return st;
 }
 
+/* tcp_state_active_table[] (ip_vs_proto_tcp.c, Linux 4.8+). */
+bool m_tcp_active(uint8_t st)
+{
+	static const bool active[XLVS_TCP_SYNACK + 1] = {
+		[XLVS_TCP_ESTABLISHED] = true, [XLVS_TCP_SYN_SENT] = true,
+		[XLVS_TCP_SYN_RECV] = true, [XLVS_TCP_SYNACK] = true,
+	};
+
+	if (m_mutate == 11)     /* the rule before 4.8 */
+		return st == XLVS_TCP_ESTABLISHED;
+	return st <= XLVS_TCP_SYNACK && active[st];
+}
+
 /* ip_vs_dest_conn_overhead (lc, wlc) and ip_vs_sed/nq_dest_overhead. */
 static int64_t overhead(int kind, const struct m_server *d)
 {

@@ -23,13 +23,16 @@
  * < weight, 5 FIN leaves an ESTABLISHED connection active, 6 weight 0
  * counted as 1, 7 expiry forgets FIN_WAIT, 8 the upper threshold reached
  * one connection later, 9 the overload ends at 3/4 of the upper threshold
- * even with a lower one, 10 raising the upper threshold keeps the overload.
+ * even with a lower one, 10 raising the upper threshold keeps the overload,
+ * 11 only ESTABLISHED counted active (the rule before Linux 4.8).
  * Each must make some test fail. */
 extern int m_mutate;
 void m_mutate_from_env(void);
 
 /* IPVS's TCP INPUT-ONLY state table (direct routing sees one direction). */
 uint8_t m_tcp_next(uint8_t state, uint8_t tcp_flags);
+/* tcp_state_active(): the states ActiveConn counts. */
+bool m_tcp_active(uint8_t state);
 
 /* A real server as the schedulers see it. */
 struct m_server {

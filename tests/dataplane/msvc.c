@@ -81,7 +81,7 @@ void m_counts(const struct msvc *s, uint32_t inst, int64_t *act, int64_t *inact)
 	for (int i = 0; i < s->nc; i++) {
 		if (s->c[i].inst != inst)
 			continue;
-		if (s->proto == IPPROTO_TCP && s->c[i].state == XLVS_TCP_ESTABLISHED)
+		if (s->proto == IPPROTO_TCP && m_tcp_active(s->c[i].state))
 			(*act)++;
 		else
 			(*inact)++;
