@@ -69,6 +69,7 @@ struct scratch {
 	struct xlvs_conn tpl;
 	struct xlvs_conn old;           /* serve_new: the entry replaced */
 	struct bpf_fib_lookup fib;      /* forward.h */
+	__u8 icmp[8 + 68];              /* leave.h: ICMP header and quote */
 };
 
 struct {

@@ -10,7 +10,8 @@
 
 /* The real server of a template IPVS would still use (ip_vs_check_template):
  * the server not deleted -- weight 0 and overload do not matter, persistent
- * clients stay -- and the template not expired, or expired while it still
+ * clients stay, unless expire_quiescent_template says weight 0 does -- and
+ * the template not expired, or expired while it still
  * controls connections, which IPVS re-arms for 60 s.  Using a template
  * restarts its timer.  (A sweeper on another CPU may free a template this
  * finds expired at the same moment; the connection then goes where the
@@ -22,7 +23,9 @@ static __always_inline struct xlvs_dest *tpl_dest(struct xlvs_conn *t,
 	__u32 id = t->dest_id;
 	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
 
-	if (!d || d->gen != t->dest_gen)
+	if (!d || d->gen != t->dest_gen || !(d->flags & XLVS_DEST_F_AVAILABLE))
+		return NULL;
+	if (m->sysctl.expire_quiescent_template && d->weight == 0)
 		return NULL;
 	if (conn_expired(t, m, now)) {
 		if (!xlvs_tpl_controls(t->ctl_stamp, now))

@@ -151,7 +151,7 @@ static __always_inline struct xlvs_dest *pick_dest(const struct xlvs_svc *s,
 		return NULL;
 	*id = pick;
 	d = bpf_map_lookup_elem(&dest, id);
-	return d && d->gen ? d : NULL;
+	return d && d->gen && (d->flags & XLVS_DEST_F_AVAILABLE) ? d : NULL;
 }
 
 #endif

@@ -22,16 +22,23 @@
 #include "sched.h"
 #include "persist.h"
 #include "forward.h"
+#include "leave.h"
 #include "stats.h"
 #include "expiry.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* The method is the real server's; the table holds only those the data
+ * plane has (libxlvs refuses the others). */
 static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
 				   const struct xlvs_dest *d, __u32 dest_id,
 				   __u64 now)
 {
-	/* Only direct routing exists so far; the table refuses other methods. */
+	if (d->fwd == XLVS_FWD_LOCAL) {
+		/* IPVS's LOCALNODE: this host is the real server. */
+		count(XLVS_CNT_PKTS_LOCAL);
+		return XDP_PASS;
+	}
 	return forward_dr(ctx, p, d, dest_id, now);
 }
 
@@ -40,21 +47,19 @@ static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
  * or an unprivileged port, the address's FTP service (port 21), to which
  * passive FTP's data connections belong; then a port-zero service, which
  * takes every port.  The fallbacks are looked up only while the table has
- * such services (IPVS's ftpsvc_counter and nullsvc_counter).
+ * such services (IPVS's ftpsvc_counter and nullsvc_counter).  sk->port is
+ * left as the found service's.
  */
 #define UNPRIVILEGED_PORT 1024
 
-static __always_inline struct xlvs_svc *svc_find(struct xlvs_svc_key *sk)
+static __always_inline struct xlvs_svc *svc_find(struct xlvs_svc_key *sk,
+						 const struct xlvs_meta *m)
 {
 	struct xlvs_svc *s = bpf_map_lookup_elem(&svc, sk);
 	__u16 port = bpf_ntohs(sk->port);
-	struct xlvs_meta *m;
 
 	if (s)
 		return s;
-	m = meta_get();
-	if (!m)
-		return NULL;
 	if (m->ftp_svcs && sk->proto == IPPROTO_TCP &&
 	    (port == XLVS_FTP_PORT - 1 || port >= UNPRIVILEGED_PORT)) {
 		sk->port = bpf_htons(XLVS_FTP_PORT);
@@ -81,49 +86,50 @@ pick_new(const struct xlvs_svc *s, const struct pkt *p,
 	return pick_dest(s, p, id);
 }
 
-/* A connection that is not in the table: schedule it if IPVS would.
- * stale is the entry this one replaces, if any: an expired one (IPVS
- * unbound it when it expired, before this packet came) or, if reused, a
- * TIME_WAIT one a SYN starts over (IPVS expires it now, and its timer
- * unbinds it only after the new connection is bound: the order decides
- * whether the server ends up overloaded). */
-static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
-				     const struct xlvs_svc *s,
-				     const struct xlvs_meta *m, void *shard,
-				     const struct xlvs_conn_key *key,
-				     struct xlvs_conn *stale, int reused,
-				     __u64 now)
+/* -o (IPVS's one-packet scheduling): every UDP datagram is scheduled on its
+ * own and no connection is kept (IPVS makes one and frees it at once; a
+ * persistent service still makes or uses the client's template). */
+static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
+					    const struct xlvs_svc *s,
+					    const struct xlvs_svc_key *sk,
+					    const struct xlvs_meta *m,
+					    const struct xlvs_conn_key *key,
+					    __u64 now)
 {
-	struct scratch *sc = scratch_get();
-	struct xlvs_conn c = {}, *old;
 	struct xlvs_conn *tpl;
 	struct xlvs_dest *d;
 	__u32 id = 0;
 
-	if (p->proto == IPPROTO_TCP &&
-	    (!(p->tcp_flags & TCP_FLAG_SYN) || (p->tcp_flags & TCP_FLAG_RST))) {
-		/* IPVS schedules TCP only on a SYN; the rest go to the stack. */
+	d = pick_new(s, p, key, m, now, &id, &tpl);
+	if (!d)
+		return leave(ctx, p, sk->port, now);
+	count(XLVS_CNT_CONNS_NEW);
+	stats_count(s->id, id, p->ip_len, 1);
+	return forward(ctx, p, d, id, now);
+}
+
+/* A connection that is not in the table, for service s: schedule it if
+ * IPVS would (tcp_conn_schedule: a SYN, or any packet with sloppy_tcp, but
+ * never a RST; udp_conn_schedule: any datagram). */
+static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
+				     const struct xlvs_svc *s,
+				     const struct xlvs_svc_key *sk,
+				     const struct xlvs_meta *m, void *shard,
+				     const struct xlvs_conn_key *key, __u64 now)
+{
+	struct xlvs_conn c = {};
+	struct xlvs_conn *tpl;
+	struct xlvs_dest *d;
+	__u32 id = 0;
+
+	if (p->proto == IPPROTO_TCP && ((p->tcp_flags & TCP_FLAG_RST) ||
+	    !((p->tcp_flags & TCP_FLAG_SYN) || m->sysctl.sloppy_tcp))) {
 		count(XLVS_CNT_PKTS_NO_CONN);
 		return XDP_PASS;
 	}
-	if (!sc)
-		return XDP_PASS;
-	old = &sc->old;
-	/* The entry leaves the table now, even when no server can take the
-	 * new connection. */
-	if (stale) {
-		if (conn_unlink(shard, key, stale, old))
-			stale = NULL;
-		else if (!reused)
-			conn_forget(key, old);
-	}
 	d = pick_new(s, p, key, m, now, &id, &tpl);
-	if (!d) {
-		if (stale && reused)
-			conn_forget(key, old);
-		count(XLVS_CNT_PKTS_NO_DEST);
-		return XDP_PASS;
-	}
+	if (!d)
+		return leave(ctx, p, sk->port, now);
 	c.last_ns = now;
 	c.dest_id = id;
 	c.dest_gen = d->gen;
@@ -142,51 +148,145 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		if (tpl)
 			tpl->ctl_stamp = xlvs_tpl_stamp(now);
 	}
-	if (stale && reused)
-		conn_forget(key, old);
 	stats_count(s->id, id, p->ip_len, 1);
 	return forward(ctx, p, d, id, now);
 }
 
-/* -o (IPVS's one-packet scheduling): every UDP datagram is scheduled on its
- * own and no connection is kept (IPVS makes one and frees it at once; a
- * persistent service still makes or uses the client's template). */
-static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
-					    const struct xlvs_svc *s)
+/* No connection for the packet: find its service, or pass it on. */
+static __always_inline int serve_miss(struct xdp_md *ctx, struct pkt *p,
+				      const struct xlvs_meta *m, void *shard,
+				      const struct xlvs_conn_key *key, __u64 now)
 {
-	struct xlvs_meta *m = meta_get();
-	__u64 now = bpf_ktime_get_coarse_ns();
-	struct xlvs_conn_key key;
-	struct xlvs_conn *tpl;
-	struct xlvs_dest *d;
-	__u32 id = 0;
+	struct xlvs_svc_key sk = {};
+	struct xlvs_svc *s;
 
-	if (!m)
-		return XDP_PASS;
-	if (s->flags & XLVS_SVC_F_PERSISTENT)
-		conn_key_of(&key, p);   /* only templates need it */
-	d = pick_new(s, p, &key, m, now, &id, &tpl);
-	if (!d) {
-		count(XLVS_CNT_PKTS_NO_DEST);
+	__builtin_memcpy(sk.addr, &p->daddr, 4);
+	sk.port = p->dport;
+	sk.proto = p->proto;
+	sk.af = 4;
+	s = svc_find(&sk, m);
+	if (!s) {
+		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;
 	}
-	count(XLVS_CNT_CONNS_NEW);
-	stats_count(s->id, id, p->ip_len, 1);
+	if ((s->flags & XLVS_SVC_F_ONEPACKET) && p->proto == IPPROTO_UDP)
+		return serve_one_packet(ctx, p, s, &sk, m, key, now);
+	return serve_new(ctx, p, s, &sk, m, shard, key, now);
+}
+
+/*
+ * A SYN on a tracked connection that IPVS would schedule anew instead
+ * (ip_vs_in_hook): never one a template controls; with expire_nodest_conn
+ * one whose server has weight 0; with conn_reuse_mode one in TIME_WAIT or
+ * CLOSE (is_new_conn_expected), and with its bit 1 in FIN_WAIT too, which
+ * the kernel allows for connections without an output direction (direct
+ * routing and tunnels: all of ours).
+ */
+static __always_inline int conn_resched(const struct xlvs_conn *c,
+					const struct pkt *p,
+					const struct xlvs_meta *m)
+{
+	__u32 mode = m->sysctl.conn_reuse_mode;
+	__u32 id = c->dest_id;
+	struct xlvs_dest *d;
+
+	if (p->proto != IPPROTO_TCP || !(p->tcp_flags & TCP_FLAG_SYN) ||
+	    (c->flags & XLVS_CONN_F_CONTROLLED))
+		return 0;
+	if (m->sysctl.expire_nodest_conn) {
+		d = bpf_map_lookup_elem(&dest, &id);
+		if (d && d->gen == c->dest_gen && d->weight == 0)
+			return 1;
+	}
+	if (!mode)
+		return 0;
+	return c->state == XLVS_TCP_TIME_WAIT || c->state == XLVS_TCP_CLOSE ||
+	       ((mode & 2) && c->state == XLVS_TCP_FIN_WAIT);
+}
+
+/* How often a packet writes its entry's time: the timeouts are seconds
+ * (the shortest 2), so a write every few milliseconds is as good as every
+ * packet's, and saves a cache line bouncing between CPUs. */
+#define CONN_TOUCH_NS (16ull * 1000000)
+
+/* A packet of a tracked connection: IPVS looks it up before the service,
+ * so a connection outlives its service and its server's deletion.  Returns
+ * a verdict, or -1 when expire_nodest_conn wants it scheduled anew. */
+static __always_inline int serve_hit(struct xdp_md *ctx, struct pkt *p,
+				     const struct xlvs_meta *m,
+				     const struct xlvs_conn_key *key,
+				     struct xlvs_conn *c, __u64 now)
+{
+	__u32 id = c->dest_id;
+	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
+
+	if (!d || d->gen != c->dest_gen || !(d->flags & XLVS_DEST_F_AVAILABLE)) {
+		/* In the trash: drop until the server is back or the entry
+		 * expires, or with expire_nodest_conn expire it now. */
+		if (m->sysctl.expire_nodest_conn)
+			return -1;
+		count(XLVS_CNT_PKTS_DEST_GONE);
+		return XDP_DROP;
+	}
+	if (p->proto == IPPROTO_TCP) {
+		__u8 next = tcp_next_state(c->state, p->tcp_flags);
+
+		if (next != c->state) {
+			conn_recount(id, c->state, next);
+			if (next == XLVS_TCP_ESTABLISHED &&
+			    (c->flags & XLVS_CONN_F_CONTROLLED))
+				tpl_assure(key, c);
+			c->state = next;
+		}
+	}
+	if (now > c->last_ns + CONN_TOUCH_NS)
+		c->last_ns = now;
+	stats_count(d->svc_id, id, p->ip_len, 0);
 	return forward(ctx, p, d, id, now);
 }
 
-static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
-				 const struct xlvs_svc *s)
+/*
+ * The entry an expired or rescheduled connection leaves: IPVS unbound an
+ * expired one before this packet came; one a SYN reuses it expires now,
+ * and its timer unbinds it only after the new connection is bound (the
+ * order decides whether the server ends up overloaded).
+ */
+static __always_inline int serve_replacing(struct xdp_md *ctx, struct pkt *p,
+					   const struct xlvs_meta *m, void *shard,
+					   const struct xlvs_conn_key *key,
+					   struct xlvs_conn *stale, int reused,
+					   __u64 now)
+{
+	struct scratch *sc = scratch_get();
+	int rc, forget_after = 0;
+
+	if (!sc)
+		return XDP_PASS;
+	/* Gone already if another CPU took it out first. */
+	if (!conn_unlink(shard, key, stale, &sc->old)) {
+		if (reused)
+			forget_after = 1;
+		else
+			conn_forget(key, &sc->old);
+	}
+	if (reused)
+		count(XLVS_CNT_CONNS_RESCHEDULED);
+	rc = serve_miss(ctx, p, m, shard, key, now);
+	sc = scratch_get();     /* the verifier forgets it across the call */
+	if (forget_after && sc)
+		conn_forget(key, &sc->old);
+	return rc;
+}
+
+static __always_inline int serve(struct xdp_md *ctx, struct pkt *p)
 {
 	struct xlvs_meta *m = meta_get();
 	struct xlvs_conn_key key;
-	struct xlvs_conn *c, *stale = NULL;
-	struct xlvs_dest *d;
+	struct xlvs_conn *c;
 	/* Timeouts are in seconds: the coarse clock is precise enough. */
 	__u64 now = bpf_ktime_get_coarse_ns();
 	void *shard;
-	int reused = 0;
-	__u32 id;
+	int rc;
 
 	if (!m)
 		return XDP_PASS;
@@ -195,51 +295,27 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p,
 	if (!shard)
 		return XDP_PASS;    /* a table still being built */
 	c = bpf_map_lookup_elem(shard, &key);
-	/* IPVS conn_reuse_mode 1: a new SYN on a TIME_WAIT entry starts over. */
-	if (c && conn_expired(c, m, now)) {
-		stale = c;
-		c = NULL;
-	} else if (c && c->state == XLVS_TCP_TIME_WAIT && p->proto == IPPROTO_TCP &&
-		   (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
-		stale = c;
-		c = NULL;
-		reused = 1;
-	}
 	if (!c)
-		return serve_new(ctx, p, s, m, shard, &key, stale, reused, now);
-
-	id = c->dest_id;
-	d = bpf_map_lookup_elem(&dest, &id);
-	if (!d || d->gen != c->dest_gen) {
-		/* IPVS with expire_nodest_conn=0: drop until the entry expires. */
-		count(XLVS_CNT_PKTS_DEST_GONE);
-		return XDP_DROP;
-	}
-	if (p->proto == IPPROTO_TCP) {
-		__u8 next = tcp_next_state(c->state, p->tcp_flags);
-
-		conn_recount(id, c->state, next);
-		if (next == XLVS_TCP_ESTABLISHED && c->state != next &&
-		    (c->flags & XLVS_CONN_F_CONTROLLED))
-			tpl_assure(&key, c);
-		c->state = next;
-	}
-	c->last_ns = now;
-	stats_count(s->id, id, p->ip_len, 0);
-	return forward(ctx, p, d, id, now);
+		return serve_miss(ctx, p, m, shard, &key, now);
+	if (conn_expired(c, m, now))
+		return serve_replacing(ctx, p, m, shard, &key, c, 0, now);
+	if (conn_resched(c, p, m))
+		return serve_replacing(ctx, p, m, shard, &key, c, 1, now);
+	rc = serve_hit(ctx, p, m, &key, c, now);
+	if (rc >= 0)
+		return rc;
+	return serve_replacing(ctx, p, m, shard, &key, c, 1, now);
 }
 
 SEC("xdp")
 int xlvs_xdp(struct xdp_md *ctx)
 {
-	struct xlvs_svc_key sk = {};
-	struct xlvs_svc *s;
 	struct pkt p = {};
 
 	count(XLVS_CNT_PKTS_IN);
 	switch (parse_packet(ctx, &p)) {
 	case PARSE_OK:
-		break;
+		return serve(ctx, &p);
 	case PARSE_MALFORMED:
 		count(XLVS_CNT_PKTS_MALFORMED);
 		return XDP_PASS;
@@ -250,18 +326,6 @@ int xlvs_xdp(struct xdp_md *ctx)
 		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;
 	}
-	__builtin_memcpy(sk.addr, &p.daddr, 4);
-	sk.port = p.dport;
-	sk.proto = p.proto;
-	sk.af = 4;
-	s = svc_find(&sk);
-	if (!s) {
-		count(XLVS_CNT_PKTS_PASS);
-		return XDP_PASS;
-	}
-	if ((s->flags & XLVS_SVC_F_ONEPACKET) && p.proto == IPPROTO_UDP)
-		return serve_one_packet(ctx, &p, s);
-	return serve(ctx, &p, s);
 }
 
 /* Arms one of the table's timers; -EBUSY means an earlier load did. */

@@ -2,8 +2,9 @@
 /*
  * Real servers: ipvsadm's -a -e -d.  A real server is a record in the dest
  * array plus its place in the service's list; IPVS puts a new server at the
- * head of that list, and so does this.  The record's gen changes whenever
- * the slot is freed, so connections to a deleted server are recognised.
+ * head of that list, and so does this.  A deleted server's record stays in
+ * the "trash" (struct xlvs_dest explains) and comes back, connections and
+ * all, when the same server is added to the same service again.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -136,22 +137,50 @@ fail:
 	return NULL;
 }
 
-static int dest_id_alloc(struct xlvs_table *t, uint32_t *id)
+/* Nothing counts on a trashed server any more: it may become another. */
+static bool dest_unused(struct xlvs_table *t, uint32_t id)
 {
-	struct xlvs_dest *all = dest_read_all(t);
-	int rc = -ENOSPC;
+	struct xlvs_dest_conns dc;
 
-	if (!all)
-		return -ENOMEM;
+	if (bpf_map_lookup_elem(t->dest_conns_fd, &id, &dc))
+		return false;
+	return dc.active == 0 && dc.inactive == 0 && dc.persist == 0;
+}
+
+/* A free slot, else a trashed one nothing uses (IPVS frees those from its
+ * trash once their last connection is gone). */
+static int dest_id_alloc(struct xlvs_table *t, const struct xlvs_dest *all,
+			 uint32_t *id)
+{
 	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++) {
 		if (!all[i].gen) {
 			*id = i;
-			rc = 0;
-			break;
+			return 0;
 		}
 	}
-	free(all);
-	return rc;
+	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++) {
+		if (!(all[i].flags & XLVS_DEST_F_AVAILABLE) && dest_unused(t, i)) {
+			*id = i;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* ip_vs_trash_get_dest: the trashed record of this server of this service. */
+static int dest_trash_find(const struct xlvs_dest *all, const struct xlvs_svc_key *svc,
+			   const struct xlvs_endpoint *rip, uint16_t port)
+{
+	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++) {
+		const struct xlvs_dest *d = &all[i];
+
+		if (d->gen && !(d->flags & XLVS_DEST_F_AVAILABLE) &&
+		    !memcmp(&d->svc, svc, sizeof(*svc)) && d->af == rip->af &&
+		    !memcmp(d->addr, rip->addr, sizeof(d->addr)) &&
+		    d->port == htons(port))
+			return (int)i;
+	}
+	return -1;
 }
 
 static uint32_t gen_next(struct xlvs_table *t)
@@ -163,12 +192,21 @@ static uint32_t gen_next(struct xlvs_table *t)
 	return t->meta.gen_seq;
 }
 
+/* The method the data plane uses: IPVS forwards to an address of the
+ * director's own as LOCALNODE, whatever method was asked for. */
+static uint8_t dest_fwd(const struct xlvs_dest_conf *c)
+{
+	if (c->addr.af == 4 && addr_is_local(c->addr.addr) == 1)
+		return XLVS_FWD_LOCAL;
+	return c->fwd;
+}
+
 /* __ip_vs_update_dest: last_weight follows the weight on add and on any
  * edit but one to weight 0. */
 static void dest_fill(struct xlvs_dest *d, const struct xlvs_dest_conf *c,
 		      bool add)
 {
-	d->fwd = c->fwd;
+	d->fwd = dest_fwd(c);
 	d->weight = c->weight;
 	if (add || c->weight)
 		d->last_weight = c->weight;
@@ -193,11 +231,75 @@ static int edit_start(struct xlvs_table *t, uint8_t proto,
 	return edit_begin(t, proto, vip, *out);
 }
 
+/* The kernel clears the overload flag atomically (xlvs_clear_overload). */
+static int overload_clear(struct xlvs_table *t, uint32_t id)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &id, .ctx_size_in = sizeof(id));
+	int fd = table_obj_get(t, PIN_PROG_CLEAR_OVERLOAD), rc = 0;
+
+	if (fd < 0)
+		return fd;
+	if (bpf_prog_test_run_opts(fd, &opts) || opts.retval)
+		rc = -EINVAL;
+	close(fd);
+	return rc;
+}
+
+/* A new record in slot id, with fresh counts and counters. */
+static int dest_new(struct xlvs_table *t, const struct dest_edit *e,
+		    const struct xlvs_dest_conf *c, uint32_t id, struct xlvs_dest *d)
+{
+	struct xlvs_dest_conns fresh = { 0 };
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	memcpy(d->addr, c->addr.addr, sizeof(d->addr));
+	d->port = htons(dest_port(e, c));
+	d->af = c->addr.af;
+	d->svc = e->key;
+	d->gen = gen_next(t);
+	rc = stats_reset(t, t->dest_stats_fd, id, XLVS_SVC_MAX + id);
+	if (!rc && bpf_map_update_elem(t->dest_conns_fd, &id, &fresh, BPF_ANY))
+		rc = -errno;
+	return rc;
+}
+
+/* The slot and record for a server being added: its own from the trash,
+ * keeping gen, counts and counters so its connections carry on, or a new
+ * one.  *old is what the slot held, to put back if the add fails. */
+static int dest_place(struct xlvs_table *t, const struct dest_edit *e,
+		      const struct xlvs_dest_conf *c, uint32_t *id,
+		      struct xlvs_dest *d, struct xlvs_dest *old)
+{
+	struct xlvs_dest *all = dest_read_all(t);
+	int i, rc = 0;
+
+	if (!all)
+		return -ENOMEM;
+	i = dest_trash_find(all, &e->key, &c->addr, dest_port(e, c));
+	if (i >= 0) {
+		*id = (uint32_t)i;
+		*d = all[i];
+		/* ip_vs_update_dest: a threshold raised or removed ends an
+		 * overload. */
+		if (!c->u_threshold || c->u_threshold > d->u_threshold)
+			rc = overload_clear(t, *id);
+	} else {
+		rc = dest_id_alloc(t, all, id);
+		if (!rc)
+			rc = dest_new(t, e, c, *id, d);
+	}
+	if (!rc)
+		*old = all[*id];
+	free(all);
+	return rc;
+}
+
 int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 		  const struct xlvs_endpoint *vip, const struct xlvs_dest_conf *c)
 {
 	struct dest_edit *e;
-	struct xlvs_dest d = { 0 };
+	struct xlvs_dest d, old;
 	uint32_t id, n;
 	int rc;
 
@@ -209,24 +311,12 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 		rc = -EEXIST;
 		goto out;
 	}
-	rc = n >= XLVS_SVC_DESTS_MAX ? -ENOSPC : dest_id_alloc(t, &id);
+	rc = n >= XLVS_SVC_DESTS_MAX ? -ENOSPC : dest_place(t, e, c, &id, &d, &old);
 	if (rc)
 		goto out;
-	memcpy(d.addr, c->addr.addr, sizeof(d.addr));
-	d.port = htons(dest_port(e, c));
-	d.af = c->addr.af;
 	d.svc_id = e->svc.id;
-	d.gen = gen_next(t);
+	d.flags |= XLVS_DEST_F_AVAILABLE;
 	dest_fill(&d, c, true);
-	rc = stats_reset(t, t->dest_stats_fd, id, XLVS_SVC_MAX + id);
-	if (!rc) {
-		struct xlvs_dest_conns fresh = { 0 };
-
-		if (bpf_map_update_elem(t->dest_conns_fd, &id, &fresh, BPF_ANY))
-			rc = -errno;
-	}
-	if (rc)
-		goto out;
 	if (bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY)) {
 		rc = -errno;
 		goto out;
@@ -239,30 +329,16 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	e->sched->ndests = n + 1;
 	rc = edit_commit(t, e);
 	if (rc) {
-		memset(&d, 0, sizeof(d));
-		bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY);
+		bpf_map_update_elem(t->dest_fd, &id, &old, BPF_ANY);
 		goto out;
 	}
-	if (c->addr.af == 4 && neigh_keep_resolved(c->addr.addr))
+	if (d.fwd == XLVS_FWD_DROUTE && c->addr.af == 4 &&
+	    neigh_keep_resolved(c->addr.addr))
 		xlvs_logf("warning: cannot resolve %u.%u.%u.%u's link address yet",
 			  c->addr.addr[0], c->addr.addr[1], c->addr.addr[2],
 			  c->addr.addr[3]);
 out:
 	edit_end(e);
-	return rc;
-}
-
-/* The kernel clears the overload flag atomically (xlvs_clear_overload). */
-static int overload_clear(struct xlvs_table *t, uint32_t id)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &id, .ctx_size_in = sizeof(id));
-	int fd = table_obj_get(t, PIN_PROG_CLEAR_OVERLOAD), rc = 0;
-
-	if (fd < 0)
-		return fd;
-	if (bpf_prog_test_run_opts(fd, &opts) || opts.retval)
-		rc = -EINVAL;
-	close(fd);
 	return rc;
 }
 
@@ -308,7 +384,8 @@ static bool addr_in_use(struct xlvs_table *t, const uint8_t addr[16])
 	bool used = !all;    /* when in doubt, keep the neighbour entry */
 
 	for (uint32_t i = 0; all && !used && i < XLVS_DEST_MAX; i++)
-		used = all[i].gen && !memcmp(all[i].addr, addr, sizeof(all[i].addr));
+		used = (all[i].flags & XLVS_DEST_F_AVAILABLE) &&
+		       !memcmp(all[i].addr, addr, sizeof(all[i].addr));
 	free(all);
 	return used;
 }
@@ -318,7 +395,6 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 {
 	struct dest_edit *e;
 	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
-	struct xlvs_dest gone = { 0 };
 	uint32_t id, n;
 	int rc, i;
 
@@ -344,15 +420,20 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 	rc = edit_commit(t, e);
 	if (rc)
 		goto out;
-	/* Free the slot (gen 0) but keep the address for -L -c while the
-	 * connections to it expire. */
-	if (!bpf_map_lookup_elem(t->dest_fd, &id, &gone)) {
-		gone.gen = 0;
-		bpf_map_update_elem(t->dest_fd, &id, &gone, BPF_ANY);
-	}
+	dest_trash(t, id);
 	if (rip->af == 4 && !addr_in_use(t, rip->addr))
 		neigh_forget(rip->addr);
 out:
 	edit_end(e);
 	return rc;
+}
+
+void dest_trash(struct xlvs_table *t, uint32_t id)
+{
+	struct xlvs_dest d;
+
+	if (bpf_map_lookup_elem(t->dest_fd, &id, &d))
+		return;
+	d.flags &= ~XLVS_DEST_F_AVAILABLE;
+	bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY);
 }

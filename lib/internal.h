@@ -53,6 +53,9 @@ uint32_t loader_prog_id(const char *path);
 
 /* dest.c: the whole real-server array in one system call; free with free(). */
 struct xlvs_dest *dest_read_all(const struct xlvs_table *t);
+/* A server leaves its service for the trash (struct xlvs_dest): its record
+ * and gen stay for the connections that still use it. */
+void dest_trash(struct xlvs_table *t, uint32_t id);
 
 /* conn_walk.c: every live connection, with the seconds it has left; fn
  * returning non-zero stops the walk with that value. */
@@ -70,6 +73,9 @@ int stats_reset(const struct xlvs_table *t, int fd, uint32_t id,
 /* neigh.c: managed neighbour entries so real servers' MACs are resolved. */
 int neigh_keep_resolved(const uint8_t addr[4]);
 int neigh_forget(const uint8_t addr[4]);
+/* 1 if addr is one of this host's (a route of type RTN_LOCAL), 0 if not,
+ * or -errno. */
+int addr_is_local(const uint8_t addr[4]);
 
 /* sched_build.c: IPVS rr/wrr state and its precomputed schedule. */
 struct sched_state {

@@ -20,6 +20,7 @@
 struct nexthop {
 	uint32_t oif;
 	uint8_t addr[4];
+	uint8_t type;           /* rtm_type: RTN_LOCAL for our own address */
 };
 
 static int route_attr_cb(const struct nlattr *a, void *data)
@@ -37,6 +38,10 @@ static int route_attr_cb(const struct nlattr *a, void *data)
 
 static int route_cb(const struct nlmsghdr *nlh, void *data)
 {
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct nexthop *nh = data;
+
+	nh->type = rtm->rtm_type;
 	return mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr_cb, data);
 }
 
@@ -96,6 +101,19 @@ static int nexthop_of(const uint8_t addr[4], struct nexthop *nh)
 	if (!rc && !nh->oif)
 		rc = -ENETUNREACH;
 	return rc;
+}
+
+/* IPVS forwards to a real server whose address is the director's own as
+ * LOCALNODE (inet_addr_type() == RTN_LOCAL); so does xlvs.  The kernel's
+ * answer to "the route to addr" says: type RTN_LOCAL, through lo. */
+int addr_is_local(const uint8_t addr[4])
+{
+	struct nexthop nh;
+	int rc = nexthop_of(addr, &nh);
+
+	if (rc)
+		return rc == -ENETUNREACH ? 0 : rc;
+	return nh.type == RTN_LOCAL;
 }
 
 /* What the kernel's neighbour table holds for one address, if anything. */

@@ -234,17 +234,6 @@ int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
 	return rc;
 }
 
-/* gen 0 frees the slot; the address stays for -L -c until it is reused. */
-static void dest_free(struct xlvs_table *t, uint32_t id)
-{
-	struct xlvs_dest d;
-
-	if (bpf_map_lookup_elem(t->dest_fd, &id, &d))
-		return;
-	d.gen = 0;
-	bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY);
-}
-
 int xlvs_service_del(struct xlvs_table *t, uint8_t proto,
 		     const struct xlvs_endpoint *vip)
 {
@@ -263,7 +252,7 @@ int xlvs_service_del(struct xlvs_table *t, uint8_t proto,
 	rc = svc_counts_add(t, proto, vip->port, -1);
 	sc = sched_read(t, live_key(&s));
 	for (uint32_t i = 0; sc && i < sc->ndests; i++)
-		dest_free(t, sc->dests[i]);
+		dest_trash(t, sc->dests[i]);
 	free(sc);
 	for (key = s.id * 2; key <= s.id * 2 + 1; key++)
 		bpf_map_delete_elem(t->sched_fd, &key);

@@ -215,6 +215,11 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_CONNS_EXPIRED] = "conns_expired",
 		[XLVS_CNT_CONNS_EVICTED] = "conns_evicted",
 		[XLVS_CNT_CONNS_INSERT_FAILED] = "conns_insert_failed",
+		[XLVS_CNT_PKTS_LOCAL] = "pkts_local",
+		[XLVS_CNT_PKTS_FTP_PASS] = "pkts_ftp_pass",
+		[XLVS_CNT_ICMP_SENT] = "icmp_unreach_sent",
+		[XLVS_CNT_ICMP_LIMITED] = "icmp_unreach_limited",
+		[XLVS_CNT_CONNS_RESCHEDULED] = "conns_rescheduled",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

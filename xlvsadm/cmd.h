@@ -14,7 +14,7 @@ enum cmd_kind {
 	CMD_ADD_DEST, CMD_EDIT_DEST, CMD_DEL_DEST,
 	CMD_LIST, CMD_SAVE, CMD_RESTORE,
 	CMD_SET_TIMEOUT, CMD_ZERO,
-	CMD_ATTACH, CMD_DETACH, CMD_UNLOAD, CMD_COUNTERS,
+	CMD_ATTACH, CMD_DETACH, CMD_UNLOAD, CMD_COUNTERS, CMD_SYSCTL,
 	CMD_VERSION, CMD_HELP,
 	CMD_MAX,
 };
@@ -54,6 +54,12 @@ struct cmd {
 	uint32_t conn_max;
 	uint32_t timeouts[3];     /* --set tcp tcpfin udp, seconds; 0 = keep */
 	char sched_flags[128];    /* -b as given, parsed when -s is known */
+	struct sysctl_arg {       /* --sysctl NAME[=VALUE] ... */
+		char name[64];
+		bool set;
+		uint32_t value;
+	} sysctls[8];
+	int nsysctls;
 };
 
 /* Parses argv into c.  On a usage error prints one line on stderr and
@@ -67,6 +73,10 @@ int cmd_run_on(struct xlvs_table *t, const struct cmd *c);
 const char *cmd_error_message(enum cmd_kind k, int err);
 /* A scheduler xlvs has; else prints why not and returns 1. */
 int cmd_sched_check(const struct cmd *c);
+/* --sysctl's words (sysctl_cmd.c): 0, or 2 after a usage message. */
+int sysctl_args_parse(struct cmd *c, int n, char **words);
+/* --sysctl on a table (t NULL: none yet, the defaults are shown). */
+int sysctl_run(struct xlvs_table *t, const struct cmd *c);
 /* -R: reads commands from stdin, checks them all, then carries them out. */
 int cmd_restore(void);
 /* -L and -S: of the table, and of a snapshot (the formatting alone). */

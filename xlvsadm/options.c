@@ -18,7 +18,7 @@ enum {
 	LONG_ATTACH = 256, LONG_DETACH, LONG_UNLOAD, LONG_XDP_MODE,
 	LONG_CONN_MAX, LONG_COUNTERS, LONG_SORT, LONG_SET, LONG_TIMEOUT,
 	LONG_STATS, LONG_RATE, LONG_THRESHOLDS, LONG_PERSISTENT_CONN,
-	LONG_UNSUPPORTED,
+	LONG_SYSCTL, LONG_UNSUPPORTED,
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +63,7 @@ static const struct option long_opts[] = {
 	{ "counters", no_argument, NULL, LONG_COUNTERS },
 	{ "set", no_argument, NULL, LONG_SET },
 	{ "timeout", no_argument, NULL, LONG_TIMEOUT },
+	{ "sysctl", no_argument, NULL, LONG_SYSCTL },
 	/* ipvsadm's, not in xlvs yet: refused by name, never ignored. */
 	{ "start-daemon", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "stop-daemon", required_argument, NULL, LONG_UNSUPPORTED },
@@ -93,6 +94,7 @@ static const char *const cmd_names[CMD_MAX] = {
 	[CMD_SAVE] = "save", [CMD_RESTORE] = "restore",
 	[CMD_ATTACH] = "attach", [CMD_DETACH] = "detach",
 	[CMD_UNLOAD] = "unload", [CMD_COUNTERS] = "counters",
+	[CMD_SYSCTL] = "sysctl",
 	[CMD_SET_TIMEOUT] = "set", [CMD_ZERO] = "zero",
 	[CMD_VERSION] = "version", [CMD_HELP] = "help",
 };
@@ -304,6 +306,7 @@ static int opt_command(struct cmd *c, int opt, const char *arg)
 		{ 'v', CMD_VERSION }, { LONG_ATTACH, CMD_ATTACH },
 		{ LONG_DETACH, CMD_DETACH }, { LONG_UNLOAD, CMD_UNLOAD },
 		{ LONG_COUNTERS, CMD_COUNTERS }, { LONG_SET, CMD_SET_TIMEOUT },
+		{ LONG_SYSCTL, CMD_SYSCTL },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -454,6 +457,12 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	}
 	if (c->kind == CMD_SET_TIMEOUT) {
 		rc = timeouts_parse(c, argc - optind, argv + optind);
+		if (rc)
+			return rc;
+		optind = argc;
+	}
+	if (c->kind == CMD_SYSCTL) {
+		rc = sysctl_args_parse(c, argc - optind, argv + optind);
 		if (rc)
 			return rc;
 		optind = argc;

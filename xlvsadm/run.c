@@ -144,6 +144,7 @@ static int table_op(struct xlvs_table *t, const struct cmd *c)
 		return list_table(t, c);
 	case CMD_SAVE: return save_table(t, c);
 	case CMD_COUNTERS: return counters(t);
+	case CMD_SYSCTL: return sysctl_run(t, c) ? -ECANCELED : 0;
 	case CMD_ZERO:
 		return xlvs_stats_zero(t, c->svc.proto,
 				       (c->opts & OPT_SERVICE) ? &c->svc.vip : NULL);
@@ -172,6 +173,8 @@ static int read_no_table(const struct cmd *c)
 	case CMD_COUNTERS:
 		counters_print(zero);
 		return 0;
+	case CMD_SYSCTL:
+		return sysctl_run(NULL, c);
 	default:
 		if (c->opts & OPT_TIMEOUT)
 			return list_timeouts(&t);
@@ -188,9 +191,20 @@ static int read_no_table(const struct cmd *c)
 }
 
 /* Editors create the table on first use, as ipvsadm loads ip_vs. */
-static int open_flags(enum cmd_kind k)
+static bool sysctl_sets(const struct cmd *c)
 {
-	if (k == CMD_LIST || k == CMD_SAVE || k == CMD_COUNTERS)
+	for (int i = 0; i < c->nsysctls; i++)
+		if (c->sysctls[i].set)
+			return true;
+	return false;
+}
+
+static int open_flags(const struct cmd *c)
+{
+	enum cmd_kind k = c->kind;
+
+	if (k == CMD_LIST || k == CMD_SAVE || k == CMD_COUNTERS ||
+	    (k == CMD_SYSCTL && !sysctl_sets(c)))
 		return 0;
 	if (k == CMD_DETACH || k == CMD_ZERO)
 		return XLVS_OPEN_WRITE;
@@ -210,7 +224,7 @@ int cmd_run(const struct cmd *c)
 			fprintf(stderr, "xlvsadm: cannot unload: %s\n", strerror(-rc));
 		return rc ? 1 : 0;
 	}
-	rc = xlvs_table_open(&t, open_flags(c->kind), c->conn_max);
+	rc = xlvs_table_open(&t, open_flags(c), c->conn_max);
 	if (rc == -ENOENT && c->kind == CMD_DETACH) {
 		fprintf(stderr, "xlvsadm: %s does not run the xlvs data plane\n",
 			c->ifname);
@@ -242,6 +256,8 @@ int cmd_run_on(struct xlvs_table *t, const struct cmd *c)
 	if (c->kind == CMD_ATTACH)
 		return attach(t, c);
 	rc = table_op(t, c);
+	if (rc == -ECANCELED)
+		return 1;   /* said why already */
 	if (rc == -ENOENT && c->kind == CMD_DETACH)
 		fprintf(stderr, "xlvsadm: %s does not run the xlvs data plane\n", c->ifname);
 	else if (rc)

@@ -127,6 +127,19 @@ int xlvs_timeouts_set(struct xlvs_table *t, uint32_t tcp, uint32_t tcpfin,
 void xlvs_timeouts_get(const struct xlvs_table *t, uint32_t *tcp,
 		       uint32_t *tcpfin, uint32_t *udp);
 
+/* ---- IPVS's connection sysctls (sysctl.c): struct xlvs_sysctl ---- */
+/* The i-th sysctl's name (sorted), NULL past the last. */
+const char *xlvs_sysctl_name(unsigned int i);
+/* name as the kernel's (net.ipv4.vs. prefix optional).  -ENOENT for an
+ * unknown name, -ERANGE for a value above *max. */
+int xlvs_sysctl_check(const char *name, uint32_t value, uint32_t *max);
+/* The name without its prefix, or NULL if there is no such sysctl. */
+const char *xlvs_sysctl_canon(const char *name);
+/* Its value in meta m (read it with xlvs_table_open, or the defaults). */
+int xlvs_sysctl_value(const struct xlvs_meta *m, const char *name, uint32_t *value);
+/* Sets it in the table (opened for writing). */
+int xlvs_sysctl_set(struct xlvs_table *t, const char *name, uint32_t value);
+
 /* ---- connection entries (conn_list.c), as ipvsadm -L -c ---- */
 struct xlvs_conn_info {
 	uint8_t proto;

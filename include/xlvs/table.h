@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 7
+#define XLVS_ABI_VERSION 8
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -85,7 +85,8 @@ enum xlvs_counter {
 	XLVS_CNT_PKTS_MALFORMED,    /* headers truncated or inconsistent: passed */
 	XLVS_CNT_PKTS_FRAGMENT,     /* IPv4 fragments: passed to the kernel */
 	XLVS_CNT_PKTS_NO_CONN,      /* TCP non-SYN without a connection: passed */
-	XLVS_CNT_PKTS_NO_DEST,      /* no real server available: passed */
+	XLVS_CNT_PKTS_NO_DEST,      /* no real server available: ICMP port
+				     * unreachable to the client, dropped */
 	XLVS_CNT_PKTS_DEST_GONE,    /* connection's real server deleted: dropped */
 	XLVS_CNT_PKTS_NO_ROUTE,     /* no route to the real server: dropped */
 	XLVS_CNT_PKTS_NO_NEIGH,     /* real server's MAC not resolved yet: dropped */
@@ -95,7 +96,40 @@ enum xlvs_counter {
 	XLVS_CNT_CONNS_EXPIRED,     /* connections removed by expiry */
 	XLVS_CNT_CONNS_EVICTED,     /* idle connections removed from a full table */
 	XLVS_CNT_CONNS_INSERT_FAILED,
+	XLVS_CNT_PKTS_LOCAL,        /* to a Local real server: passed to this host */
+	XLVS_CNT_PKTS_FTP_PASS,     /* no server, FTP service, other port: passed */
+	XLVS_CNT_ICMP_SENT,         /* port unreachable answers sent */
+	XLVS_CNT_ICMP_LIMITED,      /* ... not sent: over the rate limit */
+	XLVS_CNT_CONNS_RESCHEDULED, /* entries a SYN or expire_nodest_conn
+				     * replaced with a new connection */
 	XLVS_CNT_MAX,
+};
+
+/*
+ * IPVS's sysctls (/proc/sys/net/ipv4/vs/) that change how connections are
+ * treated, with the kernel's meaning and defaults (ipvs-sysctl.rst):
+ * expire_nodest_conn  0: a connection whose real server is gone drops its
+ *                     packets until it expires; 1: it is expired at its
+ *                     next packet, which is scheduled anew (TCP only if a
+ *                     SYN, or with sloppy_tcp), and a SYN on a connection to
+ *                     a weight-0 server is rescheduled.
+ * expire_quiescent_template  1: a persistence template whose server has
+ *                     weight 0 is not used (its client is rescheduled).
+ * sloppy_tcp          1: a TCP packet without a connection is scheduled
+ *                     even if it is not a SYN (a director taking over).
+ * conn_reuse_mode     bit 0: a SYN on an entry in TIME_WAIT or CLOSE not
+ *                     controlled by a template starts a new connection;
+ *                     bit 1: in FIN_WAIT too (direct routing, tunnels).
+ * schedule_icmp       1: ICMP errors for no connection are scheduled; kept
+ *                     for the ICMP handling to come (the data plane passes
+ *                     every ICMP packet today).
+ */
+struct xlvs_sysctl {
+	__u32 expire_nodest_conn;
+	__u32 expire_quiescent_template;
+	__u32 sloppy_tcp;
+	__u32 conn_reuse_mode;
+	__u32 schedule_icmp;
 };
 
 /* One table per network namespace; meta holds what a tool checks first. */
@@ -106,6 +140,7 @@ struct xlvs_meta {
 	__u32 gen_seq;              /* last xlvs_dest.gen handed out */
 	__u32 null_svcs;            /* services on port 0 */
 	__u32 ftp_svcs;             /* TCP services on port 21 */
+	struct xlvs_sysctl sysctl;
 };
 
 /* Service flags, numbered as IPVS's IP_VS_SVC_F_*. */
@@ -147,21 +182,34 @@ struct xlvs_svc {
 	char sched_name[XLVS_SCHED_NAME_LEN];
 };
 
-/* A real server.  Indexed by id in the dest array; gen changes whenever an
- * id is freed, so a connection can tell its real server was deleted. */
+/*
+ * A real server.  Indexed by id in the dest array; a connection names its
+ * server by id and gen.  As in IPVS, a deleted server goes to the "trash"
+ * (gen kept, XLVS_DEST_F_AVAILABLE cleared) while connections may still use
+ * it: their packets are dropped (or rescheduled, expire_nodest_conn), and
+ * when the same server is added to the same service again it comes back
+ * with its id, gen, counts and counters, so they carry on
+ * (ip_vs_trash_get_dest).  A trashed slot is reused for another server only
+ * when nothing counts on it any more; gen then changes.
+ */
+#define XLVS_DEST_F_AVAILABLE 0x1   /* IPVS's IP_VS_DEST_F_AVAILABLE */
+
 struct xlvs_dest {
 	__u8 addr[16];
 	__be16 port;
 	__u8 af;
 	__u8 fwd;                   /* enum xlvs_fwd */
 	__u32 gen;                  /* 0 = free slot */
-	__u32 svc_id;
+	__u32 svc_id;               /* the service's id (its counters) */
 	__s32 weight;
 	__u32 u_threshold;
 	__u32 l_threshold;
-	__u32 flags;
+	__u32 flags;                /* XLVS_DEST_F_AVAILABLE */
 	__s32 last_weight;          /* IPVS's: the weight given when added or
 				     * last set non-zero; mh builds from it */
+	struct xlvs_svc_key svc;    /* the service it belongs (belonged) to:
+				     * what a re-add is matched by */
+	__u32 pad;
 };
 
 /*
@@ -378,7 +426,7 @@ struct xlvs_timer {
 
 _Static_assert(sizeof(struct xlvs_svc_key) == 20, "svc key layout");
 _Static_assert(sizeof(struct xlvs_svc) == 40, "svc layout");
-_Static_assert(sizeof(struct xlvs_dest) == 48, "dest layout");
+_Static_assert(sizeof(struct xlvs_dest) == 72, "dest layout");
 _Static_assert(sizeof(struct xlvs_band) == 8, "band layout");
 _Static_assert(sizeof(struct xlvs_conn_key) == 40, "conn key layout");
 _Static_assert(sizeof(struct xlvs_conn) == 32, "conn layout");
@@ -386,6 +434,7 @@ _Static_assert(sizeof(struct xlvs_nh_cache) == 32, "nh cache layout");
 _Static_assert(sizeof(struct xlvs_stats) == 40, "stats layout");
 _Static_assert(sizeof(struct xlvs_dest_conns) == 16, "dest conns layout");
 _Static_assert(sizeof(struct xlvs_rate) == 80, "rate layout");
-_Static_assert(sizeof(struct xlvs_meta) == 4 * (5 + XLVS_STATE_MAX), "meta layout");
+_Static_assert(sizeof(struct xlvs_sysctl) == 20, "sysctl layout");
+_Static_assert(sizeof(struct xlvs_meta) == 4 * (5 + XLVS_STATE_MAX) + 20, "meta layout");
 
 #endif

@@ -113,8 +113,11 @@ int chosen(const struct dp_result *r)
 	uint8_t base[6];
 
 	pkt_mac(base, 0);
-	if (r->rc || r->verdict != XDP_TX || r->out.len < 6 ||
+	if (r->rc || r->verdict != XDP_TX || r->out.len < OFF_IP + 20 ||
 	    memcmp(r->out.b, base, 5))
+		return -1;
+	/* ip_vs_leave's answer goes back to the client, not to a server. */
+	if (r->out.b[OFF_IP + 9] == IPPROTO_ICMP)
 		return -1;
 	return r->out.b[5];
 }
@@ -201,4 +204,75 @@ void follow_udp(uint16_t sport, uint16_t dport, uint8_t host)
 	send_udp(sport, dport, &f, &r);
 	expect_forwarded(&f, &r, host);
 	expect_counters(&r, XLVS_CNT_PKTS_FWD);
+}
+
+/* RFC 1071's checksum. */
+static uint16_t inet_csum(const uint8_t *p, size_t n)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* The answer ip_vs_leave's icmp_send(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH)
+ * gives, written from RFC 792: back to the MAC it came from, from the
+ * address it was sent to, quoting its IP header and 8 bytes after it. */
+static void icmp_unreach_of(const struct frame *in, struct frame *want)
+{
+	const uint8_t *ip = in->b + OFF_IP;
+	size_t quote = (ip[0] & 0xf) * 4 + 8;
+	uint8_t *o = want->b, *oip = o + OFF_IP, *icmp = oip + 20;
+	uint16_t c;
+
+	memset(want, 0, sizeof(*want));
+	memcpy(o, in->b + 6, 6);
+	memcpy(o + 6, in->b, 6);
+	o[12] = 0x08;
+	oip[0] = 0x45;
+	oip[1] = 0xc0;
+	oip[2] = (uint8_t)((20 + 8 + quote) >> 8);
+	oip[3] = (uint8_t)(20 + 8 + quote);
+	oip[8] = 64;
+	oip[9] = IPPROTO_ICMP;
+	memcpy(oip + 12, ip + 16, 4);
+	memcpy(oip + 16, ip + 12, 4);
+	c = inet_csum(oip, 20);
+	oip[10] = (uint8_t)(c >> 8);
+	oip[11] = (uint8_t)c;
+	icmp[0] = 3;
+	icmp[1] = 3;
+	memcpy(icmp + 8, ip, quote);
+	c = inet_csum(icmp, 8 + quote);
+	icmp[2] = (uint8_t)(c >> 8);
+	icmp[3] = (uint8_t)c;
+	want->len = OFF_IP + 20 + 8 + quote;
+}
+
+void expect_left(const struct frame *in, const struct dp_result *r)
+{
+	struct frame want;
+
+	expect_run(r, XDP_TX);
+	icmp_unreach_of(in, &want);
+	expect_bytes(&want, &r->out, 0);
+	expect_counters(r, XLVS_CNT_PKTS_NO_DEST, XLVS_CNT_ICMP_SENT);
+}
+
+bool dp_left(const struct frame *in, const struct dp_result *r)
+{
+	struct frame want;
+
+	if (r->rc || r->delta[XLVS_CNT_PKTS_NO_DEST] != 1)
+		return false;
+	if (r->verdict == XDP_DROP)     /* over the ICMP rate limit */
+		return r->delta[XLVS_CNT_ICMP_LIMITED] == 1;
+	icmp_unreach_of(in, &want);
+	return r->verdict == XDP_TX && r->delta[XLVS_CNT_ICMP_SENT] == 1 &&
+	       r->out.len == want.len && !memcmp(r->out.b, want.b, want.len);
 }

@@ -6,6 +6,7 @@
 #ifndef XLVS_TEST_EXPECT_H
 #define XLVS_TEST_EXPECT_H
 
+#include <stdbool.h>
 #include "harness.h"
 
 /* XDP_TX with the destination MAC of real server `host`, the director's
@@ -17,13 +18,21 @@ void expect_forwarded(const struct frame *in, const struct dp_result *r,
 void expect_unchanged(const struct frame *in, const struct dp_result *r,
 		      uint32_t verdict);
 
+/* IPVS's ip_vs_leave: an ICMP port unreachable back to the client,
+ * byte for byte, and only pkts_no_dest and icmp_unreach_sent counted. */
+void expect_left(const struct frame *in, const struct dp_result *r);
+/* The same as a yes/no, also taking the drop the ICMP rate limit makes,
+ * for tests that send many. */
+bool dp_left(const struct frame *in, const struct dp_result *r);
+
 /* PKTS_IN and each listed counter moved by exactly one, every other counter
  * not at all.  The list ends with -1 (counter 0 is PKTS_IN). */
 void expect_counters_(const struct dp_result *r, ...);
 #define expect_counters(r, ...) expect_counters_((r), __VA_ARGS__, -1)
 
 /* The real server a forwarded frame went to (last byte of its MAC), or -1
- * when the frame was not forwarded by XDP_TX to one of ours. */
+ * when the frame was not forwarded by XDP_TX to one of ours (an ICMP
+ * answer to the client is not). */
 int chosen(const struct dp_result *r);
 
 /* Build and run one TCP segment / UDP datagram from the client to the VIP. */

@@ -24,7 +24,9 @@
  * counted as 1, 7 expiry forgets FIN_WAIT, 8 the upper threshold reached
  * one connection later, 9 the overload ends at 3/4 of the upper threshold
  * even with a lower one, 10 raising the upper threshold keeps the overload,
- * 11 only ESTABLISHED counted active (the rule before Linux 4.8).
+ * 11 only ESTABLISHED counted active (the rule before Linux 4.8), 12 a
+ * deleted server added back does not get its connections back (no trash),
+ * 13 a SYN on a CLOSE entry does not start a new connection.
  * Each must make some test fail. */
 extern int m_mutate;
 void m_mutate_from_env(void);

@@ -179,16 +179,26 @@ void m_bind(struct msvc *s, struct mconn c)
 	}
 }
 
+static struct mdest *m_trashed(struct msvc *s, uint32_t inst)
+{
+	for (int i = 0; i < s->ntrash; i++)
+		if (s->trash[i].inst == inst)
+			return &s->trash[i];
+	return NULL;
+}
+
+/* ip_vs_unbind_dest: a server in the trash is unbound from as well. */
 void m_unbind(struct msvc *s, int i)
 {
 	uint32_t inst = s->c[i].inst;
-	int d;
+	struct mdest *d;
+	int k;
 
 	s->c[i] = s->c[--s->nc];
-	d = m_find_inst(s, inst);
-	if (d >= 0)
-		s->d[d].over = m_over_unbind(s->d[d].over, s->d[d].u, s->d[d].l,
-					     m_total(s, inst));
+	k = m_find_inst(s, inst);
+	d = k >= 0 ? &s->d[k] : m_trashed(s, inst);
+	if (d)
+		d->over = m_over_unbind(d->over, d->u, d->l, m_total(s, inst));
 }
 
 /* ------------------------------------------------------------- the table */
@@ -355,14 +365,28 @@ void rs_add_m(struct msvc *s, uint8_t host, int32_t w, uint32_t u, uint32_t l)
 	};
 	struct xlvs_endpoint vip = ep(100, s->port);
 
+	struct mdest nd = { .host = host, .weight = w, .u = u, .l = l,
+			    .inst = next_inst++ };
+
 	elog("%s: add .%u weight %d thresholds %u/%u", msvc_name(s), host, w, u, l);
 	check("xlvs_dest_add", xlvs_dest_add(&dp.t, s->proto, &vip, &c));
 	pin_host(host);
 	if (s->nd == MSVC_DESTS)
 		bad("model list full");
+	/* ip_vs_add_dest: the same server from the trash, updated as an
+	 * edit would (__ip_vs_update_dest), its connections its own again. */
+	for (int i = 0; i < s->ntrash && m_mutate != 12; i++) {
+		if (s->trash[i].host != host)
+			continue;
+		nd.inst = s->trash[i].inst;
+		nd.over = m_over_edit(s->trash[i].over, s->trash[i].u, u);
+		s->trash[i] = s->trash[--s->ntrash];
+		mst.revived++;
+		elog("%s: .%u back from the trash", msvc_name(s), host);
+		break;
+	}
 	memmove(&s->d[1], &s->d[0], s->nd * sizeof(s->d[0]));
-	s->d[0] = (struct mdest){ .host = host, .weight = w, .u = u, .l = l,
-				  .inst = next_inst++ };
+	s->d[0] = nd;
 	s->nd++;
 	mst.adds++;
 	m_changed(s);
@@ -405,6 +429,8 @@ void rs_del_m(struct msvc *s, int i)
 	for (int k = 0; k < s->nd; k++)
 		keys[k] = s->d[k].inst;
 	m_rr_deleting(&s->rr, keys, i);
+	if (s->ntrash < MSVC_DESTS)
+		s->trash[s->ntrash++] = s->d[i];
 	memmove(&s->d[i], &s->d[i + 1], (s->nd - i - 1) * sizeof(s->d[0]));
 	s->nd--;
 	mst.dels++;
@@ -448,8 +474,7 @@ int new_conn(struct msvc *s, uint16_t sport, uint8_t flags, int replaced)
 	     got < 0 ? "none " : ".", got, r.verdict);
 	s->rr = rr;             /* IPVS's state moves even when none is found */
 	if (want < 0) {
-		if (r.verdict != XDP_PASS || r.delta[XLVS_CNT_PKTS_NO_DEST] != 1 ||
-		    r.delta[XLVS_CNT_CONNS_NEW] != 0) {
+		if (!dp_left(&f, &r) || r.delta[XLVS_CNT_CONNS_NEW] != 0) {
 			msvc_dump(s);
 			bad("no server usable, yet verdict %u, dest .%d", r.verdict, got);
 		}
@@ -484,11 +509,24 @@ void follow(struct msvc *s, int i, uint8_t flags)
 	struct frame f;
 	int got;
 
-	if (s->proto == IPPROTO_TCP && c->state == XLVS_TCP_TIME_WAIT &&
-	    (flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN) {
-		elog("syn on TIME_WAIT :%u (was .%u)", c->sport, c->host);
+	/* ip_vs_in_hook, conn_reuse_mode 1 (is_new_conn_expected): any SYN
+	 * on TIME_WAIT or CLOSE expires the entry and is scheduled anew,
+	 * before the server's state is looked at; a SYN with RST is then not
+	 * scheduled (tcp_conn_schedule) and goes to the stack. */
+	if (s->proto == IPPROTO_TCP && (flags & TH_SYN) &&
+	    (c->state == XLVS_TCP_TIME_WAIT ||
+	     (c->state == XLVS_TCP_CLOSE && m_mutate != 13))) {
+		elog("syn on %s :%u (was .%u)", c->state == XLVS_TCP_CLOSE ?
+		     "CLOSE" : "TIME_WAIT", c->sport, c->host);
 		mst.reused++;
-		new_conn(s, c->sport, flags, i);
+		if (!(flags & TH_RST)) {
+			new_conn(s, c->sport, flags, i);
+			return;
+		}
+		msvc_send(s, c->sport, flags, &f, &r);
+		if (r.verdict != XDP_PASS || r.delta[XLVS_CNT_PKTS_NO_CONN] != 1)
+			bad("syn+rst on a reused entry: verdict %u", r.verdict);
+		m_unbind(s, i);
 		return;
 	}
 	msvc_send(s, c->sport, flags, &f, &r);

@@ -47,11 +47,16 @@ struct msvc {
 	int nd;
 	struct mconn c[MSVC_CONNS];
 	int nc;
+	/* IPVS's trash: deleted servers, revived by a re-add of the same
+	 * host (ip_vs_trash_get_dest), their connections with them. */
+	struct mdest trash[MSVC_DESTS];
+	int ntrash;
 };
 
 /* What the runs went through, printed by the random tests. */
 struct msvc_stats {
 	int news, nodest, ties, replaced, reused, gone, adds, dels, w0, expired;
+	int revived;
 	int thr_edits, overloaded, max_inact;
 	double sweep_s;
 };

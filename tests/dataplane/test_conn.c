@@ -97,8 +97,7 @@ static void all_weight_zero(void **state)
 	rs_weight(IPPROTO_TCP, p, HOST_RS1, 0);
 	rs_weight(IPPROTO_TCP, p, HOST_RS2, 0);
 	send_tcp(dp_port(), p, TH_SYN, 0, &f, &r);
-	expect_unchanged(&f, &r, XDP_PASS);
-	expect_counters(&r, XLVS_CNT_PKTS_NO_DEST);
+	expect_left(&f, &r);
 	follow_tcp(a, p, TH_ACK, 0, (uint8_t)x);
 }
 
@@ -130,12 +129,27 @@ static void dest_deleted(void **state)
 		assert_int_equal(open_tcp(dp_port(), p), y);
 }
 
-/* IPVS's conn_reuse_mode 1: a fresh SYN on a connection in TIME_WAIT is
- * a new connection and is scheduled again (rr: to the other server). */
+/* A SYN that IPVS schedules anew on a tracked connection: forwarded to
+ * host, one connection scheduled, the old one rescheduled. */
+static void expect_resched(uint16_t sport, uint16_t port, uint8_t flags,
+			   uint8_t host)
+{
+	struct dp_result r;
+	struct frame f;
+
+	send_tcp(sport, port, flags, 0, &f, &r);
+	expect_forwarded(&f, &r, host);
+	expect_counters(&r, XLVS_CNT_CONNS_NEW, XLVS_CNT_PKTS_FWD,
+			XLVS_CNT_CONNS_RESCHEDULED);
+}
+
+/* IPVS's conn_reuse_mode 1 (is_new_conn_expected): a SYN on a connection
+ * in TIME_WAIT or CLOSE is a new connection and is scheduled again (rr: to
+ * the other server); in FIN_WAIT it is not, unless bit 1 is set. */
 static void time_wait_reused(void **state)
 {
-	uint16_t a = dp_port(), p = 8108;
-	int x;
+	uint16_t a = dp_port(), b = dp_port(), c = dp_port(), p = 8108;
+	int x, y, z;
 
 	(void)state;
 	svc_add(IPPROTO_TCP, p, "rr");
@@ -144,8 +158,40 @@ static void time_wait_reused(void **state)
 	x = open_tcp(a, p);
 	/* INPUT-ONLY table: SYN_RECV + FIN -> TIME_WAIT. */
 	follow_tcp(a, p, TH_FIN, 0, (uint8_t)x);
-	assert_int_equal(open_tcp(a, p), other(x));
+	expect_resched(a, p, TH_SYN, other(x));
 	follow_tcp(a, p, TH_ACK, 0, other(x));
+	/* SYN_RECV + RST -> SYN_RECV; ESTABLISHED + RST -> CLOSE. */
+	y = open_tcp(b, p);
+	follow_tcp(b, p, TH_ACK, 0, (uint8_t)y);
+	follow_tcp(b, p, TH_RST, 0, (uint8_t)y);
+	expect_resched(b, p, TH_SYN, other(y));
+	/* ESTABLISHED + FIN -> FIN_WAIT: the SYN follows the connection. */
+	z = open_tcp(c, p);
+	follow_tcp(c, p, TH_ACK, 0, (uint8_t)z);
+	follow_tcp(c, p, TH_FIN | TH_ACK, 0, (uint8_t)z);
+	follow_tcp(c, p, TH_SYN, 0, (uint8_t)z);
+}
+
+/* conn_reuse_mode 0 turns reuse off; bit 1 adds FIN_WAIT. */
+static void conn_reuse_mode_bits(void **state)
+{
+	uint16_t a = dp_port(), b = dp_port(), p = 8109;
+	int x, y;
+
+	(void)state;
+	svc_add(IPPROTO_TCP, p, "rr");
+	rs_add(IPPROTO_TCP, p, HOST_RS1, 1);
+	rs_add(IPPROTO_TCP, p, HOST_RS2, 1);
+	assert_int_equal(xlvs_sysctl_set(&dp.t, "conn_reuse_mode", 0), 0);
+	x = open_tcp(a, p);
+	follow_tcp(a, p, TH_FIN, 0, (uint8_t)x);          /* TIME_WAIT */
+	follow_tcp(a, p, TH_SYN, 0, (uint8_t)x);          /* not reused */
+	assert_int_equal(xlvs_sysctl_set(&dp.t, "conn_reuse_mode", 3), 0);
+	y = open_tcp(b, p);
+	follow_tcp(b, p, TH_ACK, 0, (uint8_t)y);
+	follow_tcp(b, p, TH_FIN, 0, (uint8_t)y);          /* FIN_WAIT */
+	expect_resched(b, p, TH_SYN, other(y));
+	assert_int_equal(xlvs_sysctl_set(&dp.t, "conn_reuse_mode", 1), 0);
 }
 
 static void expect_no_dest(uint8_t proto, uint16_t port)
@@ -157,8 +203,7 @@ static void expect_no_dest(uint8_t proto, uint16_t port)
 		send_tcp(dp_port(), port, TH_SYN, 0, &f, &r);
 	else
 		send_udp(dp_port(), port, &f, &r);
-	expect_unchanged(&f, &r, XDP_PASS);
-	expect_counters(&r, XLVS_CNT_PKTS_NO_DEST);
+	expect_left(&f, &r);
 }
 
 static void no_real_servers(void **state)
@@ -190,6 +235,7 @@ size_t conn_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(all_weight_zero, svc_fixture_empty),
 		cmocka_unit_test_setup(dest_deleted, svc_fixture_empty),
 		cmocka_unit_test_setup(time_wait_reused, svc_fixture_empty),
+		cmocka_unit_test_setup(conn_reuse_mode_bits, svc_fixture_empty),
 		cmocka_unit_test_setup(no_real_servers, svc_fixture_empty),
 		cmocka_unit_test_setup(last_server_deleted, svc_fixture_empty),
 	};

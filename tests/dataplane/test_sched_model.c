@@ -323,8 +323,7 @@ static void scan_all_weight_zero(void **state)
 					bad("%s: the model finds a server with "
 					    "every weight 0", kind_name(kind));
 				msvc_send(&s, dp_port(), syn, &f, &r);
-				expect_unchanged(&f, &r, XDP_PASS);
-				expect_counters(&r, XLVS_CNT_PKTS_NO_DEST);
+				assert_true(dp_left(&f, &r));
 			}
 			follow(&s, 0, p ? 0 : TH_ACK);
 			k_check_counts(&s);

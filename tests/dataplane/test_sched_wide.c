@@ -103,7 +103,7 @@ static void rounds(struct msvc *s, int kind, int *ties, int *none)
 		*none += want < 0;
 		msvc_send(s, sport, TH_SYN, &f, &res);
 		got = chosen(&res);
-		if (want < 0 ? res.delta[XLVS_CNT_PKTS_NO_DEST] != 1 :
+		if (want < 0 ? !dp_left(&f, &res) :
 			       got != s->d[want].host) {
 			dump_round(s, sv);
 			bad("%d servers, round %d: the SYN went to %d, the model "
