@@ -28,24 +28,38 @@ static __always_inline void stats_count(__u32 svc_id, __u32 dest_id,
 	stats_add(&dest_stats, dest_id, bytes, new_conn);
 }
 
-/* The counters of one service or real server, added up over the CPUs. */
-static __always_inline void stats_sum(void *map, __u32 id, struct xlvs_stats *sum)
-{
-	__builtin_memset(sum, 0, sizeof(*sum));
-	for (__u32 cpu = 0; cpu < 256; cpu++) {
-		struct xlvs_stats *st;
+/* The counters of one service or real server, added up over every
+ * possible CPU (nr_cpus, set by the loader: libbpf_num_possible_cpus()),
+ * however many the kernel allows: a bpf_loop has no bound of its own to
+ * stop short of them. */
+struct cpu_sum {
+	__u32 id;
+	__u32 is_dest;              /* dest_stats, else svc_stats */
+	struct xlvs_stats sum;
+};
 
-		if (cpu >= nr_cpus)
-			break;
-		st = bpf_map_lookup_percpu_elem(map, &id, cpu);
-		if (!st)
-			continue;
-		sum->conns += st->conns;
-		sum->inpkts += st->inpkts;
-		sum->outpkts += st->outpkts;
-		sum->inbytes += st->inbytes;
-		sum->outbytes += st->outbytes;
-	}
+static long stats_sum_cpu(__u32 cpu, struct cpu_sum *c)
+{
+	struct xlvs_stats *st;
+
+	st = c->is_dest ? bpf_map_lookup_percpu_elem(&dest_stats, &c->id, cpu) :
+			  bpf_map_lookup_percpu_elem(&svc_stats, &c->id, cpu);
+	if (!st)
+		return 1;           /* past the possible CPUs */
+	c->sum.conns += st->conns;
+	c->sum.inpkts += st->inpkts;
+	c->sum.outpkts += st->outpkts;
+	c->sum.inbytes += st->inbytes;
+	c->sum.outbytes += st->outbytes;
+	return 0;
+}
+
+static __always_inline void stats_sum(int is_dest, __u32 id, struct xlvs_stats *sum)
+{
+	struct cpu_sum c = { .id = id, .is_dest = is_dest };
+
+	bpf_loop(nr_cpus, stats_sum_cpu, &c, 0);
+	*sum = c.sum;
 }
 
 /* avg += (rate - avg) / 4, rate being the delta scaled to per second. */
@@ -85,9 +99,9 @@ static long est_one(__u32 i, void *ctx)
 		d = bpf_map_lookup_elem(&dest, &id);
 		if (!d || !d->gen)
 			return 0;   /* a free slot: nothing to estimate */
-		stats_sum(&dest_stats, id, &sum);
+		stats_sum(1, id, &sum);
 	} else {
-		stats_sum(&svc_stats, id, &sum);
+		stats_sum(0, id, &sum);
 	}
 	r = bpf_map_lookup_elem(&rates, &i);
 	if (r)

@@ -97,14 +97,18 @@ int loader_create(const char *path, uint32_t conn_max)
 {
 	struct xlvs_bpf *skel;
 	char p[512];
-	int rc;
+	int rc, ncpu;
 
 	if (!conn_max)
 		conn_max = XLVS_CONN_DEFAULT;
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu < 1)
+		return ncpu < 0 ? ncpu : -EINVAL;
 	skel = xlvs_bpf__open();
 	if (!skel)
 		return -errno;
-	skel->rodata->nr_cpus = libbpf_num_possible_cpus();
+	/* The estimator sums the counters of this many CPUs: all possible. */
+	skel->rodata->nr_cpus = ncpu;
 	rc = xlvs_bpf__load(skel);
 	if (rc) {
 		xlvs_logf("cannot load the XDP program: %s", strerror(-rc));
