@@ -157,7 +157,7 @@ int restore_check(const struct xlvs_snapshot *snap,
 	int rc = model_load(&m, snap);
 
 	for (size_t i = 0; !rc && i < n; i++) {
-		if (cmd_sched_check(&lines[i].cmd)) {
+		if (cmd_conf_check(&lines[i].cmd)) {
 			rc = 2;
 		} else {
 			int err = model_apply(&m, &lines[i].cmd);
