@@ -253,10 +253,20 @@ static int thresholds_set(struct xlvs_table *t, uint32_t id,
 	return rc;
 }
 
-static bool thresholds_differ(const struct xlvs_dest *d,
+/* Whether an edit to c has work for thresholds_set: new thresholds, or
+ * IPVS's rule clearing the flag of a server without an upper threshold
+ * (__ip_vs_update_dest clears it at every edit with u_threshold 0). */
+static bool thresholds_differ(struct xlvs_table *t, uint32_t id,
+			      const struct xlvs_dest *d,
 			      const struct xlvs_dest_conf *c)
 {
-	return d->u_threshold != c->u_threshold || d->l_threshold != c->l_threshold;
+	struct xlvs_dest_conns dc;
+
+	if (d->u_threshold != c->u_threshold || d->l_threshold != c->l_threshold)
+		return true;
+	return !c->u_threshold &&
+	       !bpf_map_lookup_elem(t->dest_conns_fd, &id, &dc) &&
+	       (dc.flags & XLVS_DEST_F_OVERLOAD);
 }
 
 /* A new record in slot id, with fresh counts and counters. */
@@ -342,7 +352,7 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	}
 	/* ip_vs_add_dest of a trashed server: __ip_vs_update_dest's rule for
 	 * its thresholds, as for an edit. */
-	if (revived && thresholds_differ(&d, c)) {
+	if (revived && thresholds_differ(t, id, &d, c)) {
 		rc = thresholds_set(t, id, c);
 		if (rc) {
 			bpf_map_update_elem(t->dest_fd, &id, &old, BPF_ANY);
@@ -399,7 +409,7 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
 	 * scheduler's upd_dest. */
 	if (bpf_map_update_elem(t->dest_fd, &e->sched->dests[i], &d, BPF_ANY))
 		rc = -errno;
-	else if (thresholds_differ(&d, c))
+	else if (thresholds_differ(t, e->sched->dests[i], &d, c))
 		rc = thresholds_set(t, e->sched->dests[i], c);
 	if (!rc)
 		rc = edit_commit(t, e);
