@@ -162,6 +162,10 @@ int restore_check(const struct xlvs_snapshot *snap,
 	struct restore_model m = { 0 };
 	int rc = model_load(&m, snap);
 
+	if (rc) {
+		fprintf(stderr, "xlvsadm: -R: %s\n", strerror(-rc));
+		rc = 1;
+	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (cmd_conf_check(&lines[i].cmd)) {
 			rc = 2;

@@ -120,7 +120,6 @@ static void service_refused(void **state)
 		{ "port 0, not persistent", -EINVAL },
 	};
 	struct table_image was;
-	struct xlvs_endpoint vip = tb_ep(NET_VIP, CC_PORT);
 
 	(void)state;
 	svc_add(IPPROTO_TCP, CC_PORT, "rr");
@@ -152,7 +151,6 @@ static void service_refused(void **state)
 		}
 	}
 	image_free(&was);
-	(void)vip;
 }
 
 static void dest_refused(void **state)
