@@ -49,7 +49,7 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_RATES   "rates"
 #define PIN_DEST_CONNS "dest_conns"
 #define PIN_PROG    "prog_xdp"
-#define PIN_PROG_CLEAR_OVERLOAD "prog_clear_overload"
+#define PIN_PROG_SET_THRESHOLDS "prog_set_thresholds"
 
 /* dest.c: the whole real-server array in one system call; free with free(). */
 struct xlvs_dest *dest_read_all(const struct xlvs_table *t);

@@ -122,9 +122,9 @@ int loader_create(const char *path, uint32_t conn_max)
 	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_xdp, p);
-	snprintf(p, sizeof(p), "%s/" PIN_PROG_CLEAR_OVERLOAD, path);
+	snprintf(p, sizeof(p), "%s/" PIN_PROG_SET_THRESHOLDS, path);
 	if (!rc)
-		rc = bpf_program__pin(skel->progs.xlvs_clear_overload, p);
+		rc = bpf_program__pin(skel->progs.xlvs_set_thresholds, p);
 	if (!rc)
 		rc = pin_maps(skel, path);
 	if (rc)

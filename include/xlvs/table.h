@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 8
+#define XLVS_ABI_VERSION 9
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -384,13 +384,23 @@ struct xlvs_dest_conns {
 	__s32 active;
 	__s32 inactive;
 	__s32 persist;              /* persistence templates */
-	__u32 flags;                /* XLVS_DEST_F_OVERLOAD */
+	__u32 flags;                /* XLVS_DEST_F_OVERLOAD; bits 8..31 count
+				     * threshold edits (bpf/conn.h) */
 };
 
 /* IPVS's IP_VS_DEST_F_OVERLOAD: set when a new connection brings the
  * server to its upper threshold, cleared as connections leave (see
  * conn_unbind in bpf/conn.h); overloaded servers take no new connections. */
 #define XLVS_DEST_F_OVERLOAD 0x2
+
+/* The context of the xlvs_set_thresholds program, which libxlvs runs to
+ * change a real server's thresholds (bpf/conn.h says why a program). */
+struct xlvs_thresholds_arg {
+	__u32 dest_id;
+	__u32 u_threshold;
+	__u32 l_threshold;
+	__u32 pad;
+};
 
 /* Counters of a service or real server, per CPU (IPVS's ip_vs_stats). */
 struct xlvs_stats {
@@ -433,6 +443,7 @@ _Static_assert(sizeof(struct xlvs_conn) == 32, "conn layout");
 _Static_assert(sizeof(struct xlvs_nh_cache) == 32, "nh cache layout");
 _Static_assert(sizeof(struct xlvs_stats) == 40, "stats layout");
 _Static_assert(sizeof(struct xlvs_dest_conns) == 16, "dest conns layout");
+_Static_assert(sizeof(struct xlvs_thresholds_arg) == 16, "thresholds arg layout");
 _Static_assert(sizeof(struct xlvs_rate) == 80, "rate layout");
 _Static_assert(sizeof(struct xlvs_sysctl) == 20, "sysctl layout");
 _Static_assert(sizeof(struct xlvs_meta) == 4 * (5 + XLVS_STATE_MAX) + 20, "meta layout");
