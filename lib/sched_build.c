@@ -294,10 +294,18 @@ int sched_build(struct xlvs_sched *s, int kind, const int32_t *w,
 		return rc;
 	}
 	rank_fill(s, order, m);
+	sched_resume(s, kind, w, st);
+	return 0;
+}
+
+void sched_resume(struct xlvs_sched *s, int kind, const int32_t *w,
+		  struct sched_state st)
+{
+	struct passes p = passes_of(kind, w, s->ndests);
+
 	s->init_last = st.last_dest == SCHED_HEAD ? -1 : index_of(s, st.last_dest);
 	s->init_cw = st.cw;
 	s->start = position_of(s, w, &p, st);
-	return 0;
 }
 
 int sched_pos_index(const struct xlvs_sched *s, uint32_t pos)

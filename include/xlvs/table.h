@@ -263,6 +263,14 @@ struct xlvs_sched {
 				     * rr, wrr: the rank index (above) */
 };
 
+/* What libxlvs gives the kernel to set a live rr/wrr schedule's resume
+ * point in place (xlvs_sched_resume, lib/sched_carry.c). */
+struct xlvs_sched_resume {
+	__u32 key;                  /* the schedule */
+	__u32 start;
+	__s32 init_last, init_cw;
+};
+
 /*
  * A connection, or a persistence template (IPVS's IP_VS_CONN_F_TEMPLATE):
  * the client's address masked with the service's netmask, port 0, the
@@ -446,6 +454,7 @@ _Static_assert(sizeof(struct xlvs_svc_key) == 20, "svc key layout");
 _Static_assert(sizeof(struct xlvs_svc) == 40, "svc layout");
 _Static_assert(sizeof(struct xlvs_dest) == 72, "dest layout");
 _Static_assert(sizeof(struct xlvs_band) == 8, "band layout");
+_Static_assert(sizeof(struct xlvs_sched_resume) == 16, "resume layout");
 _Static_assert(1 << XLVS_RANK_LEVELS == XLVS_SVC_DESTS_MAX &&
 	       XLVS_BANDS_MAX == XLVS_SVC_DESTS_MAX &&
 	       XLVS_BAND_OF + XLVS_SVC_DESTS_MAX <= XLVS_LIST_MAX,
