@@ -79,7 +79,9 @@ static __always_inline __s64 cycle_pick(struct xlvs_sched *sc, __u32 kind)
 		sc->init_cw = 0;
 		sc->picks = 0;
 	} else {
-		__sync_fetch_and_add(&sc->picks, -1);
+		/* The state stays: this pick undone, unless others picked
+		 * meanwhile (they found every server overloaded too). */
+		__sync_val_compare_and_swap(&sc->picks, n0 + 1, n0);
 	}
 	return -1;
 }

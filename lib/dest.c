@@ -101,7 +101,12 @@ static int edit_commit(struct xlvs_table *t, struct dest_edit *e)
 		return -errno;
 	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
 		return 0;
-	return sched_carry(t, &e->carry, e->sched, e->w);
+	/* The edit is live now: a failure here only costs positions. */
+	rc = sched_carry(t, &e->carry, e->sched, e->w);
+	if (rc)
+		xlvs_logf("warning: rr/wrr positions taken during the edit "
+			  "may be taken again: %s", strerror(-rc));
+	return 0;
 }
 
 static int find_dest(struct xlvs_table *t, const struct dest_edit *e,

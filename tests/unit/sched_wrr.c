@@ -338,8 +338,8 @@ static int64_t lib_pick(struct lib *l, const bool *over)
 		s->init_last = -1;
 		s->init_cw = 0;
 		s->picks = 0;
-	} else {
-		s->picks--;
+	} else if (s->picks == n0 + 1) {
+		s->picks = n0;
 	}
 	return NONE;
 }
