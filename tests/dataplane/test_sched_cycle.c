@@ -164,6 +164,14 @@ static void wrr_distinct_weights_max(void **state)
 		m_rr_changed(&b.rr, b.sv, b.n);
 	}
 	xlvs_set_log(log_all);
+	{
+		struct xlvs_dest_conf c = {
+			.addr = big_rs(BIG), .fwd = XLVS_FWD_DROUTE, .weight = 1,
+		};
+
+		assert_int_equal(xlvs_dest_add(&dp.t, IPPROTO_UDP, &vip, &c),
+				 -ENOSPC);
+	}
 	sched_live(NET_VIP, IPPROTO_UDP, PORT_BIG, &sc);
 	assert_int_equal(sc.ndests, BIG);
 	assert_int_equal(sc.nbands, BIG);

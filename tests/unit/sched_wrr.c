@@ -755,6 +755,14 @@ static void wrr_distinct_weights(void **state)
 	both_del(b, 100);
 	both_picks(b, 100000, NULL, NULL);
 	both_free(b);
+
+	/* Positions are 32 bits: weights near 2^31 (which the library takes,
+	 * ipvsadm stops at 65535) make a cycle of more, refused. */
+	b = both_new(XLVS_SCHED_WRR);
+	both_add(b, 1, INT32_MAX);
+	assert_int_equal(lib_add(&b->l, 2, INT32_MAX - 1), 0);
+	assert_int_equal(lib_add(&b->l, 3, INT32_MAX - 2), -E2BIG);
+	both_free(b);
 }
 
 /* Overloaded servers anywhere in the cycle (bpf/sched.h cycle_pick skips
