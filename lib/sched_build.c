@@ -263,6 +263,8 @@ int sched_build(struct xlvs_sched *s, int kind, const int32_t *w,
 	uint32_t m = 0;
 	int rc;
 
+	if (s->ndests > XLVS_SVC_DESTS_MAX)
+		return -E2BIG;
 	s->picks = 0;
 	s->nbands = 0;
 	for (uint32_t i = 0; i < s->ndests; i++)
@@ -278,8 +280,6 @@ int sched_build(struct xlvs_sched *s, int kind, const int32_t *w,
 		/* The scanning schedulers keep no position: nothing to build;
 		 * mh's table needs the servers' addresses (sched_maglev_fill). */
 		return 0;
-	if (s->ndests > XLVS_SVC_DESTS_MAX)
-		return -E2BIG;
 	memset(s->list, 0, sizeof(s->list));
 	for (uint32_t i = 0; i < s->ndests; i++) {
 		s->list[XLVS_BAND_OF + i] = XLVS_BAND_NONE;

@@ -14,6 +14,10 @@
  *     the sequence after the edit is the one IPVS gives when those picks
  *     come before the edit.
  *
+ * The connections the tests make stay (fresh ports and clients each): no
+ * test here overwrites the counts they are counted in, and a flush of the
+ * whole table would wait for other tests' templates too.
+ *
  * XLVS_SCHED_SEED=<n> replays other random sequences; XLVS_MODEL_MUTATE=20
  * (the edit forgets the picks made during it), 21 (the walk gives up after
  * 65536 positions) and 22 (err_over always ends at the list head) must each
@@ -37,7 +41,6 @@
 #include "expect.h"
 #include "harness.h"
 #include "msvc.h"
-#include "msvc_expire.h"
 #include "svc.h"
 #include "testbed.h"
 #include "tests.h"
@@ -203,8 +206,6 @@ static void wrr_distinct_weights_max(void **state)
 	big_window(&b, BIG);
 	print_message("seed %u: %d real servers of distinct weights, %u picks "
 		      "agreed\n", seed, BIG, b.clients);
-	flush_all(NULL, 0);
-	timeouts_default();
 }
 
 /* ------------------------------------------------------ the overload walk -- */
@@ -275,7 +276,6 @@ static void wrr_overload_heavy_light(void **state)
 	/* rr too: one pass, the only usable server before the others */
 	msvc_sched_set(&b, XLVS_SCHED_RR);
 	heavy_round(&b, 1, 2);
-	flush_all(NULL, 0);
 }
 
 /* Random overloaded sets, every server now and then, at every place of a
@@ -316,7 +316,6 @@ static void overload_anywhere(void **state)
 		force_over(&s, i, false);
 	print_message("seed %u: %d picks with random overloaded sets, %d with "
 		      "none usable\n", seed, picks, none);
-	flush_all(NULL, 0);
 }
 
 /* ------------------------------------------------- picks during an edit -- */
@@ -387,7 +386,6 @@ static void edit_during_picks(void **state)
 		syn(&s);
 	print_message("seed %u: %d edits, %d with picks during them\n", seed,
 		      edits, raced);
-	flush_all(NULL, 0);
 }
 
 size_t sched_cycle_tests(struct CMUnitTest *out, size_t room)
