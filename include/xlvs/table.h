@@ -229,7 +229,7 @@ struct xlvs_dest {
  * rr/wrr, list[] holds at XLVS_RANK_AT(l, i) how many of the first i
  * entries of level l have a 0 bit, and at XLVS_BAND_OF + i the band server
  * i first appears in (XLVS_BAND_NONE: weight 0).  So 1024 distinct weights
- * take 1024 bands and 11 KB, not a list of n(n+1)/2 entries.
+ * take 1024 bands and 22 KB of the list, not n(n+1)/2 list entries.
  *
  * A new connection takes position (start + picks++) % cycle, so choosing is
  * one atomic add and two searches, never a lock.  User space writes the idle
