@@ -388,3 +388,20 @@ int xlvs_set_thresholds(struct xlvs_thresholds_arg *a)
 	}
 	return 2;
 }
+
+/* Run by libxlvs after a schedule flip, when traffic moved the old schedule
+ * while the new one was built (lib/sched_carry.c): the new one's resume
+ * point set in place, where the XDP program's atomic picks are kept. */
+SEC("syscall")
+int xlvs_sched_resume(struct xlvs_sched_resume *r)
+{
+	__u32 key = r->key;
+	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
+
+	if (!sc)
+		return 1;
+	sc->start = r->start;
+	sc->init_last = r->init_last;
+	sc->init_cw = r->init_cw;
+	return 0;
+}

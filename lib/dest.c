@@ -22,6 +22,7 @@ struct dest_edit {
 	struct xlvs_sched *sched;   /* a copy of the live schedule, edited */
 	int32_t w[XLVS_SVC_DESTS_MAX];
 	struct sched_state st;      /* IPVS's state before the change */
+	struct sched_carry carry;   /* what the flip carries over */
 };
 
 static int edit_begin(struct xlvs_table *t, uint8_t proto,
@@ -49,6 +50,11 @@ static int edit_begin(struct xlvs_table *t, uint8_t proto,
 		e->w[i] = d.weight;
 	}
 	e->st = sched_state_now(e->sched, e->svc.sched_kind, e->w);
+	e->carry = (struct sched_carry){
+		.old_key = key, .new_key = key ^ 1, .kind = e->svc.sched_kind,
+		.mark = sched_mark_of(e->sched),
+		.del_id = SCHED_HEAD, .del_prev = SCHED_HEAD,
+	};
 	return 0;
 }
 
@@ -72,25 +78,34 @@ int dest_sched_build(struct xlvs_table *t, struct xlvs_sched *s, int kind,
 	return rc;
 }
 
-/* Build the edited schedule into the idle slot and flip to it.  The real
- * servers' records are written first: mh builds from them. */
+/* Build the edited schedule into the idle slot and flip to it, then carry
+ * over the picks the old one made meanwhile.  The real servers' records
+ * are written first: mh builds from them. */
 static int edit_commit(struct xlvs_table *t, struct dest_edit *e)
 {
 	int kind = e->svc.sched_kind;
 	struct sched_state st;
-	uint32_t idle;
 	int rc;
 
-	st = sched_after_change(kind, e->st, e->w, e->sched->ndests);
+	st = sched_edit_state(&e->carry, e->st);
+	st = sched_after_change(kind, st, e->w, e->sched->ndests);
 	rc = dest_sched_build(t, e->sched, kind, e->w, st);
 	if (rc)
 		return rc;
-	idle = e->svc.id * 2 + ((e->svc.sched_slot & 1) ^ 1);
-	if (bpf_map_update_elem(t->sched_fd, &idle, e->sched, BPF_ANY))
+	if (bpf_map_update_elem(t->sched_fd, &e->carry.new_key, e->sched, BPF_ANY))
 		return -errno;
+	if (sched_edit_hook && (kind == XLVS_SCHED_RR || kind == XLVS_SCHED_WRR))
+		sched_edit_hook(sched_edit_hook_arg);
 	e->svc.sched_slot = (e->svc.sched_slot & 1) ^ 1;
 	if (bpf_map_update_elem(t->svc_fd, &e->key, &e->svc, BPF_EXIST))
 		return -errno;
+	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
+		return 0;
+	/* The edit is live now: a failure here only costs positions. */
+	rc = sched_carry(t, &e->carry, e->sched, e->w);
+	if (rc)
+		xlvs_logf("warning: rr/wrr positions taken during the edit "
+			  "may be taken again: %s", strerror(-rc));
 	return 0;
 }
 
@@ -450,9 +465,10 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 	}
 	id = e->sched->dests[i];
 	n = e->sched->ndests;
-	/* ip_vs_rr_del_dest: a pointer at the deleted server moves back one. */
-	if (e->st.last_dest == id)
-		e->st.last_dest = i > 0 ? e->sched->dests[i - 1] : SCHED_HEAD;
+	/* ip_vs_rr_del_dest: a pointer at the deleted server moves back one
+	 * (sched_edit_state, also for the picks the flip carries over). */
+	e->carry.del_id = id;
+	e->carry.del_prev = i > 0 ? e->sched->dests[i - 1] : SCHED_HEAD;
 	memmove(&e->sched->dests[i], &e->sched->dests[i + 1],
 		(n - i - 1) * sizeof(uint32_t));
 	memmove(&e->w[i], &e->w[i + 1], (n - i - 1) * sizeof(int32_t));

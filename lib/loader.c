@@ -125,6 +125,9 @@ int loader_create(const char *path, uint32_t conn_max)
 	snprintf(p, sizeof(p), "%s/" PIN_PROG_SET_THRESHOLDS, path);
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_set_thresholds, p);
+	snprintf(p, sizeof(p), "%s/" PIN_PROG_SCHED_RESUME, path);
+	if (!rc)
+		rc = bpf_program__pin(skel->progs.xlvs_sched_resume, p);
 	if (!rc)
 		rc = pin_maps(skel, path);
 	if (rc)

@@ -59,10 +59,11 @@ static const struct row {
 	bool busy;
 	const char *scaling;
 } rows[] = {
-	{ "rr", "rr", true, "one atomic add and a binary search over the "
-	  "schedule's bands (at most 11 steps): no pass over the servers" },
-	{ "wrr", "wrr", true, "as rr: one atomic add and a binary search over "
-	  "the bands of the precomputed weighted cycle" },
+	{ "rr", "rr", true, "one atomic add, a binary search over the "
+	  "schedule's bands and a walk down its rank index (10 steps each): "
+	  "no pass over the servers" },
+	{ "wrr", "wrr", true, "as rr: one atomic add and the two searches "
+	  "over the bands of the precomputed weighted cycle" },
 	{ "lc", "lc", true, "one pass over all n servers, 16 to a `bpf_loop` "
 	  "step, a `dest_conns` lookup and a compare each, for every new "
 	  "connection: O(n), as IPVS's (a step's own call costs about what a "

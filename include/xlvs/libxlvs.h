@@ -123,6 +123,10 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoi
 int xlvs_dest_del(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoint *vip,
 		  const struct xlvs_endpoint *rip);
 bool xlvs_sched_known(const char *name);
+/* For tests: fn(arg) runs inside every rr/wrr real-server edit after the
+ * new schedule is written and before it goes live, where traffic's picks
+ * race the edit (lib/sched_carry.c).  NULL: none. */
+void xlvs_set_sched_edit_hook(void (*fn)(void *arg), void *arg);
 
 /* Rates as ipvsadm --rate prints them: per second, IPVS's rounding. */
 struct xlvs_rates {

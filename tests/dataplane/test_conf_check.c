@@ -23,7 +23,7 @@
 #include "testbed.h"
 #include "tests.h"
 
-#define CC_PORT 8350
+#define CC_PORT 8363
 
 /* Everything an edit could change, byte for byte. */
 struct table_image {
