@@ -20,81 +20,6 @@
 #include "cmd.h"
 #include "restore_check.h"
 
-#define LINE_MAX_LEN 4096
-#define WORDS_MAX 64
-
-/* Splits buf in place into argv[1..]; argv[0] is the program name. */
-static int split_words(char *buf, char **argv)
-{
-	int argc = 1;
-
-	argv[0] = "xlvsadm";
-	for (char *w = strtok(buf, " \t\r\n"); w; w = strtok(NULL, " \t\r\n")) {
-		if (argc == 1 && (!strcmp(w, "ipvsadm") || !strcmp(w, "xlvsadm")))
-			continue;
-		if (argc >= WORDS_MAX - 1)
-			return -1;
-		argv[argc++] = w;
-	}
-	argv[argc] = NULL;
-	return argc;
-}
-
-static int restore_parse(struct restore_line **out, size_t *n)
-{
-	char buf[LINE_MAX_LEN], *argv[WORDS_MAX];
-	unsigned int lineno = 0;
-	size_t cap = 0;
-	int argc;
-
-	*out = NULL;
-	*n = 0;
-	while (fgets(buf, sizeof(buf), stdin)) {
-		lineno++;
-		argc = split_words(buf, argv);
-		if (argc == 1 || argv[1][0] == '#')
-			continue;
-		if (argc < 0) {
-			fprintf(stderr, "xlvsadm: stdin:%u: too many words\n", lineno);
-			return 2;
-		}
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*out = realloc(*out, cap * sizeof(**out));
-			if (!*out)
-				return 1;
-		}
-		if (cmd_parse(argc, argv, &(*out)[*n].cmd)) {
-			fprintf(stderr, "xlvsadm: stdin:%u: the line above is not a valid "
-				"command; nothing was restored\n", lineno);
-			return 2;
-		}
-		(*out)[*n].lineno = lineno;
-		(*n)++;
-	}
-	return 0;
-}
-
-/* The commands a restore file may hold: edits of the table. */
-static bool restorable(enum cmd_kind k)
-{
-	return k == CMD_ADD_SVC || k == CMD_EDIT_SVC || k == CMD_DEL_SVC ||
-	       k == CMD_CLEAR || k == CMD_ADD_DEST || k == CMD_EDIT_DEST ||
-	       k == CMD_DEL_DEST || k == CMD_SET_TIMEOUT;
-}
-
-static int restore_kinds_check(const struct restore_line *lines, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (!restorable(lines[i].cmd.kind)) {
-			fprintf(stderr, "xlvsadm: stdin:%u: only table edits can be "
-				"restored; nothing was restored\n", lines[i].lineno);
-			return 2;
-		}
-	}
-	return 0;
-}
-
 /* Under the writers' lock from the dry run to the last line, so no other
  * editor can make a checked line fail. */
 static int restore_apply(const struct restore_line *lines, size_t n)
@@ -141,7 +66,7 @@ int cmd_restore(void)
 {
 	struct restore_line *lines;
 	size_t n;
-	int rc = restore_parse(&lines, &n);
+	int rc = restore_parse(stdin, &lines, &n);
 
 	if (!rc)
 		rc = restore_kinds_check(lines, n);

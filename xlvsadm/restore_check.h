@@ -9,12 +9,20 @@
 #define XLVSADM_RESTORE_CHECK_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "cmd.h"
 
 struct restore_line {
 	struct cmd cmd;
 	unsigned int lineno;
 };
+
+/* Reads a restore file's commands (restore_parse.c): 0, or 2 after a
+ * message naming the line (1 when out of memory).  *out is the caller's to
+ * free whatever the result. */
+int restore_parse(FILE *in, struct restore_line **out, size_t *n);
+/* 0 if every line is an edit of the table; else 2 after a message. */
+int restore_kinds_check(const struct restore_line *lines, size_t n);
 
 /* A real server as the table keys it (addr.port: the service's for direct
  * routing) with the settings it is to have. */
