@@ -83,6 +83,43 @@ $(DP_BIN): $(DP_SRC) $(wildcard tests/dataplane/*.h tests/lib/*.h) $(TESTLIB) \
 
 test-build: all $(UNIT_BIN) $(DP_BIN)
 
+# Fuzzers (libFuzzer, fuzz/): every source they use is built again by
+# clang with the fuzzer's coverage and the address and undefined-behaviour
+# sanitizers, under build/fuzz/.  The parser targets link xlvsadm's parsing
+# modules only (never run.c or restore.c); the xdp target links the test bed.
+FUZZ_CC     ?= clang
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	       -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD)
+FUZZ_DIR    := $(BUILD)/fuzz
+FUZZ_LIB    := $(FUZZ_DIR)/libxlvs.a
+FUZZ_ADM    := $(addprefix $(FUZZ_DIR)/xlvsadm/,options.o sysctl_cmd.o \
+		 restore_parse.o restore_check.o cmd_check.o)
+FUZZ_TARGETS := options restore addr xdp
+FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_SECONDS ?= 60
+
+$(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h) \
+		$(BUILD)/xlvs.skel.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -c $< -o $@
+
+$(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
+	ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_options $(FUZZ_DIR)/fuzz_restore $(FUZZ_DIR)/fuzz_addr: \
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_ADM) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+$(FUZZ_DIR)/fuzz_xdp: $(FUZZ_DIR)/fuzz/xdp.o $(TESTLIB_SRC:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each target for FUZZ_SECONDS (tests/run runs them for 10 s each).
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run
+
 # The README's test command: installs what is missing, builds, runs all.
 test:
 	tests/run
@@ -102,5 +139,5 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools test-build test demo bench install clean
+.PHONY: all tools test-build test demo bench install clean fuzz fuzz-build
 .SECONDARY:

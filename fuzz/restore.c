@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: xlvsadm -R's reading and dry run (restore_parse.c,
+ * restore_check.c) on a restore file as the input.  The dry run plays the
+ * commands against a model of a small table (a TCP and a UDP service with
+ * one real server each), never the table itself.  Invariants: the answers
+ * are 0, 1 or 2; every accepted line is an edit with a line number inside
+ * the file, in increasing order.
+ */
+#include <stdint.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include "cmd.h"
+#include "restore_check.h"
+#include "fence.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_fence();
+	return 0;
+}
+
+static struct xlvs_endpoint ep(uint8_t d, uint16_t port)
+{
+	struct xlvs_endpoint e = { .af = 4, .addr = { 10, 0, 0, d }, .port = port };
+
+	return e;
+}
+
+/* The table the dry run starts from, as xlvs_snapshot_take would give it. */
+static void snapshot(struct xlvs_snapshot *snap, struct xlvs_service_info svcs[2],
+		     struct xlvs_dest_info dests[2])
+{
+	memset(svcs, 0, 2 * sizeof(svcs[0]));
+	memset(dests, 0, 2 * sizeof(dests[0]));
+	for (int i = 0; i < 2; i++) {
+		svcs[i].conf.proto = i ? IPPROTO_UDP : IPPROTO_TCP;
+		svcs[i].conf.vip = ep(100, i ? 53 : 80);
+		strcpy(svcs[i].conf.sched, "wlc");
+		svcs[i].conf.netmask = 0xffffffff;
+		dests[i].conf.addr = ep(3, i ? 53 : 80);
+		dests[i].conf.weight = 1;
+		svcs[i].ndests = 1;
+		svcs[i].dests = &dests[i];
+	}
+	*snap = (struct xlvs_snapshot){ .nservices = 2, .services = svcs };
+}
+
+static unsigned int line_count(const uint8_t *data, size_t size)
+{
+	unsigned int n = 1;
+
+	for (size_t i = 0; i < size; i++)
+		n += data[i] == '\n';
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct xlvs_service_info svcs[2];
+	struct xlvs_dest_info dests[2];
+	struct xlvs_snapshot snap;
+	struct restore_line *lines = NULL;
+	size_t n = 0;
+	FILE *in;
+	int rc;
+
+	if (!size)
+		return 0;
+	in = fmemopen((void *)data, size, "r");
+	FUZZ_ASSERT(in);
+	rc = restore_parse(in, &lines, &n);
+	fclose(in);
+	FUZZ_ASSERT(rc == 0 || rc == 1 || rc == 2);
+	if (!rc) {
+		for (size_t i = 0; i < n; i++) {
+			FUZZ_ASSERT(lines[i].lineno >= 1 &&
+				    lines[i].lineno <= line_count(data, size));
+			FUZZ_ASSERT(!i || lines[i].lineno > lines[i - 1].lineno);
+		}
+		rc = restore_kinds_check(lines, n);
+		FUZZ_ASSERT(rc == 0 || rc == 2);
+	}
+	if (!rc) {
+		for (size_t i = 0; i < n; i++)
+			FUZZ_ASSERT(lines[i].cmd.kind != CMD_NONE &&
+				    lines[i].cmd.kind < CMD_MAX);
+		snapshot(&snap, svcs, dests);
+		rc = restore_check(&snap, lines, n);
+		FUZZ_ASSERT(rc == 0 || rc == 2);
+	}
+	free(lines);
+	return 0;
+}
