@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: the whole XDP program.  Runs as root: the test bed
+ * (tests/lib/testbed.c) gives it a private network namespace and bpffs,
+ * where a small table is loaded once; each input is one Ethernet frame
+ * through BPF_PROG_TEST_RUN, as if it arrived on the director's veth.  The
+ * connection table lives on from input to input, as on a real director.
+ *
+ * What a frame may become, checked against an independent reading of it
+ * (written from the kernel's ip_rcv_core, its martian source rules and
+ * IPVS's ip_vs_service_find, not from bpf/):
+ *   - the verdict is PASS, DROP, TX or REDIRECT;
+ *   - PASS leaves the frame as it came;
+ *   - a frame forwarded (TX, REDIRECT) is an IPv4 TCP or UDP packet the
+ *     kernel would have accepted, to a virtual service of the table, and
+ *     leaves with one of that service's real servers' MACs, from the
+ *     director's, its IP packet unchanged; a TCP segment without SYN only
+ *     on a connection a forwarded SYN made;
+ *   - or it is the ICMP port unreachable ip_vs_leave answers for a
+ *     service without servers, to the sender, quoting its packet.
+ * A broken invariant prints the frame and aborts (libFuzzer keeps it).
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <xlvs/libxlvs.h>
+
+#include "pkt.h"
+#include "testbed.h"
+
+#define DEV "xlvs0"
+#define PEER "xlvs0p"
+#define ETH_HLEN 14
+#define FRAME_MIN ETH_HLEN      /* BPF_PROG_TEST_RUN refuses less */
+#define FRAME_LIMIT 1514
+#define HOST_LOCAL HOST_DEV     /* a real server at the director's address */
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The table: services on the VIP 10.0.0.100 and 10.0.0.101, real servers
+ * named by their last octet (MAC 02:00:00:00:00:<octet>).  It covers
+ * every kind of service lookup (exact, FTP's data ports, port zero), the
+ * schedulers of each family, persistence, one-packet scheduling, a
+ * service with no server (ICMP answers) and a Local real server. */
+struct fz_svc {
+	uint8_t proto;
+	uint32_t vip;
+	uint16_t port;
+	const char *sched;
+	uint32_t flags;
+	uint8_t hosts[3];       /* 0 ends the list */
+};
+
+static const struct fz_svc svcs[] = {
+	{ IPPROTO_TCP, NET_VIP, 80, "rr", 0, { HOST_RS1, HOST_RS2 } },
+	{ IPPROTO_TCP, NET_VIP, 81, "rr", 0, { 0 } },
+	{ IPPROTO_TCP, NET_VIP, 21, "wlc", XLVS_SVC_F_PERSISTENT, { 0x06 } },
+	{ IPPROTO_TCP, NET_OTHER_IP, 0, "sh", XLVS_SVC_F_PERSISTENT, { 0x07, 0x05 } },
+	{ IPPROTO_UDP, NET_VIP, 53, "wrr", 0, { HOST_RS1, 0x05 } },
+	{ IPPROTO_UDP, NET_VIP, 54, "lc", XLVS_SVC_F_ONEPACKET, { 0x08 } },
+	{ IPPROTO_UDP, NET_VIP, 55, "rr", 0, { HOST_LOCAL } },
+	{ IPPROTO_UDP, NET_OTHER_IP, 53, "mh", 0, { HOST_RS1, HOST_RS2, 0x05 } },
+};
+#define NSVCS (sizeof(svcs) / sizeof(svcs[0]))
+
+static struct xlvs_table table;
+static bool trace;              /* FUZZ_XDP_TRACE=1: each frame's verdict */
+static int prog_fd = -1, ifindex;
+static bool loaded;
+
+static void fz_unload(void)
+{
+	if (!loaded)
+		return;
+	loaded = false;
+	close(prog_fd);
+	xlvs_table_close(&table);
+	xlvs_unload();
+}
+
+static int fz_table(void)
+{
+	for (size_t i = 0; i < NSVCS; i++) {
+		const struct fz_svc *s = &svcs[i];
+		struct xlvs_service_conf c = {
+			.proto = s->proto, .vip = tb_ep(s->vip, s->port),
+			.flags = s->flags, .timeout = 60, .netmask = 0xffffffff,
+		};
+		int rc;
+
+		snprintf(c.sched, sizeof(c.sched), "%s", s->sched);
+		rc = xlvs_service_add(&table, &c);
+		for (int j = 0; !rc && j < 3 && s->hosts[j]; j++) {
+			struct xlvs_dest_conf d = {
+				.addr = tb_ep(IP4(10, 0, 0, s->hosts[j]), s->port),
+				.fwd = XLVS_FWD_DROUTE, .weight = j + 1,
+			};
+
+			rc = xlvs_dest_add(&table, s->proto, &c.vip, &d);
+		}
+		if (rc) {
+			fprintf(stderr, "fuzz_xdp: service %zu: %s\n", i, strerror(-rc));
+			return -1;
+		}
+	}
+	/* Nothing answers ARP here: the real servers' MACs are pinned, after
+	 * libxlvs made its managed entries. */
+	for (int h = HOST_RS1; h <= HOST_RS_LAST; h++)
+		if (tb_sh("ip neigh replace 10.0.0.%d lladdr 02:00:00:00:00:%02x "
+			  "dev %s nud permanent", h, h, DEV))
+			return -1;
+	return 0;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (tb_enter())
+		exit(1);
+	ifindex = tb_veth(DEV, PEER, "10.0.0.1/24");
+	if (ifindex < 0)
+		exit(1);
+	trace = getenv("FUZZ_XDP_TRACE") != NULL;
+	loaded = true;          /* a failed open may leave half a table */
+	atexit(fz_unload);
+	if (tb_table_open(&table, 4096, &prog_fd) || fz_table())
+		exit(1);
+	return 0;
+}
+
+/* ---- the independent reading of a frame ---- */
+
+struct fz_pkt {
+	bool ok;                /* IPv4 TCP/UDP the kernel would take */
+	uint8_t proto, flags;   /* TCP flags */
+	uint32_t saddr, daddr;  /* host order */
+	uint16_t sport, dport;
+	unsigned int ihl;       /* bytes */
+};
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The Internet checksum of len bytes: 0 when a header's own is right. */
+static uint16_t csum(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += be16(p + i);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* ip_route_input_slow's martian sources: never routed, never seen by IPVS. */
+static bool martian_source(uint32_t a)
+{
+	return (a >> 28) == 0xe || a == 0xffffffff || (a >> 24) == 0 ||
+	       (a >> 24) == 127;
+}
+
+static void fz_read(const uint8_t *f, size_t len, struct fz_pkt *p)
+{
+	const uint8_t *ip = f + ETH_HLEN, *l4;
+	unsigned int tot, l4len;
+
+	memset(p, 0, sizeof(*p));
+	if (len < ETH_HLEN + 20 || be16(f + 12) != 0x0800)
+		return;
+	p->ihl = (ip[0] & 0xf) * 4u;
+	tot = be16(ip + 2);
+	/* ip_rcv_core: version, header length, total length, checksum. */
+	if (ip[0] >> 4 != 4 || p->ihl < 20 || tot < p->ihl ||
+	    ETH_HLEN + tot > len || csum(ip, p->ihl))
+		return;
+	if (be16(ip + 6) & 0x3fff)
+		return;         /* a fragment: no ports to schedule by */
+	p->proto = ip[9];
+	p->saddr = be32(ip + 12);
+	p->daddr = be32(ip + 16);
+	if (martian_source(p->saddr))
+		return;
+	l4 = ip + p->ihl;
+	l4len = tot - p->ihl;
+	if (p->proto == IPPROTO_TCP) {
+		if (l4len < 20 || (l4[12] >> 4) < 5 || l4len < (l4[12] >> 4) * 4u)
+			return;
+		p->flags = l4[13];
+	} else if (p->proto == IPPROTO_UDP) {
+		if (l4len < 8)
+			return;
+	} else {
+		return;
+	}
+	p->sport = be16(l4);
+	p->dport = be16(l4 + 2);
+	p->ok = true;
+}
+
+/* IPVS's ip_vs_service_find over the table above. */
+static const struct fz_svc *exact(uint8_t proto, uint32_t vip, uint16_t port)
+{
+	for (size_t i = 0; i < NSVCS; i++)
+		if (svcs[i].proto == proto && svcs[i].vip == vip && svcs[i].port == port)
+			return &svcs[i];
+	return NULL;
+}
+
+static const struct fz_svc *service_of(const struct fz_pkt *p)
+{
+	const struct fz_svc *s = exact(p->proto, p->daddr, p->dport);
+
+	if (!s && p->proto == IPPROTO_TCP && (p->dport == 20 || p->dport >= 1024))
+		s = exact(IPPROTO_TCP, p->daddr, 21);
+	if (!s)
+		s = exact(p->proto, p->daddr, 0);
+	return s;
+}
+
+/* ---- connections a forwarded SYN may have made ---- */
+
+#define SEEN_SLOTS (1u << 20)
+static uint64_t seen[SEEN_SLOTS];
+static uint32_t nseen;
+
+static uint64_t tuple(const struct fz_pkt *p)
+{
+	uint64_t h = ((uint64_t)p->saddr << 32 | p->daddr) * 0x9e3779b97f4a7c15ull;
+
+	h ^= ((uint64_t)p->sport << 24 | (uint64_t)p->dport << 8 | p->proto) *
+	     0xc2b2ae3d27d4eb4full;
+	return h | 1;       /* 0 marks a free slot */
+}
+
+static bool seen_has(uint64_t k, bool add)
+{
+	for (uint32_t i = (uint32_t)k & (SEEN_SLOTS - 1), n = 0; n < SEEN_SLOTS;
+	     i = (i + 1) & (SEEN_SLOTS - 1), n++) {
+		if (seen[i] == k)
+			return true;
+		if (!seen[i]) {
+			if (add && nseen < SEEN_SLOTS / 2) {
+				seen[i] = k;
+				nseen++;
+			}
+			return false;
+		}
+	}
+	return false;
+}
+
+/* ---- the invariants ---- */
+
+static const uint8_t *fz_in;
+static size_t fz_in_len;
+static uint32_t fz_verdict;
+
+__attribute__((noreturn, format(printf, 1, 2)))
+static void broken(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "fuzz_xdp: invariant broken: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (verdict %u) for the frame:", fz_verdict);
+	for (size_t i = 0; i < fz_in_len; i++)
+		fprintf(stderr, "%s%02x", i % 16 ? " " : "\n  ", fz_in[i]);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+static bool serves(const struct fz_svc *s, uint8_t host)
+{
+	for (int j = 0; j < 3 && s->hosts[j]; j++)
+		if (s->hosts[j] == host && host != HOST_LOCAL)
+			return true;
+	return false;
+}
+
+static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t out_len)
+{
+	static const uint8_t mac_prefix[5] = { 2, 0, 0, 0, 0 };
+	const struct fz_svc *s = service_of(p);
+
+	if (!p->ok)
+		broken("a frame the kernel would drop was forwarded");
+	if (!s)
+		broken("forwarded to no virtual service");
+	if (out_len != fz_in_len || memcmp(out + 12, fz_in + 12, fz_in_len - 12))
+		broken("the IP packet changed on its way");
+	if (memcmp(out, mac_prefix, 5) || !serves(s, out[5]))
+		broken("sent to a MAC that is none of the service's real servers");
+	if (memcmp(out + 6, mac_prefix, 5) || out[11] != HOST_DEV)
+		broken("sent from a MAC that is not the director's");
+	if (p->proto == IPPROTO_TCP && !(p->flags & 0x02) &&
+	    !seen_has(tuple(p), false))
+		broken("a TCP segment without SYN forwarded with no connection");
+	seen_has(tuple(p), true);
+}
+
+/* ip_vs_leave's answer (bpf/leave.h): the frame turned around, an IPv4
+ * header from the VIP and an ICMP port unreachable quoting the packet's
+ * IP header and 8 bytes. */
+static bool check_icmp(const struct fz_pkt *p, const uint8_t *out, size_t out_len)
+{
+	const uint8_t *ip = out + ETH_HLEN, *icmp = ip + 20;
+	size_t quote = p->ihl + 8;
+	const struct fz_svc *s;
+
+	if (out_len < ETH_HLEN + 28 || be16(out + 12) != 0x0800 || ip[9] != 1)
+		return false;
+	s = service_of(p);
+	if (!p->ok || !s || s->hosts[0])
+		broken("an ICMP answer for a packet of no service without servers");
+	if (p->proto == IPPROTO_TCP && (!(p->flags & 0x02) || (p->flags & 0x04)))
+		broken("an ICMP answer to a TCP segment that opens nothing");
+	if (out_len != ETH_HLEN + 28 + quote)
+		broken("an ICMP answer of %zu bytes", out_len);
+	if (memcmp(out, fz_in + 6, 6) || memcmp(out + 6, fz_in, 6))
+		broken("an ICMP answer not sent back where the frame came from");
+	if (ip[0] != 0x45 || be16(ip + 2) != 28 + quote || be16(ip + 6) & 0x3fff ||
+	    csum(ip, 20) || be32(ip + 12) != p->daddr || be32(ip + 16) != p->saddr)
+		broken("an ICMP answer with a wrong IPv4 header");
+	if (icmp[0] != 3 || icmp[1] != 3 || csum(icmp, 8 + quote))
+		broken("an ICMP answer that is not a right port unreachable");
+	if (memcmp(icmp + 8, fz_in + ETH_HLEN, quote))
+		broken("an ICMP answer that does not quote the packet");
+	return true;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t out[4096];
+	struct tb_run r;
+	struct fz_pkt p;
+	int rc;
+
+	if (size < FRAME_MIN || size > FRAME_LIMIT)
+		return -1;
+	fz_in = data;
+	fz_in_len = size;
+	rc = tb_xdp_run(prog_fd, ifindex, data, (uint32_t)size, out, sizeof(out), 1, &r);
+	fz_verdict = r.retval;
+	if (rc)
+		broken("BPF_PROG_TEST_RUN failed: %s", strerror(-rc));
+	fz_read(data, size, &p);
+	if (trace)
+		fprintf(stderr, "fuzz_xdp: %zu bytes: verdict %u, %u bytes out%s\n",
+			size, r.retval, r.out_len, p.ok ? "" : " (not for IPVS)");
+	switch (r.retval) {
+	case XDP_DROP:
+		return 0;
+	case XDP_PASS:
+		if (r.out_len != size || memcmp(out, data, size))
+			broken("a frame passed to the kernel was changed");
+		return 0;
+	case XDP_TX:
+		if (check_icmp(&p, out, r.out_len))
+			return 0;
+		/* fall through */
+	case XDP_REDIRECT:
+		check_forwarded(&p, out, r.out_len);
+		return 0;
+	default:
+		broken("verdict %u", r.retval);
+	}
+}
