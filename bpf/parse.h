@@ -4,6 +4,9 @@
  * reads, and says what it found in a verdict; nothing here writes to the
  * packet.  Only what a virtual service can match is parsed: untagged
  * Ethernet, IPv4, TCP and UDP.  Anything else is PARSE_OTHER and passes.
+ * What the kernel's IPv4 input would drop before IPVS sees it (a wrong
+ * header checksum, a martian source) is PARSE_MALFORMED: passed on, for
+ * the kernel to drop and count.
  */
 #ifndef XLVS_BPF_PARSE_H
 #define XLVS_BPF_PARSE_H
@@ -62,6 +65,47 @@ static __always_inline int parse_l4(struct pkt *p, void *l4, void *data_end,
 	return PARSE_OK;
 }
 
+/*
+ * ip_rcv_core drops an IPv4 header whose checksum is wrong, so IPVS never
+ * sees one; nor may we schedule or forward it (a flipped bit in the
+ * destination could make it any service's).  The one's complement sum of
+ * the header, checksum included, is all ones when it is right; summed here
+ * as 32-bit words: the fixed five (the caller checked they are there), then
+ * the options' (a bounded loop: options are rare).
+ */
+static __always_inline int ip_csum_ok(const struct iphdr *ip, void *data_end,
+				      __u32 ihl_words)
+{
+	const __u32 *w = (const void *)ip;
+	__u64 sum = (__u64)w[0] + w[1] + w[2] + w[3] + w[4];
+
+	for (__u32 i = 5; i < 15 && i < ihl_words; i++) {
+		const __u32 *q = w + i;
+
+		/* Else clang compares data_end - 4, which the verifier refuses. */
+		barrier_var(q);
+		if ((void *)(q + 1) > data_end)
+			return 0;
+		sum += *q;
+	}
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* ip_route_input_slow's martian sources (multicast, limited broadcast,
+ * 0.0.0.0/8, loopback): the kernel never routes them to IPVS, and an
+ * answer to one (ip_vs_leave's ICMP) would go nowhere or everywhere. */
+static __always_inline int martian_source(__be32 saddr)
+{
+	__u32 a = bpf_ntohl(saddr);
+
+	return (a >> 28) == 0xe || a == 0xffffffff || (a >> 24) == 0 ||
+	       (a >> 24) == 127;
+}
+
 static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 {
 	void *data = (void *)(long)ctx->data;
@@ -84,6 +128,8 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 	ihl = ip->ihl * 4;
 	p->ip_len = bpf_ntohs(ip->tot_len);
 	if (p->ip_len < ihl || (void *)ip + p->ip_len > data_end)
+		return PARSE_MALFORMED;
+	if (!ip_csum_ok(ip, data_end, ip->ihl) || martian_source(ip->saddr))
 		return PARSE_MALFORMED;
 	if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
 		return PARSE_FRAGMENT;

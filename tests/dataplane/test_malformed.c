@@ -62,6 +62,27 @@ static const struct dp_case bad_cases[] = {
 	  .spec = { SYN80, .ip_opt_len = 12 }, .mut = { { MUT_TOT_LEN, 40 } },
 	  MALFORMED },
 
+	/* ip_rcv_core drops a wrong header checksum: so must we (found by
+	 * fuzz/xdp.c; fuzz/corpus/xdp/bug-ip-checksum). */
+	{ "ip: header checksum wrong (TTL changed after it was made)",
+	  .spec = { SYN80 }, .mut = { { MUT_IP_BYTE, 8 << 8 | 1 } }, MALFORMED },
+	{ "ip: header checksum wrong (UDP, checksum byte changed)",
+	  .spec = { UDP53 }, .mut = { { MUT_IP_BYTE, 11 << 8 | 0 } }, MALFORMED },
+	{ "ip: header checksum wrong in the options (option byte changed)",
+	  .spec = { SYN80, .ip_opt_len = 8 },
+	  .mut = { { MUT_IP_BYTE, 25 << 8 | 0x55 } }, MALFORMED },
+
+	/* Martian sources, which the kernel's routing drops before IPVS
+	 * (found by fuzz/xdp.c; fuzz/corpus/xdp/bug-martian-source). */
+	{ "ip: source in 0.0.0.0/8",
+	  .spec = { SYN80, .saddr = IP4(0, 0, 0, 73) }, MALFORMED },
+	{ "ip: loopback source",
+	  .spec = { UDP53, .saddr = IP4(127, 0, 0, 1) }, MALFORMED },
+	{ "ip: multicast source",
+	  .spec = { SYN80, .saddr = IP4(224, 0, 0, 5) }, MALFORMED },
+	{ "ip: limited broadcast source",
+	  .spec = { UDP53, .saddr = IP4(255, 255, 255, 255) }, MALFORMED },
+
 	/* ---- fragments: ports are not all there ---- */
 	{ "frag: first fragment (MF, offset 0)",
 	  .spec = { SYN80, .frag = 0x2000, .payload = 16 }, FRAGMENT },

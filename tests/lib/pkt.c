@@ -219,6 +219,10 @@ void pkt_mutate(struct frame *f, const struct pkt_mut *m)
 		 * MUT_DOFF before any MUT_IHL. */
 		ip[(ip[0] & 0x0f) * 4 + 12] = (uint8_t)(m->val << 4);
 		return;
+	case MUT_IP_BYTE:
+		assert(OFF_IP + (m->val >> 8) < f->len);
+		ip[m->val >> 8] = (uint8_t)m->val;
+		return;
 	}
 	refresh_ip_csum(f);
 }

@@ -61,6 +61,8 @@ enum pkt_mut_kind {
 	MUT_TOT_LEN,            /* IPv4 total length := val (checksum refreshed) */
 	MUT_VERSION,            /* IPv4 version nibble := val */
 	MUT_DOFF,               /* TCP data offset := val */
+	MUT_IP_BYTE,            /* IPv4 header byte val >> 8 := val & 0xff,
+				 * checksum left as it was (now wrong) */
 };
 
 struct pkt_mut {
