@@ -267,6 +267,29 @@ static bool seen_has(uint64_t k, bool add)
 	return false;
 }
 
+/*
+ * libFuzzer sees the coverage of this process, not of the BPF program; the
+ * program's named counters say which of its exits a frame took, so each
+ * (verdict, counter moved) pair is handed to libFuzzer as a feature of its
+ * own: frames that reach a new exit are kept and mutated further.
+ */
+_Static_assert(XLVS_CNT_MAX <= 32, "features: 8 verdicts x 32 counters");
+__attribute__((section("__libfuzzer_extra_counters")))
+static uint8_t features[8 * 32];
+static uint64_t counts[XLVS_CNT_MAX];
+
+static void fz_features(uint32_t verdict)
+{
+	uint64_t now[XLVS_CNT_MAX];
+
+	if (xlvs_counters_read(&table, now))
+		return;
+	for (int i = 0; i < XLVS_CNT_MAX; i++)
+		if (now[i] != counts[i] && i != XLVS_CNT_PKTS_IN)
+			features[(verdict & 7) * 32 + i] = 1;
+	memcpy(counts, now, sizeof(now));
+}
+
 /* ---- the invariants ---- */
 
 static const uint8_t *fz_in;
@@ -361,6 +384,7 @@ static void fz_one(const uint8_t *data, size_t size)
 	fz_verdict = r.retval;
 	if (rc)
 		broken("BPF_PROG_TEST_RUN failed: %s", strerror(-rc));
+	fz_features(r.retval);
 	fz_read(data, size, &p);
 	if (trace)
 		fprintf(stderr, "fuzz_xdp: %zu bytes: verdict %u, %u bytes out%s\n",
