@@ -4,9 +4,11 @@
  * restore_check.c) on a restore file as the input.  The dry run plays the
  * commands against a model of a small table (a TCP and a UDP service with
  * one real server each), never the table itself.  Invariants: the answers
- * are 0, 1 or 2; every accepted line is an edit with a line number inside
- * the file, in increasing order.
+ * are 0, 1 or 2; every command read is the one its line, by its number,
+ * holds (the line taken from the input here, split and parsed again), in
+ * the order of the file; every accepted one is an edit.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -51,13 +53,59 @@ static void snapshot(struct xlvs_snapshot *snap, struct xlvs_service_info svcs[2
 	*snap = (struct xlvs_snapshot){ .nservices = 2, .services = svcs };
 }
 
-static unsigned int line_count(const uint8_t *data, size_t size)
+/* Line lineno (from 1) of the input, NUL-terminated, into buf; false if
+ * the input has no such line. */
+static bool line_of(const uint8_t *data, size_t size, unsigned int lineno,
+		    char *buf, size_t room)
 {
-	unsigned int n = 1;
+	size_t i = 0, len = 0;
 
-	for (size_t i = 0; i < size; i++)
-		n += data[i] == '\n';
-	return n;
+	for (unsigned int l = 1; l < lineno; l++) {
+		const uint8_t *nl = memchr(data + i, '\n', size - i);
+
+		if (!nl)
+			return false;
+		i = (size_t)(nl - data) + 1;
+	}
+	if (i >= size)
+		return false;
+	while (i + len < size && data[i + len] != '\n' && len + 1 < room)
+		len++;
+	memcpy(buf, data + i, len);
+	buf[len] = 0;
+	return true;
+}
+
+/* The line's words as argv, as the -R format has them: blank-separated, a
+ * leading "ipvsadm" or "xlvsadm" dropped. */
+static int line_argv(char *line, char **argv, int max)
+{
+	int argc = 1;
+
+	argv[0] = "xlvsadm";
+	for (char *w = strtok(line, " \t\r"); w && argc < max - 1;
+	     w = strtok(NULL, " \t\r")) {
+		if (argc == 1 && (!strcmp(w, "ipvsadm") || !strcmp(w, "xlvsadm")))
+			continue;
+		argv[argc++] = w;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+static void check_line(const uint8_t *data, size_t size, const struct restore_line *l)
+{
+	static char line[1 << 14];
+	char *argv[64];
+	struct cmd c;
+	int argc;
+
+	FUZZ_ASSERT(line_of(data, size, l->lineno, line, sizeof(line)));
+	/* An embedded NUL ends the line for fgets' reader too. */
+	argc = line_argv(line, argv, 64);
+	FUZZ_ASSERT(argc > 1 && argv[1][0] != '#');
+	FUZZ_ASSERT(cmd_parse(argc, argv, &c) == 0);
+	FUZZ_ASSERT(!memcmp(&c, &l->cmd, sizeof(c)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -79,8 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(rc == 0 || rc == 1 || rc == 2);
 	if (!rc) {
 		for (size_t i = 0; i < n; i++) {
-			FUZZ_ASSERT(lines[i].lineno >= 1 &&
-				    lines[i].lineno <= line_count(data, size));
+			check_line(data, size, &lines[i]);
 			FUZZ_ASSERT(!i || lines[i].lineno > lines[i - 1].lineno);
 		}
 		rc = restore_kinds_check(lines, n);

@@ -42,6 +42,14 @@ int restore_parse(FILE *in, struct restore_line **out, size_t *n)
 	*n = 0;
 	while (fgets(buf, sizeof(buf), in)) {
 		lineno++;
+		/* fgets would hand the rest of a longer line over as a line
+		 * of its own: the tail of a long comment as a command. */
+		if (!strchr(buf, '\n') && strlen(buf) == sizeof(buf) - 1 && !feof(in)) {
+			fprintf(stderr, "xlvsadm: stdin:%u: line longer than %zu "
+				"characters; nothing was restored\n", lineno,
+				sizeof(buf) - 2);
+			return 2;
+		}
 		argc = split_words(buf, argv);
 		if (argc == 1 || argv[1][0] == '#')
 			continue;

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * -R's reading (xlvsadm/restore_parse.c): commands with the numbers of
+ * their lines, comments and blank lines skipped, and a line too long for
+ * the reader refused whole rather than split (its tail read as a line of
+ * its own turned a long comment's last words into a command; found by
+ * fuzz/restore.c, fuzz/corpus/restore/bug-long-line-split).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cmd.h"
+#include "restore_check.h"
+
+/* restore_parse on text; *lines is the caller's to free. */
+static int parse_text(const char *text, struct restore_line **lines, size_t *n)
+{
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	int rc;
+
+	assert_non_null(in);
+	rc = restore_parse(in, lines, n);
+	fclose(in);
+	return rc;
+}
+
+static void lines_numbered(void **state)
+{
+	struct restore_line *l;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse_text("# saved\n\n-A -t 10.0.0.100:80 -s rr\n"
+				    "ipvsadm -a -t 10.0.0.100:80 -r 10.0.0.3\n", &l, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(l[0].lineno, 3);
+	assert_int_equal(l[0].cmd.kind, CMD_ADD_SVC);
+	assert_int_equal(l[1].lineno, 4);
+	assert_int_equal(l[1].cmd.kind, CMD_ADD_DEST);
+	free(l);
+}
+
+/* A line of text, then len - strlen(text) blanks, then "\n" and rest. */
+static char *long_line(const char *text, size_t len, const char *rest)
+{
+	char *s = malloc(len + strlen(rest) + 2);
+
+	assert_non_null(s);
+	memset(s, ' ', len);
+	memcpy(s, text, strlen(text));
+	s[len] = '\n';
+	strcpy(s + len + 1, rest);
+	return s;
+}
+
+static void longest_line_read(void **state)
+{
+	char *text = long_line("-A -t 10.0.0.100:80", 4094, "");
+	struct restore_line *l;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse_text(text, &l, &n), 0);
+	assert_int_equal(n, 1);
+	free(l);
+	free(text);
+}
+
+static void long_comment_not_split(void **state)
+{
+	/* 4095 characters of comment, then " -C": fgets' first 4095 bytes
+	 * end just before it. */
+	char *text = long_line("#", 4095 + 3, "-A -t 10.0.0.100:81\n");
+	struct restore_line *l;
+	size_t n;
+
+	(void)state;
+	memset(text + 1, 'x', 4094);
+	memcpy(text + 4095, " -C", 3);
+	assert_int_equal(parse_text(text, &l, &n), 2);
+	free(l);
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lines_numbered),
+		cmocka_unit_test(longest_line_read),
+		cmocka_unit_test(long_comment_not_split),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
