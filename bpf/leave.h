@@ -76,6 +76,17 @@ struct icmp_frame {
 	__u32 unused;
 } __attribute__((packed));
 
+/* is_valid_ether_addr: neither multicast (broadcast included) nor zero.
+ * The answer goes back to the frame's source MAC from its destination MAC;
+ * the kernel's icmp_send would route it and resolve the neighbour instead,
+ * so a frame sent from or to a group address (or zero) gets no answer here
+ * rather than one that a whole segment receives or no station sent. */
+static __always_inline int mac_unicast(const __u8 *mac)
+{
+	return !(mac[0] & 1) &&
+	       (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
 /* Turns the frame into the port unreachable answer; 0, or -1 if it cannot. */
 static __always_inline int icmp_unreach_build(struct xdp_md *ctx)
 {
@@ -154,6 +165,8 @@ static __always_inline int leave(struct xdp_md *ctx, const struct pkt *p,
 		return XDP_PASS;
 	}
 	count(XLVS_CNT_PKTS_NO_DEST);
+	if (!mac_unicast(p->eth->h_source) || !mac_unicast(p->eth->h_dest))
+		return XDP_DROP;
 	if (!icmp_allowed(now)) {
 		count(XLVS_CNT_ICMP_LIMITED);
 		return XDP_DROP;

@@ -17,7 +17,8 @@
  *     director's, its IP packet unchanged; a TCP segment without SYN only
  *     on a connection a forwarded SYN made;
  *   - or it is the ICMP port unreachable ip_vs_leave answers for a
- *     service without servers, to the sender, quoting its packet.
+ *     service without servers, to the sender, quoting its packet, between
+ *     MACs a station can have (unicast, not zero).
  * A broken invariant prints the frame and aborts (libFuzzer keeps it).
  */
 #include <stdarg.h>
@@ -312,6 +313,14 @@ static void broken(const char *fmt, ...)
 	abort();
 }
 
+/* is_valid_ether_addr: neither multicast (broadcast included) nor zero. */
+static bool mac_valid(const uint8_t *mac)
+{
+	static const uint8_t zero[6];
+
+	return !(mac[0] & 1) && memcmp(mac, zero, 6);
+}
+
 static bool serves(const struct fz_svc *s, uint8_t host)
 {
 	for (int j = 0; j < 3 && s->hosts[j]; j++)
@@ -361,6 +370,8 @@ static bool check_icmp(const struct fz_pkt *p, const uint8_t *out, size_t out_le
 		broken("an ICMP answer of %zu bytes", out_len);
 	if (memcmp(out, fz_in + 6, 6) || memcmp(out + 6, fz_in, 6))
 		broken("an ICMP answer not sent back where the frame came from");
+	if (!mac_valid(out) || !mac_valid(out + 6))
+		broken("an ICMP answer from or to a MAC no station has");
 	if (ip[0] != 0x45 || be16(ip + 2) != 28 + quote || be16(ip + 6) & 0x3fff ||
 	    csum(ip, 20) || be32(ip + 12) != p->daddr || be32(ip + 16) != p->saddr)
 		broken("an ICMP answer with a wrong IPv4 header");
