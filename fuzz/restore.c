@@ -101,7 +101,7 @@ static void check_line(const uint8_t *data, size_t size, const struct restore_li
 	int argc;
 
 	FUZZ_ASSERT(line_of(data, size, l->lineno, line, sizeof(line)));
-	/* An embedded NUL ends the line for fgets' reader too. */
+	/* (restore_parse refuses a line with a NUL, so strtok sees it all.) */
 	argc = line_argv(line, argv, 64);
 	FUZZ_ASSERT(argc > 1 && argv[1][0] != '#');
 	FUZZ_ASSERT(cmd_parse(argc, argv, &c) == 0);

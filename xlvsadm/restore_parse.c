@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <string.h>
 #include "cmd.h"
 #include "restore_check.h"
@@ -31,47 +32,71 @@ static int split_words(char *buf, char **argv)
 	return argc;
 }
 
+/* A line the reader takes whole: not longer than LINE_MAX_LEN - 1 with
+ * its newline, and text (a NUL would end it early for strtok, and fgets
+ * once handed a longer line's tail over as a line of its own: the last
+ * words of a long comment as a command).  0, or 2 after a message. */
+static int line_check(const char *line, size_t len, unsigned int lineno)
+{
+	if (len >= LINE_MAX_LEN) {
+		fprintf(stderr, "xlvsadm: stdin:%u: line longer than %d characters; "
+			"nothing was restored\n", lineno, LINE_MAX_LEN - 2);
+		return 2;
+	}
+	if (memchr(line, 0, len)) {
+		fprintf(stderr, "xlvsadm: stdin:%u: a NUL byte in the line; "
+			"nothing was restored\n", lineno);
+		return 2;
+	}
+	return 0;
+}
+
 int restore_parse(FILE *in, struct restore_line **out, size_t *n)
 {
-	char buf[LINE_MAX_LEN], *argv[WORDS_MAX];
+	char *line = NULL, *argv[WORDS_MAX];
 	unsigned int lineno = 0;
-	size_t cap = 0;
-	int argc;
+	size_t cap = 0, line_cap = 0;
+	ssize_t len;
+	int argc, rc = 0;
 
 	*out = NULL;
 	*n = 0;
-	while (fgets(buf, sizeof(buf), in)) {
+	while (!rc && (len = getline(&line, &line_cap, in)) >= 0) {
+		struct restore_line *grown;
+
 		lineno++;
-		/* fgets would hand the rest of a longer line over as a line
-		 * of its own: the tail of a long comment as a command. */
-		if (!strchr(buf, '\n') && strlen(buf) == sizeof(buf) - 1 && !feof(in)) {
-			fprintf(stderr, "xlvsadm: stdin:%u: line longer than %zu "
-				"characters; nothing was restored\n", lineno,
-				sizeof(buf) - 2);
-			return 2;
-		}
-		argc = split_words(buf, argv);
+		rc = line_check(line, (size_t)len, lineno);
+		if (rc)
+			break;
+		argc = split_words(line, argv);
 		if (argc == 1 || argv[1][0] == '#')
 			continue;
 		if (argc < 0) {
 			fprintf(stderr, "xlvsadm: stdin:%u: too many words\n", lineno);
-			return 2;
+			rc = 2;
+			break;
 		}
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
-			*out = realloc(*out, cap * sizeof(**out));
-			if (!*out)
-				return 1;
+			grown = realloc(*out, cap * sizeof(**out));
+			if (!grown) {
+				rc = 1;
+				break;
+			}
+			*out = grown;
 		}
+		/* cmd_parse copies what it keeps: argv may point into line. */
 		if (cmd_parse(argc, argv, &(*out)[*n].cmd)) {
 			fprintf(stderr, "xlvsadm: stdin:%u: the line above is not a valid "
 				"command; nothing was restored\n", lineno);
-			return 2;
+			rc = 2;
+			break;
 		}
 		(*out)[*n].lineno = lineno;
 		(*n)++;
 	}
-	return 0;
+	free(line);
+	return rc;
 }
 
 /* The commands a restore file may hold: edits of the table. */

@@ -88,12 +88,40 @@ static void long_comment_not_split(void **state)
 	free(text);
 }
 
+/* The same with a NUL inside the comment, which once hid its length
+ * (fuzz/corpus/restore/bug-long-line-nul), and a NUL in a short line. */
+static void nul_refused(void **state)
+{
+	static const char text[] = "-A -t 10.0.0.100:80\0 -s rr\n";
+	char *big = long_line("#", 4095 + 3, "-A -t 10.0.0.100:81\n");
+	struct restore_line *l;
+	size_t n;
+	FILE *in;
+
+	(void)state;
+	memset(big + 1, 'x', 4094);
+	big[100] = 0;
+	memcpy(big + 4095, " -C", 3);
+	in = fmemopen(big, 4095 + 3 + 1 + strlen("-A -t 10.0.0.100:81\n"), "r");
+	assert_non_null(in);
+	assert_int_equal(restore_parse(in, &l, &n), 2);
+	fclose(in);
+	free(l);
+	free(big);
+	in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	assert_non_null(in);
+	assert_int_equal(restore_parse(in, &l, &n), 2);
+	fclose(in);
+	free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lines_numbered),
 		cmocka_unit_test(longest_line_read),
 		cmocka_unit_test(long_comment_not_split),
+		cmocka_unit_test(nul_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
