@@ -15,7 +15,7 @@
  *     kernel would have accepted, to a virtual service of the table, and
  *     leaves with one of that service's real servers' MACs, from the
  *     director's, its IP packet unchanged; a TCP segment without SYN only
- *     on a connection a forwarded SYN made;
+ *     on a connection a forwarded SYN made, to that SYN's real server;
  *   - or it is the ICMP port unreachable ip_vs_leave answers for a
  *     service without servers, to the sender, quoting its packet, between
  *     MACs a station can have (unicast, not zero).
@@ -238,8 +238,13 @@ static const struct fz_svc *service_of(const struct fz_pkt *p)
 
 /* ---- connections a forwarded SYN may have made ---- */
 
+/* 5-tuple -> the real server (last MAC byte) its last forwarded SYN went
+ * to.  A segment without SYN creates no connection, and an entry once made
+ * names its server until it goes, so a segment without SYN that is
+ * forwarded goes where its tuple's last SYN went. */
 #define SEEN_SLOTS (1u << 20)
 static uint64_t seen[SEEN_SLOTS];
+static uint8_t seen_host[SEEN_SLOTS];
 static uint32_t nseen;
 
 static uint64_t tuple(const struct fz_pkt *p)
@@ -251,21 +256,36 @@ static uint64_t tuple(const struct fz_pkt *p)
 	return h | 1;       /* 0 marks a free slot */
 }
 
-static bool seen_has(uint64_t k, bool add)
+/* The slot of k, or of the free slot where it would go; -1 if full. */
+static int64_t seen_slot(uint64_t k)
 {
 	for (uint32_t i = (uint32_t)k & (SEEN_SLOTS - 1), n = 0; n < SEEN_SLOTS;
-	     i = (i + 1) & (SEEN_SLOTS - 1), n++) {
-		if (seen[i] == k)
-			return true;
-		if (!seen[i]) {
-			if (add && nseen < SEEN_SLOTS / 2) {
-				seen[i] = k;
-				nseen++;
-			}
-			return false;
-		}
-	}
-	return false;
+	     i = (i + 1) & (SEEN_SLOTS - 1), n++)
+		if (seen[i] == k || !seen[i])
+			return i;
+	return -1;
+}
+
+/* The host the tuple's last SYN went to, 0 if none did. */
+static uint8_t seen_get(const struct fz_pkt *p)
+{
+	uint64_t k = tuple(p);
+	int64_t i = seen_slot(k);
+
+	return i >= 0 && seen[i] == k ? seen_host[i] : 0;
+}
+
+static void seen_put(const struct fz_pkt *p, uint8_t host)
+{
+	uint64_t k = tuple(p);
+	int64_t i = seen_slot(k);
+
+	if (i < 0 || (!seen[i] && nseen >= SEEN_SLOTS / 2))
+		return;         /* full: the check below then only fails open */
+	if (!seen[i])
+		nseen++;
+	seen[i] = k;
+	seen_host[i] = host;
 }
 
 /*
@@ -344,10 +364,15 @@ static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t o
 		broken("sent to a MAC that is none of the service's real servers");
 	if (memcmp(out + 6, mac_prefix, 5) || out[11] != HOST_DEV)
 		broken("sent from a MAC that is not the director's");
-	if (p->proto == IPPROTO_TCP && !(p->flags & 0x02) &&
-	    !seen_has(tuple(p), false))
+	if (p->proto != IPPROTO_TCP)
+		return;
+	if (p->flags & 0x02)
+		seen_put(p, out[5]);
+	else if (!seen_get(p) && nseen < SEEN_SLOTS / 2)
 		broken("a TCP segment without SYN forwarded with no connection");
-	seen_has(tuple(p), true);
+	else if (seen_get(p) && seen_get(p) != out[5])
+		broken("a TCP segment without SYN forwarded to another server "
+		       "than its connection's (%02x, not %02x)", out[5], seen_get(p));
 }
 
 /* ip_vs_leave's answer (bpf/leave.h): the frame turned around, an IPv4
