@@ -137,9 +137,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < n; i++)
 			FUZZ_ASSERT(lines[i].cmd.kind != CMD_NONE &&
 				    lines[i].cmd.kind < CMD_MAX);
+		struct restore_model m = { 0 };
+
 		snapshot(&snap, svcs, dests);
-		rc = restore_check(&snap, lines, n);
+		rc = restore_check(&snap, lines, n, &m);
 		FUZZ_ASSERT(rc == 0 || rc == 2);
+		restore_model_free(&m);
 	}
 	free(lines);
 	return 0;
