@@ -50,6 +50,12 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_DEST_CONNS "dest_conns"
 #define PIN_PROG    "prog_xdp"
 #define PIN_PROG_CLEAR_OVERLOAD "prog_clear_overload"
+#define PIN_LBLC    "lblc"
+#define PIN_PROG_LBLC_COLLECT "prog_lblc_collect"
+
+/* lblc.c: forget service id's lblc/lblcr entries (the kernel's flush when
+ * a service ends or its scheduler changes). */
+int lblc_flush(const struct xlvs_table *t, uint32_t svc_id);
 
 /* dest.c: the whole real-server array in one system call; free with free(). */
 struct xlvs_dest *dest_read_all(const struct xlvs_table *t);

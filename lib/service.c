@@ -181,7 +181,11 @@ int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return -ENOMEM;
-	rc = sched_build(sc, kind, NULL, init);
+	/* An earlier service with this id may have left entries behind, made
+	 * by a packet that raced its deletion. */
+	rc = lblc_flush(t, s.id);
+	if (!rc)
+		rc = sched_build(sc, kind, NULL, init);
 	key = s.id * 2;
 	if (!rc)
 		rc = stats_reset(t, t->svc_stats_fd, s.id, s.id);
@@ -229,6 +233,9 @@ int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
 	}
 	if (!rc)
 		rc = sched_publish(t, &k, &s, sc);
+	/* The old scheduler's done_service: lblc and lblcr flush their table. */
+	if (!rc)
+		rc = lblc_flush(t, s.id);
 	free(sc);
 	free(w);
 	return rc;
@@ -256,6 +263,8 @@ int xlvs_service_del(struct xlvs_table *t, uint8_t proto,
 	free(sc);
 	for (key = s.id * 2; key <= s.id * 2 + 1; key++)
 		bpf_map_delete_elem(t->sched_fd, &key);
+	if (!rc)
+		rc = lblc_flush(t, s.id);
 	return rc;
 }
 
