@@ -41,6 +41,11 @@ int lblc_flush(const struct xlvs_table *t, uint32_t svc_id)
 	return rc;
 }
 
+int xlvs_lblc_fd(const struct xlvs_table *t)
+{
+	return table_obj_get(t, PIN_LBLC);
+}
+
 int xlvs_lblc_expire_now(struct xlvs_table *t)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
