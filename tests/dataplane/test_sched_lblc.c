@@ -146,8 +146,9 @@ static void k_check_entry(const struct msvc *s)
 	int has = k_entry(svc_id_of(s), &v);
 
 	if (has != s->lb.has)
-		bad("%s: the table %s an entry, the model %s", kind_name(s->kind),
-		    has ? "has" : "has no", s->lb.has ? "has" : "has none");
+		bad("%s: the table has %s entry for the service, the model %s",
+		    kind_name(s->kind), has ? "an" : "no",
+		    s->lb.has ? "has one" : "none");
 	if (!has)
 		return;
 	if (v.kind != s->lb.kind || v.size != s->lb.n)
@@ -313,6 +314,40 @@ static void timed_lblcr(void **state)
 }
 
 /*
+ * An lblcr set grows and shrinks: .4 takes two connections, is then more
+ * than its weight loaded while .3 is idle, so .3 joins the set and takes
+ * the next two; after lblcr_expiration the most loaded member (.3, the
+ * first of a tie) leaves the set, yet still takes the connection that
+ * found it least loaded.
+ */
+static void lblcr_set_expiry(void **state)
+{
+	static const int want[] = { 0, 0, 1, 1, -2, 1 };   /* -2: sleep */
+	static struct msvc s;
+
+	(void)state;
+	m_mutate_from_env();
+	elog_reset(0);
+	expirations(2, 2);
+	msvc_clock = 0;
+	msvc_new(&s, IPPROTO_TCP, 8407, XLVS_SCHED_LBLCR, 0);
+	rs_add_m(&s, 3, 1, 0, 0);
+	rs_add_m(&s, 4, 1, 0, 0);
+	for (unsigned int k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		if (want[k] == -2) {
+			sleep_s(3);
+			continue;
+		}
+		if (new_conn(&s, dp_port(), TH_SYN, -1) != want[k])
+			bad("lblcr: connection %u not to the list's [%d]", k, want[k]);
+		k_check_entry(&s);
+	}
+	if (s.lb.n != 1)
+		bad("lblcr: the model's set has %d members, not 1", s.lb.n);
+	expirations(24 * 60 * 60, 24 * 60 * 60);
+}
+
+/*
  * ip_vs_edit_service with another scheduler: done_service flushes the old
  * table.  .4 (first in the list) takes the first two connections; after
  * lblc -> wlc -> lblc the next goes to the idle .3, not to .4 by a stale
@@ -422,6 +457,7 @@ size_t sched_lblc_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(model_lblcr, svc_fixture_empty),
 		cmocka_unit_test_setup(timed_lblc, svc_fixture_empty),
 		cmocka_unit_test_setup(timed_lblcr, svc_fixture_empty),
+		cmocka_unit_test_setup(lblcr_set_expiry, svc_fixture_empty),
 		cmocka_unit_test_setup(sched_change_flushes, svc_fixture_empty),
 		cmocka_unit_test_setup(twos_distribution, svc_fixture_empty),
 	};
