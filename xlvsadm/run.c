@@ -48,7 +48,7 @@ int cmd_sched_check(const struct cmd *c)
 	for (size_t i = 0; i < sizeof(later_scheds) / sizeof(later_scheds[0]); i++) {
 		if (!strcmp(c->svc.sched, later_scheds[i])) {
 			fprintf(stderr, "Scheduler '%s' is not supported by xlvs yet "
-				"(supported: rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh, mh)\n", c->svc.sched);
+				"(supported: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos)\n", c->svc.sched);
 			return 1;
 		}
 	}

@@ -386,7 +386,7 @@ static void sched_known(void **state)
 	parse_ok("-E -t 10.0.0.1:80 -s lblc", &c);
 	assert_int_equal(with_stderr(run_sched_check, &c, err, sizeof(err)), 1);
 	assert_string_equal(err, "Scheduler 'lblc' is not supported by xlvs yet "
-			    "(supported: rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh, mh)\n");
+			    "(supported: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos)\n");
 	parse_ok("-A -t 10.0.0.1:80 -s bogus", &c);
 	assert_int_equal(with_stderr(run_sched_check, &c, err, sizeof(err)), 1);
 	assert_string_equal(err, "Scheduler or persistence engine not found\n");
