@@ -6,11 +6,6 @@
 #include <string.h>
 #include "cmd.h"
 
-/* Schedulers IPVS has that xlvs has not built yet: say so, not "unknown". */
-static const char *const later_scheds[] = {
-	"lblc", "lblcr", "twos",
-};
-
 const char *cmd_error_message(enum cmd_kind k, int err)
 {
 	static const struct { enum cmd_kind k; int err; const char *msg; } tab[] = {
@@ -45,13 +40,8 @@ int cmd_sched_check(const struct cmd *c)
 		return 0;
 	if (xlvs_sched_known(c->svc.sched))
 		return 0;
-	for (size_t i = 0; i < sizeof(later_scheds) / sizeof(later_scheds[0]); i++) {
-		if (!strcmp(c->svc.sched, later_scheds[i])) {
-			fprintf(stderr, "Scheduler '%s' is not supported by xlvs yet "
-				"(supported: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos)\n", c->svc.sched);
-			return 1;
-		}
-	}
+	/* Every scheduler the kernel ships is known: an unknown one gets
+	 * ipvsadm's answer to the kernel's ENOENT. */
 	fprintf(stderr, "%s\n", cmd_error_message(CMD_ADD_SVC, ENOENT));
 	return 1;
 }
