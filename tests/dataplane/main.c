@@ -36,6 +36,8 @@ int main(void)
 	n += conn_tests(tests + n, MAX_TESTS - n);
 	n += neigh_tests(tests + n, MAX_TESTS - n);
 	n += sched_model_tests(tests + n, MAX_TESTS - n);
+	/* Before the persistence tests: their templates outlive a flush. */
+	n += sched_lblc_tests(tests + n, MAX_TESTS - n);
 	n += sched_wide_tests(tests + n, MAX_TESTS - n);
 	n += overload_tests(tests + n, MAX_TESTS - n);
 	n += sched_hash_tests(tests + n, MAX_TESTS - n);
@@ -43,7 +45,6 @@ int main(void)
 	n += evict_tests(tests + n, MAX_TESTS - n);
 	n += persist_tests(tests + n, MAX_TESTS - n);
 	n += stats_cpus_tests(tests + n, MAX_TESTS - n);
-	n += sched_lblc_tests(tests + n, MAX_TESTS - n);
 	/* XLVS_TEST_FILTER=<glob>: only the tests whose names match. */
 	if (getenv("XLVS_TEST_FILTER"))
 		cmocka_set_test_filter(getenv("XLVS_TEST_FILTER"));
