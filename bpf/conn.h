@@ -97,8 +97,76 @@ static __always_inline void conn_recount(__u32 dest_id, __u8 from, __u8 to)
 	conn_count(dest_id, to, 1);
 }
 
+/*
+ * The overloaded flag against the thresholds, as one whole.  An edit
+ * (xlvs_set_thresholds below) replaces u_threshold and l_threshold with one
+ * 64-bit store, and bumps the edit count kept in dest_conns.flags above the
+ * flag bits; a bind or unbind reads flags first, then the thresholds, and
+ * changes the flag only with a compare-and-swap on the flags it read.  So a
+ * bind that read the old thresholds cannot set the flag once the edit has
+ * counted itself: its swap fails and it looks again with the new ones.  An
+ * edit that finds the flag set by a bind before it judges it under its own
+ * thresholds (IPVS's rule: raised or removed, cleared).
+ */
+#define XLVS_LIMITS_SEQ_ONE 0x100   /* dest_conns.flags bits 8..31 */
+
+_Static_assert(__builtin_offsetof(struct xlvs_dest, u_threshold) % 8 == 0 &&
+	       __builtin_offsetof(struct xlvs_dest, l_threshold) ==
+	       __builtin_offsetof(struct xlvs_dest, u_threshold) + 4,
+	       "the thresholds are read and written as one 64-bit word");
+
+static __always_inline __u64 dest_limits(const struct xlvs_dest *d)
+{
+	return *(volatile const __u64 *)&d->u_threshold;
+}
+
+/* A full barrier read: what the flags are before the thresholds are read. */
+static __always_inline __u32 dest_flags_read(struct xlvs_dest_conns *dc)
+{
+	return __sync_val_compare_and_swap(&dc->flags, 0, 0);
+}
+
+enum { OVL_BIND, OVL_UNBIND };
+
+/* The flag after a bind (ip_vs_bind_dest: set at the upper threshold,
+ * active + inactive, templates excluded) or an unbind (ip_vs_unbind_dest:
+ * cleared below the lower threshold, or below 3/4 of the upper one when
+ * there is no lower one, or at once with neither). */
+static __always_inline __u32 overload_next(__u32 f, __u64 lim, __s64 total,
+					   int op)
+{
+	__u32 u = (__u32)lim, l = (__u32)(lim >> 32);
+	int clear;
+
+	if (op == OVL_BIND)
+		return u && total >= u ? f | XLVS_DEST_F_OVERLOAD : f;
+	if (l)
+		clear = total < l;
+	else if (u)
+		clear = total * 4 < (__s64)u * 3;
+	else
+		clear = 1;
+	return clear ? f & ~XLVS_DEST_F_OVERLOAD : f;
+}
+
+/* A few tries: each failed swap means another CPU changed the flags; what
+ * is still wrong after them is put right by the next bind or unbind. */
+static __always_inline void overload_update(struct xlvs_dest_conns *dc,
+					    const struct xlvs_dest *d, int op)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 f = dest_flags_read(dc), want;
+		__u64 lim = dest_limits(d);
+
+		want = overload_next(f, lim, (__s64)dc->active + dc->inactive, op);
+		if (want == f || __sync_val_compare_and_swap(&dc->flags, f, want) == f)
+			return;
+	}
+}
+
 /* ip_vs_bind_dest: a new entry (templates too) may bring the server to its
- * upper threshold (active + inactive, templates excluded). */
+ * upper threshold.  No upper threshold, nothing to do. */
 static __always_inline void conn_bind(__u32 dest_id, const struct xlvs_dest *d,
 				      __u8 st)
 {
@@ -106,33 +174,20 @@ static __always_inline void conn_bind(__u32 dest_id, const struct xlvs_dest *d,
 
 	conn_count(dest_id, st, 1);
 	dc = bpf_map_lookup_elem(&dest_conns, &dest_id);
-	if (dc && d->u_threshold &&
-	    (__u32)(dc->active + dc->inactive) >= d->u_threshold)
-		__sync_fetch_and_or(&dc->flags, XLVS_DEST_F_OVERLOAD);
+	if (dc && (__u32)dest_limits(d))
+		overload_update(dc, d, OVL_BIND);
 }
 
-/* ip_vs_unbind_dest: the overload ends below the lower threshold, or below
- * 3/4 of the upper one when there is no lower one, or at once with neither. */
+/* ip_vs_unbind_dest: only an overloaded server can change. */
 static __always_inline void conn_unbind(__u32 dest_id, const struct xlvs_dest *d,
 					__u8 st)
 {
 	struct xlvs_dest_conns *dc;
-	__s64 total;
-	int clear;
 
 	conn_count(dest_id, st, -1);
 	dc = bpf_map_lookup_elem(&dest_conns, &dest_id);
-	if (!dc || !(dc->flags & XLVS_DEST_F_OVERLOAD))
-		return;
-	total = (__s64)dc->active + dc->inactive;
-	if (d->l_threshold)
-		clear = total < d->l_threshold;
-	else if (d->u_threshold)
-		clear = total * 4 < (__s64)d->u_threshold * 3;
-	else
-		clear = 1;
-	if (clear)
-		__sync_fetch_and_and(&dc->flags, ~XLVS_DEST_F_OVERLOAD);
+	if (dc && (dc->flags & XLVS_DEST_F_OVERLOAD))
+		overload_update(dc, d, OVL_UNBIND);
 }
 
 /* An entry leaves the table: its real server counts it no more, unless

@@ -1,97 +1,91 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Choosing a real server for a new connection from the service's live
- * schedule (struct xlvs_sched explains the encoding). */
+ * schedule (struct xlvs_sched explains the encoding,
+ * include/xlvs/cycle.h reads it). */
 #ifndef XLVS_BPF_SCHED_H
 #define XLVS_BPF_SCHED_H
 
+#include <xlvs/cycle.h>
 #include "sched_scan.h"
 #include "sched_hash.h"
 #include "sched_maglev.h"
 #include "sched_lblc.h"
 #include "sched_twos.h"
 
-/* The next position of an rr/wrr cycle and the dest id it names, or -1. */
-static __always_inline __s64 cycle_pick(struct xlvs_sched *sc)
-{
-	__u32 cycle = sc->cycle, pos, lo = 0, hi, idx;
-	struct xlvs_band *band;
-	__u64 n;
-
-	if (!cycle)
-		return -1;
-	n = __sync_fetch_and_add(&sc->picks, 1);
-	pos = (sc->start + n) % cycle;
-
-	/* The last band whose first position is <= pos; bands are sorted.
-	 * hi is not clamped to a constant: one the verifier cannot know keeps
-	 * it from following each of the search's 2^10 paths separately. */
-	hi = sc->nbands;
-	if (hi == 0 || hi > XLVS_BANDS_MAX)
-		return -1;
-	for (int i = 0; i < 11; i++) {        /* 2^10 = XLVS_BANDS_MAX */
-		__u32 mid;
-
-		if (hi - lo <= 1)
-			break;
-		mid = (lo + hi) / 2;
-		if (sc->bands[mid & (XLVS_BANDS_MAX - 1)].first_pos <= pos)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	band = &sc->bands[lo & (XLVS_BANDS_MAX - 1)];
-	if (!band->width || pos < band->first_pos)
-		return -1;
-	idx = band->list_off + (pos - band->first_pos) % band->width;
-	idx = sc->list[idx & (XLVS_LIST_MAX - 1)];
-	return sc->dests[idx & (XLVS_SVC_DESTS_MAX - 1)];
-}
-
-struct cycle_try {
+struct cycle_walk {
 	struct xlvs_sched *sc;
-	__s64 found;
+	struct xlvs_cycle_at at;
+	__u64 best;                 /* key of the soonest usable server */
 };
 
-/* IPVS's rr and wrr pass over an overloaded server to the next one; in the
- * cycle that is the next position. */
-static long cycle_try_one(__u32 i, struct cycle_try *t)
+/* One server of the overload walk, t steps after the overloaded one in
+ * the list: is it usable, and does it come sooner than the best so far?
+ * One in the same pass is the soonest of all: the walk stops there. */
+static long cycle_walk_one(__u32 t, struct cycle_walk *w)
 {
-	__s64 id = cycle_pick(t->sc);
+	struct xlvs_sched *sc = w->sc;
+	__u32 n = sc->ndests, j = w->at.idx + 1 + t;
+	__u64 key;
 
-	if (id < 0 || !dest_overloaded(id)) {
-		t->found = id;
-		return 1;
-	}
-	return 0;
+	if (j >= n)
+		j -= n;
+	key = xlvs_cycle_next(sc, &w->at, j);
+	if (key >= w->best || dest_overloaded(sc->dests[j & XLVS_DESTS_MASK]))
+		return 0;
+	w->best = key;
+	return xlvs_cycle_same_pass(&w->at, key);
 }
 
 /*
- * IPVS's wrr, finding every server overloaded (ip_vs_wrr_schedule's
- * err_over), ends its walk at the list head with the highest current
- * weight, unless it started after a server in the last pass (cw 1): then
- * it stops at that server again and its state is unchanged.  The cycle,
- * having tried every position, is back where it started; so in the other
- * case move it to the start of a cycle, and give user space, which turns
- * the position into IPVS's state at the next edit, the head's state: no
- * pick yet, init_cw 0 for the highest weight (lib/sched_build.c).  n0 is
- * how many picks the schedule had made before.  Racy with other CPUs'
- * picks, but they find every server overloaded too.
+ * rr and wrr: the next position of the cycle, (start + picks++) % cycle.
+ * IPVS passes over an overloaded server to the next usable one in its
+ * walk order, which is the cycle's order; rather than trying position
+ * after position (a server of weight 65535 fills most of a cycle), the
+ * walk asks each server once where it comes next (include/xlvs/cycle.h)
+ * and takes the soonest usable one, then moves picks past it.  With every
+ * server overloaded, rr's state stays (IPVS's ip_vs_rr_schedule) and
+ * wrr's does what err_over does (xlvs_cycle_restarts): stays, or moves to
+ * the start of a cycle, given to user space, which turns the position into
+ * IPVS's state at the next edit, as the head's state: no pick yet,
+ * init_cw 0 for the highest weight (lib/sched_build.c).  Racy with other
+ * CPUs' picks, as any pick is without IPVS's lock.
  */
-static __always_inline void cycle_restart(struct xlvs_sched *sc, __u64 n0)
+static __always_inline __s64 cycle_pick(struct xlvs_sched *sc, __u32 kind)
 {
-	__u32 cycle = sc->cycle, nbands = sc->nbands, last_pass;
+	struct cycle_walk w = { .sc = sc, .best = XLVS_CYCLE_NEVER };
+	__u32 cycle = sc->cycle, pos, n;
+	__s64 id;
+	__u64 n0;
 
-	if (!cycle || !nbands || nbands > XLVS_BANDS_MAX)
-		return;
-	/* The last pass takes every server with a weight: the last band. */
-	last_pass = cycle - sc->bands[(nbands - 1) & (XLVS_BANDS_MAX - 1)].width;
-	if (n0 ? (sc->start + n0 - 1) % cycle >= last_pass :
-		 sc->init_last >= 0 && sc->init_cw == 1)
-		return;
-	sc->start = 0;
-	sc->init_last = -1;
-	sc->init_cw = 0;
-	sc->picks = 0;
+	if (!cycle)
+		return -1;
+	n0 = __sync_fetch_and_add(&sc->picks, 1);
+	pos = (sc->start + n0) % cycle;
+	if (xlvs_cycle_locate(sc, pos, &w.at))
+		return -1;
+	id = sc->dests[w.at.idx & XLVS_DESTS_MASK];
+	if (!dest_overloaded(id))
+		return id;
+	n = sc->ndests;
+	if (n > XLVS_SVC_DESTS_MAX)
+		return -1;
+	bpf_loop(n, cycle_walk_one, &w, 0);
+	if (w.best != XLVS_CYCLE_NEVER) {
+		__sync_fetch_and_add(&sc->picks,
+				     xlvs_cycle_ahead(sc, &w.at, pos, w.best));
+		return sc->dests[XLVS_KEY_DEST(w.best)];
+	}
+	if (kind == XLVS_SCHED_WRR && xlvs_cycle_restarts(sc, n0, w.at.m)) {
+		sc->start = 0;
+		sc->init_last = -1;
+		sc->init_cw = 0;
+		sc->picks = 0;
+	} else {
+		/* The state stays: this pick undone, unless others picked
+		 * meanwhile (they found every server overloaded too). */
+		__sync_val_compare_and_swap(&sc->picks, n0 + 1, n0);
+	}
+	return -1;
 }
 
 /*
@@ -105,9 +99,6 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind,
 						 __u32 daddr_sport)
 {
 	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
-	struct cycle_try t = { .found = -1 };
-	__u32 tries;
-	__u64 n0;
 
 	if (!sc)
 		return -1;
@@ -121,14 +112,7 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind,
 		return sched_twos(key);
 	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
 		return sched_scan(sc, kind);
-	/* At most one full cycle: every server is overloaded after that. */
-	tries = sc->cycle < 65536 ? sc->cycle : 65536;
-	t.sc = sc;
-	n0 = sc->picks;
-	bpf_loop(tries, cycle_try_one, &t, 0);
-	if (t.found < 0 && kind == XLVS_SCHED_WRR && tries == sc->cycle)
-		cycle_restart(sc, n0);
-	return t.found;
+	return cycle_pick(sc, kind);
 }
 
 /* The packet's fields the hashing schedulers use: sh and mh the client's

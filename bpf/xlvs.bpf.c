@@ -368,17 +368,52 @@ int xlvs_lblc_collect(void *ctx)
 	return 0;
 }
 
-/* Run by libxlvs when an edit raises or removes a real server's upper
- * threshold (IPVS clears the overload then): an atomic clear, since the
- * XDP program adds to the same counts at the same time.  ctx: the dest id. */
+/*
+ * Run by libxlvs for an edit of a real server's thresholds (-e -x -y, or a
+ * re-add from the trash): both replaced with one store, then the flag
+ * judged as __ip_vs_update_dest does -- an upper threshold raised or removed
+ * ends an overload; lowered, the next bind sets it -- in the same swap that
+ * counts the edit, so no bind that read the old thresholds can change the
+ * flag after it (see overload_update in conn.h).  1 if there is no such
+ * server, 2 if the flags never held still.
+ */
 SEC("syscall")
-int xlvs_clear_overload(__u32 *dest_id)
+int xlvs_set_thresholds(struct xlvs_thresholds_arg *a)
 {
-	__u32 id = *dest_id;
+	__u32 id = a->dest_id;
+	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
 	struct xlvs_dest_conns *dc = bpf_map_lookup_elem(&dest_conns, &id);
+	__u64 lim = (__u64)a->l_threshold << 32 | a->u_threshold, old;
+	int clear;
 
-	if (!dc)
+	if (!d || !dc)
 		return 1;
-	__sync_fetch_and_and(&dc->flags, ~XLVS_DEST_F_OVERLOAD);
+	old = __sync_lock_test_and_set((__u64 *)&d->u_threshold, lim);
+	clear = !a->u_threshold || a->u_threshold > (__u32)old;
+	for (int i = 0; i < 64; i++) {
+		__u32 f = dest_flags_read(dc), want = f + XLVS_LIMITS_SEQ_ONE;
+
+		if (clear)
+			want &= ~XLVS_DEST_F_OVERLOAD;
+		if (__sync_val_compare_and_swap(&dc->flags, f, want) == f)
+			return 0;
+	}
+	return 2;
+}
+
+/* Run by libxlvs after a schedule flip, when traffic moved the old schedule
+ * while the new one was built (lib/sched_carry.c): the new one's resume
+ * point set in place, where the XDP program's atomic picks are kept. */
+SEC("syscall")
+int xlvs_sched_resume(struct xlvs_sched_resume *r)
+{
+	__u32 key = r->key;
+	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
+
+	if (!sc)
+		return 1;
+	sc->start = r->start;
+	sc->init_last = r->init_last;
+	sc->init_cw = r->init_cw;
 	return 0;
 }

@@ -22,6 +22,7 @@ struct dest_edit {
 	struct xlvs_sched *sched;   /* a copy of the live schedule, edited */
 	int32_t w[XLVS_SVC_DESTS_MAX];
 	struct sched_state st;      /* IPVS's state before the change */
+	struct sched_carry carry;   /* what the flip carries over */
 };
 
 static int edit_begin(struct xlvs_table *t, uint8_t proto,
@@ -49,6 +50,11 @@ static int edit_begin(struct xlvs_table *t, uint8_t proto,
 		e->w[i] = d.weight;
 	}
 	e->st = sched_state_now(e->sched, e->svc.sched_kind, e->w);
+	e->carry = (struct sched_carry){
+		.old_key = key, .new_key = key ^ 1, .kind = e->svc.sched_kind,
+		.mark = sched_mark_of(e->sched),
+		.del_id = SCHED_HEAD, .del_prev = SCHED_HEAD,
+	};
 	return 0;
 }
 
@@ -72,25 +78,34 @@ int dest_sched_build(struct xlvs_table *t, struct xlvs_sched *s, int kind,
 	return rc;
 }
 
-/* Build the edited schedule into the idle slot and flip to it.  The real
- * servers' records are written first: mh builds from them. */
+/* Build the edited schedule into the idle slot and flip to it, then carry
+ * over the picks the old one made meanwhile.  The real servers' records
+ * are written first: mh builds from them. */
 static int edit_commit(struct xlvs_table *t, struct dest_edit *e)
 {
 	int kind = e->svc.sched_kind;
 	struct sched_state st;
-	uint32_t idle;
 	int rc;
 
-	st = sched_after_change(kind, e->st, e->w, e->sched->ndests);
+	st = sched_edit_state(&e->carry, e->st);
+	st = sched_after_change(kind, st, e->w, e->sched->ndests);
 	rc = dest_sched_build(t, e->sched, kind, e->w, st);
 	if (rc)
 		return rc;
-	idle = e->svc.id * 2 + ((e->svc.sched_slot & 1) ^ 1);
-	if (bpf_map_update_elem(t->sched_fd, &idle, e->sched, BPF_ANY))
+	if (bpf_map_update_elem(t->sched_fd, &e->carry.new_key, e->sched, BPF_ANY))
 		return -errno;
+	if (sched_edit_hook && (kind == XLVS_SCHED_RR || kind == XLVS_SCHED_WRR))
+		sched_edit_hook(sched_edit_hook_arg);
 	e->svc.sched_slot = (e->svc.sched_slot & 1) ^ 1;
 	if (bpf_map_update_elem(t->svc_fd, &e->key, &e->svc, BPF_EXIST))
 		return -errno;
+	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
+		return 0;
+	/* The edit is live now: a failure here only costs positions. */
+	rc = sched_carry(t, &e->carry, e->sched, e->w);
+	if (rc)
+		xlvs_logf("warning: rr/wrr positions taken during the edit "
+			  "may be taken again: %s", strerror(-rc));
 	return 0;
 }
 
@@ -192,26 +207,16 @@ static uint32_t gen_next(struct xlvs_table *t)
 	return t->meta.gen_seq;
 }
 
-/* The method the data plane uses: IPVS forwards to an address of the
- * director's own as LOCALNODE, whatever method was asked for. */
-static uint8_t dest_fwd(const struct xlvs_dest_conf *c)
-{
-	if (c->addr.af == 4 && addr_is_local(c->addr.addr) == 1)
-		return XLVS_FWD_LOCAL;
-	return c->fwd;
-}
-
 /* __ip_vs_update_dest: last_weight follows the weight on add and on any
- * edit but one to weight 0. */
+ * edit but one to weight 0.  The thresholds are not written here: a record
+ * the data plane may be reading changes them with thresholds_set. */
 static void dest_fill(struct xlvs_dest *d, const struct xlvs_dest_conf *c,
 		      bool add)
 {
-	d->fwd = dest_fwd(c);
+	d->fwd = xlvs_dest_fwd_of(c);
 	d->weight = c->weight;
 	if (add || c->weight)
 		d->last_weight = c->weight;
-	d->u_threshold = c->u_threshold;
-	d->l_threshold = c->l_threshold;
 }
 
 static void edit_end(struct dest_edit *e)
@@ -231,18 +236,52 @@ static int edit_start(struct xlvs_table *t, uint8_t proto,
 	return edit_begin(t, proto, vip, *out);
 }
 
-/* The kernel clears the overload flag atomically (xlvs_clear_overload). */
-static int overload_clear(struct xlvs_table *t, uint32_t id)
+/*
+ * New thresholds for a record the data plane may be using: the
+ * xlvs_set_thresholds program stores both at once and judges the overloaded
+ * flag in the same step (bpf/conn.h), where two writes from here would let
+ * a bind in between set the flag by the old limits.  The record itself is
+ * written with the old thresholds' bytes, so that write changes neither.
+ */
+static int thresholds_set(struct xlvs_table *t, uint32_t id,
+			  const struct xlvs_dest_conf *c)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &id, .ctx_size_in = sizeof(id));
-	int fd = table_obj_get(t, PIN_PROG_CLEAR_OVERLOAD), rc = 0;
+	struct xlvs_thresholds_arg a = {
+		.dest_id = id, .u_threshold = c->u_threshold,
+		.l_threshold = c->l_threshold,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &a, .ctx_size_in = sizeof(a));
+	int fd = table_obj_get(t, PIN_PROG_SET_THRESHOLDS), rc = 0;
 
 	if (fd < 0)
 		return fd;
-	if (bpf_prog_test_run_opts(fd, &opts) || opts.retval)
-		rc = -EINVAL;
+	for (int i = 0; i < 8; i++) {
+		if (bpf_prog_test_run_opts(fd, &opts)) {
+			rc = -errno;
+			break;
+		}
+		rc = opts.retval == 0 ? 0 : opts.retval == 2 ? -EAGAIN : -ENOENT;
+		if (rc != -EAGAIN)
+			break;
+	}
 	close(fd);
 	return rc;
+}
+
+/* Whether an edit to c has work for thresholds_set: new thresholds, or
+ * IPVS's rule clearing the flag of a server without an upper threshold
+ * (__ip_vs_update_dest clears it at every edit with u_threshold 0). */
+static bool thresholds_differ(struct xlvs_table *t, uint32_t id,
+			      const struct xlvs_dest *d,
+			      const struct xlvs_dest_conf *c)
+{
+	struct xlvs_dest_conns dc;
+
+	if (d->u_threshold != c->u_threshold || d->l_threshold != c->l_threshold)
+		return true;
+	return !c->u_threshold &&
+	       !bpf_map_lookup_elem(t->dest_conns_fd, &id, &dc) &&
+	       (dc.flags & XLVS_DEST_F_OVERLOAD);
 }
 
 /* A new record in slot id, with fresh counts and counters. */
@@ -258,6 +297,9 @@ static int dest_new(struct xlvs_table *t, const struct dest_edit *e,
 	d->af = c->addr.af;
 	d->svc = e->key;
 	d->gen = gen_next(t);
+	/* Not in any schedule yet, with fresh counts: written as it is. */
+	d->u_threshold = c->u_threshold;
+	d->l_threshold = c->l_threshold;
 	rc = stats_reset(t, t->dest_stats_fd, id, XLVS_SVC_MAX + id);
 	if (!rc && bpf_map_update_elem(t->dest_conns_fd, &id, &fresh, BPF_ANY))
 		rc = -errno;
@@ -265,11 +307,11 @@ static int dest_new(struct xlvs_table *t, const struct dest_edit *e,
 }
 
 /* The slot and record for a server being added: its own from the trash,
- * keeping gen, counts and counters so its connections carry on, or a new
- * one.  *old is what the slot held, to put back if the add fails. */
+ * keeping gen, counts and counters so its connections carry on (*revived),
+ * or a new one.  *old is what the slot held, to put back if the add fails. */
 static int dest_place(struct xlvs_table *t, const struct dest_edit *e,
 		      const struct xlvs_dest_conf *c, uint32_t *id,
-		      struct xlvs_dest *d, struct xlvs_dest *old)
+		      struct xlvs_dest *d, struct xlvs_dest *old, bool *revived)
 {
 	struct xlvs_dest *all = dest_read_all(t);
 	int i, rc = 0;
@@ -277,13 +319,10 @@ static int dest_place(struct xlvs_table *t, const struct dest_edit *e,
 	if (!all)
 		return -ENOMEM;
 	i = dest_trash_find(all, &e->key, &c->addr, dest_port(e, c));
+	*revived = i >= 0;
 	if (i >= 0) {
 		*id = (uint32_t)i;
 		*d = all[i];
-		/* ip_vs_update_dest: a threshold raised or removed ends an
-		 * overload. */
-		if (!c->u_threshold || c->u_threshold > d->u_threshold)
-			rc = overload_clear(t, *id);
 	} else {
 		rc = dest_id_alloc(t, all, id);
 		if (!rc)
@@ -298,11 +337,15 @@ static int dest_place(struct xlvs_table *t, const struct dest_edit *e,
 int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 		  const struct xlvs_endpoint *vip, const struct xlvs_dest_conf *c)
 {
-	struct dest_edit *e;
+	struct dest_edit *e = NULL;
 	struct xlvs_dest d, old;
+	bool revived = false;
 	uint32_t id, n;
 	int rc;
 
+	rc = xlvs_dest_conf_check(c, NULL);
+	if (rc)
+		return rc;
 	rc = edit_start(t, proto, vip, &e);
 	if (rc)
 		goto out;
@@ -311,7 +354,8 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 		rc = -EEXIST;
 		goto out;
 	}
-	rc = n >= XLVS_SVC_DESTS_MAX ? -ENOSPC : dest_place(t, e, c, &id, &d, &old);
+	rc = n >= XLVS_SVC_DESTS_MAX ? -ENOSPC :
+	     dest_place(t, e, c, &id, &d, &old, &revived);
 	if (rc)
 		goto out;
 	d.svc_id = e->svc.id;
@@ -320,6 +364,15 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	if (bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY)) {
 		rc = -errno;
 		goto out;
+	}
+	/* ip_vs_add_dest of a trashed server: __ip_vs_update_dest's rule for
+	 * its thresholds, as for an edit. */
+	if (revived && thresholds_differ(t, id, &d, c)) {
+		rc = thresholds_set(t, id, c);
+		if (rc) {
+			bpf_map_update_elem(t->dest_fd, &id, &old, BPF_ANY);
+			goto out;
+		}
 	}
 	/* IPVS's list_add_rcu: the newest server goes first. */
 	memmove(&e->sched->dests[1], &e->sched->dests[0], n * sizeof(uint32_t));
@@ -345,10 +398,13 @@ out:
 int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
 		   const struct xlvs_endpoint *vip, const struct xlvs_dest_conf *c)
 {
-	struct dest_edit *e;
+	struct dest_edit *e = NULL;
 	struct xlvs_dest d;
 	int rc, i;
 
+	rc = xlvs_dest_conf_check(c, NULL);
+	if (rc)
+		return rc;
 	rc = edit_start(t, proto, vip, &e);
 	if (rc)
 		goto out;
@@ -361,17 +417,16 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
 		rc = -errno;
 		goto out;
 	}
-	/* ip_vs_update_dest: a threshold raised or removed ends an overload. */
-	if (!c->u_threshold || c->u_threshold > d.u_threshold)
-		rc = overload_clear(t, e->sched->dests[i]);
-	if (rc)
-		goto out;
 	dest_fill(&d, c, false);
 	e->w[i] = c->weight;
-	/* The record first: until the flip, only listings see the new weight. */
+	/* The record first: until the flip, only listings see the new weight;
+	 * then the thresholds, which __ip_vs_update_dest sets before its
+	 * scheduler's upd_dest. */
 	if (bpf_map_update_elem(t->dest_fd, &e->sched->dests[i], &d, BPF_ANY))
 		rc = -errno;
-	else
+	else if (thresholds_differ(t, e->sched->dests[i], &d, c))
+		rc = thresholds_set(t, e->sched->dests[i], c);
+	if (!rc)
 		rc = edit_commit(t, e);
 out:
 	edit_end(e);
@@ -410,9 +465,10 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 	}
 	id = e->sched->dests[i];
 	n = e->sched->ndests;
-	/* ip_vs_rr_del_dest: a pointer at the deleted server moves back one. */
-	if (e->st.last_dest == id)
-		e->st.last_dest = i > 0 ? e->sched->dests[i - 1] : SCHED_HEAD;
+	/* ip_vs_rr_del_dest: a pointer at the deleted server moves back one
+	 * (sched_edit_state, also for the picks the flip carries over). */
+	e->carry.del_id = id;
+	e->carry.del_prev = i > 0 ? e->sched->dests[i - 1] : SCHED_HEAD;
 	memmove(&e->sched->dests[i], &e->sched->dests[i + 1],
 		(n - i - 1) * sizeof(uint32_t));
 	memmove(&e->w[i], &e->w[i + 1], (n - i - 1) * sizeof(int32_t));

@@ -49,7 +49,8 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_RATES   "rates"
 #define PIN_DEST_CONNS "dest_conns"
 #define PIN_PROG    "prog_xdp"
-#define PIN_PROG_CLEAR_OVERLOAD "prog_clear_overload"
+#define PIN_PROG_SET_THRESHOLDS "prog_set_thresholds"
+#define PIN_PROG_SCHED_RESUME "prog_sched_resume"
 #define PIN_LBLC    "lblc"
 #define PIN_PROG_LBLC_COLLECT "prog_lblc_collect"
 
@@ -95,6 +96,10 @@ int sched_kind_of(const char *name);
  * same order, resuming from IPVS state st.  0 or -E2BIG. */
 int sched_build(struct xlvs_sched *s, int kind, const int32_t *weights,
 		struct sched_state st);
+/* Where rr/wrr schedule s (built for weights[]) starts: IPVS's state st;
+ * sets start, init_last and init_cw. */
+void sched_resume(struct xlvs_sched *s, int kind, const int32_t *weights,
+		  struct sched_state st);
 /* The IPVS state after the schedule's picks so far. */
 struct sched_state sched_state_now(const struct xlvs_sched *s, int kind,
 				   const int32_t *weights);
@@ -109,6 +114,35 @@ int32_t sched_wrr_max(const int32_t *weights, uint32_t n);
 /* sched_maglev.c: mh's lookup table into s->list (s->nbands = the slots
  * filled, all or none) from d[i], the record of s->dests[i].  0 or -ENOMEM. */
 int sched_maglev_fill(struct xlvs_sched *s, const struct xlvs_dest *d);
+
+/* sched_carry.c: the picks traffic makes on the live rr/wrr schedule while
+ * an edit builds the next one are carried over to it after the flip. */
+struct sched_mark {
+	uint64_t picks;
+	uint32_t start;
+	int32_t init_last, init_cw;
+};
+
+struct sched_carry {
+	uint32_t old_key, new_key;  /* the schedules before and after the flip */
+	int kind;
+	struct sched_mark mark;     /* the old one's position when it was read */
+	uint32_t del_id, del_prev;  /* a delete's server and the one before it
+				     * (SCHED_HEAD, SCHED_HEAD: none) */
+};
+
+struct sched_mark sched_mark_of(const struct xlvs_sched *s);
+/* The edit's own move of IPVS's state, before its dest_changed:
+ * ip_vs_rr_del_dest moves a pointer at the deleted server back one. */
+struct sched_state sched_edit_state(const struct sched_carry *c,
+				    struct sched_state st);
+/* After the flip to next (built for weights[]): if the old schedule has
+ * moved since it was read, restart next from where IPVS would be now. */
+int sched_carry(struct xlvs_table *t, const struct sched_carry *c,
+		struct xlvs_sched *next, const int32_t *weights);
+/* Tests: runs inside each rr/wrr edit between the build and the flip. */
+extern void (*sched_edit_hook)(void *arg);
+extern void *sched_edit_hook_arg;
 
 /* dest.c: sched_build, and for mh the lookup table from the real servers'
  * records in the table: how every edit rebuilds a schedule. */

@@ -123,9 +123,12 @@ int loader_create(const char *path, uint32_t conn_max)
 	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_xdp, p);
-	snprintf(p, sizeof(p), "%s/" PIN_PROG_CLEAR_OVERLOAD, path);
+	snprintf(p, sizeof(p), "%s/" PIN_PROG_SET_THRESHOLDS, path);
 	if (!rc)
-		rc = bpf_program__pin(skel->progs.xlvs_clear_overload, p);
+		rc = bpf_program__pin(skel->progs.xlvs_set_thresholds, p);
+	snprintf(p, sizeof(p), "%s/" PIN_PROG_SCHED_RESUME, path);
+	if (!rc)
+		rc = bpf_program__pin(skel->progs.xlvs_sched_resume, p);
 	snprintf(p, sizeof(p), "%s/" PIN_PROG_LBLC_COLLECT, path);
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_lblc_collect, p);

@@ -123,21 +123,6 @@ static void svc_fill(struct xlvs_svc *s, const struct xlvs_service_conf *c,
 	       strnlen(c->sched, sizeof(s->sched_name) - 1));
 }
 
-/* What IPVS and ipvsadm refuse: a persistent service needs a timeout of
- * 1 s to 31 days and a netmask; a port-zero service must be persistent. */
-static int svc_conf_check(const struct xlvs_service_conf *c)
-{
-	bool persistent = c->flags & XLVS_SVC_F_PERSISTENT;
-
-	if (persistent && (c->timeout < 1 || c->timeout > XLVS_TIMEOUT_MAX))
-		return -EINVAL;
-	if (xlvs_netmask_plen(c->netmask) < 0)
-		return -EINVAL;
-	if (!c->vip.port && !persistent)
-		return -EINVAL;
-	return 0;
-}
-
 /* meta's counts of port-zero and FTP services, which tell the XDP program
  * whether their fallback lookups can find anything (svc_find). */
 static int svc_counts_add(struct xlvs_table *t, uint8_t proto, uint16_t port,
@@ -159,18 +144,17 @@ static int svc_counts_add(struct xlvs_table *t, uint8_t proto, uint16_t port,
 int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)
 {
 	struct sched_state init = { SCHED_HEAD, 0 };
-	int kind = sched_kind_of(c->sched);
 	struct xlvs_svc s = { 0 };
+	int kind;
 	struct xlvs_sched *sc;
 	struct xlvs_svc_key k;
 	uint32_t key;
 	int rc;
 
-	if (kind < 0)
-		return kind;
-	rc = svc_conf_check(c);
+	rc = xlvs_service_conf_check(c, NULL);
 	if (rc)
 		return rc;
+	kind = sched_kind_of(c->sched);
 	if (svc_get(t, c->proto, &c->vip, &k, &s) == 0)
 		return -EEXIST;
 	memset(&s, 0, sizeof(s));
@@ -201,20 +185,18 @@ int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)
 
 int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
 {
-	int kind = sched_kind_of(c->sched);
 	struct xlvs_sched *sc;
 	struct xlvs_svc_key k;
 	struct xlvs_svc s;
 	int32_t *w;
-	int rc;
+	int kind, rc;
 
-	if (kind < 0)
-		return kind;
-	rc = svc_conf_check(c);
+	rc = xlvs_service_conf_check(c, NULL);
 	if (!rc)
 		rc = svc_get(t, c->proto, &c->vip, &k, &s);
 	if (rc)
 		return rc;
+	kind = sched_kind_of(c->sched);
 	if (kind == s.sched_kind) {
 		svc_fill(&s, c, kind);
 		return bpf_map_update_elem(t->svc_fd, &k, &s, BPF_EXIST) ? -errno : 0;

@@ -128,6 +128,13 @@ int xlvs_table_open(struct xlvs_table *t, int flags, uint32_t conn_max)
 	int rc;
 
 	memset(t, 0, sizeof(*t));
+	/* Fewer than 16 a shard and the sweeper evicts nearly everything;
+	 * more than 2^27 and the shards' sizes overflow. */
+	if (conn_max && (conn_max < XLVS_CONN_MIN || conn_max > XLVS_CONN_LIMIT)) {
+		xlvs_logf("conn_max %u is outside %u..%u", conn_max,
+			  XLVS_CONN_MIN, XLVS_CONN_LIMIT);
+		return -ERANGE;
+	}
 	t->dir_fd = t->meta_fd = t->svc_fd = t->dest_fd = -1;
 	t->sched_fd = t->conn_fd = t->stats_fd = -1;
 	t->svc_stats_fd = t->dest_stats_fd = t->rates_fd = t->dest_conns_fd = -1;

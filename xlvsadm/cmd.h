@@ -71,8 +71,10 @@ int cmd_run(const struct cmd *c);
 int cmd_run_on(struct xlvs_table *t, const struct cmd *c);
 /* ipvsadm's message for err from command kind k. */
 const char *cmd_error_message(enum cmd_kind k, int err);
-/* A scheduler xlvs has; else prints why not and returns 1. */
-int cmd_sched_check(const struct cmd *c);
+/* What libxlvs would refuse in c's service or real server (a scheduler
+ * xlvs has not got, a forwarding method, a weight or threshold out of
+ * range): prints why, naming the option, and returns 1; else 0. */
+int cmd_conf_check(const struct cmd *c);
 /* --sysctl's words (sysctl_cmd.c): 0, or 2 after a usage message. */
 int sysctl_args_parse(struct cmd *c, int n, char **words);
 /* --sysctl on a table (t NULL: none yet, the defaults are shown). */

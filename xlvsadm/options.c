@@ -70,8 +70,8 @@ static const struct option long_opts[] = {
 	{ "fwmark-service", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "sctp-service", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "pe", required_argument, NULL, LONG_UNSUPPORTED },
-	{ "masquerading", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "ipip", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "masquerading", no_argument, NULL, 'm' },
+	{ "ipip", no_argument, NULL, 'i' },
 	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "tun-info", no_argument, NULL, LONG_UNSUPPORTED },
 	{ "nosort", no_argument, NULL, LONG_UNSUPPORTED },
@@ -83,8 +83,9 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Short options ipvsadm has that xlvs does not yet support. */
-static const char unsupported_short[] = "fmi6";
+/* Short options ipvsadm has that xlvs does not yet support.  -m and -i
+ * are parsed: libxlvs refuses their methods, and run.c says so by name. */
+static const char unsupported_short[] = "f6";
 
 static const char *const cmd_names[CMD_MAX] = {
 	[CMD_ADD_SVC] = "add-service", [CMD_EDIT_SVC] = "edit-service",
@@ -287,8 +288,9 @@ static int opt_value(struct cmd *c, int opt, const char *arg)
 		return 0;
 	case LONG_CONN_MAX:
 		c->opts |= OPT_CONN_MAX;
-		if (number_in(arg, 1024, 1L << 27, &v))
-			return usage_fail("--conn-max %s: expected 1024..134217728", arg);
+		if (number_in(arg, XLVS_CONN_MIN, XLVS_CONN_LIMIT, &v))
+			return usage_fail("--conn-max %s: expected %u..%u", arg,
+					  XLVS_CONN_MIN, XLVS_CONN_LIMIT);
 		c->conn_max = (uint32_t)v;
 		return 0;
 	}
@@ -330,9 +332,10 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 		return opt_service(c, opt, arg);
 	case 'r':
 		return opt_server(c, arg);
-	case 'g':
+	case 'g': case 'm': case 'i':
 		c->opts |= OPT_FORWARD;
-		c->dest.fwd = XLVS_FWD_DROUTE;
+		c->dest.fwd = opt == 'g' ? XLVS_FWD_DROUTE :
+			      opt == 'm' ? XLVS_FWD_MASQ : XLVS_FWD_TUNNEL;
 		return 0;
 	case 'n':
 		c->opts |= OPT_NUMERIC;

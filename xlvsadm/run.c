@@ -34,16 +34,61 @@ const char *cmd_error_message(enum cmd_kind k, int err)
 	return strerror(err);
 }
 
-int cmd_sched_check(const struct cmd *c)
+static int sched_refused(void)
 {
-	if (c->kind != CMD_ADD_SVC && c->kind != CMD_EDIT_SVC)
-		return 0;
-	if (xlvs_sched_known(c->svc.sched))
-		return 0;
 	/* Every scheduler the kernel ships is known: an unknown one gets
 	 * ipvsadm's answer to the kernel's ENOENT. */
 	fprintf(stderr, "%s\n", cmd_error_message(CMD_ADD_SVC, ENOENT));
 	return 1;
+}
+
+/* libxlvs's refusal of a real server's settings, named by option. */
+static int dest_refused(const struct cmd *c, int err, const struct xlvs_conf_err *why)
+{
+	const char *f = why->field ? why->field : "";
+
+	if (err == -EOPNOTSUPP && !strcmp(f, "fwd"))
+		fprintf(stderr, "Forwarding method %s is not supported by xlvs yet; "
+			"only -g (--gatewaying)\n",
+			c->dest.fwd == XLVS_FWD_MASQ ? "-m (--masquerading)" : "-i (--ipip)");
+	else if (err == -ERANGE && !strcmp(f, "weight"))
+		fprintf(stderr, "illegal weight specified: -w takes %lld..%lld\n",
+			(long long)why->lo, (long long)why->hi);
+	else if (err == -ERANGE && !strcmp(f, "u_threshold"))
+		fprintf(stderr, "illegal u_threshold specified: -x takes %lld..%lld\n",
+			(long long)why->lo, (long long)why->hi);
+	else if (err == -ERANGE && !strcmp(f, "l_threshold"))
+		fprintf(stderr, "The lower threshold (-y %u) must not be above the "
+			"upper threshold (-x %u)\n", c->dest.l_threshold,
+			c->dest.u_threshold);
+	else
+		fprintf(stderr, "xlvsadm: the real server's %s is refused: %s\n",
+			f, strerror(-err));
+	return 1;
+}
+
+int cmd_conf_check(const struct cmd *c)
+{
+	struct xlvs_conf_err why;
+	int err;
+
+	switch (c->kind) {
+	case CMD_ADD_SVC:
+	case CMD_EDIT_SVC:
+		err = xlvs_service_conf_check(&c->svc, &why);
+		if (err == -ENOENT && why.field && !strcmp(why.field, "sched"))
+			return sched_refused();
+		if (err)
+			fprintf(stderr, "xlvsadm: the service's %s is refused: %s\n",
+				why.field ? why.field : "", strerror(-err));
+		return err ? 1 : 0;
+	case CMD_ADD_DEST:
+	case CMD_EDIT_DEST:
+		err = xlvs_dest_conf_check(&c->dest, &why);
+		return err ? dest_refused(c, err, &why) : 0;
+	default:
+		return 0;
+	}
 }
 
 /* Direct routing forwards frames the kernel's FIB allows to be forwarded. */
@@ -206,7 +251,7 @@ int cmd_run(const struct cmd *c)
 	struct xlvs_table t;
 	int rc;
 
-	if (cmd_sched_check(c))
+	if (cmd_conf_check(c))
 		return 1;
 	if (c->kind == CMD_UNLOAD) {
 		rc = xlvs_unload();
@@ -215,6 +260,11 @@ int cmd_run(const struct cmd *c)
 		return rc ? 1 : 0;
 	}
 	rc = xlvs_table_open(&t, open_flags(c), c->conn_max);
+	if (rc == -ERANGE) {
+		fprintf(stderr, "xlvsadm: --conn-max %u is out of range: %u..%u\n",
+			c->conn_max, XLVS_CONN_MIN, XLVS_CONN_LIMIT);
+		return 1;
+	}
 	if (rc == -ENOENT && c->kind == CMD_DETACH) {
 		fprintf(stderr, "xlvsadm: %s does not run the xlvs data plane\n",
 			c->ifname);

@@ -59,10 +59,11 @@ static const struct row {
 	bool busy;
 	const char *scaling;
 } rows[] = {
-	{ "rr", "rr", true, "one atomic add and a binary search over the "
-	  "schedule's bands (at most 11 steps): no pass over the servers" },
-	{ "wrr", "wrr", true, "as rr: one atomic add and a binary search over "
-	  "the bands of the precomputed weighted cycle" },
+	{ "rr", "rr", true, "one atomic add, a binary search over the "
+	  "schedule's bands and a walk down its rank index (10 steps each): "
+	  "no pass over the servers" },
+	{ "wrr", "wrr", true, "as rr: one atomic add and the two searches "
+	  "over the bands of the precomputed weighted cycle" },
 	{ "lc", "lc", true, "one pass over all n servers, 16 to a `bpf_loop` "
 	  "step, a `dest_conns` lookup and a compare each, for every new "
 	  "connection: O(n), as IPVS's (a step's own call costs about what a "
@@ -149,8 +150,10 @@ static void on_signal(int sig)
 	exit(128 + sig);
 }
 
-/* The services of every size, rr to start with; weights 1,2,3,4,5,1,2,...
- * (rr and lc ignore them).  Then the dest ids of each service's servers,
+/* The services of every size, rr to start with; weights W+1, W+2, ...
+ * W+5, W+1, ... with W = NEW_N (rr and lc ignore them): every server can
+ * take a whole batch of new flows without ovf passing it over, now that a
+ * new SYN counts as active (SYN_RECV, Linux 4.8+).  Then the dest ids of each service's servers,
  * found by their port (every service has its own). */
 static int services_setup(void)
 {
@@ -178,7 +181,7 @@ static int services_setup(void)
 				struct xlvs_dest_conf dc = {
 					.addr = tb_ep(rs_addr(i), p),
 					.fwd = XLVS_FWD_DROUTE,
-					.weight = 1 + (int32_t)(i % 5),
+					.weight = NEW_N + 1 + (int32_t)(i % 5),
 				};
 
 				rc = xlvs_dest_add(&env.t, proto, &vip, &dc);
@@ -584,7 +587,8 @@ static void report(FILE *o, const char *mem_md, double secs)
 "packet takes the full path including `bpf_fib_lookup` and ends in "
 "`XDP_TX` (checked for every run).  The table is created with the default "
 "--conn-max (1048576: 64 shards of 16384).  One TCP and one UDP service per "
-"size on 10.0.0.100, weights 1,2,3,4,5,1,2,... (rr and lc ignore them); a "
+"size on 10.0.0.100, weights 8193, 8194, ... 8197, 8193, ... (8192, the "
+"batch of new flows, plus 1 to 5; rr and lc ignore them); a "
 "row sets their scheduler with `xlvs_service_edit` (as `ipvsadm -E -s`, "
 "so all the schedulers' 1024-server services need not fit in the table's "
 "16384 real servers at once).\n"
@@ -595,9 +599,12 @@ static void report(FILE *o, const char *mem_md, double secs)
 "down, so this puts every measurement in the same state.  It matters only "
 "to nq, which takes the first idle server it meets: with one active "
 "connection each, nq passes over all n like lc, wlc, sed, fo and ovf; "
-"ovf's weights are all at least its one active connection, so no server "
-"is passed over for overflow.  The new SYNs and UDP flows add inactive "
-"connections only, so the state holds through a batch.\n"
+"ovf's weights exceed a whole batch plus its one active connection, so no "
+"server is passed over for overflow.  A new UDP flow adds an inactive "
+"connection; a new SYN an active one (SYN_RECV counts as active since "
+"Linux 4.8), so in the TCP column of the \"idle servers\" rows only the "
+"batch's first n flows find an idle server and the rest pass over all n "
+"as sed does (the UDP column is the idle case).\n"
 "* Repetitions: %d of everything, rows of 1024 servers included (a "
 "1024-server scan's 8192 new flows still take under 0.2 s).\n"
 "* Floor and est. TCP: one frame with `repeat`=%d; the kernel reports the "

@@ -43,7 +43,8 @@ enum {
 	XLVS_OPEN_CREATE = 2,    /* load and pin the table if there is none */
 };
 
-/* conn_max: capacity used when the table is created (0 = default). */
+/* conn_max: capacity used when the table is created (0 = default); one
+ * outside XLVS_CONN_MIN..XLVS_CONN_LIMIT is refused with -ERANGE. */
 int xlvs_table_open(struct xlvs_table *t, int flags, uint32_t conn_max);
 void xlvs_table_close(struct xlvs_table *t);
 /* Where this network namespace's table lives; -errno if it cannot tell. */
@@ -76,7 +77,41 @@ struct xlvs_dest_conf {
 	uint32_t u_threshold, l_threshold;
 };
 
-/* -EEXIST, -ESRCH (no such service), -ENOENT (no such scheduler / dest). */
+/*
+ * What the data plane can do, checked before any change (conf_check.c):
+ * every add and edit below refuses a configuration outside it, and leaves
+ * the table as it was.  A caller may check first, with why filled in:
+ *   -EPROTONOSUPPORT  proto other than TCP or UDP       (field "proto")
+ *   -EAFNOSUPPORT     an address other than IPv4        ("af")
+ *   -ENOENT           an unknown scheduler              ("sched")
+ *   -EINVAL           a name not terminated, unknown service flags, a
+ *                     netmask with holes, port 0 without persistence, a
+ *                     persistence timeout outside [lo, hi]
+ *   -ERANGE           a value outside [lo, hi]: weight, u_threshold,
+ *                     l_threshold (l above u: hi = u)
+ *   -EOPNOTSUPP       a forwarding method the data plane has not got
+ *                     (masquerading and tunnelling, for now)  ("fwd")
+ */
+#define XLVS_WEIGHT_MAX     65535           /* ipvsadm's -w range */
+#define XLVS_THRESHOLD_MAX  2147483647u     /* ipvsadm's and IPVS's INT_MAX */
+#define XLVS_CONN_MIN       1024u           /* --conn-max: a share of 16 a shard */
+#define XLVS_CONN_LIMIT     (1u << 27)      /* no u32 overflow in the shards' sizes */
+
+struct xlvs_conf_err {
+	const char *field;      /* the struct field refused, NULL if none */
+	int64_t lo, hi;         /* its range, for -ERANGE */
+};
+
+int xlvs_service_conf_check(const struct xlvs_service_conf *c,
+			    struct xlvs_conf_err *why);
+int xlvs_dest_conf_check(const struct xlvs_dest_conf *d,
+			 struct xlvs_conf_err *why);
+/* The forwarding method the table records for d: Local for an address of
+ * this host's own (IPVS's LOCALNODE), else the one asked for. */
+uint8_t xlvs_dest_fwd_of(const struct xlvs_dest_conf *d);
+
+/* -EEXIST, -ESRCH (no such service), -ENOENT (no such scheduler / dest);
+ * the checks above. */
 int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c);
 int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c);
 int xlvs_service_del(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoint *vip);
@@ -88,6 +123,10 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoi
 int xlvs_dest_del(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoint *vip,
 		  const struct xlvs_endpoint *rip);
 bool xlvs_sched_known(const char *name);
+/* For tests: fn(arg) runs inside every rr/wrr real-server edit after the
+ * new schedule is written and before it goes live, where traffic's picks
+ * race the edit (lib/sched_carry.c).  NULL: none. */
+void xlvs_set_sched_edit_hook(void (*fn)(void *arg), void *arg);
 
 /* Rates as ipvsadm --rate prints them: per second, IPVS's rounding. */
 struct xlvs_rates {

@@ -19,12 +19,12 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 9
+#define XLVS_ABI_VERSION 11
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
 #define XLVS_SVC_DESTS_MAX  1024   /* real servers per service */
-#define XLVS_BANDS_MAX      1024   /* schedule bands (see struct xlvs_sched) */
+#define XLVS_BANDS_MAX      1024   /* schedule bands: one per distinct weight */
 #define XLVS_LIST_MAX       16384  /* schedule list entries */
 #define XLVS_CONN_DEFAULT   1048576
 #define XLVS_CONN_SHARDS    64     /* the connection table's parts, see below */
@@ -227,17 +227,34 @@ struct xlvs_dest {
  * IPVS's wrr visits the list in passes at cw = mw, mw-di, ..., >0, taking in
  * each pass every server with weight >= cw; rr is one pass over the servers
  * with weight > 0.  Consecutive passes that take the same servers form a
- * band: band b covers positions [first_pos, next band's first_pos) and its
- * k-th position picks list[list_off + k % width].  A new connection takes
- * position (start + picks++) % cycle, so choosing is one atomic add and a
- * binary search, never a lock.  User space writes the idle schedule whole and
- * then flips xlvs_svc.sched_slot, so a change is seen whole or not at all.
+ * band: band b covers positions [first_pos, next band's first_pos), and each
+ * of its passes takes `width` servers.  The servers a pass takes are nested
+ * by weight: they are the first `width` of the "weight order" (weight
+ * descending, then list order), so a band needs no list of its own.  Its
+ * k-th position names the (k % width)-th smallest list index among the
+ * first `width` of the weight order, which a wavelet matrix over the weight
+ * order answers in XLVS_RANK_LEVELS steps (include/xlvs/cycle.h): for
+ * rr/wrr, list[] holds at XLVS_RANK_AT(l, i) how many of the first i
+ * entries of level l have a 0 bit, and at XLVS_BAND_OF + i the band server
+ * i first appears in (XLVS_BAND_NONE: weight 0).  So 1024 distinct weights
+ * take 1024 bands and 22 KB of the list, not n(n+1)/2 list entries.
+ *
+ * A new connection takes position (start + picks++) % cycle, so choosing is
+ * one atomic add and two searches, never a lock.  User space writes the idle
+ * schedule whole and then flips xlvs_svc.sched_slot, so a change is seen
+ * whole or not at all.
  */
 struct xlvs_band {
 	__u32 first_pos;
-	__u16 list_off;
-	__u16 width;
+	__u16 width;                /* servers each of its passes takes */
+	__u16 pad;
 };
+
+#define XLVS_RANK_LEVELS 10         /* bits of a list index < XLVS_SVC_DESTS_MAX */
+#define XLVS_RANK_STRIDE (XLVS_SVC_DESTS_MAX + 1)
+#define XLVS_RANK_AT(level, i) ((level) * XLVS_RANK_STRIDE + (i))
+#define XLVS_BAND_OF     (XLVS_RANK_LEVELS * XLVS_RANK_STRIDE)
+#define XLVS_BAND_NONE   0xffff
 
 struct xlvs_sched {
 	__u64 picks;                /* connections scheduled; atomic in BPF */
@@ -250,7 +267,16 @@ struct xlvs_sched {
 	__u32 dests[XLVS_SVC_DESTS_MAX]; /* dest ids in IPVS list order */
 	__s32 weights[XLVS_SVC_DESTS_MAX]; /* their weights, for the scans */
 	struct xlvs_band bands[XLVS_BANDS_MAX];
-	__u16 list[XLVS_LIST_MAX];  /* indexes into dests[] */
+	__u16 list[XLVS_LIST_MAX];  /* sh, dh, mh: indexes into dests[];
+				     * rr, wrr: the rank index (above) */
+};
+
+/* What libxlvs gives the kernel to set a live rr/wrr schedule's resume
+ * point in place (xlvs_sched_resume, lib/sched_carry.c). */
+struct xlvs_sched_resume {
+	__u32 key;                  /* the schedule */
+	__u32 start;
+	__s32 init_last, init_cw;
 };
 
 /*
@@ -392,13 +418,23 @@ struct xlvs_dest_conns {
 	__s32 active;
 	__s32 inactive;
 	__s32 persist;              /* persistence templates */
-	__u32 flags;                /* XLVS_DEST_F_OVERLOAD */
+	__u32 flags;                /* XLVS_DEST_F_OVERLOAD; bits 8..31 count
+				     * threshold edits (bpf/conn.h) */
 };
 
 /* IPVS's IP_VS_DEST_F_OVERLOAD: set when a new connection brings the
  * server to its upper threshold, cleared as connections leave (see
  * conn_unbind in bpf/conn.h); overloaded servers take no new connections. */
 #define XLVS_DEST_F_OVERLOAD 0x2
+
+/* The context of the xlvs_set_thresholds program, which libxlvs runs to
+ * change a real server's thresholds (bpf/conn.h says why a program). */
+struct xlvs_thresholds_arg {
+	__u32 dest_id;
+	__u32 u_threshold;
+	__u32 l_threshold;
+	__u32 pad;
+};
 
 /* Counters of a service or real server, per CPU (IPVS's ip_vs_stats). */
 struct xlvs_stats {
@@ -439,11 +475,17 @@ _Static_assert(sizeof(struct xlvs_svc_key) == 20, "svc key layout");
 _Static_assert(sizeof(struct xlvs_svc) == 40, "svc layout");
 _Static_assert(sizeof(struct xlvs_dest) == 72, "dest layout");
 _Static_assert(sizeof(struct xlvs_band) == 8, "band layout");
+_Static_assert(sizeof(struct xlvs_sched_resume) == 16, "resume layout");
+_Static_assert(1 << XLVS_RANK_LEVELS == XLVS_SVC_DESTS_MAX &&
+	       XLVS_BANDS_MAX == XLVS_SVC_DESTS_MAX &&
+	       XLVS_BAND_OF + XLVS_SVC_DESTS_MAX <= XLVS_LIST_MAX,
+	       "the rank index fits the list");
 _Static_assert(sizeof(struct xlvs_conn_key) == 40, "conn key layout");
 _Static_assert(sizeof(struct xlvs_conn) == 32, "conn layout");
 _Static_assert(sizeof(struct xlvs_nh_cache) == 32, "nh cache layout");
 _Static_assert(sizeof(struct xlvs_stats) == 40, "stats layout");
 _Static_assert(sizeof(struct xlvs_dest_conns) == 16, "dest conns layout");
+_Static_assert(sizeof(struct xlvs_thresholds_arg) == 16, "thresholds arg layout");
 _Static_assert(sizeof(struct xlvs_rate) == 80, "rate layout");
 _Static_assert(sizeof(struct xlvs_sysctl) == 28, "sysctl layout");
 _Static_assert(sizeof(struct xlvs_meta) == 4 * (5 + XLVS_STATE_MAX) + 28, "meta layout");

@@ -313,12 +313,17 @@ static int pick_wrr(struct m_rr *m, const struct m_server *s, const uint32_t *ke
 {
 	int d = m->last ? index_of(keys, n, m->last) : -1, last, stop = -2;
 	bool last_pass = false, restarted = false;
+	uint32_t tried = 0;
 
 	if (m->mw == 0)
 		return -1;          /* err_noavail: mark->cl stays */
 	last = d;
 	for (;;) {
 		for (d = d + 1; d < n; d++) {
+			/* mutation 21: give up after 65536 positions */
+			if (m_mutate == 21 && s[d].weight >= m->cw &&
+			    ++tried > 65536)
+				goto err_over;
 			if (!s[d].over && s[d].weight >= m->cw)
 				goto found;
 			if (d == stop)
@@ -340,6 +345,10 @@ found:
 	m->last = keys[d];
 	return d;
 err_over:
+	if (m_mutate == 22) {       /* always back at the head */
+		m->cw = m->mw;
+		d = -1;
+	}
 	m->last = d >= 0 ? keys[d] : 0;
 	return -1;
 }

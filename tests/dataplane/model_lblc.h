@@ -2,12 +2,12 @@
 /*
  * lblc, lblcr and twos as the tests expect them, written from the kernel's
  * ip_vs_lblc.c, ip_vs_lblcr.c and ip_vs_twos.c (see model.h for the rest
- * of the model and its mutations; these add 14 to 20):
+ * of the model and its mutations; these add 14 to 19 and 23):
  * 14 the cached server kept though is_overloaded says it is, 15
  * is_overloaded without its "some server below half its weight", 16 an
  * lblcr set never loses its most loaded member, 17 the cached lblc server
  * kept at weight 0, 18 twos gives the pair to the higher load, 19 the
- * collector removes nothing, 20 a scheduler change keeps the table.
+ * collector removes nothing, 23 a scheduler change keeps the table.
  *
  * A server is named by its incarnation (msvc's inst): the table entries
  * hold the kernel's dest pointers, which a server in the trash keeps.

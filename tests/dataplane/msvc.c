@@ -357,7 +357,7 @@ void msvc_sched_set(struct msvc *s, int kind)
 	check("xlvs_service_edit", xlvs_service_edit(&dp.t, &c));
 	s->kind = kind;
 	m_rr_init(&s->rr, kind);
-	if (m_mutate != 20)
+	if (m_mutate != 23)
 		s->lb.has = false;      /* done_service flushed the table */
 	m_changed(s);
 	k_check_list(s);

@@ -29,6 +29,9 @@ size_t sched_hash_tests(struct CMUnitTest *out, size_t room);
 size_t persist_tests(struct CMUnitTest *out, size_t room);
 size_t sched_maglev_tests(struct CMUnitTest *out, size_t room);
 size_t stats_cpus_tests(struct CMUnitTest *out, size_t room);
+size_t conf_check_tests(struct CMUnitTest *out, size_t room);
+size_t thresholds_tests(struct CMUnitTest *out, size_t room);
+size_t sched_cycle_tests(struct CMUnitTest *out, size_t room);
 size_t sched_lblc_tests(struct CMUnitTest *out, size_t room);
 
 #endif

@@ -372,7 +372,7 @@ static void sched_flags(void **state)
  * ipvsadm's message. */
 static int run_sched_check(void *arg)
 {
-	return cmd_sched_check(arg);
+	return cmd_conf_check(arg);
 }
 
 static void sched_known(void **state)
@@ -483,16 +483,63 @@ static void bad_addresses(void **state)
 static void unsupported_options(void **state)
 {
 	(void)state;
-	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -m", "xlvsadm: option '-m' is not supported yet");
-	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i", "xlvsadm: option '-i' is not supported yet");
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -x 5 -y 6",
 		    "The lower threshold (-y) must not be above the upper threshold (-x)");
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -x -1", "illegal u_threshold specified");
 	parse_fails("-A -t 10.0.0.1:80 -x 5",
 		    "Illegal 'u-threshold' option with the 'add-service' command");
-	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 --masquerading",
-		    "xlvsadm: option '--masquerading' is not supported yet");
 	parse_fails("-A -f 1", "xlvsadm: option '-f' is not supported yet");
+}
+
+/*
+ * What libxlvs refuses (lib/conf_check.c), said by xlvsadm as ipvsadm says
+ * a bad value, naming the option: the forwarding methods the data plane has
+ * not got are parsed (-m, -i and their long names) and then refused before
+ * any table is opened; a lower threshold without an upper one is IPVS's
+ * -ERANGE (ip_vs_add_dest); in range, nothing is said.
+ */
+static void conf_refused(void **state)
+{
+	static const struct { const char *line, *msg; } tab[] = {
+		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -m",
+		  "Forwarding method -m (--masquerading) is not supported by xlvs yet; only -g (--gatewaying)\n" },
+		{ "-e -t 10.0.0.1:80 -r 10.0.0.3 --masquerading -w 2",
+		  "Forwarding method -m (--masquerading) is not supported by xlvs yet; only -g (--gatewaying)\n" },
+		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -i",
+		  "Forwarding method -i (--ipip) is not supported by xlvs yet; only -g (--gatewaying)\n" },
+		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 --ipip",
+		  "Forwarding method -i (--ipip) is not supported by xlvs yet; only -g (--gatewaying)\n" },
+		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -y 3",
+		  "The lower threshold (-y 3) must not be above the upper threshold (-x 0)\n" },
+		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -g -w 65535 -x 2147483647 -y 5", "" },
+	};
+	struct cmd c;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		parse_ok(tab[i].line, &c);
+		assert_int_equal(with_stderr(run_sched_check, &c, err, sizeof(err)),
+				 tab[i].msg[0] ? 1 : 0);
+		assert_string_equal(err, tab[i].msg);
+	}
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -g -m",
+		    "multiple 'forwarding-method' options specified");
+	/* Weights and thresholds out of range, given by a caller that did not
+	 * parse them: the same check, the option and its range named. */
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.3", &c);
+	c.dest.weight = 65536;
+	assert_int_equal(with_stderr(run_sched_check, &c, err, sizeof(err)), 1);
+	assert_string_equal(err, "illegal weight specified: -w takes 0..65535\n");
+	c.dest.weight = -1;
+	assert_int_equal(with_stderr(run_sched_check, &c, err, sizeof(err)), 1);
+	assert_string_equal(err, "illegal weight specified: -w takes 0..65535\n");
+	c.dest.weight = 1;
+	c.dest.u_threshold = 2147483648u;
+	assert_int_equal(with_stderr(run_sched_check, &c, err, sizeof(err)), 1);
+	assert_string_equal(err, "illegal u_threshold specified: -x takes 0..2147483647\n");
+	parse_fails("--attach lo --conn-max 1023", "--conn-max 1023: expected 1024..134217728");
+	parse_fails("--attach lo --conn-max 134217729", "--conn-max 134217729: expected 1024..134217728");
 }
 
 /* -p [timeout] takes the next word as ipvsadm's popt does, 360 s without;
@@ -603,6 +650,7 @@ int main(void)
 		cmocka_unit_test(zero_port),
 		cmocka_unit_test(bad_addresses),
 		cmocka_unit_test(unsupported_options),
+		cmocka_unit_test(conf_refused),
 		cmocka_unit_test(persistence_options),
 		cmocka_unit_test(unknown_options),
 		cmocka_unit_test(bad_attach_values),

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <xlvs/cycle.h>
 #include "internal.h"
 
 #define NONE (-1)               /* "no destination available" */
@@ -32,6 +33,7 @@ struct mnode {
 	uint32_t id;
 	int32_t weight;
 	bool linked;
+	bool over;                  /* IP_VS_DEST_F_OVERLOAD */
 };
 
 struct model {
@@ -114,6 +116,7 @@ static void model_add(struct model *m, uint32_t id, int32_t weight)
 
 	assert_false(d->linked);
 	d->id = id;
+	d->over = false;
 	d->weight = weight;
 	d->linked = true;
 	/* list_add_rcu(&dest->n_list, &svc->destinations) */
@@ -155,7 +158,7 @@ static int64_t model_rr(struct model *m)
 
 	do {
 		for (d = d->next; d != &m->head; d = d->next) {
-			if (d->weight > 0) {
+			if (!d->over && d->weight > 0) {
 				m->rr_p = d;
 				return d->id;
 			}
@@ -167,7 +170,7 @@ static int64_t model_rr(struct model *m)
 	return NONE;
 }
 
-/* ip_vs_wrr_schedule, loop for loop (no server is ever overloaded here). */
+/* ip_vs_wrr_schedule, loop for loop. */
 static int64_t model_wrr(struct model *m)
 {
 	struct mnode *d = m->cl, *last, *stop = NULL;
@@ -178,7 +181,7 @@ static int64_t model_wrr(struct model *m)
 	last = d;
 	for (;;) {
 		for (d = d->next; d != &m->head; d = d->next) {
-			if (d->weight >= m->cw)
+			if (!d->over && d->weight >= m->cw)
 				goto found;
 			if (d == stop)
 				goto err_over;
@@ -299,21 +302,46 @@ static int lib_switch(struct lib *l, int kind)
 	return sched_build(l->s, kind, l->w, init);
 }
 
-/* bpf/sched.h sched_pick_slot, in user space. */
-static int64_t lib_pick(struct lib *l)
+/* bpf/sched.h cycle_pick, in user space, through the same reading of the
+ * schedule (include/xlvs/cycle.h); over[id] is the dest_conns flag. */
+static int64_t lib_pick(struct lib *l, const bool *over)
 {
 	struct xlvs_sched *s = l->s;
-	uint32_t pos;
-	int idx;
+	struct xlvs_cycle_at at = { 0 };
+	uint64_t n0, best = XLVS_CYCLE_NEVER;
+	uint32_t pos, n = s->ndests;
 
 	if (!s->cycle)
 		return NONE;
-	pos = (uint32_t)((s->start + s->picks) % s->cycle);
-	s->picks++;
-	idx = sched_pos_index(s, pos);
-	if (idx < 0 || (uint32_t)idx >= s->ndests)
-		fail_msg("position %u of cycle %u maps to index %d", pos, s->cycle, idx);
-	return s->dests[idx];
+	n0 = s->picks++;
+	pos = (uint32_t)((s->start + n0) % s->cycle);
+	if (xlvs_cycle_locate(s, pos, &at) || at.idx >= n)
+		fail_msg("position %u of cycle %u maps to no server", pos, s->cycle);
+	if (!over[s->dests[at.idx]])
+		return s->dests[at.idx];
+	for (uint32_t t = 0; t < n; t++) {
+		uint32_t j = (at.idx + 1 + t) % n;
+		uint64_t key = xlvs_cycle_next(s, &at, j);
+
+		if (key >= best || over[s->dests[j]])
+			continue;
+		best = key;
+		if (xlvs_cycle_same_pass(&at, key))
+			break;
+	}
+	if (best != XLVS_CYCLE_NEVER) {
+		s->picks += xlvs_cycle_ahead(s, &at, pos, best);
+		return s->dests[XLVS_KEY_DEST(best)];
+	}
+	if (l->kind == XLVS_SCHED_WRR && xlvs_cycle_restarts(s, n0, at.m)) {
+		s->start = 0;
+		s->init_last = -1;
+		s->init_cw = 0;
+		s->picks = 0;
+	} else if (s->picks == n0 + 1) {
+		s->picks = n0;
+	}
+	return NONE;
 }
 
 /* -------------------------------------------------------------- harness -- */
@@ -338,6 +366,7 @@ struct both {
 	struct model m;
 	struct lib l;
 	uint64_t npicks;
+	bool over[MODEL_IDS];       /* overloaded real servers, by id */
 };
 
 static struct both *both_new(int kind)
@@ -359,6 +388,7 @@ static void both_free(struct both *b)
 
 static void both_add(struct both *b, uint32_t id, int32_t w)
 {
+	b->over[id] = false;        /* a new server: fresh counts */
 	model_add(&b->m, id, w);
 	assert_int_equal(lib_add(&b->l, id, w), 0);
 }
@@ -385,7 +415,12 @@ static void both_switch(struct both *b, int kind)
 /* One new connection: both must choose the same server. */
 static int64_t both_pick(struct both *b)
 {
-	int64_t want = model_pick(&b->m), got = lib_pick(&b->l);
+	int64_t want, got;
+
+	for (uint32_t i = 0; i < b->l.s->ndests; i++)
+		b->m.nodes[b->l.s->dests[i]].over = b->over[b->l.s->dests[i]];
+	want = model_pick(&b->m);
+	got = lib_pick(&b->l, b->over);
 
 	if (want != got) {
 		dump_log();
@@ -666,26 +701,143 @@ static void wrr_large_weights(void **state)
 }
 
 /*
- * The schedule's list holds, per band, the servers it takes: for distinct
- * weights 1..n that is n(n+1)/2 entries.  180 servers need 16290 entries
- * (<= XLVS_LIST_MAX 16384) and must match IPVS; the 181st needs 16471, and
- * the build must refuse it with -E2BIG rather than write past the array.
+ * As many real servers of distinct weights as a service holds
+ * (XLVS_SVC_DESTS_MAX): weights 1..1024 added in a shuffled order make
+ * 1024 bands and a cycle of 1024 * 1025 / 2 positions, every one of which
+ * must be IPVS's; then random distinct weights up to 65535 (cycles of
+ * tens of millions), a window of picks, an edit and a delete, and more.
  */
-static void wrr_list_limit(void **state)
+static void shuffle(uint32_t *v, uint32_t n, uint64_t *x)
 {
+	for (uint32_t i = n - 1; i > 0; i--) {
+		uint32_t j, t;
+
+		*x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+		j = (uint32_t)(*x >> 33) % (i + 1);
+		t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+}
+
+static void wrr_distinct_weights(void **state)
+{
+	const uint32_t n = XLVS_SVC_DESTS_MAX, cycle = n * (n + 1) / 2;
+	static uint32_t w[XLVS_SVC_DESTS_MAX];
 	struct both *b = both_new(XLVS_SCHED_WRR);
+	uint64_t x = 42;
 	int counts[16] = { 0 };
 
 	(void)state;
-	for (uint32_t id = 1; id <= 180; id++)
-		both_add(b, id, (int32_t)id);
-	assert_int_equal(b->l.s->nbands, 180);
-	assert_int_equal(b->l.s->cycle, 180 * 181 / 2);
-	both_picks(b, 180 * 181 / 2 + 500, counts, NULL);
-	/* The adds left cw = 1: the weight-1 server is in the first pass and
-	 * in the cycle's last. */
-	assert_int_equal(counts[1], 2);
-	assert_int_equal(lib_add(&b->l, 181, 181), -E2BIG);
+	for (uint32_t i = 0; i < n; i++)
+		w[i] = i + 1;
+	shuffle(w, n, &x);
+	for (uint32_t id = 0; id < n; id++)
+		both_add(b, id, (int32_t)w[id]);
+	assert_int_equal(b->l.s->nbands, n);
+	assert_int_equal(b->l.s->cycle, cycle);
+	both_picks(b, (int)cycle + 500, counts, NULL);
+	for (uint32_t id = 0; id < 16; id++)
+		assert_true(counts[id] >= (int)w[id] && counts[id] <= (int)w[id] * 2);
+	both_free(b);
+
+	/* Random distinct weights up to 65535. */
+	b = both_new(XLVS_SCHED_WRR);
+	for (uint32_t i = 0; i < n; i++)
+		w[i] = 65535 - i * 64 - (uint32_t)(x % 64);
+	shuffle(w, n, &x);
+	for (uint32_t id = 0; id < n; id++)
+		both_add(b, id, (int32_t)w[id]);
+	assert_int_equal(b->l.s->nbands, n);
+	both_picks(b, 200000, NULL, NULL);
+	both_edit(b, 7, 65535);
+	both_picks(b, 100000, NULL, NULL);
+	both_del(b, 100);
+	both_picks(b, 100000, NULL, NULL);
+	both_free(b);
+
+	/* Positions are 32 bits: weights near 2^31 (which the library takes,
+	 * ipvsadm stops at 65535) make a cycle of more, refused. */
+	b = both_new(XLVS_SCHED_WRR);
+	both_add(b, 1, INT32_MAX);
+	assert_int_equal(lib_add(&b->l, 2, INT32_MAX - 1), 0);
+	assert_int_equal(lib_add(&b->l, 3, INT32_MAX - 2), -E2BIG);
+	both_free(b);
+}
+
+/* Overloaded servers anywhere in the cycle (bpf/sched.h cycle_pick skips
+ * them server by server, not position by position). */
+static void set_over(struct both *b, uint32_t id, bool over)
+{
+	b->over[id] = over;
+}
+
+/* {65535 overloaded, 1}: the walk must find the weight-1 server, the one
+ * position of 65536 that is usable, wherever the cycle stands. */
+static void wrr_overload_heavy(void **state)
+{
+	struct both *b = both_new(XLVS_SCHED_WRR);
+
+	(void)state;
+	both_add(b, A, 65535);
+	both_add(b, B, 1);
+	both_picks(b, 3, NULL, NULL);
+	set_over(b, A, true);
+	assert_int_equal(both_pick(b), B);
+	assert_int_equal(both_pick(b), B);
+	set_over(b, A, false);
+	both_picks(b, 70000, NULL, NULL);
+	set_over(b, A, true);
+	assert_int_equal(both_pick(b), B);
+	set_over(b, B, true);
+	assert_int_equal(both_pick(b), NONE);   /* err_over */
+	assert_int_equal(both_pick(b), NONE);
+	set_over(b, A, false);
+	assert_int_equal(both_pick(b), A);
+	set_over(b, B, false);
+	both_picks(b, 1000, NULL, NULL);
+	/* rr as well: one pass, the usable one is after the overloaded. */
+	both_switch(b, XLVS_SCHED_RR);
+	set_over(b, B, true);
+	assert_int_equal(both_pick(b), A);
+	assert_int_equal(both_pick(b), A);
+	set_over(b, A, true);
+	assert_int_equal(both_pick(b), NONE);
+	set_over(b, B, false);
+	assert_int_equal(both_pick(b), B);
+	both_free(b);
+}
+
+/* Every server overloaded in turn, then all but one, at each place of a
+ * cycle with several bands and gcd 2: each pick must be IPVS's, and the
+ * err_over state (head at the highest weight, or unchanged after a server
+ * in the last pass) must give the same next picks. */
+static void wrr_overload_everywhere(void **state)
+{
+	static const int32_t w[] = { 8, 2, 6, 4, 2, 10 };
+	const uint32_t n = sizeof(w) / sizeof(w[0]);
+	struct both *b = both_new(XLVS_SCHED_WRR);
+
+	(void)state;
+	for (uint32_t id = 0; id < n; id++)
+		both_add(b, id, w[id]);
+	for (uint32_t start = 0; start < 2 * b->l.s->cycle; start++) {
+		for (uint32_t k = 0; k < n; k++) {
+			set_over(b, k, true);
+			both_picks(b, 2, NULL, NULL);
+			set_over(b, k, false);
+			both_pick(b);
+		}
+		for (uint32_t k = 0; k < n; k++)
+			set_over(b, k, k != start % n);
+		both_picks(b, 2, NULL, NULL);
+		for (uint32_t k = 0; k < n; k++)
+			set_over(b, k, true);
+		both_picks(b, 2, NULL, NULL);
+		for (uint32_t k = 0; k < n; k++)
+			set_over(b, k, false);
+		both_picks(b, (int)(start % 3), NULL, NULL);
+	}
 	both_free(b);
 }
 
@@ -747,7 +899,8 @@ static uint32_t free_id(const struct both *b)
  * while they are dropped again so the run stays fast. */
 /* What a random run did, printed so a weak run is noticed. */
 struct rnd_stats {
-	uint32_t ops[5];        /* picks, adds, edits, deletes, switches */
+	uint32_t ops[6];        /* picks, adds, edits, deletes, switches,
+				 * overload flips */
 	uint32_t max_dests, large;
 };
 
@@ -757,7 +910,18 @@ static void rnd_one_op(struct both *b, struct rnd *r, char *what, size_t len,
 	uint32_t n = b->l.s->ndests, op = rnd_below(r, 100), id;
 	int32_t w;
 
-	if (op < 60) {
+	if (op < 8 && n) {
+		/* a server overloaded or freed; now and then all of them */
+		bool all = rnd_below(r, 8) == 0, over = rnd_below(r, 2);
+
+		id = rnd_member(b, r);
+		snprintf(what, len, "%s %s%u", over ? "overload" : "free",
+			 all ? "all but " : "", id);
+		for (uint32_t i = 0; all && i < n; i++)
+			b->over[b->l.s->dests[i]] = over;
+		b->over[id] = all ? !over : over;
+		st->ops[5]++;
+	} else if (op < 60) {
 		uint32_t k = 1 + rnd_below(r, 30);
 
 		snprintf(what, len, "%u picks", k);
@@ -806,9 +970,10 @@ static void random_run(struct rnd r, int kind, int nops)
 		rnd_one_op(b, &r, op_log[op_count % LOG_LEN], sizeof(op_log[0]), &st);
 	}
 	print_message("  %d ops (%u pick bursts, %u adds, %u edits, %u deletes, "
-		      "%u scheduler changes; up to %u servers, %u weights > 10): "
-		      "%llu picks agreed\n", nops, st.ops[0], st.ops[1], st.ops[2],
-		      st.ops[3], st.ops[4], st.max_dests, st.large,
+		      "%u scheduler changes, %u overload flips; up to %u servers, "
+		      "%u weights > 10): %llu picks agreed\n", nops, st.ops[0],
+		      st.ops[1], st.ops[2], st.ops[3], st.ops[4], st.ops[5],
+		      st.max_dests, st.large,
 		      (unsigned long long)b->npicks);
 	assert_true(st.max_dests == r.max_dests && st.ops[4] > 0);
 	op_count = -1;
@@ -863,7 +1028,9 @@ int main(void)
 		cmocka_unit_test(rr_delete_pointed),
 		cmocka_unit_test(switch_scheduler),
 		cmocka_unit_test(wrr_large_weights),
-		cmocka_unit_test(wrr_list_limit),
+		cmocka_unit_test(wrr_distinct_weights),
+		cmocka_unit_test(wrr_overload_heavy),
+		cmocka_unit_test(wrr_overload_everywhere),
 		cmocka_unit_test(random_wrr),
 		cmocka_unit_test(random_rr),
 		cmocka_unit_test(random_small),

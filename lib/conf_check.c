@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What libxlvs refuses before it touches the table: whatever IPVS or
+ * ipvsadm refuse (ip_vs_add_dest: weight < 0, lower threshold above the
+ * upper, -ERANGE; the persistence timeout and netmask), and whatever the
+ * data plane cannot carry out, so that no caller can build a table that
+ * mis-forwards: NAT and tunnels (not in the data plane yet), IPv6, other
+ * protocols, schedulers it has not got.
+ */
+#include <errno.h>
+#include <string.h>
+#include "internal.h"
+
+static int refuse(struct xlvs_conf_err *why, int err, const char *field,
+		  int64_t lo, int64_t hi)
+{
+	if (why) {
+		why->field = field;
+		why->lo = lo;
+		why->hi = hi;
+	}
+	return err;
+}
+
+#define SVC_FLAGS_KNOWN (XLVS_SVC_F_PERSISTENT | XLVS_SVC_F_ONEPACKET | \
+			 XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2 | XLVS_SVC_F_SCHED3)
+
+int xlvs_service_conf_check(const struct xlvs_service_conf *c,
+			    struct xlvs_conf_err *why)
+{
+	bool persistent = c->flags & XLVS_SVC_F_PERSISTENT;
+
+	refuse(why, 0, NULL, 0, 0);
+	if (c->proto != IPPROTO_TCP && c->proto != IPPROTO_UDP)
+		return refuse(why, -EPROTONOSUPPORT, "proto", 0, 0);
+	if (c->vip.af != 4)
+		return refuse(why, -EAFNOSUPPORT, "af", 0, 0);
+	if (strnlen(c->sched, sizeof(c->sched)) == sizeof(c->sched))
+		return refuse(why, -EINVAL, "sched", 0, 0);
+	if (sched_kind_of(c->sched) < 0)
+		return refuse(why, -ENOENT, "sched", 0, 0);
+	if (c->flags & ~SVC_FLAGS_KNOWN)
+		return refuse(why, -EINVAL, "flags", 0, 0);
+	/* ipvsadm: a persistent service needs 1 s to 31 days (-EINVAL, as
+	 * libxlvs always said; the range is in why). */
+	if (persistent && (c->timeout < 1 || c->timeout > XLVS_TIMEOUT_MAX))
+		return refuse(why, -EINVAL, "timeout", 1, XLVS_TIMEOUT_MAX);
+	if (xlvs_netmask_plen(c->netmask) < 0)
+		return refuse(why, -EINVAL, "netmask", 0, 0);
+	if (!c->vip.port && !persistent)
+		return refuse(why, -EINVAL, "port", 0, 0);
+	return 0;
+}
+
+int xlvs_dest_conf_check(const struct xlvs_dest_conf *d,
+			 struct xlvs_conf_err *why)
+{
+	refuse(why, 0, NULL, 0, 0);
+	if (d->addr.af != 4)
+		return refuse(why, -EAFNOSUPPORT, "af", 0, 0);
+	if (d->fwd == XLVS_FWD_MASQ || d->fwd == XLVS_FWD_TUNNEL)
+		return refuse(why, -EOPNOTSUPP, "fwd", 0, 0);
+	if (d->fwd != XLVS_FWD_DROUTE && d->fwd != XLVS_FWD_LOCAL)
+		return refuse(why, -EINVAL, "fwd", 0, 0);
+	if (d->weight < 0 || d->weight > XLVS_WEIGHT_MAX)
+		return refuse(why, -ERANGE, "weight", 0, XLVS_WEIGHT_MAX);
+	if (d->u_threshold > XLVS_THRESHOLD_MAX)
+		return refuse(why, -ERANGE, "u_threshold", 0, XLVS_THRESHOLD_MAX);
+	/* ip_vs_add_dest and ip_vs_edit_dest: l > u is -ERANGE, also when u
+	 * is 0 (no upper threshold). */
+	if (d->l_threshold > d->u_threshold)
+		return refuse(why, -ERANGE, "l_threshold", 0, d->u_threshold);
+	return 0;
+}
+
+uint8_t xlvs_dest_fwd_of(const struct xlvs_dest_conf *d)
+{
+	if (d->addr.af == 4 && addr_is_local(d->addr.addr) == 1)
+		return XLVS_FWD_LOCAL;
+	return d->fwd;
+}
