@@ -497,8 +497,8 @@ _Static_assert(sizeof(struct xlvs_meta) == 4 * (5 + XLVS_STATE_MAX) + 28, "meta 
  * the kernel's list_add_rcu puts them; the kernel's set has no bound, a
  * full one here takes no member more (as a failed allocation would).  A
  * member is named by id and gen, so a slot reused for another server is
- * not taken for it.  libxlvs removes a service's entries when the service
- * is added, deleted or given another scheduler (the kernel's flush).
+ * not taken for it.  libxlvs removes a service's entries when it starts or
+ * stops using lblc or lblcr (the kernel's flush).
  * Times are CLOCK_MONOTONIC ns.
  */
 #define XLVS_LBLC_MAX       65536  /* entries, all services */
