@@ -60,6 +60,13 @@ struct {
 	__type(value, struct xlvs_nh_cache);
 } nh_cache SEC(".maps");
 
+/* sched_twos.h's running sums and choices. */
+struct twos_sums {
+	__s32 c1, c2;           /* indexes into the schedule's dests, -1: none */
+	__s64 total, r1, r2;
+	__s64 w1, w2, oh1, oh2;
+};
+
 /* Not pinned: room for the packet path's larger temporaries, per CPU (an
  * XDP run is never interleaved with another on its CPU).  The BPF stack is
  * 512 bytes for the whole chain of calls, the schedulers' loops included,
@@ -70,6 +77,9 @@ struct scratch {
 	struct xlvs_conn old;           /* serve_new: the entry replaced */
 	struct bpf_fib_lookup fib;      /* forward.h */
 	__u8 icmp[8 + 68];              /* leave.h: ICMP header and quote */
+	struct xlvs_lblc_key lblc_key;  /* sched_lblc.h */
+	struct xlvs_lblc lblc;
+	struct twos_sums twos;          /* sched_twos.h */
 };
 
 struct {

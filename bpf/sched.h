@@ -9,6 +9,8 @@
 #include "sched_scan.h"
 #include "sched_hash.h"
 #include "sched_maglev.h"
+#include "sched_lblc.h"
+#include "sched_twos.h"
 
 struct cycle_walk {
 	struct xlvs_sched *sc;
@@ -106,6 +108,8 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind,
 		return sched_hash(sc, kind, flags, 0, 0, daddr_sport);
 	if (kind == XLVS_SCHED_MH)
 		return sched_maglev(sc, flags, saddr, daddr_sport);
+	if (kind == XLVS_SCHED_TWOS)
+		return sched_twos(key);
 	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
 		return sched_scan(sc, kind);
 	return cycle_pick(sc, kind);
@@ -113,12 +117,17 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind,
 
 /* The packet's fields the hashing schedulers use: sh and mh the client's
  * address and port, dh the destination address (a global function takes five
- * arguments at most, so one carries either). */
+ * arguments at most, so one carries either); lblc and lblcr go by the
+ * destination address too. */
 static __always_inline __s64 sched_pick(const struct xlvs_svc *s,
 					const struct pkt *p)
 {
 	__u32 key = s->id * 2 + (s->sched_slot & 1);
 
+	/* Called from here, not from sched_pick_slot: its frame and a scan
+	 * step's would not fit beside the packet path's in 512 bytes. */
+	if (s->sched_kind == XLVS_SCHED_LBLC || s->sched_kind == XLVS_SCHED_LBLCR)
+		return sched_locality(key, s->sched_kind, p->daddr);
 	return sched_pick_slot(key, s->sched_kind, s->flags, p->saddr,
 			       s->sched_kind == XLVS_SCHED_DH ? p->daddr : p->sport);
 }

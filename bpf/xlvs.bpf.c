@@ -25,6 +25,7 @@
 #include "leave.h"
 #include "stats.h"
 #include "expiry.h"
+#include "lblc_expire.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -353,7 +354,18 @@ int xlvs_arm_timers(void *ctx)
 {
 	int rc = timer_arm(XLVS_TIMER_SWEEP, sweep, SWEEP_TICK_NS);
 
-	return rc ? rc : timer_arm(XLVS_TIMER_EST, estimate, XLVS_EST_INTERVAL_NS);
+	if (!rc)
+		rc = timer_arm(XLVS_TIMER_EST, estimate, XLVS_EST_INTERVAL_NS);
+	return rc ? rc : timer_arm(XLVS_TIMER_LBLC, lblc_check_expire, LBLC_CHECK_NS);
+}
+
+/* Run by libxlvs (xlvs_lblc_expire_now): the collector's full check at
+ * once, rather than within its next 30 minutes. */
+SEC("syscall")
+int xlvs_lblc_collect(void *ctx)
+{
+	lblc_full_check();
+	return 0;
 }
 
 /*

@@ -51,6 +51,12 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_PROG    "prog_xdp"
 #define PIN_PROG_SET_THRESHOLDS "prog_set_thresholds"
 #define PIN_PROG_SCHED_RESUME "prog_sched_resume"
+#define PIN_LBLC    "lblc"
+#define PIN_PROG_LBLC_COLLECT "prog_lblc_collect"
+
+/* lblc.c: forget service id's lblc/lblcr entries (the kernel's flush when
+ * a service ends or its scheduler changes). */
+int lblc_flush(const struct xlvs_table *t, uint32_t svc_id);
 
 /* dest.c: the whole real-server array in one system call; free with free(). */
 struct xlvs_dest *dest_read_all(const struct xlvs_table *t);

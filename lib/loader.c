@@ -34,6 +34,7 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 		{ skel->maps.dest_stats, PIN_DEST_STATS },
 		{ skel->maps.rates, PIN_RATES },
 		{ skel->maps.dest_conns, PIN_DEST_CONNS },
+		{ skel->maps.lblc, PIN_LBLC },
 		{ skel->maps.meta, PIN_META },  /* last: its pin means "whole" */
 	};
 	int rc = 0;
@@ -128,6 +129,9 @@ int loader_create(const char *path, uint32_t conn_max)
 	snprintf(p, sizeof(p), "%s/" PIN_PROG_SCHED_RESUME, path);
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_sched_resume, p);
+	snprintf(p, sizeof(p), "%s/" PIN_PROG_LBLC_COLLECT, path);
+	if (!rc)
+		rc = bpf_program__pin(skel->progs.xlvs_lblc_collect, p);
 	if (!rc)
 		rc = pin_maps(skel, path);
 	if (rc)

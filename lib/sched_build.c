@@ -20,7 +20,8 @@ int sched_kind_of(const char *name)
 		[XLVS_SCHED_SED] = "sed", [XLVS_SCHED_NQ] = "nq",
 		[XLVS_SCHED_FO] = "fo", [XLVS_SCHED_OVF] = "ovf",
 		[XLVS_SCHED_SH] = "sh", [XLVS_SCHED_DH] = "dh",
-		[XLVS_SCHED_MH] = "mh",
+		[XLVS_SCHED_MH] = "mh", [XLVS_SCHED_LBLC] = "lblc",
+		[XLVS_SCHED_LBLCR] = "lblcr", [XLVS_SCHED_TWOS] = "twos",
 	};
 
 	for (int k = 0; k < XLVS_SCHED_KIND_MAX; k++)

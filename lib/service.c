@@ -108,6 +108,14 @@ bool xlvs_sched_known(const char *name)
 	return sched_kind_of(name) >= 0;
 }
 
+/* lblc and lblcr keep a table (the pinned lblc map), flushed as the kernel
+ * flushes it when its service starts or stops using one of them; a
+ * service of another scheduler never reads it, so its flush waits. */
+static bool sched_local(int kind)
+{
+	return kind == XLVS_SCHED_LBLC || kind == XLVS_SCHED_LBLCR;
+}
+
 /* IPVS keys the templates of port-zero and FTP services with vport 0. */
 static void svc_fill(struct xlvs_svc *s, const struct xlvs_service_conf *c,
 		     int kind)
@@ -165,7 +173,11 @@ int xlvs_service_add(struct xlvs_table *t, const struct xlvs_service_conf *c)
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return -ENOMEM;
-	rc = sched_build(sc, kind, NULL, init);
+	/* An earlier service with this id may have left entries behind, made
+	 * by a packet that raced its deletion. */
+	rc = sched_local(kind) ? lblc_flush(t, s.id) : 0;
+	if (!rc)
+		rc = sched_build(sc, kind, NULL, init);
 	key = s.id * 2;
 	if (!rc)
 		rc = stats_reset(t, t->svc_stats_fd, s.id, s.id);
@@ -185,7 +197,7 @@ int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
 	struct xlvs_svc_key k;
 	struct xlvs_svc s;
 	int32_t *w;
-	int kind, rc;
+	int kind, old_kind, rc;
 
 	rc = xlvs_service_conf_check(c, NULL);
 	if (!rc)
@@ -193,6 +205,7 @@ int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
 	if (rc)
 		return rc;
 	kind = sched_kind_of(c->sched);
+	old_kind = s.sched_kind;
 	if (kind == s.sched_kind) {
 		svc_fill(&s, c, kind);
 		return bpf_map_update_elem(t->svc_fd, &k, &s, BPF_EXIST) ? -errno : 0;
@@ -211,6 +224,9 @@ int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
 	}
 	if (!rc)
 		rc = sched_publish(t, &k, &s, sc);
+	/* The old scheduler's done_service: lblc and lblcr flush their table. */
+	if (!rc && (sched_local(old_kind) || sched_local(kind)))
+		rc = lblc_flush(t, s.id);
 	free(sc);
 	free(w);
 	return rc;
@@ -238,6 +254,8 @@ int xlvs_service_del(struct xlvs_table *t, uint8_t proto,
 	free(sc);
 	for (key = s.id * 2; key <= s.id * 2 + 1; key++)
 		bpf_map_delete_elem(t->sched_fd, &key);
+	if (!rc && sched_local(s.sched_kind))
+		rc = lblc_flush(t, s.id);
 	return rc;
 }
 

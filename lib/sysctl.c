@@ -21,6 +21,9 @@ static const struct sysctl_desc sysctls[] = {
 	SYSCTL(conn_reuse_mode, 3),
 	SYSCTL(expire_nodest_conn, 1),
 	SYSCTL(expire_quiescent_template, 1),
+	/* proc_dointvec_jiffies: an int of jiffies, INT_MAX / HZ (1000). */
+	SYSCTL(lblc_expiration, 2147483),
+	SYSCTL(lblcr_expiration, 2147483),
 	SYSCTL(schedule_icmp, 1),
 	SYSCTL(sloppy_tcp, 1),
 };

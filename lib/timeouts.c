@@ -26,7 +26,9 @@ void xlvs_meta_defaults(struct xlvs_meta *m, uint32_t conn_max)
 	m->abi_version = XLVS_ABI_VERSION;
 	m->conn_max = conn_max ? conn_max : XLVS_CONN_DEFAULT;
 	memcpy(m->timeout, default_timeouts, sizeof(m->timeout));
-	m->sysctl.conn_reuse_mode = 1;      /* IPVS's default; the rest 0 */
+	m->sysctl.conn_reuse_mode = 1;      /* IPVS's defaults; the rest 0 */
+	m->sysctl.lblc_expiration = 24 * 60 * 60;
+	m->sysctl.lblcr_expiration = 24 * 60 * 60;
 }
 
 int xlvs_timeouts_set(struct xlvs_table *t, uint32_t tcp, uint32_t tcpfin,

@@ -10,11 +10,6 @@
 #include <string.h>
 #include "cmd.h"
 
-/* Schedulers IPVS has that xlvs has not built yet: say so, not "unknown". */
-static const char *const later_scheds[] = {
-	"lblc", "lblcr", "twos",
-};
-
 const char *cmd_error_message(enum cmd_kind k, int err)
 {
 	static const struct { enum cmd_kind k; int err; const char *msg; } tab[] = {
@@ -43,15 +38,10 @@ const char *cmd_error_message(enum cmd_kind k, int err)
 	return strerror(err);
 }
 
-static int sched_refused(const struct cmd *c)
+static int sched_refused(void)
 {
-	for (size_t i = 0; i < sizeof(later_scheds) / sizeof(later_scheds[0]); i++) {
-		if (!strcmp(c->svc.sched, later_scheds[i])) {
-			fprintf(stderr, "Scheduler '%s' is not supported by xlvs yet "
-				"(supported: rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh, mh)\n", c->svc.sched);
-			return 1;
-		}
-	}
+	/* Every scheduler the kernel ships is known: an unknown one gets
+	 * ipvsadm's answer to the kernel's ENOENT. */
 	fprintf(stderr, "%s\n", cmd_error_message(CMD_ADD_SVC, ENOENT));
 	return 1;
 }
@@ -91,7 +81,7 @@ int cmd_conf_check(const struct cmd *c)
 	case CMD_EDIT_SVC:
 		err = xlvs_service_conf_check(&c->svc, &why);
 		if (err == -ENOENT && why.field && !strcmp(why.field, "sched"))
-			return sched_refused(c);
+			return sched_refused();
 		if (err)
 			fprintf(stderr, "xlvsadm: the service's %s is refused: %s\n",
 				why.field ? why.field : "", strerror(-err));

@@ -33,7 +33,8 @@ static void usage(void)
 	       "  xlvsadm --unload\n"
 	       "  xlvsadm --counters\n"
 	       "  xlvsadm -h | -v\n"
-	       "Schedulers: rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh, mh.  Forwarding: -g (direct routing).\n");
+	       "Schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos.\n"
+	       "Forwarding: -g (direct routing).\n");
 }
 
 int main(int argc, char **argv)

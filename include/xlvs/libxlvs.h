@@ -179,6 +179,14 @@ int xlvs_sysctl_value(const struct xlvs_meta *m, const char *name, uint32_t *val
 /* Sets it in the table (opened for writing). */
 int xlvs_sysctl_set(struct xlvs_table *t, const char *name, uint32_t value);
 
+/* ---- lblc and lblcr (lblc.c) ---- */
+/* The collector's full check now: every lblc/lblcr entry unused for its
+ * expiration sysctl goes (the kernel timer does this every 30 minutes). */
+int xlvs_lblc_expire_now(struct xlvs_table *t);
+/* The pinned lblc map (struct xlvs_lblc_key -> struct xlvs_lblc): a new
+ * fd, or -errno. */
+int xlvs_lblc_fd(const struct xlvs_table *t);
+
 /* ---- connection entries (conn_list.c), as ipvsadm -L -c ---- */
 struct xlvs_conn_info {
 	uint8_t proto;

@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 10
+#define XLVS_ABI_VERSION 11
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -57,6 +57,9 @@ enum xlvs_sched_kind {
 	XLVS_SCHED_SH,              /* source hashing: a 256-bucket table */
 	XLVS_SCHED_DH,              /* destination hashing: likewise */
 	XLVS_SCHED_MH,              /* Maglev hashing: 4093 slots (maglev.h) */
+	XLVS_SCHED_LBLC,            /* locality: the lblc map, then as wlc */
+	XLVS_SCHED_LBLCR,           /* ... with a server set per address */
+	XLVS_SCHED_TWOS,            /* two weighted random choices */
 	XLVS_SCHED_KIND_MAX,
 };
 
@@ -123,6 +126,9 @@ enum xlvs_counter {
  * schedule_icmp       1: ICMP errors for no connection are scheduled; kept
  *                     for the ICMP handling to come (the data plane passes
  *                     every ICMP packet today).
+ * lblc_expiration     seconds an lblc entry lives unused (24 h);
+ * lblcr_expiration    likewise for lblcr, and how long a server set stays
+ *                     unchanged before its most loaded member leaves (24 h).
  */
 struct xlvs_sysctl {
 	__u32 expire_nodest_conn;
@@ -130,6 +136,8 @@ struct xlvs_sysctl {
 	__u32 sloppy_tcp;
 	__u32 conn_reuse_mode;
 	__u32 schedule_icmp;
+	__u32 lblc_expiration;
+	__u32 lblcr_expiration;
 };
 
 /* One table per network namespace; meta holds what a tool checks first. */
@@ -451,13 +459,16 @@ struct xlvs_rate {
 enum xlvs_timer_id {
 	XLVS_TIMER_SWEEP = 0,       /* connection expiry */
 	XLVS_TIMER_EST,             /* rate estimation */
+	XLVS_TIMER_LBLC,            /* lblc/lblcr collector: next counts ticks */
 	XLVS_TIMER_MAX,
 };
 
 struct xlvs_timer {
 	struct bpf_timer timer;
 	__u32 next;                 /* sweep: the shard the next tick sweeps */
-	__u32 pad;
+	__u32 work;                 /* lblc: entries counted, then to remove
+				     * (in a map: the verifier need not
+				     * follow it through the walks) */
 };
 
 _Static_assert(sizeof(struct xlvs_svc_key) == 20, "svc key layout");
@@ -476,7 +487,44 @@ _Static_assert(sizeof(struct xlvs_stats) == 40, "stats layout");
 _Static_assert(sizeof(struct xlvs_dest_conns) == 16, "dest conns layout");
 _Static_assert(sizeof(struct xlvs_thresholds_arg) == 16, "thresholds arg layout");
 _Static_assert(sizeof(struct xlvs_rate) == 80, "rate layout");
-_Static_assert(sizeof(struct xlvs_sysctl) == 20, "sysctl layout");
-_Static_assert(sizeof(struct xlvs_meta) == 4 * (5 + XLVS_STATE_MAX) + 20, "meta layout");
+_Static_assert(sizeof(struct xlvs_sysctl) == 28, "sysctl layout");
+_Static_assert(sizeof(struct xlvs_meta) == 4 * (5 + XLVS_STATE_MAX) + 28, "meta layout");
+
+/*
+ * lblc and lblcr (ip_vs_lblc.c, ip_vs_lblcr.c): per service, what each
+ * destination address was last sent to, in the pinned `lblc` hash.  An
+ * lblc entry has one member, an lblcr entry a server set, newest first as
+ * the kernel's list_add_rcu puts them; the kernel's set has no bound, a
+ * full one here takes no member more (as a failed allocation would).  A
+ * member is named by id and gen, so a slot reused for another server is
+ * not taken for it.  libxlvs removes a service's entries when it starts or
+ * stops using lblc or lblcr (the kernel's flush).
+ * Times are CLOCK_MONOTONIC ns.
+ */
+#define XLVS_LBLC_MAX       65536  /* entries, all services */
+#define XLVS_LBLCR_SET_MAX  16     /* members of an lblcr set */
+
+struct xlvs_lblc_key {
+	__u32 svc_id;
+	__u32 pad;
+	__u8 addr[16];              /* the packet's destination address */
+};
+
+struct xlvs_lblc_member {
+	__u32 id;
+	__u32 gen;
+};
+
+struct xlvs_lblc {
+	__u64 lastuse_ns;           /* last scheduled through */
+	__u64 lastmod_ns;           /* lblcr: the set last changed */
+	__u8 kind;                  /* XLVS_SCHED_LBLC or XLVS_SCHED_LBLCR */
+	__u8 size;                  /* members */
+	__u8 pad[6];
+	struct xlvs_lblc_member m[XLVS_LBLCR_SET_MAX];
+};
+
+_Static_assert(sizeof(struct xlvs_lblc_key) == 24, "lblc key layout");
+_Static_assert(sizeof(struct xlvs_lblc) == 24 + 8 * XLVS_LBLCR_SET_MAX, "lblc layout");
 
 #endif

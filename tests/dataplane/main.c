@@ -36,6 +36,8 @@ int main(void)
 	n += conn_tests(tests + n, MAX_TESTS - n);
 	n += neigh_tests(tests + n, MAX_TESTS - n);
 	n += sched_model_tests(tests + n, MAX_TESTS - n);
+	/* Before the persistence tests: their templates outlive a flush. */
+	n += sched_lblc_tests(tests + n, MAX_TESTS - n);
 	n += sched_wide_tests(tests + n, MAX_TESTS - n);
 	n += overload_tests(tests + n, MAX_TESTS - n);
 	n += sched_hash_tests(tests + n, MAX_TESTS - n);

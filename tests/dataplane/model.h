@@ -29,7 +29,8 @@
  * 13 a SYN on a CLOSE entry does not start a new connection, 20 the picks
  * traffic makes during an edit are forgotten by it (test_sched_cycle.c),
  * 21 wrr's overload walk gives up after 65536 positions, 22 wrr's err_over
- * always ends at the list head.
+ * always ends at the list head; 14 to 19 and 23 are lblc's, lblcr's and
+ * twos' (model_lblc.h).
  * Each must make some test fail. */
 extern int m_mutate;
 void m_mutate_from_env(void);

@@ -23,6 +23,8 @@
 
 struct msvc_stats mst;
 int elog_step;
+double msvc_clock;
+double msvc_lblc_exp = 24 * 60 * 60, msvc_lblcr_exp = 24 * 60 * 60;
 
 static char logbuf[64][160];
 static unsigned int nlog;
@@ -309,6 +311,8 @@ const char *kind_name(int kind)
 		[XLVS_SCHED_SED] = "sed", [XLVS_SCHED_NQ] = "nq",
 		[XLVS_SCHED_FO] = "fo", [XLVS_SCHED_OVF] = "ovf",
 		[XLVS_SCHED_SH] = "sh", [XLVS_SCHED_DH] = "dh",
+		[XLVS_SCHED_MH] = "mh", [XLVS_SCHED_LBLC] = "lblc",
+		[XLVS_SCHED_LBLCR] = "lblcr", [XLVS_SCHED_TWOS] = "twos",
 	};
 
 	return kind >= 0 && kind < XLVS_SCHED_KIND_MAX ? names[kind] : "?";
@@ -353,6 +357,8 @@ void msvc_sched_set(struct msvc *s, int kind)
 	check("xlvs_service_edit", xlvs_service_edit(&dp.t, &c));
 	s->kind = kind;
 	m_rr_init(&s->rr, kind);
+	if (m_mutate != 23)
+		s->lb.has = false;      /* done_service flushed the table */
 	m_changed(s);
 	k_check_list(s);
 }
@@ -454,10 +460,33 @@ static bool scans(int kind)
 	return kind >= XLVS_SCHED_LC && kind <= XLVS_SCHED_OVF;
 }
 
+/* lblc, lblcr: the model's choice, an index into s->d or -1; *lb moves. */
+static int m_pick_lblc(const struct msvc *s, struct m_lblc *lb)
+{
+	struct m_lserver all[2 * MSVC_DESTS];
+	int n = 0;
+	uint32_t inst;
+
+	for (int i = 0; i < s->nd; i++, n++) {
+		all[n] = (struct m_lserver){ .inst = s->d[i].inst, .avail = true,
+			.s = { .weight = s->d[i].weight, .over = s->d[i].over } };
+		m_counts(s, s->d[i].inst, &all[n].s.active, &all[n].s.inactive);
+	}
+	for (int i = 0; i < s->ntrash; i++, n++) {
+		all[n] = (struct m_lserver){ .inst = s->trash[i].inst,
+			.s = { .weight = s->trash[i].weight, .over = s->trash[i].over } };
+		m_counts(s, s->trash[i].inst, &all[n].s.active, &all[n].s.inactive);
+	}
+	inst = m_lblc_pick(lb, s->kind, all, s->nd, n, msvc_clock, msvc_lblcr_exp);
+	return inst ? m_find_inst(s, inst) : -1;
+}
+
 int new_conn(struct msvc *s, uint16_t sport, uint8_t flags, int replaced)
 {
 	struct m_rr rr = s->rr, alt_rr = s->rr;
-	int want = m_pick(s, sport, false, &rr), got;
+	struct m_lblc lb = s->lb;
+	bool local = s->kind == XLVS_SCHED_LBLC || s->kind == XLVS_SCHED_LBLCR;
+	int want = local ? m_pick_lblc(s, &lb) : m_pick(s, sport, false, &rr), got;
 	struct dp_result r;
 	struct frame f;
 
@@ -473,6 +502,7 @@ int new_conn(struct msvc *s, uint16_t sport, uint8_t flags, int replaced)
 	     want < 0 ? "none " : ".", want < 0 ? -1 : s->d[want].host,
 	     got < 0 ? "none " : ".", got, r.verdict);
 	s->rr = rr;             /* IPVS's state moves even when none is found */
+	s->lb = lb;
 	if (want < 0) {
 		if (!dp_left(&f, &r) || r.delta[XLVS_CNT_CONNS_NEW] != 0) {
 			msvc_dump(s);

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "model_lblc.h"
 
 #define MSVC_DESTS 48
 #define MSVC_CONNS 1024
@@ -51,7 +52,12 @@ struct msvc {
 	 * host (ip_vs_trash_get_dest), their connections with them. */
 	struct mdest trash[MSVC_DESTS];
 	int ntrash;
+	struct m_lblc lb;           /* lblc, lblcr: the entry for the VIP */
 };
+
+/* The model's clock for lblc and lblcr (seconds; tests move it as they
+ * sleep) and the expiration sysctls it assumes. */
+extern double msvc_clock, msvc_lblc_exp, msvc_lblcr_exp;
 
 /* What the runs went through, printed by the random tests. */
 struct msvc_stats {

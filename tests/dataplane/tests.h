@@ -32,5 +32,6 @@ size_t stats_cpus_tests(struct CMUnitTest *out, size_t room);
 size_t conf_check_tests(struct CMUnitTest *out, size_t room);
 size_t thresholds_tests(struct CMUnitTest *out, size_t room);
 size_t sched_cycle_tests(struct CMUnitTest *out, size_t room);
+size_t sched_lblc_tests(struct CMUnitTest *out, size_t room);
 
 #endif

@@ -140,6 +140,8 @@ test_edits_sysctl_defaults_and_errors() {
 	xl_assert_eq "net.ipv4.vs.conn_reuse_mode = 1
 net.ipv4.vs.expire_nodest_conn = 0
 net.ipv4.vs.expire_quiescent_template = 0
+net.ipv4.vs.lblc_expiration = 86400
+net.ipv4.vs.lblcr_expiration = 86400
 net.ipv4.vs.schedule_icmp = 0
 net.ipv4.vs.sloppy_tcp = 0" "$(xl_adm --sysctl)" "--sysctl's defaults"
 	xl_adm --sysctl sloppy_tcp=1 no_such=1 2>"$XL_TMP/err" &&

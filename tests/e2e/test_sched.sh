@@ -99,3 +99,36 @@ test_sched_upper_threshold_overloads() {
 	xl_assert_eq "2 0 4 0" "$(sc_counts)" "6 held connections, node1 full at 2"
 	xl_assert_eq "node1=2 node2=4" "$(sc_release 6)" "who answered"
 }
+
+# lblc, lblcr and twos: accepted by -A -s and listed as ipvsadm lists
+# them.  lblc: node2 (first in the list) keeps the connections until it has
+# more than its weight 2 while node1 is idle, then node1 keeps them: of 8
+# held, node2 3 and node1 5 (lblcr the same here); twos spreads them.
+sc_listed() {
+	xl_adm -S -n | grep -q "^-A -t $XL_VIP:80 -s $1\$" ||
+		xl_fail "-S does not show -s $1: $(xl_adm -S -n)"
+	xl_adm -L -n | grep -q "^TCP  $XL_VIP:80 $1\$" ||
+		xl_fail "-L -n does not list the service as '$1': $(xl_adm -L -n)"
+}
+
+test_sched_lblc_keeps_then_moves() {
+	sc_service lblc
+	sc_listed lblc
+	sc_hold 8
+	xl_adm -L -n
+	xl_assert_eq "5 0 3 0" "$(sc_counts)" "lblc over 8 held connections"
+	xl_assert_eq "node1=5 node2=3" "$(sc_release 8)" "who answered"
+}
+
+test_sched_lblcr_and_twos_listed() {
+	local total
+	sc_service lblcr
+	sc_listed lblcr
+	sc_hold 8
+	xl_assert_eq "5 0 3 0" "$(sc_counts)" "lblcr over 8 held connections"
+	xl_assert_eq "node1=5 node2=3" "$(sc_release 8)" "who answered"
+	xl_adm -E -t "$XL_VIP:80" -s twos || xl_fail "-E -s twos failed"
+	sc_listed twos
+	total=$(xl_http 6 | grep -c '^node[12]$')
+	xl_assert_eq 6 "$total" "twos answered 6 requests from node1 and node2"
+}
