@@ -5,8 +5,8 @@
  * Each tick does one bounded piece of work and re-arms the timer:
  *   - the pass: the next shard's walk (bpf_for_each_map_elem), which frees
  *     expired entries, stamps templates and recounts (bpf/recount.h); a
- *     shard holds at most about 2048 entries (xlvs_conn_shard_bits), so a
- *     walk holds its CPU for a fraction of a millisecond;
+ *     shard holds at most about 1024 entries (xlvs_conn_shard_bits), so a
+ *     walk holds its CPU for about 0.2 ms;
  *   - after the last shard, the pass's correction of the real servers'
  *     counts, FIX_BATCH servers a tick;
  *   - out of turn, a shard a walk found over its share (the eviction walk),
@@ -21,7 +21,7 @@
  * used entry silently -- a held keep-alive connection before a spoofed
  * SYN a second old.  So each shard's LRU hash holds more than its share of
  * --conn-max (XLVS_CONN_HEADROOM), and when a walk finds a shard above its
- * share, the next tick evicts down to 7/8 of it, as IPVS's
+ * share, the next tick evicts down to 31/32 of it, as IPVS's
  * ip_vs_random_dropentry chooses: templates that control nothing, then
  * half-open entries (the spoofed ones), CLOSE, TIME_WAIT, the FIN states
  * and UDP, and only last ESTABLISHED; the oldest first within a class;
@@ -311,7 +311,9 @@ static __always_inline void walk_done(struct sweep_state *st, struct sweep_ctx *
 		}
 	}
 	if (sc->live > share) {
-		st->evict_target = sc->live - (share - share / 8);
+		/* Down to a little below the share: a shard of a full table
+		 * is over its share now and then by chance alone. */
+		st->evict_target = sc->live - (share - share / 32);
 		evict_threshold(st, st->evict_target);
 		st->evict_due = sh + 1;
 	}

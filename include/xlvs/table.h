@@ -27,7 +27,7 @@
 #define XLVS_BANDS_MAX      1024   /* schedule bands (see struct xlvs_sched) */
 #define XLVS_LIST_MAX       16384  /* schedule list entries */
 #define XLVS_CONN_DEFAULT   1048576
-#define XLVS_CONN_SHARDS    512    /* the connection table's parts, at most */
+#define XLVS_CONN_SHARDS    1024   /* the connection table's parts, at most */
 
 #define XLVS_SCHED_NAME_LEN 16
 #define XLVS_TIMEOUT_MAX    (31u * 24 * 3600)  /* ipvsadm's MAX_TIMEOUT */
@@ -372,13 +372,13 @@ struct xlvs_conn {
  * The connection table is 64 to XLVS_CONN_SHARDS LRU hashes, each holding
  * its share of the capacity; a connection's shard is a hash of its key.
  * How many depends on the capacity (xlvs_conn_shard_bits): enough that a
- * shard holds at most about 2048 entries, so the sweeper, which walks one
+ * shard holds at most about 1024 entries, so the sweeper, which walks one
  * shard at a time, never holds a CPU for long (a walk of a million entries
- * takes over 100 ms; of 2048, about 0.2 ms).
+ * takes about 200 ms; of 1024, about 0.2 ms).
  */
 #define XLVS_CONN_SHARD_MIN_BITS 6
-#define XLVS_CONN_SHARD_MAX_BITS 9
-#define XLVS_CONN_SHARD_TARGET 2048
+#define XLVS_CONN_SHARD_MAX_BITS 10
+#define XLVS_CONN_SHARD_TARGET 1024
 
 static inline __u32 xlvs_load32(const __u8 *p)
 {
