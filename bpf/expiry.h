@@ -21,7 +21,8 @@
  * used entry silently -- a held keep-alive connection before a spoofed
  * SYN a second old.  So each shard's LRU hash holds more than its share of
  * --conn-max (XLVS_CONN_HEADROOM), and when a walk finds a shard above its
- * share, the next tick evicts down to 31/32 of it, as IPVS's
+ * share and 1/8 (shard_limit), the next tick evicts down to its share and
+ * 1/16, as IPVS's
  * ip_vs_random_dropentry chooses: templates that control nothing, then
  * half-open entries (the spoofed ones), CLOSE, TIME_WAIT, the FIN states
  * and UDP, and only last ESTABLISHED; the oldest first within a class;
@@ -310,10 +311,8 @@ static __always_inline void walk_done(struct sweep_state *st, struct sweep_ctx *
 			count_add(XLVS_CNT_SYNFLOOD_ON, 1);
 		}
 	}
-	if (sc->live > share) {
-		/* Down to a little below the share: a shard of a full table
-		 * is over its share now and then by chance alone. */
-		st->evict_target = sc->live - (share - share / 32);
+	if (sc->live > shard_limit(share)) {
+		st->evict_target = sc->live - shard_evict_to(share);
 		evict_threshold(st, st->evict_target);
 		st->evict_due = sh + 1;
 	}

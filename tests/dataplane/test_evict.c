@@ -6,7 +6,8 @@
  * always; ESTABLISHED and UDP only when idle for a while; never a template
  * in use), so a flood of half-open entries cannot push out held
  * keep-alive connections, however long idle.  The test bed's table holds
- * 4096 connections: 64 shards, 64 per shard (its LRU hash 576).
+ * 4096 connections: 64 shards, 64 per shard (its LRU hash 576), evicted
+ * from above 72 down to 68.
  *
  * The model below is written from those rules, not from bpf/expiry.h: the
  * class order, oldest first within a class.  Mutations (XLVS_MODEL_MUTATE):
@@ -165,7 +166,7 @@ static void flood_keeps_established(void **state)
 	 * within moments; allow a pass or two. */
 	for (int wait = 0; wait < 60; wait++) {
 		total = shard_scan(fd, ports, EV_HELD, XLVS_TCP_ESTABLISHED, &held);
-		if (total <= share)
+		if (total <= share + share / 8)
 			break;
 		usleep(50000);
 	}
@@ -191,7 +192,7 @@ static void flood_keeps_established(void **state)
 		      (unsigned long long)(v1[XLVS_CNT_SYNFLOOD_ON] -
 					   v0[XLVS_CNT_SYNFLOOD_ON]));
 	close(fd);
-	assert_true(total <= share);
+	assert_true(total <= share + share / 8);
 	/* The model, given how many of ours went: which. */
 	model_evict(me, EV_MAX, (int)(EV_MAX - held - half), gone);
 	for (int i = 0; i < EV_HELD; i++)
