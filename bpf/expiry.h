@@ -40,7 +40,8 @@
 #define SWEEP_BUDGET 40
 #define SWEEP_URGENT_BUDGET 4
 #define SWEEP_MIN_NS 100000ull          /* 0.1 ms between urgent ticks */
-#define FIX_BATCH 2048                  /* real servers corrected a tick */
+#define FIX_BATCH 1024                  /* real servers corrected a tick */
+#define SWEEP_LONG_NS 500000ull         /* a tick this long is counted */
 #define FIX_TICKS (XLVS_DEST_MAX / FIX_BATCH)
 #define IDLE_SHIFT 26                   /* idle buckets: 67 ms, doubling */
 
@@ -506,6 +507,9 @@ done:
 rearm:
 	took = bpf_ktime_get_ns() - t0;
 	count_add(XLVS_CNT_SWEEP_NS, took);
+	count_add(XLVS_CNT_SWEEP_TICKS, 1);
+	if (took > SWEEP_LONG_NS)
+		count_add(XLVS_CNT_SWEEP_TICKS_LONG, 1);
 	if (st && took / 1000 > st->tick_max_us)
 		st->tick_max_us = took / 1000;
 	if (soon) {

@@ -122,6 +122,8 @@ enum xlvs_counter {
 	XLVS_CNT_SWEEP_PASSES,      /* full passes over the table (recounts) */
 	XLVS_CNT_SWEEP_URGENT,      /* walks of a fast-filling shard out of turn */
 	XLVS_CNT_SWEEP_NS,          /* time the sweeper's ticks took, ns */
+	XLVS_CNT_SWEEP_TICKS,       /* the sweeper's ticks */
+	XLVS_CNT_SWEEP_TICKS_LONG,  /* ... that held their CPU over 0.5 ms */
 	XLVS_CNT_MAX,
 };
 
@@ -129,7 +131,7 @@ enum xlvs_counter {
 static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
-	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_NS);
+	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_TICKS_LONG);
 }
 
 /*
@@ -447,7 +449,9 @@ struct xlvs_nh_cache {
  * A real server's connections as IPVS counts them (ip_vs_conn.c,
  * ip_vs_proto_tcp.c set_tcp_state): a TCP connection in ESTABLISHED is
  * active, every other connection (UDP included) inactive.  Kept by the XDP
- * program and the expiry timer with atomic adds, read by lc/wlc and -L.
+ * program and the expiry timer with atomic adds, each change claimed on
+ * the entry first (xlvs_conn.sword), and recounted from the table by the
+ * sweeper every pass (bpf/recount.h); read by lc/wlc and -L.
  */
 struct xlvs_dest_conns {
 	__s32 active;
