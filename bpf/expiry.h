@@ -165,9 +165,14 @@ __noinline int recount_entry(const struct xlvs_conn *c, __u32 kind, __u32 st,
 	if (!t)
 		return 0;
 	if (t->gen != d->gen) {
-		/* The slot changed hands during the pass: not this time. */
+		/* A server added since its slot's last correction: nothing
+		 * of another counted yet, so this pass counts for it.  A slot
+		 * that changed hands with counts of the other: not this time. */
+		__s32 *po = t->post[pass & 1];
+
+		if (t->seen[0] | t->seen[1] | t->seen[2] | po[0] | po[1] | po[2])
+			t->dirty = pass + 1;
 		t->gen = d->gen;
-		t->dirty = pass + 1;
 	}
 	cnt = cnt_of(kind, st);
 	t->seen[cnt == CNT_PERSIST ? 2 : cnt == CNT_ACTIVE ? 0 : 1]++;
