@@ -17,7 +17,8 @@
 #define XLVS_BPF_SCHED_SCAN_H
 
 #define SCAN_BATCH 16       /* servers per bpf_loop step */
-#define SCAN_GROUP 8        /* dest_conns lookups made before comparing */
+#define SCAN_GROUP 4        /* dest_conns lookups made before comparing
+			     * (8 would not fit the stack beside the rest) */
 
 /*
  * The best so far starts as a sentinel that the first usable server beats,

@@ -43,11 +43,13 @@ int main(void)
 	n += sched_hash_tests(tests + n, MAX_TESTS - n);
 	n += sched_maglev_tests(tests + n, MAX_TESTS - n);
 	n += evict_tests(tests + n, MAX_TESTS - n);
+	n += thresholds_tests(tests + n, MAX_TESTS - n);
+	/* Flush the table first: before the persistence tests too. */
+	n += sched_cycle_tests(tests + n, MAX_TESTS - n);
 	n += persist_tests(tests + n, MAX_TESTS - n);
 	n += stats_cpus_tests(tests + n, MAX_TESTS - n);
 	n += conf_check_tests(tests + n, MAX_TESTS - n);
-	n += thresholds_tests(tests + n, MAX_TESTS - n);
-	n += sched_cycle_tests(tests + n, MAX_TESTS - n);
+	n += recount_tests(tests + n, MAX_TESTS - n);
 	/* XLVS_TEST_FILTER=<glob>: only the tests whose names match. */
 	if (getenv("XLVS_TEST_FILTER"))
 		cmocka_set_test_filter(getenv("XLVS_TEST_FILTER"));

@@ -33,5 +33,6 @@ size_t conf_check_tests(struct CMUnitTest *out, size_t room);
 size_t thresholds_tests(struct CMUnitTest *out, size_t room);
 size_t sched_cycle_tests(struct CMUnitTest *out, size_t room);
 size_t sched_lblc_tests(struct CMUnitTest *out, size_t room);
+size_t recount_tests(struct CMUnitTest *out, size_t room);
 
 #endif
