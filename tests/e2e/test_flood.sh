@@ -58,45 +58,10 @@ fl_wait_line() {
 	return 1
 }
 
-# fl_recount LIST CONNS: compares -L -n's counts (file LIST) with a recount
-# of -L -c -n's entries (file CONNS); prints one line per real server,
-# "SERVICE SERVER listed A I recounted A I", and "mismatch" lines for
-# those that differ (and for entries of a server -L does not list).
-# Entries with client port 0 are persistence templates, counted by -L in
-# neither column (this test's service has none).
+# fl_recount LIST CONNS: -L -n's counts (file LIST) against a recount of
+# -L -c -n's entries (file CONNS), see conns_recount.awk.
 fl_recount() {
-	awk '
-	FNR == 1 { file++ }
-	file == 1 && ($1 == "TCP" || $1 == "UDP") { svc = $1 " " $2; next }
-	file == 1 && $1 == "->" && $2 != "RemoteAddress:Port" {
-		key = svc " " $2
-		listed[key] = $5 " " $6
-		order[++n] = key
-		next
-	}
-	file == 2 && ($1 == "TCP" || $1 == "UDP") && NF >= 6 {
-		if ($4 ~ /:0$/) next
-		key = $1 " " $5 " " $6
-		if ($1 == "TCP" && ($3 == "ESTABLISHED" || $3 == "SYN_SENT" ||
-				    $3 == "SYN_RECV" || $3 == "SYNACK"))
-			act[key]++
-		else
-			inact[key]++
-		seen[key] = 1
-	}
-	END {
-		for (i = 1; i <= n; i++) {
-			k = order[i]
-			got = (act[k] + 0) " " (inact[k] + 0)
-			printf "%s listed %s recounted %s\n", k, listed[k], got
-			if (listed[k] != got)
-				printf "mismatch %s: listed %s, recounted %s\n", k, listed[k], got
-			delete seen[k]
-		}
-		for (k in seen)
-			printf "mismatch %s: %d entries of a server -L does not list\n",
-				k, act[k] + inact[k]
-	}' "$1" "$2"
+	awk -f "$XL_ROOT/tests/tools/conns_recount.awk" "$1" "$2"
 }
 
 # fl_counts_exact: (0 when) -L -n and a recount of -L -c -n agree, at a moment the
