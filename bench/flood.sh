@@ -160,7 +160,8 @@ flood_report() {
 	else
 		ipvs="not measured: this kernel has no IPVS (CONFIG_IP_VS is not set, /proc/net/ip_vs absent); its behaviour below is what the kernel's sources and ipvs-sysctl.rst document"
 	fi
-	awk -F'\t' -v ipvs="$ipvs" -v date="$(date -u +%Y-%m-%dT%H:%MZ)" '
+	awk -F'\t' -v ipvs="$ipvs" -v date="$(date -u +%Y-%m-%dT%H:%MZ)" \
+		-v rev="$(git -C "$B_ROOT" log -1 --format=%h 2>/dev/null)" '
 	{ v[$1] = $2; if ($1 ~ /^flood_conns_/) cn[++n] = $1 }
 	function g(k,    x) {
 		if (!(k in v) || v[k] == "") return "—"
@@ -170,7 +171,7 @@ flood_report() {
 	}
 	END {
 		printf "# SYN flood: established clients and exact counts\n\n"
-		printf "Run %s by `make bench` (bench/flood.sh), the scenario of tests/e2e/test_flood.sh at the issue'"'"'s scale: ", date
+		printf "Run %s on xlvs commit %s by `make bench` (bench/flood.sh), the scenario of tests/e2e/test_flood.sh at the issue'"'"'s scale: ", date, rev
 		printf "a table of %s entries, %s spoofed SYNs sent (%s seen by the director) in %s s, ", g("flood_conn_max"), g("flood_syns_sent"), g("flood_syns_seen"), g("flood_seconds")
 		printf "from random addresses of a blackholed private range, while a client held %s idle established connections and opened a new one every 20 ms.\n\n", g("flood_held")
 		printf "| director | held connections lost | new connections admitted | director CPU busy during the flood (per SYN) | XDP program per packet | -L counts off from a recount of -L -c |\n"
