@@ -7,9 +7,10 @@
  * Two threads, pinned to CPU 0 and CPU 1, run TCP segments through the XDP
  * program (BPF_PROG_TEST_RUN runs it on the calling CPU) for ST_SECONDS:
  *  - hot keys: ST_HOT connections both threads hit all the time with
- *    random SYN, ACK, FIN and RST segments, so the same entry changes
- *    state on two CPUs at once (SYN_RECV -> ESTABLISHED -> FIN_WAIT ->
- *    TIME_WAIT, a SYN reusing a CLOSE or TIME_WAIT entry, ...);
+ *    random SYN, ACK, FIN and RST segments, half the time both on the key
+ *    the clock names (a new one every ST_SLOT_NS), so the same entry
+ *    changes state on two CPUs at once (SYN_RECV -> ESTABLISHED ->
+ *    FIN_WAIT -> TIME_WAIT, a SYN reusing a CLOSE or TIME_WAIT entry, ...);
  *  - cold keys, for the first ST_COLD_SECONDS only: ST_COLD connections in
  *    four quarters, one quarter busy at a time for ST_QUARTER_MS, so each
  *    goes idle a little longer than the 1 s every TCP state is given here:
@@ -26,6 +27,7 @@
  * meanwhile, or the test proved nothing.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -49,7 +51,8 @@
 #include "tests.h"
 
 #define ST_PORT 9970
-#define ST_HOT 64
+#define ST_HOT 16
+#define ST_SLOT_NS 20000        /* both threads on the same hot key for 20 us */
 #define ST_COLD 16384
 #define ST_KEYS (ST_HOT + ST_COLD)
 #define ST_SECONDS 6.0
@@ -70,12 +73,17 @@ struct st_worker {
 	uint64_t runs, errors, pinned;
 };
 
-static double now_s(void)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static double now_s(void)
+{
+	return (double)now_ns() / 1e9;
 }
 
 /* Key k's client: 10.9.x.y, port ST_SPORT (no other test uses 10.9/16). */
@@ -127,14 +135,16 @@ static void *st_work(void *arg)
 	CPU_SET(w->cpu, &set);
 	w->pinned = pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0;
 	while (!atomic_load(&st_stop)) {
-		uint64_t r = xorshift(&seed);
-		double t = now_s() - start;
-		unsigned int k, kind;
+		uint64_t r = xorshift(&seed), ns = now_ns();
+		double t = (double)ns / 1e9 - start;
+		unsigned int k, kind, which = (unsigned int)(r >> 8) % 4;
 		/* SYN 30 %, ACK 40 %, FIN 15 %, RST 15 %. */
 		unsigned int p = (unsigned int)(r % 100);
 
 		kind = p < 30 ? 0 : p < 70 ? 1 : p < 85 ? 2 : 3;
-		if ((r >> 8) % 4 != 0 || t >= ST_COLD_SECONDS) {
+		if (which < 2) {
+			k = (unsigned int)(ns / ST_SLOT_NS % ST_HOT);
+		} else if (which == 2 || t >= ST_COLD_SECONDS) {
 			k = (unsigned int)((r >> 16) % ST_HOT);
 		} else {
 			unsigned int q = (unsigned int)(t * 1000 / ST_QUARTER_MS) % 4;
