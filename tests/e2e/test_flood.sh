@@ -86,11 +86,14 @@ fl_counts_exact() {
 	done
 	cat "$XL_TMP/l1"
 	echo "$res"
+	echo "-L -c -n: $(($(wc -l <"$XL_TMP/c") - 2)) entries; by state:" \
+		"$(awk 'NR > 2 { print $3 }' "$XL_TMP/c" | xl_tally)"
 	echo "FAIL: -L -n's counts never equalled a recount of -L -c -n in 25 s" >&2
 	return 1
 }
 
-test_flood_keeps_held_connections_and_exact_counts() {
+# fl_flood: the flood and every check above, on the service as it is.
+fl_flood() {
 	local held_est in0 in1 sent tried ok
 	for t in "$FL_ECHO" "$FL_SYNFLOOD" "$FL_HOLD" "$FL_RATE"; do
 		[ -x "$t" ] || xl_fail "$t missing: run make"
@@ -104,8 +107,8 @@ test_flood_keeps_held_connections_and_exact_counts() {
 		'$3 == "ESTABLISHED" && index($4, c ":") == 1' | wc -l)
 	xl_assert_eq "$FL_HELD" "$held_est" \
 		"ESTABLISHED entries of the held connections before the flood"
-	echo "held $FL_HELD connections: $(grep -c node1 "$XL_TMP/hold") on node1," \
-		"$(grep -c node2 "$XL_TMP/hold") on node2"
+	echo "held $FL_HELD connections: $(grep -c ' node1$' "$XL_TMP/hold") on node1," \
+		"$(grep -c ' node2$' "$XL_TMP/hold") on node2"
 
 	in0=$(xl_counter pkts_in)
 	xl_bg client "$FL_RATE" "$XL_VIP" "$FL_PORT" "$FL_NEW_INTERVAL_MS" \
@@ -151,4 +154,21 @@ test_flood_keeps_held_connections_and_exact_counts() {
 	fi
 	fl_counts_exact || bad=1
 	((bad == 0)) || xl_fail "the flood pushed clients out or the counts drifted (above)"
+}
+
+test_flood_keeps_held_connections_and_exact_counts() {
+	fl_flood
+}
+
+# On a persistent service every spoofed source makes a template too, which
+# controls its SYN_RECV connection: the table must still make room (IPVS
+# keeps a template only while it controls something, and the held
+# connections' template controls twenty of them).
+test_flood_persistent_service_keeps_held_connections() {
+	xl_adm -E -t "$XL_VIP:$FL_PORT" -s rr -p 360 ||
+		xl_fail "making the service persistent failed"
+	fl_flood
+	local tpl
+	tpl=$(xl_adm -L -c -n | awk -v c="$XL_CLIENT:0" '$4 == c' | wc -l)
+	xl_assert_eq 1 "$tpl" "templates of the real client after the flood"
 }
