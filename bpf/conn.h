@@ -50,9 +50,13 @@ static __always_inline __u8 tcp_next_state(__u8 state, __u8 flags)
 {
 	int row = tcp_flag_row(flags);
 
-	if (row < 0 || state > XLVS_TCP_SYNACK)
+	__u32 st = state;
+
+	/* In a register, checked there: the verifier must see the bound. */
+	asm volatile("" : "+r"(st));
+	if (row < 0 || st > XLVS_TCP_SYNACK)
 		return state;
-	return tcp_input_only[row & 3][state];
+	return tcp_input_only[row & 3][st];
 }
 
 /* Which of its real server's counts an entry is in: templates count as
@@ -60,101 +64,184 @@ static __always_inline __u8 tcp_next_state(__u8 state, __u8 flags)
  * states tcp_state_active() names (Linux 4.8+: ESTABLISHED, SYN_SENT,
  * SYN_RECV, SYNACK), everything else inactive, UDP included
  * (ip_vs_bind_dest, set_tcp_state). */
-#define COUNT_PERSIST 0xff
-
 static __always_inline int tcp_state_active(__u8 st)
 {
 	return st == XLVS_TCP_ESTABLISHED || st == XLVS_TCP_SYN_SENT ||
 	       st == XLVS_TCP_SYN_RECV || st == XLVS_TCP_SYNACK;
 }
 
-static __always_inline void conn_count(__u32 dest_id, __u8 st, int delta)
+static __always_inline int cnt_of(__u8 kind, __u8 st)
 {
-	struct xlvs_dest_conns *dc = bpf_map_lookup_elem(&dest_conns, &dest_id);
-
-	if (!dc)
-		return;
-	if (st == COUNT_PERSIST)
-		__sync_fetch_and_add(&dc->persist, delta);
-	else if (tcp_state_active(st))
-		__sync_fetch_and_add(&dc->active, delta);
-	else
-		__sync_fetch_and_add(&dc->inactive, delta);
+	if (kind == XLVS_KIND_TEMPLATE)
+		return CNT_PERSIST;
+	return tcp_state_active(st) ? CNT_ACTIVE : CNT_INACTIVE;
 }
 
-static __always_inline __u8 conn_count_of(const struct xlvs_conn_key *k,
-					  const struct xlvs_conn *c)
+/* The state word of c as read once, and its parts. */
+union sword {
+	__u32 w;
+	struct {
+		__u8 state, flags, tpl_plen, pad0;
+	};
+};
+
+static __always_inline union sword sword_get(const struct xlvs_conn *c)
 {
-	return k->kind == XLVS_KIND_TEMPLATE ? COUNT_PERSIST : c->state;
+	union sword s = { .w = *(volatile const __u32 *)&c->sword };
+
+	return s;
 }
 
-/* A state change moves the connection between the two counts. */
-static __always_inline void conn_recount(__u32 dest_id, __u8 from, __u8 to)
+/* Moves c from state `from` to `to` if no other CPU changed its state
+ * word first: 1 if this CPU made the change (and is the one to count it). */
+static __always_inline int conn_claim_state(struct xlvs_conn *c, union sword from,
+					    __u8 to)
 {
-	if (tcp_state_active(from) == tcp_state_active(to))
-		return;
-	conn_count(dest_id, from, -1);
-	conn_count(dest_id, to, 1);
-}
+	union sword n = from;
 
-/* ip_vs_bind_dest: a new entry (templates too) may bring the server to its
- * upper threshold (active + inactive, templates excluded). */
-static __always_inline void conn_bind(__u32 dest_id, const struct xlvs_dest *d,
-				      __u8 st)
-{
-	struct xlvs_dest_conns *dc;
-
-	conn_count(dest_id, st, 1);
-	dc = bpf_map_lookup_elem(&dest_conns, &dest_id);
-	if (dc && d->u_threshold &&
-	    (__u32)(dc->active + dc->inactive) >= d->u_threshold)
-		__sync_fetch_and_or(&dc->flags, XLVS_DEST_F_OVERLOAD);
+	n.state = to;
+	return __sync_val_compare_and_swap(&c->sword, from.w, n.w) == from.w;
 }
 
 /* ip_vs_unbind_dest: the overload ends below the lower threshold, or below
  * 3/4 of the upper one when there is no lower one, or at once with neither. */
-static __always_inline void conn_unbind(__u32 dest_id, const struct xlvs_dest *d,
-					__u8 st)
+static __always_inline int overload_ends(const struct xlvs_dest *d, __s64 total)
 {
-	struct xlvs_dest_conns *dc;
-	__s64 total;
-	int clear;
-
-	conn_count(dest_id, st, -1);
-	dc = bpf_map_lookup_elem(&dest_conns, &dest_id);
-	if (!dc || !(dc->flags & XLVS_DEST_F_OVERLOAD))
-		return;
-	total = (__s64)dc->active + dc->inactive;
 	if (d->l_threshold)
-		clear = total < d->l_threshold;
-	else if (d->u_threshold)
-		clear = total * 4 < (__s64)d->u_threshold * 3;
-	else
-		clear = 1;
-	if (clear)
+		return total < d->l_threshold;
+	if (d->u_threshold)
+		return total * 4 < (__s64)d->u_threshold * 3;
+	return 1;
+}
+
+/* ip_vs_bind_dest: a new entry (templates too) may bring the server to its
+ * upper threshold (active + inactive, templates excluded).  g was begun
+ * before the entry was inserted; ok says it was. */
+static __always_inline void conn_bind(struct chg *g, const struct xlvs_dest *d,
+				      __u32 shard, int cnt, int ok)
+{
+	struct xlvs_dest_conns *dc = g->dc;
+
+	chg_end(g, shard, -1, ok ? cnt : -1, V_AUTO);
+	if (ok && dc && d->u_threshold &&
+	    (__u32)(dc->active + dc->inactive) >= d->u_threshold)
+		__sync_fetch_and_or(&dc->flags, XLVS_DEST_F_OVERLOAD);
+}
+
+static __always_inline void conn_unbind(struct chg *g, const struct xlvs_dest *d,
+					__u32 shard, int cnt, int v)
+{
+	struct xlvs_dest_conns *dc = g->dc;
+
+	chg_end(g, shard, cnt, -1, v);
+	if (dc && (dc->flags & XLVS_DEST_F_OVERLOAD) &&
+	    overload_ends(d, (__s64)dc->active + dc->inactive))
 		__sync_fetch_and_and(&dc->flags, ~XLVS_DEST_F_OVERLOAD);
 }
 
-/* An entry leaves the table: its real server counts it no more, unless
- * that server was deleted (a new one may have its slot and fresh counts). */
-static __always_inline void conn_forget(const struct xlvs_conn_key *k,
-					const struct xlvs_conn *c)
+/* A state change of connection c (key k, in shard) from the state word it
+ * was read with: made and counted only if this CPU's claim wins.  Returns
+ * whether it did. */
+static __always_inline int conn_set_state(struct xlvs_conn *c, __u32 shard,
+					  union sword from, __u8 to)
 {
-	__u32 id = c->dest_id;
-	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
+	int a = tcp_state_active(from.state), b = tcp_state_active(to);
+	struct chg g;
 
-	if (d && d->gen == c->dest_gen)
-		conn_unbind(id, d, conn_count_of(k, c));
+	if (a == b)
+		return conn_claim_state(c, from, to);
+	chg_begin(&g, c->dest_id);
+	if (!conn_claim_state(c, from, to)) {
+		chg_end(&g, shard, -1, -1, V_AUTO);
+		return 0;
+	}
+	/* A deleted server's slot may count another server now. */
+	{
+		__u32 id = c->dest_id;
+		struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
+
+		if (d && d->gen == c->dest_gen)
+			chg_end(&g, shard, a ? CNT_ACTIVE : CNT_INACTIVE,
+				b ? CNT_ACTIVE : CNT_INACTIVE, V_AUTO);
+		else
+			chg_end(&g, shard, -1, -1, V_AUTO);
+	}
+	return 1;
 }
 
-/* Takes entry c (key k) out of map, leaving a copy in *copy to forget it by:
- * a deleted element may be reused at once.  0 if it was there to take. */
-static __always_inline long conn_unlink(void *map, const struct xlvs_conn_key *k,
-					const struct xlvs_conn *c,
-					struct xlvs_conn *copy)
+/*
+ * Takes entry c (key k, in shard) out of map: claims it (state
+ * XLVS_STATE_DEAD) so that only one CPU, or the sweeper, ever takes it
+ * out and unbinds it, deletes it, and unbinds it from its real server
+ * (unless that server was deleted: a new one may have the slot and fresh
+ * counts).  unbind_later: leave the unbinding to conn_unbind_copy (a copy
+ * in *copy; the deleted element may be reused at once), for a caller that
+ * must bind a new connection first.  0 if this CPU took it out.
+ */
+static __always_inline long conn_take(void *map, const struct xlvs_conn_key *k,
+				      struct xlvs_conn *c, __u32 shard,
+				      struct xlvs_conn *copy, int v)
 {
+	union sword s = sword_get(c);
+	struct xlvs_dest *d;
+	struct chg g;
+	__u32 id;
+
+	if (s.state == XLVS_STATE_DEAD)
+		return -1;
 	*copy = *c;
-	return bpf_map_delete_elem(map, k);
+	id = copy->dest_id;
+	chg_begin(&g, id);
+	if (!conn_claim_state(c, s, XLVS_STATE_DEAD)) {
+		chg_end(&g, shard, -1, -1, v);
+		return -1;
+	}
+	copy->state = s.state;
+	bpf_map_delete_elem(map, k);
+	d = bpf_map_lookup_elem(&dest, &id);
+	if (d && d->gen == copy->dest_gen)
+		conn_unbind(&g, d, shard, cnt_of(k->kind, s.state), v);
+	else
+		chg_end(&g, shard, -1, -1, v);
+	return 0;
+}
+
+/* Claims and deletes c like conn_take, and leaves its unbinding to
+ * conn_unbind_copy: IPVS unbinds an entry a SYN reuses only after binding
+ * the new connection (the order decides whether the server ends up
+ * overloaded).  0 if this CPU took it out. */
+static __always_inline long conn_take_only(void *map, const struct xlvs_conn_key *k,
+					   struct xlvs_conn *c, struct xlvs_conn *copy,
+					   __u64 *w1)
+{
+	union sword s = sword_get(c);
+	struct sweep_state *st = sweep_state_get();
+
+	if (s.state == XLVS_STATE_DEAD)
+		return -1;
+	*copy = *c;
+	*w1 = st ? *(volatile __u64 *)&st->cursor : 0;
+	if (!conn_claim_state(c, s, XLVS_STATE_DEAD))
+		return -1;
+	copy->state = s.state;
+	bpf_map_delete_elem(map, k);
+	return 0;
+}
+
+static __always_inline void conn_unbind_copy(const struct xlvs_conn_key *k,
+					     const struct xlvs_conn *copy,
+					     __u32 shard, __u64 w1)
+{
+	__u32 id = copy->dest_id;
+	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
+	struct chg g;
+
+	if (!d || d->gen != copy->dest_gen)
+		return;
+	/* The entry went when conn_take_only read w1. */
+	chg_begin(&g, id);
+	g.w1 = w1;
+	conn_unbind(&g, d, shard, cnt_of(k->kind, copy->state), V_AUTO);
 }
 
 static __always_inline int dest_overloaded(__u32 dest_id)
@@ -183,12 +270,23 @@ static __always_inline int conn_expired(const struct xlvs_conn *c,
 	__u32 st = c->state;
 	__u64 limit;
 
+	if (st == XLVS_STATE_DEAD)
+		return 1;
 	if (c->timeout)
 		limit = c->timeout;
 	else if (st < XLVS_STATE_MAX)
 		limit = m->timeout[st];
 	else
 		return 1;
+	/* Under a SYN flood half-open entries live XLVS_SYNFLOOD_TIMEOUT at
+	 * most (secure_tcp's SYN_RECV timeout), so spoofed ones leave early. */
+	if ((st == XLVS_TCP_SYN_RECV || st == XLVS_TCP_SYNACK) && !c->timeout &&
+	    limit > XLVS_SYNFLOOD_TIMEOUT) {
+		struct sweep_state *ss = sweep_state_get();
+
+		if (ss && ss->flood)
+			limit = XLVS_SYNFLOOD_TIMEOUT;
+	}
 	/* now can trail last_ns a little: another CPU wrote it a tick later. */
 	return now > c->last_ns && now - c->last_ns > limit * 1000000000ull;
 }

@@ -68,6 +68,7 @@ struct scratch {
 	struct xlvs_conn_key tpl_key;   /* persist.h */
 	struct xlvs_conn tpl;
 	struct xlvs_conn old;           /* serve_new: the entry replaced */
+	__u64 old_w1;                   /* and the pass cursor before it went */
 	struct bpf_fib_lookup fib;      /* forward.h */
 	__u8 icmp[8 + 68];              /* leave.h: ICMP header and quote */
 };
@@ -132,6 +133,9 @@ struct {
 
 /* Set by the loader: how many CPUs' counters the estimator adds up. */
 const volatile __u32 nr_cpus = 1;
+/* Set by the loader: the connection table has 2^shard_bits shards
+ * (xlvs_conn_shard_bits of its capacity). */
+const volatile __u32 shard_bits = XLVS_CONN_SHARD_MIN_BITS;
 
 static __always_inline void count(__u32 counter)
 {
@@ -143,7 +147,7 @@ static __always_inline void count(__u32 counter)
 
 static __always_inline void *conn_shard_get(const struct xlvs_conn_key *k)
 {
-	__u32 shard = xlvs_conn_shard(k);
+	__u32 shard = xlvs_conn_shard(k, shard_bits);
 
 	return bpf_map_lookup_elem(&conn, &shard);
 }

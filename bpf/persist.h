@@ -28,7 +28,8 @@ static __always_inline struct xlvs_dest *tpl_dest(struct xlvs_conn *t,
 	if (m->sysctl.expire_quiescent_template && d->weight == 0)
 		return NULL;
 	if (conn_expired(t, m, now)) {
-		if (!xlvs_tpl_controls(t->ctl_stamp, now))
+		if (t->state == XLVS_STATE_DEAD ||
+		    !xlvs_tpl_controls(t->ctl_stamp, now, sweep_pass_ms()))
 			return NULL;
 		t->timeout = XLVS_TPL_REARM_S;
 	}
@@ -47,7 +48,10 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 	struct xlvs_conn *t, *nt;
 	struct xlvs_conn_key *tk;
 	struct xlvs_dest *d;
+	struct chg g;
+	__u32 tsidx;
 	void *shard;
+	int ok;
 
 	*tplp = NULL;
 	if (!sc)
@@ -55,7 +59,8 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 	tk = &sc->tpl_key;
 	nt = &sc->tpl;
 	tpl_key_of(tk, key, s->tpl_plen, s->tpl_noport);
-	shard = conn_shard_get(tk);
+	tsidx = conn_shard_of(tk);
+	shard = bpf_map_lookup_elem(&conn, &tsidx);
 	if (!shard)
 		return NULL;
 	t = bpf_map_lookup_elem(shard, tk);
@@ -68,8 +73,7 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 		}
 		/* One IPVS would not use leaves the table at once (IPVS
 		 * unhashes it; either way no client finds it again). */
-		if (!conn_unlink(shard, tk, t, nt))
-			conn_forget(tk, nt);
+		conn_take(shard, tk, t, tsidx, nt, V_AUTO);
 	}
 	d = pick_dest(s, p, id);
 	if (!d)
@@ -82,7 +86,10 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 	nt->state = XLVS_TPL_NONE;
 	/* Another CPU may have made this client's template meanwhile: its
 	 * pick stands, as if it had come first. */
-	if (bpf_map_update_elem(shard, tk, nt, BPF_NOEXIST)) {
+	chg_begin(&g, *id);
+	ok = !bpf_map_update_elem(shard, tk, nt, BPF_NOEXIST);
+	conn_bind(&g, d, tsidx, CNT_PERSIST, ok);
+	if (!ok) {
 		struct xlvs_dest *won;
 
 		t = bpf_map_lookup_elem(shard, tk);
@@ -93,7 +100,6 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 		*tplp = t;
 		return won;
 	}
-	conn_bind(*id, d, COUNT_PERSIST);
 	*tplp = bpf_map_lookup_elem(shard, tk);
 	return d;
 }

@@ -70,9 +70,13 @@ static __always_inline void tpl_assure(const struct xlvs_conn_key *k,
 				       const struct xlvs_conn *c)
 {
 	struct xlvs_conn *t = tpl_of(k, c);
+	union sword s;
 
-	if (t)
-		t->state = XLVS_TPL_ASSURED;
+	if (!t)
+		return;
+	s = sword_get(t);
+	if (s.state == XLVS_TPL_NONE)
+		conn_claim_state(t, s, XLVS_TPL_ASSURED);
 }
 
 #endif

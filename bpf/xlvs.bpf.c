@@ -17,6 +17,7 @@
 
 #include "maps.h"
 #include "parse.h"
+#include "recount.h"
 #include "conn.h"
 #include "template.h"
 #include "sched.h"
@@ -111,16 +112,42 @@ static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
 /* A connection that is not in the table, for service s: schedule it if
  * IPVS would (tcp_conn_schedule: a SYN, or any packet with sloppy_tcp, but
  * never a RST; udp_conn_schedule: any datagram). */
+/* A new entry in shard sidx: when the inserts since its last walk would
+ * take it past its share, it is marked for the sweeper to walk out of turn
+ * (bpf/expiry.h), long before its LRU would evict silently. */
+static __always_inline void fill_note(__u32 sidx, const struct xlvs_meta *m)
+{
+	struct shard_fill *f = bpf_map_lookup_elem(&shard_fill, &sidx);
+	struct sweep_state *st;
+	__u32 n, share;
+	__u64 bit;
+
+	if (!f)
+		return;
+	n = __sync_fetch_and_add(&f->ins, 1) + 1;
+	share = (m->conn_max + conn_nshards() - 1) >> (shard_bits & 15);
+	if (f->live + (n - f->ins_at_walk) <= share)
+		return;
+	st = sweep_state_get();
+	bit = 1ull << (sidx & 63);
+	if (st && !(st->urgent[(sidx / 64) & (XLVS_CONN_SHARDS / 64 - 1)] & bit))
+		__sync_fetch_and_or(&st->urgent[(sidx / 64) & (XLVS_CONN_SHARDS / 64 - 1)],
+				    bit);
+}
+
 static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 				     const struct xlvs_svc *s,
 				     const struct xlvs_svc_key *sk,
 				     const struct xlvs_meta *m, void *shard,
-				     const struct xlvs_conn_key *key, __u64 now)
+				     __u32 sidx, const struct xlvs_conn_key *key,
+				     __u64 now)
 {
 	struct xlvs_conn c = {};
 	struct xlvs_conn *tpl;
 	struct xlvs_dest *d;
+	struct chg g;
 	__u32 id = 0;
+	int ok;
 
 	if (p->proto == IPPROTO_TCP && ((p->tcp_flags & TCP_FLAG_RST) ||
 	    !((p->tcp_flags & TCP_FLAG_SYN) || m->sysctl.sloppy_tcp))) {
@@ -140,11 +167,14 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 			  (s->tpl_noport ? XLVS_CONN_F_TPL_NOPORT : 0);
 		c.tpl_plen = s->tpl_plen;
 	}
-	if (bpf_map_update_elem(shard, key, &c, BPF_NOEXIST)) {
+	chg_begin(&g, id);
+	ok = !bpf_map_update_elem(shard, key, &c, BPF_NOEXIST);
+	conn_bind(&g, d, sidx, cnt_of(XLVS_KIND_CONN, c.state), ok);
+	if (!ok) {
 		count(XLVS_CNT_CONNS_INSERT_FAILED);
 	} else {
 		count(XLVS_CNT_CONNS_NEW);
-		conn_bind(id, d, c.state);
+		fill_note(sidx, m);
 		if (tpl)
 			tpl->ctl_stamp = xlvs_tpl_stamp(now);
 	}
@@ -155,7 +185,8 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 /* No connection for the packet: find its service, or pass it on. */
 static __always_inline int serve_miss(struct xdp_md *ctx, struct pkt *p,
 				      const struct xlvs_meta *m, void *shard,
-				      const struct xlvs_conn_key *key, __u64 now)
+				      __u32 sidx, const struct xlvs_conn_key *key,
+				      __u64 now)
 {
 	struct xlvs_svc_key sk = {};
 	struct xlvs_svc *s;
@@ -171,7 +202,7 @@ static __always_inline int serve_miss(struct xdp_md *ctx, struct pkt *p,
 	}
 	if ((s->flags & XLVS_SVC_F_ONEPACKET) && p->proto == IPPROTO_UDP)
 		return serve_one_packet(ctx, p, s, &sk, m, key, now);
-	return serve_new(ctx, p, s, &sk, m, shard, key, now);
+	return serve_new(ctx, p, s, &sk, m, shard, sidx, key, now);
 }
 
 /*
@@ -213,7 +244,7 @@ static __always_inline int conn_resched(const struct xlvs_conn *c,
  * so a connection outlives its service and its server's deletion.  Returns
  * a verdict, or -1 when expire_nodest_conn wants it scheduled anew. */
 static __always_inline int serve_hit(struct xdp_md *ctx, struct pkt *p,
-				     const struct xlvs_meta *m,
+				     const struct xlvs_meta *m, __u32 sidx,
 				     const struct xlvs_conn_key *key,
 				     struct xlvs_conn *c, __u64 now)
 {
@@ -229,15 +260,16 @@ static __always_inline int serve_hit(struct xdp_md *ctx, struct pkt *p,
 		return XDP_DROP;
 	}
 	if (p->proto == IPPROTO_TCP) {
-		__u8 next = tcp_next_state(c->state, p->tcp_flags);
+		union sword sw = sword_get(c);
+		__u8 next = tcp_next_state(sw.state, p->tcp_flags);
 
-		if (next != c->state) {
-			conn_recount(id, c->state, next);
-			if (next == XLVS_TCP_ESTABLISHED &&
-			    (c->flags & XLVS_CONN_F_CONTROLLED))
-				tpl_assure(key, c);
-			c->state = next;
-		}
+		/* Another CPU's change of the same entry may win: then this
+		 * packet's is not made (nor counted). */
+		if (next != sw.state && sw.state != XLVS_STATE_DEAD &&
+		    conn_set_state(c, sidx, sw, next) &&
+		    next == XLVS_TCP_ESTABLISHED &&
+		    (sw.flags & XLVS_CONN_F_CONTROLLED))
+			tpl_assure(key, c);
 	}
 	if (now > c->last_ns + CONN_TOUCH_NS)
 		c->last_ns = now;
@@ -253,6 +285,7 @@ static __always_inline int serve_hit(struct xdp_md *ctx, struct pkt *p,
  */
 static __always_inline int serve_replacing(struct xdp_md *ctx, struct pkt *p,
 					   const struct xlvs_meta *m, void *shard,
+					   __u32 sidx,
 					   const struct xlvs_conn_key *key,
 					   struct xlvs_conn *stale, int reused,
 					   __u64 now)
@@ -262,19 +295,18 @@ static __always_inline int serve_replacing(struct xdp_md *ctx, struct pkt *p,
 
 	if (!sc)
 		return XDP_PASS;
-	/* Gone already if another CPU took it out first. */
-	if (!conn_unlink(shard, key, stale, &sc->old)) {
-		if (reused)
-			forget_after = 1;
-		else
-			conn_forget(key, &sc->old);
-	}
+	/* Gone already if another CPU (or the sweeper) took it out first. */
+	if (reused)
+		forget_after = !conn_take_only(shard, key, stale, &sc->old,
+					       &sc->old_w1);
+	else
+		conn_take(shard, key, stale, sidx, &sc->old, V_AUTO);
 	if (reused)
 		count(XLVS_CNT_CONNS_RESCHEDULED);
-	rc = serve_miss(ctx, p, m, shard, key, now);
+	rc = serve_miss(ctx, p, m, shard, sidx, key, now);
 	sc = scratch_get();     /* the verifier forgets it across the call */
 	if (forget_after && sc)
-		conn_forget(key, &sc->old);
+		conn_unbind_copy(key, &sc->old, sidx, sc->old_w1);
 	return rc;
 }
 
@@ -286,25 +318,27 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p)
 	/* Timeouts are in seconds: the coarse clock is precise enough. */
 	__u64 now = bpf_ktime_get_coarse_ns();
 	void *shard;
+	__u32 sidx;
 	int rc;
 
 	if (!m)
 		return XDP_PASS;
 	conn_key_of(&key, p);
-	shard = conn_shard_get(&key);
+	sidx = conn_shard_of(&key);
+	shard = bpf_map_lookup_elem(&conn, &sidx);
 	if (!shard)
 		return XDP_PASS;    /* a table still being built */
 	c = bpf_map_lookup_elem(shard, &key);
 	if (!c)
-		return serve_miss(ctx, p, m, shard, &key, now);
+		return serve_miss(ctx, p, m, shard, sidx, &key, now);
 	if (conn_expired(c, m, now))
-		return serve_replacing(ctx, p, m, shard, &key, c, 0, now);
+		return serve_replacing(ctx, p, m, shard, sidx, &key, c, 0, now);
 	if (conn_resched(c, p, m))
-		return serve_replacing(ctx, p, m, shard, &key, c, 1, now);
-	rc = serve_hit(ctx, p, m, &key, c, now);
+		return serve_replacing(ctx, p, m, shard, sidx, &key, c, 1, now);
+	rc = serve_hit(ctx, p, m, sidx, &key, c, now);
 	if (rc >= 0)
 		return rc;
-	return serve_replacing(ctx, p, m, shard, &key, c, 1, now);
+	return serve_replacing(ctx, p, m, shard, sidx, &key, c, 1, now);
 }
 
 SEC("xdp")
@@ -351,7 +385,7 @@ static __always_inline int timer_arm(__u32 id, void *cb, __u64 first_ns)
 SEC("syscall")
 int xlvs_arm_timers(void *ctx)
 {
-	int rc = timer_arm(XLVS_TIMER_SWEEP, sweep, SWEEP_TICK_NS);
+	int rc = timer_arm(XLVS_TIMER_SWEEP, sweep, SWEEP_FIRST_NS);
 
 	return rc ? rc : timer_arm(XLVS_TIMER_EST, estimate, XLVS_EST_INTERVAL_NS);
 }

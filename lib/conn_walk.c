@@ -3,7 +3,7 @@
  * Reading the connection table: every shard in batches of thousands of
  * entries per system call, so even a million connections list quickly.
  * Entries idle past their timeout are skipped: IPVS would have freed them
- * already, and the sweeper will within a second.
+ * already, and the sweeper will within a pass.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,10 +24,12 @@ static uint64_t conn_now_ns(void)
 
 /* Seconds left before c expires, or -1 if it has already. */
 static int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn *c,
-			uint64_t now)
+			uint64_t now, uint32_t pass_ms)
 {
 	uint64_t limit, idle;
 
+	if (c->state == XLVS_STATE_DEAD)
+		return -1;      /* being taken out */
 	if (!c->timeout && c->state >= XLVS_STATE_MAX)
 		return -1;
 	/* A template's own timeout, else its state's (bpf/conn.h). */
@@ -39,7 +41,7 @@ static int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn
 	/* A template that still controls connections is re-armed for 60 s
 	 * each time it runs out (the sweeper does it within a second; IPVS
 	 * at once, so show what IPVS would). */
-	if (c->timeout && xlvs_tpl_controls(c->ctl_stamp, now)) {
+	if (c->timeout && xlvs_tpl_controls(c->ctl_stamp, now, pass_ms)) {
 		uint64_t rearm = XLVS_TPL_REARM_S * 1000000000ull;
 
 		return (int64_t)((rearm - (idle - limit) % rearm) / 1000000000ull);
@@ -48,6 +50,7 @@ static int64_t conn_expires_in(const struct xlvs_meta *m, const struct xlvs_conn
 }
 
 static int shard_walk(const struct xlvs_table *t, int fd, uint64_t now,
+		      uint32_t pass_ms,
 		      struct xlvs_conn_key *keys, struct xlvs_conn *vals,
 		      conn_walk_fn fn, void *arg)
 {
@@ -63,7 +66,8 @@ static int shard_walk(const struct xlvs_table *t, int fd, uint64_t now,
 		if (err && errno != ENOENT)
 			return -errno;
 		for (uint32_t i = 0; !rc && i < n; i++) {
-			int64_t left = conn_expires_in(&t->meta, &vals[i], now);
+			int64_t left = conn_expires_in(&t->meta, &vals[i], now,
+						       pass_ms);
 
 			if (left >= 0)
 				rc = fn(&keys[i], &vals[i], (uint32_t)left, arg);
@@ -79,12 +83,14 @@ int conn_walk(const struct xlvs_table *t, conn_walk_fn fn, void *arg)
 	struct xlvs_conn_key *keys = calloc(CONN_BATCH, sizeof(*keys));
 	struct xlvs_conn *vals = calloc(CONN_BATCH, sizeof(*vals));
 	uint64_t now = conn_now_ns();
+	uint32_t pass_ms = xlvs_sweep_pass_ms(t);
 	int rc = keys && vals ? 0 : -ENOMEM;
 
-	for (uint32_t i = 0; !rc && i < XLVS_CONN_SHARDS; i++) {
+	for (uint32_t i = 0; !rc && i < xlvs_conn_shards(t->meta.conn_max); i++) {
 		int fd = xlvs_conn_shard_fd(t, i);
 
-		rc = fd < 0 ? fd : shard_walk(t, fd, now, keys, vals, fn, arg);
+		rc = fd < 0 ? fd : shard_walk(t, fd, now, pass_ms, keys, vals,
+					      fn, arg);
 		if (fd >= 0)
 			close(fd);
 	}

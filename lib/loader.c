@@ -49,7 +49,7 @@ static int conn_shards_create(struct xlvs_bpf *skel, uint32_t conn_max)
 	uint32_t per = XLVS_CONN_HEADROOM(xlvs_conn_share(conn_max));
 	int outer = bpf_map__fd(skel->maps.conn);
 
-	for (uint32_t i = 0; i < XLVS_CONN_SHARDS; i++) {
+	for (uint32_t i = 0; i < xlvs_conn_shards(conn_max); i++) {
 		int fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "xlvs_conn",
 					sizeof(struct xlvs_conn_key),
 					sizeof(struct xlvs_conn), per, NULL);
@@ -109,6 +109,7 @@ int loader_create(const char *path, uint32_t conn_max)
 		return -errno;
 	/* The estimator sums the counters of this many CPUs: all possible. */
 	skel->rodata->nr_cpus = ncpu;
+	skel->rodata->shard_bits = xlvs_conn_shard_bits(conn_max);
 	rc = xlvs_bpf__load(skel);
 	if (rc) {
 		xlvs_logf("cannot load the XDP program: %s", strerror(-rc));

@@ -113,10 +113,11 @@ static int table_open_pins(struct xlvs_table *t, int flags, uint32_t conn_max)
 	t->dest_stats_fd = pin_get(t, PIN_DEST_STATS);
 	t->rates_fd = pin_get(t, PIN_RATES);
 	t->dest_conns_fd = pin_get(t, PIN_DEST_CONNS);
+	t->timers_fd = pin_get(t, PIN_TIMERS);
 	if (t->meta_fd < 0 || t->svc_fd < 0 || t->dest_fd < 0 ||
 	    t->sched_fd < 0 || t->conn_fd < 0 || t->stats_fd < 0 ||
 	    t->svc_stats_fd < 0 || t->dest_stats_fd < 0 || t->rates_fd < 0 ||
-	    t->dest_conns_fd < 0)
+	    t->dest_conns_fd < 0 || t->timers_fd < 0)
 		return -ENOENT;
 	return 0;
 }
@@ -131,6 +132,7 @@ int xlvs_table_open(struct xlvs_table *t, int flags, uint32_t conn_max)
 	t->dir_fd = t->meta_fd = t->svc_fd = t->dest_fd = -1;
 	t->sched_fd = t->conn_fd = t->stats_fd = -1;
 	t->svc_stats_fd = t->dest_stats_fd = t->rates_fd = t->dest_conns_fd = -1;
+	t->timers_fd = -1;
 	rc = xlvs_table_path(t->path, sizeof(t->path));
 	if (rc)
 		return rc;
@@ -157,7 +159,7 @@ void xlvs_table_close(struct xlvs_table *t)
 	int *fds[] = { &t->meta_fd, &t->svc_fd, &t->dest_fd, &t->sched_fd,
 		       &t->conn_fd, &t->stats_fd, &t->svc_stats_fd,
 		       &t->dest_stats_fd, &t->rates_fd, &t->dest_conns_fd,
-		       &t->dir_fd };
+		       &t->timers_fd, &t->dir_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -166,12 +168,22 @@ void xlvs_table_close(struct xlvs_table *t)
 	}
 }
 
+uint32_t xlvs_sweep_pass_ms(const struct xlvs_table *t)
+{
+	struct xlvs_timer v;
+	uint32_t k = XLVS_TIMER_SWEEP;
+
+	if (t->timers_fd < 0 || bpf_map_lookup_elem(t->timers_fd, &k, &v))
+		return 0;
+	return v.pass_ms;
+}
+
 int xlvs_conn_shard_fd(const struct xlvs_table *t, uint32_t shard)
 {
 	uint32_t id;
 	int fd;
 
-	if (shard >= XLVS_CONN_SHARDS)
+	if (shard >= xlvs_conn_shards(t->meta.conn_max))
 		return -EINVAL;
 	if (bpf_map_lookup_elem(t->conn_fd, &shard, &id))
 		return -errno;
@@ -220,6 +232,18 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_ICMP_SENT] = "icmp_unreach_sent",
 		[XLVS_CNT_ICMP_LIMITED] = "icmp_unreach_limited",
 		[XLVS_CNT_CONNS_RESCHEDULED] = "conns_rescheduled",
+		[XLVS_CNT_EVICT_TEMPLATE] = "conns_evicted_template",
+		[XLVS_CNT_EVICT_SYNRECV] = "conns_evicted_synrecv",
+		[XLVS_CNT_EVICT_CLOSE] = "conns_evicted_close",
+		[XLVS_CNT_EVICT_TIMEWAIT] = "conns_evicted_timewait",
+		[XLVS_CNT_EVICT_FIN] = "conns_evicted_fin",
+		[XLVS_CNT_EVICT_UDP] = "conns_evicted_udp",
+		[XLVS_CNT_EVICT_ESTABLISHED] = "conns_evicted_established",
+		[XLVS_CNT_EXPIRED_SYNFLOOD] = "conns_expired_synflood",
+		[XLVS_CNT_SYNFLOOD_ON] = "synflood_on",
+		[XLVS_CNT_COUNTS_HEALED] = "counts_healed",
+		[XLVS_CNT_SWEEP_PASSES] = "sweep_passes",
+		[XLVS_CNT_SWEEP_URGENT] = "sweep_urgent",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

@@ -34,6 +34,7 @@ struct xlvs_table {
 	int dir_fd;              /* locked with flock() while open */
 	int meta_fd, svc_fd, dest_fd, sched_fd, conn_fd, stats_fd;
 	int svc_stats_fd, dest_stats_fd, rates_fd, dest_conns_fd;
+	int timers_fd;           /* the sweeper's pass time (xlvs_sweep_pass_ms) */
 	struct xlvs_meta meta;
 	char path[256];          /* the table's directory in the host's bpffs */
 };
@@ -154,6 +155,10 @@ typedef int (*xlvs_conn_fn)(const struct xlvs_conn_info *ci, void *arg);
 int xlvs_conns_list(struct xlvs_table *t, xlvs_conn_fn fn, void *arg);
 /* IPVS's name of a connection state: "ESTABLISHED", "UDP", ... */
 const char *xlvs_state_name(uint8_t state);
+
+/* How long the sweeper's last full pass over the table took, in ms (0 if
+ * not known): what xlvs_tpl_controls() needs. */
+uint32_t xlvs_sweep_pass_ms(const struct xlvs_table *t);
 
 /* One shard of the connection table (xlvs_conn_shard() says which holds a
  * key); a new fd the caller closes, or -errno. */

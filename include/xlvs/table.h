@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 8
+#define XLVS_ABI_VERSION 9
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -27,12 +27,14 @@
 #define XLVS_BANDS_MAX      1024   /* schedule bands (see struct xlvs_sched) */
 #define XLVS_LIST_MAX       16384  /* schedule list entries */
 #define XLVS_CONN_DEFAULT   1048576
-#define XLVS_CONN_SHARDS    64     /* the connection table's parts, see below */
+#define XLVS_CONN_SHARDS    512    /* the connection table's parts, at most */
 
 #define XLVS_SCHED_NAME_LEN 16
 #define XLVS_TIMEOUT_MAX    (31u * 24 * 3600)  /* ipvsadm's MAX_TIMEOUT */
 #define XLVS_PERSISTENT_TIMEOUT 360            /* -p without a value */
 #define XLVS_FTP_PORT       21  /* IPVS's FTPPORT: templates and lookups */
+#define XLVS_SYNFLOOD_TIMEOUT 10  /* s: half-open entries under a SYN flood
+				   * (secure_tcp's SYN_RECV timeout) */
 
 /* Forwarding methods, numbered as IPVS numbers IP_VS_CONN_F_* (mask 7). */
 enum xlvs_fwd {
@@ -94,7 +96,8 @@ enum xlvs_counter {
 	XLVS_CNT_PKTS_TX_FAILED,    /* redirect refused: dropped */
 	XLVS_CNT_CONNS_NEW,         /* connections scheduled */
 	XLVS_CNT_CONNS_EXPIRED,     /* connections removed by expiry */
-	XLVS_CNT_CONNS_EVICTED,     /* idle connections removed from a full table */
+	XLVS_CNT_CONNS_EVICTED,     /* entries removed from a full shard: the
+				     * sum of the conns_evicted_* below */
 	XLVS_CNT_CONNS_INSERT_FAILED,
 	XLVS_CNT_PKTS_LOCAL,        /* to a Local real server: passed to this host */
 	XLVS_CNT_PKTS_FTP_PASS,     /* no server, FTP service, other port: passed */
@@ -102,8 +105,31 @@ enum xlvs_counter {
 	XLVS_CNT_ICMP_LIMITED,      /* ... not sent: over the rate limit */
 	XLVS_CNT_CONNS_RESCHEDULED, /* entries a SYN or expire_nodest_conn
 				     * replaced with a new connection */
+	/* The sweeper's (bpf/expiry.h).  A full shard is evicted from by
+	 * class, in this order (IPVS's ip_vs_random_dropentry rules): */
+	XLVS_CNT_EVICT_TEMPLATE,    /* templates that control nothing */
+	XLVS_CNT_EVICT_SYNRECV,     /* half-open: SYN_RECV, SYNACK, SYN_SENT */
+	XLVS_CNT_EVICT_CLOSE,       /* CLOSE (and NONE, LISTEN) */
+	XLVS_CNT_EVICT_TIMEWAIT,
+	XLVS_CNT_EVICT_FIN,         /* FIN_WAIT, CLOSE_WAIT, LAST_ACK */
+	XLVS_CNT_EVICT_UDP,         /* idle UDP (ranked with the FIN states) */
+	XLVS_CNT_EVICT_ESTABLISHED, /* last of all */
+	XLVS_CNT_EXPIRED_SYNFLOOD,  /* half-open entries expired early by the
+				     * SYN-flood timeout (XLVS_SYNFLOOD_TIMEOUT) */
+	XLVS_CNT_SYNFLOOD_ON,       /* times the SYN-flood defence switched on */
+	XLVS_CNT_COUNTS_HEALED,     /* per-server counts corrected by a recount
+				     * (the sum of the corrections' sizes) */
+	XLVS_CNT_SWEEP_PASSES,      /* full passes over the table (recounts) */
+	XLVS_CNT_SWEEP_URGENT,      /* walks of a fast-filling shard out of turn */
 	XLVS_CNT_MAX,
 };
+
+/* Counters the sweeper moves on its own schedule, not with a packet. */
+static inline int xlvs_counter_is_sweeper(unsigned int c)
+{
+	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
+	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_URGENT);
+}
 
 /*
  * IPVS's sysctls (/proc/sys/net/ipv4/vs/) that change how connections are
@@ -284,10 +310,11 @@ enum xlvs_tpl_state {
  * IPVS counts a template's connections (n_control).  A count here could
  * drift for good -- the LRU evicts a full shard's entries without telling
  * anyone, and CPUs race the sweeper -- so instead every live connection a
- * template controls stamps it each time the sweeper passes (once a
- * second), and a template stamped within XLVS_TPL_CTL_NS still controls
- * some.  Stamps are CLOCK_MONOTONIC >> XLVS_TPL_STAMP_SHIFT (about 1 ms),
- * odd, so 0 means never.
+ * template controls stamps it each time the sweeper's pass comes by (once
+ * a second, longer for a big table: xlvs_timer.pass_ms), and a template
+ * stamped within XLVS_TPL_CTL_NS plus two passes still controls some.
+ * Stamps are CLOCK_MONOTONIC >> XLVS_TPL_STAMP_SHIFT (about 1 ms), odd, so
+ * 0 means never.
  */
 #define XLVS_TPL_STAMP_SHIFT 20
 #define XLVS_TPL_CTL_NS 2000000000ull
@@ -297,11 +324,14 @@ static inline __u32 xlvs_tpl_stamp(__u64 now_ns)
 	return (__u32)(now_ns >> XLVS_TPL_STAMP_SHIFT) | 1;
 }
 
-/* Does template stamp ctl say it still controls a connection at now? */
-static inline int xlvs_tpl_controls(__u32 ctl, __u64 now_ns)
+/* Does template stamp ctl say it still controls a connection at now, the
+ * sweeper's last pass having taken pass_ms? */
+static inline int xlvs_tpl_controls(__u32 ctl, __u64 now_ns, __u32 pass_ms)
 {
+	__u64 window = XLVS_TPL_CTL_NS + 2000000ull * pass_ms;
+
 	return ctl && (__u32)(xlvs_tpl_stamp(now_ns) - ctl) <
-		      (__u32)(XLVS_TPL_CTL_NS >> XLVS_TPL_STAMP_SHIFT);
+		      (__u32)(window >> XLVS_TPL_STAMP_SHIFT);
 }
 
 /* xlvs_conn.flags */
@@ -315,19 +345,40 @@ struct xlvs_conn {
 	__u32 timeout;              /* templates: seconds; 0: the state's */
 	__u32 ctl_stamp;            /* templates: a controlled connection was
 				     * last seen alive (xlvs_tpl_stamp) */
-	__u8 state;                 /* enum xlvs_tcp_state or xlvs_tpl_state */
-	__u8 flags;                 /* XLVS_CONN_F_* */
-	__u8 tpl_plen;              /* controlled: the template's mask length,
-				     * to find the template to stamp */
-	__u8 pad[5];
+	/* The state word: a CPU changing the state (or taking the entry out)
+	 * claims the change with a compare-and-exchange on sword, and only
+	 * the CPU whose exchange succeeds moves the server's counts, so two
+	 * CPUs, or a CPU and the sweeper, never count one change twice. */
+	union {
+		struct {
+			__u8 state;         /* enum xlvs_tcp_state or xlvs_tpl_state;
+					     * XLVS_STATE_DEAD: being taken out */
+			__u8 flags;         /* XLVS_CONN_F_* */
+			__u8 tpl_plen;      /* controlled: the template's mask
+					     * length, to find the template */
+			__u8 pad0;
+		};
+		__u32 sword;
+	};
+	__u32 pad;
 };
 
+/* The state an entry is claimed with while a CPU takes it out: lookups
+ * treat it as gone. */
+#define XLVS_STATE_DEAD 0xfe
+
 /*
- * The connection table is XLVS_CONN_SHARDS LRU hashes, each holding its
- * share of the capacity; a connection's shard is a hash of its key.  The
- * expiry timer sweeps one shard a tick, so no single walk holds a CPU for
- * long (a walk of a million entries takes over 100 ms).
+ * The connection table is 64 to XLVS_CONN_SHARDS LRU hashes, each holding
+ * its share of the capacity; a connection's shard is a hash of its key.
+ * How many depends on the capacity (xlvs_conn_shard_bits): enough that a
+ * shard holds at most about 2048 entries, so the sweeper, which walks one
+ * shard at a time, never holds a CPU for long (a walk of a million entries
+ * takes over 100 ms; of 2048, about 0.2 ms).
  */
+#define XLVS_CONN_SHARD_MIN_BITS 6
+#define XLVS_CONN_SHARD_MAX_BITS 9
+#define XLVS_CONN_SHARD_TARGET 2048
+
 static inline __u32 xlvs_load32(const __u8 *p)
 {
 	__u32 v;
@@ -336,15 +387,30 @@ static inline __u32 xlvs_load32(const __u8 *p)
 	return v;
 }
 
-static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k)
+static inline __u32 xlvs_conn_shard_bits(__u32 conn_max)
+{
+	__u32 bits = XLVS_CONN_SHARD_MIN_BITS;
+
+	for (int i = 0; i < XLVS_CONN_SHARD_MAX_BITS - XLVS_CONN_SHARD_MIN_BITS; i++)
+		if ((conn_max >> bits) > XLVS_CONN_SHARD_TARGET)
+			bits++;
+	return bits;
+}
+
+static inline __u32 xlvs_conn_shards(__u32 conn_max)
+{
+	return 1u << xlvs_conn_shard_bits(conn_max);
+}
+
+/* The shard of key k in a table of 2^bits shards. */
+static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k, __u32 bits)
 {
 	__u32 h = ((__u32)k->sport << 16 | k->dport) ^ k->proto;
 
 	for (int i = 0; i < 16; i += 4)
 		h ^= xlvs_load32(k->saddr + i) ^ (xlvs_load32(k->daddr + i) * 0x85ebca6bu);
-	return (h * 0x9e3779b1u) >> 26;     /* the top 6 bits: 64 shards */
+	return (h * 0x9e3779b1u) >> (32 - (bits & 31));
 }
-_Static_assert(XLVS_CONN_SHARDS == 64, "xlvs_conn_shard takes 6 bits");
 
 /* A shard's share of the table's capacity, and what its LRU hash holds:
  * 1/8 more, the head-room the expiry timer keeps (bpf/expiry.h), and at
@@ -352,7 +418,9 @@ _Static_assert(XLVS_CONN_SHARDS == 64, "xlvs_conn_shard takes 6 bits");
  * time and starts evicting early when it cannot, which a small hash would. */
 static inline __u32 xlvs_conn_share(__u32 conn_max)
 {
-	return (conn_max + XLVS_CONN_SHARDS - 1) / XLVS_CONN_SHARDS;
+	__u32 n = xlvs_conn_shards(conn_max);
+
+	return (conn_max + n - 1) / n;
 }
 
 #define XLVS_CONN_HEADROOM(share) \
@@ -420,8 +488,9 @@ enum xlvs_timer_id {
 
 struct xlvs_timer {
 	struct bpf_timer timer;
-	__u32 next;                 /* sweep: the shard the next tick sweeps */
-	__u32 pad;
+	__u32 next;
+	__u32 pass_ms;              /* sweep: how long its last full pass
+				     * over the table took (xlvs_tpl_controls) */
 };
 
 _Static_assert(sizeof(struct xlvs_svc_key) == 20, "svc key layout");
@@ -430,6 +499,7 @@ _Static_assert(sizeof(struct xlvs_dest) == 72, "dest layout");
 _Static_assert(sizeof(struct xlvs_band) == 8, "band layout");
 _Static_assert(sizeof(struct xlvs_conn_key) == 40, "conn key layout");
 _Static_assert(sizeof(struct xlvs_conn) == 32, "conn layout");
+_Static_assert(XLVS_CONN_SHARDS == 1 << XLVS_CONN_SHARD_MAX_BITS, "shard count");
 _Static_assert(sizeof(struct xlvs_nh_cache) == 32, "nh cache layout");
 _Static_assert(sizeof(struct xlvs_stats) == 40, "stats layout");
 _Static_assert(sizeof(struct xlvs_dest_conns) == 16, "dest conns layout");

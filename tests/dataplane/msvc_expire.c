@@ -60,7 +60,7 @@ static int k_entries_in(const bool S[XLVS_STATE_MAX])
 {
 	int n = 0;
 
-	for (uint32_t sh = 0; sh < XLVS_CONN_SHARDS; sh++) {
+	for (uint32_t sh = 0; sh < xlvs_conn_shards(dp.t.meta.conn_max); sh++) {
 		struct xlvs_conn_key k, next, *prev = NULL;
 		struct xlvs_conn c;
 		int fd = xlvs_conn_shard_fd(&dp.t, sh), guard = 0;

@@ -81,7 +81,7 @@ static void full_shard_evicts_oldest(void **state)
 	svc_add(IPPROTO_UDP, EV_PORT, "rr");
 	rs_add(IPPROTO_UDP, EV_PORT, HOST_RS1, 1);
 	key_of(&k, dp_port());
-	shard = xlvs_conn_shard(&k);
+	shard = xlvs_conn_shard(&k, xlvs_conn_shard_bits(dp.t.meta.conn_max));
 	fd = xlvs_conn_shard_fd(&dp.t, shard);
 	assert_true(fd >= 0);
 	/* Fill the shard to 70: past its share of 64, short of the LRU's own
@@ -94,7 +94,7 @@ static void full_shard_evicts_oldest(void **state)
 		uint16_t p = dp_port();
 
 		key_of(&k, p);
-		if (xlvs_conn_shard(&k) == shard)
+		if (xlvs_conn_shard(&k, xlvs_conn_shard_bits(dp.t.meta.conn_max)) == shard)
 			ports[n++] = p;
 	}
 	assert_int_equal(n, want);

@@ -91,7 +91,7 @@ static bool tpl_read(uint8_t proto, uint32_t saddr, uint32_t mask,
 	int fd, rc;
 
 	tpl_key(&k, proto, saddr & mask, vport);
-	fd = xlvs_conn_shard_fd(&dp.t, xlvs_conn_shard(&k));
+	fd = xlvs_conn_shard_fd(&dp.t, xlvs_conn_shard(&k, xlvs_conn_shard_bits(dp.t.meta.conn_max)));
 	assert_true(fd >= 0);
 	rc = bpf_map_lookup_elem(fd, &k, out);
 	close(fd);
@@ -105,7 +105,8 @@ static bool tpl_controls(const struct xlvs_conn *t)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return xlvs_tpl_controls(t->ctl_stamp,
-				 (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec);
+				 (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec,
+				 xlvs_sweep_pass_ms(&dp.t));
 }
 
 /* The connection counts -L shows for real server host of service port. */
@@ -400,8 +401,8 @@ static int clients_in_one_shard(uint8_t proto, uint16_t port, uint32_t base,
 
 		tpl_key(&k, proto, base + h, port);
 		if (shard < 0)
-			shard = xlvs_conn_shard(&k);
-		if ((int)xlvs_conn_shard(&k) == shard)
+			shard = xlvs_conn_shard(&k, xlvs_conn_shard_bits(dp.t.meta.conn_max));
+		if ((int)xlvs_conn_shard(&k, xlvs_conn_shard_bits(dp.t.meta.conn_max)) == shard)
 			out[found++] = base + h;
 	}
 	return found;
