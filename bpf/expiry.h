@@ -436,6 +436,8 @@ static __noinline int fix_step(struct sweep_state *st, struct xlvs_timer *sw,
 		st->flood = 0;
 	st->flood_seen = 0;
 	sw->pass_ms = (__u32)((now - st->pass_start_ns) / 1000000);
+	sw->tick_max_us = st->tick_max_us;
+	st->tick_max_us = 0;
 	st->pass_start_ns = now;
 	count_add(XLVS_CNT_SWEEP_PASSES, 1);
 	__atomic_exchange_n(&st->cursor, (pass + 1) << 16, __ATOMIC_SEQ_CST);
@@ -500,9 +502,11 @@ static int sweep(void *map, __u32 *key, struct xlvs_timer *sw)
 				    __ATOMIC_SEQ_CST);
 done:
 	soon = sweep_pending(st);
-	sw->next = CUR_POS(st->cursor);
 rearm:
 	took = bpf_ktime_get_ns() - t0;
+	count_add(XLVS_CNT_SWEEP_NS, took);
+	if (st && took / 1000 > st->tick_max_us)
+		st->tick_max_us = took / 1000;
 	if (soon) {
 		delay = took * SWEEP_URGENT_BUDGET;
 		if (delay < SWEEP_MIN_NS)

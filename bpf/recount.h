@@ -66,7 +66,7 @@ struct sweep_state {
 	__u32 evict_target;     /* evict this many, */
 	__u32 evict_class;      /* every entry of a class below this one */
 	__u32 evict_bucket;     /* and of this class, idle bucket >= this */
-	__u32 pad;
+	__u32 tick_max_us;      /* the longest tick of this pass so far */
 	__u32 hist[EC_MAX][IDLE_BUCKETS];   /* the walk's eviction candidates */
 };
 

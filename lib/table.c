@@ -244,6 +244,7 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_COUNTS_HEALED] = "counts_healed",
 		[XLVS_CNT_SWEEP_PASSES] = "sweep_passes",
 		[XLVS_CNT_SWEEP_URGENT] = "sweep_urgent",
+		[XLVS_CNT_SWEEP_NS] = "sweep_ns",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

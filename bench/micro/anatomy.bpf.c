@@ -71,7 +71,7 @@ int a_conn_lookup_sharded(struct xdp_md *ctx)
 	void *m;
 
 	__builtin_memcpy(&k, &conn_key, sizeof(k));
-	shard = xlvs_conn_shard(&k);
+	shard = xlvs_conn_shard(&k, XLVS_CONN_SHARD_MAX_BITS);
 	m = bpf_map_lookup_elem(&conn_shards, &shard);
 	if (!m)
 		return XDP_DROP;

@@ -172,7 +172,7 @@ int table_create(uint32_t conn_max)
 	rc = tb_table_open(&env.t, conn_max, &env.prog_fd);
 	if (rc)
 		return rc;
-	for (uint32_t i = 0; i < XLVS_CONN_SHARDS; i++) {
+	for (uint32_t i = 0; i < env_nshards(); i++) {
 		rc = xlvs_conn_shard_fd(&env.t, i);
 		if (rc < 0) {
 			fprintf(stderr, "micro: conn shard %u: %s\n", i, strerror(-rc));
@@ -201,9 +201,19 @@ void table_remove(void)
 		fprintf(stderr, "micro: xlvs_unload: %s\n", strerror(-rc));
 }
 
+uint32_t env_nshards(void)
+{
+	return xlvs_conn_shards(env.t.meta.conn_max);
+}
+
+uint32_t env_shard(const struct xlvs_conn_key *k)
+{
+	return xlvs_conn_shard(k, xlvs_conn_shard_bits(env.t.meta.conn_max));
+}
+
 int conn_fd_of(const struct xlvs_conn_key *k)
 {
-	return env.shard_fd[xlvs_conn_shard(k)];
+	return env.shard_fd[env_shard(k)];
 }
 
 long long conn_memlock(void)
@@ -213,7 +223,7 @@ long long conn_memlock(void)
 	v = fd_memlock(env.t.conn_fd);
 	if (v > 0)
 		sum += v;
-	for (int i = 0; i < XLVS_CONN_SHARDS; i++) {
+	for (uint32_t i = 0; i < env_nshards(); i++) {
 		v = fd_memlock(env.shard_fd[i]);
 		if (v < 0)
 			return -1;
@@ -230,13 +240,13 @@ void conn_group(const struct xlvs_conn_key *keys, const struct xlvs_conn *vals,
 
 	memset(start, 0, sizeof(uint32_t) * (XLVS_CONN_SHARDS + 1));
 	for (uint32_t i = 0; i < n; i++)
-		start[xlvs_conn_shard(&keys[i]) + 1]++;
+		start[env_shard(&keys[i]) + 1]++;
 	for (int s = 0; s < XLVS_CONN_SHARDS; s++) {
 		start[s + 1] += start[s];
 		pos[s] = start[s];
 	}
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t j = pos[xlvs_conn_shard(&keys[i])]++;
+		uint32_t j = pos[env_shard(&keys[i])]++;
 
 		okeys[j] = keys[i];
 		if (vals)

@@ -387,7 +387,7 @@ static int anatomy(void)
 	do {
 		flow_client(next_flow++, &sa, &sp);
 		tb_conn_key(&nkey, IPPROTO_TCP, sa, NET_VIP, sp, c->tport);
-	} while (xlvs_conn_shard(&nkey) != xlvs_conn_shard(&key));
+	} while (env_shard(&nkey) != env_shard(&key));
 	if (!rc) {
 		memcpy(&sk->bss->conn_key, &key, sizeof(key));
 		memcpy(&sk->bss->new_key, &nkey, sizeof(nkey));

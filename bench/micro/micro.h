@@ -65,6 +65,9 @@ void table_remove(void);
 void table_remove_wait(void);
 
 /* The shard holding key k: its fd in env.shard_fd. */
+/* The table's shard count and a key's shard. */
+uint32_t env_nshards(void);
+uint32_t env_shard(const struct xlvs_conn_key *k);
 int conn_fd_of(const struct xlvs_conn_key *k);
 /* The memlock of all the shards plus the array of them, in bytes. */
 long long conn_memlock(void);

@@ -121,6 +121,7 @@ enum xlvs_counter {
 				     * (the sum of the corrections' sizes) */
 	XLVS_CNT_SWEEP_PASSES,      /* full passes over the table (recounts) */
 	XLVS_CNT_SWEEP_URGENT,      /* walks of a fast-filling shard out of turn */
+	XLVS_CNT_SWEEP_NS,          /* time the sweeper's ticks took, ns */
 	XLVS_CNT_MAX,
 };
 
@@ -128,7 +129,7 @@ enum xlvs_counter {
 static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
-	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_URGENT);
+	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_NS);
 }
 
 /*
@@ -488,7 +489,8 @@ enum xlvs_timer_id {
 
 struct xlvs_timer {
 	struct bpf_timer timer;
-	__u32 next;
+	__u32 tick_max_us;          /* sweep: its longest tick in the last
+				     * full pass (a CPU held that long) */
 	__u32 pass_ms;              /* sweep: how long its last full pass
 				     * over the table took (xlvs_tpl_controls) */
 };
