@@ -126,6 +126,7 @@ fl_flood() {
 	wait "$hold_pid"
 	echo "director: pkts_in +$((in1 - in0)); counters after the flood:"
 	xl_adm --counters | awk '$2 != 0' | sed 's/^/  /'
+	echo "table after the flood: $(xl_adm -L -c -n | awk 'NR > 2 { print $3 }' | xl_tally)"
 	echo "new connections: $(head -1 "$XL_TMP/rate")"
 	grep '^fail' "$XL_TMP/rate" | sort | uniq -c | sed 's/^/  /'
 	echo "held connections: $(tail -1 "$XL_TMP/hold")"
