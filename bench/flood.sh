@@ -3,7 +3,8 @@
 # topology (topology.sh), as the end-to-end test tests/e2e/test_flood.sh
 # runs it but larger: the issue's measurement (a 16,384-entry table,
 # 20,000 spoofed SYNs a second for 12 s) while the client holds 50 idle
-# established connections and opens a new one every 20 ms.  Prints
+# established connections and opens a new one every 20 ms; bench/run runs
+# it on a plain and on a persistent service (fl_setup).  Prints
 # "metric<TAB>value" lines like loads.sh; flood_report writes them as a
 # table beside IPVS's documented defences.  Never fails on a number.
 #
@@ -20,14 +21,18 @@ FL_B_PORT=7
 FL_B_SPOOF=10.202.0.0/16
 FL_B_TESTS=${FL_B_TESTS:-$B_ROOT/build/tests}
 XLVS_ADM=${XLVS_ADM:-$B_ROOT/build/bin/xlvsadm}
+FL_B_SRV_PIDS=()	# the echo servers fl_setup started
 
 fl_adm() { b_in dir "$XLVS_ADM" "$@"; }
 
 # fl_counter NAME: one of the data plane's --counters.
 fl_counter() { fl_adm --counters | awk -v n="$1" '$1 == n { print $2 }'; }
 
+# fl_setup [persistent]: the flood's table, service (persistent: -p 360,
+# so every spoofed source makes a template too) and servers.
 fl_setup() {
-	local h i
+	local h i persist=
+	[ "${1:-}" = persistent ] && persist="-p 360"
 	for h in client dir rs1 rs2; do
 		b_in "$h" ip route replace blackhole "$FL_B_SPOOF" ||
 			sys_fail "blackhole route in $h" || return 1
@@ -35,12 +40,14 @@ fl_setup() {
 	for i in 1 2; do
 		b_bg "rs$i" taskset -c "$B_OTHER_CPU" "$FL_B_TESTS/echosrv" \
 			--name "rs$i" --port "$FL_B_PORT"
+		FL_B_SRV_PIDS+=("$B_LAST_PID")
 		b_wait_listen "rs$i" "$FL_B_PORT" || sys_fail "echosrv in rs$i" || return 1
 	done
 	# A fresh table: --conn-max applies only to a table being made.
 	timeout 10 ip netns exec "${B_NS}dir" "$XLVS_ADM" --unload >/dev/null 2>&1
 	fl_adm --attach "$B_DCDEV" --conn-max "$FL_B_CONN_MAX" >/dev/null &&
-	fl_adm -A -t "$B_VIP:$FL_B_PORT" -s rr &&
+	# shellcheck disable=SC2086
+	fl_adm -A -t "$B_VIP:$FL_B_PORT" -s rr $persist &&
 	fl_adm -a -t "$B_VIP:$FL_B_PORT" -r "$B_RS1:$FL_B_PORT" -g -w 1 &&
 	fl_adm -a -t "$B_VIP:$FL_B_PORT" -r "$B_RS2:$FL_B_PORT" -g -w 1 ||
 		sys_fail "xlvsadm: cannot set up the flood's service" || return 1
@@ -49,7 +56,11 @@ fl_setup() {
 }
 
 fl_teardown() {
-	local h
+	local h pid
+	for pid in "${FL_B_SRV_PIDS[@]}"; do
+		b_kill_pid "$pid"
+	done
+	FL_B_SRV_PIDS=()
 	timeout 10 ip netns exec "${B_NS}dir" "$XLVS_ADM" --unload >/dev/null 2>&1
 	b_dr_return off
 	for h in client dir rs1 rs2; do
@@ -92,6 +103,7 @@ load_flood() {
 	local dir=$B_RUN/flood hold_pid rate_pid in0 in1 cpua cpub count
 	local sent held lost tried ok busy total entries base0 base1
 	mkdir -p "$dir"
+	rm -f "$dir"/*
 	count=$((FL_B_RATE * FL_B_SECONDS))
 	b_bg client taskset -c "$B_OTHER_CPU" "$FL_B_TESTS/connhold" "$B_VIP" \
 		"$FL_B_PORT" "$FL_B_HELD" "$dir/go" $((FL_B_SECONDS + 60)) \
@@ -140,7 +152,8 @@ load_flood() {
 	printf 'flood_held\t%s\n' "${held:-0}"
 	printf 'flood_held_lost\t%s\n' "$lost"
 	printf 'flood_new_tried\t%s\n' "${tried:-0}"
-	b_emit flood_new_ok_pct '100 * ok / tried' -v ok="${ok:-0}" -v tried="${tried:-0}"
+	((${tried:-0} > 0)) &&
+		b_emit flood_new_ok_pct '100 * ok / tried' -v ok="${ok:-0}" -v tried="$tried"
 	b_emit flood_cpu_pct '100 * u / T' -v u="$busy" -v T="$total"
 	set -- $base0 $base1
 	b_emit flood_cpu_base_pct '100 * u / T' -v u=$(($3 - $1)) -v T=$(($4 - $2))
@@ -159,7 +172,8 @@ load_flood() {
 		"$dir/counters0" "$dir/counters1"
 }
 
-# flood_report TSV OUT: the flood's figures beside IPVS's documented
+# flood_report TSV OUT: the flood's figures (TSV: scenario, metric,
+# value; scenarios "plain" and "persistent") beside IPVS's documented
 # defences, as OUT (markdown).
 flood_report() {
 	local tsv=$1 out=$2 ipvs
@@ -170,13 +184,18 @@ flood_report() {
 	fi
 	awk -F'\t' -v ipvs="$ipvs" -v date="$(date -u +%Y-%m-%dT%H:%MZ)" \
 		-v rev="$(git -C "$B_ROOT" log -1 --format=%h 2>/dev/null)" '
-	{ v[$1] = $2; if ($1 ~ /^flood_conns_/) cn[++n] = $1 }
-	function g(k,    x) {
-		if (!(k in v) || v[k] == "") return "—"
-		x = v[k] + 0
-		if (x != int(x)) return sprintf(x >= 100 ? "%.0f" : x >= 10 ? "%.1f" : "%.2f", x)
-		return v[k]
+	{
+		if (!($1 in seen)) { seen[$1] = 1; scn[++ns] = $1 }
+		v[$1, $2] = $3
+		if ($2 ~ /^flood_conns_/) cn[$1, ++n[$1]] = $2
 	}
+	function gs(s, k,    x) {
+		if (!((s, k) in v) || v[s, k] == "") return "—"
+		x = v[s, k] + 0
+		if (x != int(x)) return sprintf(x >= 100 ? "%.0f" : x >= 10 ? "%.1f" : "%.2f", x)
+		return v[s, k]
+	}
+	function g(k) { return gs(scn[1], k) }
 	END {
 		printf "# SYN flood: established clients and exact counts\n\n"
 		printf "Run %s on xlvs commit %s by `make bench` (bench/flood.sh), the scenario of tests/e2e/test_flood.sh at the issue'"'"'s scale: ", date, rev
@@ -184,17 +203,22 @@ flood_report() {
 		printf "from random addresses of a blackholed private range, while a client held %s idle established connections and opened a new one every 20 ms.\n\n", g("flood_held")
 		printf "| director | held connections lost | new connections admitted | director CPU busy during the flood (per SYN; before it) | XDP program per packet (share of a CPU) | -L counts off from a recount of -L -c |\n"
 		printf "|---|---|---|---|---|---|\n"
-		printf "| **xlvs (measured)** | %s of %s | %s %% of %s | %s %% (%s ns; %s %%) | %s ns (%s %%) | %s (entries after: %s) |\n", g("flood_held_lost"), g("flood_held"), g("flood_new_ok_pct"), g("flood_new_tried"), g("flood_cpu_pct"), g("flood_cpu_ns_syn"), g("flood_cpu_base_pct"), g("flood_xdp_ns_pkt"), g("flood_xdp_cpu_pct"), g("flood_count_diff"), g("flood_entries_after")
+		for (i = 1; i <= ns; i++) {
+			s = scn[i]
+			printf "| **xlvs, %s service (measured)** | %s of %s | %s %% of %s | %s %% (%s ns; %s %%) | %s ns (%s %%) | %s (entries after: %s) |\n", s == "persistent" ? "persistent (-p 360)" : "plain", gs(s, "flood_held_lost"), gs(s, "flood_held"), gs(s, "flood_new_ok_pct"), gs(s, "flood_new_tried"), gs(s, "flood_cpu_pct"), gs(s, "flood_cpu_ns_syn"), gs(s, "flood_cpu_base_pct"), gs(s, "flood_xdp_ns_pkt"), gs(s, "flood_xdp_cpu_pct"), gs(s, "flood_count_diff"), gs(s, "flood_entries_after")
+		}
 		printf "| IPVS, defaults (drop_entry = drop_packet = secure_tcp = 0) | none: entries leave only by their own timers, never for room | all (until memory runs out) | — | — | 0 by design; every spoofed SYN holds an entry for SYN_RECV'"'"'s 60 s: here %s entries in kernel memory, 1.2 million at this rate for a minute |\n", g("flood_syns_seen")
 		printf "| IPVS drop_entry (3, or 1/2 with available memory under amemthresh) | none while younger than 60 s; an ESTABLISHED entry that has lasted 60 s with 1 to 8 incoming packets may be dropped (todrop_entry), so an idle keep-alive client can be | all | — | — | 0; once a second, entries in 1/32 of the hash buckets, chosen at random, are dropped if in SYN_RECV or SYNACK (ip_vs_random_dropentry) |\n"
 		printf "| IPVS drop_packet (3: 1 in am_droprate = 10; auto: rate from amemthresh) | none | about 90 %% of first SYNs; the drop hits every new connection alike (ip_vs_todrop in tcp_conn_schedule), real or spoofed, so a real client waits for its SYN retransmission | — | — | 0 |\n"
 		printf "| IPVS secure_tcp (3, or auto) | none | all | — | — | 0; only the state table changes (tcp_states_dos), which for direct routing does not shorten a spoofed SYN_RECV entry |\n\n"
 		printf "The director CPU'"'"'s busy time counts everything that ran on it, other tenants of a shared machine included (compare the figure before the flood); the XDP program'"'"'s own time comes from the kernel'"'"'s BPF run-time statistics, switched on while the flood ran.\n\n"
 		printf "IPVS: %s.\n\n", ipvs
-		if (n) {
-			printf "xlvs connection counters moved by the flood:"
-			for (i = 1; i <= n; i++) { k = cn[i]; sub(/^flood_/, "", k); printf " %s %s%s", k, v[cn[i]], i < n ? "," : "" }
-			printf ".\n"
+		for (j = 1; j <= ns; j++) {
+			s = scn[j]
+			if (!n[s]) continue
+			printf "xlvs connection counters moved by the flood (%s service):", s == "persistent" ? "persistent" : "plain"
+			for (i = 1; i <= n[s]; i++) { k = cn[s, i]; sub(/^flood_/, "", k); printf " %s %s%s", k, v[s, cn[s, i]], i < n[s] ? "," : "" }
+			printf ".\n\n"
 		}
 	}' "$tsv" >"$out"
 }
