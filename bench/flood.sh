@@ -31,8 +31,8 @@ fl_counter() { fl_adm --counters | awk -v n="$1" '$1 == n { print $2 }'; }
 # fl_setup [persistent]: the flood's table, service (persistent: -p 360,
 # so every spoofed source makes a template too) and servers.
 fl_setup() {
-	local h i persist=
-	[ "${1:-}" = persistent ] && persist="-p 360"
+	local h i persist=()
+	[ "${1:-}" = persistent ] && persist=(-p 360)
 	for h in client dir rs1 rs2; do
 		b_in "$h" ip route replace blackhole "$FL_B_SPOOF" ||
 			sys_fail "blackhole route in $h" || return 1
@@ -46,8 +46,7 @@ fl_setup() {
 	# A fresh table: --conn-max applies only to a table being made.
 	timeout 10 ip netns exec "${B_NS}dir" "$XLVS_ADM" --unload >/dev/null 2>&1
 	fl_adm --attach "$B_DCDEV" --conn-max "$FL_B_CONN_MAX" >/dev/null &&
-	# shellcheck disable=SC2086
-	fl_adm -A -t "$B_VIP:$FL_B_PORT" -s rr $persist &&
+	fl_adm -A -t "$B_VIP:$FL_B_PORT" -s rr "${persist[@]}" &&
 	fl_adm -a -t "$B_VIP:$FL_B_PORT" -r "$B_RS1:$FL_B_PORT" -g -w 1 &&
 	fl_adm -a -t "$B_VIP:$FL_B_PORT" -r "$B_RS2:$FL_B_PORT" -g -w 1 ||
 		sys_fail "xlvsadm: cannot set up the flood's service" || return 1
@@ -142,6 +141,7 @@ load_flood() {
 	held=$(awk '$1 == "held" { print $2 }' "$dir/hold")
 	lost=$(grep -c '^lost' "$dir/hold")
 	read -r _ tried _ ok < <(head -1 "$dir/rate")
+	# shellcheck disable=SC2086  # "busy total" pairs, split on purpose
 	set -- $cpua $cpub
 	busy=$(($3 - $1)); total=$(($4 - $2))
 	entries=$(($(fl_adm -L -c -n | wc -l) - 2))
@@ -155,6 +155,7 @@ load_flood() {
 	((${tried:-0} > 0)) &&
 		b_emit flood_new_ok_pct '100 * ok / tried' -v ok="${ok:-0}" -v tried="$tried"
 	b_emit flood_cpu_pct '100 * u / T' -v u="$busy" -v T="$total"
+	# shellcheck disable=SC2086
 	set -- $base0 $base1
 	b_emit flood_cpu_base_pct '100 * u / T' -v u=$(($3 - $1)) -v T=$(($4 - $2))
 	b_emit flood_cpu_ns_syn '1e9 * u / hz / n' -v u="$busy" -v hz="$B_HZ" \
