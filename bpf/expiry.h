@@ -5,8 +5,8 @@
  * Each tick does one bounded piece of work and re-arms the timer:
  *   - the pass: the next shard's walk (bpf_for_each_map_elem), which frees
  *     expired entries, stamps templates and recounts (bpf/recount.h); a
- *     shard holds at most about 2048 entries (xlvs_conn_shard_bits), so a
- *     walk holds its CPU for a fraction of a millisecond;
+ *     shard holds at most about 1024 entries (xlvs_conn_shard_bits), so a
+ *     walk holds its CPU for about 0.2 ms;
  *   - after the last shard, the pass's correction of the real servers'
  *     counts, FIX_BATCH servers a tick;
  *   - out of turn, a shard a walk found over its share (the eviction walk),
@@ -21,7 +21,8 @@
  * used entry silently -- a held keep-alive connection before a spoofed
  * SYN a second old.  So each shard's LRU hash holds more than its share of
  * --conn-max (XLVS_CONN_HEADROOM), and when a walk finds a shard above its
- * share, the next tick evicts down to 7/8 of it, as IPVS's
+ * share and 1/8 (shard_limit), the next tick evicts down to its share and
+ * 1/16, as IPVS's
  * ip_vs_random_dropentry chooses: templates that control nothing, then
  * half-open entries (the spoofed ones), CLOSE, TIME_WAIT, the FIN states
  * and UDP, and only last ESTABLISHED; the oldest first within a class;
@@ -39,7 +40,8 @@
 #define SWEEP_BUDGET 40
 #define SWEEP_URGENT_BUDGET 4
 #define SWEEP_MIN_NS 100000ull          /* 0.1 ms between urgent ticks */
-#define FIX_BATCH 2048                  /* real servers corrected a tick */
+#define FIX_BATCH 1024                  /* real servers corrected a tick */
+#define SWEEP_LONG_NS 500000ull         /* a tick this long is counted */
 #define FIX_TICKS (XLVS_DEST_MAX / FIX_BATCH)
 #define IDLE_SHIFT 26                   /* idle buckets: 67 ms, doubling */
 
@@ -310,8 +312,8 @@ static __always_inline void walk_done(struct sweep_state *st, struct sweep_ctx *
 			count_add(XLVS_CNT_SYNFLOOD_ON, 1);
 		}
 	}
-	if (sc->live > share) {
-		st->evict_target = sc->live - (share - share / 8);
+	if (sc->live > shard_limit(share)) {
+		st->evict_target = sc->live - shard_evict_to(share);
 		evict_threshold(st, st->evict_target);
 		st->evict_due = sh + 1;
 	}
@@ -505,6 +507,9 @@ done:
 rearm:
 	took = bpf_ktime_get_ns() - t0;
 	count_add(XLVS_CNT_SWEEP_NS, took);
+	count_add(XLVS_CNT_SWEEP_TICKS, 1);
+	if (took > SWEEP_LONG_NS)
+		count_add(XLVS_CNT_SWEEP_TICKS_LONG, 1);
 	if (st && took / 1000 > st->tick_max_us)
 		st->tick_max_us = took / 1000;
 	if (soon) {

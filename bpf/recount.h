@@ -125,6 +125,20 @@ static __always_inline __u32 sweep_pass_ms(void)
 	return t ? t->pass_ms : 0;
 }
 
+/* A shard is evicted from once it holds more than its share and 1/8 (a
+ * shard of a full table is over its share now and then by chance alone),
+ * down to its share and 1/16; its LRU hash has room for more
+ * (XLVS_CONN_HEADROOM), so the LRU itself never evicts. */
+static __always_inline __u32 shard_limit(__u32 share)
+{
+	return share + share / 8;
+}
+
+static __always_inline __u32 shard_evict_to(__u32 share)
+{
+	return share + share / 16;
+}
+
 static __always_inline __u32 conn_nshards(void)
 {
 	return 1u << (shard_bits & 15);

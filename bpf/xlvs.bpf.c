@@ -113,7 +113,7 @@ static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
  * IPVS would (tcp_conn_schedule: a SYN, or any packet with sloppy_tcp, but
  * never a RST; udp_conn_schedule: any datagram). */
 /* A new entry in shard sidx: when the inserts since its last walk would
- * take it past its share, it is marked for the sweeper to walk out of turn
+ * take it past its limit, it is marked for the sweeper to walk out of turn
  * (bpf/expiry.h), long before its LRU would evict silently. */
 static __always_inline void fill_note(__u32 sidx, const struct xlvs_meta *m)
 {
@@ -126,7 +126,7 @@ static __always_inline void fill_note(__u32 sidx, const struct xlvs_meta *m)
 		return;
 	n = __sync_fetch_and_add(&f->ins, 1) + 1;
 	share = (m->conn_max + conn_nshards() - 1) >> (shard_bits & 15);
-	if (f->live + (n - f->ins_at_walk) <= share)
+	if (f->live + (n - f->ins_at_walk) <= shard_limit(share))
 		return;
 	st = sweep_state_get();
 	bit = 1ull << (sidx & 63);

@@ -245,6 +245,8 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_SWEEP_PASSES] = "sweep_passes",
 		[XLVS_CNT_SWEEP_URGENT] = "sweep_urgent",
 		[XLVS_CNT_SWEEP_NS] = "sweep_ns",
+		[XLVS_CNT_SWEEP_TICKS] = "sweep_ticks",
+		[XLVS_CNT_SWEEP_TICKS_LONG] = "sweep_ticks_long",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

@@ -27,7 +27,7 @@
 #define XLVS_BANDS_MAX      1024   /* schedule bands (see struct xlvs_sched) */
 #define XLVS_LIST_MAX       16384  /* schedule list entries */
 #define XLVS_CONN_DEFAULT   1048576
-#define XLVS_CONN_SHARDS    512    /* the connection table's parts, at most */
+#define XLVS_CONN_SHARDS    1024   /* the connection table's parts, at most */
 
 #define XLVS_SCHED_NAME_LEN 16
 #define XLVS_TIMEOUT_MAX    (31u * 24 * 3600)  /* ipvsadm's MAX_TIMEOUT */
@@ -122,6 +122,8 @@ enum xlvs_counter {
 	XLVS_CNT_SWEEP_PASSES,      /* full passes over the table (recounts) */
 	XLVS_CNT_SWEEP_URGENT,      /* walks of a fast-filling shard out of turn */
 	XLVS_CNT_SWEEP_NS,          /* time the sweeper's ticks took, ns */
+	XLVS_CNT_SWEEP_TICKS,       /* the sweeper's ticks */
+	XLVS_CNT_SWEEP_TICKS_LONG,  /* ... that held their CPU over 0.5 ms */
 	XLVS_CNT_MAX,
 };
 
@@ -129,7 +131,7 @@ enum xlvs_counter {
 static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
-	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_NS);
+	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_TICKS_LONG);
 }
 
 /*
@@ -372,13 +374,13 @@ struct xlvs_conn {
  * The connection table is 64 to XLVS_CONN_SHARDS LRU hashes, each holding
  * its share of the capacity; a connection's shard is a hash of its key.
  * How many depends on the capacity (xlvs_conn_shard_bits): enough that a
- * shard holds at most about 2048 entries, so the sweeper, which walks one
+ * shard holds at most about 1024 entries, so the sweeper, which walks one
  * shard at a time, never holds a CPU for long (a walk of a million entries
- * takes over 100 ms; of 2048, about 0.2 ms).
+ * takes about 200 ms; of 1024, about 0.2 ms).
  */
 #define XLVS_CONN_SHARD_MIN_BITS 6
-#define XLVS_CONN_SHARD_MAX_BITS 9
-#define XLVS_CONN_SHARD_TARGET 2048
+#define XLVS_CONN_SHARD_MAX_BITS 10
+#define XLVS_CONN_SHARD_TARGET 1024
 
 static inline __u32 xlvs_load32(const __u8 *p)
 {
@@ -447,7 +449,9 @@ struct xlvs_nh_cache {
  * A real server's connections as IPVS counts them (ip_vs_conn.c,
  * ip_vs_proto_tcp.c set_tcp_state): a TCP connection in ESTABLISHED is
  * active, every other connection (UDP included) inactive.  Kept by the XDP
- * program and the expiry timer with atomic adds, read by lc/wlc and -L.
+ * program and the expiry timer with atomic adds, each change claimed on
+ * the entry first (xlvs_conn.sword), and recounted from the table by the
+ * sweeper every pass (bpf/recount.h); read by lc/wlc and -L.
  */
 struct xlvs_dest_conns {
 	__s32 active;

@@ -43,6 +43,7 @@ int main(void)
 	n += evict_tests(tests + n, MAX_TESTS - n);
 	n += persist_tests(tests + n, MAX_TESTS - n);
 	n += stats_cpus_tests(tests + n, MAX_TESTS - n);
+	n += recount_tests(tests + n, MAX_TESTS - n);
 	n += stress_tests(tests + n, MAX_TESTS - n);
 	/* XLVS_TEST_FILTER=<glob>: only the tests whose names match. */
 	if (getenv("XLVS_TEST_FILTER"))

@@ -29,6 +29,7 @@ size_t sched_hash_tests(struct CMUnitTest *out, size_t room);
 size_t persist_tests(struct CMUnitTest *out, size_t room);
 size_t sched_maglev_tests(struct CMUnitTest *out, size_t room);
 size_t stats_cpus_tests(struct CMUnitTest *out, size_t room);
+size_t recount_tests(struct CMUnitTest *out, size_t room);
 size_t stress_tests(struct CMUnitTest *out, size_t room);
 
 #endif
