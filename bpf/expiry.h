@@ -22,7 +22,7 @@
  * SYN a second old.  So each shard's LRU hash holds more than its share of
  * --conn-max (XLVS_CONN_HEADROOM), and when a walk finds a shard above its
  * share and 1/8 (shard_limit), the next tick evicts down to its share and
- * 1/16, as IPVS's
+ * 1/16 (7/8 of its share under a SYN flood), as IPVS's
  * ip_vs_random_dropentry chooses: templates that control nothing, then
  * half-open entries (the spoofed ones), CLOSE, TIME_WAIT, the FIN states
  * and UDP, and only last ESTABLISHED; the oldest first within a class;
@@ -313,7 +313,7 @@ static __always_inline void walk_done(struct sweep_state *st, struct sweep_ctx *
 		}
 	}
 	if (sc->live > shard_limit(share)) {
-		st->evict_target = sc->live - shard_evict_to(share);
+		st->evict_target = sc->live - shard_evict_to(share, st->flood);
 		evict_threshold(st, st->evict_target);
 		st->evict_due = sh + 1;
 	}

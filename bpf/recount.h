@@ -127,16 +127,17 @@ static __always_inline __u32 sweep_pass_ms(void)
 
 /* A shard is evicted from once it holds more than its share and 1/8 (a
  * shard of a full table is over its share now and then by chance alone),
- * down to its share and 1/16; its LRU hash has room for more
+ * down to its share and 1/16 (7/8 of it under a SYN flood); its LRU hash has room for more
  * (XLVS_CONN_HEADROOM), so the LRU itself never evicts. */
 static __always_inline __u32 shard_limit(__u32 share)
 {
 	return share + share / 8;
 }
 
-static __always_inline __u32 shard_evict_to(__u32 share)
+static __always_inline __u32 shard_evict_to(__u32 share, int flood)
 {
-	return share + share / 16;
+	/* Under a SYN flood deeper, so a shard is walked less often. */
+	return flood ? share - share / 8 : share + share / 16;
 }
 
 static __always_inline __u32 conn_nshards(void)

@@ -315,7 +315,7 @@ enum xlvs_tpl_state {
  * anyone, and CPUs race the sweeper -- so instead every live connection a
  * template controls stamps it each time the sweeper's pass comes by (once
  * a second, longer for a big table: xlvs_timer.pass_ms), and a template
- * stamped within XLVS_TPL_CTL_NS plus two passes still controls some.
+ * stamped within two passes (XLVS_TPL_CTL_NS at least) still controls some.
  * Stamps are CLOCK_MONOTONIC >> XLVS_TPL_STAMP_SHIFT (about 1 ms), odd, so
  * 0 means never.
  */
@@ -331,7 +331,10 @@ static inline __u32 xlvs_tpl_stamp(__u64 now_ns)
  * sweeper's last pass having taken pass_ms? */
 static inline int xlvs_tpl_controls(__u32 ctl, __u64 now_ns, __u32 pass_ms)
 {
-	__u64 window = XLVS_TPL_CTL_NS + 2000000ull * pass_ms;
+	__u64 window = 2000000ull * pass_ms;
+
+	if (window < XLVS_TPL_CTL_NS)
+		window = XLVS_TPL_CTL_NS;
 
 	return ctl && (__u32)(xlvs_tpl_stamp(now_ns) - ctl) <
 		      (__u32)(window >> XLVS_TPL_STAMP_SHIFT);
@@ -416,9 +419,10 @@ static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k, __u32 bits)
 }
 
 /* A shard's share of the table's capacity, and what its LRU hash holds:
- * 1/8 more, the head-room the expiry timer keeps (bpf/expiry.h), and at
- * least 512 more: the kernel's LRU hands each CPU free entries 128 at a
- * time and starts evicting early when it cannot, which a small hash would. */
+ * 1/4 more, room above the 1/8 the sweeper lets a shard grow past its
+ * share before it evicts (bpf/recount.h, shard_limit), and at least 512
+ * more: the kernel's LRU hands each CPU free entries 128 at a time and
+ * starts evicting early when it cannot, which a small hash would. */
 static inline __u32 xlvs_conn_share(__u32 conn_max)
 {
 	__u32 n = xlvs_conn_shards(conn_max);
@@ -427,7 +431,7 @@ static inline __u32 xlvs_conn_share(__u32 conn_max)
 }
 
 #define XLVS_CONN_HEADROOM(share) \
-	((share) + ((share) / 8 > 512 ? (share) / 8 : 512))
+	((share) + ((share) / 4 > 512 ? (share) / 4 : 512))
 
 /*
  * What the FIB said about a real server, per CPU: bpf_fib_lookup costs about
