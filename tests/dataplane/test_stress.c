@@ -353,8 +353,15 @@ static void two_cpus_and_sweeper_keep_counts_exact(void **state)
 			st_print("first stable sample", &listed, &table);
 		stable++;
 		if (memcmp(&listed, &table, sizeof(table)) != 0) {
-			if (!bad)
+			if (!bad) {
 				st_print("mismatch", &listed, &table);
+				print_message("(%.1f s after the stress, %llu passes, "
+					      "counts healed by %llu since; during the "
+					      "stress by %llu)\n", t,
+					      (unsigned long long)passes,
+					      (unsigned long long)healed_by,
+					      (unsigned long long)c1[XLVS_CNT_COUNTS_HEALED]);
+			}
 			bad++;
 		} else if (bad && !healed) {
 			healed = stable;
