@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -186,10 +187,31 @@ struct racer {
 	int err;
 };
 
+/* Both racers run each segment at the same moment: a spin barrier before
+ * every run (so their runs overlap often enough to collide), bounded by a
+ * second's wait for the other. */
+static _Atomic unsigned int bar_count, bar_gen;
+static _Atomic bool race_stop;
+
+static bool barrier(void)
+{
+	unsigned int gen = bar_gen;
+	double t0 = now_s();
+
+	if (++bar_count == 2) {
+		bar_count = 0;
+		bar_gen++;
+		return true;
+	}
+	while (bar_gen == gen)
+		if (now_s() - t0 > 1.0)
+			return false;
+	return true;
+}
+
 static void *race(void *arg)
 {
-	static const uint8_t seq[] = { TH_FIN | TH_ACK, TH_SYN, TH_ACK,
-				       TH_FIN | TH_ACK, TH_SYN, TH_ACK };
+	static const uint8_t seq[] = { TH_FIN | TH_ACK, TH_SYN, TH_ACK };
 	struct racer *rc = arg;
 	struct frame f[sizeof(seq)];
 	cpu_set_t set;
@@ -199,7 +221,7 @@ static void *race(void *arg)
 	CPU_SET(rc->cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set)) {
 		rc->err = errno;
-		return NULL;
+		race_stop = true;
 	}
 	for (size_t i = 0; i < sizeof(seq); i++) {
 		struct pkt_spec sp = {
@@ -211,21 +233,30 @@ static void *race(void *arg)
 
 		pkt_build(&f[i], &sp);
 	}
-	while (now_s() - t0 < RC_RACE_S) {
+	for (;;) {
 		for (size_t i = 0; i < sizeof(seq); i++) {
 			uint8_t out[256];
 			struct tb_run r;
 
+			if (!barrier()) {
+				rc->err = ETIMEDOUT;
+				race_stop = true;
+				return NULL;
+			}
+			if (race_stop)
+				return NULL;
 			if (tb_xdp_run(dp.prog_fd, dp.ifindex, f[i].b,
-				       (uint32_t)f[i].len, out, sizeof(out), 16,
+				       (uint32_t)f[i].len, out, sizeof(out), 1,
 				       &r)) {
 				rc->err = EIO;
-				return NULL;
+				race_stop = true;
 			}
 		}
 		rc->runs++;
+		/* One thread decides, both see it at the next barrier. */
+		if (rc->cpu == 0 && now_s() - t0 >= RC_RACE_S)
+			race_stop = true;
 	}
-	return NULL;
 }
 
 /* Two CPUs race on one connection (syn_only: on replacing it); the counts
@@ -257,6 +288,8 @@ static void two_cpus(bool syn_only)
 	}
 	healed0 = counter(XLVS_CNT_COUNTS_HEALED);
 	ins0 = counter(XLVS_CNT_CONNS_NEW);
+	bar_count = bar_gen = 0;
+	race_stop = false;
 	for (int i = 0; i < 2; i++) {
 		r[i] = (struct racer){ .cpu = i, .sport = sport,
 				       .syn_only = syn_only };
@@ -278,7 +311,7 @@ static void two_cpus(bool syn_only)
 	dc = dc_read(id);
 	if (m_mutate == 33)     /* both CPUs' changes counted */
 		act += 1;
-	print_message("%ld + %ld rounds of 6 x 16 segments on two CPUs: counts "
+	print_message("%ld + %ld rounds of 3 segments on two CPUs at once: counts "
 		      "%d/%d, table %d/%d, healed meanwhile %llu\n",
 		      r[0].runs, r[1].runs, dc.active, dc.inactive, act, inact,
 		      (unsigned long long)(healed1 - healed0));
