@@ -6,7 +6,8 @@ RAW=$1
 OUT=$2
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-BENCH_DIR=$BENCH awk -F'\t' -v out="$OUT" -v micro="$([ -f "$OUT/micro.md" ] && echo 1)" '
+BENCH_DIR=$BENCH awk -F'\t' -v out="$OUT" -v micro="$([ -f "$OUT/micro.md" ] && echo 1)" \
+	-v flood="$([ -f "$OUT/flood.md" ] && echo 1)" '
 function median(list,    n, a, i, j, t) {
 	n = split(list, a, " ")
 	for (i = 2; i <= n; i++)
@@ -143,6 +144,12 @@ END {
 		print "## Micro-benchmarks" > md
 		print "" > md
 		print "The data plane alone, through `BPF_PROG_TEST_RUN` (bench/micro): see [micro.md](micro.md)." > md
+	}
+	if (flood) {
+		print "" > md
+		print "## SYN flood" > md
+		print "" > md
+		print "Held connections lost, new connections admitted and the director'"'"'s CPU under a spoofed SYN flood, beside IPVS'"'"'s documented defences (bench/flood.sh): see [flood.md](flood.md)." > md
 	}
 	close(md)
 

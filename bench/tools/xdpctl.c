@@ -10,6 +10,11 @@
  *                                        IF=MAC per real server: its link
  *                                        here and its MAC
  *   xdpctl detach DEV                    remove DEV's XDP program
+ *   xdpctl runtime DEV CMD...            run CMD with the kernel's BPF run
+ *                                        time statistics on, and print how
+ *                                        often DEV's XDP program ran
+ *                                        meanwhile and for how long:
+ *                                        "run_cnt N run_time_ns T"
  *
  * Programs are attached in native (driver) mode and stay attached after
  * xdpctl exits; the counter is found again through the program on DEV.
@@ -24,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ceiling.skel.h"
@@ -189,6 +195,55 @@ static int cmd_read(int argc, char **argv)
 	errx(1, "%s: its program has no counts map", argv[0]);
 }
 
+static void prog_stats(int prog_fd, __u64 *cnt, __u64 *ns)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		err(1, "program info");
+	*cnt = info.run_cnt;
+	*ns = info.run_time_ns;
+}
+
+/* The statistics cost a clock read per run, so they are on only while
+ * CMD runs: for as long as the fd BPF_ENABLE_STATS gave is open. */
+static int cmd_runtime(int argc, char **argv)
+{
+	__u64 cnt0, ns0, cnt1, ns1;
+	__u32 prog_id = 0;
+	int prog_fd, stats_fd, status;
+	pid_t pid;
+
+	if (argc < 2)
+		errx(2, "usage: xdpctl runtime DEV CMD...");
+	if (bpf_xdp_query_id(ifindex_of(argv[0]), XDP_FLAGS_DRV_MODE, &prog_id) ||
+	    !prog_id)
+		errx(1, "%s: no XDP program", argv[0]);
+	prog_fd = bpf_prog_get_fd_by_id(prog_id);
+	if (prog_fd < 0)
+		err(1, "program %u", prog_id);
+	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (stats_fd < 0)
+		errx(1, "BPF_ENABLE_STATS: %s", strerror(-stats_fd));
+	prog_stats(prog_fd, &cnt0, &ns0);
+	pid = fork();
+	if (pid < 0)
+		err(1, "fork");
+	if (pid == 0) {
+		close(stats_fd);
+		execvp(argv[1], argv + 1);
+		err(127, "%s", argv[1]);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		err(1, "waitpid");
+	prog_stats(prog_fd, &cnt1, &ns1);
+	close(stats_fd);
+	printf("run_cnt %llu run_time_ns %llu\n", (unsigned long long)(cnt1 - cnt0),
+	       (unsigned long long)(ns1 - ns0));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 static int cmd_detach(int argc, char **argv)
 {
 	if (argc != 1)
@@ -200,7 +255,7 @@ static int cmd_detach(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		errx(2, "usage: xdpctl count|read|ceiling|detach ...");
+		errx(2, "usage: xdpctl count|read|ceiling|detach|runtime ...");
 	if (!strcmp(argv[1], "count"))
 		return cmd_count(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "read"))
@@ -209,5 +264,7 @@ int main(int argc, char **argv)
 		return cmd_ceiling(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "detach"))
 		return cmd_detach(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "runtime"))
+		return cmd_runtime(argc - 2, argv + 2);
 	errx(2, "%s: unknown command", argv[1]);
 }
