@@ -79,21 +79,23 @@ static __always_inline int cnt_of(__u8 kind, __u8 st)
 
 /* The state word of c as read once, and its parts. */
 union sword {
-	__u32 w;
+	__u64 w;
 	struct {
 		__u8 state, flags, tpl_plen, pad0;
+		__u32 tag;
 	};
 };
 
 static __always_inline union sword sword_get(const struct xlvs_conn *c)
 {
-	union sword s = { .w = *(volatile const __u32 *)&c->sword };
+	union sword s = { .w = *(volatile const __u64 *)&c->sword };
 
 	return s;
 }
 
 /* Moves c from state `from` to `to` if no other CPU changed its state
- * word first: 1 if this CPU made the change (and is the one to count it). */
+ * word first (nor the element became another entry: the tag): 1 if this
+ * CPU made the change (and is the one to count it). */
 static __always_inline int conn_claim_state(struct xlvs_conn *c, union sword from,
 					    __u8 to)
 {
@@ -199,30 +201,30 @@ static __always_inline void conn_unbind(struct chg *g, const struct xlvs_dest *d
  * was read with: made and counted only if this CPU's claim wins.  Returns
  * whether it did. */
 static __noinline int conn_set_state(struct xlvs_conn *c, __u32 shard,
-				     __u32 from_w, __u8 to)
+				     __u64 from_w, __u8 to)
 {
 	union sword from = { .w = from_w };
 	int a = tcp_state_active(from.state), b = tcp_state_active(to);
+	/* Read before the claim, which proves them the claimed entry's: once
+	 * it is made, another CPU may take the element out and reuse it. */
+	__u32 id = c->dest_id, gen = c->dest_gen;
+	struct xlvs_dest *d;
 	struct chg g;
 
 	if (a == b)
 		return conn_claim_state(c, from, to);
-	chg_begin(&g, c->dest_id);
+	chg_begin(&g, id);
 	if (!conn_claim_state(c, from, to)) {
 		chg_end(&g, shard, -1, -1, V_AUTO);
 		return 0;
 	}
 	/* A deleted server's slot may count another server now. */
-	{
-		__u32 id = c->dest_id;
-		struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
-
-		if (d && d->gen == c->dest_gen)
-			chg_end(&g, shard, a ? CNT_ACTIVE : CNT_INACTIVE,
-				b ? CNT_ACTIVE : CNT_INACTIVE, V_AUTO);
-		else
-			chg_end(&g, shard, -1, -1, V_AUTO);
-	}
+	d = bpf_map_lookup_elem(&dest, &id);
+	if (d && d->gen == gen)
+		chg_end(&g, shard, a ? CNT_ACTIVE : CNT_INACTIVE,
+			b ? CNT_ACTIVE : CNT_INACTIVE, V_AUTO);
+	else
+		chg_end(&g, shard, -1, -1, V_AUTO);
 	return 1;
 }
 
@@ -324,15 +326,19 @@ static __always_inline void conn_key_of(struct xlvs_conn_key *k,
 static __always_inline int conn_expired(const struct xlvs_conn *c,
 					const struct xlvs_meta *m, __u64 now)
 {
-	__u32 st = c->state;
+	/* One read: the compiler would otherwise bound one copy and index
+	 * with another. */
+	__u32 st = *(volatile const __u8 *)&c->state;
 	__u64 limit;
 
 	if (st == XLVS_STATE_DEAD)
 		return 1;
-	if (c->timeout)
+	if (c->timeout) {
 		limit = c->timeout;
-	else if (st < XLVS_STATE_MAX)
+	} else if (st < XLVS_STATE_MAX) {
+		barrier_var(st);
 		limit = m->timeout[st];
+	}
 	else
 		return 1;
 	/* Under a SYN flood half-open entries live XLVS_SYNFLOOD_TIMEOUT at

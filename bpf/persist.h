@@ -83,6 +83,7 @@ persist_pick(const struct xlvs_svc *s, const struct pkt *p,
 	nt->dest_id = *id;
 	nt->dest_gen = d->gen;
 	nt->timeout = s->timeout;
+	nt->tag = bpf_get_prandom_u32();
 	nt->state = XLVS_TPL_NONE;
 	/* Another CPU may have made this client's template meanwhile: its
 	 * pick stands, as if it had come first. */

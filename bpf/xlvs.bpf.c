@@ -168,6 +168,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 	c->last_ns = now;
 	c->dest_id = id;
 	c->dest_gen = d->gen;
+	c->tag = bpf_get_prandom_u32();
 	c->state = p->proto == IPPROTO_TCP ?
 		   tcp_next_state(XLVS_TCP_NONE, p->tcp_flags) : XLVS_UDP_STATE;
 	if (tpl) {

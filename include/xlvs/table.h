@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 12
+#define XLVS_ABI_VERSION 13
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -397,10 +397,15 @@ struct xlvs_conn {
 			__u8 tpl_plen;      /* controlled: the template's mask
 					     * length, to find the template */
 			__u8 pad0;
+			/* A random tag set at insertion.  The LRU hash may
+			 * reuse a deleted element for another entry at once;
+			 * with the tag in the exchanged word, a CPU still
+			 * holding the old one fails its claim instead of
+			 * changing (and counting) the new entry. */
+			__u32 tag;
 		};
-		__u32 sword;
+		__u64 sword;
 	};
-	__u32 pad;
 };
 
 /* The state an entry is claimed with while a CPU takes it out: lookups
