@@ -94,10 +94,24 @@ static __noinline int entry_class(const struct xlvs_conn_key *key,
 				       __u8 st, const struct xlvs_conn *c,
 				       const struct sweep_ctx *sc)
 {
-	if (key->kind == XLVS_KIND_TEMPLATE)
-		return st != XLVS_TPL_ASSURED &&
-		       !xlvs_tpl_controls(c->ctl_stamp, sc->now, sc->pass_ms) ?
-		       EC_TEMPLATE : EC_KEEP;
+	if (key->kind == XLVS_KIND_TEMPLATE) {
+		if (st == XLVS_TPL_ASSURED)
+			return EC_KEEP;
+		if (!xlvs_tpl_controls(c->ctl_stamp, sc->now, sc->pass_ms))
+			return EC_TEMPLATE;
+		/*
+		 * Never assured: no connection it placed has been
+		 * established.  IPVS keeps it while it controls one, in a
+		 * table without a bound; here a SYN flood on a persistent
+		 * service makes one per spoofed source, faster than its
+		 * control (stamped once a pass) can lapse, and they alone
+		 * would fill the table.  So a TCP one goes with the entries
+		 * it placed, the half-open ones.  UDP has no handshake to
+		 * tell a spoofed source by (nothing assures its templates):
+		 * kept as IPVS keeps them.
+		 */
+		return key->proto == IPPROTO_TCP ? EC_HALFOPEN : EC_KEEP;
+	}
 	switch (st) {
 	case XLVS_TCP_SYN_RECV:
 	case XLVS_TCP_SYNACK:
@@ -212,7 +226,8 @@ static __always_inline long evict_one(struct xlvs_conn_key *key,
 	    (cls == (int)st->evict_class && b < st->evict_bucket))
 		return 0;
 	if (!sweep_take(key, c, sc->shard, V_AUTO)) {
-		sc->evicted[evict_counter(cls, s.state) % 7]++;
+		sc->evicted[key->kind == XLVS_KIND_TEMPLATE ? 0 :
+			    evict_counter(cls, s.state) % 7]++;
 		sc->evicted_all++;
 	}
 	return sc->evicted_all >= st->evict_target;   /* 1 stops the walk */
