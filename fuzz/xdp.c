@@ -294,9 +294,10 @@ static void seen_put(const struct fz_pkt *p, uint8_t host)
  * (verdict, counter moved) pair is handed to libFuzzer as a feature of its
  * own: frames that reach a new exit are kept and mutated further.
  */
-_Static_assert(XLVS_CNT_MAX <= 32, "features: 8 verdicts x 32 counters");
+#define FZ_COUNTERS 64
+_Static_assert(XLVS_CNT_MAX <= FZ_COUNTERS, "features: 8 verdicts x the counters");
 __attribute__((section("__libfuzzer_extra_counters")))
-static uint8_t features[8 * 32];
+static uint8_t features[8 * FZ_COUNTERS];
 static uint64_t counts[XLVS_CNT_MAX];
 
 static void fz_features(uint32_t verdict)
@@ -306,8 +307,9 @@ static void fz_features(uint32_t verdict)
 	if (xlvs_counters_read(&table, now))
 		return;
 	for (int i = 0; i < XLVS_CNT_MAX; i++)
-		if (now[i] != counts[i] && i != XLVS_CNT_PKTS_IN)
-			features[(verdict & 7) * 32 + i] = 1;
+		if (now[i] != counts[i] && i != XLVS_CNT_PKTS_IN &&
+		    !xlvs_counter_is_sweeper((unsigned int)i))
+			features[(verdict & 7) * FZ_COUNTERS + i] = 1;
 	memcpy(counts, now, sizeof(now));
 }
 
