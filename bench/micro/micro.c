@@ -114,7 +114,7 @@ static double anat[NANAT][REPS];           /* anatomy.bpf.c, see below */
 static const char *const anat_name[NANAT] = {
 	"empty XDP program (the test loop itself)",
 	"*alternative:* `bpf_ktime_get_ns()` (the packet path's clock before)",
-	"conn shard lookup (40-byte key, hit, one 16384-entry LRU hash)",
+	"conn shard lookup (40-byte key, hit, one of the table's 1024-entry LRU hashes)",
 	"`bpf_fib_lookup()` to a real server, flags 0 (as xlvs on a next-hop cache miss)",
 	"`bpf_ktime_get_coarse_ns()` (as xlvs)",
 	"*alternative:* `bpf_fib_lookup()` with `BPF_FIB_LOOKUP_DIRECT`",
@@ -586,7 +586,7 @@ static void report(FILE *o, const char *mem_md, double secs)
 "10.0.16.0-10.0.19.255 have permanent neighbour entries, so every forwarded "
 "packet takes the full path including `bpf_fib_lookup` and ends in "
 "`XDP_TX` (checked for every run).  The table is created with the default "
-"--conn-max (1048576: 64 shards of 16384).  One TCP and one UDP service per "
+"--conn-max (1048576: 1024 shards of 1024 and their head-room).  One TCP and one UDP service per "
 "size on 10.0.0.100, weights 8193, 8194, ... 8197, 8193, ... (8192, the "
 "batch of new flows, plus 1 to 5; rr and lc ignore them); a "
 "row sets their scheduler with `xlvs_service_edit` (as `ipvsadm -E -s`, "
