@@ -338,9 +338,9 @@ static __always_inline int conn_expired(const struct xlvs_conn *c,
 	} else if (st < XLVS_STATE_MAX) {
 		barrier_var(st);
 		limit = m->timeout[st];
-	}
-	else
+	} else {
 		return 1;
+	}
 	/* Under a SYN flood half-open entries live XLVS_SYNFLOOD_TIMEOUT at
 	 * most (secure_tcp's SYN_RECV timeout), so spoofed ones leave early. */
 	if ((st == XLVS_TCP_SYN_RECV || st == XLVS_TCP_SYNACK) && !c->timeout &&
