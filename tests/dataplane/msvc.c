@@ -46,6 +46,28 @@ uint32_t rnd(uint32_t n)
 	return n ? rng_state % n : 0;
 }
 
+int msvc_pick_conn(const struct msvc *s, uint32_t states)
+{
+	int idx[MSVC_CONNS], n = 0;
+
+	for (int i = 0; i < s->nc; i++)
+		if (states & (1u << s->c[i].state))
+			idx[n++] = i;
+	if (n)
+		return idx[rnd(n)];
+	return s->nc ? (int)rnd(s->nc) : -1;
+}
+
+uint8_t msvc_free_host(const struct msvc *s, const uint8_t *pool, int n)
+{
+	uint8_t h;
+
+	do
+		h = pool[rnd((uint32_t)n)];
+	while (m_find_host(s, h) >= 0);
+	return h;
+}
+
 void elog(const char *fmt, ...)
 {
 	va_list ap;

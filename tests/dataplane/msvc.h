@@ -71,6 +71,11 @@ extern struct msvc_stats mst;
 /* The tests' xorshift generator: seeded per run, so a run can be replayed. */
 void rnd_seed(uint32_t seed);
 uint32_t rnd(uint32_t n);
+/* A random connection of s in one of the states wanted (mask of states),
+ * or any if none; -1 if s has none. */
+int msvc_pick_conn(const struct msvc *s, uint32_t states);
+/* A host from pool (n of them) that is not one of s's servers yet. */
+uint8_t msvc_free_host(const struct msvc *s, const uint8_t *pool, int n);
 
 /* The event log: the last 64 events are printed when a check fails. */
 void elog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

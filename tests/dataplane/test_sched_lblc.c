@@ -163,26 +163,10 @@ static void k_check_entry(const struct msvc *s)
 
 /* --------------------------------------------------------- random steps */
 
-static int pick_conn(const struct msvc *s, uint32_t states)
-{
-	int idx[MSVC_CONNS], n = 0;
-
-	for (int i = 0; i < s->nc; i++)
-		if (states & (1u << s->c[i].state))
-			idx[n++] = i;
-	if (n)
-		return idx[rnd(n)];
-	return s->nc ? (int)rnd(s->nc) : -1;
-}
 
 static uint8_t free_host(const struct msvc *s)
 {
-	uint8_t h;
-
-	do
-		h = pool[rnd(POOL)];
-	while (m_find_host(s, h) >= 0);
-	return h;
+	return msvc_free_host(s, pool, POOL);
 }
 
 /* Weights small enough that a few active connections make a server
@@ -222,13 +206,13 @@ static void step(struct msvc *s)
 		if (new_conn(s, dp_port(), TH_SYN, -1) >= 0 && rnd(100) < 60)
 			follow(s, s->nc - 1, TH_ACK);
 	} else if (r < 48) {
-		follow(s, pick_conn(s, 1u << XLVS_TCP_SYN_RECV), TH_ACK);
+		follow(s, msvc_pick_conn(s, 1u << XLVS_TCP_SYN_RECV), TH_ACK);
 	} else if (r < 70) {
-		follow(s, pick_conn(s, 1u << XLVS_TCP_ESTABLISHED |
+		follow(s, msvc_pick_conn(s, 1u << XLVS_TCP_ESTABLISHED |
 				       1u << XLVS_TCP_SYN_RECV),
 		       rnd(2) ? TH_FIN | TH_ACK : TH_RST);
 	} else if (r < 76) {
-		follow(s, pick_conn(s, 1u << XLVS_TCP_TIME_WAIT |
+		follow(s, msvc_pick_conn(s, 1u << XLVS_TCP_TIME_WAIT |
 				       1u << XLVS_TCP_CLOSE), TH_SYN);
 	} else {
 		step_table(s);

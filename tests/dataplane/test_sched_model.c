@@ -66,12 +66,7 @@ static void rnd_thresholds(uint32_t *u, uint32_t *l)
 
 static uint8_t free_host(const struct msvc *s)
 {
-	uint8_t h;
-
-	do
-		h = pool[rnd(POOL)];
-	while (m_find_host(s, h) >= 0);
-	return h;
+	return msvc_free_host(s, pool, POOL);
 }
 
 static void rs_add_rnd(struct msvc *s, int32_t w)
@@ -82,19 +77,6 @@ static void rs_add_rnd(struct msvc *s, int32_t w)
 	rs_add_m(s, free_host(s), w, u, l);
 }
 
-/* A random connection of s in one of the states wanted (mask of states),
- * or any if none; -1 if s has none. */
-static int pick_conn(const struct msvc *s, uint32_t states)
-{
-	int idx[MSVC_CONNS], n = 0;
-
-	for (int i = 0; i < s->nc; i++)
-		if (states & (1u << s->c[i].state))
-			idx[n++] = i;
-	if (n)
-		return idx[rnd(n)];
-	return s->nc ? (int)rnd(s->nc) : -1;
-}
 
 /* An edit changes the weight, the thresholds or both. */
 static void step_table(struct msvc *s)
@@ -134,20 +116,20 @@ static void step_tcp(struct msvc *s)
 		if (i >= 0 && rnd(100) < 65)    /* its ACK: ESTABLISHED */
 			follow(s, s->nc - 1, TH_ACK);
 	} else if (r < 50) {
-		follow(s, pick_conn(s, 1u << XLVS_TCP_SYN_RECV), TH_ACK);
+		follow(s, msvc_pick_conn(s, 1u << XLVS_TCP_SYN_RECV), TH_ACK);
 	} else if (r < 66) {
-		follow(s, pick_conn(s, rnd(10) < 7 ? 1u << XLVS_TCP_ESTABLISHED :
+		follow(s, msvc_pick_conn(s, rnd(10) < 7 ? 1u << XLVS_TCP_ESTABLISHED :
 					      1u << XLVS_TCP_SYN_RECV),
 		       rnd(2) ? TH_FIN | TH_ACK : TH_FIN);
 	} else if (r < 74) {
-		follow(s, pick_conn(s, 1u << XLVS_TCP_ESTABLISHED |
+		follow(s, msvc_pick_conn(s, 1u << XLVS_TCP_ESTABLISHED |
 				       1u << XLVS_TCP_FIN_WAIT), TH_RST);
 	} else if (r < 80) {
-		follow(s, pick_conn(s, 1u << XLVS_TCP_TIME_WAIT |
+		follow(s, msvc_pick_conn(s, 1u << XLVS_TCP_TIME_WAIT |
 				       1u << XLVS_TCP_CLOSE |
 				       1u << XLVS_TCP_FIN_WAIT), TH_SYN);
 	} else if (r < 86) {
-		follow(s, pick_conn(s, ~0u), TH_ACK | TH_PUSH);
+		follow(s, msvc_pick_conn(s, ~0u), TH_ACK | TH_PUSH);
 	} else {
 		step_table(s);
 	}
@@ -160,7 +142,7 @@ static void step_udp(struct msvc *s)
 	if (r < 60 || s->nc == 0)
 		new_conn(s, dp_port(), 0, -1);
 	else if (r < 80)
-		follow(s, pick_conn(s, ~0u), 0);
+		follow(s, msvc_pick_conn(s, ~0u), 0);
 	else
 		step_table(s);
 }
