@@ -83,6 +83,14 @@ int neigh_forget(const uint8_t addr[4]);
 /* 1 if addr is one of this host's (a route of type RTN_LOCAL), 0 if not,
  * or -errno. */
 int addr_is_local(const uint8_t addr[4]);
+/* The interface addr is routed out of (0: one of our own), or -errno. */
+int route_oif(const uint8_t addr[4], uint32_t *oif);
+
+/* nl.c: one netlink request on bus, its answers read through cb (the
+ * request asks for an ack, NLM_F_ACK, which ends the exchange). */
+struct nlmsghdr;
+int nl_talk(int bus, struct nlmsghdr *nlh,
+	    int (*cb)(const struct nlmsghdr *nlh, void *data), void *data);
 
 /* sched_build.c: IPVS rr/wrr state and its precomputed schedule. */
 struct sched_state {

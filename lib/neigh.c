@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
-#include <time.h>
 #include <arpa/inet.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -45,42 +44,6 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr_cb, data);
 }
 
-/* Send one request and read its answers (and the ack) through cb. */
-static int nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-	unsigned int seq = (unsigned int)time(NULL), portid;
-	int rc = 0;
-	ssize_t n;
-
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh->nlmsg_seq = seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		n = mnl_cb_run(buf, n, seq, portid, cb, data);
-		if (n < 0)
-			rc = -errno;
-	} while (n > 0);
-out:
-	mnl_socket_close(nl);
-	return rc;
-}
-
 static int nexthop_of(const uint8_t addr[4], struct nexthop *nh)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -97,7 +60,7 @@ static int nexthop_of(const uint8_t addr[4], struct nexthop *nh)
 	mnl_attr_put(nlh, RTA_DST, 4, addr);
 	memset(nh, 0, sizeof(*nh));
 	memcpy(nh->addr, addr, 4);
-	rc = nl_talk(nlh, route_cb, nh);
+	rc = nl_talk(NETLINK_ROUTE, nlh, route_cb, nh);
 	if (!rc && !nh->oif)
 		rc = -ENETUNREACH;
 	return rc;
@@ -171,7 +134,8 @@ static int neigh_get(const struct nexthop *nh, struct neigh_entry *e)
 	int rc;
 
 	memset(e, 0, sizeof(*e));
-	rc = nl_talk(neigh_msg(buf, RTM_GETNEIGH, 0, nh, 0), neigh_cb, e);
+	rc = nl_talk(NETLINK_ROUTE, neigh_msg(buf, RTM_GETNEIGH, 0, nh, 0),
+		     neigh_cb, e);
 	return rc == -ENOENT ? 0 : rc;
 }
 
@@ -201,7 +165,7 @@ int neigh_keep_resolved(const uint8_t addr[4])
 	if (e.has_lladdr)
 		mnl_attr_put(nlh, NDA_LLADDR, 6, e.lladdr);
 	mnl_attr_put_u32(nlh, NDA_FLAGS_EXT, NTF_EXT_MANAGED);
-	return nl_talk(nlh, NULL, NULL);
+	return nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 /* Only entries we made managed are removed; static ones stay. */
@@ -217,5 +181,18 @@ int neigh_forget(const uint8_t addr[4])
 		rc = neigh_get(&nh, &e);
 	if (rc || !e.found || !(e.flags_ext & NTF_EXT_MANAGED))
 		return rc;
-	return nl_talk(neigh_msg(buf, RTM_DELNEIGH, 0, &nh, 0), NULL, NULL);
+	return nl_talk(NETLINK_ROUTE, neigh_msg(buf, RTM_DELNEIGH, 0, &nh, 0),
+		       NULL, NULL);
+}
+
+/* The interface the kernel routes addr out of (route_oif for xdp_probe.c):
+ * sets *oif (0 for one of our own addresses, which never leaves by an
+ * interface); 0 or -errno (-ENETUNREACH: no route). */
+int route_oif(const uint8_t addr[4], uint32_t *oif)
+{
+	struct nexthop nh;
+	int rc = nexthop_of(addr, &nh);
+
+	*oif = !rc && nh.type != RTN_LOCAL ? nh.oif : 0;
+	return rc;
 }
