@@ -52,8 +52,58 @@ void xlvs_table_close(struct xlvs_table *t);
 int xlvs_table_path(char *buf, size_t len);
 
 /* ---- the data plane on interfaces (loader.c) ---- */
-enum xlvs_xdp_mode { XLVS_XDP_NATIVE, XLVS_XDP_GENERIC };
+/* AUTO (0, what an unspecified mode means) is resolved by xlvs_xdp_choose
+ * before attaching; xlvs_attach takes NATIVE or GENERIC. */
+enum xlvs_xdp_mode { XLVS_XDP_AUTO, XLVS_XDP_NATIVE, XLVS_XDP_GENERIC };
 int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mode);
+
+/* ---- whether native XDP delivers (xdp_mode.c, xdp_probe.c) ---- */
+/* One interface the program sends frames out of, as the probe found it;
+ * tri-state facts are 1, 0 or -1 (could not tell). */
+struct xlvs_xdp_link {
+	char name[16], peer[16];  /* peer: a veth's other end, "" if unknown */
+	uint32_t ifindex;
+	bool attach;              /* the interface the program runs on */
+	bool tx;                  /* XDP_TX leaves by it (the attach interface,
+				   * servers reached by it); neither: a
+				   * redirect target */
+	bool veth;
+	int8_t native;            /* NETDEV_XDP_ACT_BASIC: native XDP at all */
+	int8_t ndo_xmit;          /* NETDEV_XDP_ACT_NDO_XMIT: takes redirected
+				   * frames (a veth: its peer has NAPI) */
+	int8_t peer_prog;         /* a veth's peer runs a native XDP program */
+};
+
+enum xlvs_xdp_verdict {
+	XLVS_XDP_DELIVERS,        /* native XDP delivers what is sent */
+	XLVS_XDP_HELD,            /* queued at the veth peer, unflushed */
+	XLVS_XDP_DROPPED,         /* the device refuses XDP frames */
+	XLVS_XDP_NO_NATIVE,       /* the driver has no native XDP */
+	XLVS_XDP_UNKNOWN,         /* the probe could not tell */
+};
+enum xlvs_xdp_verdict xlvs_xdp_verdict_of(const struct xlvs_xdp_link *l);
+
+struct xlvs_xdp_choice {
+	enum xlvs_xdp_mode mode;  /* NATIVE or GENERIC */
+	bool refused;             /* native was asked for and cannot deliver */
+	bool warn;                /* auto fell back, or native is unchecked */
+	int link;                 /* the link that decided, -1 if none */
+	enum xlvs_xdp_verdict verdict;
+};
+void xlvs_xdp_choose(enum xlvs_xdp_mode want, const struct xlvs_xdp_link *l,
+		     size_t n, struct xlvs_xdp_choice *c);
+/* Why link l has verdict v, and what would make native work. */
+void xlvs_xdp_explain(const struct xlvs_xdp_link *l, enum xlvs_xdp_verdict v,
+		      char *cause, size_t clen, char *fix, size_t flen);
+
+#define XLVS_XDP_LINKS_MAX 32     /* interfaces one probe looks at */
+#define XLVS_XDP_SERVERS_MAX 1024 /* real servers' routes it asks for */
+/* The interfaces the data plane on ifname would send out of: ifname when a
+ * server is reached by it or none is given (the single-LAN layout), and the
+ * interfaces the servers are routed out of.  Sets *n; 0 or -errno
+ * (-ENODEV: no ifname). */
+int xlvs_xdp_probe(const char *ifname, const struct xlvs_endpoint *servers,
+		   size_t nservers, struct xlvs_xdp_link *links, size_t *n);
 int xlvs_detach(struct xlvs_table *t, const char *ifname);
 /* Detach from every interface in this namespace and remove the table. */
 int xlvs_unload(void);
