@@ -50,7 +50,8 @@ struct cmd {
 	struct xlvs_service_conf svc;
 	struct xlvs_dest_conf dest;
 	char ifname[IF_NAMESIZE];
-	enum xlvs_xdp_mode xdp_mode;
+	enum xlvs_xdp_mode xdp_mode;   /* XLVS_XDP_AUTO unless --xdp-mode */
+	bool xdp_said;            /* attach_plan has said why this mode */
 	uint32_t conn_max;
 	uint32_t timeouts[3];     /* --set tcp tcpfin udp, seconds; 0 = keep */
 	char sched_flags[128];    /* -b as given, parsed when -s is known */
@@ -69,6 +70,10 @@ int cmd_parse(int argc, char **argv, struct cmd *c);
 int cmd_run(const struct cmd *c);
 /* The same on a table the caller opened for writing. */
 int cmd_run_on(struct xlvs_table *t, const struct cmd *c);
+/* --attach (attach.c): the XDP mode chosen into planned, or 1 after
+ * saying why it is refused; then the attach on the open table. */
+int attach_plan(const struct cmd *c, struct cmd *planned);
+int attach_run(struct xlvs_table *t, const struct cmd *c);
 /* ipvsadm's message for err from command kind k. */
 const char *cmd_error_message(enum cmd_kind k, int err);
 /* What libxlvs would refuse in c's service or real server (a scheduler

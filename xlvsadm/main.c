@@ -28,7 +28,7 @@ static void usage(void)
 	       "  xlvsadm -L -c [-n] [--persistent-conn]\n"
 	       "  xlvsadm -Z [-t|u service-address]\n"
 	       "  xlvsadm --set tcp tcpfin udp\n"
-	       "  xlvsadm --attach DEV [--xdp-mode native|generic] [--conn-max N]\n"
+	       "  xlvsadm --attach DEV [--xdp-mode auto|native|generic] [--conn-max N]\n"
 	       "  xlvsadm --detach DEV\n"
 	       "  xlvsadm --unload\n"
 	       "  xlvsadm --counters\n"

@@ -265,9 +265,15 @@ static int opt_value(struct cmd *c, int opt, const char *arg)
 		return 0;
 	case LONG_XDP_MODE:
 		c->opts |= OPT_XDP_MODE;
-		if (strcmp(arg, "native") && strcmp(arg, "generic"))
-			return usage_fail("--xdp-mode %s: expected native or generic", arg);
-		c->xdp_mode = strcmp(arg, "generic") ? XLVS_XDP_NATIVE : XLVS_XDP_GENERIC;
+		if (!strcmp(arg, "auto"))
+			c->xdp_mode = XLVS_XDP_AUTO;
+		else if (!strcmp(arg, "native"))
+			c->xdp_mode = XLVS_XDP_NATIVE;
+		else if (!strcmp(arg, "generic"))
+			c->xdp_mode = XLVS_XDP_GENERIC;
+		else
+			return usage_fail("--xdp-mode %s: expected auto, native "
+					  "or generic", arg);
 		return 0;
 	case 'p':
 		c->opts |= OPT_PERSISTENT;

@@ -6,51 +6,6 @@
 #include <string.h>
 #include "cmd.h"
 
-/* Direct routing forwards frames the kernel's FIB allows to be forwarded. */
-static void warn_no_forwarding(const char *ifname)
-{
-	char path[128], v = '1';
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", ifname);
-	f = fopen(path, "re");
-	if (f && fread(&v, 1, 1, f) == 1 && v == '0')
-		fprintf(stderr, "xlvsadm: warning: IPv4 forwarding is off on %s; "
-			"direct routing drops every packet until it is on "
-			"(sysctl -w net.ipv4.ip_forward=1)\n", ifname);
-	if (f)
-		fclose(f);
-}
-
-static int attach(struct xlvs_table *t, const struct cmd *c)
-{
-	int rc;
-
-	if ((c->opts & OPT_CONN_MAX) && t->meta.conn_max != c->conn_max) {
-		fprintf(stderr, "xlvsadm: the table exists with --conn-max %u; "
-			"the size is set when it is created (--unload first)\n",
-			t->meta.conn_max);
-		return 1;
-	}
-	rc = xlvs_attach(t, c->ifname, c->xdp_mode);
-	if (!rc)
-		warn_no_forwarding(c->ifname);
-
-	if (rc == -EOPNOTSUPP && c->xdp_mode == XLVS_XDP_NATIVE)
-		fprintf(stderr, "xlvsadm: %s: its driver has no native XDP; "
-			"use --xdp-mode generic\n", c->ifname);
-	else if (rc == -ENODEV)
-		fprintf(stderr, "xlvsadm: %s: no such interface\n", c->ifname);
-	else if (rc)
-		fprintf(stderr, "xlvsadm: %s: cannot attach: %s\n", c->ifname,
-			strerror(-rc));
-	else if (c->xdp_mode == XLVS_XDP_GENERIC)
-		fprintf(stderr, "xlvsadm: warning: %s runs the data plane in "
-			"generic (skb) XDP mode, much slower than native\n",
-			c->ifname);
-	return rc ? 1 : 0;
-}
-
 static void counters_print(const uint64_t v[XLVS_CNT_MAX])
 {
 	for (unsigned int i = 0; i < XLVS_CNT_MAX; i++)
@@ -163,11 +118,18 @@ static int open_flags(const struct cmd *c)
 
 int cmd_run(const struct cmd *c)
 {
+	struct cmd planned;
 	struct xlvs_table t;
 	int rc;
 
 	if (cmd_conf_check(c))
 		return 1;
+	/* The mode is chosen (or refused) before a table is made. */
+	if (c->kind == CMD_ATTACH) {
+		if (attach_plan(c, &planned))
+			return 1;
+		c = &planned;
+	}
 	if (c->kind == CMD_UNLOAD) {
 		rc = xlvs_unload();
 		if (rc)
@@ -209,7 +171,7 @@ int cmd_run_on(struct xlvs_table *t, const struct cmd *c)
 	int rc;
 
 	if (c->kind == CMD_ATTACH)
-		return attach(t, c);
+		return attach_run(t, c);
 	rc = table_op(t, c);
 	if (rc == -ECANCELED)
 		return 1;   /* said why already */

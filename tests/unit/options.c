@@ -262,11 +262,13 @@ static void attach_detach_unload(void **state)
 	assert_int_equal(c.opts, OPT_XDP_MODE | OPT_CONN_MAX);
 	parse_ok("--attach veth-dir0", &c);
 	assert_string_equal(c.ifname, "veth-dir0");
-	assert_int_equal(c.xdp_mode, XLVS_XDP_NATIVE);
+	assert_int_equal(c.xdp_mode, XLVS_XDP_AUTO);  /* chosen at attach */
 	assert_int_equal(c.conn_max, 0);             /* the table's default */
 	parse_ok("--attach eth1 --xdp-mode native --conn-max 1024", &c);
 	assert_int_equal(c.xdp_mode, XLVS_XDP_NATIVE);
 	assert_int_equal(c.conn_max, 1024);
+	parse_ok("--attach eth1 --xdp-mode auto", &c);
+	assert_int_equal(c.xdp_mode, XLVS_XDP_AUTO);
 	parse_ok("--detach eth0", &c);
 	assert_int_equal(c.kind, CMD_DETACH);
 	assert_string_equal(c.ifname, "eth0");
@@ -607,7 +609,7 @@ static void bad_attach_values(void **state)
 {
 	(void)state;
 	parse_fails("--attach eth0 --xdp-mode offload",
-		    "--xdp-mode offload: expected native or generic");
+		    "--xdp-mode offload: expected auto, native or generic");
 	parse_fails("--attach eth0 --conn-max 100", "--conn-max 100: expected 1024..134217728");
 	parse_fails("--attach eth0 --conn-max 134217729",
 		    "--conn-max 134217729: expected 1024..134217728");

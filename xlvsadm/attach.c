@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --attach: choosing the XDP mode before anything is created, then
+ * attaching.  Without --xdp-mode the mode is native where native XDP
+ * delivers what the program sends, else generic, said loudly; an explicit
+ * native that could not deliver (frames held or dropped at a veth peer,
+ * lib/xdp_mode.c) is refused with the cause and the fix.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+
+/* The real servers of the table already in this namespace, if any: the
+ * interfaces they are routed out of are where the program sends. */
+static size_t servers_of_table(struct xlvs_endpoint **out)
+{
+	struct xlvs_snapshot snap;
+	struct xlvs_table t;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	if (xlvs_table_open(&t, 0, 0))
+		return 0;
+	if (xlvs_snapshot_take(&t, &snap)) {
+		xlvs_table_close(&t);
+		return 0;
+	}
+	for (uint32_t i = 0; i < snap.nservices; i++)
+		cap += snap.services[i].ndests;
+	*out = cap ? calloc(cap, sizeof(**out)) : NULL;
+	for (uint32_t i = 0; *out && i < snap.nservices; i++)
+		for (uint32_t j = 0; j < snap.services[i].ndests; j++)
+			(*out)[n++] = snap.services[i].dests[j].conf.addr;
+	xlvs_snapshot_free(&snap);
+	xlvs_table_close(&t);
+	return n;
+}
+
+int attach_plan(const struct cmd *c, struct cmd *planned)
+{
+	struct xlvs_xdp_link links[XLVS_XDP_LINKS_MAX];
+	struct xlvs_xdp_choice ch;
+	struct xlvs_endpoint *servers;
+	char cause[320], fix[256];
+	size_t n = 0, nservers;
+	int rc;
+
+	*planned = *c;
+	if (c->xdp_mode == XLVS_XDP_GENERIC)
+		return 0;
+	nservers = servers_of_table(&servers);
+	rc = xlvs_xdp_probe(c->ifname, servers, nservers, links, &n);
+	free(servers);
+	if (rc == -ENODEV) {
+		fprintf(stderr, "xlvsadm: %s: no such interface\n", c->ifname);
+		return 1;
+	}
+	if (rc) {
+		/* Unsure is not refused: native as before, with a word. */
+		fprintf(stderr, "xlvsadm: warning: %s: cannot check whether native "
+			"XDP delivers (%s)%s\n", c->ifname, strerror(-rc),
+			c->xdp_mode == XLVS_XDP_AUTO ? "; using generic mode" : "");
+		planned->xdp_mode = c->xdp_mode == XLVS_XDP_AUTO ?
+				    XLVS_XDP_GENERIC : XLVS_XDP_NATIVE;
+		planned->xdp_said = true;
+		return 0;
+	}
+	xlvs_xdp_choose(c->xdp_mode, links, n, &ch);
+	planned->xdp_mode = ch.mode;
+	if (ch.link < 0)
+		return 0;
+	xlvs_xdp_explain(&links[ch.link], ch.verdict, cause, sizeof(cause),
+			 fix, sizeof(fix));
+	if (ch.refused) {
+		fprintf(stderr, "xlvsadm: --xdp-mode native on %s would not "
+			"deliver: %s; %s\n", c->ifname, cause, fix);
+		return 1;
+	}
+	if (ch.mode == XLVS_XDP_GENERIC)
+		fprintf(stderr, "xlvsadm: WARNING: %s: native XDP would not "
+			"deliver: %s; attaching in generic (skb) XDP mode instead, "
+			"much slower than native (to run native, %s)\n",
+			c->ifname, cause,
+			ch.verdict == XLVS_XDP_NO_NATIVE ? "use another device" : fix);
+	else
+		fprintf(stderr, "xlvsadm: warning: %s: %s; attaching native "
+			"unchecked\n", c->ifname, cause);
+	planned->xdp_said = true;
+	return 0;
+}
+
+/* Direct routing forwards frames the kernel's FIB allows to be forwarded. */
+static void warn_no_forwarding(const char *ifname)
+{
+	char path[128], v = '1';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", ifname);
+	f = fopen(path, "re");
+	if (f && fread(&v, 1, 1, f) == 1 && v == '0')
+		fprintf(stderr, "xlvsadm: warning: IPv4 forwarding is off on %s; "
+			"direct routing drops every packet until it is on "
+			"(sysctl -w net.ipv4.ip_forward=1)\n", ifname);
+	if (f)
+		fclose(f);
+}
+
+int attach_run(struct xlvs_table *t, const struct cmd *c)
+{
+	enum xlvs_xdp_mode mode = c->xdp_mode;
+	int rc;
+
+	if ((c->opts & OPT_CONN_MAX) && t->meta.conn_max != c->conn_max) {
+		fprintf(stderr, "xlvsadm: the table exists with --conn-max %u; "
+			"the size is set when it is created (--unload first)\n",
+			t->meta.conn_max);
+		return 1;
+	}
+	if (mode == XLVS_XDP_AUTO)      /* not planned: restore's own path */
+		mode = XLVS_XDP_NATIVE;
+	rc = xlvs_attach(t, c->ifname, mode);
+	if (!rc)
+		warn_no_forwarding(c->ifname);
+
+	if (rc == -EOPNOTSUPP && mode == XLVS_XDP_NATIVE)
+		fprintf(stderr, "xlvsadm: %s: its driver has no native XDP; "
+			"use --xdp-mode generic\n", c->ifname);
+	else if (rc == -ENODEV)
+		fprintf(stderr, "xlvsadm: %s: no such interface\n", c->ifname);
+	else if (rc)
+		fprintf(stderr, "xlvsadm: %s: cannot attach: %s\n", c->ifname,
+			strerror(-rc));
+	else if (mode == XLVS_XDP_GENERIC && !c->xdp_said)
+		fprintf(stderr, "xlvsadm: warning: %s runs the data plane in "
+			"generic (skb) XDP mode, much slower than native\n",
+			c->ifname);
+	return rc ? 1 : 0;
+}
