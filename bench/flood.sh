@@ -43,12 +43,18 @@ fl_setup() {
 		FL_B_SRV_PIDS+=("$B_LAST_PID")
 		b_wait_listen "rs$i" "$FL_B_PORT" || sys_fail "echosrv in rs$i" || return 1
 	done
-	# A fresh table: --conn-max applies only to a table being made.
+	# A fresh table: --conn-max applies only to a table being made, which
+	# only --attach does; the program goes on for good once the real
+	# servers exist, so that --attach judges the interfaces they are
+	# routed out of (native: their veth peers run the count program), not
+	# the client's link, whose end has no XDP program.
 	timeout 10 ip netns exec "${B_NS}dir" "$XLVS_ADM" --unload >/dev/null 2>&1
-	fl_adm --attach "$B_DCDEV" --conn-max "$FL_B_CONN_MAX" >/dev/null &&
+	fl_adm --attach "$B_DCDEV" --conn-max "$FL_B_CONN_MAX" --xdp-mode generic \
+		>/dev/null 2>&1 && fl_adm --detach "$B_DCDEV" &&
 	fl_adm -A -t "$B_VIP:$FL_B_PORT" -s rr "${persist[@]}" &&
 	fl_adm -a -t "$B_VIP:$FL_B_PORT" -r "$B_RS1:$FL_B_PORT" -g -w 1 &&
-	fl_adm -a -t "$B_VIP:$FL_B_PORT" -r "$B_RS2:$FL_B_PORT" -g -w 1 ||
+	fl_adm -a -t "$B_VIP:$FL_B_PORT" -r "$B_RS2:$FL_B_PORT" -g -w 1 &&
+	fl_adm --attach "$B_DCDEV" >/dev/null ||
 		sys_fail "xlvsadm: cannot set up the flood's service" || return 1
 	b_napi_pin dir "$B_DCDEV" "$B_DIR_CPU" || return 1
 	b_dr_return on

@@ -16,7 +16,6 @@ sys_xlvs_setup() {
 	S_HTTP_TARGETS=$B_VIP
 	S_IPERF_TARGET=$B_VIP
 	XLVS_UP=1
-	sys_xlvs_adm --attach "$B_DCDEV" >/dev/null || sys_fail "xlvsadm --attach" || return 1
 	for p in "-t $B_VIP:$B_HTTP_PORT" "-u $B_VIP:$B_UDP_PORT"; do
 		# shellcheck disable=SC2086
 		sys_xlvs_adm -A $p -s rr || sys_fail "xlvsadm -A $p" || return 1
@@ -27,6 +26,10 @@ sys_xlvs_setup() {
 	sys_xlvs_adm -a -u "$B_VIP:$B_UDP_PORT" -r "$B_RS2:$B_UDP_PORT" -g -w 1 &&
 	sys_xlvs_adm -A -t "$B_VIP:$B_IPERF_PORT" -s rr &&
 	sys_xlvs_adm -a -t "$B_VIP:$B_IPERF_PORT" -r "$B_RS1:$B_IPERF_PORT" -g -w 1 || sys_fail "xlvsadm: cannot configure the services" || return 1
+	# Attached once the real servers exist: --attach judges the interfaces
+	# they are routed out of (native: their veth peers run the count
+	# program), not the client's link, whose end has no XDP program.
+	sys_xlvs_adm --attach "$B_DCDEV" >/dev/null || sys_fail "xlvsadm --attach" || return 1
 	b_napi_pin dir "$B_DCDEV" "$B_DIR_CPU" || return 1
 	b_dr_return on
 }
