@@ -138,3 +138,30 @@ int attach_run(struct xlvs_table *t, const struct cmd *c)
 			c->ifname);
 	return rc ? 1 : 0;
 }
+
+/* A real server added after --attach may be routed out of an interface
+ * where the native data plane would not deliver: say so (the server is
+ * added all the same, as ipvsadm adds it). */
+void attach_check_server(struct xlvs_table *t, const struct xlvs_endpoint *rs)
+{
+	struct xlvs_xdp_link links[XLVS_XDP_LINKS_MAX];
+	char names[XLVS_XDP_LINKS_MAX][16], cause[320], fix[256], addr[64];
+	struct xlvs_xdp_choice ch;
+	int nif = xlvs_native_ifaces(t, names, XLVS_XDP_LINKS_MAX);
+	size_t n;
+
+	for (int i = 0; i < nif; i++) {
+		if (xlvs_xdp_probe(names[i], rs, 1, links, &n))
+			continue;
+		xlvs_xdp_choose(XLVS_XDP_NATIVE, links, n, &ch);
+		if (!ch.refused)
+			continue;
+		xlvs_xdp_explain(&links[ch.link], ch.verdict, cause,
+				 sizeof(cause), fix, sizeof(fix));
+		xlvs_endpoint_format(rs, addr, sizeof(addr));
+		fprintf(stderr, "xlvsadm: WARNING: real server %s: the native "
+			"data plane on %s would not deliver to it: %s; %s (to "
+			"change the mode: --detach %s, then --attach %s)\n", addr,
+			names[i], cause, fix, names[i], names[i]);
+	}
+}

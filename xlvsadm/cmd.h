@@ -74,6 +74,8 @@ int cmd_run_on(struct xlvs_table *t, const struct cmd *c);
  * saying why it is refused; then the attach on the open table. */
 int attach_plan(const struct cmd *c, struct cmd *planned);
 int attach_run(struct xlvs_table *t, const struct cmd *c);
+/* After -a or -e: warns if the native data plane cannot reach rs. */
+void attach_check_server(struct xlvs_table *t, const struct xlvs_endpoint *rs);
 /* ipvsadm's message for err from command kind k. */
 const char *cmd_error_message(enum cmd_kind k, int err);
 /* What libxlvs would refuse in c's service or real server (a scheduler

@@ -173,6 +173,8 @@ int cmd_run_on(struct xlvs_table *t, const struct cmd *c)
 	if (c->kind == CMD_ATTACH)
 		return attach_run(t, c);
 	rc = table_op(t, c);
+	if (!rc && (c->kind == CMD_ADD_DEST || c->kind == CMD_EDIT_DEST))
+		attach_check_server(t, &c->dest.addr);
 	if (rc == -ECANCELED)
 		return 1;   /* said why already */
 	if (rc == -ENOENT && c->kind == CMD_DETACH)

@@ -104,6 +104,9 @@ void xlvs_xdp_explain(const struct xlvs_xdp_link *l, enum xlvs_xdp_verdict v,
  * (-ENODEV: no ifname). */
 int xlvs_xdp_probe(const char *ifname, const struct xlvs_endpoint *servers,
 		   size_t nservers, struct xlvs_xdp_link *links, size_t *n);
+/* The interfaces of this namespace that run t's program in native mode,
+ * up to max names into names; their number or -errno. */
+int xlvs_native_ifaces(struct xlvs_table *t, char (*names)[16], size_t max);
 int xlvs_detach(struct xlvs_table *t, const char *ifname);
 /* Detach from every interface in this namespace and remove the table. */
 int xlvs_unload(void);

@@ -139,6 +139,15 @@ PV_NET=10.78.0
 pv_two_lans() {
 	local host
 	xl_cluster_up
+	pv_lan_b
+	xl_adm -A -t "$XL_VIP:80" -s wrr &&
+	xl_adm -a -t "$XL_VIP:80" -r "$PV_NET.103:80" -g -w 3 &&
+	xl_adm -a -t "$XL_VIP:80" -r "$PV_NET.104:80" -g -w 2 ||
+		xl_fail "configuring the service failed"
+}
+
+pv_lan_b() {
+	local host
 	xl_bridge_add lanb
 	XL_LINKS=plain xl_add_link lanb ha1 eth1 "$PV_NET.101"
 	XL_LINKS=plain xl_add_link lanb node1 eth1 "$PV_NET.103"
@@ -150,10 +159,6 @@ pv_two_lans() {
 			net.ipv4.conf.eth1.rp_filter=0 ||
 			xl_fail "cannot turn rp_filter off in $host"
 	done
-	xl_adm -A -t "$XL_VIP:80" -s wrr &&
-	xl_adm -a -t "$XL_VIP:80" -r "$PV_NET.103:80" -g -w 3 &&
-	xl_adm -a -t "$XL_VIP:80" -r "$PV_NET.104:80" -g -w 2 ||
-		xl_fail "configuring the service failed"
 }
 
 # GRO off at eth1's bridge end: redirected frames would be dropped, so
@@ -208,4 +213,27 @@ test_plain_veth_premise_native_held_without_peer_program() {
 	echo "answered without xdp_pass on the bridge end: $answered of 5"
 	((answered <= 1)) ||
 		xl_fail "$answered of 5 answered: native XDP_TX frames were delivered"
+}
+
+# A real server added after a native --attach, out of an interface where
+# native would not deliver (GRO off at eth1's peer): -a succeeds, as
+# ipvsadm's does, and warns naming the server, eth1 and the way out.
+test_plain_veth_server_added_after_attach_warned() {
+	local rc
+	xl_cluster_up
+	xl_adm --attach eth0 --conn-max 65536 || xl_fail "--attach eth0 failed"
+	xl_assert_eq xdp "$(pv_mode)" "the mode eth0 runs the program in"
+	pv_lan_b
+	xl_in lanb ethtool -K ha1 gro off >/dev/null || xl_fail "ethtool gro off"
+	xl_adm -A -t "$XL_VIP:80" -s wrr || xl_fail "-A failed"
+	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE1:80" -g -w 1 2>"$XL_TMP/err" ||
+		xl_fail "-a of node1 on the first LAN failed"
+	[ -s "$XL_TMP/err" ] && xl_fail "a warning for node1: $(cat "$XL_TMP/err")"
+	xl_adm -a -t "$XL_VIP:80" -r "$PV_NET.104:80" -g -w 1 2>"$XL_TMP/err"
+	rc=$?
+	echo "-a of $PV_NET.104 -> exit $rc, stderr: $(cat "$XL_TMP/err")"
+	xl_assert_eq 0 "$rc" "exit code of -a"
+	grep -q "WARNING: real server $PV_NET.104:80.* on eth0 would not deliver.*eth1" \
+		"$XL_TMP/err" && grep -q -- "--detach eth0" "$XL_TMP/err" ||
+		xl_fail "the warning does not name the server, eth1 and the way out"
 }
