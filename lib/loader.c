@@ -209,6 +209,12 @@ int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mod
 		close(fd);
 		return -EBUSY;
 	}
+	/* Ours already, in the other mode: the kernel keeps one at a time. */
+	if (cur == ours && bpf_xdp_query_id(ifindex, flags, &cur) == 0 &&
+	    cur != ours) {
+		close(fd);
+		return -EEXIST;
+	}
 	rc = cur == ours ? 0 : bpf_xdp_attach(ifindex, fd, flags, NULL);
 	close(fd);
 	return rc;

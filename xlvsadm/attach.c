@@ -127,6 +127,11 @@ int attach_run(struct xlvs_table *t, const struct cmd *c)
 	if (rc == -EOPNOTSUPP && mode == XLVS_XDP_NATIVE)
 		fprintf(stderr, "xlvsadm: %s: its driver has no native XDP; "
 			"use --xdp-mode generic\n", c->ifname);
+	else if (rc == -EEXIST)
+		fprintf(stderr, "xlvsadm: %s already runs the data plane in %s "
+			"mode; to change it: --detach %s, then --attach %s\n",
+			c->ifname, mode == XLVS_XDP_NATIVE ? "generic" : "native",
+			c->ifname, c->ifname);
 	else if (rc == -ENODEV)
 		fprintf(stderr, "xlvsadm: %s: no such interface\n", c->ifname);
 	else if (rc)

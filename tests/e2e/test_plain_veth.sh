@@ -112,6 +112,14 @@ test_plain_veth_peer_program_gives_native() {
 	fi
 	xl_assert_eq xdp "$(pv_mode)" "the mode eth0 runs the program in"
 	pv_http_all
+	# The peer's program gone, --attach again would now choose generic:
+	# it says the interface runs native and how to change, exit 1.
+	xl_in lan ip link set dev ha1 xdpdrv off || xl_fail "cannot detach xdp_pass"
+	xl_adm --attach eth0 >/dev/null 2>"$XL_TMP/err"
+	xl_assert_eq 1 "$?" "exit code of --attach again"
+	grep -q "already runs the data plane in native mode.*--detach eth0" \
+		"$XL_TMP/err" || xl_fail "no word of the mode eth0 runs: $(cat "$XL_TMP/err")"
+	xl_assert_eq xdp "$(pv_mode)" "the mode after --attach again"
 }
 
 # The project's own networks (netns.sh without XL_LINKS) are unchanged and
