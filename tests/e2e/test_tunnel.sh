@@ -149,8 +149,15 @@ test_tunnel_gue_gre_download() {
 		'$2 == a || $2 == b { print $2, $3 }' >"$XL_TMP/conns"
 	xl_assert_eq "$TN_NODE1:8080 1
 $TN_NODE2:8080 1" "$(sort "$XL_TMP/conns")" "one download from each real server"
-	xl_adm -S -n | grep -q -- "-r $TN_NODE1:8080 -i -w 3 --tun-type gue --tun-port $TN_GUE_PORT --tun-csum$" ||
-		xl_fail "-S -n: $(xl_adm -S -n)"
+	xl_adm -S -n >"$XL_TMP/save"
+	grep -q -- "^-a -t $XL_VIP:8080 -r $TN_NODE1:8080 -i -w 3 --tun-type gue --tun-port $TN_GUE_PORT --tun-csum$" "$XL_TMP/save" &&
+	grep -q -- "^-a -t $XL_VIP:8080 -r $TN_NODE2:8080 -i -w 2 --tun-type gre --tun-csum$" "$XL_TMP/save" ||
+		xl_fail "-S -n: $(cat "$XL_TMP/save")"
+	# -R reads them back: the same table after -C, and it still serves.
+	{ echo -C; cat "$XL_TMP/save"; } | xl_adm -R || xl_fail "xlvsadm -R failed"
+	xl_adm -S -n >"$XL_TMP/save2"
+	xl_assert_same_file "$XL_TMP/save" "$XL_TMP/save2" "-S -n after -C and -R"
+	tn_download 8080
 }
 
 # What the director counted and the client learnt, for a failed case.
