@@ -117,7 +117,9 @@ enum xlvs_counter {
 	XLVS_CNT_CONNS_INSERT_FAILED,
 	XLVS_CNT_PKTS_LOCAL,        /* to a Local real server: passed to this host */
 	XLVS_CNT_PKTS_FTP_PASS,     /* no server, FTP service, other port: passed */
-	XLVS_CNT_ICMP_SENT,         /* port unreachable answers sent */
+	XLVS_CNT_ICMP_SENT,         /* ICMP answers sent: port unreachable,
+				     * and tunnels' fragmentation needed and
+				     * time exceeded */
 	XLVS_CNT_ICMP_LIMITED,      /* ... not sent: over the rate limit */
 	XLVS_CNT_CONNS_RESCHEDULED, /* entries a SYN or expire_nodest_conn
 				     * replaced with a new connection */
@@ -144,7 +146,8 @@ enum xlvs_counter {
 	XLVS_CNT_PKTS_FRAG_NEEDED,  /* DF set, too big with the outer header:
 				     * ICMP fragmentation needed, dropped */
 	XLVS_CNT_PKTS_TOO_BIG,      /* DF clear, too big: dropped (the kernel
-				     * would fragment the outer packet) */
+				     * would fragment the outer packet); or a
+				     * route whose MTU leaves under 68 bytes */
 	XLVS_CNT_PKTS_TTL_EXCEEDED, /* TTL 1 or 0: ICMP time exceeded, dropped */
 	XLVS_CNT_MAX,
 };
