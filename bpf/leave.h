@@ -7,154 +7,12 @@
  * packets for the VIP's other ports on, as IPVS does: they are not IPVS's
  * to refuse.
  *
- * The answer is built in place: the frame is cut to the original IP header
- * and 8 bytes of its payload (what RFC 792 asks to quote; the kernel's
- * icmp_send quotes more when it can, which only costs bandwidth), a new IP
- * and ICMP header are put in front, and it leaves by the interface it came
- * in on, to the MAC it came from.  Like the kernel's icmp_msgs_per_sec and
- * burst, each CPU sends at most ICMP_RATE a second after a burst of
- * ICMP_BURST, so a flood to a service without servers is not reflected.
+ * The answer is built as icmp_reply.h says, and rate-limited there.
  */
 #ifndef XLVS_BPF_LEAVE_H
 #define XLVS_BPF_LEAVE_H
 
-#include "maps.h"
-#include "parse.h"
-
-#define ICMP_RATE 1000          /* answers per second per CPU */
-#define ICMP_BURST 50
-#define ICMP_DEST_UNREACH 3
-#define ICMP_PORT_UNREACH 3
-#define IPPROTO_ICMP 1
-#define ICMP_QUOTE_L4 8         /* payload bytes quoted after the IP header */
-
-struct icmp_bucket {
-	__u64 last_ns;
-	__u64 tokens;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct icmp_bucket);
-} icmp_bucket SEC(".maps");
-
-static __always_inline int icmp_allowed(__u64 now)
-{
-	__u32 zero = 0;
-	struct icmp_bucket *b = bpf_map_lookup_elem(&icmp_bucket, &zero);
-	__u64 add;
-
-	if (!b)
-		return 0;
-	add = (now - b->last_ns) / (1000000000ull / ICMP_RATE);
-	if (add) {
-		b->tokens = b->tokens + add > ICMP_BURST ? ICMP_BURST : b->tokens + add;
-		b->last_ns = now;
-	}
-	if (!b->tokens)
-		return 0;
-	b->tokens--;
-	return 1;
-}
-
-/* The one's complement sum folded to 16 bits. */
-static __always_inline __u16 csum_fold32(__u64 sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
-}
-
-struct icmp_frame {
-	struct ethhdr eth;
-	struct iphdr ip;
-	__u8 type, code;
-	__sum16 check;
-	__u32 unused;
-} __attribute__((packed));
-
-/* is_valid_ether_addr: neither multicast (broadcast included) nor zero.
- * The answer goes back to the frame's source MAC from its destination MAC;
- * the kernel's icmp_send would route it and resolve the neighbour instead,
- * so a frame sent from or to a group address (or zero) gets no answer here
- * rather than one that a whole segment receives or no station sent. */
-static __always_inline int mac_unicast(const __u8 *mac)
-{
-	return !(mac[0] & 1) &&
-	       (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
-}
-
-/* Turns the frame into the port unreachable answer; 0, or -1 if it cannot. */
-static __always_inline int icmp_unreach_build(struct xdp_md *ctx)
-{
-	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	struct iphdr *ip = (void *)(eth + 1);
-	__u8 smac[ETH_ALEN], dmac[ETH_ALEN];
-	__u32 saddr, daddr, quote;
-	struct icmp_frame *f;
-	struct scratch *sc;
-	__s64 sum;
-
-	if ((void *)(ip + 1) > data_end)
-		return -1;
-	quote = (ip->ihl * 4 & 0x3c) + ICMP_QUOTE_L4;  /* parse checked ihl >= 5 */
-	if ((void *)ip + quote > data_end)
-		return -1;
-	__builtin_memcpy(smac, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(dmac, eth->h_dest, ETH_ALEN);
-	saddr = ip->saddr;
-	daddr = ip->daddr;
-	if (bpf_xdp_adjust_tail(ctx, (int)(sizeof(*eth) + quote) -
-				     (int)(data_end - data)))
-		return -1;
-	if (bpf_xdp_adjust_head(ctx, -(int)(sizeof(struct iphdr) + 8)))
-		return -1;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	f = data;
-	if ((void *)(f + 1) > data_end || quote > 68)
-		return -1;
-	__builtin_memcpy(f->eth.h_dest, smac, ETH_ALEN);
-	__builtin_memcpy(f->eth.h_source, dmac, ETH_ALEN);
-	f->eth.h_proto = ETH_P_IP_BE;
-	__builtin_memset(&f->ip, 0, sizeof(f->ip));
-	f->ip.version = 4;
-	f->ip.ihl = 5;
-	f->ip.tos = 0xc0;               /* IPTOS_PREC_INTERNETCONTROL */
-	f->ip.tot_len = bpf_htons(sizeof(f->ip) + 8 + quote);
-	f->ip.ttl = 64;
-	f->ip.protocol = IPPROTO_ICMP;
-	f->ip.saddr = daddr;            /* the VIP answers */
-	f->ip.daddr = saddr;
-	f->ip.check = csum_fold32(bpf_csum_diff(NULL, 0, (void *)&f->ip,
-						sizeof(f->ip), 0));
-	f->type = ICMP_DEST_UNREACH;
-	f->code = ICMP_PORT_UNREACH;
-	f->check = 0;
-	f->unused = 0;
-	/* The checksum covers the quote, whose length the verifier cannot tie
-	 * to the packet's: sum a copy. */
-	sc = scratch_get();
-	if (!sc)
-		return -1;
-	__builtin_memset(sc->icmp, 0, 8);
-	sc->icmp[0] = ICMP_DEST_UNREACH;
-	sc->icmp[1] = ICMP_PORT_UNREACH;
-	if (bpf_xdp_load_bytes(ctx, sizeof(*f), sc->icmp + 8, quote))
-		return -1;
-	sum = bpf_csum_diff(NULL, 0, (void *)sc->icmp, 8 + quote, 0);
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	f = data;
-	if ((void *)(f + 1) > data_end)
-		return -1;
-	f->check = csum_fold32(sum);
-	return 0;
-}
+#include "icmp_reply.h"
 
 /* ip_vs_leave for service port svc_port (network order). */
 static __always_inline int leave(struct xdp_md *ctx, const struct pkt *p,
@@ -171,7 +29,7 @@ static __always_inline int leave(struct xdp_md *ctx, const struct pkt *p,
 		count(XLVS_CNT_ICMP_LIMITED);
 		return XDP_DROP;
 	}
-	if (icmp_unreach_build(ctx))
+	if (icmp_reply_build(ctx, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0))
 		return XDP_DROP;
 	count(XLVS_CNT_ICMP_SENT);
 	return XDP_TX;

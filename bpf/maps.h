@@ -67,6 +67,8 @@ struct twos_sums {
 	__s64 w1, w2, oh1, oh2;
 };
 
+#define TUN_CSUM_CHUNK 256
+
 /* Not pinned: room for the packet path's larger temporaries, per CPU (an
  * XDP run is never interleaved with another on its CPU).  The BPF stack is
  * 512 bytes for the whole chain of calls, the schedulers' loops included,
@@ -83,6 +85,9 @@ struct scratch {
 	struct xlvs_lblc_key lblc_key;  /* sched_lblc.h */
 	struct xlvs_lblc lblc;
 	struct twos_sums twos;          /* sched_twos.h */
+	__u8 csum_buf[TUN_CSUM_CHUNK + 4]; /* tunnel.h: the packet, a chunk
+					    * at a time, for a full checksum */
+	__u32 tun_dest_id, tun_ip_len;  /* tunnel.h: the packet to tunnel */
 };
 
 struct {

@@ -24,6 +24,7 @@
 #include "persist.h"
 #include "forward.h"
 #include "leave.h"
+#include "tunnel.h"
 #include "stats.h"
 #include "expiry.h"
 #include "lblc_expire.h"
@@ -41,6 +42,8 @@ static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_PKTS_LOCAL);
 		return XDP_PASS;
 	}
+	if (d->fwd == XLVS_FWD_TUNNEL)
+		return tun_defer(dest_id, p->ip_len);
 	return forward_dr(ctx, p, d, dest_id, now);
 }
 
@@ -360,11 +363,13 @@ SEC("xdp")
 int xlvs_xdp(struct xdp_md *ctx)
 {
 	struct pkt p = {};
+	int rc;
 
 	count(XLVS_CNT_PKTS_IN);
 	switch (parse_packet(ctx, &p)) {
 	case PARSE_OK:
-		return serve(ctx, &p);
+		rc = serve(ctx, &p);
+		return rc == TUN_VERDICT ? tun_send(ctx) : rc;
 	case PARSE_MALFORMED:
 		count(XLVS_CNT_PKTS_MALFORMED);
 		return XDP_PASS;

@@ -72,6 +72,14 @@ static void check_accepted(const struct cmd *c)
 		FUZZ_ASSERT(c->svc.flags & XLVS_SVC_F_PERSISTENT);
 	if (c->svc.flags & XLVS_SVC_F_ONEPACKET)
 		FUZZ_ASSERT(c->svc.proto == IPPROTO_UDP);
+	/* The tunnel settings ipvsadm 1.31's rules let through are ones
+	 * libxlvs takes (lib/conf_check.c tun_check). */
+	if (c->kind == CMD_ADD_DEST || c->kind == CMD_EDIT_DEST) {
+		struct xlvs_conf_err why;
+
+		if (xlvs_dest_conf_check(&c->dest, &why) && why.field)
+			FUZZ_ASSERT(strncmp(why.field, "tun_", 4));
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -16,9 +16,18 @@
  *     leaves with one of that service's real servers' MACs, from the
  *     director's, its IP packet unchanged; a TCP segment without SYN only
  *     on a connection a forwarded SYN made, to that SYN's real server;
+ *   - or, for a tunnelled service, it is that packet in the outer headers
+ *     ip_vs_tunnel_xmit puts around it (written from ip_vs_xmit.c): to one
+ *     of the service's real servers from the director's address, TTL and
+ *     DF the inner's, GUE's or GRE's header with its checksum when asked
+ *     for, and inside it the packet as it came but for its TTL, one lower,
+ *     and its header checksum;
  *   - or it is the ICMP port unreachable ip_vs_leave answers for a
- *     service without servers, to the sender, quoting its packet, between
- *     MACs a station can have (unicast, not zero).
+ *     service without servers, or for a tunnelled service the time
+ *     exceeded (TTL 1 or 0) or fragmentation needed (DF, over the room
+ *     the route leaves, that room in it) ip_vs_tunnel_xmit answers, to the
+ *     sender, quoting its packet, between MACs a station can have
+ *     (unicast, not zero).
  * A broken invariant prints the frame and aborts (libFuzzer keeps it).
  */
 #include <stdarg.h>
@@ -57,21 +66,41 @@ struct fz_svc {
 	const char *sched;
 	uint32_t flags;
 	uint8_t hosts[3];       /* 0 ends the list */
+	uint8_t tun;            /* 0: direct routing; else TUN_OF(type) */
+	uint8_t tun_flags;
+	uint16_t tun_port;
 };
 
+#define TUN_OF(type) ((type) + 1)
+/* 10.0.0.7's route has a locked MTU: tunnelled packets can outgrow it. */
+#define MTU_HOST 0x07
+#define MTU_SMALL 576
+#define MTU_DEV 1500
+
 static const struct fz_svc svcs[] = {
-	{ IPPROTO_TCP, NET_VIP, 80, "rr", 0, { HOST_RS1, HOST_RS2 } },
-	{ IPPROTO_TCP, NET_VIP, 81, "rr", 0, { 0 } },
-	{ IPPROTO_TCP, NET_VIP, 21, "wlc", XLVS_SVC_F_PERSISTENT, { 0x06 } },
-	{ IPPROTO_TCP, NET_OTHER_IP, 0, "sh", XLVS_SVC_F_PERSISTENT, { 0x07, 0x05 } },
-	{ IPPROTO_UDP, NET_VIP, 53, "wrr", 0, { HOST_RS1, 0x05 } },
-	{ IPPROTO_UDP, NET_VIP, 54, "lc", XLVS_SVC_F_ONEPACKET, { 0x08 } },
-	{ IPPROTO_UDP, NET_VIP, 55, "rr", 0, { HOST_LOCAL } },
-	{ IPPROTO_UDP, NET_OTHER_IP, 53, "mh", 0, { HOST_RS1, HOST_RS2, 0x05 } },
+	{ IPPROTO_TCP, NET_VIP, 80, "rr", 0, { HOST_RS1, HOST_RS2 }, 0, 0, 0 },
+	{ IPPROTO_TCP, NET_VIP, 81, "rr", 0, { 0 }, 0, 0, 0 },
+	{ IPPROTO_TCP, NET_VIP, 21, "wlc", XLVS_SVC_F_PERSISTENT, { 0x06 }, 0, 0, 0 },
+	{ IPPROTO_TCP, NET_OTHER_IP, 0, "sh", XLVS_SVC_F_PERSISTENT, { 0x07, 0x05 }, 0, 0, 0 },
+	{ IPPROTO_UDP, NET_VIP, 53, "wrr", 0, { HOST_RS1, 0x05 }, 0, 0, 0 },
+	{ IPPROTO_UDP, NET_VIP, 54, "lc", XLVS_SVC_F_ONEPACKET, { 0x08 }, 0, 0, 0 },
+	{ IPPROTO_UDP, NET_VIP, 55, "rr", 0, { HOST_LOCAL }, 0, 0, 0 },
+	{ IPPROTO_UDP, NET_OTHER_IP, 53, "mh", 0, { HOST_RS1, HOST_RS2, 0x05 }, 0, 0, 0 },
+	{ IPPROTO_TCP, NET_VIP, 90, "rr", 0, { HOST_RS1, MTU_HOST },
+	  TUN_OF(XLVS_TUN_IPIP), 0, 0 },
+	{ IPPROTO_UDP, NET_VIP, 90, "wrr", 0, { HOST_RS2, MTU_HOST },
+	  TUN_OF(XLVS_TUN_GUE), XLVS_TUN_F_CSUM, 6080 },
+	{ IPPROTO_TCP, NET_VIP, 91, "wlc", XLVS_SVC_F_PERSISTENT, { MTU_HOST },
+	  TUN_OF(XLVS_TUN_GRE), XLVS_TUN_F_CSUM, 0 },
+	{ IPPROTO_UDP, NET_VIP, 91, "rr", 0, { 0x05 }, TUN_OF(XLVS_TUN_GUE), 0, 5555 },
+	{ IPPROTO_TCP, NET_VIP, 92, "sh", 0, { 0x05, MTU_HOST }, TUN_OF(XLVS_TUN_GRE), 0, 0 },
+	{ IPPROTO_UDP, NET_VIP, 92, "rr", 0, { MTU_HOST },
+	  TUN_OF(XLVS_TUN_GUE), XLVS_TUN_F_REMCSUM, 1 },
 };
 #define NSVCS (sizeof(svcs) / sizeof(svcs[0]))
 
 static struct xlvs_table table;
+static unsigned int sport_lo = 32768, sport_hi = 60999;  /* GUE's: the local port range */
 static bool trace;              /* FUZZ_XDP_TRACE=1: each frame's verdict */
 static int prog_fd = -1, ifindex;
 static bool loaded;
@@ -101,7 +130,10 @@ static int fz_table(void)
 		for (int j = 0; !rc && j < 3 && s->hosts[j]; j++) {
 			struct xlvs_dest_conf d = {
 				.addr = tb_ep(IP4(10, 0, 0, s->hosts[j]), s->port),
-				.fwd = XLVS_FWD_DROUTE, .weight = j + 1,
+				.fwd = s->tun ? XLVS_FWD_TUNNEL : XLVS_FWD_DROUTE,
+				.weight = j + 1,
+				.tun_type = s->tun ? s->tun - 1 : 0,
+				.tun_flags = s->tun_flags, .tun_port = s->tun_port,
 			};
 
 			rc = xlvs_dest_add(&table, s->proto, &c.vip, &d);
@@ -117,7 +149,8 @@ static int fz_table(void)
 		if (tb_sh("ip neigh replace 10.0.0.%d lladdr 02:00:00:00:00:%02x "
 			  "dev %s nud permanent", h, h, DEV))
 			return -1;
-	return 0;
+	return tb_sh("ip route replace 10.0.0.%d/32 dev %s mtu lock %d", MTU_HOST,
+		     DEV, MTU_SMALL) ? -1 : 0;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -130,6 +163,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (ifindex < 0)
 		exit(1);
 	trace = getenv("FUZZ_XDP_TRACE") != NULL;
+	{
+		FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+
+		if (f && fscanf(f, "%u %u", &sport_lo, &sport_hi) != 2)
+			exit(1);
+		if (f)
+			fclose(f);
+	}
 	loaded = true;          /* a failed open may leave half a table */
 	atexit(fz_unload);
 	if (tb_table_open(&table, 4096, &prog_fd) || fz_table())
@@ -142,6 +183,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 struct fz_pkt {
 	bool ok;                /* IPv4 TCP/UDP the kernel would take */
 	uint8_t proto, flags;   /* TCP flags */
+	uint8_t ttl;
+	bool df;
+	unsigned int tot;       /* IPv4 total length */
 	uint32_t saddr, daddr;  /* host order */
 	uint16_t sport, dport;
 	unsigned int ihl;       /* bytes */
@@ -195,6 +239,9 @@ static void fz_read(const uint8_t *f, size_t len, struct fz_pkt *p)
 	if (be16(ip + 6) & 0x3fff)
 		return;         /* a fragment: no ports to schedule by */
 	p->proto = ip[9];
+	p->ttl = ip[8];
+	p->df = be16(ip + 6) & 0x4000;
+	p->tot = tot;
 	p->saddr = be32(ip + 12);
 	p->daddr = be32(ip + 16);
 	if (martian_source(p->saddr))
@@ -351,6 +398,90 @@ static bool serves(const struct fz_svc *s, uint8_t host)
 	return false;
 }
 
+/* The outer headers after the outer IPv4 one (ip_vs_tunnel_xmit's
+ * max_headroom less the IPv4 header). */
+static unsigned int tun_extra(const struct fz_svc *s)
+{
+	if (s->tun == TUN_OF(XLVS_TUN_GUE))
+		return 8 + 4;
+	if (s->tun == TUN_OF(XLVS_TUN_GRE))
+		return s->tun_flags & XLVS_TUN_F_CSUM ? 8 : 4;
+	return 0;
+}
+
+/* The room the route to host leaves a packet in s's tunnel. */
+static unsigned int tun_room(const struct fz_svc *s, uint8_t host)
+{
+	return (host == MTU_HOST ? MTU_SMALL : MTU_DEV) - 20 - tun_extra(s);
+}
+
+static uint32_t sum16(uint32_t sum, const uint8_t *q, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += be16(q + i);
+	if (len & 1)
+		sum += (uint32_t)q[len - 1] << 8;
+	return sum;
+}
+
+static bool sum_ok(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* The inner packet q (len bytes) is the frame's IP packet but for a TTL
+ * one lower and a right header checksum. */
+static bool inner_same(const uint8_t *q, const struct fz_pkt *p, size_t len)
+{
+	const uint8_t *ip = fz_in + ETH_HLEN;
+
+	return len == p->tot && q[8] == ip[8] - 1 && !memcmp(q, ip, 8) &&
+	       q[9] == ip[9] && !memcmp(q + 12, ip + 12, len - 12) &&
+	       !csum(q, p->ihl);
+}
+
+static void check_tunnelled(const struct fz_pkt *p, const struct fz_svc *s,
+			    const uint8_t *out, size_t out_len)
+{
+	const uint8_t *o = out + ETH_HLEN, *x = o + 20;
+	unsigned int extra = tun_extra(s);
+	uint8_t host = o[19], proto = s->tun == TUN_OF(XLVS_TUN_GUE) ? 17 :
+				       s->tun == TUN_OF(XLVS_TUN_GRE) ? 47 : 4;
+
+	if (out_len < ETH_HLEN + 20 + extra + 20 || be16(out + 12) != 0x0800)
+		broken("a tunnelled frame too short or not IPv4");
+	if (o[0] != 0x45 || be16(o + 2) != out_len - ETH_HLEN || csum(o, 20) ||
+	    o[9] != proto || be32(o + 12) != NET_DEV_IP ||
+	    (be32(o + 16) & 0xffffff00) != IP4(10, 0, 0, 0) || !serves(s, host) ||
+	    out[5] != host)
+		broken("a tunnelled frame with a wrong outer header");
+	if (o[8] != p->ttl - 1 || p->ttl < 2 ||
+	    (be16(o + 6) != (p->df ? 0x4000 : 0)) || (p->df && be16(o + 4)))
+		broken("a tunnelled frame with the wrong TTL, DF or ID");
+	if (p->tot > tun_room(s, host))
+		broken("a tunnelled frame over the route's MTU");
+	if (s->tun == TUN_OF(XLVS_TUN_GUE)) {
+		bool want = s->tun_flags & (XLVS_TUN_F_CSUM | XLVS_TUN_F_REMCSUM);
+		uint32_t ps = sum16(0, o + 12, 8) + 17 + be16(x + 4);
+
+		if (be16(x + 2) != s->tun_port || be16(x + 4) != out_len - ETH_HLEN - 20 ||
+		    be16(x) < sport_lo || be16(x) >= sport_hi ||
+		    memcmp(x + 8, "\0\4\0\0", 4) ||
+		    (want ? !sum_ok(sum16(ps, x, be16(x + 4))) : be16(x + 6) != 0))
+			broken("a GUE header that is not ipvs_gue_encap's");
+	} else if (s->tun == TUN_OF(XLVS_TUN_GRE)) {
+		bool want = s->tun_flags & XLVS_TUN_F_CSUM;
+
+		if (be16(x) != (want ? 0x8000 : 0) || be16(x + 2) != 0x0800 ||
+		    (want && !sum_ok(sum16(0, x, out_len - ETH_HLEN - 20))))
+			broken("a GRE header that is not ipvs_gre_encap's");
+	}
+	if (!inner_same(x + extra, p, out_len - ETH_HLEN - 20 - extra))
+		broken("the tunnelled packet changed on its way");
+}
+
 static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t out_len)
 {
 	static const uint8_t mac_prefix[5] = { 2, 0, 0, 0, 0 };
@@ -360,7 +491,9 @@ static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t o
 		broken("a frame the kernel would drop was forwarded");
 	if (!s)
 		broken("forwarded to no virtual service");
-	if (out_len != fz_in_len || memcmp(out + 12, fz_in + 12, fz_in_len - 12))
+	if (s->tun)
+		check_tunnelled(p, s, out, out_len);
+	else if (out_len != fz_in_len || memcmp(out + 12, fz_in + 12, fz_in_len - 12))
 		broken("the IP packet changed on its way");
 	if (memcmp(out, mac_prefix, 5) || !serves(s, out[5]))
 		broken("sent to a MAC that is none of the service's real servers");
@@ -377,6 +510,60 @@ static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t o
 		       "than its connection's (%02x, not %02x)", out[5], seen_get(p));
 }
 
+/* The part of an ICMP answer every kind shares: back where the frame came
+ * from, between unicast MACs, an IPv4 header from the packet's destination
+ * to its source, quote bytes of quote after the 8-byte ICMP header. */
+static void check_icmp_frame(const struct fz_pkt *p, const uint8_t *out,
+			     size_t out_len, size_t quote)
+{
+	const uint8_t *ip = out + ETH_HLEN;
+
+	if (out_len != ETH_HLEN + 28 + quote)
+		broken("an ICMP answer of %zu bytes", out_len);
+	if (memcmp(out, fz_in + 6, 6) || memcmp(out + 6, fz_in, 6))
+		broken("an ICMP answer not sent back where the frame came from");
+	if (!mac_valid(out) || !mac_valid(out + 6))
+		broken("an ICMP answer from or to a MAC no station has");
+	if (ip[0] != 0x45 || be16(ip + 2) != 28 + quote || be16(ip + 6) & 0x3fff ||
+	    csum(ip, 20) || be32(ip + 12) != p->daddr || be32(ip + 16) != p->saddr)
+		broken("an ICMP answer with a wrong IPv4 header");
+	if (csum(ip + 20, 8 + quote))
+		broken("an ICMP answer with a wrong checksum");
+}
+
+/* ip_vs_tunnel_xmit's answers: time exceeded (decrement_ttl) quoting the
+ * packet as it came; fragmentation needed (ensure_mtu_is_adequate) for a
+ * DF packet over the room a real server's route leaves, that room as the
+ * MTU, quoting the packet with its TTL already one lower. */
+static bool check_tunnel_icmp(const struct fz_pkt *p, const struct fz_svc *s,
+			      const uint8_t *out, size_t out_len)
+{
+	const uint8_t *icmp = out + ETH_HLEN + 20, *q = icmp + 8;
+	const uint8_t *ip = fz_in + ETH_HLEN;
+	size_t quote = p->ihl + 8;
+	bool room = false;
+
+	check_icmp_frame(p, out, out_len, quote);
+	if (icmp[0] == 11 && icmp[1] == 0) {
+		if (p->ttl > 1 || be32(icmp + 4))
+			broken("time exceeded for a TTL of %u", p->ttl);
+		if (memcmp(q, ip, quote))
+			broken("time exceeded that does not quote the packet");
+		return true;
+	}
+	if (icmp[0] != 3 || icmp[1] != 4)
+		broken("an ICMP answer %u/%u for a tunnelled service", icmp[0], icmp[1]);
+	for (int j = 0; j < 3 && s->hosts[j]; j++)
+		room |= be32(icmp + 4) == tun_room(s, s->hosts[j]);
+	if (!room || !p->df || p->tot <= be32(icmp + 4) || p->ttl < 2)
+		broken("fragmentation needed (MTU %u) for %u bytes, DF %d, TTL %u",
+		       be32(icmp + 4), p->tot, p->df, p->ttl);
+	if (q[8] != ip[8] - 1 || memcmp(q, ip, 8) || q[9] != ip[9] ||
+	    memcmp(q + 12, ip + 12, quote - 12) || csum(q, p->ihl))
+		broken("fragmentation needed that does not quote the packet");
+	return true;
+}
+
 /* ip_vs_leave's answer (bpf/leave.h): the frame turned around, an IPv4
  * header from the VIP and an ICMP port unreachable quoting the packet's
  * IP header and 8 bytes. */
@@ -389,6 +576,8 @@ static bool check_icmp(const struct fz_pkt *p, const uint8_t *out, size_t out_le
 	if (out_len < ETH_HLEN + 28 || be16(out + 12) != 0x0800 || ip[9] != 1)
 		return false;
 	s = service_of(p);
+	if (p->ok && s && s->tun && !(icmp[0] == 3 && icmp[1] == 3))
+		return check_tunnel_icmp(p, s, out, out_len);
 	if (!p->ok || !s || s->hosts[0])
 		broken("an ICMP answer for a packet of no service without servers");
 	if (p->proto == IPPROTO_TCP && (!(p->flags & 0x02) || (p->flags & 0x04)))

@@ -4,8 +4,8 @@
  * ipvsadm refuse (ip_vs_add_dest: weight < 0, lower threshold above the
  * upper, -ERANGE; the persistence timeout and netmask), and whatever the
  * data plane cannot carry out, so that no caller can build a table that
- * mis-forwards: NAT and tunnels (not in the data plane yet), IPv6, other
- * protocols, schedulers it has not got.
+ * mis-forwards: NAT (not in the data plane yet), IPv6, other protocols,
+ * schedulers it has not got, tunnel settings that mean nothing.
  */
 #include <errno.h>
 #include <string.h>
@@ -52,16 +52,50 @@ int xlvs_service_conf_check(const struct xlvs_service_conf *c,
 	return 0;
 }
 
+/*
+ * A tunnel's type, port and flags as ipvsadm 1.31 takes them
+ * (tunnel_types_v_options) and IPVS's ip_vs_add_dest ("tunnel port is
+ * zero" for GUE): ipip takes no port and no flag, gue needs its port and
+ * takes one of nocsum (no flag), csum, remcsum, gre no port and nocsum or
+ * csum.  Other methods have none of them.
+ */
+static int tun_check(const struct xlvs_dest_conf *d, struct xlvs_conf_err *why)
+{
+	uint8_t f = d->tun_flags;
+
+	if (d->fwd != XLVS_FWD_TUNNEL) {
+		if (d->tun_type || d->tun_port || f)
+			return refuse(why, -EINVAL, "tun_type", 0, 0);
+		return 0;
+	}
+	if (d->tun_type >= XLVS_TUN_TYPE_MAX)
+		return refuse(why, -EINVAL, "tun_type", 0, XLVS_TUN_TYPE_MAX - 1);
+	if ((d->tun_type == XLVS_TUN_GUE) != (d->tun_port != 0))
+		return refuse(why, -EINVAL, "tun_port", 1, 65535);
+	if ((f & ~(XLVS_TUN_F_CSUM | XLVS_TUN_F_REMCSUM)) ||
+	    f == (XLVS_TUN_F_CSUM | XLVS_TUN_F_REMCSUM) ||
+	    (d->tun_type == XLVS_TUN_IPIP && f) ||
+	    (d->tun_type == XLVS_TUN_GRE && (f & XLVS_TUN_F_REMCSUM)))
+		return refuse(why, -EINVAL, "tun_flags", 0, 0);
+	return 0;
+}
+
 int xlvs_dest_conf_check(const struct xlvs_dest_conf *d,
 			 struct xlvs_conf_err *why)
 {
+	int err;
+
 	refuse(why, 0, NULL, 0, 0);
 	if (d->addr.af != 4)
 		return refuse(why, -EAFNOSUPPORT, "af", 0, 0);
-	if (d->fwd == XLVS_FWD_MASQ || d->fwd == XLVS_FWD_TUNNEL)
+	if (d->fwd == XLVS_FWD_MASQ)
 		return refuse(why, -EOPNOTSUPP, "fwd", 0, 0);
-	if (d->fwd != XLVS_FWD_DROUTE && d->fwd != XLVS_FWD_LOCAL)
+	if (d->fwd != XLVS_FWD_DROUTE && d->fwd != XLVS_FWD_LOCAL &&
+	    d->fwd != XLVS_FWD_TUNNEL)
 		return refuse(why, -EINVAL, "fwd", 0, 0);
+	err = tun_check(d, why);
+	if (err)
+		return err;
 	if (d->weight < 0 || d->weight > XLVS_WEIGHT_MAX)
 		return refuse(why, -ERANGE, "weight", 0, XLVS_WEIGHT_MAX);
 	if (d->u_threshold > XLVS_THRESHOLD_MAX)

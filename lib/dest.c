@@ -214,6 +214,9 @@ static void dest_fill(struct xlvs_dest *d, const struct xlvs_dest_conf *c,
 		      bool add)
 {
 	d->fwd = xlvs_dest_fwd_of(c);
+	d->tun_type = c->tun_type;
+	d->tun_flags = c->tun_flags;
+	d->tun_port = htons(c->tun_port);
 	d->weight = c->weight;
 	if (add || c->weight)
 		d->last_weight = c->weight;
@@ -385,7 +388,9 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 		bpf_map_update_elem(t->dest_fd, &id, &old, BPF_ANY);
 		goto out;
 	}
-	if (d.fwd == XLVS_FWD_DROUTE && c->addr.af == 4 &&
+	/* A tunnel's outer packet goes to the real server's address too. */
+	if ((d.fwd == XLVS_FWD_DROUTE || d.fwd == XLVS_FWD_TUNNEL) &&
+	    c->addr.af == 4 &&
 	    neigh_keep_resolved(c->addr.addr))
 		xlvs_logf("warning: cannot resolve %u.%u.%u.%u's link address yet",
 			  c->addr.addr[0], c->addr.addr[1], c->addr.addr[2],

@@ -94,6 +94,23 @@ static int write_meta(struct xlvs_bpf *skel, uint32_t conn_max)
 	return 0;
 }
 
+/* GUE's source ports come from the local port range, as the kernel's
+ * udp_flow_src_port takes them; the program keeps the range it was loaded
+ * with (the default when it cannot be read). */
+static void port_range_read(uint32_t *lo, uint32_t *hi)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	unsigned int a, b;
+
+	if (!f)
+		return;
+	if (fscanf(f, "%u %u", &a, &b) == 2 && a < b && b < 65536) {
+		*lo = a;
+		*hi = b;
+	}
+	fclose(f);
+}
+
 int loader_create(const char *path, uint32_t conn_max)
 {
 	struct xlvs_bpf *skel;
@@ -111,6 +128,7 @@ int loader_create(const char *path, uint32_t conn_max)
 	/* The estimator sums the counters of this many CPUs: all possible. */
 	skel->rodata->nr_cpus = ncpu;
 	skel->rodata->shard_bits = xlvs_conn_shard_bits(conn_max);
+	port_range_read(&skel->rodata->tun_sport_min, &skel->rodata->tun_sport_max);
 	rc = xlvs_bpf__load(skel);
 	if (rc) {
 		xlvs_logf("cannot load the XDP program: %s", strerror(-rc));

@@ -80,6 +80,11 @@ static int service_fill(const struct xlvs_table *t, const struct xlvs_svc_key *k
 		memcpy(di->conf.addr.addr, d.addr, sizeof(d.addr));
 		di->conf.addr.port = ntohs(d.port);
 		di->conf.fwd = d.fwd;
+		if (d.fwd == XLVS_FWD_TUNNEL) {
+			di->conf.tun_type = d.tun_type;
+			di->conf.tun_flags = d.tun_flags;
+			di->conf.tun_port = ntohs(d.tun_port);
+		}
 		di->conf.weight = d.weight;
 		di->conf.u_threshold = d.u_threshold;
 		di->conf.l_threshold = d.l_threshold;

@@ -254,6 +254,9 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_SWEEP_NS] = "sweep_ns",
 		[XLVS_CNT_SWEEP_TICKS] = "sweep_ticks",
 		[XLVS_CNT_SWEEP_TICKS_LONG] = "sweep_ticks_long",
+		[XLVS_CNT_PKTS_FRAG_NEEDED] = "pkts_frag_needed",
+		[XLVS_CNT_PKTS_TOO_BIG] = "pkts_too_big",
+		[XLVS_CNT_PKTS_TTL_EXCEEDED] = "pkts_ttl_exceeded",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

@@ -42,7 +42,20 @@ enum cmd_opt {
 	OPT_PERSISTENT = 1 << 18,
 	OPT_NETMASK = 1 << 19,
 	OPT_PERSISTENT_CONN = 1 << 20,
+	OPT_TUN_INFO = 1 << 21,
+	OPT_TUN_TYPE = 1 << 22,
+	OPT_TUN_PORT = 1 << 23,
+	OPT_TUN_NOCSUM = 1 << 24,
+	OPT_TUN_CSUM = 1 << 25,
+	OPT_TUN_REMCSUM = 1 << 26,
 };
+
+/* ipvsadm's names for tunnel types and flags (tunnames, tunflags,
+ * tun_flags_opts), indexed by enum xlvs_tun_type and by a real server's
+ * tun_flags (0: nocsum, XLVS_TUN_F_CSUM, XLVS_TUN_F_REMCSUM). */
+extern const char *const cmd_tun_names[XLVS_TUN_TYPE_MAX];
+extern const char *const cmd_tun_flag_names[3];
+extern const char *const cmd_tun_flag_opts[3];
 
 struct cmd {
 	enum cmd_kind kind;

@@ -128,6 +128,38 @@ static void print_service(FILE *f, const struct xlvs_service_info *s,
 	fprintf(f, "%s\n", (s->conf.flags & XLVS_SVC_F_ONEPACKET) ? " ops" : "");
 }
 
+/* ipvsadm's fwd_tun_info: "ipip", "gue:PORT:FLAGS", "gre:FLAGS"; n/a for
+ * other methods. */
+static const char *tun_info(const struct xlvs_dest_conf *d, char *buf, size_t len)
+{
+	const char *flags = cmd_tun_flag_names[d->tun_flags & XLVS_TUN_F_REMCSUM ? 2 :
+					       d->tun_flags & XLVS_TUN_F_CSUM ? 1 : 0];
+
+	if (d->fwd != XLVS_FWD_TUNNEL || d->tun_type >= XLVS_TUN_TYPE_MAX)
+		return "n/a";
+	if (d->tun_type == XLVS_TUN_GUE)
+		snprintf(buf, len, "gue:%u:%s", d->tun_port, flags);
+	else if (d->tun_type == XLVS_TUN_GRE)
+		snprintf(buf, len, "gre:%s", flags);
+	else
+		snprintf(buf, len, "ipip");
+	return buf;
+}
+
+/* ipvsadm's print_tunnel_rule: the options that make the same tunnel. */
+static void save_tunnel(FILE *f, const struct xlvs_dest_conf *d)
+{
+	const char *flags = cmd_tun_flag_opts[d->tun_flags & XLVS_TUN_F_REMCSUM ? 2 :
+					      d->tun_flags & XLVS_TUN_F_CSUM ? 1 : 0];
+
+	if (d->tun_type == XLVS_TUN_GUE)
+		fprintf(f, " --tun-type gue --tun-port %u %s", d->tun_port, flags);
+	else if (d->tun_type == XLVS_TUN_GRE)
+		fprintf(f, " --tun-type gre %s", flags);
+	else if (d->tun_type == XLVS_TUN_IPIP)
+		fprintf(f, " --tun-type ipip");
+}
+
 static void print_dest(FILE *f, const struct xlvs_service_info *s,
 		       const struct xlvs_dest_info *d, unsigned int opts)
 {
@@ -148,6 +180,14 @@ static void print_dest(FILE *f, const struct xlvs_service_info *s,
 	if (opts & OPT_PERSISTENT_CONN) {
 		fprintf(f, "  -> %-28s %-9d %-11u %-10u %-10u\n", ap,
 			d->conf.weight, d->persist, d->active, d->inactive);
+		return;
+	}
+	if (opts & OPT_TUN_INFO) {
+		char ti[32];
+
+		fprintf(f, "  -> %-28s %-7s %-13s %-6d %-10u %-10u\n", ap,
+			fwd_name(d->conf.fwd), tun_info(&d->conf, ti, sizeof(ti)),
+			d->conf.weight, d->active, d->inactive);
 		return;
 	}
 	fprintf(f, "  -> %-28s %-7s %-6d %-10u %-10u\n", ap, fwd_name(d->conf.fwd),
@@ -185,6 +225,9 @@ int list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c
 		fprintf(f, "%-33s %-9s %-11s %-10s %-10s\n  -> RemoteAddress:Port\n",
 			"Prot LocalAddress:Port", "Weight", "PersistConn",
 			"ActiveConn", "InActConn");
+	} else if (c->opts & OPT_TUN_INFO) {
+		fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n");
+		fprintf(f, "  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n");
 	} else {
 		fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n");
 		fprintf(f, "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
@@ -219,9 +262,11 @@ void save_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *
 			const struct xlvs_dest_info *d = &s->dests[j];
 
 			addrport(&d->conf.addr, s->conf.proto, numeric, rap, sizeof(rap));
-			fprintf(f, "-a %s %s -r %s %s -w %d%s\n", sel, vap, rap,
-				fwd_flag(d->conf.fwd), d->conf.weight,
-				d->conf.fwd == XLVS_FWD_TUNNEL ? " --tun-type ipip" : "");
+			fprintf(f, "-a %s %s -r %s %s -w %d", sel, vap, rap,
+				fwd_flag(d->conf.fwd), d->conf.weight);
+			if (d->conf.fwd == XLVS_FWD_TUNNEL)
+				save_tunnel(f, &d->conf);
+			fputc('\n', f);
 		}
 	}
 }

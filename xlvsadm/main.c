@@ -18,13 +18,15 @@ static void usage(void)
 	       "  xlvsadm -C\n"
 	       "  xlvsadm -R\n"
 	       "  xlvsadm -S [-n]\n"
-	       "  xlvsadm -a|e -t|u service-address -r server-address [-g] [-w weight]\n"
+	       "  xlvsadm -a|e -t|u service-address -r server-address [-g|-i] [-w weight]\n"
 	       "              [-x upper-threshold] [-y lower-threshold]\n"
+	       "              [--tun-type ipip|gue|gre] [--tun-port port]\n"
+	       "              [--tun-nocsum|--tun-csum|--tun-remcsum]\n"
 	       "  xlvsadm -d -t|u service-address -r server-address\n"
 	       "  xlvsadm -L|l [-n] [-t|u service-address]\n"
 	       "  xlvsadm -L --timeout\n"
 	       "  xlvsadm -L|l [-n] --stats|--rate [--exact]\n"
-	       "  xlvsadm -L|l [-n] --thresholds|--persistent-conn\n"
+	       "  xlvsadm -L|l [-n] --thresholds|--persistent-conn|--tun-info\n"
 	       "  xlvsadm -L -c [-n] [--persistent-conn]\n"
 	       "  xlvsadm -Z [-t|u service-address]\n"
 	       "  xlvsadm --set tcp tcpfin udp\n"
@@ -34,7 +36,7 @@ static void usage(void)
 	       "  xlvsadm --counters\n"
 	       "  xlvsadm -h | -v\n"
 	       "Schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos.\n"
-	       "Forwarding: -g (direct routing).\n");
+	       "Forwarding: -g (direct routing), -i (tunnelling; ipip by default).\n");
 }
 
 int main(int argc, char **argv)

@@ -18,7 +18,8 @@ enum {
 	LONG_ATTACH = 256, LONG_DETACH, LONG_UNLOAD, LONG_XDP_MODE,
 	LONG_CONN_MAX, LONG_COUNTERS, LONG_SORT, LONG_SET, LONG_TIMEOUT,
 	LONG_STATS, LONG_RATE, LONG_THRESHOLDS, LONG_PERSISTENT_CONN,
-	LONG_SYSCTL, LONG_UNSUPPORTED,
+	LONG_SYSCTL, LONG_TUN_INFO, LONG_TUN_TYPE, LONG_TUN_PORT,
+	LONG_TUN_NOCSUM, LONG_TUN_CSUM, LONG_TUN_REMCSUM, LONG_UNSUPPORTED,
 };
 
 static const struct option long_opts[] = {
@@ -73,18 +74,18 @@ static const struct option long_opts[] = {
 	{ "masquerading", no_argument, NULL, 'm' },
 	{ "ipip", no_argument, NULL, 'i' },
 	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "tun-info", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "tun-info", no_argument, NULL, LONG_TUN_INFO },
+	{ "tun-type", required_argument, NULL, LONG_TUN_TYPE },
+	{ "tun-port", required_argument, NULL, LONG_TUN_PORT },
+	{ "tun-nocsum", no_argument, NULL, LONG_TUN_NOCSUM },
+	{ "tun-csum", no_argument, NULL, LONG_TUN_CSUM },
+	{ "tun-remcsum", no_argument, NULL, LONG_TUN_REMCSUM },
 	{ "nosort", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "tun-type", required_argument, NULL, LONG_UNSUPPORTED },
-	{ "tun-port", required_argument, NULL, LONG_UNSUPPORTED },
-	{ "tun-nocsum", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "tun-csum", no_argument, NULL, LONG_UNSUPPORTED },
-	{ "tun-remcsum", no_argument, NULL, LONG_UNSUPPORTED },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Short options ipvsadm has that xlvs does not yet support.  -m and -i
- * are parsed: libxlvs refuses their methods, and run.c says so by name. */
+/* Short options ipvsadm has that xlvs does not yet support.  -m is
+ * parsed: libxlvs refuses its method, and cmd_check.c says so by name. */
 static const char unsupported_short[] = "f6";
 
 static const char *const cmd_names[CMD_MAX] = {
@@ -143,7 +144,19 @@ static const struct {
 	{ OPT_THRESHOLDS, "thresholds" }, { OPT_OPS, "ops" },
 	{ OPT_SCHED_FLAGS, "sched-flags" }, { OPT_PERSISTENT, "persistent" },
 	{ OPT_NETMASK, "netmask" }, { OPT_PERSISTENT_CONN, "persistent-conn" },
+	{ OPT_TUN_INFO, "tun-info" }, { OPT_TUN_TYPE, "tun-type" },
+	{ OPT_TUN_PORT, "tun-port" }, { OPT_TUN_NOCSUM, "tun-nocsum" },
+	{ OPT_TUN_CSUM, "tun-csum" }, { OPT_TUN_REMCSUM, "tun-remcsum" },
 };
+
+const char *const cmd_tun_names[XLVS_TUN_TYPE_MAX] = { "ipip", "gue", "gre" };
+const char *const cmd_tun_flag_names[3] = { "-c", "+c", "r+c" };
+const char *const cmd_tun_flag_opts[3] = {
+	"--tun-nocsum", "--tun-csum", "--tun-remcsum",
+};
+
+#define OPT_TUN_ALL (OPT_TUN_TYPE | OPT_TUN_PORT | OPT_TUN_NOCSUM | \
+		     OPT_TUN_CSUM | OPT_TUN_REMCSUM)
 
 /* ipvsadm's commands_v_options: which options each command takes. */
 static const struct {
@@ -155,13 +168,15 @@ static const struct {
 			   OPT_PERSISTENT | OPT_NETMASK, OPT_SERVICE },
 	[CMD_DEL_SVC] = { OPT_SERVICE, OPT_SERVICE },
 	[CMD_ADD_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT |
-			   OPT_UTHRESHOLD | OPT_LTHRESHOLD, OPT_SERVICE | OPT_SERVER },
+			   OPT_UTHRESHOLD | OPT_LTHRESHOLD | OPT_TUN_ALL,
+			   OPT_SERVICE | OPT_SERVER },
 	[CMD_EDIT_DEST] = { OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT |
-			    OPT_UTHRESHOLD | OPT_LTHRESHOLD, OPT_SERVICE | OPT_SERVER },
+			    OPT_UTHRESHOLD | OPT_LTHRESHOLD | OPT_TUN_ALL,
+			    OPT_SERVICE | OPT_SERVER },
 	[CMD_DEL_DEST] = { OPT_SERVICE | OPT_SERVER, OPT_SERVICE | OPT_SERVER },
 	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE | OPT_TIMEOUT | OPT_CONNECTION |
 		       OPT_STATS | OPT_RATE | OPT_EXACT | OPT_THRESHOLDS |
-		       OPT_PERSISTENT_CONN, 0 },
+		       OPT_PERSISTENT_CONN | OPT_TUN_INFO, 0 },
 	[CMD_ZERO] = { OPT_SERVICE, 0 },
 	[CMD_SAVE] = { OPT_NUMERIC, 0 },
 	[CMD_ATTACH] = { OPT_XDP_MODE | OPT_CONN_MAX, 0 },
@@ -292,6 +307,21 @@ static int opt_value(struct cmd *c, int opt, const char *arg)
 		    xlvs_netmask_plen(c->svc.netmask) < 0)
 			return usage_fail("illegal virtual server persistent mask specified");
 		return 0;
+	case LONG_TUN_TYPE:
+		c->opts |= OPT_TUN_TYPE;
+		for (v = 0; v < XLVS_TUN_TYPE_MAX; v++)
+			if (!strcmp(arg, cmd_tun_names[v]))
+				break;
+		if (v == XLVS_TUN_TYPE_MAX)
+			return usage_fail("illegal tunnel type specified");
+		c->dest.tun_type = (uint8_t)v;
+		return 0;
+	case LONG_TUN_PORT:
+		c->opts |= OPT_TUN_PORT;
+		if (number_in(arg, 1, 65535, &v))
+			return usage_fail("illegal tunnel port specified");
+		c->dest.tun_port = (uint16_t)v;
+		return 0;
 	case LONG_CONN_MAX:
 		c->opts |= OPT_CONN_MAX;
 		if (number_in(arg, XLVS_CONN_MIN, XLVS_CONN_LIMIT, &v))
@@ -377,6 +407,20 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 	case LONG_TIMEOUT:
 		c->opts |= OPT_TIMEOUT;
 		return 0;
+	case LONG_TUN_INFO:
+		c->opts |= OPT_TUN_INFO;
+		return 0;
+	case LONG_TUN_NOCSUM:
+		c->opts |= OPT_TUN_NOCSUM;
+		return 0;
+	case LONG_TUN_CSUM:
+		c->opts |= OPT_TUN_CSUM;
+		c->dest.tun_flags |= XLVS_TUN_F_CSUM;
+		return 0;
+	case LONG_TUN_REMCSUM:
+		c->opts |= OPT_TUN_REMCSUM;
+		c->dest.tun_flags |= XLVS_TUN_F_REMCSUM;
+		return 0;
 	case LONG_UNSUPPORTED:
 		return usage_fail("xlvsadm: option '%s' is not supported yet", word);
 	}
@@ -412,6 +456,52 @@ static int opt_once(struct cmd *c, int opt, const char *arg, const char *word)
 			return usage_fail("multiple '%s' options specified",
 					  opt_names[i].name);
 	return usage_fail("multiple %s options specified", word);
+}
+
+/*
+ * ipvsadm's tunnel_opt_check (tunnel_types_v_options): ipip takes none of
+ * --tun-port and the checksum options; gue needs --tun-port and takes one
+ * of --tun-nocsum, --tun-csum, --tun-remcsum; gre takes one of --tun-nocsum
+ * and --tun-csum.  Checked in ipvsadm's order, with its messages.
+ */
+static int tun_opts_check(const struct cmd *c)
+{
+	static const unsigned int opt[4] = {
+		OPT_TUN_PORT, OPT_TUN_NOCSUM, OPT_TUN_CSUM, OPT_TUN_REMCSUM,
+	};
+	static const char *const name[4] = {
+		"tun-port", "tun-nocsum", "tun-csum", "tun-remcsum",
+	};
+	static const char rule[XLVS_TUN_TYPE_MAX][4] = {
+		{ 'x', 'x', 'x', 'x' },     /* ipip */
+		{ '+', '1', '1', '1' },     /* gue */
+		{ 'x', '1', '1', 'x' },     /* gre */
+	};
+	const char *tun = cmd_tun_names[c->dest.tun_type];
+	int last = -1;
+
+	for (int j = 0; j < 4; j++) {
+		char r = rule[c->dest.tun_type][j];
+
+		if (!(c->opts & opt[j])) {
+			if (r == '+')
+				return usage_fail("You need to supply the '%s' option "
+						  "for the '%s' tunnel type", name[j], tun);
+			continue;
+		}
+		if (r == 'x')
+			return usage_fail("Illegal '%s' option with the '%s' tunnel type",
+					  name[j], tun);
+		if (r == '1') {
+			if (last < 0) {
+				last = j;
+				continue;
+			}
+			return usage_fail("The option '%s' conflicts with the '%s' option "
+					  "in the '%s' tunnel type", name[j], name[last], tun);
+		}
+	}
+	return 0;
 }
 
 /* --set tcp tcpfin udp: three values in seconds, 0 keeps the current one
@@ -501,6 +591,15 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		return usage_fail("Zero port specified for non-persistent service");
 	if ((c->opts & OPT_OPS) && c->svc.proto != IPPROTO_UDP)
 		return usage_fail("One-Packet Scheduling is only for UDP virtual services");
+	/* ipvsadm: only tunnelling takes tunnel options. */
+	if ((c->kind == CMD_ADD_DEST || c->kind == CMD_EDIT_DEST) &&
+	    (c->opts & OPT_TUN_ALL) && c->dest.fwd != XLVS_FWD_TUNNEL)
+		return usage_fail("Tunnel options conflict with forward method");
+	if (c->kind == CMD_ADD_DEST || c->kind == CMD_EDIT_DEST) {
+		rc = tun_opts_check(c);
+		if (rc)
+			return rc;
+	}
 	/* An upper threshold of 0 means none; any other must be >= the lower. */
 	if (c->dest.u_threshold && c->dest.l_threshold > c->dest.u_threshold)
 		return usage_fail("The lower threshold (-y) must not be above the "

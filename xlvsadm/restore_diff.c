@@ -42,10 +42,16 @@ static bool svc_same(const struct xlvs_service_conf *a,
 static bool dest_same(const struct xlvs_dest_conf *want,
 		      const struct xlvs_dest_conf *have)
 {
+	uint8_t fwd = xlvs_dest_fwd_of(want);
+
 	return want->weight == have->weight &&
 	       want->u_threshold == have->u_threshold &&
 	       want->l_threshold == have->l_threshold &&
-	       xlvs_dest_fwd_of(want) == have->fwd;
+	       fwd == have->fwd &&
+	       (fwd != XLVS_FWD_TUNNEL ||
+		(want->tun_type == have->tun_type &&
+		 want->tun_flags == have->tun_flags &&
+		 want->tun_port == have->tun_port));
 }
 
 static const struct model_svc *model_find(const struct restore_model *m,

@@ -129,6 +129,9 @@ struct xlvs_dest_conf {
 	uint8_t fwd;             /* enum xlvs_fwd */
 	int32_t weight;
 	uint32_t u_threshold, l_threshold;
+	uint8_t tun_type;        /* Tunnel: enum xlvs_tun_type */
+	uint8_t tun_flags;       /* Tunnel: XLVS_TUN_F_* */
+	uint16_t tun_port;       /* Tunnel, GUE: host order, 1..65535 */
 };
 
 /*
@@ -144,7 +147,12 @@ struct xlvs_dest_conf {
  *   -ERANGE           a value outside [lo, hi]: weight, u_threshold,
  *                     l_threshold (l above u: hi = u)
  *   -EOPNOTSUPP       a forwarding method the data plane has not got
- *                     (masquerading and tunnelling, for now)  ("fwd")
+ *                     (masquerading, for now)  ("fwd")
+ *   -EINVAL           a tunnel type unknown ("tun_type"), GUE without a
+ *                     port ("tun_port": ip_vs_add_dest's "tunnel port is
+ *                     zero"), unknown or conflicting tunnel flags, flags
+ *                     an IPIP tunnel cannot have or remcsum on GRE
+ *                     ("tun_flags")
  */
 #define XLVS_WEIGHT_MAX     65535           /* ipvsadm's -w range */
 #define XLVS_THRESHOLD_MAX  2147483647u     /* ipvsadm's and IPVS's INT_MAX */

@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 13
+#define XLVS_ABI_VERSION 14
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -43,6 +43,19 @@ enum xlvs_fwd {
 	XLVS_FWD_TUNNEL = 2,
 	XLVS_FWD_DROUTE = 3,
 };
+
+/* Tunnel types (ipvsadm --tun-type), numbered as IPVS's
+ * IP_VS_CONN_F_TUNNEL_TYPE_*, and flags (--tun-csum, --tun-remcsum) as its
+ * IP_VS_TUNNEL_ENCAP_FLAG_*: none is --tun-nocsum. */
+enum xlvs_tun_type {
+	XLVS_TUN_IPIP = 0,
+	XLVS_TUN_GUE = 1,           /* UDP to tun_port, a 4-byte GUE header */
+	XLVS_TUN_GRE = 2,
+	XLVS_TUN_TYPE_MAX,
+};
+
+#define XLVS_TUN_F_CSUM    0x1  /* GUE: UDP checksum; GRE: GRE checksum */
+#define XLVS_TUN_F_REMCSUM 0x2  /* GUE: remote checksum offload */
 
 /* rr and wrr run from a precomputed cycle; sh, dh and mh from a lookup
  * table user space builds; the others scan the real servers' weights and
@@ -104,7 +117,9 @@ enum xlvs_counter {
 	XLVS_CNT_CONNS_INSERT_FAILED,
 	XLVS_CNT_PKTS_LOCAL,        /* to a Local real server: passed to this host */
 	XLVS_CNT_PKTS_FTP_PASS,     /* no server, FTP service, other port: passed */
-	XLVS_CNT_ICMP_SENT,         /* port unreachable answers sent */
+	XLVS_CNT_ICMP_SENT,         /* ICMP answers sent: port unreachable,
+				     * and tunnels' fragmentation needed and
+				     * time exceeded */
 	XLVS_CNT_ICMP_LIMITED,      /* ... not sent: over the rate limit */
 	XLVS_CNT_CONNS_RESCHEDULED, /* entries a SYN or expire_nodest_conn
 				     * replaced with a new connection */
@@ -127,6 +142,13 @@ enum xlvs_counter {
 	XLVS_CNT_SWEEP_NS,          /* time the sweeper's ticks took, ns */
 	XLVS_CNT_SWEEP_TICKS,       /* the sweeper's ticks */
 	XLVS_CNT_SWEEP_TICKS_LONG,  /* ... that held their CPU over 0.5 ms */
+	/* Tunnels (bpf/tunnel.h), as ip_vs_tunnel_xmit: */
+	XLVS_CNT_PKTS_FRAG_NEEDED,  /* DF set, too big with the outer header:
+				     * ICMP fragmentation needed, dropped */
+	XLVS_CNT_PKTS_TOO_BIG,      /* DF clear, too big: dropped (the kernel
+				     * would fragment the outer packet); or a
+				     * route whose MTU leaves under 68 bytes */
+	XLVS_CNT_PKTS_TTL_EXCEEDED, /* TTL 1 or 0: ICMP time exceeded, dropped */
 	XLVS_CNT_MAX,
 };
 
@@ -246,7 +268,9 @@ struct xlvs_dest {
 				     * last set non-zero; mh builds from it */
 	struct xlvs_svc_key svc;    /* the service it belongs (belonged) to:
 				     * what a re-add is matched by */
-	__u32 pad;
+	__u8 tun_type;              /* Tunnel: enum xlvs_tun_type */
+	__u8 tun_flags;             /* Tunnel: XLVS_TUN_F_* */
+	__be16 tun_port;            /* Tunnel, GUE: the UDP destination port */
 };
 
 /*

@@ -161,7 +161,7 @@ static void dest_refused(void **state)
 		int64_t hi;
 	} tab[] = {
 		{ "masquerading", "fwd", -EOPNOTSUPP, 0 },
-		{ "tunnelling", "fwd", -EOPNOTSUPP, 0 },
+		{ "gre with remcsum", "tun_flags", -EINVAL, 0 },
 		{ "method 7", "fwd", -EINVAL, 0 },
 		{ "weight -1", "weight", -ERANGE, XLVS_WEIGHT_MAX },
 		{ "weight 65536", "weight", -ERANGE, XLVS_WEIGHT_MAX },
@@ -169,6 +169,12 @@ static void dest_refused(void **state)
 		{ "l_threshold 5 above u_threshold 4", "l_threshold", -ERANGE, 4 },
 		{ "l_threshold 5 without u_threshold", "l_threshold", -ERANGE, 0 },
 		{ "an IPv6 server", "af", -EAFNOSUPPORT, 0 },
+		{ "gue without a port", "tun_port", -EINVAL, 0 },
+		{ "ipip with a port", "tun_port", -EINVAL, 0 },
+		{ "ipip with csum", "tun_flags", -EINVAL, 0 },
+		{ "gue with csum and remcsum", "tun_flags", -EINVAL, 0 },
+		{ "tunnel type 3", "tun_type", -EINVAL, 0 },
+		{ "direct routing with a tunnel type", "tun_type", -EINVAL, 0 },
 	};
 	struct xlvs_endpoint vip = tb_ep(NET_VIP, CC_PORT);
 	struct table_image was;
@@ -185,7 +191,8 @@ static void dest_refused(void **state)
 
 			switch (i) {
 			case 0: d.fwd = XLVS_FWD_MASQ; break;
-			case 1: d.fwd = XLVS_FWD_TUNNEL; break;
+			case 1: d.fwd = XLVS_FWD_TUNNEL; d.tun_type = XLVS_TUN_GRE;
+				d.tun_flags = XLVS_TUN_F_REMCSUM; break;
 			case 2: d.fwd = 7; break;
 			case 3: d.weight = -1; break;
 			case 4: d.weight = 65536; break;
@@ -193,6 +200,14 @@ static void dest_refused(void **state)
 			case 6: d.u_threshold = 4; d.l_threshold = 5; break;
 			case 7: d.l_threshold = 5; break;
 			case 8: d.addr.af = 6; break;
+			case 9: d.fwd = XLVS_FWD_TUNNEL; d.tun_type = XLVS_TUN_GUE; break;
+			case 10: d.fwd = XLVS_FWD_TUNNEL; d.tun_port = 6080; break;
+			case 11: d.fwd = XLVS_FWD_TUNNEL; d.tun_flags = XLVS_TUN_F_CSUM; break;
+			case 12: d.fwd = XLVS_FWD_TUNNEL; d.tun_type = XLVS_TUN_GUE;
+				d.tun_port = 6080;
+				d.tun_flags = XLVS_TUN_F_CSUM | XLVS_TUN_F_REMCSUM; break;
+			case 13: d.fwd = XLVS_FWD_TUNNEL; d.tun_type = 3; break;
+			case 14: d.tun_type = XLVS_TUN_GRE; break;
 			}
 			assert_int_equal(xlvs_dest_conf_check(&d, &why), tab[i].err);
 			assert_string_equal(why.field, tab[i].field);
@@ -217,6 +232,20 @@ static void dest_refused(void **state)
 		d.fwd = XLVS_FWD_LOCAL;
 		d.weight = 0;
 		d.u_threshold = d.l_threshold = 0;
+		assert_int_equal(xlvs_dest_conf_check(&d, NULL), 0);
+		/* Every tunnel ipvsadm 1.31 takes. */
+		d.fwd = XLVS_FWD_TUNNEL;
+		assert_int_equal(xlvs_dest_conf_check(&d, NULL), 0);
+		d.tun_type = XLVS_TUN_GRE;
+		assert_int_equal(xlvs_dest_conf_check(&d, NULL), 0);
+		d.tun_flags = XLVS_TUN_F_CSUM;
+		assert_int_equal(xlvs_dest_conf_check(&d, NULL), 0);
+		d.tun_type = XLVS_TUN_GUE;
+		d.tun_port = 65535;
+		assert_int_equal(xlvs_dest_conf_check(&d, NULL), 0);
+		d.tun_flags = XLVS_TUN_F_REMCSUM;
+		assert_int_equal(xlvs_dest_conf_check(&d, NULL), 0);
+		d.tun_flags = 0;
 		assert_int_equal(xlvs_dest_conf_check(&d, NULL), 0);
 	}
 }

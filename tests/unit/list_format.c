@@ -432,6 +432,90 @@ static void save_tunnel_type(void **state)
 	expect_output(&x.snap, &c, want);
 }
 
+/* Four servers of one service, one each of gue, gre, ipip and Route, as
+ * lvs.md §2.6's "ipvsadm -L -n --tun-info" shows them. */
+static void tun_fill(struct xlvs_dest_info d[4], struct xlvs_service_info *s,
+		     struct xlvs_snapshot *snap)
+{
+	d[0] = dest(ep(192, 168, 10, 1, 80), XLVS_FWD_TUNNEL, 1, 0, 0);
+	d[0].conf.tun_type = XLVS_TUN_GUE;
+	d[0].conf.tun_port = 6080;
+	d[1] = dest(ep(192, 168, 11, 1, 80), XLVS_FWD_TUNNEL, 1, 0, 0);
+	d[1].conf.tun_type = XLVS_TUN_GRE;
+	d[1].conf.tun_flags = XLVS_TUN_F_CSUM;
+	d[2] = dest(ep(192, 168, 12, 1, 80), XLVS_FWD_TUNNEL, 1, 0, 0);
+	d[3] = dest(ep(192, 168, 13, 1, 80), XLVS_FWD_DROUTE, 1, 0, 0);
+	*s = service(IPPROTO_TCP, ep(10, 0, 0, 1, 80), "rr", d, 4);
+	*snap = (struct xlvs_snapshot){ .nservices = 1, .services = s, .conn_max = 4096 };
+}
+
+/* -L -n --tun-info: ipvsadm 1.31's title and fwd_tun_info column (%-13s),
+ * n/a for a server that is not tunnelled. */
+static void list_tun_info(void **state)
+{
+	static const char want[] =
+		HEADER TITLE1
+		"  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n"
+		"TCP  10.0.0.1:80 rr\n"
+		"  -> 192.168.10.1:80              Tunnel  gue:6080:-c   1      0          0         \n"
+		"  -> 192.168.11.1:80              Tunnel  gre:+c        1      0          0         \n"
+		"  -> 192.168.12.1:80              Tunnel  ipip          1      0          0         \n"
+		"  -> 192.168.13.1:80              Route   n/a           1      0          0         \n";
+	static const char want_plain[] =
+		HEADER TITLE1 TITLE2
+		"TCP  10.0.0.1:80 rr\n"
+		"  -> 192.168.10.1:80              Tunnel  1      0          0         \n"
+		"  -> 192.168.11.1:80              Tunnel  1      0          0         \n"
+		"  -> 192.168.12.1:80              Tunnel  1      0          0         \n"
+		"  -> 192.168.13.1:80              Route   1      0          0         \n";
+	struct xlvs_dest_info d[4];
+	struct xlvs_service_info s;
+	struct xlvs_snapshot snap;
+
+	(void)state;
+	tun_fill(d, &s, &snap);
+	expect_listing(&snap, OPT_NUMERIC | OPT_TUN_INFO, want);
+	expect_listing(&snap, OPT_NUMERIC, want_plain);
+	/* remcsum is r+c; 13 characters fill the column. */
+	d[0].conf.tun_flags = XLVS_TUN_F_REMCSUM;
+	d[0].conf.tun_port = 65535;
+	{
+		struct cmd c = cmd_with(OPT_NUMERIC | OPT_TUN_INFO);
+		int rc;
+		char *out = render(&snap, &c, false, &rc);
+
+		assert_non_null(strstr(out, "Tunnel  gue:65535:r+c 1      0"));
+		free(out);
+	}
+}
+
+/* -S: print_tunnel_rule's options for each type, the flag spelled out. */
+static void save_tunnels(void **state)
+{
+	static const char want[] =
+		"-A -t 10.0.0.1:80 -s rr\n"
+		"-a -t 10.0.0.1:80 -r 192.168.10.1:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-nocsum\n"
+		"-a -t 10.0.0.1:80 -r 192.168.11.1:80 -i -w 1 --tun-type gre --tun-csum\n"
+		"-a -t 10.0.0.1:80 -r 192.168.12.1:80 -i -w 1 --tun-type ipip\n"
+		"-a -t 10.0.0.1:80 -r 192.168.13.1:80 -g -w 1\n";
+	struct xlvs_dest_info d[4];
+	struct xlvs_service_info s;
+	struct xlvs_snapshot snap;
+	struct cmd c = { .kind = CMD_SAVE, .opts = OPT_NUMERIC };
+
+	(void)state;
+	tun_fill(d, &s, &snap);
+	expect_output(&snap, &c, want);
+	d[0].conf.tun_flags = XLVS_TUN_F_REMCSUM;
+	{
+		int rc;
+		char *out = render(&snap, &c, true, &rc);
+
+		assert_non_null(strstr(out, "--tun-type gue --tun-port 6080 --tun-remcsum\n"));
+		free(out);
+	}
+}
+
 /* ipvsadm's print_sched_flags: sh and mh name their two flags (and never
  * show flag-3), every other scheduler flag-1..3; -S gives them back to -b. */
 static void sched_flags_shown(void **state)
@@ -481,6 +565,8 @@ int main(void)
 		cmocka_unit_test(save_numeric),
 		cmocka_unit_test(save_edge_cases),
 		cmocka_unit_test(save_tunnel_type),
+		cmocka_unit_test(list_tun_info),
+		cmocka_unit_test(save_tunnels),
 		cmocka_unit_test(sched_flags_shown),
 	};
 

@@ -504,13 +504,11 @@ static void conf_refused(void **state)
 {
 	static const struct { const char *line, *msg; } tab[] = {
 		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -m",
-		  "Forwarding method -m (--masquerading) is not supported by xlvs yet; only -g (--gatewaying)\n" },
+		  "Forwarding method -m (--masquerading) is not supported by xlvs yet; only -g (--gatewaying) and -i (--ipip)\n" },
 		{ "-e -t 10.0.0.1:80 -r 10.0.0.3 --masquerading -w 2",
-		  "Forwarding method -m (--masquerading) is not supported by xlvs yet; only -g (--gatewaying)\n" },
-		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -i",
-		  "Forwarding method -i (--ipip) is not supported by xlvs yet; only -g (--gatewaying)\n" },
-		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 --ipip",
-		  "Forwarding method -i (--ipip) is not supported by xlvs yet; only -g (--gatewaying)\n" },
+		  "Forwarding method -m (--masquerading) is not supported by xlvs yet; only -g (--gatewaying) and -i (--ipip)\n" },
+		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -i", "" },
+		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 --ipip --tun-type gue --tun-port 6080", "" },
 		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -y 3",
 		  "The lower threshold (-y 3) must not be above the upper threshold (-x 0)\n" },
 		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -g -w 65535 -x 2147483647 -y 5", "" },
@@ -542,6 +540,77 @@ static void conf_refused(void **state)
 	assert_string_equal(err, "illegal u_threshold specified: -x takes 0..2147483647\n");
 	parse_fails("--attach lo --conn-max 1023", "--conn-max 1023: expected 1024..134217728");
 	parse_fails("--attach lo --conn-max 134217729", "--conn-max 134217729: expected 1024..134217728");
+}
+
+/*
+ * ipvsadm 1.31's tunnel options: --tun-type ipip (default) | gue | gre,
+ * --tun-port for gue only (and required there), one checksum option for
+ * gue (nocsum, csum, remcsum) or gre (nocsum, csum), and all of them only
+ * with -i; its messages, in its order of checks.
+ */
+static void tunnel_options(void **state)
+{
+	struct cmd c;
+
+	(void)state;
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.3 -i", &c);
+	assert_int_equal(c.dest.fwd, XLVS_FWD_TUNNEL);
+	assert_int_equal(c.dest.tun_type, XLVS_TUN_IPIP);
+	assert_int_equal(c.dest.tun_port, 0);
+	assert_int_equal(c.dest.tun_flags, 0);
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type ipip", &c);
+	assert_int_equal(c.dest.tun_type, XLVS_TUN_IPIP);
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gue --tun-port 6080", &c);
+	assert_int_equal(c.dest.tun_type, XLVS_TUN_GUE);
+	assert_int_equal(c.dest.tun_port, 6080);
+	assert_int_equal(c.dest.tun_flags, 0);
+	parse_ok("-e -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gue --tun-port 1 --tun-csum", &c);
+	assert_int_equal(c.dest.tun_flags, XLVS_TUN_F_CSUM);
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.3 --ipip --tun-port 65535 --tun-type gue --tun-remcsum", &c);
+	assert_int_equal(c.dest.tun_flags, XLVS_TUN_F_REMCSUM);
+	assert_int_equal(c.dest.tun_port, 65535);
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gue --tun-port 6080 --tun-nocsum", &c);
+	assert_int_equal(c.dest.tun_flags, 0);
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gre", &c);
+	assert_int_equal(c.dest.tun_type, XLVS_TUN_GRE);
+	parse_ok("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gre --tun-csum", &c);
+	assert_int_equal(c.dest.tun_flags, XLVS_TUN_F_CSUM);
+	parse_ok("-L -n --tun-info", &c);
+	assert_true(c.opts & OPT_TUN_INFO);
+
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type vxlan",
+		    "illegal tunnel type specified");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gue --tun-port 0",
+		    "illegal tunnel port specified");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gue --tun-port 65536",
+		    "illegal tunnel port specified");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gue",
+		    "You need to supply the 'tun-port' option for the 'gue' tunnel type");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-port 6080",
+		    "Illegal 'tun-port' option with the 'ipip' tunnel type");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-csum",
+		    "Illegal 'tun-csum' option with the 'ipip' tunnel type");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gre --tun-port 6080",
+		    "Illegal 'tun-port' option with the 'gre' tunnel type");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gre --tun-remcsum",
+		    "Illegal 'tun-remcsum' option with the 'gre' tunnel type");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gue --tun-port 6080 "
+		    "--tun-csum --tun-remcsum",
+		    "The option 'tun-remcsum' conflicts with the 'tun-csum' option in the 'gue' tunnel type");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gre --tun-nocsum --tun-csum",
+		    "The option 'tun-csum' conflicts with the 'tun-nocsum' option in the 'gre' tunnel type");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -g --tun-type gue --tun-port 6080",
+		    "Tunnel options conflict with forward method");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 --tun-type ipip",
+		    "Tunnel options conflict with forward method");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-type gue --tun-type gre",
+		    "multiple 'tun-type' options specified");
+	parse_fails("-A -t 10.0.0.1:80 --tun-type gue",
+		    "Illegal 'tun-type' option with the 'add-service' command");
+	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3 -i --tun-info",
+		    "Illegal 'tun-info' option with the 'add-server' command");
+	parse_fails("-d -t 10.0.0.1:80 -r 10.0.0.3 --tun-csum",
+		    "Illegal 'tun-csum' option with the 'delete-server' command");
 }
 
 /* -p [timeout] takes the next word as ipvsadm's popt does, 360 s without;
@@ -653,6 +722,7 @@ int main(void)
 		cmocka_unit_test(bad_addresses),
 		cmocka_unit_test(unsupported_options),
 		cmocka_unit_test(conf_refused),
+		cmocka_unit_test(tunnel_options),
 		cmocka_unit_test(persistence_options),
 		cmocka_unit_test(unknown_options),
 		cmocka_unit_test(bad_attach_values),

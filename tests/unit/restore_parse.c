@@ -46,6 +46,36 @@ static void lines_numbered(void **state)
 	free(l);
 }
 
+/* ipvsadm 1.31's -S lines for tunnels read back into the same settings;
+ * a tunnel option ipvsadm would refuse refuses the file, naming its line. */
+static void tunnel_lines(void **state)
+{
+	struct restore_line *l;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse_text(
+		"-A -t 10.0.0.100:80 -s rr\n"
+		"-a -t 10.0.0.100:80 -r 10.0.0.3:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-remcsum\n"
+		"-a -t 10.0.0.100:80 -r 10.0.0.4:80 -i -w 2 --tun-type gre --tun-csum\n"
+		"-a -t 10.0.0.100:80 -r 10.0.0.5:80 -i -w 3 --tun-type ipip\n", &l, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(l[1].cmd.dest.fwd, XLVS_FWD_TUNNEL);
+	assert_int_equal(l[1].cmd.dest.tun_type, XLVS_TUN_GUE);
+	assert_int_equal(l[1].cmd.dest.tun_port, 6080);
+	assert_int_equal(l[1].cmd.dest.tun_flags, XLVS_TUN_F_REMCSUM);
+	assert_int_equal(l[2].cmd.dest.tun_type, XLVS_TUN_GRE);
+	assert_int_equal(l[2].cmd.dest.tun_flags, XLVS_TUN_F_CSUM);
+	assert_int_equal(l[3].cmd.dest.tun_type, XLVS_TUN_IPIP);
+	assert_int_equal(l[3].cmd.dest.tun_flags, 0);
+	free(l);
+	l = NULL;
+	assert_int_not_equal(parse_text("-A -t 10.0.0.100:80 -s rr\n"
+					"-a -t 10.0.0.100:80 -r 10.0.0.3 -i --tun-type gue\n",
+					&l, &n), 0);
+	free(l);
+}
+
 /* A line of text, then len - strlen(text) blanks, then "\n" and rest. */
 static char *long_line(const char *text, size_t len, const char *rest)
 {
@@ -122,6 +152,7 @@ int main(void)
 		cmocka_unit_test(longest_line_read),
 		cmocka_unit_test(long_comment_not_split),
 		cmocka_unit_test(nul_refused),
+		cmocka_unit_test(tunnel_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
