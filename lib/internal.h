@@ -77,6 +77,12 @@ int rates_read(const struct xlvs_table *t, uint32_t slot, struct xlvs_rates *out
 int stats_reset(const struct xlvs_table *t, int fd, uint32_t id,
 		uint32_t rate_slot);
 
+/* nl.c: send one rtnetlink request (its nlmsg_seq is set here) and run cb
+ * on each answer until the ack; 0 or -errno (the kernel's, from the ack). */
+struct nlmsghdr;
+typedef int (*nl_cb_fn)(const struct nlmsghdr *nlh, void *data);
+int nl_talk(struct nlmsghdr *nlh, nl_cb_fn cb, void *data);
+
 /* neigh.c: managed neighbour entries so real servers' MACs are resolved. */
 int neigh_keep_resolved(const uint8_t addr[4]);
 int neigh_forget(const uint8_t addr[4]);

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
-#include <time.h>
 #include <arpa/inet.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -43,42 +42,6 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 	nh->type = rtm->rtm_type;
 	return mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr_cb, data);
-}
-
-/* Send one request and read its answers (and the ack) through cb. */
-static int nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-	unsigned int seq = (unsigned int)time(NULL), portid;
-	int rc = 0;
-	ssize_t n;
-
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh->nlmsg_seq = seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		n = mnl_cb_run(buf, n, seq, portid, cb, data);
-		if (n < 0)
-			rc = -errno;
-	} while (n > 0);
-out:
-	mnl_socket_close(nl);
-	return rc;
 }
 
 static int nexthop_of(const uint8_t addr[4], struct nexthop *nh)
