@@ -21,7 +21,11 @@ ADM_SRC  := $(wildcard xlvsadm/*.c)
 ADM_OBJ  := $(ADM_SRC:%.c=$(BUILD)/%.o)
 BPF_HDR  := $(wildcard bpf/*.h) $(wildcard include/xlvs/*.h)
 
-PROGS    := $(BIN)/xlvsadm
+RS_SRC   := $(wildcard realserver/*.c)
+RS_SRC   := $(filter-out %.bpf.c,$(RS_SRC))
+RS_OBJ   := $(RS_SRC:%.c=$(BUILD)/%.o)
+
+PROGS    := $(BIN)/xlvsadm $(BIN)/xlvs-realserver
 
 # The test bed and frame builder the data-plane tests and bench/micro share.
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
@@ -53,6 +57,21 @@ $(TESTLIB): $(TESTLIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN)/xlvsadm: $(ADM_OBJ) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# xlvs-realserver: a real server's side (realserver/), with its own small
+# XDP decapsulation program.
+$(BUILD)/decap.bpf.o: realserver/decap.bpf.c realserver/decap.h $(BUILD)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -Irealserver -c $< -o $@
+
+$(BUILD)/decap.skel.h: $(BUILD)/decap.bpf.o
+	$(BPFTOOL) gen skeleton $< name decap_bpf > $@.tmp && mv $@.tmp $@
+
+$(RS_OBJ): $(wildcard realserver/*.h) $(BUILD)/decap.skel.h
+$(RS_OBJ): CFLAGS += -Ilib -Irealserver
+
+$(BIN)/xlvs-realserver: $(RS_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
