@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <net/if.h>
+#include <netinet/in.h>      /* INET6_ADDRSTRLEN */
 #include "decap.h"
 
 enum rs_cmd { RS_UP = 1, RS_DOWN, RS_STATUS };
