@@ -92,6 +92,12 @@ $(BUILD)/tests/unit_%: tests/unit/%.c $(ADM_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ilib -Ixlvsadm $^ -o $@ $(LDLIBS) -lcmocka
 
+# xlvs-realserver's unit tests (tests/unit/rs_*.c) link its modules instead.
+RS_LIB   := $(filter-out $(BUILD)/realserver/main.o,$(RS_OBJ))
+$(BUILD)/tests/unit_rs_%: tests/unit/rs_%.c $(RS_LIB) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Irealserver $^ -o $@ $(LDLIBS) -lcmocka
+
 DP_SRC   := $(wildcard tests/dataplane/*.c)
 DP_BIN   := $(BUILD)/tests/dataplane
 $(DP_BIN): $(DP_SRC) $(wildcard tests/dataplane/*.h tests/lib/*.h) $(TESTLIB) \
