@@ -224,6 +224,8 @@ int rs_opts_parse(int argc, char **argv, struct rs_opts *o, char *err,
 			i++;
 			break;
 		}
+		if (a[0] == '-' && a[1] != '-')
+			return fail(err, errlen, "%s: unknown option", a);
 		if (strncmp(a, "--", 2)) {
 			if (o->cmd != RS_UP)
 				return fail(err, errlen, "%s: %s takes no VIP (it "
