@@ -145,8 +145,8 @@ static int parse_line(char **w, unsigned int nw, struct rs_state *s,
 	return 0;
 }
 
-int rs_state_parse(const char *text, size_t len, struct rs_state *s,
-		   char *err, size_t errlen)
+static int state_parse(const char *text, size_t len, struct rs_state *s,
+		       char *err, size_t errlen)
 {
 	char line[LINE_MAX_];
 	size_t pos = 0;
@@ -194,6 +194,16 @@ int rs_state_parse(const char *text, size_t len, struct rs_state *s,
 	if (!header)
 		return fail(err, errlen, ln, "empty (no xlvs-realserver-state line)");
 	return 0;
+}
+
+int rs_state_parse(const char *text, size_t len, struct rs_state *s,
+		   char *err, size_t errlen)
+{
+	int rc = state_parse(text, len, s, err, errlen);
+
+	if (rc)
+		memset(s, 0, sizeof(*s));
+	return rc;
 }
 
 void rs_state_format(const struct rs_state *s, FILE *f)
