@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "internal.h"    /* nsroot_netns_name */
 #include "options.h"
 #include "state.h"
 
@@ -294,16 +295,23 @@ int rs_state_save(const char *path, const struct rs_state *s)
 int rs_state_path(char *buf, size_t len)
 {
 	struct stat self, init;
-	int n;
+	char name[96];
+	int n, rc;
 
 	if (stat("/proc/self/ns/net", &self))
 		return -errno;
 	if (!stat("/proc/1/ns/net", &init) && init.st_ino == self.st_ino &&
-	    init.st_dev == self.st_dev)
+	    init.st_dev == self.st_dev) {
 		n = snprintf(buf, len, "/run/xlvs-realserver/state");
-	else
-		n = snprintf(buf, len, "/run/xlvs-realserver/netns-%llu.state",
-			     (unsigned long long)self.st_ino);
+	} else {
+		/* The namespace's cookie is never reused while the system
+		 * runs (an inode number is): a file left by a namespace that
+		 * is gone is never read as another's. */
+		rc = nsroot_netns_name(name, sizeof(name));
+		if (rc)
+			return rc;
+		n = snprintf(buf, len, "/run/xlvs-realserver/%s.state", name);
+	}
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 

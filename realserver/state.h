@@ -66,9 +66,9 @@ int rs_state_load(const char *path, struct rs_state *s, char *err,
 int rs_state_save(const char *path, const struct rs_state *s);
 
 /* The default file: /run/xlvs-realserver/state in the host's network
- * namespace, /run/xlvs-realserver/netns-<inode>.state in any other (a
- * namespace shares the host's /run, and each has its own addresses and
- * sysctls). */
+ * namespace, /run/xlvs-realserver/netns-<inode>-<cookie>.state in any
+ * other (a namespace shares the host's /run, and each has its own
+ * addresses and sysctls). */
 int rs_state_path(char *buf, size_t len);
 
 const struct rs_sysctl_rec *rs_state_sysctl(const struct rs_state *s,
