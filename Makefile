@@ -166,9 +166,15 @@ bench: all
 	$(MAKE) -C bench
 	bench/run
 
+# xlvs-realserver --persist's unit, for systemd's unit directory.
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin
 	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' realserver/xlvs-realserver.service \
+		> $(DESTDIR)$(UNITDIR)/xlvs-realserver.service
 
 clean:
 	rm -rf $(BUILD)

@@ -272,6 +272,9 @@ static int persist(const struct rs_opts *o, const struct rs_state *s)
 		rs_warn("--persist: cannot write %s: %s", path, strerror(-rc));
 		return 1;
 	}
+	if (strcmp(path, RS_CONFIG_DEFAULT))
+		rs_warn("--persist: note that %s reads %s, not %s", RS_UNIT,
+			RS_CONFIG_DEFAULT, path);
 	rc = rs_systemd_unit(true);
 	if (rc == 0)
 		rs_warn("--persist: %s written; no systemd runs here, so have "
