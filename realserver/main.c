@@ -39,6 +39,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xlvs-realserver: cannot name the state file: %s\n",
 			strerror(-rc));
 		return 1;
+	} else if (o.cmd == RS_UP) {
+		rs_state_gc();
 	}
 	switch (o.cmd) {
 	case RS_UP:

@@ -4,6 +4,7 @@
  * hand or by a crash is refused with its line, never half-read (`down`
  * must not undo a guess).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "internal.h"    /* nsroot_netns_name */
+#include "internal.h"    /* nsroot_netns_name, netns_gc */
 #include "options.h"
 #include "state.h"
 
@@ -302,7 +303,7 @@ int rs_state_path(char *buf, size_t len)
 		return -errno;
 	if (!stat("/proc/1/ns/net", &init) && init.st_ino == self.st_ino &&
 	    init.st_dev == self.st_dev) {
-		n = snprintf(buf, len, "/run/xlvs-realserver/state");
+		n = snprintf(buf, len, RS_STATE_DIR "/state");
 	} else {
 		/* The namespace's cookie is never reused while the system
 		 * runs (an inode number is): a file left by a namespace that
@@ -310,9 +311,43 @@ int rs_state_path(char *buf, size_t len)
 		rc = nsroot_netns_name(name, sizeof(name));
 		if (rc)
 			return rc;
-		n = snprintf(buf, len, "/run/xlvs-realserver/%s.state", name);
+		n = snprintf(buf, len, RS_STATE_DIR "/%s.state", name);
 	}
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static void stale_remove(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n > 6 && !strcmp(path + n - 6, ".state"))
+		unlink(path);
+}
+
+void rs_state_gc(void)
+{
+	unsigned long long ino, cookie, my_ino, my_cookie;
+	char me[96], path[512];
+	struct dirent *e;
+	DIR *d;
+
+	netns_gc(RS_STATE_DIR, stale_remove);
+	/* netns_gc goes by inode, and a new namespace may have the inode of
+	 * one that is gone: a file of our inode and another cookie is that
+	 * one's. */
+	if (nsroot_netns_name(me, sizeof(me)) ||
+	    sscanf(me, "netns-%llu-%llu", &my_ino, &my_cookie) != 2)
+		return;
+	d = opendir(RS_STATE_DIR);
+	while (d && (e = readdir(d))) {
+		if (sscanf(e->d_name, "netns-%llu-%llu", &ino, &cookie) != 2 ||
+		    ino != my_ino || cookie == my_cookie)
+			continue;
+		snprintf(path, sizeof(path), RS_STATE_DIR "/%s", e->d_name);
+		stale_remove(path);
+	}
+	if (d)
+		closedir(d);
 }
 
 const struct rs_sysctl_rec *rs_state_sysctl(const struct rs_state *s,

@@ -70,6 +70,10 @@ int rs_state_save(const char *path, const struct rs_state *s);
  * other (a namespace shares the host's /run, and each has its own
  * addresses and sysctls). */
 int rs_state_path(char *buf, size_t len);
+#define RS_STATE_DIR "/run/xlvs-realserver"
+/* Removes the default state files of namespaces that are gone (their
+ * addresses, sysctls and programs went with them). */
+void rs_state_gc(void);
 
 const struct rs_sysctl_rec *rs_state_sysctl(const struct rs_state *s,
 					    const char *name);

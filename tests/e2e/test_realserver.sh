@@ -98,10 +98,19 @@ test_realserver_down_leaves_what_changed_since() {
 		net.ipv4.conf.all.arp_ignore | xargs)" "after down"
 }
 
-# The default state file is per namespace: two namespaces never share it.
+# The default state file is per namespace: two namespaces never share it;
+# the file of a namespace deleted without a down goes at the next up.
 test_realserver_default_state_per_namespace() {
+	local f2
+	xl_add_host node2 "$XL_NODE2"
+	xl_in node2 "$RS_BIN" up "$XL_VIP" || xl_fail "up in node2 failed"
+	f2=$(xl_in node2 "$RS_BIN" status | sed -n 's/^up (state in \(.*\))$/\1/p')
+	[ -f "$f2" ] || xl_fail "node2's state file \"$f2\" is not there"
+	xl_in node2 ip link del eth0
+	ip netns del "$(xl_ns node2)" || xl_fail "cannot delete node2"
 	xl_add_host node2 "$XL_NODE2"
 	rs up "$XL_VIP" || xl_fail "up in node1 failed"
+	[ -e "$f2" ] && xl_fail "the state file of the deleted node2 is still there"
 	xl_in node2 "$RS_BIN" status | grep -q "^not up" ||
 		xl_fail "node2 sees node1's state: $(xl_in node2 "$RS_BIN" status)"
 	rs status | grep -q "^up (state in /run/xlvs-realserver/netns-" ||
