@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xlvs-realserver's decapsulation program (realserver/decap.bpf.c) on
- * crafted frames through BPF_PROG_TEST_RUN.  The frames are built here,
+ * crafted frames through BPF_PROG_TEST_RUN, IPv4 and IPv6 outside and in.
+ * The frames are built here,
  * their checksums by RFC 1071, the tunnel headers as the kernel's senders
  * build them (ipip: an outer IPv4 header, protocol 4; GUE: UDP to the
  * tunnel port and a 4-byte version-0 header whose proto is 4, as IPVS's
@@ -97,6 +98,8 @@ static size_t put_inner(uint8_t *p, uint32_t dst)
 	return 20 + n;
 }
 
+enum kind { K_IPIP, K_GUE, K_GRE, K_GRE_CSUM };
+
 static size_t put_eth(uint8_t *p)
 {
 	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 0x67, 2, 0, 0, 0, 0, 1 };
@@ -106,7 +109,104 @@ static size_t put_eth(uint8_t *p)
 	return 14;
 }
 
-enum kind { K_IPIP, K_GUE, K_GRE, K_GRE_CSUM };
+/* 2001:db8::<last>, the IPv6 addresses of these tests. */
+static void addr6(uint8_t *p, uint8_t last)
+{
+	static const uint8_t net[15] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+	memcpy(p, net, 15);
+	p[15] = last;
+}
+#define VIP6 0x64               /* 2001:db8::64 */
+#define OTHER6 0x65
+
+static size_t put_ip6(uint8_t *p, uint8_t nh, uint8_t src, uint8_t dst,
+		      size_t payload)
+{
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	put16(p + 4, (uint16_t)payload);
+	p[6] = nh;
+	p[7] = 64;
+	addr6(p + 8, src);
+	addr6(p + 24, dst);
+	return 40;
+}
+
+/* The client's packet over IPv6: UDP 40000 -> [dst]:80. */
+static size_t put_inner6(uint8_t *p, uint8_t dst)
+{
+	static const char msg[] = "GET / from the v6 client";
+	size_t n = 8 + sizeof(msg);
+
+	put_ip6(p, 17, 0x0a, dst, n);
+	put16(p + 40, 40000);
+	put16(p + 42, 80);
+	put16(p + 44, (uint16_t)n);
+	put16(p + 46, 0x1234);  /* not checked here */
+	memcpy(p + 48, msg, sizeof(msg));
+	return 40 + n;
+}
+
+/* Mixed families: eth | outer (IPv4 or IPv6) | tunnel header | inner
+ * (IPv4 to dst4 or IPv6 to dst6). */
+static void build_mixed(struct frame *f, enum kind k, int outer6, int inner6,
+			uint32_t dst4, uint8_t dst6)
+{
+	uint8_t inner[200], t[16];
+	size_t in = inner6 ? put_inner6(inner, dst6) : put_inner(inner, dst4);
+	size_t th = 0, oh, l4;
+	uint8_t proto = inner6 ? 41 : 4;
+
+	switch (k) {
+	case K_IPIP:
+		break;
+	case K_GUE:
+		th = 12;
+		put16(t, 45000);
+		put16(t + 2, GUE_PORT);
+		put16(t + 4, (uint16_t)(12 + in));
+		put16(t + 6, 0);
+		t[8] = 0;
+		t[9] = proto;
+		t[10] = t[11] = 0;
+		break;
+	case K_GRE:
+	case K_GRE_CSUM:
+		th = k == K_GRE ? 4 : 8;
+		put16(t, k == K_GRE ? 0 : 0x8000);
+		put16(t + 2, inner6 ? 0x86dd : 0x0800);
+		put32(t + 4, 0);
+		break;
+	}
+	l4 = th + in;
+	put_eth(f->b);
+	if (outer6) {
+		put16(f->b + 12, 0x86dd);
+		oh = put_ip6(f->b + 14, k == K_IPIP ? proto : k == K_GUE ? 17 : 47,
+			     0x01, 0x67, l4);
+	} else {
+		oh = put_ip(f->b + 14, 5, k == K_IPIP ? proto : k == K_GUE ? 17 : 47,
+			    DIRECTOR, RS, l4);
+	}
+	memcpy(f->b + 14 + oh, t, th);
+	memcpy(f->b + 14 + oh + th, inner, in);
+	if (k == K_GRE_CSUM)
+		put16(f->b + 14 + oh + 4, rfc1071(f->b + 14 + oh, l4));
+	f->len = 14 + oh + l4;
+}
+
+static void expected_mixed(struct frame *want, int inner6, uint32_t dst4,
+			   uint8_t dst6)
+{
+	want->len = put_eth(want->b);
+	if (inner6) {
+		put16(want->b + 12, 0x86dd);
+		want->len += put_inner6(want->b + 14, dst6);
+	} else {
+		want->len += put_inner(want->b + 14, dst4);
+	}
+}
 
 /* eth | outer IPv4 (ihl words) | tunnel header | inner to dst. */
 static void build(struct frame *f, enum kind k, uint32_t dst, unsigned int ihl)
@@ -337,7 +437,7 @@ static void malformed_untouched(void **state)
 	f.b[34] = 0x40;                         /* routing present */
 	assert_untouched(P_GRE, &f);
 	build(&f, K_GRE, VIP, 5);
-	put16(f.b + 36, 0x86dd);                /* IPv6 inside: not yet ours */
+	put16(f.b + 36, 0x86dd);                /* says IPv6, carries IPv4 */
 	assert_untouched(P_GRE, &f);
 	build(&f, K_GUE, VIP, 5);
 	put16(f.b + 34 + 2, GUE_PORT + 1);      /* another UDP port */
@@ -352,13 +452,74 @@ static void malformed_untouched(void **state)
 	put16(f.b + 34 + 4, 8);                 /* UDP length too short */
 	assert_untouched(P_GUE, &f);
 	build(&f, K_GUE, VIP, 5);
-	f.b[34 + 9] = 41;                       /* GUE carrying IPv6 */
+	f.b[34 + 9] = 41;                       /* says IPv6, carries IPv4 */
+	assert_untouched(P_GUE, &f);
+	build(&f, K_GUE, VIP, 5);
+	f.b[34 + 9] = 17;                       /* GUE carrying UDP itself */
 	assert_untouched(P_GUE, &f);
 	/* Not IPv4 at all. */
 	build(&f, K_IPIP, VIP, 5);
 	put16(f.b + 12, 0x0806);
 	assert_untouched(P_IPIP, &f);
 	assert_true(counter(P_GRE, DECAP_PASS_MALFORMED) >= before + 3);
+}
+
+/* IPVS mixes the families for tunnels: ip6ip6, 4in6 and 6in4, and GUE
+ * and GRE over either; each stripped to its inner packet, whose Ethernet
+ * type becomes the inner family's. */
+static void mixed_families_decapsulated(void **state)
+{
+	static const enum kind kinds[] = { K_IPIP, K_GUE, K_GRE, K_GRE_CSUM };
+	static const int prog[] = { P_IPIP, P_GUE, P_GRE, P_GRE };
+	struct frame f, out, want;
+
+	(void)state;
+	for (unsigned int k = 0; k < 4; k++)
+		for (int o6 = 0; o6 < 2; o6++)
+			for (int i6 = 0; i6 < 2; i6++) {
+				build_mixed(&f, kinds[k], o6, i6, VIP, VIP6);
+				assert_int_equal(run(prog[k], &f, &out), XDP_PASS);
+				expected_mixed(&want, i6, VIP, VIP6);
+				assert_int_equal(out.len, want.len);
+				assert_memory_equal(out.b, want.b, want.len);
+				/* To another address: untouched. */
+				build_mixed(&f, kinds[k], o6, i6, OTHER, OTHER6);
+				assert_untouched(prog[k], &f);
+				/* Every cut: untouched. */
+				build_mixed(&f, kinds[k], o6, i6, VIP, VIP6);
+				for (size_t len = 14; len < f.len; len++) {
+					struct frame cut = f;
+
+					cut.len = len;
+					assert_untouched(prog[k], &cut);
+				}
+			}
+}
+
+/* Outer IPv6 headers the kernel would not take, or that we do not walk. */
+static void malformed_ipv6_untouched(void **state)
+{
+	struct frame f;
+
+	(void)state;
+	build_mixed(&f, K_IPIP, 1, 1, VIP, VIP6);
+	f.b[14] = 0x40;                         /* version 4 in an IPv6 frame */
+	assert_untouched(P_IPIP, &f);
+	build_mixed(&f, K_IPIP, 1, 1, VIP, VIP6);
+	put16(f.b + 14 + 4, 0);                 /* payload length 0 (jumbo) */
+	assert_untouched(P_IPIP, &f);
+	build_mixed(&f, K_IPIP, 1, 1, VIP, VIP6);
+	put16(f.b + 14 + 4, 1400);              /* longer than the frame */
+	assert_untouched(P_IPIP, &f);
+	build_mixed(&f, K_IPIP, 1, 1, VIP, VIP6);
+	f.b[14 + 6] = 0;                        /* a hop-by-hop header first */
+	assert_untouched(P_IPIP, &f);
+	build_mixed(&f, K_IPIP, 1, 1, VIP, VIP6);
+	f.b[14 + 40] = 0x45;                    /* inner "IPv6" that says 4 */
+	assert_untouched(P_IPIP, &f);
+	build_mixed(&f, K_IPIP, 1, 1, VIP, VIP6);
+	put16(f.b + 14 + 40 + 4, 1000);         /* inner longer than the outer */
+	assert_untouched(P_IPIP, &f);
 }
 
 /* Ethernet padding after a short tunnelled packet stays after the inner
@@ -391,6 +552,12 @@ static int setup(void **state)
 	for (int p = 0; p < 3; p++)
 		if (rs_decap_vip_add(&progs[p], &v))
 			return -1;
+	memset(&v, 0, sizeof(v));
+	v.family = 6;
+	addr6(v.addr, VIP6);
+	for (int p = 0; p < 3; p++)
+		if (rs_decap_vip_add(&progs[p], &v))
+			return -1;
 	return 0;
 }
 
@@ -413,6 +580,8 @@ int main(void)
 		cmocka_unit_test(truncated_untouched),
 		cmocka_unit_test(malformed_untouched),
 		cmocka_unit_test(padding_kept),
+		cmocka_unit_test(mixed_families_decapsulated),
+		cmocka_unit_test(malformed_ipv6_untouched),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
