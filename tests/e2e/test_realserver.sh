@@ -246,3 +246,40 @@ test_realserver_persist_config() {
 	[ -e "$conf" ] && xl_fail "down --persist left the config"
 	return 0
 }
+
+# IPv6 for IPv6 services (IPVS's ip6ip6, and GUE and GRE over IPv6): the
+# namespaces get IPv6 (netns.sh turns it off), node1 2001:db8:77::103.
+rs_ipv6_on() {
+	local h
+	for h in node1 client; do
+		xl_in "$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0 \
+			net.ipv6.conf.eth0.disable_ipv6=0 \
+			net.ipv6.conf.lo.disable_ipv6=0 || xl_fail "IPv6 on in $h"
+	done
+	xl_in node1 ip -6 addr add 2001:db8:77::103/64 dev eth0 nodad
+	xl_in client ip -6 addr add 2001:db8:77::10/64 dev eth0 nodad
+}
+
+test_realserver_tunnel_ipv6_delivers() {
+	local kind got
+	rs_ipv6_on
+	for kind in ipip gre gue; do
+		rs up --state "$RS_STATE" "--tunnel=$kind" \
+			$([ $kind = gue ] && echo --tun-port 6080) "$RS_VIP6" ||
+			xl_fail "up --tunnel=$kind $RS_VIP6 failed"
+		xl_in node1 ip -o -6 addr show dev lo | grep -q " $RS_VIP6/128 " ||
+			xl_fail "no $RS_VIP6/128 on lo"
+		xl_bg node1 "$RS_TUNSEND" serve "$RS_VIP6" 53 node1
+		sleep 0.2
+		got=$(xl_in client "$RS_TUNSEND" "$kind" 2001:db8:77::103 "$RS_VIP6" 53 6080 1000) ||
+			xl_fail "no answer to a $kind datagram over IPv6: $(rs status --state "$RS_STATE")"
+		xl_assert_eq "node1" "$got" "the answer through $kind over IPv6"
+		xl_assert_eq "1" "$(rs_counter "$kind")" "decapsulated $kind over IPv6"
+		xl_kill_pid "$XL_LAST_PID"
+		rs down --state "$RS_STATE" || xl_fail "down failed"
+		xl_in node1 ip -o -6 addr show dev lo | grep -q " $RS_VIP6/128 " &&
+			xl_fail "$RS_VIP6 is still on lo after down"
+	done
+	return 0
+}
