@@ -133,14 +133,16 @@ static int parse_line(char **w, unsigned int nw, struct rs_state *s,
 		r->ifindex = a;
 		r->prog_id = b;
 	} else if (!strcmp(w[0], "link")) {
-		if (nw != 2 || !dev_ok(w[1]))
-			return fail(err, errlen, ln, "link: want DEV");
+		if (nw != 3 || !dev_ok(w[1]) ||
+		    (strcmp(w[2], "up") && strcmp(w[2], "present")))
+			return fail(err, errlen, ln, "link: want DEV up|present");
 		for (unsigned int i = 0; i < s->nlinks; i++)
 			if (!strcmp(s->links[i].dev, w[1]))
 				return fail(err, errlen, ln, "link %s: recorded twice", w[1]);
 		if (s->nlinks == RS_XDP_MAX)
 			return fail(err, errlen, ln, "too many link records");
-		strcpy(s->links[s->nlinks++].dev, w[1]);
+		strcpy(s->links[s->nlinks].dev, w[1]);
+		s->links[s->nlinks++].set_up = !strcmp(w[2], "up");
 	} else {
 		return fail(err, errlen, ln, "unknown record \"%.32s\"", w[0]);
 	}
@@ -226,7 +228,8 @@ void rs_state_format(const struct rs_state *s, FILE *f)
 		fprintf(f, "xdp %s %u %u\n", s->xdp[i].dev, s->xdp[i].ifindex,
 			s->xdp[i].prog_id);
 	for (unsigned int i = 0; i < s->nlinks; i++)
-		fprintf(f, "link %s\n", s->links[i].dev);
+		fprintf(f, "link %s %s\n", s->links[i].dev,
+			s->links[i].set_up ? "up" : "present");
 }
 
 int rs_state_load(const char *path, struct rs_state *s, char *err,

@@ -10,7 +10,9 @@
  *   sysctl net/ipv4/conf/all/arp_ignore 0 1    path under /proc/sys, the
  *                                 value before, the value up set
  *   xdp eth0 2 42                 decap attached: device, ifindex, prog id
- *   link tunl0                    a kernel tunnel device up set up
+ *   link tunl0 up                 the kernel's tunnel device takes the
+ *                                 tunnel, set up by up (down sets it down)
+ *   link gre0 present             ... that was up already (left up)
  */
 #ifndef XLVS_REALSERVER_STATE_H
 #define XLVS_REALSERVER_STATE_H
@@ -48,6 +50,7 @@ struct rs_state {
 	} xdp[RS_XDP_MAX];
 	struct rs_link_rec {
 		char dev[IF_NAMESIZE];
+		bool set_up;
 	} links[RS_XDP_MAX];
 };
 

@@ -84,7 +84,7 @@ static int undo_xdp(const struct rs_xdp_rec *r)
 
 static int undo_link(const struct rs_link_rec *r)
 {
-	int rc = rs_link_set_up(r->dev, false);
+	int rc = r->set_up ? rs_link_set_up(r->dev, false) : 0;
 
 	if (rc == -ENODEV)
 		return 0;

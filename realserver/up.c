@@ -106,10 +106,15 @@ static int add_vip(struct rs_state *s, const struct decap_vip *v)
 
 /* The kernel's own receive path for kind, if it has one: its fallback
  * device (ipip's tunl0, ip_gre's gre0) takes every such packet to one of
- * our addresses.  GUE would need fou's receive port set up through its
- * generic-netlink family: ours does it instead. */
-static const char *kernel_tunnel_dev(uint32_t kind)
+ * our addresses.  Only for IPv4 VIPs: IPv6 ones would need ip6_tunnel's
+ * ip6tnl0, sit's sit0 or ip6_gre's ip6gre0 besides, depending on what the
+ * director sends; ours takes every mix.  GUE would need fou's receive
+ * port set up through its generic-netlink family: ours does it instead. */
+static const char *kernel_tunnel_dev(uint32_t kind, const struct rs_opts *o)
 {
+	for (unsigned int i = 0; i < o->nvips; i++)
+		if (o->vips[i].family == 6)
+			return NULL;
 	if (kind == DECAP_KIND_IPIP && rs_kernel_has("ipip") &&
 	    if_nametoindex("tunl0"))
 		return "tunl0";
@@ -146,7 +151,7 @@ static int xdp_devs(const struct rs_opts *o, char (*devs)[16], unsigned int *n)
 
 /* What can be known before changing anything. */
 static int precheck(const struct rs_opts *o, const struct rs_state *s,
-		    uint32_t kind, char (*devs)[16], unsigned int ndevs)
+		    uint32_t kind, bool xdp, char (*devs)[16], unsigned int ndevs)
 {
 	char buf[INET6_ADDRSTRLEN], v6[RS_SYSCTL_VALUE];
 
@@ -168,6 +173,16 @@ static int precheck(const struct rs_opts *o, const struct rs_state *s,
 		}
 	}
 	if (!kind)
+		return 0;
+	for (unsigned int i = 0; s->nlinks && i < o->nvips; i++)
+		if (o->vips[i].family == 6) {
+			rs_warn("VIP %s: up made the kernel's %s take the tunnel, "
+				"which IPv6 VIPs do not get here: run down, then "
+				"up with every VIP", rs_vip_str(&o->vips[i], buf,
+				sizeof(buf)), s->links[0].dev);
+			return -1;
+		}
+	if (!xdp)
 		return 0;
 	if (!ndevs) {
 		rs_warn("--tunnel: no interface is up to take tunnelled packets "
@@ -219,8 +234,11 @@ static int attach_all(struct rs_state *s, const struct rs_decap *d,
 	return 0;
 }
 
+/* Recorded even when it was up already: the state then says the kernel
+ * takes the tunnel, and a later up loads no program of ours. */
 static int kernel_tunnel(struct rs_state *s, const char *dev)
 {
+	struct rs_link_rec *r = &s->links[s->nlinks];
 	int rc = rs_link_is_up(dev);
 
 	if (rc < 0)
@@ -231,8 +249,10 @@ static int kernel_tunnel(struct rs_state *s, const char *dev)
 			rs_warn("%s: cannot set it up: %s", dev, strerror(-rc));
 			return rc;
 		}
-		snprintf(s->links[s->nlinks++].dev, IF_NAMESIZE, "%s", dev);
 	}
+	snprintf(r->dev, sizeof(r->dev), "%s", dev);
+	r->set_up = !rc;
+	s->nlinks++;
 	return loosen_rp_filter(s, dev);
 }
 
@@ -300,9 +320,9 @@ static int load_config(struct rs_opts *o)
 }
 
 static int apply(const struct rs_opts *o, struct rs_state *s, uint32_t kind,
-		 char (*devs)[16], unsigned int ndevs, struct rs_decap *d)
+		 const char *kdev, char (*devs)[16], unsigned int ndevs,
+		 struct rs_decap *d)
 {
-	const char *kdev = NULL;
 	bool v4 = false;
 	int rc = 0;
 
@@ -314,8 +334,6 @@ static int apply(const struct rs_opts *o, struct rs_state *s, uint32_t kind,
 		rc = add_vip(s, &o->vips[i]);
 	if (rc || !kind)
 		return rc;
-	if (!s->tunnel && !d->prog_id)
-		kdev = kernel_tunnel_dev(kind);
 	s->tunnel = kind;
 	s->tun_port = o->tun_port ? o->tun_port : s->tun_port;
 	if (kdev)
@@ -334,7 +352,9 @@ int cmd_up(struct rs_opts *o, const char *path)
 	char err[512], devs[RS_DEVS_MAX][16];
 	struct rs_decap d = { .prog_fd = -1, .vips_fd = -1, .counters_fd = -1 };
 	unsigned int ndevs = 0;
+	const char *kdev = NULL;
 	uint32_t kind;
+	bool xdp;
 	int rc;
 
 	if (o->config_path && !o->persist && load_config(o))
@@ -356,23 +376,26 @@ int cmd_up(struct rs_opts *o, const char *path)
 		return 2;
 	}
 	kind = o->tunnel ? o->tunnel : s.tunnel;
-	if (kind && !s.nlinks && s.nxdp && !o->ndevs) {
+	/* The kernel's tunnel device, or our program (chosen at the first
+	 * up of a tunnel, kept by the later ones). */
+	if (kind && !s.tunnel)
+		kdev = kernel_tunnel_dev(kind, o);
+	xdp = kind && !kdev && !s.nlinks;
+	if (xdp && s.nxdp && !o->ndevs) {
 		/* Another up of the same tunnel: the interfaces stay. */
 		for (unsigned int i = 0; i < s.nxdp; i++)
 			snprintf(devs[ndevs++], 16, "%s", s.xdp[i].dev);
-	} else if (kind && !s.nlinks && xdp_devs(o, devs, &ndevs)) {
+	} else if (xdp && xdp_devs(o, devs, &ndevs)) {
 		rs_warn("--tunnel: cannot list the interfaces");
 		return 1;
 	}
-	if (precheck(o, &s, kind, devs, ndevs))
+	if (precheck(o, &s, kind, xdp, devs, ndevs))
 		return 2;
-	/* The program is needed unless the kernel's own tunnel device is
-	 * used; loaded (or found) before anything changes. */
-	if (kind && !s.nlinks && (s.nxdp || !kernel_tunnel_dev(kind)) &&
-	    decap_get(&s, &d, kind, o->tun_port))
+	/* Our program is loaded (or found) before anything changes. */
+	if (xdp && decap_get(&s, &d, kind, o->tun_port))
 		return 1;
 	before = s;
-	rc = apply(o, &s, kind, devs, ndevs, &d);
+	rc = apply(o, &s, kind, kdev, devs, ndevs, &d);
 	if (!rc) {
 		rc = rs_state_save(path, &s);
 		if (rc)

@@ -48,7 +48,8 @@ static const char full[] =
 	"sysctl net/ipv4/conf/eth0.5/rp_filter 1 2\n"
 	"xdp eth0 2 42\n"
 	"xdp eth1 3 42\n"
-	"link tunl0\n";
+	"link tunl0 up\n"
+	"link gre0 present\n";
 
 static void round_trip(void **state)
 {
@@ -71,8 +72,10 @@ static void round_trip(void **state)
 	assert_int_equal(s.nxdp, 2);
 	assert_int_equal(s.xdp[1].ifindex, 3);
 	assert_int_equal(s.xdp[1].prog_id, 42);
-	assert_int_equal(s.nlinks, 1);
+	assert_int_equal(s.nlinks, 2);
 	assert_string_equal(s.links[0].dev, "tunl0");
+	assert_true(s.links[0].set_up);
+	assert_false(s.links[1].set_up);
 	f = open_memstream(&text, &len);
 	rs_state_format(&s, f);
 	fclose(f);
@@ -146,7 +149,8 @@ static void refused(void **state)
 		       "line 2: xdp: want DEV IFINDEX PROG_ID");
 	assert_refused("xlvs-realserver-state 1\nxdp eth0 2 4\nxdp eth0 2 4\n",
 		       "line 3: xdp eth0: recorded twice");
-	assert_refused("xlvs-realserver-state 1\nlink\n", "line 2: link: want DEV");
+	assert_refused("xlvs-realserver-state 1\nlink\n", "line 2: link: want DEV up|present");
+	assert_refused("xlvs-realserver-state 1\nlink tunl0\n", "line 2: link: want DEV up|present");
 	assert_refused("xlvs-realserver-state 1\nrm -rf /\n", "line 2: unknown record \"rm\"");
 	assert_int_equal(rs_state_parse("xlvs-realserver-state 1\nvip 10.0.0.1\0 added\n", 42,
 					&s, err, sizeof(err)), -1);
