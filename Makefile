@@ -21,7 +21,11 @@ ADM_SRC  := $(wildcard xlvsadm/*.c)
 ADM_OBJ  := $(ADM_SRC:%.c=$(BUILD)/%.o)
 BPF_HDR  := $(wildcard bpf/*.h) $(wildcard include/xlvs/*.h)
 
-PROGS    := $(BIN)/xlvsadm
+RS_SRC   := $(wildcard realserver/*.c)
+RS_SRC   := $(filter-out %.bpf.c,$(RS_SRC))
+RS_OBJ   := $(RS_SRC:%.c=$(BUILD)/%.o)
+
+PROGS    := $(BIN)/xlvsadm $(BIN)/xlvs-realserver
 
 # The test bed and frame builder the data-plane tests and bench/micro share.
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
@@ -56,6 +60,21 @@ $(BIN)/xlvsadm: $(ADM_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
+# xlvs-realserver: a real server's side (realserver/), with its own small
+# XDP decapsulation program.
+$(BUILD)/decap.bpf.o: realserver/decap.bpf.c realserver/decap.h $(BUILD)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -Irealserver -c $< -o $@
+
+$(BUILD)/decap.skel.h: $(BUILD)/decap.bpf.o
+	$(BPFTOOL) gen skeleton $< name decap_bpf > $@.tmp && mv $@.tmp $@
+
+$(RS_OBJ): $(wildcard realserver/*.h) $(BUILD)/decap.skel.h
+$(RS_OBJ): CFLAGS += -Ilib -Irealserver
+
+$(BIN)/xlvs-realserver: $(RS_OBJ) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 # Small programs the demo and the tests run inside their namespaces.
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
@@ -72,6 +91,12 @@ ADM_LIB  := $(filter-out $(BUILD)/xlvsadm/main.o,$(ADM_OBJ))
 $(BUILD)/tests/unit_%: tests/unit/%.c $(ADM_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ilib -Ixlvsadm $^ -o $@ $(LDLIBS) -lcmocka
+
+# xlvs-realserver's unit tests (tests/unit/rs_*.c) link its modules instead.
+RS_LIB   := $(filter-out $(BUILD)/realserver/main.o,$(RS_OBJ))
+$(BUILD)/tests/unit_rs_%: tests/unit/rs_%.c $(RS_LIB) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Irealserver $^ -o $@ $(LDLIBS) -lcmocka
 
 DP_SRC   := $(wildcard tests/dataplane/*.c)
 DP_BIN   := $(BUILD)/tests/dataplane
@@ -95,14 +120,15 @@ FUZZ_DIR    := $(BUILD)/fuzz
 FUZZ_LIB    := $(FUZZ_DIR)/libxlvs.a
 FUZZ_ADM    := $(addprefix $(FUZZ_DIR)/xlvsadm/,options.o sysctl_cmd.o \
 		 restore_parse.o restore_check.o cmd_check.o)
-FUZZ_TARGETS := options restore addr xdp
+FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.o)
+FUZZ_TARGETS := options restore addr xdp decap rs_state
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
 $(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h) \
 		$(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -c $< -o $@
 
 $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 	ar rcs $@ $^
@@ -112,6 +138,14 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_ADM) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 $(FUZZ_DIR)/fuzz_xdp: $(FUZZ_DIR)/fuzz/xdp.o $(TESTLIB_SRC:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+# xlvs-realserver's: the decapsulation program, and its state and config
+# parsers.
+$(FUZZ_RS) $(FUZZ_DIR)/fuzz/decap.o $(FUZZ_DIR)/fuzz/rs_state.o: \
+	$(wildcard realserver/*.h) $(BUILD)/decap.skel.h
+$(FUZZ_DIR)/fuzz_decap $(FUZZ_DIR)/fuzz_rs_state: \
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_RS) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
@@ -132,9 +166,15 @@ bench: all
 	$(MAKE) -C bench
 	bench/run
 
+# xlvs-realserver --persist's unit, for systemd's unit directory.
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin
 	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' realserver/xlvs-realserver.service \
+		> $(DESTDIR)$(UNITDIR)/xlvs-realserver.service
 
 clean:
 	rm -rf $(BUILD)

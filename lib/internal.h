@@ -22,6 +22,10 @@ int nsroot_netns_name(char *buf, size_t len);
 
 /* table_gc.c: remove the tables of namespaces that are gone. */
 void tables_gc(const char *root);
+/* The same for any directory of per-namespace entries named
+ * netns-<inode>-<cookie>...: remove(path) for each whose namespace is gone
+ * (xlvs-realserver's state files). */
+void netns_gc(const char *root, void (*remove)(const char *path));
 
 /* table.c: a pinned object of an open table, got from the host's mount
  * namespace; a new fd or -errno. */

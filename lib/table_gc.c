@@ -110,8 +110,18 @@ static void scan_mounts(struct ino_set *s)
 		fclose(f);
 }
 
+static void table_remove(const char *path)
+{
+	loader_remove(path);
+}
+
 /* Called with the host's mount namespace entered. */
 void tables_gc(const char *root)
+{
+	netns_gc(root, table_remove);
+}
+
+void netns_gc(const char *root, void (*remove)(const char *path))
 {
 	struct ino_set live = { 0 };
 	unsigned long long ino, cookie;
@@ -128,7 +138,7 @@ void tables_gc(const char *root)
 		    ino_has(&live, ino))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
-		loader_remove(path);
+		remove(path);
 	}
 	if (d)
 		closedir(d);
