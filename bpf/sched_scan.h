@@ -16,7 +16,9 @@
 #ifndef XLVS_BPF_SCHED_SCAN_H
 #define XLVS_BPF_SCHED_SCAN_H
 
-#define SCAN_BATCH 16       /* servers per bpf_loop step */
+#define SCAN_BATCH 8        /* servers per bpf_loop step (16 took
+			     * the verifier past its million
+			     * instructions on 6.18.44-fc-v1252) */
 #define SCAN_GROUP 4        /* dest_conns lookups made before comparing
 			     * (8 would not fit the stack beside the rest) */
 
