@@ -254,6 +254,7 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_SWEEP_NS] = "sweep_ns",
 		[XLVS_CNT_SWEEP_TICKS] = "sweep_ticks",
 		[XLVS_CNT_SWEEP_TICKS_LONG] = "sweep_ticks_long",
+		[XLVS_CNT_EST_TORN] = "est_torn",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 13
+#define XLVS_ABI_VERSION 14
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -127,14 +127,17 @@ enum xlvs_counter {
 	XLVS_CNT_SWEEP_NS,          /* time the sweeper's ticks took, ns */
 	XLVS_CNT_SWEEP_TICKS,       /* the sweeper's ticks */
 	XLVS_CNT_SWEEP_TICKS_LONG,  /* ... that held their CPU over 0.5 ms */
+	XLVS_CNT_EST_TORN,          /* service rates left for the next tick:
+				     * libxlvs was moving its counts */
 	XLVS_CNT_MAX,
 };
 
-/* Counters the sweeper moves on its own schedule, not with a packet. */
+/* Counters the timers (sweeper, estimator) move on their own schedule,
+ * not with a packet. */
 static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
-	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_TICKS_LONG);
+	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_EST_TORN);
 }
 
 /*
@@ -230,6 +233,8 @@ struct xlvs_svc {
  * when nothing counts on it any more; gen then changes.
  */
 #define XLVS_DEST_F_AVAILABLE 0x1   /* IPVS's IP_VS_DEST_F_AVAILABLE */
+#define XLVS_DEST_F_FOLDED    0x4   /* trashed by -d: its counters are in its
+				     * service's base (bpf/stats.h) */
 
 struct xlvs_dest {
 	__u8 addr[16];
