@@ -27,7 +27,7 @@
 #define XLVS_BANDS_MAX      1024   /* schedule bands: one per distinct weight */
 #define XLVS_LIST_MAX       16384  /* schedule list entries */
 #define XLVS_CONN_DEFAULT   1048576
-#define XLVS_CONN_SHARDS    1024   /* the connection table's parts, at most */
+#define XLVS_CONN_SHARDS    2048   /* the connection table's parts, at most */
 
 #define XLVS_SCHED_NAME_LEN 16
 #define XLVS_TIMEOUT_MAX    (31u * 24 * 3600)  /* ipvsadm's MAX_TIMEOUT */
@@ -129,6 +129,14 @@ enum xlvs_counter {
 	XLVS_CNT_SWEEP_TICKS_LONG,  /* ... that held their CPU over 0.5 ms */
 	XLVS_CNT_EST_TORN,          /* service rates left for the next tick:
 				     * libxlvs was moving its counts */
+	/* The sweeper's ticks by how long each held its CPU (its own clock,
+	 * hypervisor stalls included): a histogram. */
+	XLVS_CNT_SWEEP_HOLD_100US,  /* up to 0.1 ms */
+	XLVS_CNT_SWEEP_HOLD_200US,  /* 0.1 - 0.2 ms */
+	XLVS_CNT_SWEEP_HOLD_500US,  /* 0.2 - 0.5 ms */
+	XLVS_CNT_SWEEP_HOLD_1MS,    /* 0.5 - 1 ms */
+	XLVS_CNT_SWEEP_HOLD_2MS,    /* 1 - 2 ms */
+	XLVS_CNT_SWEEP_HOLD_MORE,   /* over 2 ms */
 	XLVS_CNT_MAX,
 };
 
@@ -137,7 +145,7 @@ enum xlvs_counter {
 static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
-	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_EST_TORN);
+	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_HOLD_MORE);
 }
 
 /*
@@ -421,13 +429,14 @@ struct xlvs_conn {
  * The connection table is 64 to XLVS_CONN_SHARDS LRU hashes, each holding
  * its share of the capacity; a connection's shard is a hash of its key.
  * How many depends on the capacity (xlvs_conn_shard_bits): enough that a
- * shard holds at most about 1024 entries, so the sweeper, which walks one
+ * shard holds at most about 512 entries, so the sweeper, which walks one
  * shard at a time, never holds a CPU for long (a walk of a million entries
- * takes about 200 ms; of 1024, about 0.2 ms).
+ * takes about 200 ms; of 512, about 0.1 ms: the hold stays under 0.5 ms
+ * with the hypervisor's stalls in it).
  */
 #define XLVS_CONN_SHARD_MIN_BITS 6
-#define XLVS_CONN_SHARD_MAX_BITS 10
-#define XLVS_CONN_SHARD_TARGET 1024
+#define XLVS_CONN_SHARD_MAX_BITS 11
+#define XLVS_CONN_SHARD_TARGET 512
 
 static inline __u32 xlvs_load32(const __u8 *p)
 {
