@@ -5,8 +5,8 @@
  * Each tick does one bounded piece of work and re-arms the timer:
  *   - the pass: the next shard's walk (bpf_for_each_map_elem), which frees
  *     expired entries, stamps templates and recounts (bpf/recount.h); a
- *     shard holds at most about 1024 entries (xlvs_conn_shard_bits), so a
- *     walk holds its CPU for about 0.2 ms;
+ *     shard holds at most about 512 entries (xlvs_conn_shard_bits), so a
+ *     walk holds its CPU for about 0.1 ms;
  *   - after the last shard, the pass's correction of the real servers'
  *     counts, FIX_BATCH servers a tick;
  *   - out of turn, a shard a walk found over its share (the eviction walk),
@@ -20,7 +20,7 @@
  * Eviction by class: an LRU hash that is full evicts its least recently
  * used entry silently -- a held keep-alive connection before a spoofed
  * SYN a second old.  So each shard's LRU hash holds more than its share of
- * --conn-max (XLVS_CONN_HEADROOM), and when a walk finds a shard above its
+ * --conn-max (xlvs_conn_headroom), and when a walk finds a shard above its
  * share and 1/8 (shard_limit), the next tick evicts down to its share and
  * 1/16 (7/8 of its share under a SYN flood), as IPVS's
  * ip_vs_random_dropentry chooses: templates that control nothing, then
@@ -486,6 +486,19 @@ static __always_inline int sweep_pending(const struct sweep_state *st)
 	return any != 0;
 }
 
+/* The histogram's counter for a tick that held its CPU for took ns. */
+static __always_inline __u32 hold_counter(__u64 took)
+{
+	if (took <= 200000)
+		return took <= 100000 ? XLVS_CNT_SWEEP_HOLD_100US :
+					XLVS_CNT_SWEEP_HOLD_200US;
+	if (took <= 1000000)
+		return took <= 500000 ? XLVS_CNT_SWEEP_HOLD_500US :
+					XLVS_CNT_SWEEP_HOLD_1MS;
+	return took <= 2000000 ? XLVS_CNT_SWEEP_HOLD_2MS :
+				 XLVS_CNT_SWEEP_HOLD_MORE;
+}
+
 static int sweep(void *map, __u32 *key, struct xlvs_timer *sw)
 {
 	__u64 t0 = bpf_ktime_get_ns(), cur, took, delay;
@@ -529,6 +542,7 @@ rearm:
 	count_add(XLVS_CNT_SWEEP_TICKS, 1);
 	if (took > SWEEP_LONG_NS)
 		count_add(XLVS_CNT_SWEEP_TICKS_LONG, 1);
+	count_add(hold_counter(took), 1);
 	if (st && took / 1000 > st->tick_max_us)
 		st->tick_max_us = took / 1000;
 	if (soon) {

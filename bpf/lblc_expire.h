@@ -73,6 +73,26 @@ static __always_inline void lblc_full_check(void)
 	bpf_for_each_map_elem(&lblc, lblc_full_one, &gc, 0);
 }
 
+static long svc_local_one(struct bpf_map *map, struct xlvs_svc_key *key,
+			  struct xlvs_svc *s, int *found)
+{
+	*found = s->sched_kind == XLVS_SCHED_LBLC ||
+		 s->sched_kind == XLVS_SCHED_LBLCR;
+	return *found;
+}
+
+/* Whether any service uses lblc or lblcr: when none does the map is empty
+ * (libxlvs flushes a service's entries when it stops), and its walk of
+ * XLVS_LBLC_MAX buckets (1-2 ms of a CPU) is skipped.  The kernel has no
+ * collector then either: its timer belongs to an lblc service. */
+static __always_inline int lblc_in_use(void)
+{
+	int found = 0;
+
+	bpf_for_each_map_elem(&svc, svc_local_one, &found, 0);
+	return found;
+}
+
 /* t->next counts the checks since the last full one (the kernel's
  * counter, which starts at 1). */
 static int lblc_check_expire(void *map, __u32 *key, struct xlvs_timer *t)
@@ -80,6 +100,8 @@ static int lblc_check_expire(void *map, __u32 *key, struct xlvs_timer *t)
 	__u32 counter = t->next ? t->next : 1, goal;
 	struct lblc_gc gc;
 
+	if (!lblc_in_use())
+		goto out;
 	if (counter % LBLC_FULL_EVERY == 0) {
 		lblc_full_check();
 		t->next = 1;

@@ -141,6 +141,33 @@ struct {
 	__type(value, struct xlvs_stats);
 } dest_stats SEC(".maps");
 
+/* A service's counters are derived (bpf/stats.h): svc_stats holds only its
+ * base, what its deleted servers had counted.  svc_fold[id] is a sequence
+ * count libxlvs makes odd while it moves counts between a service's base
+ * and its servers (a delete, a revival, -Z), so a sum taken across one is
+ * known to be torn. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XLVS_SVC_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} svc_fold SEC(".maps");
+
+/* The estimator's own: each service's servers' counters summed in its
+ * tick, and the fold sequence seen when the tick began. */
+struct svc_acc {
+	struct xlvs_stats sum;
+	__u32 seq;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XLVS_SVC_MAX);
+	__type(key, __u32);
+	__type(value, struct svc_acc);
+} svc_acc SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, XLVS_SVC_MAX + XLVS_DEST_MAX);

@@ -5,27 +5,25 @@
  * on every packet that goes to a real server (direct routing sees only the
  * incoming half, so the outgoing counters stay 0 as they do in IPVS).  The
  * estimator turns them into IPVS's rates every 2 s in a kernel timer.
+ *
+ * A packet counts only on its real server.  IPVS counts it on the service
+ * too (ip_vs_in_stats); here a service's counters are derived: its base
+ * in svc_stats (what servers deleted from it had counted, moved there by
+ * libxlvs) plus the counters of the servers it lists.  The visible numbers
+ * are IPVS's, and the hit path writes one counter line, not two.
  */
 #ifndef XLVS_BPF_STATS_H
 #define XLVS_BPF_STATS_H
 
-static __always_inline void stats_add(void *map, __u32 id, __u32 bytes,
-				      int new_conn)
+static __always_inline void stats_count(__u32 dest_id, __u32 bytes, int new_conn)
 {
-	struct xlvs_stats *st = bpf_map_lookup_elem(map, &id);
+	struct xlvs_stats *st = bpf_map_lookup_elem(&dest_stats, &dest_id);
 
 	if (!st)
 		return;
 	st->conns += new_conn;
 	st->inpkts++;
 	st->inbytes += bytes;
-}
-
-static __always_inline void stats_count(__u32 svc_id, __u32 dest_id,
-					__u32 bytes, int new_conn)
-{
-	stats_add(&svc_stats, svc_id, bytes, new_conn);
-	stats_add(&dest_stats, dest_id, bytes, new_conn);
 }
 
 /* The counters of one service or real server, added up over every
@@ -86,23 +84,75 @@ static __always_inline void est_update(struct xlvs_rate *r,
 	r->last = *now;
 }
 
-static long est_one(__u32 i, void *ctx)
+static __always_inline void stats_acc(struct xlvs_stats *to,
+				      const struct xlvs_stats *from)
+{
+	to->conns += from->conns;
+	to->inpkts += from->inpkts;
+	to->outpkts += from->outpkts;
+	to->inbytes += from->inbytes;
+	to->outbytes += from->outbytes;
+}
+
+static __always_inline __u32 fold_seq(__u32 id)
+{
+	__u32 *seq = bpf_map_lookup_elem(&svc_fold, &id);
+
+	return seq ? *(volatile const __u32 *)seq : 1;
+}
+
+/* A tick's first step: every service's sum of servers starts at 0. */
+static long est_svc_begin(__u32 i, void *ctx)
+{
+	struct svc_acc *a = bpf_map_lookup_elem(&svc_acc, &i);
+
+	if (a) {
+		__builtin_memset(&a->sum, 0, sizeof(a->sum));
+		a->seq = fold_seq(i);
+	}
+	return 0;
+}
+
+/* A real server's rate, and its counters into its service's sum while it
+ * is listed (a trashed server's counts are in its service's base). */
+static long est_dest(__u32 i, void *ctx)
 {
 	struct xlvs_stats sum;
+	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &i);
 	struct xlvs_rate *r;
-	__u32 id = i;
+	struct svc_acc *a;
+	__u32 slot = XLVS_SVC_MAX + i, svc;
 
-	if (i >= XLVS_SVC_MAX) {
-		struct xlvs_dest *d;
+	if (!d || !d->gen)
+		return 0;           /* a free slot: nothing to estimate */
+	svc = d->svc_id;
+	stats_sum(1, i, &sum);
+	r = bpf_map_lookup_elem(&rates, &slot);
+	if (r)
+		est_update(r, &sum);
+	if (!(d->flags & XLVS_DEST_F_AVAILABLE))
+		return 0;
+	a = bpf_map_lookup_elem(&svc_acc, &svc);
+	if (a)
+		stats_acc(&a->sum, &sum);
+	return 0;
+}
 
-		id = i - XLVS_SVC_MAX;
-		d = bpf_map_lookup_elem(&dest, &id);
-		if (!d || !d->gen)
-			return 0;   /* a free slot: nothing to estimate */
-		stats_sum(1, id, &sum);
-	} else {
-		stats_sum(0, id, &sum);
+/* A service's rate from its base and its servers' sum, unless libxlvs
+ * moved counts between them during the tick (the sum may be torn: the
+ * rate waits for the next tick). */
+static long est_svc(__u32 i, void *ctx)
+{
+	struct svc_acc *a = bpf_map_lookup_elem(&svc_acc, &i);
+	struct xlvs_stats sum;
+	struct xlvs_rate *r;
+
+	if (!a || (a->seq & 1) || fold_seq(i) != a->seq) {
+		count(XLVS_CNT_EST_TORN);
+		return 0;
 	}
+	stats_sum(0, i, &sum);
+	stats_acc(&sum, &a->sum);
 	r = bpf_map_lookup_elem(&rates, &i);
 	if (r)
 		est_update(r, &sum);
@@ -111,7 +161,9 @@ static long est_one(__u32 i, void *ctx)
 
 static int estimate(void *map, __u32 *key, struct xlvs_timer *t)
 {
-	bpf_loop(XLVS_SVC_MAX + XLVS_DEST_MAX, est_one, NULL, 0);
+	bpf_loop(XLVS_SVC_MAX, est_svc_begin, NULL, 0);
+	bpf_loop(XLVS_DEST_MAX, est_dest, NULL, 0);
+	bpf_loop(XLVS_SVC_MAX, est_svc, NULL, 0);
 	bpf_timer_start(&t->timer, XLVS_EST_INTERVAL_NS, 0);
 	return 0;
 }

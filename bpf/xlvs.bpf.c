@@ -109,7 +109,7 @@ static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
 	if (!d)
 		return leave(ctx, p, sk->port, now);
 	count(XLVS_CNT_CONNS_NEW);
-	stats_count(s->id, id, p->ip_len, 1);
+	stats_count(id, p->ip_len, 1);
 	return forward(ctx, p, d, id, now);
 }
 
@@ -190,7 +190,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		if (tpl)
 			tpl->ctl_stamp = xlvs_tpl_stamp(now);
 	}
-	stats_count(s->id, id, p->ip_len, 1);
+	stats_count(id, p->ip_len, 1);
 	return forward(ctx, p, d, id, now);
 }
 
@@ -291,7 +291,7 @@ static __always_inline int serve_hit(struct xdp_md *ctx, struct pkt *p,
 	}
 	if (now > c->last_ns + CONN_TOUCH_NS)
 		c->last_ns = now;
-	stats_count(d->svc_id, id, p->ip_len, 0);
+	stats_count(id, p->ip_len, 0);
 	return forward(ctx, p, d, id, now);
 }
 

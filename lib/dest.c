@@ -342,9 +342,9 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 {
 	struct dest_edit *e = NULL;
 	struct xlvs_dest d, old;
-	bool revived = false;
+	bool revived = false, folded;
 	uint32_t id, n;
-	int rc;
+	int rc, fold_fd = -1;
 
 	rc = xlvs_dest_conf_check(c, NULL);
 	if (rc)
@@ -361,8 +361,21 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	     dest_place(t, e, c, &id, &d, &old, &revived);
 	if (rc)
 		goto out;
+	/* A revival moves the server's counters out of its service's base
+	 * (lib/stats_fold.c); one trashed by its service's deletion comes
+	 * to a new service, and IPVS zeroes it then (__ip_vs_update_dest:
+	 * old_svc != svc). */
+	folded = revived && (d.flags & XLVS_DEST_F_FOLDED);
+	if (revived && !folded)
+		rc = stats_reset(t, t->dest_stats_fd, id, XLVS_SVC_MAX + id);
+	fold_fd = rc ? rc : fold_open(t);
+	if (fold_fd < 0) {
+		rc = fold_fd;
+		goto out;
+	}
+	fold_mark(fold_fd, e->svc.id, true);
 	d.svc_id = e->svc.id;
-	d.flags |= XLVS_DEST_F_AVAILABLE;
+	d.flags = (d.flags | XLVS_DEST_F_AVAILABLE) & ~XLVS_DEST_F_FOLDED;
 	dest_fill(&d, c, true);
 	if (bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY)) {
 		rc = -errno;
@@ -388,6 +401,9 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 		bpf_map_update_elem(t->dest_fd, &id, &old, BPF_ANY);
 		goto out;
 	}
+	if (folded && stats_fold(t, e->svc.id, id, -1))
+		xlvs_logf("warning: the service's counters may count the revived "
+			  "server's twice");
 	/* A tunnel's outer packet goes to the real server's address too. */
 	if ((d.fwd == XLVS_FWD_DROUTE || d.fwd == XLVS_FWD_TUNNEL) &&
 	    c->addr.af == 4 &&
@@ -396,6 +412,10 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 			  c->addr.addr[0], c->addr.addr[1], c->addr.addr[2],
 			  c->addr.addr[3]);
 out:
+	if (fold_fd >= 0) {
+		fold_mark(fold_fd, e->svc.id, false);
+		close(fold_fd);
+	}
 	edit_end(e);
 	return rc;
 }
@@ -438,6 +458,8 @@ out:
 	return rc;
 }
 
+static int dest_fold(struct xlvs_table *t, uint32_t svc_id, uint32_t id);
+
 static bool addr_in_use(struct xlvs_table *t, const uint8_t addr[16])
 {
 	struct xlvs_dest *all = dest_read_all(t);
@@ -456,7 +478,7 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 	struct dest_edit *e;
 	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
 	uint32_t id, n;
-	int rc, i;
+	int rc, i, fold_fd = -1;
 
 	rc = edit_start(t, proto, vip, &e);
 	if (rc)
@@ -478,15 +500,46 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 		(n - i - 1) * sizeof(uint32_t));
 	memmove(&e->w[i], &e->w[i + 1], (n - i - 1) * sizeof(int32_t));
 	e->sched->ndests = n - 1;
+	fold_fd = fold_open(t);
+	if (fold_fd < 0) {
+		rc = fold_fd;
+		goto out;
+	}
+	fold_mark(fold_fd, e->svc.id, true);
 	rc = edit_commit(t, e);
 	if (rc)
 		goto out;
 	dest_trash(t, id);
+	/* Its counts stay in its service, as IPVS's service counted them too:
+	 * moved into the base once it counts no more (trashed). */
+	if (dest_fold(t, e->svc.id, id))
+		xlvs_logf("warning: the deleted server's counters may be missing "
+			  "from its service's");
 	if (rip->af == 4 && !addr_in_use(t, rip->addr))
 		neigh_forget(rip->addr);
 out:
+	if (fold_fd >= 0) {
+		fold_mark(fold_fd, e->svc.id, false);
+		close(fold_fd);
+	}
 	edit_end(e);
 	return rc;
+}
+
+/* Server id's counters into its service's base, and the record marked so
+ * a revival takes them out again. */
+static int dest_fold(struct xlvs_table *t, uint32_t svc_id, uint32_t id)
+{
+	struct xlvs_dest d;
+	int rc;
+
+	if (bpf_map_lookup_elem(t->dest_fd, &id, &d))
+		return -errno;
+	rc = stats_fold(t, svc_id, id, 1);
+	if (rc)
+		return rc;
+	d.flags |= XLVS_DEST_F_FOLDED;
+	return bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY) ? -errno : 0;
 }
 
 void dest_trash(struct xlvs_table *t, uint32_t id)

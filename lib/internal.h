@@ -3,6 +3,7 @@
 #ifndef XLVS_LIB_INTERNAL_H
 #define XLVS_LIB_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <xlvs/libxlvs.h>
 
@@ -50,6 +51,7 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_TIMERS  "timers"
 #define PIN_SVC_STATS  "svc_stats"
 #define PIN_DEST_STATS "dest_stats"
+#define PIN_SVC_FOLD "svc_fold"
 #define PIN_RATES   "rates"
 #define PIN_DEST_CONNS "dest_conns"
 #define PIN_PROG    "prog_xdp"
@@ -80,6 +82,15 @@ int stats_read(int fd, uint32_t id, struct xlvs_stats *sum);
 int rates_read(const struct xlvs_table *t, uint32_t slot, struct xlvs_rates *out);
 int stats_reset(const struct xlvs_table *t, int fd, uint32_t id,
 		uint32_t rate_slot);
+
+/* stats_fold.c: a service's derived counters (bpf/stats.h). */
+int fold_open(const struct xlvs_table *t);
+void fold_mark(int fd, uint32_t svc_id, bool begin);
+int stats_fold(const struct xlvs_table *t, uint32_t svc_id, uint32_t dest_id,
+	       int sign);
+int stats_svc_read(const struct xlvs_table *t, int fold_fd,
+		   const struct xlvs_svc_key *k, uint32_t svc_id,
+		   struct xlvs_stats *sum);
 
 /* neigh.c: managed neighbour entries so real servers' MACs are resolved. */
 int neigh_keep_resolved(const uint8_t addr[4]);

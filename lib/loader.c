@@ -32,6 +32,7 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 		{ skel->maps.stats, PIN_STATS }, { skel->maps.timers, PIN_TIMERS },
 		{ skel->maps.svc_stats, PIN_SVC_STATS },
 		{ skel->maps.dest_stats, PIN_DEST_STATS },
+		{ skel->maps.svc_fold, PIN_SVC_FOLD },
 		{ skel->maps.rates, PIN_RATES },
 		{ skel->maps.dest_conns, PIN_DEST_CONNS },
 		{ skel->maps.lblc, PIN_LBLC },
@@ -47,7 +48,9 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 /* The connection table's shards, each its share of the capacity. */
 static int conn_shards_create(struct xlvs_bpf *skel, uint32_t conn_max)
 {
-	uint32_t per = XLVS_CONN_HEADROOM(xlvs_conn_share(conn_max));
+	int ncpu = libbpf_num_possible_cpus();
+	uint32_t per = xlvs_conn_headroom(xlvs_conn_share(conn_max),
+					  ncpu > 0 ? (uint32_t)ncpu : 4);
 	int outer = bpf_map__fd(skel->maps.conn);
 
 	for (uint32_t i = 0; i < xlvs_conn_shards(conn_max); i++) {

@@ -232,6 +232,23 @@ int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
 	return rc;
 }
 
+/* The base the service's deleted servers' counters were moved into goes
+ * with it: a revival into a new service must not take them out of that
+ * one's (it zeroes the server's instead, lib/dest.c). */
+static void dests_unfold(struct xlvs_table *t, uint32_t svc_id)
+{
+	struct xlvs_dest *all = dest_read_all(t);
+
+	for (uint32_t i = 0; all && i < XLVS_DEST_MAX; i++) {
+		if (!all[i].gen || all[i].svc_id != svc_id ||
+		    !(all[i].flags & XLVS_DEST_F_FOLDED))
+			continue;
+		all[i].flags &= ~XLVS_DEST_F_FOLDED;
+		bpf_map_update_elem(t->dest_fd, &i, &all[i], BPF_ANY);
+	}
+	free(all);
+}
+
 int xlvs_service_del(struct xlvs_table *t, uint8_t proto,
 		     const struct xlvs_endpoint *vip)
 {
@@ -252,6 +269,7 @@ int xlvs_service_del(struct xlvs_table *t, uint8_t proto,
 	for (uint32_t i = 0; sc && i < sc->ndests; i++)
 		dest_trash(t, sc->dests[i]);
 	free(sc);
+	dests_unfold(t, s.id);
 	for (key = s.id * 2; key <= s.id * 2 + 1; key++)
 		bpf_map_delete_elem(t->sched_fd, &key);
 	if (!rc && sched_local(s.sched_kind))

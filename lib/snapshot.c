@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include "internal.h"
@@ -40,8 +41,9 @@ static int dest_cmp(const void *pa, const void *pb)
 	return r ? r : a->conf.addr.port - b->conf.addr.port;
 }
 
-static int service_fill(const struct xlvs_table *t, const struct xlvs_svc_key *k,
-			const struct xlvs_svc *s, struct xlvs_service_info *si)
+static int service_fill(const struct xlvs_table *t, int fold_fd,
+			const struct xlvs_svc_key *k, const struct xlvs_svc *s,
+			struct xlvs_service_info *si)
 {
 	uint32_t key = s->id * 2 + (s->sched_slot & 1);
 	struct xlvs_sched *sc = calloc(1, sizeof(*sc));
@@ -59,7 +61,8 @@ static int service_fill(const struct xlvs_table *t, const struct xlvs_svc_key *k
 	si->conf.flags = s->flags;
 	si->conf.timeout = s->timeout;
 	si->conf.netmask = s->netmask;
-	stats_read(t->svc_stats_fd, s->id, &si->stats);
+	/* Derived: its base and its servers' (bpf/stats.h). */
+	stats_svc_read(t, fold_fd, k, s->id, &si->stats);
 	rates_read(t, s->id, &si->rates);
 	if (bpf_map_lookup_elem(t->sched_fd, &key, sc)) {
 		rc = -errno;
@@ -109,14 +112,15 @@ int xlvs_snapshot_take(struct xlvs_table *t, struct xlvs_snapshot *snap)
 	struct xlvs_svc_key k, next;
 	struct xlvs_svc s;
 	void *prev = NULL;
-	int rc;
+	int rc, fold_fd;
 
 	memset(snap, 0, sizeof(*snap));
 	snap->conn_max = t->meta.conn_max;
 	snap->services = calloc(XLVS_SVC_MAX, sizeof(*snap->services));
 	if (!snap->services)
 		return -ENOMEM;
-	rc = 0;
+	fold_fd = fold_open(t);
+	rc = fold_fd < 0 ? fold_fd : 0;
 	while (!rc && bpf_map_get_next_key(t->svc_fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;
@@ -124,8 +128,11 @@ int xlvs_snapshot_take(struct xlvs_table *t, struct xlvs_snapshot *snap)
 			continue;
 		if (snap->nservices >= XLVS_SVC_MAX)
 			break;
-		rc = service_fill(t, &k, &s, &snap->services[snap->nservices++]);
+		rc = service_fill(t, fold_fd, &k, &s,
+				  &snap->services[snap->nservices++]);
 	}
+	if (fold_fd >= 0)
+		close(fold_fd);
 	if (rc) {
 		xlvs_snapshot_free(snap);
 		return rc;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "internal.h"
@@ -70,20 +71,28 @@ int stats_reset(const struct xlvs_table *t, int fd, uint32_t id,
 	return rc;
 }
 
+/* ip_vs_zero_service: the service's counters and its servers'; a server
+ * in the trash keeps its own, as IPVS's does (its counts in the base go). */
 static int zero_service(struct xlvs_table *t, const struct xlvs_svc *s)
 {
 	uint32_t key = s->id * 2 + (s->sched_slot & 1);
 	struct xlvs_sched *sc = calloc(1, sizeof(*sc));
-	int rc;
+	int rc, fold_fd = fold_open(t);
 
-	if (!sc)
-		return -ENOMEM;
-	rc = stats_reset(t, t->svc_stats_fd, s->id, s->id);
+	rc = !sc ? -ENOMEM : fold_fd < 0 ? fold_fd : 0;
+	if (!rc)
+		fold_mark(fold_fd, s->id, true);
+	if (!rc)
+		rc = stats_reset(t, t->svc_stats_fd, s->id, s->id);
 	if (!rc && bpf_map_lookup_elem(t->sched_fd, &key, sc))
 		rc = -errno;
 	for (uint32_t i = 0; !rc && i < sc->ndests; i++)
 		rc = stats_reset(t, t->dest_stats_fd, sc->dests[i],
 				 XLVS_SVC_MAX + sc->dests[i]);
+	if (fold_fd >= 0) {
+		fold_mark(fold_fd, s->id, false);
+		close(fold_fd);
+	}
 	free(sc);
 	return rc;
 }

@@ -257,6 +257,13 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_PKTS_FRAG_NEEDED] = "pkts_frag_needed",
 		[XLVS_CNT_PKTS_TOO_BIG] = "pkts_too_big",
 		[XLVS_CNT_PKTS_TTL_EXCEEDED] = "pkts_ttl_exceeded",
+		[XLVS_CNT_EST_TORN] = "est_torn",
+		[XLVS_CNT_SWEEP_HOLD_100US] = "sweep_hold_100us",
+		[XLVS_CNT_SWEEP_HOLD_200US] = "sweep_hold_200us",
+		[XLVS_CNT_SWEEP_HOLD_500US] = "sweep_hold_500us",
+		[XLVS_CNT_SWEEP_HOLD_1MS] = "sweep_hold_1ms",
+		[XLVS_CNT_SWEEP_HOLD_2MS] = "sweep_hold_2ms",
+		[XLVS_CNT_SWEEP_HOLD_MORE] = "sweep_hold_more",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

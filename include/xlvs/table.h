@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 14
+#define XLVS_ABI_VERSION 15
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -27,7 +27,7 @@
 #define XLVS_BANDS_MAX      1024   /* schedule bands: one per distinct weight */
 #define XLVS_LIST_MAX       16384  /* schedule list entries */
 #define XLVS_CONN_DEFAULT   1048576
-#define XLVS_CONN_SHARDS    1024   /* the connection table's parts, at most */
+#define XLVS_CONN_SHARDS    2048   /* the connection table's parts, at most */
 
 #define XLVS_SCHED_NAME_LEN 16
 #define XLVS_TIMEOUT_MAX    (31u * 24 * 3600)  /* ipvsadm's MAX_TIMEOUT */
@@ -149,14 +149,25 @@ enum xlvs_counter {
 				     * would fragment the outer packet); or a
 				     * route whose MTU leaves under 68 bytes */
 	XLVS_CNT_PKTS_TTL_EXCEEDED, /* TTL 1 or 0: ICMP time exceeded, dropped */
+	XLVS_CNT_EST_TORN,          /* service rates left for the next tick:
+				     * libxlvs was moving its counts */
+	/* The sweeper's ticks by how long each held its CPU (its own clock,
+	 * hypervisor stalls included): a histogram. */
+	XLVS_CNT_SWEEP_HOLD_100US,  /* up to 0.1 ms */
+	XLVS_CNT_SWEEP_HOLD_200US,  /* 0.1 - 0.2 ms */
+	XLVS_CNT_SWEEP_HOLD_500US,  /* 0.2 - 0.5 ms */
+	XLVS_CNT_SWEEP_HOLD_1MS,    /* 0.5 - 1 ms */
+	XLVS_CNT_SWEEP_HOLD_2MS,    /* 1 - 2 ms */
+	XLVS_CNT_SWEEP_HOLD_MORE,   /* over 2 ms */
 	XLVS_CNT_MAX,
 };
 
-/* Counters the sweeper moves on its own schedule, not with a packet. */
+/* Counters the timers (sweeper, estimator) move on their own schedule,
+ * not with a packet. */
 static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
-	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_TICKS_LONG);
+	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_HOLD_MORE);
 }
 
 /*
@@ -252,6 +263,8 @@ struct xlvs_svc {
  * when nothing counts on it any more; gen then changes.
  */
 #define XLVS_DEST_F_AVAILABLE 0x1   /* IPVS's IP_VS_DEST_F_AVAILABLE */
+#define XLVS_DEST_F_FOLDED    0x4   /* trashed by -d: its counters are in its
+				     * service's base (bpf/stats.h) */
 
 struct xlvs_dest {
 	__u8 addr[16];
@@ -440,13 +453,14 @@ struct xlvs_conn {
  * The connection table is 64 to XLVS_CONN_SHARDS LRU hashes, each holding
  * its share of the capacity; a connection's shard is a hash of its key.
  * How many depends on the capacity (xlvs_conn_shard_bits): enough that a
- * shard holds at most about 1024 entries, so the sweeper, which walks one
+ * shard holds at most about 512 entries, so the sweeper, which walks one
  * shard at a time, never holds a CPU for long (a walk of a million entries
- * takes about 200 ms; of 1024, about 0.2 ms).
+ * takes about 200 ms; of 512, about 0.1 ms: the hold stays under 0.5 ms
+ * with the hypervisor's stalls in it).
  */
 #define XLVS_CONN_SHARD_MIN_BITS 6
-#define XLVS_CONN_SHARD_MAX_BITS 10
-#define XLVS_CONN_SHARD_TARGET 1024
+#define XLVS_CONN_SHARD_MAX_BITS 11
+#define XLVS_CONN_SHARD_TARGET 512
 
 static inline __u32 xlvs_load32(const __u8 *p)
 {
@@ -483,9 +497,11 @@ static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k, __u32 bits)
 
 /* A shard's share of the table's capacity, and what its LRU hash holds:
  * 1/4 more, room above the 1/8 the sweeper lets a shard grow past its
- * share before it evicts (bpf/recount.h, shard_limit), and at least 512
- * more: the kernel's LRU hands each CPU free entries 128 at a time and
- * starts evicting early when it cannot, which a small hash would. */
+ * share before it evicts (bpf/recount.h, shard_limit), and at least 128
+ * more for each possible CPU and one more (512 at most: 384 on 2 CPUs):
+ * the kernel's LRU hands each CPU free entries 128 at a time, which sit
+ * in that CPU's own list, and starts evicting early when it cannot, which
+ * a small hash would. */
 static inline __u32 xlvs_conn_share(__u32 conn_max)
 {
 	__u32 n = xlvs_conn_shards(conn_max);
@@ -493,8 +509,12 @@ static inline __u32 xlvs_conn_share(__u32 conn_max)
 	return (conn_max + n - 1) / n;
 }
 
-#define XLVS_CONN_HEADROOM(share) \
-	((share) + ((share) / 4 > 512 ? (share) / 4 : 512))
+static inline __u32 xlvs_conn_headroom(__u32 share, __u32 ncpus)
+{
+	__u32 lists = 128 * (ncpus + 1 < 4 ? ncpus + 1 : 4);
+
+	return share + (share / 4 > lists ? share / 4 : lists);
+}
 
 /*
  * What the FIB said about a real server, per CPU: bpf_fib_lookup costs about

@@ -82,8 +82,9 @@ static void stats_every_cpu(void **state)
 		assert_int_equal(bpf_map_lookup_elem(dp.t.svc_fd, &key, &sv), 0);
 		svc_id = sv.id;
 	}
-	stats_poke(dp.t.svc_stats_fd, svc_id, 0, &lo);
-	stats_poke(dp.t.svc_stats_fd, svc_id, last, &hi);
+	/* Only the server's: a service's counters are derived from its
+	 * servers' (bpf/stats.h), and its own base is 0. */
+	(void)svc_id;
 	stats_poke(dp.t.dest_stats_fd, dest_id, 0, &lo);
 	stats_poke(dp.t.dest_stats_fd, dest_id, last, &hi);
 

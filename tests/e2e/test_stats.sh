@@ -96,3 +96,50 @@ test_stats_one_packet_scheduling() {
 	xl_assert_eq "One-Packet Scheduling is only for UDP virtual services" "$(cat "$XL_TMP/err")" \
 		"-o on a TCP service"
 }
+
+# A service's counters are derived from its servers' (bpf/stats.h); what
+# IPVS shows must not change: a deleted server's packets stay counted in
+# its service (IPVS counted them there too, ip_vs_in_stats), a server
+# revived from the trash comes back with its own counters and is not
+# counted twice, and -Z zeroes the service and its servers
+# (ip_vs_zero_service) but not a server in the trash.
+test_stats_deleted_server_stays_counted_and_Z_zeroes_both() {
+	local svc n2
+	xl_assert_eq "node1=6 node2=4" "$(xl_http 10 | xl_tally)" "10 HTTP requests"
+	svc=$(st_line "^TCP +$XL_VIP:80 ")
+	n2=$(st_line "^  -> $XL_NODE2:80 ")
+	xl_assert_eq 10 "$(cut -d' ' -f1 <<<"$svc")" "the service's connections"
+	xl_adm -d -t "$XL_VIP:80" -r "$XL_NODE2:80" || xl_fail "-d failed"
+	xl_adm -L -n --stats --exact
+	xl_assert_eq "$svc" "$(st_line "^TCP +$XL_VIP:80 ")" \
+		"the service keeps its deleted server's counts"
+	xl_assert_eq "" "$(st_line "^  -> $XL_NODE2:80 ")" "node2 is not listed"
+	xl_assert_eq "node1=3" "$(xl_http 3 | xl_tally)" "3 requests, node1 alone"
+	xl_assert_eq 13 "$(st_line "^TCP +$XL_VIP:80 " | cut -d' ' -f1)" \
+		"the service counts on"
+	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE2:80" -g -w 2 || xl_fail "re-add failed"
+	xl_adm -L -n --stats --exact
+	xl_assert_eq "$n2" "$(st_line "^  -> $XL_NODE2:80 ")" \
+		"node2 comes back from the trash with its counters"
+	xl_assert_eq 13 "$(st_line "^TCP +$XL_VIP:80 " | cut -d' ' -f1)" \
+		"the revived server is not counted twice"
+	xl_assert_eq 9 "$(st_line "^  -> $XL_NODE1:80 " | cut -d' ' -f1)" "node1's"
+	# -Z while node2 is in the trash: the service and node1 start over,
+	# node2 keeps its own and shows them again when it is back, and the
+	# service counts only what came after -Z.
+	xl_adm -d -t "$XL_VIP:80" -r "$XL_NODE2:80" || xl_fail "second -d failed"
+	xl_adm -Z -t "$XL_VIP:80" || xl_fail "-Z failed"
+	xl_assert_eq "0 0 0 0 0" "$(st_line "^TCP +$XL_VIP:80 ")" "the service after -Z"
+	xl_assert_eq "0 0 0 0 0" "$(st_line "^  -> $XL_NODE1:80 ")" "node1 after -Z"
+	xl_assert_eq "node1=2" "$(xl_http 2 | xl_tally)" "2 requests after -Z"
+	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE2:80" -g -w 2 || xl_fail "second re-add failed"
+	xl_adm -L -n --stats --exact
+	xl_assert_eq "$n2" "$(st_line "^  -> $XL_NODE2:80 ")" \
+		"node2 kept its counters through -Z in the trash"
+	xl_assert_eq 2 "$(st_line "^TCP +$XL_VIP:80 " | cut -d' ' -f1)" \
+		"the service counts only what came after -Z"
+	xl_adm -Z -t "$XL_VIP:80" || xl_fail "second -Z failed"
+	xl_assert_eq "0 0 0 0 0" "$(st_line "^TCP +$XL_VIP:80 ")" "the service after -Z"
+	xl_assert_eq "0 0 0 0 0" "$(st_line "^  -> $XL_NODE1:80 ")" "node1 after -Z"
+	xl_assert_eq "0 0 0 0 0" "$(st_line "^  -> $XL_NODE2:80 ")" "node2 after -Z"
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A service's counters are derived (bpf/stats.h): its base in svc_stats
+ * plus the counters of the servers it lists.  A server deleted with -d has
+ * its counters moved into the base, as IPVS's service keeps counting what
+ * that server had counted; a revival by a re-add moves them out again.
+ * The arithmetic is modulo 2^64, so a base zeroed by -Z while a server was
+ * in the trash goes "below zero" at its revival and the sum stays what
+ * IPVS would show.  Each move, and -Z, is bracketed by the service's fold
+ * sequence (odd while under way): a sum taken across one, here or by the
+ * estimator, is known to be torn and taken again.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "internal.h"
+
+int fold_open(const struct xlvs_table *t)
+{
+	return table_obj_get(t, PIN_SVC_FOLD);
+}
+
+static uint32_t fold_seq(int fd, uint32_t svc_id)
+{
+	uint32_t seq = 1;
+
+	bpf_map_lookup_elem(fd, &svc_id, &seq);
+	return seq;
+}
+
+/* Odd from begin to end; a begin after an end that never came (a killed
+ * tool) still leaves the sequence odd, and the next end makes it even. */
+void fold_mark(int fd, uint32_t svc_id, bool begin)
+{
+	uint32_t seq = fold_seq(fd, svc_id);
+
+	seq = begin ? (seq + 1) | 1 : (seq | 1) + 1;
+	bpf_map_update_elem(fd, &svc_id, &seq, BPF_ANY);
+}
+
+/* base += sign * (server dest_id's counters), on CPU 0's copy. */
+int stats_fold(const struct xlvs_table *t, uint32_t svc_id, uint32_t dest_id,
+	       int sign)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xlvs_stats d, *base;
+	int rc;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	rc = stats_read(t->dest_stats_fd, dest_id, &d);
+	if (rc)
+		return rc;
+	base = calloc(ncpu, sizeof(*base));
+	if (!base)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(t->svc_stats_fd, &svc_id, base)) {
+		rc = -errno;
+		goto out;
+	}
+	base[0].conns += sign * d.conns;
+	base[0].inpkts += sign * d.inpkts;
+	base[0].outpkts += sign * d.outpkts;
+	base[0].inbytes += sign * d.inbytes;
+	base[0].outbytes += sign * d.outbytes;
+	if (bpf_map_update_elem(t->svc_stats_fd, &svc_id, base, BPF_ANY))
+		rc = -errno;
+out:
+	free(base);
+	return rc;
+}
+
+static void stats_add_to(struct xlvs_stats *to, const struct xlvs_stats *from)
+{
+	to->conns += from->conns;
+	to->inpkts += from->inpkts;
+	to->outpkts += from->outpkts;
+	to->inbytes += from->inbytes;
+	to->outbytes += from->outbytes;
+}
+
+static int svc_sum(const struct xlvs_table *t, const struct xlvs_svc_key *k,
+		   struct xlvs_sched *sc, struct xlvs_stats *sum)
+{
+	struct xlvs_stats one;
+	struct xlvs_svc s;
+	struct xlvs_dest d;
+	uint32_t key;
+	int rc;
+
+	if (bpf_map_lookup_elem(t->svc_fd, k, &s))
+		return -errno;
+	rc = stats_read(t->svc_stats_fd, s.id, sum);
+	key = s.id * 2 + (s.sched_slot & 1);
+	if (!rc && bpf_map_lookup_elem(t->sched_fd, &key, sc))
+		rc = -errno;
+	for (uint32_t i = 0; !rc && i < sc->ndests && i < XLVS_SVC_DESTS_MAX; i++) {
+		uint32_t id = sc->dests[i];
+
+		if (bpf_map_lookup_elem(t->dest_fd, &id, &d) || !d.gen ||
+		    !(d.flags & XLVS_DEST_F_AVAILABLE))
+			continue;
+		rc = stats_read(t->dest_stats_fd, id, &one);
+		if (!rc)
+			stats_add_to(sum, &one);
+	}
+	return rc;
+}
+
+/* The service's counters, its base plus its listed servers', taken while
+ * no move was under way (a few tries; a tool killed mid-move leaves the
+ * sequence odd, and then the last sum is given as it is). */
+int stats_svc_read(const struct xlvs_table *t, int fold_fd,
+		   const struct xlvs_svc_key *k, uint32_t svc_id,
+		   struct xlvs_stats *sum)
+{
+	struct xlvs_sched *sc = calloc(1, sizeof(*sc));
+	int rc = -ENOMEM;
+
+	for (int tries = 0; sc && tries < 20; tries++) {
+		uint32_t seq = fold_seq(fold_fd, svc_id);
+
+		memset(sum, 0, sizeof(*sum));
+		rc = svc_sum(t, k, sc, sum);
+		if (rc || (!(seq & 1) && fold_seq(fold_fd, svc_id) == seq))
+			break;
+		usleep(1000);
+	}
+	free(sc);
+	return rc;
+}
