@@ -382,7 +382,8 @@ int xlvs_xdp(struct xdp_md *ctx)
 	}
 }
 
-/* Arms one of the table's timers; -EBUSY means an earlier load did. */
+/* Arms one of the table's timers; -EBUSY means an earlier load did.
+ * Fails with the step that failed and the helper's errno: step | errno << 8. */
 static __always_inline int timer_arm(__u32 id, void *cb, __u64 first_ns)
 {
 	struct xlvs_timer *t = bpf_map_lookup_elem(&timers, &id);
@@ -394,10 +395,12 @@ static __always_inline int timer_arm(__u32 id, void *cb, __u64 first_ns)
 	if (err == -16)
 		return 0;
 	if (err)
-		return 2;
-	if (bpf_timer_set_callback(&t->timer, cb))
-		return 3;
-	return bpf_timer_start(&t->timer, first_ns, 0) ? 4 : 0;
+		return 2 | (int)(-err & 0xffff) << 8;
+	err = bpf_timer_set_callback(&t->timer, cb);
+	if (err)
+		return 3 | (int)(-err & 0xffff) << 8;
+	err = bpf_timer_start(&t->timer, first_ns, 0);
+	return err ? 4 | (int)(-err & 0xffff) << 8 : 0;
 }
 
 /* Run once by the loader (BPF_PROG_TEST_RUN).  The timers live in a pinned

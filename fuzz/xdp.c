@@ -43,6 +43,7 @@
 
 #include "pkt.h"
 #include "testbed.h"
+#include "csum.h"
 
 #define DEV "xlvs0"
 #define PEER "xlvs0p"
@@ -415,22 +416,6 @@ static unsigned int tun_room(const struct fz_svc *s, uint8_t host)
 	return (host == MTU_HOST ? MTU_SMALL : MTU_DEV) - 20 - tun_extra(s);
 }
 
-static uint32_t sum16(uint32_t sum, const uint8_t *q, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += be16(q + i);
-	if (len & 1)
-		sum += (uint32_t)q[len - 1] << 8;
-	return sum;
-}
-
-static bool sum_ok(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
-}
-
 /* The inner packet q (len bytes) is the frame's IP packet but for a TTL
  * one lower and a right header checksum. */
 static bool inner_same(const uint8_t *q, const struct fz_pkt *p, size_t len)
@@ -464,18 +449,18 @@ static void check_tunnelled(const struct fz_pkt *p, const struct fz_svc *s,
 		broken("a tunnelled frame over the route's MTU");
 	if (s->tun == TUN_OF(XLVS_TUN_GUE)) {
 		bool want = s->tun_flags & (XLVS_TUN_F_CSUM | XLVS_TUN_F_REMCSUM);
-		uint32_t ps = sum16(0, o + 12, 8) + 17 + be16(x + 4);
+		uint32_t ps = csum_add(0, o + 12, 8) + 17 + be16(x + 4);
 
 		if (be16(x + 2) != s->tun_port || be16(x + 4) != out_len - ETH_HLEN - 20 ||
 		    be16(x) < sport_lo || be16(x) >= sport_hi ||
 		    memcmp(x + 8, "\0\4\0\0", 4) ||
-		    (want ? !sum_ok(sum16(ps, x, be16(x + 4))) : be16(x + 6) != 0))
+		    (want ? !csum_ok(csum_add(ps, x, be16(x + 4))) : be16(x + 6) != 0))
 			broken("a GUE header that is not ipvs_gue_encap's");
 	} else if (s->tun == TUN_OF(XLVS_TUN_GRE)) {
 		bool want = s->tun_flags & XLVS_TUN_F_CSUM;
 
 		if (be16(x) != (want ? 0x8000 : 0) || be16(x + 2) != 0x0800 ||
-		    (want && !sum_ok(sum16(0, x, out_len - ETH_HLEN - 20))))
+		    (want && !csum_ok(csum_add(0, x, out_len - ETH_HLEN - 20))))
 			broken("a GRE header that is not ipvs_gre_encap's");
 	}
 	if (!inner_same(x + extra, p, out_len - ETH_HLEN - 20 - extra))

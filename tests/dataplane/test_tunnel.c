@@ -29,6 +29,7 @@
 #include "svc.h"
 #include "testbed.h"
 #include "tests.h"
+#include "csum.h"
 
 #define ETH_HLEN 14
 #define HOST_MTU_RS 0x07        /* 10.0.0.7: a route with a locked MTU */
@@ -44,28 +45,11 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* RFC 1071, over big-endian 16-bit words, an odd byte padded with zero. */
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* A header or datagram whose checksum field is included sums to zero. */
 static void assert_csum_ok(const char *what, uint32_t sum)
 {
-	if (fold(sum) != 0)
-		fail_msg("%s: checksum wrong (folds to 0x%04x)", what, fold(sum));
+	if (csum_fold(sum) != 0)
+		fail_msg("%s: checksum wrong (folds to 0x%04x)", what, csum_fold(sum));
 }
 
 static void ip_csum_refresh(uint8_t *ip)
@@ -73,7 +57,7 @@ static void ip_csum_refresh(uint8_t *ip)
 	size_t ihl = (ip[0] & 15) * 4u;
 
 	ip[10] = ip[11] = 0;
-	uint16_t c = fold(sum16(0, ip, ihl));
+	uint16_t c = csum_fold(csum_add(0, ip, ihl));
 	ip[10] = (uint8_t)(c >> 8);
 	ip[11] = (uint8_t)c;
 }
@@ -161,7 +145,7 @@ static void expect_tunnelled(const struct frame *in, const struct dp_result *r,
 	assert_int_equal(get16(o + 6), get16(iip + 6) & 0x4000);
 	assert_int_equal(o[8], iip[8] - 1);
 	assert_int_equal(o[9], proto);
-	assert_csum_ok("outer IPv4 header", sum16(0, o, 20));
+	assert_csum_ok("outer IPv4 header", csum_add(0, o, 20));
 	assert_int_equal(get32(o + 12), NET_DEV_IP);
 	assert_int_equal(get32(o + 16), IP4(10, 0, 0, w->host));
 	x = o + 20;
@@ -176,8 +160,8 @@ static void expect_tunnelled(const struct frame *in, const struct dp_result *r,
 		assert_int_equal(get16(x + 4), 12 + ilen);
 		if (w->flags & (XLVS_TUN_F_CSUM | XLVS_TUN_F_REMCSUM)) {
 			assert_int_not_equal(get16(x + 6), 0);
-			ps = sum16(0, o + 12, 8) + IPPROTO_UDP + 12 + ilen;
-			assert_csum_ok("GUE's UDP", sum16(ps, x, 12 + ilen));
+			ps = csum_add(0, o + 12, 8) + IPPROTO_UDP + 12 + ilen;
+			assert_csum_ok("GUE's UDP", csum_add(ps, x, 12 + ilen));
 		} else {
 			assert_int_equal(get16(x + 6), 0);
 		}
@@ -188,7 +172,7 @@ static void expect_tunnelled(const struct frame *in, const struct dp_result *r,
 		assert_int_equal(get16(x + 2), 0x0800);
 		if (w->flags & XLVS_TUN_F_CSUM) {
 			assert_int_equal(get16(x + 6), 0);      /* reserved1 */
-			assert_csum_ok("GRE", sum16(0, x, extra + ilen));
+			assert_csum_ok("GRE", csum_add(0, x, extra + ilen));
 		}
 	}
 	/* The inner packet: the one that came, TTL lowered, header summed
@@ -197,7 +181,7 @@ static void expect_tunnelled(const struct frame *in, const struct dp_result *r,
 	want_inner[8]--;
 	ip_csum_refresh(want_inner);
 	assert_memory_equal(inner, want_inner, ilen);
-	assert_csum_ok("inner IPv4 header", sum16(0, inner, ihl));
+	assert_csum_ok("inner IPv4 header", csum_add(0, inner, ihl));
 }
 
 static void run_tunnelled(const struct pkt_spec *s, const struct tun_want *w,
@@ -372,11 +356,11 @@ static void expect_icmp(const struct dp_result *r, const uint8_t *quoted_ip,
 	assert_int_equal(ip[9], 1);
 	assert_int_equal(get32(ip + 12), NET_VIP);
 	assert_int_equal(get32(ip + 16), NET_CLIENT);
-	assert_csum_ok("ICMP's IPv4 header", sum16(0, ip, 20));
+	assert_csum_ok("ICMP's IPv4 header", csum_add(0, ip, 20));
 	assert_int_equal(ic[0], type);
 	assert_int_equal(ic[1], code);
 	assert_int_equal(get32(ic + 4), info);
-	assert_csum_ok("ICMP", sum16(0, ic, 8 + qlen));
+	assert_csum_ok("ICMP", csum_add(0, ic, 8 + qlen));
 	assert_memory_equal(ic + 8, quoted_ip, qlen);
 }
 

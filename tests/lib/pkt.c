@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <string.h>
 #include <netinet/in.h>
+#include "csum.h"
 
 #define ETH_HLEN  14
 #define TCP_HLEN  20
@@ -32,23 +33,6 @@ static void put32(uint8_t *p, uint32_t v)
 {
 	put16(p, v >> 16);
 	put16(p + 2, v & 0xffff);
-}
-
-/* One's-complement sum of big-endian 16-bit words (RFC 1071). */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 static size_t l4_hlen(uint8_t proto)

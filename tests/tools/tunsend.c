@@ -28,28 +28,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "../lib/csum.h"
 
 union sa {
 	struct sockaddr s;
 	struct sockaddr_in v4;
 	struct sockaddr_in6 v6;
 };
-
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -103,7 +88,7 @@ static size_t inner(uint8_t *p, const union sa *src, const union sa *dst,
 		p[9] = IPPROTO_UDP;
 		memcpy(p + 12, &src->v4.sin_addr, 4);
 		memcpy(p + 16, &dst->v4.sin_addr, 4);
-		put16(p + 10, fold(sum16(p, ih, 0)));
+		put16(p + 10, csum_fold(csum_add(0, p, ih)));
 		memcpy(pseudo, &src->v4.sin_addr, 4);
 		memcpy(pseudo + 4, &dst->v4.sin_addr, 4);
 		pseudo[8] = 0;
@@ -134,7 +119,7 @@ static size_t inner(uint8_t *p, const union sa *src, const union sa *dst,
 	put16(u + 4, (uint16_t)ulen);
 	put16(u + 6, 0);
 	memcpy(u + 8, msg, mlen);
-	c = fold(sum16(u, ulen, sum16(pseudo, plen, 0)));
+	c = csum_fold(csum_add(csum_add(0, pseudo, plen), u, ulen));
 	put16(u + 6, c ? c : 0xffff);
 	return ih + ulen;
 }
@@ -239,7 +224,7 @@ int main(int argc, char **argv)
 		put16(pkt + 2, fam == AF_INET ? 0x0800 : 0x86dd);
 		if (hlen == 8) {
 			pkt[0] = 0x80;
-			put16(pkt + 4, fold(sum16(pkt, len, 0)));
+			put16(pkt + 4, csum_fold(csum_add(0, pkt, len)));
 		}
 	} else if (hlen) {
 		/* GUE: version 0, the inner protocol. */

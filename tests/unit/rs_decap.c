@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "xdp.h"
+#include "../lib/csum.h"
 
 #define VIP    0x0a000064u      /* 10.0.0.100 */
 #define OTHER  0x0a000065u      /* 10.0.0.101: not a VIP */
@@ -38,19 +39,6 @@ struct frame {
 	uint8_t b[1600];
 	size_t len;
 };
-
-static uint16_t rfc1071(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -79,7 +67,7 @@ static size_t put_ip(uint8_t *p, unsigned int ihl, uint8_t proto, uint32_t src,
 	put32(p + 16, dst);
 	for (unsigned int i = 20; i < ihl * 4; i++)
 		p[i] = 1;       /* NOP options */
-	put16(p + 10, rfc1071(p, ihl * 4));
+	put16(p + 10, csum_fold(csum_add(0, p, ihl * 4)));
 	return ihl * 4;
 }
 
@@ -192,7 +180,7 @@ static void build_mixed(struct frame *f, enum kind k, int outer6, int inner6,
 	memcpy(f->b + 14 + oh, t, th);
 	memcpy(f->b + 14 + oh + th, inner, in);
 	if (k == K_GRE_CSUM)
-		put16(f->b + 14 + oh + 4, rfc1071(f->b + 14 + oh, l4));
+		put16(f->b + 14 + oh + 4, csum_fold(csum_add(0, f->b + 14 + oh, l4)));
 	f->len = 14 + oh + l4;
 }
 
@@ -244,7 +232,7 @@ static void build(struct frame *f, enum kind k, uint32_t dst, unsigned int ihl)
 	memcpy(t + th, inner, in);
 	l4 = th + in;
 	if (k == K_GRE_CSUM)
-		put16(t + 4, rfc1071(t, l4));
+		put16(t + 4, csum_fold(csum_add(0, t, l4)));
 	put_ip(o, ihl, k == K_IPIP ? 4 : k == K_GUE ? 17 : 47, DIRECTOR, RS, l4);
 	f->len = 14 + ihl * 4 + l4;
 }
@@ -416,7 +404,7 @@ static void malformed_untouched(void **state)
 	build(&f, K_IPIP, VIP, 5);
 	f.b[14 + 6] = 0x20;                     /* MF: a first fragment */
 	f.b[14 + 10] = f.b[14 + 11] = 0;
-	put16(f.b + 24, rfc1071(f.b + 14, 20));
+	put16(f.b + 24, csum_fold(csum_add(0, f.b + 14, 20)));
 	assert_untouched(P_IPIP, &f);
 	build(&f, K_IPIP, VIP, 5);
 	f.b[14] = 0x44;                         /* ihl 4 */
