@@ -20,7 +20,7 @@
  * Eviction by class: an LRU hash that is full evicts its least recently
  * used entry silently -- a held keep-alive connection before a spoofed
  * SYN a second old.  So each shard's LRU hash holds more than its share of
- * --conn-max (xlvs_conn_headroom), and when a walk finds a shard above its
+ * --conn-max (XLVS_CONN_HEADROOM), and when a walk finds a shard above its
  * share and 1/8 (shard_limit), the next tick evicts down to its share and
  * 1/16 (7/8 of its share under a SYN flood), as IPVS's
  * ip_vs_random_dropentry chooses: templates that control nothing, then

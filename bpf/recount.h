@@ -128,7 +128,7 @@ static __always_inline __u32 sweep_pass_ms(void)
 /* A shard is evicted from once it holds more than its share and 1/8 (a
  * shard of a full table is over its share now and then by chance alone),
  * down to its share and 1/16 (7/8 of it under a SYN flood); its LRU hash has room for more
- * (xlvs_conn_headroom), so the LRU itself never evicts. */
+ * (XLVS_CONN_HEADROOM), so the LRU itself never evicts. */
 static __always_inline __u32 shard_limit(__u32 share)
 {
 	return share + share / 8;

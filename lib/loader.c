@@ -48,9 +48,7 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 /* The connection table's shards, each its share of the capacity. */
 static int conn_shards_create(struct xlvs_bpf *skel, uint32_t conn_max)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint32_t per = xlvs_conn_headroom(xlvs_conn_share(conn_max),
-					  ncpu > 0 ? (uint32_t)ncpu : 4);
+	uint32_t per = XLVS_CONN_HEADROOM(xlvs_conn_share(conn_max));
 	int outer = bpf_map__fd(skel->maps.conn);
 
 	for (uint32_t i = 0; i < xlvs_conn_shards(conn_max); i++) {

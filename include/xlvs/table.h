@@ -497,11 +497,9 @@ static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k, __u32 bits)
 
 /* A shard's share of the table's capacity, and what its LRU hash holds:
  * 1/4 more, room above the 1/8 the sweeper lets a shard grow past its
- * share before it evicts (bpf/recount.h, shard_limit), and at least 128
- * more for each possible CPU and one more (512 at most: 384 on 2 CPUs):
- * the kernel's LRU hands each CPU free entries 128 at a time, which sit
- * in that CPU's own list, and starts evicting early when it cannot, which
- * a small hash would. */
+ * share before it evicts (bpf/recount.h, shard_limit), and at least 512
+ * more: the kernel's LRU hands each CPU free entries 128 at a time and
+ * starts evicting early when it cannot, which a small hash would. */
 static inline __u32 xlvs_conn_share(__u32 conn_max)
 {
 	__u32 n = xlvs_conn_shards(conn_max);
@@ -509,12 +507,8 @@ static inline __u32 xlvs_conn_share(__u32 conn_max)
 	return (conn_max + n - 1) / n;
 }
 
-static inline __u32 xlvs_conn_headroom(__u32 share, __u32 ncpus)
-{
-	__u32 lists = 128 * (ncpus + 1 < 4 ? ncpus + 1 : 4);
-
-	return share + (share / 4 > lists ? share / 4 : lists);
-}
+#define XLVS_CONN_HEADROOM(share) \
+	((share) + ((share) / 4 > 512 ? (share) / 4 : 512))
 
 /*
  * What the FIB said about a real server, per CPU: bpf_fib_lookup costs about
