@@ -12,6 +12,21 @@
 
 #define AF_INET 2
 
+/* Whether the FIB's answer rc leaves the packet without a way out; the
+ * cause counted if so. */
+static __always_inline bool fib_refused(long rc)
+{
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
+		return false;
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
+		count(XLVS_CNT_PKTS_NO_NEIGH);
+	else if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
+		count(XLVS_CNT_PKTS_FWD_DISABLED);
+	else
+		count(XLVS_CNT_PKTS_NO_ROUTE);
+	return true;
+}
+
 /* Asks the FIB which interface and MACs reach the real server. */
 static __always_inline int nh_lookup(struct xdp_md *ctx, const struct pkt *p,
 				     const struct xlvs_dest *d,
@@ -34,18 +49,8 @@ static __always_inline int nh_lookup(struct xdp_md *ctx, const struct pkt *p,
 	fib->ifindex = ctx->ingress_ifindex;
 
 	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
-	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
-		count(XLVS_CNT_PKTS_NO_NEIGH);
+	if (fib_refused(rc))
 		return -1;
-	}
-	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
-		count(XLVS_CNT_PKTS_FWD_DISABLED);
-		return -1;
-	}
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
-		count(XLVS_CNT_PKTS_NO_ROUTE);
-		return -1;
-	}
 	nh->dest_gen = d->gen;
 	nh->in_ifindex = ctx->ingress_ifindex;
 	nh->out_ifindex = fib->ifindex;

@@ -30,6 +30,7 @@
 #ifndef XLVS_BPF_TUNNEL_H
 #define XLVS_BPF_TUNNEL_H
 
+#include "forward.h"
 #include "icmp_reply.h"
 
 #define IPPROTO_IPIP 4
@@ -82,15 +83,9 @@ static __always_inline int tun_lookup(struct xdp_md *ctx, const struct xlvs_dest
 	fib->ifindex = ctx->ingress_ifindex;
 	/* tot_len 0 passes the MTU check, which then gives the MTU back. */
 	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), BPF_FIB_LOOKUP_SRC);
-	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
-		count(XLVS_CNT_PKTS_NO_NEIGH);
+	if (fib_refused(rc))
 		return -1;
-	}
-	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED) {
-		count(XLVS_CNT_PKTS_FWD_DISABLED);
-		return -1;
-	}
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS || !fib->ipv4_src) {
+	if (!fib->ipv4_src) {
 		count(XLVS_CNT_PKTS_NO_ROUTE);
 		return -1;
 	}

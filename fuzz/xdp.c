@@ -203,19 +203,6 @@ static uint32_t be32(const uint8_t *p)
 }
 
 /* The Internet checksum of len bytes: 0 when a header's own is right. */
-static uint16_t csum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += be16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* ip_route_input_slow's martian sources: never routed, never seen by IPVS. */
 static bool martian_source(uint32_t a)
 {
@@ -235,7 +222,7 @@ static void fz_read(const uint8_t *f, size_t len, struct fz_pkt *p)
 	tot = be16(ip + 2);
 	/* ip_rcv_core: version, header length, total length, checksum. */
 	if (ip[0] >> 4 != 4 || p->ihl < 20 || tot < p->ihl ||
-	    ETH_HLEN + tot > len || csum(ip, p->ihl))
+	    ETH_HLEN + tot > len || csum_of(ip, p->ihl))
 		return;
 	if (be16(ip + 6) & 0x3fff)
 		return;         /* a fragment: no ports to schedule by */
@@ -424,7 +411,7 @@ static bool inner_same(const uint8_t *q, const struct fz_pkt *p, size_t len)
 
 	return len == p->tot && q[8] == ip[8] - 1 && !memcmp(q, ip, 8) &&
 	       q[9] == ip[9] && !memcmp(q + 12, ip + 12, len - 12) &&
-	       !csum(q, p->ihl);
+	       !csum_of(q, p->ihl);
 }
 
 static void check_tunnelled(const struct fz_pkt *p, const struct fz_svc *s,
@@ -437,7 +424,7 @@ static void check_tunnelled(const struct fz_pkt *p, const struct fz_svc *s,
 
 	if (out_len < ETH_HLEN + 20 + extra + 20 || be16(out + 12) != 0x0800)
 		broken("a tunnelled frame too short or not IPv4");
-	if (o[0] != 0x45 || be16(o + 2) != out_len - ETH_HLEN || csum(o, 20) ||
+	if (o[0] != 0x45 || be16(o + 2) != out_len - ETH_HLEN || csum_of(o, 20) ||
 	    o[9] != proto || be32(o + 12) != NET_DEV_IP ||
 	    (be32(o + 16) & 0xffffff00) != IP4(10, 0, 0, 0) || !serves(s, host) ||
 	    out[5] != host)
@@ -510,9 +497,9 @@ static void check_icmp_frame(const struct fz_pkt *p, const uint8_t *out,
 	if (!mac_valid(out) || !mac_valid(out + 6))
 		broken("an ICMP answer from or to a MAC no station has");
 	if (ip[0] != 0x45 || be16(ip + 2) != 28 + quote || be16(ip + 6) & 0x3fff ||
-	    csum(ip, 20) || be32(ip + 12) != p->daddr || be32(ip + 16) != p->saddr)
+	    csum_of(ip, 20) || be32(ip + 12) != p->daddr || be32(ip + 16) != p->saddr)
 		broken("an ICMP answer with a wrong IPv4 header");
-	if (csum(ip + 20, 8 + quote))
+	if (csum_of(ip + 20, 8 + quote))
 		broken("an ICMP answer with a wrong checksum");
 }
 
@@ -544,7 +531,7 @@ static bool check_tunnel_icmp(const struct fz_pkt *p, const struct fz_svc *s,
 		broken("fragmentation needed (MTU %u) for %u bytes, DF %d, TTL %u",
 		       be32(icmp + 4), p->tot, p->df, p->ttl);
 	if (q[8] != ip[8] - 1 || memcmp(q, ip, 8) || q[9] != ip[9] ||
-	    memcmp(q + 12, ip + 12, quote - 12) || csum(q, p->ihl))
+	    memcmp(q + 12, ip + 12, quote - 12) || csum_of(q, p->ihl))
 		broken("fragmentation needed that does not quote the packet");
 	return true;
 }
@@ -567,16 +554,8 @@ static bool check_icmp(const struct fz_pkt *p, const uint8_t *out, size_t out_le
 		broken("an ICMP answer for a packet of no service without servers");
 	if (p->proto == IPPROTO_TCP && (!(p->flags & 0x02) || (p->flags & 0x04)))
 		broken("an ICMP answer to a TCP segment that opens nothing");
-	if (out_len != ETH_HLEN + 28 + quote)
-		broken("an ICMP answer of %zu bytes", out_len);
-	if (memcmp(out, fz_in + 6, 6) || memcmp(out + 6, fz_in, 6))
-		broken("an ICMP answer not sent back where the frame came from");
-	if (!mac_valid(out) || !mac_valid(out + 6))
-		broken("an ICMP answer from or to a MAC no station has");
-	if (ip[0] != 0x45 || be16(ip + 2) != 28 + quote || be16(ip + 6) & 0x3fff ||
-	    csum(ip, 20) || be32(ip + 12) != p->daddr || be32(ip + 16) != p->saddr)
-		broken("an ICMP answer with a wrong IPv4 header");
-	if (icmp[0] != 3 || icmp[1] != 3 || csum(icmp, 8 + quote))
+	check_icmp_frame(p, out, out_len, quote);
+	if (icmp[0] != 3 || icmp[1] != 3)
 		broken("an ICMP answer that is not a right port unreachable");
 	if (memcmp(icmp + 8, fz_in + ETH_HLEN, quote))
 		broken("an ICMP answer that does not quote the packet");
@@ -638,11 +617,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < ETH_HLEN + 20 || be16(data + 12) != 0x0800)
 		return 0;
 	ihl = (data[ETH_HLEN] & 0xf) * 4u;
-	if (ihl < 20 || ETH_HLEN + ihl > size || !csum(data + ETH_HLEN, ihl))
+	if (ihl < 20 || ETH_HLEN + ihl > size || !csum_of(data + ETH_HLEN, ihl))
 		return 0;
 	memcpy(fixed, data, size);
 	fixed[ETH_HLEN + 10] = fixed[ETH_HLEN + 11] = 0;
-	sum = csum(fixed + ETH_HLEN, ihl);
+	sum = csum_of(fixed + ETH_HLEN, ihl);
 	fixed[ETH_HLEN + 10] = (uint8_t)(sum >> 8);
 	fixed[ETH_HLEN + 11] = (uint8_t)sum;
 	fz_one(fixed, size);

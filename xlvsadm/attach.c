@@ -58,7 +58,8 @@ int attach_plan(const struct cmd *c, struct cmd *planned)
 		return 1;
 	}
 	if (rc) {
-		/* Unsure is not refused: native as before, with a word. */
+		/* Unsure is not refused: an explicit native stays native,
+		 * auto takes generic, which always delivers; either said. */
 		fprintf(stderr, "xlvsadm: warning: %s: cannot check whether native "
 			"XDP delivers (%s)%s\n", c->ifname, strerror(-rc),
 			c->xdp_mode == XLVS_XDP_AUTO ? "; using generic mode" : "");

@@ -57,7 +57,7 @@ static void ip_csum_refresh(uint8_t *ip)
 	size_t ihl = (ip[0] & 15) * 4u;
 
 	ip[10] = ip[11] = 0;
-	uint16_t c = csum_fold(csum_add(0, ip, ihl));
+	uint16_t c = csum_of(ip, ihl);
 	ip[10] = (uint8_t)(c >> 8);
 	ip[11] = (uint8_t)c;
 }

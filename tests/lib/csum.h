@@ -27,6 +27,12 @@ static inline uint16_t csum_fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+/* The checksum of len bytes alone. */
+static inline uint16_t csum_of(const uint8_t *p, size_t len)
+{
+	return csum_fold(csum_add(0, p, len));
+}
+
 /* A sum over data that includes its own checksum field is right when it
  * folds to zero. */
 static inline int csum_ok(uint32_t sum)

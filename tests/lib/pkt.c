@@ -96,7 +96,7 @@ static size_t build_ipv4(uint8_t *ip, const struct pkt_spec *s)
 	memset(ip + 20, 1, s->ip_opt_len);
 	if (s->ip_opt_len >= 4)
 		memcpy(ip + 20, (const uint8_t[]){ 0x94, 0x04, 0, 0 }, 4);
-	put16(ip + 10, csum_fold(csum_add(0, ip, ihl)));
+	put16(ip + 10, csum_of(ip, ihl));
 
 	memcpy(pseudo, ip + 12, 8);
 	pseudo[9] = s->proto;
@@ -175,7 +175,7 @@ static void refresh_ip_csum(struct frame *f)
 	if (f->len < OFF_IP + 20)
 		return;
 	put16(ip + 10, 0);
-	put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+	put16(ip + 10, csum_of(ip, 20));
 }
 
 void pkt_mutate(struct frame *f, const struct pkt_mut *m)

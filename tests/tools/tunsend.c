@@ -88,7 +88,7 @@ static size_t inner(uint8_t *p, const union sa *src, const union sa *dst,
 		p[9] = IPPROTO_UDP;
 		memcpy(p + 12, &src->v4.sin_addr, 4);
 		memcpy(p + 16, &dst->v4.sin_addr, 4);
-		put16(p + 10, csum_fold(csum_add(0, p, ih)));
+		put16(p + 10, csum_of(p, ih));
 		memcpy(pseudo, &src->v4.sin_addr, 4);
 		memcpy(pseudo + 4, &dst->v4.sin_addr, 4);
 		pseudo[8] = 0;
@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 		put16(pkt + 2, fam == AF_INET ? 0x0800 : 0x86dd);
 		if (hlen == 8) {
 			pkt[0] = 0x80;
-			put16(pkt + 4, csum_fold(csum_add(0, pkt, len)));
+			put16(pkt + 4, csum_of(pkt, len));
 		}
 	} else if (hlen) {
 		/* GUE: version 0, the inner protocol. */

@@ -67,7 +67,7 @@ static size_t put_ip(uint8_t *p, unsigned int ihl, uint8_t proto, uint32_t src,
 	put32(p + 16, dst);
 	for (unsigned int i = 20; i < ihl * 4; i++)
 		p[i] = 1;       /* NOP options */
-	put16(p + 10, csum_fold(csum_add(0, p, ihl * 4)));
+	put16(p + 10, csum_of(p, ihl * 4));
 	return ihl * 4;
 }
 
@@ -180,7 +180,7 @@ static void build_mixed(struct frame *f, enum kind k, int outer6, int inner6,
 	memcpy(f->b + 14 + oh, t, th);
 	memcpy(f->b + 14 + oh + th, inner, in);
 	if (k == K_GRE_CSUM)
-		put16(f->b + 14 + oh + 4, csum_fold(csum_add(0, f->b + 14 + oh, l4)));
+		put16(f->b + 14 + oh + 4, csum_of(f->b + 14 + oh, l4));
 	f->len = 14 + oh + l4;
 }
 
@@ -232,7 +232,7 @@ static void build(struct frame *f, enum kind k, uint32_t dst, unsigned int ihl)
 	memcpy(t + th, inner, in);
 	l4 = th + in;
 	if (k == K_GRE_CSUM)
-		put16(t + 4, csum_fold(csum_add(0, t, l4)));
+		put16(t + 4, csum_of(t, l4));
 	put_ip(o, ihl, k == K_IPIP ? 4 : k == K_GUE ? 17 : 47, DIRECTOR, RS, l4);
 	f->len = 14 + ihl * 4 + l4;
 }
@@ -404,7 +404,7 @@ static void malformed_untouched(void **state)
 	build(&f, K_IPIP, VIP, 5);
 	f.b[14 + 6] = 0x20;                     /* MF: a first fragment */
 	f.b[14 + 10] = f.b[14 + 11] = 0;
-	put16(f.b + 24, csum_fold(csum_add(0, f.b + 14, 20)));
+	put16(f.b + 24, csum_of(f.b + 14, 20));
 	assert_untouched(P_IPIP, &f);
 	build(&f, K_IPIP, VIP, 5);
 	f.b[14] = 0x44;                         /* ihl 4 */
