@@ -43,7 +43,7 @@ static __always_inline int nh_lookup(struct xdp_md *ctx, const struct pkt *p,
 	fib->family = AF_INET;
 	fib->l4_protocol = p->proto;
 	fib->tot_len = p->ip_len;
-	fib->tos = p->ip->tos;
+	fib->tos = p->tos;
 	fib->ipv4_src = p->saddr;
 	__builtin_memcpy(&fib->ipv4_dst, d->addr, 4);
 	fib->ifindex = ctx->ingress_ifindex;
@@ -64,9 +64,10 @@ static __always_inline int forward_dr(struct xdp_md *ctx, struct pkt *p,
 				      __u64 now)
 {
 	struct xlvs_nh_cache *nh = bpf_map_lookup_elem(&nh_cache, &dest_id);
+	struct ethhdr *eth = pkt_eth(ctx);
 	long rc;
 
-	if (!nh)
+	if (!nh || !eth)
 		return XDP_DROP;
 	if (nh->dest_gen != d->gen || nh->in_ifindex != ctx->ingress_ifindex ||
 	    now >= nh->expires_ns) {
@@ -76,8 +77,8 @@ static __always_inline int forward_dr(struct xdp_md *ctx, struct pkt *p,
 		}
 		nh->expires_ns = now + XLVS_NH_CACHE_NS;
 	}
-	__builtin_memcpy(p->eth->h_dest, nh->dmac, ETH_ALEN);
-	__builtin_memcpy(p->eth->h_source, nh->smac, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, nh->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, nh->smac, ETH_ALEN);
 	count(XLVS_CNT_PKTS_FWD);
 	if (nh->out_ifindex == ctx->ingress_ifindex)
 		return XDP_TX;

@@ -18,12 +18,15 @@
 static __always_inline int leave(struct xdp_md *ctx, const struct pkt *p,
 				 __be16 svc_port, __u64 now)
 {
+	struct ethhdr *eth;
+
 	if (svc_port == bpf_htons(XLVS_FTP_PORT) && p->dport != svc_port) {
 		count(XLVS_CNT_PKTS_FTP_PASS);
 		return XDP_PASS;
 	}
 	count(XLVS_CNT_PKTS_NO_DEST);
-	if (!mac_unicast(p->eth->h_source) || !mac_unicast(p->eth->h_dest))
+	eth = pkt_eth(ctx);
+	if (!eth || !mac_unicast(eth->h_source) || !mac_unicast(eth->h_dest))
 		return XDP_DROP;
 	if (!icmp_allowed(now)) {
 		count(XLVS_CNT_ICMP_LIMITED);

@@ -4,6 +4,8 @@
 #ifndef XLVS_BPF_MAPS_H
 #define XLVS_BPF_MAPS_H
 
+#include "parse.h"      /* struct pkt, in the scratch */
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -74,6 +76,8 @@ struct twos_sums {
  * 512 bytes for the whole chain of calls, the schedulers' loops included,
  * and the packet path's own frame would take most of it. */
 struct scratch {
+	struct pkt pkt;                 /* xlvs_xdp: what parse_packet found */
+	struct xlvs_conn_key key;       /* serve: the packet's connection */
 	struct xlvs_conn_key tpl_key;   /* persist.h */
 	struct xlvs_conn tpl;
 	struct xlvs_svc_key svc_key;    /* serve_miss: the service looked up */

@@ -22,9 +22,9 @@ enum parse_verdict {
 	PARSE_FRAGMENT,     /* an IPv4 fragment: ports are not all there */
 };
 
+/* Only scalars: a global function (xlvs.bpf.c) takes it as memory, and
+ * finds the headers again from the context (pkt_eth, pkt_ip). */
 struct pkt {
-	struct ethhdr *eth;
-	struct iphdr *ip;
 	__u32 saddr;        /* network order */
 	__u32 daddr;
 	__be16 sport;
@@ -32,7 +32,28 @@ struct pkt {
 	__u8 proto;
 	__u8 tcp_flags;     /* TCP_FLAG_* below; 0 for UDP */
 	__u16 ip_len;       /* IPv4 total length, host order */
+	__u8 tos;
+	__u8 l4_off;        /* the transport header's offset in the frame */
 };
+
+/* The headers parse_packet found, bounds-checked again for the verifier. */
+static __always_inline struct ethhdr *pkt_eth(struct xdp_md *ctx)
+{
+	struct ethhdr *eth = (void *)(long)ctx->data;
+
+	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
+		return NULL;
+	return eth;
+}
+
+static __always_inline struct iphdr *pkt_ip(struct xdp_md *ctx)
+{
+	struct iphdr *ip = (void *)(long)ctx->data + sizeof(struct ethhdr);
+
+	if ((void *)(ip + 1) > (void *)(long)ctx->data_end)
+		return NULL;
+	return ip;
+}
 
 #define TCP_FLAG_FIN 0x01
 #define TCP_FLAG_SYN 0x02
@@ -133,8 +154,8 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		return PARSE_MALFORMED;
 	if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
 		return PARSE_FRAGMENT;
-	p->eth = eth;
-	p->ip = ip;
+	p->tos = ip->tos;
+	p->l4_off = sizeof(*eth) + (ihl & 0x3c);
 	p->proto = ip->protocol;
 	p->saddr = ip->saddr;
 	p->daddr = ip->daddr;

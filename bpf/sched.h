@@ -110,9 +110,24 @@ __attribute__((noinline)) __s64 sched_pick_slot(__u32 key, __u32 kind,
 		return sched_maglev(sc, flags, saddr, daddr_sport);
 	if (kind == XLVS_SCHED_TWOS)
 		return sched_twos(key);
-	if (kind != XLVS_SCHED_RR && kind != XLVS_SCHED_WRR)
-		return sched_scan(sc, kind);
 	return cycle_pick(sc, kind);
+}
+
+/* The scanning schedulers (lc, wlc, sed, nq, fo, ovf), on their own: their
+ * steps' frames beneath sched_pick_slot's would not fit in the 512 bytes
+ * the whole chain of calls from the packet path has. */
+__attribute__((noinline)) __s64 sched_scan_slot(__u32 key, __u32 kind)
+{
+	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
+
+	if (!sc)
+		return -1;
+	return sched_scan(sc, kind);
+}
+
+static __always_inline int sched_scans(__u32 kind)
+{
+	return kind >= XLVS_SCHED_LC && kind <= XLVS_SCHED_OVF;
 }
 
 /* The packet's fields the hashing schedulers use: sh and mh the client's
@@ -128,6 +143,8 @@ static __always_inline __s64 sched_pick(const struct xlvs_svc *s,
 	 * step's would not fit beside the packet path's in 512 bytes. */
 	if (s->sched_kind == XLVS_SCHED_LBLC || s->sched_kind == XLVS_SCHED_LBLCR)
 		return sched_locality(key, s->sched_kind, p->daddr);
+	if (sched_scans(s->sched_kind))
+		return sched_scan_slot(key, s->sched_kind);
 	return sched_pick_slot(key, s->sched_kind, s->flags, p->saddr,
 			       s->sched_kind == XLVS_SCHED_DH ? p->daddr : p->sport);
 }

@@ -65,8 +65,9 @@ static __always_inline void tpl_stamp(const struct xlvs_conn_key *k,
 		t->ctl_stamp = xlvs_tpl_stamp(now);
 }
 
-/* ip_vs_control_assure_ct: c reached ESTABLISHED. */
-static __always_inline void tpl_assure(const struct xlvs_conn_key *k,
+/* ip_vs_control_assure_ct: c reached ESTABLISHED.  Not inlined: the
+ * template's key would take the packet path's stack from the schedulers. */
+static __noinline void tpl_assure(const struct xlvs_conn_key *k,
 				       const struct xlvs_conn *c)
 {
 	struct xlvs_conn *t = tpl_of(k, c);

@@ -32,11 +32,15 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* The method is the real server's; the table holds only those the data
- * plane has (libxlvs refuses the others). */
-static __always_inline int forward(struct xdp_md *ctx, struct pkt *p,
-				   const struct xlvs_dest *d, __u32 dest_id,
-				   __u64 now)
+ * plane has (libxlvs refuses the others).  A global function, verified once
+ * rather than on each path that forwards. */
+__noinline int forward(struct xdp_md *ctx, struct pkt *p, __u32 dest_id,
+		       __u64 now)
 {
+	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &dest_id);
+
+	if (!d || !p)
+		return XDP_DROP;
 	if (d->fwd == XLVS_FWD_LOCAL) {
 		/* IPVS's LOCALNODE: this host is the real server. */
 		count(XLVS_CNT_PKTS_LOCAL);
@@ -110,7 +114,7 @@ static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
 		return leave(ctx, p, sk->port, now);
 	count(XLVS_CNT_CONNS_NEW);
 	stats_count(id, p->ip_len, 1);
-	return forward(ctx, p, d, id, now);
+	return forward(ctx, p, id, now);
 }
 
 /* A connection that is not in the table, for service s: schedule it if
@@ -191,20 +195,28 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 			tpl->ctl_stamp = xlvs_tpl_stamp(now);
 	}
 	stats_count(id, p->ip_len, 1);
-	return forward(ctx, p, d, id, now);
+	return forward(ctx, p, id, now);
 }
 
-/* No connection for the packet: find its service, or pass it on. */
-static __always_inline int serve_miss(struct xdp_md *ctx, struct pkt *p,
-				      const struct xlvs_meta *m, void *shard,
-				      __u32 sidx, const struct xlvs_conn_key *key,
-				      __u64 now)
+/*
+ * No connection for the packet: find its service, or pass it on.  A global
+ * function, verified once on its own: inlined, the scheduling beneath it
+ * would be verified again on every path that gets here.  So it takes only
+ * memory and scalars, and looks the table up again itself.
+ */
+__noinline int serve_miss(struct xdp_md *ctx, struct pkt *p,
+			  const struct xlvs_conn_key *key, __u32 sidx, __u64 now)
 {
 	struct scratch *sc = scratch_get();
+	struct xlvs_meta *m = meta_get();
 	struct xlvs_svc_key *sk;
 	struct xlvs_svc *s;
+	void *shard;
 
-	if (!sc)
+	if (!sc || !m || !p || !key)
+		return XDP_PASS;
+	shard = bpf_map_lookup_elem(&conn, &sidx);
+	if (!shard)
 		return XDP_PASS;
 	/* In the scratch, as serve_new's entry: the stack is full. */
 	sk = &sc->svc_key;
@@ -292,83 +304,100 @@ static __always_inline int serve_hit(struct xdp_md *ctx, struct pkt *p,
 	if (now > c->last_ns + CONN_TOUCH_NS)
 		c->last_ns = now;
 	stats_count(id, p->ip_len, 0);
-	return forward(ctx, p, d, id, now);
+	return forward(ctx, p, id, now);
 }
 
 /*
  * The entry an expired or rescheduled connection leaves: IPVS unbound an
  * expired one before this packet came; one a SYN reuses it expires now,
  * and its timer unbinds it only after the new connection is bound (the
- * order decides whether the server ends up overloaded).
+ * order decides whether the server ends up overloaded).  Returns whether
+ * the unbinding is left for after the new connection (serve's
+ * conn_unbind_copy).
  */
-static __always_inline int serve_replacing(struct xdp_md *ctx, struct pkt *p,
-					   const struct xlvs_meta *m, void *shard,
-					   __u32 sidx,
-					   const struct xlvs_conn_key *key,
-					   struct xlvs_conn *stale, int reused,
-					   __u64 now)
+static __always_inline int conn_leave(void *shard, __u32 sidx,
+				      const struct xlvs_conn_key *key,
+				      struct xlvs_conn *stale, int reused,
+				      struct scratch *sc)
 {
-	struct scratch *sc = scratch_get();
-	int rc, forget_after = 0;
-
-	if (!sc)
-		return XDP_PASS;
 	/* Gone already if another CPU (or the sweeper) took it out first. */
-	if (reused)
-		forget_after = !conn_take_only(shard, key, stale, &sc->old,
-					       &sc->old_w1);
-	else
+	if (!reused) {
 		conn_take(shard, key, stale, sidx, &sc->old, V_AUTO);
-	if (reused)
-		count(XLVS_CNT_CONNS_RESCHEDULED);
-	rc = serve_miss(ctx, p, m, shard, sidx, key, now);
-	sc = scratch_get();     /* the verifier forgets it across the call */
-	if (forget_after && sc)
-		conn_unbind_copy(key, &sc->old, sidx, sc->old_w1);
-	return rc;
+		return 0;
+	}
+	count(XLVS_CNT_CONNS_RESCHEDULED);
+	return !conn_take_only(shard, key, stale, &sc->old, &sc->old_w1);
 }
 
+/* How a tracked entry is left for a new connection: not at all (-1), as
+ * expired (0), or reused by a SYN (1). */
+static __always_inline int conn_fate(struct xdp_md *ctx, struct pkt *p,
+				     const struct xlvs_meta *m, __u32 sidx,
+				     const struct xlvs_conn_key *key,
+				     struct xlvs_conn *c, __u64 now, int *rc)
+{
+	if (conn_expired(c, m, now))
+		return 0;
+	if (conn_resched(c, p, m))
+		return 1;
+	*rc = serve_hit(ctx, p, m, sidx, key, c, now);
+	return *rc >= 0 ? -1 : 1;
+}
+
+/* The key is in the scratch, off the stack: serve_miss's frame and the
+ * schedulers' beneath it need the room. */
 static __always_inline int serve(struct xdp_md *ctx, struct pkt *p)
 {
 	struct xlvs_meta *m = meta_get();
-	struct xlvs_conn_key key;
+	struct scratch *sc = scratch_get();
+	struct xlvs_conn_key *key;
 	struct xlvs_conn *c;
 	/* Timeouts are in seconds: the coarse clock is precise enough. */
 	__u64 now = bpf_ktime_get_coarse_ns();
+	int rc = XDP_PASS, fate, forget_after = 0;
 	void *shard;
 	__u32 sidx;
-	int rc;
 
-	if (!m)
+	if (!m || !sc)
 		return XDP_PASS;
-	conn_key_of(&key, p);
-	sidx = conn_shard_of(&key);
+	key = &sc->key;
+	conn_key_of(key, p);
+	sidx = conn_shard_of(key);
 	shard = bpf_map_lookup_elem(&conn, &sidx);
 	if (!shard)
 		return XDP_PASS;    /* a table still being built */
-	c = bpf_map_lookup_elem(shard, &key);
-	if (!c)
-		return serve_miss(ctx, p, m, shard, sidx, &key, now);
-	if (conn_expired(c, m, now))
-		return serve_replacing(ctx, p, m, shard, sidx, &key, c, 0, now);
-	if (conn_resched(c, p, m))
-		return serve_replacing(ctx, p, m, shard, sidx, &key, c, 1, now);
-	rc = serve_hit(ctx, p, m, sidx, &key, c, now);
-	if (rc >= 0)
-		return rc;
-	return serve_replacing(ctx, p, m, shard, sidx, &key, c, 1, now);
+	c = bpf_map_lookup_elem(shard, key);
+	if (c) {
+		fate = conn_fate(ctx, p, m, sidx, key, c, now, &rc);
+		if (fate < 0)
+			return rc;
+		forget_after = conn_leave(shard, sidx, key, c, fate, sc);
+	}
+	/* One call of serve_miss for all the ways here: each inlined copy
+	 * would cost the verifier the whole scheduling path again. */
+	rc = serve_miss(ctx, p, key, sidx, now);
+	sc = scratch_get();     /* the verifier forgets it across the call */
+	if (forget_after && sc)
+		conn_unbind_copy(&sc->key, &sc->old, sidx, sc->old_w1);
+	return rc;
 }
 
 SEC("xdp")
 int xlvs_xdp(struct xdp_md *ctx)
 {
-	struct pkt p = {};
+	/* In the scratch, as the key: the stack is the schedulers'. */
+	struct scratch *sc = scratch_get();
+	struct pkt *p;
 	int rc;
 
 	count(XLVS_CNT_PKTS_IN);
-	switch (parse_packet(ctx, &p)) {
+	if (!sc)
+		return XDP_PASS;
+	p = &sc->pkt;
+	__builtin_memset(p, 0, sizeof(*p));
+	switch (parse_packet(ctx, p)) {
 	case PARSE_OK:
-		rc = serve(ctx, &p);
+		rc = serve(ctx, p);
 		return rc == TUN_VERDICT ? tun_send(ctx) : rc;
 	case PARSE_MALFORMED:
 		count(XLVS_CNT_PKTS_MALFORMED);
