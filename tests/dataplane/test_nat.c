@@ -920,6 +920,7 @@ static void nat_reply_malformed(void **state)
 struct flow {
 	uint16_t vport, rport, cport;
 	uint8_t host;
+	uint32_t reuse;             /* conn_reuse_mode as the table has it */
 	struct mtf_conn c;
 	struct mtf_dest *d;         /* the server's counts, shared */
 };
@@ -953,7 +954,7 @@ static const char *flow_step(struct flow *fl, enum mtf_dir dir, uint8_t flags,
 	const char *e = NULL;
 
 	if (dir == MTF_IN) {
-		v = mtf_in(&fl->c, fl->d, true, flags, 1);
+		v = mtf_in(&fl->c, fl->d, true, flags, fl->reuse);
 		client_frame(&f, IPPROTO_TCP, fl->cport, fl->vport, flags, payload);
 	} else {
 		v = mtf_out(&fl->c, fl->d, flags);
@@ -1029,6 +1030,7 @@ static void flow_init(struct flow *fl, struct mtf_dest *d, uint16_t vport,
 	fl->rport = rport;
 	fl->host = host;
 	fl->cport = dp_port();
+	fl->reuse = 1;
 	fl->d = d;
 }
 
@@ -1108,6 +1110,26 @@ static void nat_states_scripted(void **state)
 	STEP(&g, MTF_OUT, TH_FIN | TH_ACK, 0, XLVS_TCP_FIN_WAIT);
 	STEP(&g, MTF_IN, TH_ACK | TH_PUSH, 10, XLVS_TCP_FIN_WAIT);
 	STEP(&g, MTF_IN, TH_PUSH, 10, XLVS_TCP_CLOSE);
+	/* conn_reuse_mode 3: bit 1 reuses FIN_WAIT only for connections
+	 * without replies seen (NOOUTPUT), never NAT's: the SYN follows. */
+	{
+		struct flow h;
+
+		flow_init(&h, &d, 7090, NAT_RS, 8090);
+		h.reuse = 3;
+		assert_int_equal(xlvs_sysctl_set(&dp.t, "conn_reuse_mode", 3), 0);
+		STEP(&h, MTF_IN, TH_SYN, 0, XLVS_TCP_SYN_RECV);
+		STEP(&h, MTF_IN, TH_ACK, 0, XLVS_TCP_ESTABLISHED);
+		STEP(&h, MTF_IN, TH_FIN | TH_ACK, 0, XLVS_TCP_CLOSE_WAIT);
+		STEP(&h, MTF_OUT, TH_ACK, 0, XLVS_TCP_CLOSE_WAIT);
+		flow_init(&h, &d, 7090, NAT_RS, 8090);
+		h.reuse = 3;
+		STEP(&h, MTF_IN, TH_SYN, 0, XLVS_TCP_SYN_RECV);
+		STEP(&h, MTF_IN, TH_ACK, 0, XLVS_TCP_ESTABLISHED);
+		STEP(&h, MTF_OUT, TH_FIN | TH_ACK, 0, XLVS_TCP_FIN_WAIT);
+		STEP(&h, MTF_IN, TH_SYN, 0, XLVS_TCP_SYN_RECV);
+		assert_int_equal(xlvs_sysctl_set(&dp.t, "conn_reuse_mode", 1), 0);
+	}
 	/* a client's ACK without any connection: not scheduled */
 	{
 		struct flow h;
@@ -1134,7 +1156,8 @@ static uint32_t rnd(void)
 #define RAND_STEPS 32
 
 /* Random flags both ways on fresh connections, the model judging every
- * step.  XLVS_NAT_SEED=<n> replays a run. */
+ * step; every other sequence with conn_reuse_mode 3 (bit 1 must not reuse
+ * a NAT connection in FIN_WAIT).  XLVS_NAT_SEED=<n> replays a run. */
 static void nat_states_random(void **state)
 {
 	static const uint8_t in_flags[] = {
@@ -1157,14 +1180,21 @@ static void nat_states_random(void **state)
 		struct mtf_dest d = { 0 };
 		struct flow fl[2];
 		char hist[RAND_STEPS * 2][24];
+		uint16_t vport = (uint16_t)(7100 + q);
+		uint32_t reuse = q & 1 ? 3 : 1;
 		int nh = 0;
 
-		/* A fresh service for each sequence: the sweeper may expire the
-		 * earlier ones' CLOSE entries (10 s) while this one runs. */
+		/* A fresh service on its own port for each sequence: the
+		 * sweeper may expire the earlier ones' CLOSE entries (10 s)
+		 * while this one runs, and a server deleted with connections
+		 * and added back to the same service would come back from the
+		 * trash with their counts (ip_vs_trash_get_dest). */
 		svc_clear();
-		nat_service(IPPROTO_TCP, 7091, NAT_RS, 8091);
+		nat_service(IPPROTO_TCP, vport, NAT_RS, 8091);
+		assert_int_equal(xlvs_sysctl_set(&dp.t, "conn_reuse_mode", reuse), 0);
 		for (int k = 0; k < 2; k++) {
-			flow_init(&fl[k], &d, 7091, NAT_RS, 8091);
+			flow_init(&fl[k], &d, vport, NAT_RS, 8091);
+			fl[k].reuse = reuse;
 			snprintf(hist[nh++], sizeof(hist[0]), "%d:in S", k);
 			const char *e = flow_step(&fl[k], MTF_IN, TH_SYN, 0);
 
@@ -1188,8 +1218,9 @@ static void nat_states_random(void **state)
 			e = flow_step(&fl[k], dir, fg, pay);
 			if (!e)
 				continue;
-			print_error("seed %u, sequence %d, the segments so far "
-				    "(flow:direction flags (model state before)):\n", seed, q);
+			print_error("seed %u, sequence %d (conn_reuse_mode %u), the segments so far "
+				    "(flow:direction flags (model state before)):\n", seed, q,
+				    reuse);
 			for (int j = 0; j < nh; j++)
 				print_error("  %s\n", hist[j]);
 			fail_msg("seed %u seq %d step %d: flow %d %s %s: %s", seed, q, i,
@@ -1314,6 +1345,7 @@ static int nat_setup(void **state)
 
 static int nat_teardown(void **state)
 {
+	xlvs_sysctl_set(&dp.t, "conn_reuse_mode", 1);
 	tb_sh("ip neigh del 10.0.0.9 dev %s", DP_DEV);
 	tb_sh("ip neigh del 10.0.0.10 dev %s", DP_DEV);
 	return svc_fixture_empty(state);
