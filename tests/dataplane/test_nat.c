@@ -481,6 +481,89 @@ static void nat_selfcheck_csum(void **state)
 	}
 }
 
+/* check_rewritten itself: a NAT'd frame made here by hand passes, and
+ * each kind of mistake is caught. */
+static void nat_selfcheck_checker(void **state)
+{
+	struct dp_result r;
+	struct frame f;
+	struct nat_want w = fwd_want(NAT_RS, 4000, 8080);
+	uint8_t *ip = r.out.b + ETH_HLEN;
+
+	(void)state;
+	for (int p = 0; p < 2; p++) {
+		uint8_t proto = p ? IPPROTO_UDP : IPPROTO_TCP;
+		size_t ck = 20 + cs_l4_field(proto);
+
+		client_frame(&f, proto, 4000, 80, TH_SYN, 5);
+		memset(&r, 0, sizeof(r));
+		r.verdict = XDP_TX;
+		r.out = f;
+		pkt_mac(r.out.b, NAT_RS);
+		pkt_mac(r.out.b + 6, HOST_DEV);
+		put32(ip + 16, IP4(10, 0, 0, NAT_RS));
+		put16(ip + 22, 8080);
+		ip_refresh(ip);
+		l4_refresh(ip);
+		EXPECT_OK(check_rewritten(&f, &r, &w));
+		/* the L4 checksum one off */
+		put16(ip + ck, (uint16_t)(get16(ip + ck) + 1));
+		assert_non_null(check_rewritten(&f, &r, &w));
+		l4_refresh(ip);
+		/* the TTL lowered (the forward keeps it) */
+		ip[8]--;
+		ip_refresh(ip);
+		assert_non_null(check_rewritten(&f, &r, &w));
+		ip[8]++;
+		ip_refresh(ip);
+		/* the IP checksum left as it came */
+		memcpy(ip + 10, f.b + ETH_HLEN + 10, 2);
+		assert_non_null(check_rewritten(&f, &r, &w));
+		ip_refresh(ip);
+		/* a payload byte */
+		r.out.b[r.out.len - 1] ^= 1;
+		l4_refresh(ip);
+		assert_non_null(check_rewritten(&f, &r, &w));
+		r.out.b[r.out.len - 1] ^= 1;
+		l4_refresh(ip);
+		/* the wrong port, the source MAC, the verdict */
+		put16(ip + 22, 8081);
+		l4_refresh(ip);
+		assert_non_null(check_rewritten(&f, &r, &w));
+		put16(ip + 22, 8080);
+		l4_refresh(ip);
+		r.out.b[11] = 0x77;
+		assert_non_null(check_rewritten(&f, &r, &w));
+		pkt_mac(r.out.b + 6, HOST_DEV);
+		r.verdict = XDP_PASS;
+		assert_non_null(check_rewritten(&f, &r, &w));
+		r.verdict = XDP_TX;
+		EXPECT_OK(check_rewritten(&f, &r, &w));
+		/* the frame as it came is not a rewritten one, and it is an
+		 * untouched one */
+		r.out = f;
+		assert_non_null(check_rewritten(&f, &r, &w));
+		r.verdict = XDP_PASS;
+		EXPECT_OK(check_untouched(&f, &r, XDP_PASS, XDP_PASS));
+		r.out.b[20] ^= 1;
+		assert_non_null(check_untouched(&f, &r, XDP_PASS, XDP_DROP));
+	}
+	/* UDP without a checksum: it must stay 0. */
+	client_frame(&f, IPPROTO_UDP, 4000, 80, 0, 5);
+	put16(f.b + ETH_HLEN + 26, 0);
+	memset(&r, 0, sizeof(r));
+	r.verdict = XDP_TX;
+	r.out = f;
+	pkt_mac(r.out.b, NAT_RS);
+	pkt_mac(r.out.b + 6, HOST_DEV);
+	put32(ip + 16, IP4(10, 0, 0, NAT_RS));
+	put16(ip + 22, 8080);
+	ip_refresh(ip);
+	EXPECT_OK(check_rewritten(&f, &r, &w));
+	put16(ip + 26, cs_l4(ip));
+	assert_non_null(check_rewritten(&f, &r, &w));
+}
+
 /* The model against the kernel table's cells, read off tcp_states[]. */
 static void nat_selfcheck_model(void **state)
 {
@@ -1359,6 +1442,7 @@ size_t nat_tests(struct CMUnitTest *out, size_t room)
 	const struct CMUnitTest t[] = {
 		{ .name = "nat_selfcheck_csum", .test_func = nat_selfcheck_csum },
 		{ .name = "nat_selfcheck_model", .test_func = nat_selfcheck_model },
+		{ .name = "nat_selfcheck_checker", .test_func = nat_selfcheck_checker },
 		NAT_TEST(fwd_tcp),
 		NAT_TEST(fwd_udp),
 		NAT_TEST(reply_tcp),
