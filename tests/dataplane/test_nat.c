@@ -1030,6 +1030,7 @@ struct flow {
 	uint16_t vport, rport, cport;
 	uint8_t host;
 	uint32_t reuse;             /* conn_reuse_mode as the table has it */
+	enum mtf_verdict last;      /* what the model said of the last segment */
 	struct mtf_conn c;
 	struct mtf_dest *d;         /* the server's counts, shared */
 };
@@ -1070,6 +1071,7 @@ static const char *flow_step(struct flow *fl, enum mtf_dir dir, uint8_t flags,
 		reply_frame(&f, IPPROTO_TCP, fl->host, fl->rport, NET_CLIENT,
 			    fl->cport, flags, payload);
 	}
+	fl->last = v;
 	dp_run(&f, &r);
 	switch (v) {
 	case MTF_FORWARDED:
@@ -1285,6 +1287,7 @@ static void states_random(bool with_none)
 	const char *env = getenv("XLVS_NAT_SEED");
 	uint32_t seed = env ? (uint32_t)strtoul(env, NULL, 0) : 0x5eed2026u;
 	size_t n_in = sizeof(in_flags), n_out = sizeof(out_flags);
+	unsigned int seen[MTF_NO_MATCH + 1] = { 0 };
 
 	m_mutate_from_env();
 	/* The last two of each list are the ones without S, F, R or A. */
@@ -1334,6 +1337,7 @@ static void states_random(bool with_none)
 					 dir == MTF_IN ? "in" : "out", flags_name(fg),
 					 fl[k].c.live ? mtf_state_name(before) : "none");
 			e = flow_step(&fl[k], dir, fg, pay);
+			seen[fl[k].last]++;
 			if (!e)
 				continue;
 			print_error("seed %u, sequence %d (conn_reuse_mode %u), the segments so far "
@@ -1345,6 +1349,12 @@ static void states_random(bool with_none)
 				 k, dir == MTF_IN ? "in" : "out", flags_name(fg), e);
 		}
 	}
+	/* What the run went through, to see that it reached every case. */
+	print_message("  forwarded %u, new %u, rescheduled %u, no connection %u, "
+		      "expired by SYN|RST %u, replies %u, replies unmatched %u\n",
+		      seen[MTF_FORWARDED], seen[MTF_NEW], seen[MTF_RESCHED],
+		      seen[MTF_NO_CONN], seen[MTF_GONE], seen[MTF_REPLIED],
+		      seen[MTF_NO_MATCH]);
 }
 
 static void nat_states_random(void **state)
