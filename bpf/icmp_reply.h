@@ -164,13 +164,17 @@ static __always_inline int icmp_reply_build(struct xdp_md *ctx, __u8 type,
 	return 0;
 }
 
-/* An ICMP error to the client instead of the packet; counted by why. */
+/* An ICMP error to the client instead of the packet; counted by why.
+ * Never one about an ICMP error (a relayed one: bpf/icmp_conn.h), as
+ * icmp_send never answers one (RFC 1122 3.2.2). */
 static __always_inline int icmp_refuse(struct xdp_md *ctx, __u32 why, __u8 type,
 				       __u8 code, __be32 info, int limited,
 				       __u64 now)
 {
+	struct iphdr *ip = pkt_ip(ctx);
+
 	count(why);
-	if (!icmp_reply_possible(ctx))
+	if (!ip || ip->protocol == IPPROTO_ICMP || !icmp_reply_possible(ctx))
 		return XDP_DROP;
 	if (limited && !icmp_allowed(now)) {
 		count(XLVS_CNT_ICMP_LIMITED);
