@@ -3,13 +3,18 @@
  * The connection table: keys, IPVS's TCP state machine and expiry.
  *
  * Direct routing and tunnelling see only the client's half of a TCP
- * connection, so IPVS moves their states by its INPUT-ONLY table
- * (ip_vs_proto_tcp.c); that table is reproduced here.  An entry is expired
+ * connection, so IPVS moves their states by its INPUT-ONLY table; NAT sees
+ * both halves and moves by the INPUT table for the client's packets and
+ * the OUTPUT table for the real server's (ip_vs_proto_tcp.c's tcp_states,
+ * set_tcp_state: a connection without IP_VS_CONN_F_NOOUTPUT).  Those three
+ * tables are reproduced here.  An entry is expired
  * when it has been idle longer than its state's timeout: lookups treat it as
  * gone at once, and the sweeper (xlvs.bpf.c) frees it.
  */
 #ifndef XLVS_BPF_CONN_H
 #define XLVS_BPF_CONN_H
+
+#include "nat.h"                /* a NAT connection's reply entry */
 
 #define sNO XLVS_TCP_NONE
 #define sES XLVS_TCP_ESTABLISHED
@@ -23,9 +28,31 @@
 #define sLI XLVS_TCP_LISTEN
 #define sSA XLVS_TCP_SYNACK
 
-/* Rows: syn, fin, ack, rst.  Columns: the current state. */
-static const __u8 tcp_input_only[4][XLVS_TCP_SYNACK + 1] = {
-/*        sNO, sES, sSS, sSR, sFW, sTW, sCL, sCW, sLA, sLI, sSA */
+/* How often a packet writes its entry's time: the timeouts are seconds
+ * (the shortest 2), so a write every few milliseconds is as good as every
+ * packet's, and saves a cache line bouncing between CPUs. */
+#define CONN_TOUCH_NS (16ull * 1000000)
+
+/* IPVS's TCP_DIR_*: which table a packet moves its connection by. */
+enum tcp_dir {
+	TCP_DIR_INPUT = 0,          /* NAT, client to real server */
+	TCP_DIR_OUTPUT = 1,         /* NAT, real server to client */
+	TCP_DIR_INPUT_ONLY = 2,     /* direct routing, tunnels */
+};
+
+/* Rows: per direction, syn, fin, ack, rst.  Columns: the current state. */
+static const __u8 tcp_states[3 * 4][XLVS_TCP_SYNACK + 1] = {
+/* INPUT  sNO, sES, sSS, sSR, sFW, sTW, sCL, sCW, sLA, sLI, sSA */
+/*syn*/ { sSR, sES, sES, sSR, sSR, sSR, sSR, sSR, sSR, sSR, sSR },
+/*fin*/ { sCL, sCW, sSS, sTW, sTW, sTW, sCL, sCW, sLA, sLI, sTW },
+/*ack*/ { sCL, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
+/*rst*/ { sCL, sCL, sCL, sSR, sCL, sCL, sCL, sCL, sLA, sLI, sSR },
+/* OUTPUT sNO, sES, sSS, sSR, sFW, sTW, sCL, sCW, sLA, sLI, sSA */
+/*syn*/ { sSS, sES, sSS, sSR, sSS, sSS, sSS, sSS, sSS, sLI, sSR },
+/*fin*/ { sTW, sFW, sSS, sTW, sFW, sTW, sCL, sTW, sLA, sLI, sTW },
+/*ack*/ { sES, sES, sSS, sES, sFW, sTW, sCL, sCW, sLA, sES, sES },
+/*rst*/ { sCL, sCL, sSS, sCL, sCL, sTW, sCL, sCL, sCL, sCL, sCL },
+/* INPUT-ONLY                                                    */
 /*syn*/ { sSR, sES, sES, sSR, sSR, sSR, sSR, sSR, sSR, sSR, sSR },
 /*fin*/ { sCL, sFW, sSS, sTW, sFW, sTW, sCL, sCW, sLA, sLI, sTW },
 /*ack*/ { sCL, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
@@ -46,17 +73,27 @@ static __always_inline int tcp_flag_row(__u8 flags)
 	return -1;
 }
 
-static __always_inline __u8 tcp_next_state(__u8 state, __u8 flags)
+static __always_inline __u8 tcp_next_state(__u8 state, __u8 flags,
+					   enum tcp_dir dir)
 {
 	int row = tcp_flag_row(flags);
+	__u32 st = state, r;
 
-	__u32 st = state;
-
-	/* In a register, checked there: the verifier must see the bound. */
+	/* In registers, checked there: the verifier must see the bounds. */
 	asm volatile("" : "+r"(st));
-	if (row < 0 || st > XLVS_TCP_SYNACK)
+	if (row < 0 || st > XLVS_TCP_SYNACK || dir > TCP_DIR_INPUT_ONLY)
 		return state;
-	return tcp_input_only[row & 3][st];
+	r = dir * 4 + row;
+	asm volatile("" : "+r"(r));
+	if (r >= 3 * 4)
+		return state;
+	return tcp_states[r][st];
+}
+
+/* The direction a connection's own packets (the client's) move it by. */
+static __always_inline enum tcp_dir tcp_dir_in(__u8 conn_flags)
+{
+	return conn_flags & XLVS_CONN_F_MASQ ? TCP_DIR_INPUT : TCP_DIR_INPUT_ONLY;
 }
 
 /* Which of its real server's counts an entry is in: templates count as
@@ -257,6 +294,8 @@ static __always_inline long conn_take(void *map, const struct xlvs_conn_key *k,
 	}
 	copy->state = s.state;
 	bpf_map_delete_elem(map, k);
+	if (copy->flags & XLVS_CONN_F_MASQ)
+		nat_forget(k, id, copy->dest_gen, copy->tag);
 	d = bpf_map_lookup_elem(&dest, &id);
 	if (d && d->gen == copy->dest_gen)
 		conn_unbind(&g, d, shard, cnt_of(k->kind, s.state), v);
@@ -284,6 +323,8 @@ static __always_inline long conn_take_only(void *map, const struct xlvs_conn_key
 		return -1;
 	copy->state = s.state;
 	bpf_map_delete_elem(map, k);
+	if (copy->flags & XLVS_CONN_F_MASQ)
+		nat_forget(k, copy->dest_id, copy->dest_gen, copy->tag);
 	return 0;
 }
 

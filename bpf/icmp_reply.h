@@ -19,6 +19,7 @@
 
 #include "maps.h"
 #include "parse.h"
+#include "csum.h"
 
 #define ICMP_RATE 1000          /* answers per second per CPU */
 #define ICMP_BURST 50
@@ -59,15 +60,6 @@ static __always_inline int icmp_allowed(__u64 now)
 		return 0;
 	b->tokens--;
 	return 1;
-}
-
-/* The one's complement sum folded to 16 bits. */
-static __always_inline __u16 csum_fold32(__u64 sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
 }
 
 struct icmp_frame {

@@ -54,6 +54,16 @@ struct {
 	__array(values, struct conn_shard);
 } conn SEC(".maps");
 
+/* NAT connections' reply sides (bpf/nat.h), as many as the connection
+ * table holds (the loader sizes it).  Not preallocated: only NAT uses it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XLVS_CONN_DEFAULT);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xlvs_conn_key);
+	__type(value, struct xlvs_nat_reply);
+} nat_reply SEC(".maps");
+
 /* Not pinned: a cache, rebuilt by the program as it goes. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -78,6 +88,7 @@ struct twos_sums {
 struct scratch {
 	struct pkt pkt;                 /* xlvs_xdp: what parse_packet found */
 	struct xlvs_conn_key key;       /* serve: the packet's connection */
+	struct xlvs_conn_key nat_key;   /* nat_reply.h: a reply's connection */
 	struct xlvs_conn_key tpl_key;   /* persist.h */
 	struct xlvs_conn tpl;
 	struct xlvs_svc_key svc_key;    /* serve_miss: the service looked up */

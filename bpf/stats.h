@@ -26,6 +26,17 @@ static __always_inline void stats_count(__u32 dest_id, __u32 bytes, int new_conn
 	st->inbytes += bytes;
 }
 
+/* A NAT server's reply (IPVS's ip_vs_out_stats). */
+static __always_inline void stats_count_out(__u32 dest_id, __u32 bytes)
+{
+	struct xlvs_stats *st = bpf_map_lookup_elem(&dest_stats, &dest_id);
+
+	if (!st)
+		return;
+	st->outpkts++;
+	st->outbytes += bytes;
+}
+
 /* The counters of one service or real server, added up over every
  * possible CPU (nr_cpus, set by the loader: libbpf_num_possible_cpus()),
  * however many the kernel allows: a bpf_loop has no bound of its own to

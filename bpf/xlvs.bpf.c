@@ -26,21 +26,32 @@
 #include "leave.h"
 #include "tunnel.h"
 #include "stats.h"
+#include "nat_reply.h"
 #include "expiry.h"
 #include "lblc_expire.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* The method is the real server's; the table holds only those the data
- * plane has (libxlvs refuses the others).  A global function, verified once
- * rather than on each path that forwards. */
+ * plane has (libxlvs refuses the others).  A connection keeps NAT or not as
+ * it was made (masq), as IPVS binds a connection's transmitter once: an
+ * edit of its server's method leaves it be.  A global function, verified
+ * once rather than on each path that forwards. */
 __noinline int forward(struct xdp_md *ctx, struct pkt *p, __u32 dest_id,
-		       __u64 now)
+		       __u32 masq, __u64 now)
 {
 	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &dest_id);
 
 	if (!d || !p)
 		return XDP_DROP;
+	if (masq) {
+		/* ip_vs_nat_xmit: the TTL stays (the director is the
+		 * packet's destination, not a router on its way). */
+		if (nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),
+				nat_rport(d, p->dport)))
+			return XDP_DROP;
+		return forward_dr(ctx, p, d, dest_id, now);
+	}
 	if (d->fwd == XLVS_FWD_LOCAL) {
 		/* IPVS's LOCALNODE: this host is the real server. */
 		count(XLVS_CNT_PKTS_LOCAL);
@@ -114,7 +125,9 @@ static __always_inline int serve_one_packet(struct xdp_md *ctx, struct pkt *p,
 		return leave(ctx, p, sk->port, now);
 	count(XLVS_CNT_CONNS_NEW);
 	stats_count(id, p->ip_len, 1);
-	return forward(ctx, p, id, now);
+	/* IPVS frees the connection at once: a NAT server's replies find
+	 * none, and pass untranslated, as there. */
+	return forward(ctx, p, id, d->fwd == XLVS_FWD_MASQ, now);
 }
 
 /* A connection that is not in the table, for service s: schedule it if
@@ -176,11 +189,14 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 	c->dest_id = id;
 	c->dest_gen = d->gen;
 	c->tag = bpf_get_prandom_u32();
+	if (d->fwd == XLVS_FWD_MASQ)
+		c->flags = XLVS_CONN_F_MASQ;
 	c->state = p->proto == IPPROTO_TCP ?
-		   tcp_next_state(XLVS_TCP_NONE, p->tcp_flags) : XLVS_UDP_STATE;
+		   tcp_next_state(XLVS_TCP_NONE, p->tcp_flags,
+				  tcp_dir_in(c->flags)) : XLVS_UDP_STATE;
 	if (tpl) {
-		c->flags = XLVS_CONN_F_CONTROLLED |
-			   (s->tpl_noport ? XLVS_CONN_F_TPL_NOPORT : 0);
+		c->flags |= XLVS_CONN_F_CONTROLLED |
+			    (s->tpl_noport ? XLVS_CONN_F_TPL_NOPORT : 0);
 		c->tpl_plen = s->tpl_plen;
 	}
 	chg_begin(&g, id);
@@ -193,9 +209,11 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		fill_note(sidx, m);
 		if (tpl)
 			tpl->ctl_stamp = xlvs_tpl_stamp(now);
+		if (c->flags & XLVS_CONN_F_MASQ)
+			nat_remember(key, d, c->tag);
 	}
 	stats_count(id, p->ip_len, 1);
-	return forward(ctx, p, id, now);
+	return forward(ctx, p, id, d->fwd == XLVS_FWD_MASQ, now);
 }
 
 /*
@@ -226,10 +244,8 @@ __noinline int serve_miss(struct xdp_md *ctx, struct pkt *p,
 	sk->proto = p->proto;
 	sk->af = 4;
 	s = svc_find(sk, m);
-	if (!s) {
-		count(XLVS_CNT_PKTS_PASS);
-		return XDP_PASS;
-	}
+	if (!s)
+		return serve_reply(ctx, p, key, now);
 	if ((s->flags & XLVS_SVC_F_ONEPACKET) && p->proto == IPPROTO_UDP)
 		return serve_one_packet(ctx, p, s, sk, m, key, now);
 	return serve_new(ctx, p, s, sk, m, shard, sidx, key, now);
@@ -241,7 +257,7 @@ __noinline int serve_miss(struct xdp_md *ctx, struct pkt *p,
  * one whose server has weight 0; with conn_reuse_mode one in TIME_WAIT or
  * CLOSE (is_new_conn_expected), and with its bit 1 in FIN_WAIT too, which
  * the kernel allows for connections without an output direction (direct
- * routing and tunnels: all of ours).
+ * routing and tunnels, not NAT).
  */
 static __always_inline int conn_resched(const struct xlvs_conn *c,
 					const struct pkt *p,
@@ -262,13 +278,9 @@ static __always_inline int conn_resched(const struct xlvs_conn *c,
 	if (!mode)
 		return 0;
 	return c->state == XLVS_TCP_TIME_WAIT || c->state == XLVS_TCP_CLOSE ||
-	       ((mode & 2) && c->state == XLVS_TCP_FIN_WAIT);
+	       ((mode & 2) && c->state == XLVS_TCP_FIN_WAIT &&
+		!(c->flags & XLVS_CONN_F_MASQ));
 }
-
-/* How often a packet writes its entry's time: the timeouts are seconds
- * (the shortest 2), so a write every few milliseconds is as good as every
- * packet's, and saves a cache line bouncing between CPUs. */
-#define CONN_TOUCH_NS (16ull * 1000000)
 
 /* A packet of a tracked connection: IPVS looks it up before the service,
  * so a connection outlives its service and its server's deletion.  Returns
@@ -291,7 +303,8 @@ static __always_inline int serve_hit(struct xdp_md *ctx, struct pkt *p,
 	}
 	if (p->proto == IPPROTO_TCP) {
 		union sword sw = sword_get(c);
-		__u8 next = tcp_next_state(sw.state, p->tcp_flags);
+		__u8 next = tcp_next_state(sw.state, p->tcp_flags,
+					   tcp_dir_in(sw.flags));
 
 		/* Another CPU's change of the same entry may win: then this
 		 * packet's is not made (nor counted). */
@@ -304,7 +317,7 @@ static __always_inline int serve_hit(struct xdp_md *ctx, struct pkt *p,
 	if (now > c->last_ns + CONN_TOUCH_NS)
 		c->last_ns = now;
 	stats_count(id, p->ip_len, 0);
-	return forward(ctx, p, id, now);
+	return forward(ctx, p, id, c->flags & XLVS_CONN_F_MASQ, now);
 }
 
 /*

@@ -88,10 +88,8 @@ int xlvs_dest_conf_check(const struct xlvs_dest_conf *d,
 	refuse(why, 0, NULL, 0, 0);
 	if (d->addr.af != 4)
 		return refuse(why, -EAFNOSUPPORT, "af", 0, 0);
-	if (d->fwd == XLVS_FWD_MASQ)
-		return refuse(why, -EOPNOTSUPP, "fwd", 0, 0);
 	if (d->fwd != XLVS_FWD_DROUTE && d->fwd != XLVS_FWD_LOCAL &&
-	    d->fwd != XLVS_FWD_TUNNEL)
+	    d->fwd != XLVS_FWD_TUNNEL && d->fwd != XLVS_FWD_MASQ)
 		return refuse(why, -EINVAL, "fwd", 0, 0);
 	err = tun_check(d, why);
 	if (err)

@@ -74,10 +74,14 @@ static int list_one(const struct xlvs_conn_key *k, const struct xlvs_conn *c,
 	 * data connections); direct routing forces the real server's port
 	 * to the service's, so that is always the port it came to.  A
 	 * template has the real server's port, or none if keyed without a
-	 * vport. */
+	 * vport.  NAT sends every connection to the server's own port, or
+	 * to the one it came to when that is 0 (ip_vs_schedule's
+	 * dest->port ?: vport), as bpf/nat.h does. */
 	dport = k->dport;
 	if (tpl)
 		dport = k->dport ? d->port : 0;
+	else if (c->flags & XLVS_CONN_F_MASQ)
+		dport = d->port ? d->port : k->dport;
 	endpoint_of(&ci.dest, d->af ? d->af : k->af, d->addr, dport);
 	return cl->fn(&ci, cl->arg);
 }

@@ -404,9 +404,9 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	if (folded && stats_fold(t, e->svc.id, id, -1))
 		xlvs_logf("warning: the service's counters may count the revived "
 			  "server's twice");
-	/* A tunnel's outer packet goes to the real server's address too. */
-	if ((d.fwd == XLVS_FWD_DROUTE || d.fwd == XLVS_FWD_TUNNEL) &&
-	    c->addr.af == 4 &&
+	/* A tunnel's outer packet, and NAT's rewritten one, go to the real
+	 * server's address too. */
+	if (d.fwd != XLVS_FWD_LOCAL && c->addr.af == 4 &&
 	    neigh_keep_resolved(c->addr.addr))
 		xlvs_logf("warning: cannot resolve %u.%u.%u.%u's link address yet",
 			  c->addr.addr[0], c->addr.addr[1], c->addr.addr[2],

@@ -58,6 +58,7 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_PROG_SET_THRESHOLDS "prog_set_thresholds"
 #define PIN_PROG_SCHED_RESUME "prog_sched_resume"
 #define PIN_LBLC    "lblc"
+#define PIN_NAT_REPLY "nat_reply"
 #define PIN_PROG_LBLC_COLLECT "prog_lblc_collect"
 
 /* lblc.c: forget service id's lblc/lblcr entries (the kernel's flush when

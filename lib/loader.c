@@ -36,6 +36,7 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 		{ skel->maps.rates, PIN_RATES },
 		{ skel->maps.dest_conns, PIN_DEST_CONNS },
 		{ skel->maps.lblc, PIN_LBLC },
+		{ skel->maps.nat_reply, PIN_NAT_REPLY },
 		{ skel->maps.meta, PIN_META },  /* last: its pin means "whole" */
 	};
 	int rc = 0;
@@ -142,6 +143,8 @@ int loader_create(const char *path, uint32_t conn_max)
 	skel->rodata->nr_cpus = ncpu;
 	skel->rodata->shard_bits = xlvs_conn_shard_bits(conn_max);
 	port_range_read(&skel->rodata->tun_sport_min, &skel->rodata->tun_sport_max);
+	/* A NAT connection's reply side for every connection the table holds. */
+	bpf_map__set_max_entries(skel->maps.nat_reply, conn_max);
 	rc = xlvs_bpf__load(skel);
 	if (rc) {
 		xlvs_logf("cannot load the XDP program: %s", strerror(-rc));

@@ -264,6 +264,9 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_SWEEP_HOLD_1MS] = "sweep_hold_1ms",
 		[XLVS_CNT_SWEEP_HOLD_2MS] = "sweep_hold_2ms",
 		[XLVS_CNT_SWEEP_HOLD_MORE] = "sweep_hold_more",
+		[XLVS_CNT_PKTS_REPLY] = "pkts_reply",
+		[XLVS_CNT_PKTS_REPLY_STALE] = "pkts_reply_stale",
+		[XLVS_CNT_NAT_REPLY_FULL] = "nat_reply_full",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

@@ -51,10 +51,7 @@ static int dest_refused(const struct cmd *c, int err, const struct xlvs_conf_err
 {
 	const char *f = why->field ? why->field : "";
 
-	if (err == -EOPNOTSUPP && !strcmp(f, "fwd"))
-		fprintf(stderr, "Forwarding method -m (--masquerading) is not "
-			"supported by xlvs yet; only -g (--gatewaying) and -i (--ipip)\n");
-	else if (err == -ERANGE && !strcmp(f, "weight"))
+	if (err == -ERANGE && !strcmp(f, "weight"))
 		fprintf(stderr, "illegal weight specified: -w takes %lld..%lld\n",
 			(long long)why->lo, (long long)why->hi);
 	else if (err == -ERANGE && !strcmp(f, "u_threshold"))

@@ -146,8 +146,6 @@ struct xlvs_dest_conf {
  *                     persistence timeout outside [lo, hi]
  *   -ERANGE           a value outside [lo, hi]: weight, u_threshold,
  *                     l_threshold (l above u: hi = u)
- *   -EOPNOTSUPP       a forwarding method the data plane has not got
- *                     (masquerading, for now)  ("fwd")
  *   -EINVAL           a tunnel type unknown ("tun_type"), GUE without a
  *                     port ("tun_port": ip_vs_add_dest's "tunnel port is
  *                     zero"), unknown or conflicting tunnel flags, flags

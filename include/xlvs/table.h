@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 15
+#define XLVS_ABI_VERSION 16
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -159,6 +159,13 @@ enum xlvs_counter {
 	XLVS_CNT_SWEEP_HOLD_1MS,    /* 0.5 - 1 ms */
 	XLVS_CNT_SWEEP_HOLD_2MS,    /* 1 - 2 ms */
 	XLVS_CNT_SWEEP_HOLD_MORE,   /* over 2 ms */
+	/* NAT (bpf/nat.h, bpf/nat_reply.h): */
+	XLVS_CNT_PKTS_REPLY,        /* real servers' replies translated to come
+				     * from the VIP, and forwarded */
+	XLVS_CNT_PKTS_REPLY_STALE,  /* replies whose connection has gone: their
+				     * reply entry removed, passed untouched */
+	XLVS_CNT_NAT_REPLY_FULL,    /* NAT connections whose reply entry found
+				     * the reply map full (replies pass) */
 	XLVS_CNT_MAX,
 };
 
@@ -414,6 +421,24 @@ static inline int xlvs_tpl_controls(__u32 ctl, __u64 now_ns, __u32 pass_ms)
 /* xlvs_conn.flags */
 #define XLVS_CONN_F_CONTROLLED 0x1  /* a template controls it (see below) */
 #define XLVS_CONN_F_TPL_NOPORT 0x2  /* and that template's vport is 0 */
+#define XLVS_CONN_F_MASQ       0x4  /* NAT: its replies come back through
+				     * the director (struct xlvs_nat_reply) */
+
+/*
+ * A NAT connection's reply side (IPVS hashes a connection under its output
+ * tuple too, for ip_vs_out): keyed by the real server's reply as it arrives
+ * -- saddr the real server, daddr the client, sport the real port, dport the
+ * client's, kind XLVS_KIND_CONN -- it says what the reply's source becomes
+ * and finds the connection again, whose key is the client's tuple with
+ * vaddr:vport.  tag is the connection's: a reply entry left over from an
+ * earlier connection on the same ports finds a different tag, and goes.
+ */
+struct xlvs_nat_reply {
+	__u8 vaddr[16];
+	__be16 vport;
+	__u16 pad;
+	__u32 tag;
+};
 
 struct xlvs_conn {
 	__u64 last_ns;              /* bpf_ktime_get_ns() of the last packet */

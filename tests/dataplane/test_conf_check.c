@@ -160,7 +160,7 @@ static void dest_refused(void **state)
 		int err;
 		int64_t hi;
 	} tab[] = {
-		{ "masquerading", "fwd", -EOPNOTSUPP, 0 },
+		{ "method 4", "fwd", -EINVAL, 0 },
 		{ "gre with remcsum", "tun_flags", -EINVAL, 0 },
 		{ "method 7", "fwd", -EINVAL, 0 },
 		{ "weight -1", "weight", -ERANGE, XLVS_WEIGHT_MAX },
@@ -190,7 +190,7 @@ static void dest_refused(void **state)
 			int rc;
 
 			switch (i) {
-			case 0: d.fwd = XLVS_FWD_MASQ; break;
+			case 0: d.fwd = XLVS_FWD_DROUTE + 1; break;
 			case 1: d.fwd = XLVS_FWD_TUNNEL; d.tun_type = XLVS_TUN_GRE;
 				d.tun_flags = XLVS_TUN_F_REMCSUM; break;
 			case 2: d.fwd = 7; break;

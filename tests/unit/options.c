@@ -495,18 +495,15 @@ static void unsupported_options(void **state)
 
 /*
  * What libxlvs refuses (lib/conf_check.c), said by xlvsadm as ipvsadm says
- * a bad value, naming the option: the forwarding methods the data plane has
- * not got are parsed (-m, -i and their long names) and then refused before
- * any table is opened; a lower threshold without an upper one is IPVS's
+ * a bad value, naming the option, before any table is opened: every
+ * forwarding method passes (-m, -i and their long names); a lower threshold without an upper one is IPVS's
  * -ERANGE (ip_vs_add_dest); in range, nothing is said.
  */
 static void conf_refused(void **state)
 {
 	static const struct { const char *line, *msg; } tab[] = {
-		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -m",
-		  "Forwarding method -m (--masquerading) is not supported by xlvs yet; only -g (--gatewaying) and -i (--ipip)\n" },
-		{ "-e -t 10.0.0.1:80 -r 10.0.0.3 --masquerading -w 2",
-		  "Forwarding method -m (--masquerading) is not supported by xlvs yet; only -g (--gatewaying) and -i (--ipip)\n" },
+		{ "-a -t 10.0.0.1:80 -r 10.0.0.3:8080 -m", "" },
+		{ "-e -t 10.0.0.1:80 -r 10.0.0.3 --masquerading -w 2", "" },
 		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -i", "" },
 		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 --ipip --tun-type gue --tun-port 6080", "" },
 		{ "-a -t 10.0.0.1:80 -r 10.0.0.3 -y 3",

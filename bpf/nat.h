@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NAT (IPVS's masquerading, ip_vs_nat_xmit and its dnat/snat handlers):
+ * the client's packets leave for the real server's address and port, the
+ * real server's replies come back through the director and leave from the
+ * virtual address and port.  Both halves rewrite the frame in place and
+ * mend the IPv4 and TCP/UDP checksums incrementally; then the FIB says
+ * where the packet goes, as for direct routing.
+ *
+ * The checksums in the frame must be whole: a real NIC's are; a veth's
+ * locally sent ones are partial unless its tx offload is off (the tests
+ * turn it off).
+ *
+ * A connection's reply side is an entry of nat_reply (struct
+ * xlvs_nat_reply), made with the connection and removed with it.
+ */
+#ifndef XLVS_BPF_NAT_H
+#define XLVS_BPF_NAT_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include <xlvs/table.h>
+#include "csum.h"
+#include "maps.h"
+#include "parse.h"
+
+#define NAT_DST 0
+#define NAT_SRC 1
+
+/* The real port: a port-zero service's server of port 0 keeps the
+ * client's destination port (IPVS: cp->dport = dest->port ?: vport). */
+static __always_inline __be16 nat_rport(const struct xlvs_dest *d, __be16 vport)
+{
+	return d->port ? d->port : vport;
+}
+
+/*
+ * Rewrites the frame's source (NAT_SRC) or destination (NAT_DST) address
+ * and port, the checksums with them.  A UDP checksum of 0 (none, in IPv4)
+ * stays 0; one that comes out 0 is sent as 0xffff (CSUM_MANGLED_0).
+ * -1 if the headers parse_packet found are not there.
+ */
+static __always_inline int nat_rewrite(struct xdp_md *ctx, const struct pkt *p,
+				       int which, __u32 addr, __be16 port)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct iphdr *ip = data + sizeof(struct ethhdr);
+	__u32 off = p->l4_off, old;
+	__u16 *sum = NULL;
+	__be16 *pp;
+	__u32 *ap;
+
+	if ((void *)(ip + 1) > end || off > sizeof(struct ethhdr) + 60)
+		return -1;
+	if (p->proto == IPPROTO_TCP) {
+		struct tcphdr *th = data + off;
+
+		if ((void *)(th + 1) > end)
+			return -1;
+		sum = &th->check;
+		pp = which == NAT_SRC ? &th->source : &th->dest;
+	} else {
+		struct udphdr *uh = data + off;
+
+		if ((void *)(uh + 1) > end)
+			return -1;
+		if (uh->check)
+			sum = &uh->check;
+		pp = which == NAT_SRC ? &uh->source : &uh->dest;
+	}
+	ap = which == NAT_SRC ? &ip->saddr : &ip->daddr;
+	old = *ap;
+	csum_replace4(&ip->check, old, addr);
+	if (sum) {
+		csum_replace4(sum, old, addr);
+		csum_replace2(sum, *pp, port);
+		if (p->proto == IPPROTO_UDP && !*sum)
+			*sum = 0xffff;
+	}
+	*ap = addr;
+	*pp = port;
+	return 0;
+}
+
+/* The key a connection's replies arrive with. */
+static __always_inline void nat_reply_key_of(struct xlvs_conn_key *rk,
+					     const struct xlvs_conn_key *ck,
+					     const struct xlvs_dest *d)
+{
+	__builtin_memset(rk, 0, sizeof(*rk));
+	__builtin_memcpy(rk->saddr, d->addr, 16);
+	__builtin_memcpy(rk->daddr, ck->saddr, 16);
+	rk->sport = nat_rport(d, ck->dport);
+	rk->dport = ck->sport;
+	rk->proto = ck->proto;
+	rk->af = ck->af;
+	rk->kind = XLVS_KIND_CONN;
+}
+
+/* A new NAT connection (key ck, tag) to server d: its replies' entry.  A
+ * full map leaves the replies untranslated: counted, for the admin.  Not
+ * inlined, here and below: the key and entry on the stack would otherwise
+ * sit in the frames the schedulers' calls need. */
+static __noinline void nat_remember(const struct xlvs_conn_key *ck,
+				    const struct xlvs_dest *d, __u32 tag)
+{
+	struct xlvs_conn_key rk;
+	struct xlvs_nat_reply r = {};
+
+	nat_reply_key_of(&rk, ck, d);
+	__builtin_memcpy(r.vaddr, ck->daddr, 16);
+	r.vport = ck->dport;
+	r.tag = tag;
+	if (bpf_map_update_elem(&nat_reply, &rk, &r, BPF_ANY))
+		count(XLVS_CNT_NAT_REPLY_FULL);
+}
+
+/* Connection ck (tag, to server dest_id of generation gen) has left the
+ * table: so does its reply entry, unless a newer connection owns it. */
+static __noinline void nat_forget(const struct xlvs_conn_key *ck,
+				  __u32 dest_id, __u32 gen, __u32 tag)
+{
+	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &dest_id);
+	struct xlvs_nat_reply *r;
+	struct xlvs_conn_key rk;
+
+	/* A deleted server's entries are removed by libxlvs with it. */
+	if (!d || d->gen != gen)
+		return;
+	nat_reply_key_of(&rk, ck, d);
+	r = bpf_map_lookup_elem(&nat_reply, &rk);
+	if (r && r->tag == tag)
+		bpf_map_delete_elem(&nat_reply, &rk);
+}
+
+#endif

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The real servers' replies of NAT connections (IPVS's ip_vs_out and
+ * handle_response): a packet from a real server's address and port that
+ * its reply entry (bpf/nat.h) ties to a live connection moves that
+ * connection by IPVS's OUTPUT table, leaves from the virtual address and
+ * port, one hop on (IPVS sees it after ip_forward lowered its TTL), and is
+ * forwarded where the FIB says the client is.  Anything else passes to
+ * the kernel untouched.
+ */
+#ifndef XLVS_BPF_NAT_REPLY_H
+#define XLVS_BPF_NAT_REPLY_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <xlvs/table.h>
+#include "maps.h"
+#include "nat.h"
+#include "conn.h"
+#include "forward.h"
+#include "stats.h"
+
+/* The connection a reply entry names: the client's tuple, to vaddr:vport. */
+static __always_inline void nat_conn_key_of(struct xlvs_conn_key *ck,
+					    const struct xlvs_conn_key *rk,
+					    const struct xlvs_nat_reply *r)
+{
+	__builtin_memset(ck, 0, sizeof(*ck));
+	__builtin_memcpy(ck->saddr, rk->daddr, 16);
+	__builtin_memcpy(ck->daddr, r->vaddr, 16);
+	ck->sport = rk->dport;
+	ck->dport = r->vport;
+	ck->proto = rk->proto;
+	ck->af = rk->af;
+	ck->kind = XLVS_KIND_CONN;
+}
+
+/* ip_forward's hop: TTL 1 or 0 is the kernel's to answer (time exceeded). */
+static __always_inline int nat_hop(struct xdp_md *ctx)
+{
+	struct iphdr *ip = pkt_ip(ctx);
+	__u16 old;
+
+	if (!ip || ip->ttl <= 1)
+		return -1;
+	old = *(__u16 *)&ip->ttl;
+	ip->ttl--;
+	csum_replace2(&ip->check, old, *(__u16 *)&ip->ttl);
+	return 0;
+}
+
+/* Sends the rewritten reply where the FIB says the client is. */
+static __always_inline int nat_reply_out(struct xdp_md *ctx, const struct pkt *p,
+					 __u32 vaddr)
+{
+	struct scratch *sc = scratch_get();
+	struct ethhdr *eth = pkt_eth(ctx);
+	struct bpf_fib_lookup *fib;
+	long rc;
+
+	if (!sc || !eth)
+		return XDP_DROP;
+	fib = &sc->fib;
+	__builtin_memset(fib, 0, sizeof(*fib));
+	fib->family = AF_INET;
+	fib->l4_protocol = p->proto;
+	fib->tot_len = p->ip_len;
+	fib->tos = p->tos;
+	fib->ipv4_src = vaddr;
+	fib->ipv4_dst = p->daddr;
+	fib->ifindex = ctx->ingress_ifindex;
+	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+	if (fib_refused(rc))
+		return XDP_DROP;
+	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
+	count(XLVS_CNT_PKTS_REPLY);
+	if (fib->ifindex == ctx->ingress_ifindex)
+		return XDP_TX;
+	rc = bpf_redirect(fib->ifindex, 0);
+	if (rc != XDP_REDIRECT)
+		count(XLVS_CNT_PKTS_TX_FAILED);
+	return rc;
+}
+
+/* The reply's connection c (live, NAT, of the entry's tag) moves by the
+ * OUTPUT table; its server's counters count the reply. */
+static __always_inline void nat_reply_track(struct xlvs_conn *c, __u32 sidx,
+					    const struct pkt *p, __u64 now)
+{
+	if (p->proto == IPPROTO_TCP) {
+		union sword sw = sword_get(c);
+		__u8 next = tcp_next_state(sw.state, p->tcp_flags, TCP_DIR_OUTPUT);
+
+		if (next != sw.state && sw.state != XLVS_STATE_DEAD)
+			conn_set_state(c, sidx, sw.w, next);
+	}
+	if (now > c->last_ns + CONN_TOUCH_NS)
+		c->last_ns = now;
+	stats_count_out(c->dest_id, p->ip_len);
+}
+
+/*
+ * A packet for no service whose key (rk: the packet's own tuple) may be a
+ * NAT reply's.  A global function: verified once, apart from the paths of
+ * new connections.
+ */
+__noinline int serve_reply(struct xdp_md *ctx, struct pkt *p,
+			   const struct xlvs_conn_key *rk, __u64 now)
+{
+	struct scratch *sc = scratch_get();
+	struct xlvs_meta *m = meta_get();
+	struct xlvs_nat_reply *r;
+	struct xlvs_conn_key *ck;
+	struct xlvs_conn *c;
+	struct xlvs_dest *d;
+	__u32 sidx, id, vaddr;
+	__be16 vport;
+	void *shard;
+
+	if (!sc || !m || !p || !rk)
+		return XDP_PASS;
+	r = bpf_map_lookup_elem(&nat_reply, rk);
+	if (!r) {
+		count(XLVS_CNT_PKTS_PASS);
+		return XDP_PASS;
+	}
+	ck = &sc->nat_key;
+	nat_conn_key_of(ck, rk, r);
+	sidx = conn_shard_of(ck);
+	shard = bpf_map_lookup_elem(&conn, &sidx);
+	c = shard ? bpf_map_lookup_elem(shard, ck) : NULL;
+	if (!c || c->tag != r->tag || !(c->flags & XLVS_CONN_F_MASQ) ||
+	    conn_expired(c, m, now)) {
+		/* Its connection has gone (or is going: the sweeper takes an
+		 * expired one out, and this entry with it). */
+		if (!c || c->tag != r->tag)
+			bpf_map_delete_elem(&nat_reply, rk);
+		count(XLVS_CNT_PKTS_REPLY_STALE);
+		return XDP_PASS;
+	}
+	id = c->dest_id;
+	d = bpf_map_lookup_elem(&dest, &id);
+	if (!d || d->gen != c->dest_gen) {
+		count(XLVS_CNT_PKTS_REPLY_STALE);
+		return XDP_PASS;
+	}
+	vaddr = xlvs_load32(r->vaddr);
+	vport = r->vport;
+	if (nat_hop(ctx))
+		return XDP_PASS;
+	nat_reply_track(c, sidx, p, now);
+	if (nat_rewrite(ctx, p, NAT_SRC, vaddr, vport))
+		return XDP_DROP;
+	return nat_reply_out(ctx, p, vaddr);
+}
+
+#endif
