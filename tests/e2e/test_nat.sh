@@ -176,7 +176,7 @@ nt_stats() {
 # the replies as OutPkts.
 test_nat_listings_conns_stats() {
 	local rows out in_b
-	xl_adm -L -n | awk '$1 == "->" { print $2, $3, $4 }' | sort >"$XL_TMP/list"
+	xl_adm -L -n | awk '$1 == "->" && $2 ~ /:[0-9]+$/ { print $2, $3, $4 }' | sort >"$XL_TMP/list"
 	sort >"$XL_TMP/want-list" <<EOF
 $NT_NODE1:$NT_HTTP Masq 3
 $NT_NODE2:$NT_HTTP Masq 1
