@@ -42,7 +42,8 @@ static __always_inline int nh_lookup(struct xdp_md *ctx, const struct pkt *p,
 	__builtin_memset(fib, 0, sizeof(*fib));
 	fib->family = AF_INET;
 	fib->l4_protocol = p->proto;
-	fib->tot_len = p->ip_len;
+	/* tot_len 0 passes the MTU check, which then gives the MTU back
+	 * for every packet's own check (forward in xlvs.bpf.c). */
 	fib->tos = p->tos;
 	fib->ipv4_src = p->saddr;
 	__builtin_memcpy(&fib->ipv4_dst, d->addr, 4);
@@ -54,29 +55,43 @@ static __always_inline int nh_lookup(struct xdp_md *ctx, const struct pkt *p,
 	nh->dest_gen = d->gen;
 	nh->in_ifindex = ctx->ingress_ifindex;
 	nh->out_ifindex = fib->ifindex;
+	nh->mtu = fib->mtu_result;
 	__builtin_memcpy(nh->dmac, fib->dmac, ETH_ALEN);
 	__builtin_memcpy(nh->smac, fib->smac, ETH_ALEN);
 	return 0;
 }
 
-static __always_inline int forward_dr(struct xdp_md *ctx, struct pkt *p,
-				      const struct xlvs_dest *d, __u32 dest_id,
-				      __u64 now)
+/* The FIB's answer for real server d (id dest_id), from this CPU's cache
+ * while it is fresh; NULL if the server cannot be reached now. */
+static __always_inline struct xlvs_nh_cache *
+nh_get(struct xdp_md *ctx, const struct pkt *p, const struct xlvs_dest *d,
+       __u32 dest_id, __u64 now)
 {
 	struct xlvs_nh_cache *nh = bpf_map_lookup_elem(&nh_cache, &dest_id);
-	struct ethhdr *eth = pkt_eth(ctx);
-	long rc;
 
-	if (!nh || !eth)
-		return XDP_DROP;
+	if (!nh)
+		return NULL;
 	if (nh->dest_gen != d->gen || nh->in_ifindex != ctx->ingress_ifindex ||
 	    now >= nh->expires_ns) {
 		if (nh_lookup(ctx, p, d, nh)) {
 			nh->expires_ns = 0;     /* ask again for the next packet */
-			return XDP_DROP;
+			return NULL;
 		}
 		nh->expires_ns = now + XLVS_NH_CACHE_NS;
 	}
+	return nh;
+}
+
+/* Sends the frame on to the next hop nh names: only the Ethernet addresses
+ * change. */
+static __always_inline int nh_send(struct xdp_md *ctx,
+				   const struct xlvs_nh_cache *nh)
+{
+	struct ethhdr *eth = pkt_eth(ctx);
+	long rc;
+
+	if (!eth)
+		return XDP_DROP;
 	__builtin_memcpy(eth->h_dest, nh->dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, nh->smac, ETH_ALEN);
 	count(XLVS_CNT_PKTS_FWD);

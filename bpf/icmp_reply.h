@@ -2,8 +2,8 @@
 /*
  * ICMP errors the director answers a client with, as the kernel's
  * icmp_send would: port unreachable for a service without servers
- * (leave.h), and for tunnels fragmentation needed and time exceeded
- * (tunnel.h).  The answer is built in place: the frame is cut to the
+ * (leave.h), fragmentation needed for a packet too big for the way to its
+ * real server, and for tunnels time exceeded (tunnel.h).  The answer is built in place: the frame is cut to the
  * original IP header and 8 bytes of its payload (what RFC 792 asks to
  * quote; icmp_send quotes more when it can, which only costs bandwidth), a
  * new IP and ICMP header are put in front, and it leaves by the interface
@@ -28,7 +28,6 @@
 #define ICMP_FRAG_NEEDED 4
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_EXC_TTL 0
-#define IPPROTO_ICMP 1
 #define ICMP_QUOTE_L4 8         /* payload bytes quoted after the IP header */
 
 struct icmp_bucket {
@@ -163,6 +162,46 @@ static __always_inline int icmp_reply_build(struct xdp_md *ctx, __u8 type,
 		return -1;
 	f->check = csum_fold32(sum);
 	return 0;
+}
+
+/* An ICMP error to the client instead of the packet; counted by why.
+ * Never one about an ICMP error (a relayed one: bpf/icmp_conn.h), as
+ * icmp_send never answers one (RFC 1122 3.2.2). */
+static __always_inline int icmp_refuse(struct xdp_md *ctx, __u32 why, __u8 type,
+				       __u8 code, __be32 info, int limited,
+				       __u64 now)
+{
+	struct iphdr *ip = pkt_ip(ctx);
+
+	count(why);
+	if (!ip || ip->protocol == IPPROTO_ICMP || !icmp_reply_possible(ctx))
+		return XDP_DROP;
+	if (limited && !icmp_allowed(now)) {
+		count(XLVS_CNT_ICMP_LIMITED);
+		return XDP_DROP;
+	}
+	if (icmp_reply_build(ctx, type, code, info))
+		return XDP_DROP;
+	count(XLVS_CNT_ICMP_SENT);
+	return XDP_TX;
+}
+
+/*
+ * A packet too big for the route's MTU (IPVS's ensure_mtu_is_adequate):
+ * with DF, "fragmentation needed" and the MTU to the client, not rate
+ * limited, as the kernel's; without, dropped, where the kernel would
+ * fragment it (XDP cannot).
+ */
+static __always_inline int icmp_too_big(struct xdp_md *ctx, __u32 mtu, __u64 now)
+{
+	struct iphdr *ip = pkt_ip(ctx);
+
+	if (!ip || !(ip->frag_off & bpf_htons(IP_DF))) {
+		count(XLVS_CNT_PKTS_TOO_BIG);
+		return XDP_DROP;
+	}
+	return icmp_refuse(ctx, XLVS_CNT_PKTS_FRAG_NEEDED, ICMP_DEST_UNREACH,
+			   ICMP_FRAG_NEEDED, bpf_htonl(mtu), 0, now);
 }
 
 #endif

@@ -4,8 +4,8 @@
  * handle_response): a packet from a real server's address and port that
  * its reply entry (bpf/nat.h) ties to a live connection moves that
  * connection by IPVS's OUTPUT table, leaves from the virtual address and
- * port, one hop on (IPVS sees it after ip_forward lowered its TTL), and is
- * forwarded where the FIB says the client is.  Anything else passes to
+ * port, one hop on (IPVS sees it after ip_forward lowered its TTL and
+ * checked its size), and is forwarded where the FIB says the client is.  Anything else passes to
  * the kernel untouched.
  */
 #ifndef XLVS_BPF_NAT_REPLY_H
@@ -35,46 +35,59 @@ static __always_inline void nat_conn_key_of(struct xlvs_conn_key *ck,
 	ck->kind = XLVS_KIND_CONN;
 }
 
-/* ip_forward's hop: TTL 1 or 0 is the kernel's to answer (time exceeded). */
-static __always_inline int nat_hop(struct xdp_md *ctx)
-{
-	struct iphdr *ip = pkt_ip(ctx);
-	__u16 old;
-
-	if (!ip || ip->ttl <= 1)
-		return -1;
-	old = *(__u16 *)&ip->ttl;
-	ip->ttl--;
-	csum_replace2(&ip->check, old, *(__u16 *)&ip->ttl);
-	return 0;
-}
-
-/* Sends the rewritten reply where the FIB says the client is. */
-static __always_inline int nat_reply_out(struct xdp_md *ctx, const struct pkt *p,
-					 __u32 vaddr)
+/* ip_forward's hop: TTL 1 or 0 is the kernel's to answer (time exceeded),
+ * as is a packet too big for the way to the client (fragmentation needed,
+ * to the real server, quoting it untranslated as ip_forward does before
+ * IPVS sees it): 1 for those, which are passed untouched.  Else the route
+ * is in the scratch's fib, for nat_reply_out. */
+static __always_inline int nat_reply_route(struct xdp_md *ctx, __u8 proto,
+					   __u16 ip_len, __u8 tos, __u32 vaddr,
+					   __u32 daddr)
 {
 	struct scratch *sc = scratch_get();
-	struct ethhdr *eth = pkt_eth(ctx);
+	struct iphdr *ip = pkt_ip(ctx);
 	struct bpf_fib_lookup *fib;
 	long rc;
 
-	if (!sc || !eth)
-		return XDP_DROP;
+	if (!sc || !ip)
+		return -1;
+	if (ip->ttl <= 1)
+		return 1;
 	fib = &sc->fib;
 	__builtin_memset(fib, 0, sizeof(*fib));
 	fib->family = AF_INET;
-	fib->l4_protocol = p->proto;
-	fib->tot_len = p->ip_len;
-	fib->tos = p->tos;
+	fib->l4_protocol = proto;
+	fib->tot_len = ip_len;
+	fib->tos = tos;
 	fib->ipv4_src = vaddr;
-	fib->ipv4_dst = p->daddr;
+	fib->ipv4_dst = daddr;
 	fib->ifindex = ctx->ingress_ifindex;
 	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
-	if (fib_refused(rc))
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return 1;
+	return fib_refused(rc) ? -1 : 0;
+}
+
+/* Lowers the TTL and sends the rewritten reply by the route found;
+ * counted as what. */
+static __always_inline int nat_reply_out(struct xdp_md *ctx, __u32 what)
+{
+	struct scratch *sc = scratch_get();
+	struct ethhdr *eth = pkt_eth(ctx);
+	struct iphdr *ip = pkt_ip(ctx);
+	struct bpf_fib_lookup *fib;
+	__u16 old;
+	long rc;
+
+	if (!sc || !eth || !ip)
 		return XDP_DROP;
+	fib = &sc->fib;
+	old = *(__u16 *)&ip->ttl;
+	ip->ttl--;
+	csum_replace2(&ip->check, old, *(__u16 *)&ip->ttl);
 	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
-	count(XLVS_CNT_PKTS_REPLY);
+	count(what);
 	if (fib->ifindex == ctx->ingress_ifindex)
 		return XDP_TX;
 	rc = bpf_redirect(fib->ifindex, 0);
@@ -100,6 +113,41 @@ static __always_inline void nat_reply_track(struct xlvs_conn *c, __u32 sidx,
 	stats_count_out(c->dest_id, p->ip_len);
 }
 
+/* The live NAT connection reply entry r (of key rk) names, or NULL; a
+ * stale entry is removed.  *sidx is the connection's shard. */
+static __always_inline struct xlvs_conn *
+nat_reply_conn(const struct xlvs_conn_key *rk, const struct xlvs_nat_reply *r,
+	       struct xlvs_conn_key *ck, const struct xlvs_meta *m, __u64 now,
+	       __u32 *sidx)
+{
+	struct xlvs_conn *c;
+	struct xlvs_dest *d;
+	void *shard;
+	__u32 id;
+
+	nat_conn_key_of(ck, rk, r);
+	*sidx = conn_shard_of(ck);
+	shard = bpf_map_lookup_elem(&conn, sidx);
+	c = shard ? bpf_map_lookup_elem(shard, ck) : NULL;
+	if (!c || c->tag != r->tag) {
+		bpf_map_delete_elem(&nat_reply, rk);
+		count(XLVS_CNT_PKTS_REPLY_STALE);
+		return NULL;
+	}
+	/* Expired, the sweeper takes it out and this entry with it. */
+	if (!(c->flags & XLVS_CONN_F_MASQ) || conn_expired(c, m, now)) {
+		count(XLVS_CNT_PKTS_REPLY_STALE);
+		return NULL;
+	}
+	id = c->dest_id;
+	d = bpf_map_lookup_elem(&dest, &id);
+	if (!d || d->gen != c->dest_gen) {
+		count(XLVS_CNT_PKTS_REPLY_STALE);
+		return NULL;
+	}
+	return c;
+}
+
 /*
  * A packet for no service whose key (rk: the packet's own tuple) may be a
  * NAT reply's.  A global function: verified once, apart from the paths of
@@ -111,12 +159,10 @@ __noinline int serve_reply(struct xdp_md *ctx, struct pkt *p,
 	struct scratch *sc = scratch_get();
 	struct xlvs_meta *m = meta_get();
 	struct xlvs_nat_reply *r;
-	struct xlvs_conn_key *ck;
 	struct xlvs_conn *c;
-	struct xlvs_dest *d;
-	__u32 sidx, id, vaddr;
+	__u32 sidx, vaddr;
 	__be16 vport;
-	void *shard;
+	int rc;
 
 	if (!sc || !m || !p || !rk)
 		return XDP_PASS;
@@ -125,34 +171,18 @@ __noinline int serve_reply(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;
 	}
-	ck = &sc->nat_key;
-	nat_conn_key_of(ck, rk, r);
-	sidx = conn_shard_of(ck);
-	shard = bpf_map_lookup_elem(&conn, &sidx);
-	c = shard ? bpf_map_lookup_elem(shard, ck) : NULL;
-	if (!c || c->tag != r->tag || !(c->flags & XLVS_CONN_F_MASQ) ||
-	    conn_expired(c, m, now)) {
-		/* Its connection has gone (or is going: the sweeper takes an
-		 * expired one out, and this entry with it). */
-		if (!c || c->tag != r->tag)
-			bpf_map_delete_elem(&nat_reply, rk);
-		count(XLVS_CNT_PKTS_REPLY_STALE);
+	c = nat_reply_conn(rk, r, &sc->nat_key, m, now, &sidx);
+	if (!c)
 		return XDP_PASS;
-	}
-	id = c->dest_id;
-	d = bpf_map_lookup_elem(&dest, &id);
-	if (!d || d->gen != c->dest_gen) {
-		count(XLVS_CNT_PKTS_REPLY_STALE);
-		return XDP_PASS;
-	}
 	vaddr = xlvs_load32(r->vaddr);
 	vport = r->vport;
-	if (nat_hop(ctx))
-		return XDP_PASS;
+	rc = nat_reply_route(ctx, p->proto, p->ip_len, p->tos, vaddr, p->daddr);
+	if (rc)
+		return rc > 0 ? XDP_PASS : XDP_DROP;
 	nat_reply_track(c, sidx, p, now);
 	if (nat_rewrite(ctx, p, NAT_SRC, vaddr, vport))
 		return XDP_DROP;
-	return nat_reply_out(ctx, p, vaddr);
+	return nat_reply_out(ctx, XLVS_CNT_PKTS_REPLY);
 }
 
 #endif

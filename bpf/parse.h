@@ -3,7 +3,8 @@
  * Packet parsing.  Every helper bounds-checks against data_end before it
  * reads, and says what it found in a verdict; nothing here writes to the
  * packet.  Only what a virtual service can match is parsed: untagged
- * Ethernet, IPv4, TCP and UDP.  Anything else is PARSE_OTHER and passes.
+ * Ethernet, IPv4, TCP and UDP, and the ICMP errors that quote a TCP or
+ * UDP packet (PARSE_ICMP).  Anything else is PARSE_OTHER and passes.
  * What the kernel's IPv4 input would drop before IPVS sees it (a wrong
  * header checksum, a martian source) is PARSE_MALFORMED: passed on, for
  * the kernel to drop and count.
@@ -12,6 +13,7 @@
 #define XLVS_BPF_PARSE_H
 
 #define ETH_P_IP_BE    bpf_htons(0x0800)
+#define IP_DF          0x4000
 #define IP_MF          0x2000
 #define IP_OFFSET      0x1fff
 
@@ -20,6 +22,7 @@ enum parse_verdict {
 	PARSE_OTHER,        /* not IPv4 TCP/UDP: none of our business */
 	PARSE_MALFORMED,    /* claims to be IPv4 TCP/UDP but is broken */
 	PARSE_FRAGMENT,     /* an IPv4 fragment: ports are not all there */
+	PARSE_ICMP,         /* an ICMP error quoting a TCP or UDP packet */
 };
 
 /* Only scalars: a global function (xlvs.bpf.c) takes it as memory, and
@@ -33,7 +36,14 @@ struct pkt {
 	__u8 tcp_flags;     /* TCP_FLAG_* below; 0 for UDP */
 	__u16 ip_len;       /* IPv4 total length, host order */
 	__u8 tos;
-	__u8 l4_off;        /* the transport header's offset in the frame */
+	__u8 l4_off;        /* the transport header's (or ICMP's) offset in
+			     * the frame */
+	/* PARSE_ICMP: saddr ... proto above are the quoted packet's; the
+	 * ICMP packet's own addresses are these. */
+	__u8 icmp_type;
+	__u8 inner_off;     /* the quoted IP header's offset in the frame */
+	__u32 outer_saddr;
+	__u32 outer_daddr;
 };
 
 /* The headers parse_packet found, bounds-checked again for the verifier. */
@@ -116,6 +126,58 @@ static __always_inline int ip_csum_ok(const struct iphdr *ip, void *data_end,
 	return sum == 0xffff;
 }
 
+#define IPPROTO_ICMP 1
+#define ICMP_ERR_UNREACH 3
+#define ICMP_ERR_QUENCH 4
+#define ICMP_ERR_TIME 11
+#define ICMP_HLEN 8
+
+/*
+ * The ICMP errors IPVS relates to a connection (ip_vs_in_icmp: destination
+ * unreachable, source quench, time exceeded) quoting an unfragmented TCP
+ * or UDP packet with its ports: the quote's tuple in p, for the caller to
+ * find the connection by.  icmp_off is the ICMP header's offset (34..74);
+ * icmp_len what the outer header says follows it.  Any other ICMP is none
+ * of ours; a quote cut short is malformed (the kernel gets it).
+ */
+static __always_inline int parse_icmp(struct pkt *p, void *data, void *data_end,
+				      __u32 icmp_off, __u32 icmp_len)
+{
+	__u8 *ic = data + (icmp_off & 0x7f);
+	struct iphdr *cih;
+	__u32 cihl;
+	__u16 *ports;
+
+	if ((void *)(ic + ICMP_HLEN) > data_end || icmp_len < ICMP_HLEN)
+		return PARSE_MALFORMED;
+	if (ic[0] != ICMP_ERR_UNREACH && ic[0] != ICMP_ERR_QUENCH &&
+	    ic[0] != ICMP_ERR_TIME)
+		return PARSE_OTHER;
+	cih = (void *)(ic + ICMP_HLEN);
+	if ((void *)(cih + 1) > data_end ||
+	    icmp_len < ICMP_HLEN + sizeof(*cih))
+		return PARSE_MALFORMED;
+	if (cih->version != 4 || cih->ihl < 5)
+		return PARSE_MALFORMED;
+	if (cih->protocol != IPPROTO_TCP && cih->protocol != IPPROTO_UDP)
+		return PARSE_OTHER;
+	if (cih->frag_off & bpf_htons(IP_OFFSET))
+		return PARSE_OTHER;     /* ip_vs_in_icmp: no ports to go by */
+	cihl = cih->ihl * 4 & 0x3c;
+	ports = (void *)cih + cihl;
+	if ((void *)(ports + 2) > data_end || icmp_len < ICMP_HLEN + cihl + 4)
+		return PARSE_MALFORMED;
+	p->icmp_type = ic[0];
+	p->inner_off = (icmp_off & 0x7f) + ICMP_HLEN;
+	p->proto = cih->protocol;
+	p->saddr = cih->saddr;
+	p->daddr = cih->daddr;
+	p->sport = ports[0];
+	p->dport = ports[1];
+	p->tcp_flags = 0;
+	return PARSE_ICMP;
+}
+
 /* ip_route_input_slow's martian sources (multicast, limited broadcast,
  * 0.0.0.0/8, loopback): the kernel never routes them to IPVS, and an
  * answer to one (ip_vs_leave's ICMP) would go nowhere or everywhere. */
@@ -144,7 +206,8 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		return PARSE_MALFORMED;
 	if (ip->version != 4 || ip->ihl < 5)
 		return PARSE_MALFORMED;
-	if (ip->protocol != IPPROTO_TCP && ip->protocol != IPPROTO_UDP)
+	if (ip->protocol != IPPROTO_TCP && ip->protocol != IPPROTO_UDP &&
+	    ip->protocol != IPPROTO_ICMP)
 		return PARSE_OTHER;
 	ihl = ip->ihl * 4;
 	p->ip_len = bpf_ntohs(ip->tot_len);
@@ -156,6 +219,11 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 		return PARSE_FRAGMENT;
 	p->tos = ip->tos;
 	p->l4_off = sizeof(*eth) + (ihl & 0x3c);
+	if (ip->protocol == IPPROTO_ICMP) {
+		p->outer_saddr = ip->saddr;
+		p->outer_daddr = ip->daddr;
+		return parse_icmp(p, data, data_end, p->l4_off, p->ip_len - ihl);
+	}
 	p->proto = ip->protocol;
 	p->saddr = ip->saddr;
 	p->daddr = ip->daddr;

@@ -35,7 +35,6 @@
 
 #define IPPROTO_IPIP 4
 #define IPPROTO_GRE 47
-#define IP_DF 0x4000
 #define GUE_HLEN 4
 #define GRE_CSUM_BE bpf_htons(0x8000)
 #define TUN_MIN_MTU 68          /* IPVS: "mtu less than 68" drops */
@@ -189,23 +188,6 @@ static __always_inline int tun_send_check(struct iphdr *ip, void *data_end)
 	return 0;
 }
 
-/* An ICMP error to the client instead of the packet; counted by why. */
-static __always_inline int tun_refuse(struct xdp_md *ctx, __u32 why, __u8 type,
-				      __u8 code, __be32 info, int limited, __u64 now)
-{
-	count(why);
-	if (!icmp_reply_possible(ctx))
-		return XDP_DROP;
-	if (limited && !icmp_allowed(now)) {
-		count(XLVS_CNT_ICMP_LIMITED);
-		return XDP_DROP;
-	}
-	if (icmp_reply_build(ctx, type, code, info))
-		return XDP_DROP;
-	count(XLVS_CNT_ICMP_SENT);
-	return XDP_TX;
-}
-
 struct tun_outer {
 	struct ethhdr eth;
 	struct iphdr ip;
@@ -337,7 +319,7 @@ __noinline int forward_tunnel(struct xdp_md *ctx, const struct xlvs_dest *d,
 	if ((void *)ip + ihl + 4 > data_end)
 		return XDP_DROP;
 	if (ip->ttl <= 1)
-		return tun_refuse(ctx, XLVS_CNT_PKTS_TTL_EXCEEDED, ICMP_TIME_EXCEEDED,
+		return icmp_refuse(ctx, XLVS_CNT_PKTS_TTL_EXCEEDED, ICMP_TIME_EXCEEDED,
 				  ICMP_EXC_TTL, 0, 1, now);
 	tun_decrease_ttl(ip);
 	room = nh->mtu - sizeof(struct iphdr) - tun_extra_len(d);
@@ -353,7 +335,7 @@ __noinline int forward_tunnel(struct xdp_md *ctx, const struct xlvs_dest *d,
 		}
 		/* Quoting the header with its TTL already lowered, as the
 		 * kernel's does: decrement_ttl came first. */
-		return tun_refuse(ctx, XLVS_CNT_PKTS_FRAG_NEEDED, ICMP_DEST_UNREACH,
+		return icmp_refuse(ctx, XLVS_CNT_PKTS_FRAG_NEEDED, ICMP_DEST_UNREACH,
 				  ICMP_FRAG_NEEDED, bpf_htonl(room), 0, now);
 	}
 	if (tun_send_check(ip, data_end))

@@ -27,6 +27,7 @@
 #include "tunnel.h"
 #include "stats.h"
 #include "nat_reply.h"
+#include "icmp_conn.h"
 #include "expiry.h"
 #include "lblc_expire.h"
 
@@ -41,25 +42,30 @@ __noinline int forward(struct xdp_md *ctx, struct pkt *p, __u32 dest_id,
 		       __u32 masq, __u64 now)
 {
 	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &dest_id);
+	struct xlvs_nh_cache *nh;
 
 	if (!d || !p)
 		return XDP_DROP;
-	if (masq) {
-		/* ip_vs_nat_xmit: the TTL stays (the director is the
-		 * packet's destination, not a router on its way). */
-		if (nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),
-				nat_rport(d, p->dport)))
-			return XDP_DROP;
-		return forward_dr(ctx, p, d, dest_id, now);
-	}
-	if (d->fwd == XLVS_FWD_LOCAL) {
+	if (!masq && d->fwd == XLVS_FWD_LOCAL) {
 		/* IPVS's LOCALNODE: this host is the real server. */
 		count(XLVS_CNT_PKTS_LOCAL);
 		return XDP_PASS;
 	}
-	if (d->fwd == XLVS_FWD_TUNNEL)
+	if (!masq && d->fwd == XLVS_FWD_TUNNEL)
 		return tun_defer(dest_id, p->ip_len);
-	return forward_dr(ctx, p, d, dest_id, now);
+	/* Direct routing, and NAT (ip_vs_nat_xmit): the TTL stays, the
+	 * director being the packet's destination, not a router on its
+	 * way.  The MTU is checked first, as __ip_vs_get_out_rt does, so a
+	 * "fragmentation needed" quotes the packet as the client sent it. */
+	nh = nh_get(ctx, p, d, dest_id, now);
+	if (!nh)
+		return XDP_DROP;
+	if (p->ip_len > nh->mtu)
+		return icmp_too_big(ctx, nh->mtu, now);
+	if (masq && nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),
+				nat_rport(d, p->dport)))
+		return XDP_DROP;
+	return nh_send(ctx, nh);
 }
 
 /*
@@ -411,6 +417,9 @@ int xlvs_xdp(struct xdp_md *ctx)
 	switch (parse_packet(ctx, p)) {
 	case PARSE_OK:
 		rc = serve(ctx, p);
+		return rc == TUN_VERDICT ? tun_send(ctx) : rc;
+	case PARSE_ICMP:
+		rc = serve_icmp(ctx, p, bpf_ktime_get_coarse_ns());
 		return rc == TUN_VERDICT ? tun_send(ctx) : rc;
 	case PARSE_MALFORMED:
 		count(XLVS_CNT_PKTS_MALFORMED);

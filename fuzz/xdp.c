@@ -22,12 +22,17 @@
  *     DF the inner's, GUE's or GRE's header with its checksum when asked
  *     for, and inside it the packet as it came but for its TTL, one lower,
  *     and its header checksum;
+ *   - or it is an ICMP error quoting a packet from a VIP of a tracked
+ *     connection (ip_vs_in_icmp), sent on to that connection's real server
+ *     as it is, or tunnelled as above;
  *   - or it is the ICMP port unreachable ip_vs_leave answers for a
  *     service without servers, or for a tunnelled service the time
  *     exceeded (TTL 1 or 0) or fragmentation needed (DF, over the room
- *     the route leaves, that room in it) ip_vs_tunnel_xmit answers, to the
- *     sender, quoting its packet, between MACs a station can have
- *     (unicast, not zero).
+ *     the route leaves, that room in it) ip_vs_tunnel_xmit answers, or for
+ *     direct routing the fragmentation needed __ip_vs_get_out_rt answers
+ *     (DF, over the route's MTU), to the sender, quoting its packet,
+ *     between MACs a station can have (unicast, not zero); never an
+ *     answer to an ICMP error.
  * A broken invariant prints the frame and aborts (libFuzzer keeps it).
  */
 #include <stdarg.h>
@@ -190,6 +195,15 @@ struct fz_pkt {
 	uint32_t saddr, daddr;  /* host order */
 	uint16_t sport, dport;
 	unsigned int ihl;       /* bytes */
+	/* An ICMP error IPVS relates to a connection (ip_vs_in_icmp: type 3,
+	 * 4 or 11) quoting an unfragmented TCP or UDP packet with its ports:
+	 * the quote's tuple.  The fields above are the ICMP packet's. */
+	bool icmp_err;
+	struct fz_pkt_quote {
+		uint8_t proto;
+		uint32_t saddr, daddr;
+		uint16_t sport, dport;
+	} q;
 };
 
 static uint16_t be16(const uint8_t *p)
@@ -208,6 +222,25 @@ static bool martian_source(uint32_t a)
 {
 	return (a >> 28) == 0xe || a == 0xffffffff || (a >> 24) == 0 ||
 	       (a >> 24) == 127;
+}
+
+static void fz_read_icmp(const uint8_t *ic, unsigned int len, struct fz_pkt *p)
+{
+	const uint8_t *q = ic + 8;
+	unsigned int qihl;
+
+	if (len < 8 + 20 || (ic[0] != 3 && ic[0] != 4 && ic[0] != 11))
+		return;
+	qihl = (q[0] & 0xf) * 4u;
+	if (q[0] >> 4 != 4 || qihl < 20 || len < 8 + qihl + 4 ||
+	    (be16(q + 6) & 0x1fff) || (q[9] != IPPROTO_TCP && q[9] != IPPROTO_UDP))
+		return;
+	p->icmp_err = true;
+	p->q.proto = q[9];
+	p->q.saddr = be32(q + 12);
+	p->q.daddr = be32(q + 16);
+	p->q.sport = be16(q + qihl);
+	p->q.dport = be16(q + qihl + 2);
 }
 
 static void fz_read(const uint8_t *f, size_t len, struct fz_pkt *p)
@@ -244,6 +277,8 @@ static void fz_read(const uint8_t *f, size_t len, struct fz_pkt *p)
 		if (l4len < 8)
 			return;
 	} else {
+		if (p->proto == IPPROTO_ICMP)
+			fz_read_icmp(l4, l4len, p);
 		return;
 	}
 	p->sport = be16(l4);
@@ -454,11 +489,50 @@ static void check_tunnelled(const struct fz_pkt *p, const struct fz_svc *s,
 		broken("the tunnelled packet changed on its way");
 }
 
+static const uint8_t mac_prefix[5] = { 2, 0, 0, 0, 0 };
+
+/*
+ * ip_vs_in_icmp: an ICMP error to the VIP quoting a packet from it is sent
+ * on to the real server of the connection it quotes -- the quote's tuple
+ * reversed, a packet of the service -- by that server's method: as it is
+ * for direct routing, tunnelled for tunnels (none of the table is NAT).
+ */
+static void check_relayed(const struct fz_pkt *p, const uint8_t *out, size_t out_len)
+{
+	struct fz_pkt c = {
+		.proto = p->q.proto, .saddr = p->q.daddr, .daddr = p->q.saddr,
+		.sport = p->q.dport, .dport = p->q.sport,
+	};
+	const struct fz_svc *s = service_of(&c);
+	uint8_t host;
+
+	if (p->daddr != p->q.saddr)
+		broken("an ICMP error relayed that is not to its quote's source");
+	if (!s)
+		broken("an ICMP error relayed for no virtual service");
+	if (s->tun)
+		check_tunnelled(p, s, out, out_len);
+	else if (out_len != fz_in_len || memcmp(out + 12, fz_in + 12, fz_in_len - 12))
+		broken("a relayed ICMP error changed on its way");
+	if (memcmp(out, mac_prefix, 5) || !serves(s, out[5]) ||
+	    memcmp(out + 6, mac_prefix, 5) || out[11] != HOST_DEV)
+		broken("an ICMP error relayed to no real server of the service");
+	host = c.proto == IPPROTO_TCP ? seen_get(&c) : 0;
+	if (c.proto == IPPROTO_TCP && !host && nseen < SEEN_SLOTS / 2)
+		broken("an ICMP error relayed for no connection");
+	if (host && host != out[5])
+		broken("an ICMP error relayed to another server than its "
+		       "connection's (%02x, not %02x)", out[5], host);
+}
+
 static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t out_len)
 {
-	static const uint8_t mac_prefix[5] = { 2, 0, 0, 0, 0 };
 	const struct fz_svc *s = service_of(p);
 
+	if (!p->ok && p->icmp_err) {
+		check_relayed(p, out, out_len);
+		return;
+	}
 	if (!p->ok)
 		broken("a frame the kernel would drop was forwarded");
 	if (!s)
@@ -536,6 +610,30 @@ static bool check_tunnel_icmp(const struct fz_pkt *p, const struct fz_svc *s,
 	return true;
 }
 
+/* __ip_vs_get_out_rt for direct routing: fragmentation needed for a DF
+ * packet over the MTU of the route to one of the service's servers, that
+ * MTU in it, quoting the packet as it came. */
+static bool check_too_big(const struct fz_pkt *p, const struct fz_svc *s,
+			  const uint8_t *out, size_t out_len)
+{
+	const uint8_t *icmp = out + ETH_HLEN + 20;
+	size_t quote = p->ihl + 8;
+	bool mtu = false;
+
+	check_icmp_frame(p, out, out_len, quote);
+	if (icmp[0] != 3 || icmp[1] != 4)
+		broken("an ICMP answer %u/%u for a direct-routing service",
+		       icmp[0], icmp[1]);
+	for (int j = 0; j < 3 && s->hosts[j]; j++)
+		mtu |= be32(icmp + 4) == (s->hosts[j] == MTU_HOST ? MTU_SMALL : MTU_DEV);
+	if (!mtu || !p->df || p->tot <= be32(icmp + 4))
+		broken("fragmentation needed (MTU %u) for %u bytes, DF %d",
+		       be32(icmp + 4), p->tot, p->df);
+	if (memcmp(icmp + 8, fz_in + ETH_HLEN, quote))
+		broken("fragmentation needed that does not quote the packet");
+	return true;
+}
+
 /* ip_vs_leave's answer (bpf/leave.h): the frame turned around, an IPv4
  * header from the VIP and an ICMP port unreachable quoting the packet's
  * IP header and 8 bytes. */
@@ -550,6 +648,8 @@ static bool check_icmp(const struct fz_pkt *p, const uint8_t *out, size_t out_le
 	s = service_of(p);
 	if (p->ok && s && s->tun && !(icmp[0] == 3 && icmp[1] == 3))
 		return check_tunnel_icmp(p, s, out, out_len);
+	if (p->ok && s && s->hosts[0])
+		return check_too_big(p, s, out, out_len);
 	if (!p->ok || !s || s->hosts[0])
 		broken("an ICMP answer for a packet of no service without servers");
 	if (p->proto == IPPROTO_TCP && (!(p->flags & 0x02) || (p->flags & 0x04)))
@@ -588,7 +688,8 @@ static void fz_one(const uint8_t *data, size_t size)
 			broken("a frame passed to the kernel was changed");
 		return;
 	case XDP_TX:
-		if (check_icmp(&p, out, r.out_len))
+		/* An ICMP error is relayed, never answered (RFC 1122 3.2.2). */
+		if (!p.icmp_err && check_icmp(&p, out, r.out_len))
 			return;
 		/* fall through */
 	case XDP_REDIRECT:

@@ -166,6 +166,9 @@ enum xlvs_counter {
 				     * reply entry removed, passed untouched */
 	XLVS_CNT_NAT_REPLY_FULL,    /* NAT connections whose reply entry found
 				     * the reply map full (replies pass) */
+	XLVS_CNT_ICMP_RELAYED,      /* ICMP errors about a tracked connection
+				     * sent on to its real server or client
+				     * (bpf/icmp_conn.h) */
 	XLVS_CNT_MAX,
 };
 
@@ -549,6 +552,8 @@ struct xlvs_nh_cache {
 	__u32 out_ifindex;
 	__u8 dmac[6];
 	__u8 smac[6];
+	__u32 mtu;                  /* the route's */
+	__u32 pad;
 };
 
 /*
@@ -638,7 +643,7 @@ _Static_assert(1 << XLVS_RANK_LEVELS == XLVS_SVC_DESTS_MAX &&
 _Static_assert(sizeof(struct xlvs_conn_key) == 40, "conn key layout");
 _Static_assert(sizeof(struct xlvs_conn) == 32, "conn layout");
 _Static_assert(XLVS_CONN_SHARDS == 1 << XLVS_CONN_SHARD_MAX_BITS, "shard count");
-_Static_assert(sizeof(struct xlvs_nh_cache) == 32, "nh cache layout");
+_Static_assert(sizeof(struct xlvs_nh_cache) == 40, "nh cache layout");
 _Static_assert(sizeof(struct xlvs_stats) == 40, "stats layout");
 _Static_assert(sizeof(struct xlvs_dest_conns) == 16, "dest conns layout");
 _Static_assert(sizeof(struct xlvs_thresholds_arg) == 16, "thresholds arg layout");

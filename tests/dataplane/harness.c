@@ -17,11 +17,12 @@
 struct dp_env dp = { .prog_fd = -1 };
 static bool table_loaded;
 
-/* Nothing answers ARP on the veth, so the real servers' MACs come from
- * permanent entries: bpf_fib_lookup then resolves them deterministically. */
+/* Nothing answers ARP on the veth, so the real servers' MACs, and the
+ * client's (NAT's replies go to it), come from permanent entries:
+ * bpf_fib_lookup then resolves them deterministically. */
 static int pin_neighbours(void)
 {
-	for (int h = HOST_RS1; h <= HOST_RS_LAST; h++)
+	for (int h = HOST_RS1; h <= HOST_CLIENT; h++)
 		if (tb_sh("ip neigh replace 10.0.0.%d lladdr 02:00:00:00:00:%02x "
 			  "dev %s nud permanent", h, h, DP_DEV))
 			return -1;

@@ -51,6 +51,7 @@ int main(void)
 	n += conf_check_tests(tests + n, MAX_TESTS - n);
 	n += tunnel_tests(tests + n, MAX_TESTS - n);
 	n += nat_tests(tests + n, MAX_TESTS - n);
+	n += icmp_tests(tests + n, MAX_TESTS - n);
 	n += recount_tests(tests + n, MAX_TESTS - n);
 	n += stress_tests(tests + n, MAX_TESTS - n);
 	/* XLVS_TEST_FILTER=<glob>: only the tests whose names match. */

@@ -37,5 +37,6 @@ size_t recount_tests(struct CMUnitTest *out, size_t room);
 size_t stress_tests(struct CMUnitTest *out, size_t room);
 size_t tunnel_tests(struct CMUnitTest *out, size_t room);
 size_t nat_tests(struct CMUnitTest *out, size_t room);
+size_t icmp_tests(struct CMUnitTest *out, size_t room);
 
 #endif

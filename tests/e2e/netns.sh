@@ -102,13 +102,15 @@ xl_wait_listen() {
 	return 1
 }
 
-# xl_start_testsrv HOST NAME: (re)start the test server on ports 80 and 53.
+# xl_start_testsrv HOST NAME [HTTP_PORT UDP_PORT]: (re)start the test
+# server on ports 80 and 53, or on those given (a NAT real server's ports
+# need not be the service's).
 xl_start_testsrv() {
-	local host=$1 name=$2
+	local host=$1 name=$2 http=${3:-80} udp=${4:-53}
 	[ -x "$XL_TESTSRV" ] || xl_die "$XL_TESTSRV missing: run make"
-	xl_bg "$host" "$XL_TESTSRV" --name "$name" --http-port 80 --udp-port 53
+	xl_bg "$host" "$XL_TESTSRV" --name "$name" --http-port "$http" --udp-port "$udp"
 	eval "XL_SRV_PID_$host=$XL_LAST_PID"
-	xl_wait_listen "$host" 80 || xl_die "testsrv in $host did not start"
+	xl_wait_listen "$host" "$http" || xl_die "testsrv in $host did not start"
 }
 
 # xl_stop_testsrv HOST: stop the server started by xl_start_testsrv.

@@ -116,7 +116,7 @@ rs_bad_case() {
 }
 
 # As ipvsadm -R would fail on them (Service already exists, Service not
-# defined), with or without -C; a weight out of range.  Any
+# defined), with or without -C; thresholds IPVS refuses.  Any
 # of them and nothing changes.
 test_restore_bad_input_changes_nothing() {
 	xl_adm -S -n >"$XL_TMP/before" || xl_fail "-S failed"
@@ -125,8 +125,8 @@ test_restore_bad_input_changes_nothing() {
 	rs_bad_case "-A -t $XL_VIP:80 -s rr"
 	rs_bad_case "-C" "-a -t $XL_VIP:81 -r $XL_NODE1:81 -g"
 	grep -q "^Service not defined" "$XL_TMP/err" || xl_fail "no ipvsadm message"
-	rs_bad_case "-C" "-A -t $XL_VIP:80 -s rr" "-a -t $XL_VIP:80 -r $XL_NODE1:80 -m -w 70000"
-	grep -q "illegal weight specified" "$XL_TMP/err" ||
-		xl_fail "-w not named: $(cat "$XL_TMP/err")"
+	rs_bad_case "-C" "-A -t $XL_VIP:80 -s rr" "-a -t $XL_VIP:80 -r $XL_NODE1:80 -m -w 1 -y 5"
+	grep -q "^The lower threshold (-y 5) must not be above" "$XL_TMP/err" ||
+		xl_fail "-y not named: $(cat "$XL_TMP/err")"
 	grep -q "stdin:3:" "$XL_TMP/err" || xl_fail "not line 3: $(cat "$XL_TMP/err")"
 }

@@ -15,8 +15,8 @@
 # servers' eth1, since the kernel here has no ipip, fou or gre and
 # xlvs-realserver's program is not in main yet.
 #
-# A second server on each node (python3, port 8080) serves a 20 MB file
-# and answers an upload with its SHA-256.
+# A second server on each node (filesrv.py, port 8080) serves a 20 MB
+# file and answers an upload with its SHA-256.
 
 TN_NET=10.78.0
 TN_HA1=$TN_NET.101
@@ -24,40 +24,6 @@ TN_NODE1=$TN_NET.103
 TN_NODE2=$TN_NET.104
 TN_MTU=1300
 TN_GUE_PORT=6080
-
-tn_server() {
-	cat >"$XL_TMP/srv.py" <<'EOF'
-import hashlib, http.server, sys
-
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        data = open(sys.argv[1], 'rb').read()
-        self.send_response(200)
-        self.send_header('Content-Length', str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_POST(self):
-        n = int(self.headers['Content-Length'])
-        h, left = hashlib.sha256(), n
-        while left:
-            b = self.rfile.read(min(left, 65536))
-            if not b:
-                break
-            h.update(b)
-            left -= len(b)
-        body = (h.hexdigest() + '\n').encode()
-        self.send_response(200)
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *a):
-        pass
-
-http.server.ThreadingHTTPServer(('0.0.0.0', 8080), H).serve_forever()
-EOF
-}
 
 setup() {
 	local host
@@ -82,7 +48,6 @@ setup() {
 		xl_fail "cannot build tun_decap"
 	dd if=/dev/urandom of="$XL_TMP/big" bs=1M count=20 status=none ||
 		xl_fail "cannot make the 20 MB file"
-	tn_server
 	for host in node1 node2; do
 		xl_in "$host" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 			net.ipv4.conf.default.rp_filter=0 \
@@ -91,7 +56,7 @@ setup() {
 			xl_fail "cannot turn rp_filter off in $host"
 		xl_in "$host" ip link set dev eth1 xdpgeneric obj "$XL_TMP/tun_decap.o" \
 			sec xdp || xl_fail "cannot attach tun_decap in $host"
-		xl_bg "$host" python3 "$XL_TMP/srv.py" "$XL_TMP/big"
+		xl_bg "$host" python3 "$XL_ROOT/tests/e2e/filesrv.py" "$XL_TMP/big" 8080
 		xl_wait_listen "$host" 8080 || xl_fail "the file server in $host did not start"
 	done
 	xl_adm --attach eth0 --conn-max 65536 || xl_fail "xlvsadm --attach failed"

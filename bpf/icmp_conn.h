@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ICMP errors about tracked connections (IPVS's ip_vs_in_icmp and
+ * ip_vs_out_icmp), so that path-MTU discovery and unreachables work
+ * through the director:
+ *  - one to a virtual address quoting a packet from it (a router on the
+ *    client's side answering a real server's reply, sent from the VIP)
+ *    goes to that connection's real server, by its method: as it is for
+ *    direct routing, tunnelled for tunnels, and for NAT with the real
+ *    server's address and port in place of the virtual ones (ICMP's
+ *    destination, the quote's source);
+ *  - one quoting a packet of a NAT connection on its way to the real
+ *    server (the server's own unreachable, a router's fragmentation
+ *    needed) goes to the client with the virtual address and port in place
+ *    of the real ones (ICMP's source, as IPVS also hides a router's, and
+ *    the quote's destination), one hop on, as a reply is.
+ * The quoted IP header's checksum and ICMP's are mended incrementally (the
+ * quoted TCP/UDP checksum stays, as IPVS leaves it).  Every other ICMP
+ * error passes to the kernel untouched.
+ */
+#ifndef XLVS_BPF_ICMP_CONN_H
+#define XLVS_BPF_ICMP_CONN_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <xlvs/table.h>
+#include "csum.h"
+#include "maps.h"
+#include "parse.h"
+#include "nat.h"
+#include "nat_reply.h"
+#include "forward.h"
+#include "tunnel.h"
+#include "stats.h"
+
+/*
+ * Puts addr:port in the ICMP packet's source (NAT_SRC) or destination
+ * (NAT_DST) and in the quote's other end: the quote's destination and
+ * destination port, or its source and source port.  -1 if the headers
+ * parse_icmp found are not there.
+ */
+static __always_inline int icmp_nat_rewrite(struct xdp_md *ctx,
+					    const struct pkt *p, int which,
+					    __u32 addr, __be16 port)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct iphdr *ip = data + sizeof(struct ethhdr), *cih;
+	__u8 *ic = data + (p->l4_off & 0x7f);
+	__u16 *icsum, *pp, oldc;
+	__u32 *ap, old, cihl;
+
+	if ((void *)(ip + 1) > end || (void *)(ic + ICMP_HLEN) > end)
+		return -1;
+	cih = data + (p->inner_off & 0x7f);
+	if ((void *)(cih + 1) > end)
+		return -1;
+	cihl = cih->ihl * 4 & 0x3c;
+	pp = (void *)cih + cihl;
+	if ((void *)(pp + 2) > end)
+		return -1;
+	icsum = (__u16 *)(ic + 2);
+	ap = which == NAT_SRC ? &ip->saddr : &ip->daddr;
+	csum_replace4(&ip->check, *ap, addr);
+	*ap = addr;
+	ap = which == NAT_SRC ? &cih->daddr : &cih->saddr;
+	old = *ap;
+	oldc = cih->check;
+	csum_replace4(&cih->check, old, addr);
+	*ap = addr;
+	csum_replace4(icsum, old, addr);
+	csum_replace2(icsum, oldc, cih->check);
+	pp += which == NAT_SRC ? 1 : 0;
+	csum_replace2(icsum, *pp, port);
+	*pp = port;
+	return 0;
+}
+
+/* ip_vs_in_icmp: to connection c's real server, by its method. */
+static __always_inline int icmp_in(struct xdp_md *ctx, const struct pkt *p,
+				   const struct xlvs_conn *c, __u64 now)
+{
+	__u32 id = c->dest_id, masq = c->flags & XLVS_CONN_F_MASQ;
+	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
+	struct xlvs_nh_cache *nh;
+
+	if (!d || d->gen != c->dest_gen || !(d->flags & XLVS_DEST_F_AVAILABLE))
+		return XDP_PASS;
+	stats_count(id, p->ip_len, 0);
+	count(XLVS_CNT_ICMP_RELAYED);
+	if (!masq && d->fwd == XLVS_FWD_LOCAL)
+		return XDP_PASS;
+	if (!masq && d->fwd == XLVS_FWD_TUNNEL)
+		return tun_defer(id, p->ip_len);
+	nh = nh_get(ctx, p, d, id, now);
+	if (!nh)
+		return XDP_DROP;
+	if (masq && icmp_nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),
+				     nat_rport(d, p->sport)))
+		return XDP_DROP;
+	return nh_send(ctx, nh);
+}
+
+/* ip_vs_out_icmp: about NAT connection c (reply entry r), to its client. */
+static __always_inline int icmp_out(struct xdp_md *ctx, const struct pkt *p,
+				    const struct xlvs_conn *c,
+				    const struct xlvs_nat_reply *r)
+{
+	__u32 vaddr = xlvs_load32(r->vaddr);
+	__be16 vport = r->vport;
+	int rc;
+
+	rc = nat_reply_route(ctx, IPPROTO_ICMP, p->ip_len, p->tos, vaddr,
+			     p->outer_daddr);
+	if (rc)
+		return rc > 0 ? XDP_PASS : XDP_DROP;
+	stats_count_out(c->dest_id, p->ip_len);
+	if (icmp_nat_rewrite(ctx, p, NAT_SRC, vaddr, vport))
+		return XDP_DROP;
+	return nat_reply_out(ctx, XLVS_CNT_ICMP_RELAYED);
+}
+
+/*
+ * An ICMP error quoting the TCP/UDP tuple in p.  Both directions look the
+ * quote up reversed -- the connection's own key (in), or its reply key
+ * (out) -- and take only an error sent to the quoted packet's source, as
+ * an error is.  A global function, verified once.
+ */
+__noinline int serve_icmp(struct xdp_md *ctx, struct pkt *p, __u64 now)
+{
+	struct scratch *sc = scratch_get();
+	struct xlvs_meta *m = meta_get();
+	struct xlvs_conn_key *k;
+	struct xlvs_nat_reply *r;
+	struct xlvs_conn *c;
+	void *shard;
+	__u32 sidx;
+
+	if (!sc || !m || !p)
+		return XDP_PASS;
+	if (p->outer_daddr != p->saddr) {
+		count(XLVS_CNT_PKTS_PASS);
+		return XDP_PASS;
+	}
+	k = &sc->key;
+	__builtin_memset(k, 0, sizeof(*k));
+	__builtin_memcpy(k->saddr, &p->daddr, 4);
+	__builtin_memcpy(k->daddr, &p->saddr, 4);
+	k->sport = p->dport;
+	k->dport = p->sport;
+	k->proto = p->proto;
+	k->af = 4;
+	sidx = conn_shard_of(k);
+	shard = bpf_map_lookup_elem(&conn, &sidx);
+	c = shard ? bpf_map_lookup_elem(shard, k) : NULL;
+	if (c && !conn_expired(c, m, now))
+		return icmp_in(ctx, p, c, now);
+	r = bpf_map_lookup_elem(&nat_reply, k);
+	if (r) {
+		c = nat_reply_conn(k, r, &sc->nat_key, m, now, &sidx);
+		if (c)
+			return icmp_out(ctx, p, c, r);
+		return XDP_PASS;
+	}
+	count(XLVS_CNT_PKTS_PASS);
+	return XDP_PASS;
+}
+
+#endif
