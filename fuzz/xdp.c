@@ -14,7 +14,8 @@
  *   - a frame forwarded (TX, REDIRECT) is an IPv4 TCP or UDP packet the
  *     kernel would have accepted, to a virtual service of the table, and
  *     leaves with one of that service's real servers' MACs, from the
- *     director's, its IP packet unchanged; a TCP segment without SYN only
+ *     director's, its IP packet one hop on (TTL one lower, header checksum
+ *     right: __ip_vs_get_out_rt's decrement_ttl) and otherwise unchanged; a TCP segment without SYN only
  *     on a connection a forwarded SYN made, to that SYN's real server;
  *   - or, for a tunnelled service, it is that packet in the outer headers
  *     ip_vs_tunnel_xmit puts around it (written from ip_vs_xmit.c): to one
@@ -29,8 +30,9 @@
  *     service without servers, or for a tunnelled service the time
  *     exceeded (TTL 1 or 0) or fragmentation needed (DF, over the room
  *     the route leaves, that room in it) ip_vs_tunnel_xmit answers, or for
- *     direct routing the fragmentation needed __ip_vs_get_out_rt answers
- *     (DF, over the route's MTU), to the sender, quoting its packet,
+ *     direct routing the time exceeded and fragmentation needed
+ *     __ip_vs_get_out_rt answers (TTL 1 or 0; DF, over the route's MTU),
+ *     to the sender, quoting its packet,
  *     between MACs a station can have (unicast, not zero); never an
  *     answer to an ICMP error.
  * A broken invariant prints the frame and aborts (libFuzzer keeps it).
@@ -489,6 +491,18 @@ static void check_tunnelled(const struct fz_pkt *p, const struct fz_svc *s,
 		broken("the tunnelled packet changed on its way");
 }
 
+/* decrement_ttl: the frame's IP packet one hop on -- its TTL one lower,
+ * its header checksum right -- and otherwise as it came. */
+static bool hop_same(const struct fz_pkt *p, const uint8_t *out, size_t out_len)
+{
+	const uint8_t *o = out + ETH_HLEN, *ip = fz_in + ETH_HLEN;
+
+	return out_len == fz_in_len && !memcmp(out + 12, fz_in + 12, 2) &&
+	       !memcmp(o, ip, 8) && o[8] == ip[8] - 1 && p->ttl > 1 &&
+	       o[9] == ip[9] && !csum_of(o, p->ihl) &&
+	       !memcmp(o + 12, ip + 12, fz_in_len - ETH_HLEN - 12);
+}
+
 static const uint8_t mac_prefix[5] = { 2, 0, 0, 0, 0 };
 
 /*
@@ -512,7 +526,7 @@ static void check_relayed(const struct fz_pkt *p, const uint8_t *out, size_t out
 		broken("an ICMP error relayed for no virtual service");
 	if (s->tun)
 		check_tunnelled(p, s, out, out_len);
-	else if (out_len != fz_in_len || memcmp(out + 12, fz_in + 12, fz_in_len - 12))
+	else if (!hop_same(p, out, out_len))
 		broken("a relayed ICMP error changed on its way");
 	if (memcmp(out, mac_prefix, 5) || !serves(s, out[5]) ||
 	    memcmp(out + 6, mac_prefix, 5) || out[11] != HOST_DEV)
@@ -539,7 +553,7 @@ static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t o
 		broken("forwarded to no virtual service");
 	if (s->tun)
 		check_tunnelled(p, s, out, out_len);
-	else if (out_len != fz_in_len || memcmp(out + 12, fz_in + 12, fz_in_len - 12))
+	else if (!hop_same(p, out, out_len))
 		broken("the IP packet changed on its way");
 	if (memcmp(out, mac_prefix, 5) || !serves(s, out[5]))
 		broken("sent to a MAC that is none of the service's real servers");
@@ -610,26 +624,35 @@ static bool check_tunnel_icmp(const struct fz_pkt *p, const struct fz_svc *s,
 	return true;
 }
 
-/* __ip_vs_get_out_rt for direct routing: fragmentation needed for a DF
- * packet over the MTU of the route to one of the service's servers, that
- * MTU in it, quoting the packet as it came. */
+/* __ip_vs_get_out_rt for direct routing: time exceeded for TTL 1 or 0
+ * (decrement_ttl) quoting the packet as it came; fragmentation needed for a
+ * DF packet over the MTU of the route to one of the service's servers,
+ * that MTU in it, quoting the packet one hop on. */
 static bool check_too_big(const struct fz_pkt *p, const struct fz_svc *s,
 			  const uint8_t *out, size_t out_len)
 {
-	const uint8_t *icmp = out + ETH_HLEN + 20;
+	const uint8_t *icmp = out + ETH_HLEN + 20, *q = icmp + 8;
+	const uint8_t *ip = fz_in + ETH_HLEN;
 	size_t quote = p->ihl + 8;
 	bool mtu = false;
 
 	check_icmp_frame(p, out, out_len, quote);
+	if (icmp[0] == 11 && icmp[1] == 0) {
+		if (p->ttl > 1 || be32(icmp + 4) || memcmp(q, ip, quote))
+			broken("time exceeded for a TTL of %u, or not quoting "
+			       "the packet", p->ttl);
+		return true;
+	}
 	if (icmp[0] != 3 || icmp[1] != 4)
 		broken("an ICMP answer %u/%u for a direct-routing service",
 		       icmp[0], icmp[1]);
 	for (int j = 0; j < 3 && s->hosts[j]; j++)
 		mtu |= be32(icmp + 4) == (s->hosts[j] == MTU_HOST ? MTU_SMALL : MTU_DEV);
-	if (!mtu || !p->df || p->tot <= be32(icmp + 4))
-		broken("fragmentation needed (MTU %u) for %u bytes, DF %d",
-		       be32(icmp + 4), p->tot, p->df);
-	if (memcmp(icmp + 8, fz_in + ETH_HLEN, quote))
+	if (!mtu || !p->df || p->tot <= be32(icmp + 4) || p->ttl < 2)
+		broken("fragmentation needed (MTU %u) for %u bytes, DF %d, TTL %u",
+		       be32(icmp + 4), p->tot, p->df, p->ttl);
+	if (q[8] != ip[8] - 1 || memcmp(q, ip, 8) || q[9] != ip[9] ||
+	    memcmp(q + 12, ip + 12, quote - 12) || csum_of(q, p->ihl))
 		broken("fragmentation needed that does not quote the packet");
 	return true;
 }
