@@ -5,8 +5,8 @@
  * its reply entry (bpf/nat.h) ties to a live connection moves that
  * connection by IPVS's OUTPUT table, leaves from the virtual address and
  * port, one hop on (IPVS sees it after ip_forward lowered its TTL and
- * checked its size), and is forwarded where the FIB says the client is.  Anything else passes to
- * the kernel untouched.
+ * checked its size), and is forwarded where the FIB says the client is.
+ * Anything else passes to the kernel untouched.
  */
 #ifndef XLVS_BPF_NAT_REPLY_H
 #define XLVS_BPF_NAT_REPLY_H

@@ -276,6 +276,37 @@ static void icmp_others_pass_untouched(void **state)
 	run_passes_untouched(&in, XLVS_CNT_PKTS_PASS);
 }
 
+/* ip_vs_in_icmp's ip_vs_checksum_complete: an error about a connection
+ * whose ICMP checksum is wrong is dropped.  ip_vs_nat_icmp's ip_send_check:
+ * the quote's IP checksum comes out right even when it came in wrong. */
+static void icmp_checksums_as_ipvs(void **state)
+{
+	uint16_t port = dp_port(), cport = dp_port();
+	struct frame in, want;
+	struct dp_result r;
+
+	(void)state;
+	svc_add(IPPROTO_TCP, port, "rr");
+	rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
+	open_conn(port, cport);
+	about_reply(&in, port, cport);
+	in.b[ICMP_OFF + 3] ^= 0x40;
+	dp_run(&in, &r);
+	assert_int_equal(r.verdict, XDP_DROP);
+	assert_int_equal(r.delta[XLVS_CNT_ICMP_RELAYED], 0);
+	about_reply(&in, port, cport);
+	in.b[QUOTE_OFF + 10] ^= 0x40;           /* the quote's IP checksum */
+	icmp_csum_set(&in);
+	dp_run(&in, &r);
+	assert_int_equal(r.verdict, XDP_TX);
+	want = in;
+	want.b[ETH_HLEN + 8]--;
+	put32(want.b + ETH_HLEN + 16, IP4(10, 0, 0, HOST_RS2));
+	put32(want.b + QUOTE_OFF + 12, IP4(10, 0, 0, HOST_RS2));
+	put16(want.b + QUOTE_OFF + IP_HLEN, RPORT);
+	icmp_frame_is(&r, &want);
+}
+
 static void icmp_in_tunnel_is_tunnelled(void **state)
 {
 	uint16_t port = dp_port(), cport = dp_port();
@@ -404,6 +435,8 @@ size_t icmp_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup_teardown(icmp_out_nat_names_the_vip,
 						icmp_setup, icmp_teardown),
 		cmocka_unit_test_setup_teardown(icmp_others_pass_untouched,
+						icmp_setup, icmp_teardown),
+		cmocka_unit_test_setup_teardown(icmp_checksums_as_ipvs,
 						icmp_setup, icmp_teardown),
 		cmocka_unit_test_setup_teardown(icmp_in_tunnel_is_tunnelled,
 						icmp_setup, icmp_teardown),
