@@ -509,6 +509,33 @@ static size_t damage(uint8_t *f, size_t len)
 	return len;
 }
 
+/*
+ * A datagram whose UDP checksum the translation to addr:port (as the
+ * source when src, else the destination) makes 0: it must leave as 0xffff
+ * (udp_fast_csum_update's CSUM_MANGLED_0), not as "no checksum".  Two
+ * payload bytes are chosen so that the translated datagram's sum is -0.
+ */
+static void csum_to_zero(uint8_t *f, size_t len, bool src, uint32_t addr, uint16_t port)
+{
+	uint8_t *ip = f + ETH_HLEN, seg_copy[1600], pseudo[8];
+	unsigned int ihl = (ip[0] & 0xf) * 4u, ulen = get16(ip + 2) - ihl;
+	uint32_t sum;
+	uint16_t folded;
+
+	if (ip[9] != IPPROTO_UDP || ulen < 10 || ETH_HLEN + ihl + ulen > len)
+		return;
+	memcpy(seg_copy, ip + ihl, ulen);
+	memcpy(pseudo, ip + 12, 8);
+	put32(pseudo + (src ? 0 : 4), addr);
+	put16(seg_copy + (src ? 0 : 2), port);
+	put16(seg_copy + 6, 0);
+	put16(seg_copy + 8, 0);
+	sum = csum_add(csum_add(0, pseudo, 8) + IPPROTO_UDP + ulen, seg_copy, ulen);
+	folded = (uint16_t)~csum_fold(sum);
+	put16(ip + ihl + 8, (uint16_t)(0xffff - folded));
+	l4_sum(ip, ip + ihl, ulen, IPPROTO_UDP);
+}
+
 static size_t gen(uint8_t *f, struct l4 *m, bool *request)
 {
 	const struct flow *fl = flow_any();
@@ -553,8 +580,20 @@ static size_t gen(uint8_t *f, struct l4 *m, bool *request)
 	} else if (k < 50) {
 		gen_more(m, fl);
 		*request = true;
+		if (fl->nat && m->proto == IPPROTO_UDP && chance(20)) {
+			m->payload = (uint16_t)(2 + below(40));
+			len = frame(f, m);
+			csum_to_zero(f, len, false, fl->raddr, fl->rport);
+			return len;
+		}
 	} else if (k < 72) {
 		gen_reply(m, fl);
+		if (fl->nat && m->proto == IPPROTO_UDP && chance(20)) {
+			m->payload = (uint16_t)(2 + below(40));
+			len = frame(f, m);
+			csum_to_zero(f, len, true, fl->vip, fl->vport);
+			return len;
+		}
 	} else if (k < 77) {
 		gen_unasked(m);
 	} else {

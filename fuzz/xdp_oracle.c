@@ -466,6 +466,17 @@ static const uint8_t *fz_in;
 static size_t fz_in_len;
 static uint32_t fz_verdict;
 
+static void dump(const char *what, const uint8_t *f, size_t len)
+{
+	fprintf(stderr, " %s:", what);
+	for (size_t i = 0; i < len; i++)
+		fprintf(stderr, "%s%02x", i % 16 ? " " : "\n  ", f[i]);
+	fprintf(stderr, "\n");
+}
+
+static uint8_t out_buf[4096];
+static uint32_t out_len;
+
 __attribute__((noreturn, format(printf, 1, 2)))
 static void broken(const char *fmt, ...)
 {
@@ -475,20 +486,26 @@ static void broken(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (verdict %u) for the frame:", fz_verdict);
-	for (size_t i = 0; i < fz_in_len; i++)
-		fprintf(stderr, "%s%02x", i % 16 ? " " : "\n  ", fz_in[i]);
-	fprintf(stderr, "\n");
+	fprintf(stderr, " (verdict %u) for the frame", fz_verdict);
+	dump("", fz_in, fz_in_len);
+	if (fz_verdict == XDP_TX || fz_verdict == XDP_REDIRECT)
+		dump("which left as", out_buf, out_len);
 	xo_fail();
 	abort();
 }
 
-/* Where the data plane does what IPVS would not, judged harmless. */
+/* Where the data plane does what IPVS would not, judged harmless: the
+ * first frame of each kind is shown. */
 static void deviation(enum xo_dev d)
 {
-	xo_devs[d]++;
 	if (strict)
 		broken("IPVS would not: %s", xo_dev_names[d]);
+	if (!xo_devs[d]++) {
+		fprintf(stderr, "xdp oracle: IPVS would not: %s (verdict %u), the frame",
+			xo_dev_names[d], fz_verdict);
+		dump("", fz_in, fz_in_len);
+		dump("which left as", out_buf, out_len);
+	}
 }
 
 /* is_valid_ether_addr: neither multicast (broadcast included) nor zero. */
@@ -1005,9 +1022,6 @@ static void seen_answered(const struct fz_pkt *p)
 	    (p->flags & 0x02) != 0)
 		seen_put(p, SEEN_ANY, 0);
 }
-
-static uint8_t out_buf[4096];
-static uint32_t out_len;
 
 const uint8_t *xo_out(uint32_t *len)
 {
