@@ -635,6 +635,7 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 	uint8_t f[XO_FRAME_LIMIT + 32];
 	double secs;
+	uint32_t room, tracked;
 	int opt;
 
 	npkts = getenv("RANDPKT_PACKETS") ? num(getenv("RANDPKT_PACKETS")) : 1000000;
@@ -681,7 +682,9 @@ int main(int argc, char **argv)
 	printf("\nrandpkt: the oracle saw:");
 	for (int i = 0; i < XO_KINDS; i++)
 		printf(" %s %" PRIu64, xo_kind_names[i], xo_kinds[i]);
-	printf("\n");
+	tracked = xo_tracked(&room);
+	printf("\nrandpkt: %" PRIu32 " connections tracked (the checks that need them "
+	       "fail open from %" PRIu32 ")\n", tracked, room);
 	for (int i = 0; i < XO_DEVS; i++)
 		if (xo_devs[i])
 			printf("randpkt: %" PRIu64 " times IPVS would not: %s\n", xo_devs[i],

@@ -80,6 +80,9 @@ extern uint64_t xo_devs[XO_DEVS];
 /* One frame through the program, checked: its verdict.  The frame as the
  * program left it stays readable until the next call. */
 uint32_t xo_one(const uint8_t *data, size_t size);
+/* Connections the oracle remembers, and how many before its checks that
+ * need them only fail open. */
+uint32_t xo_tracked(uint32_t *room);
 const uint8_t *xo_out(uint32_t *len);
 
 #endif
