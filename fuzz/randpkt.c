@@ -635,6 +635,7 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 	uint8_t f[XO_FRAME_LIMIT + 32];
 	double secs;
+	uint64_t cnt[XLVS_CNT_MAX];
 	uint32_t room, tracked;
 	int opt;
 
@@ -682,8 +683,16 @@ int main(int argc, char **argv)
 	printf("\nrandpkt: the oracle saw:");
 	for (int i = 0; i < XO_KINDS; i++)
 		printf(" %s %" PRIu64, xo_kind_names[i], xo_kinds[i]);
+	printf("\n");
+	if (!xlvs_counters_read(xo_table(), cnt)) {
+		printf("randpkt: the data plane counted:");
+		for (int i = 0; i < XLVS_CNT_MAX; i++)
+			if (cnt[i] && !xlvs_counter_is_sweeper((unsigned int)i))
+				printf(" %s %" PRIu64, xlvs_counter_name(i), cnt[i]);
+		printf("\n");
+	}
 	tracked = xo_tracked(&room);
-	printf("\nrandpkt: %" PRIu32 " connections tracked (the checks that need them "
+	printf("randpkt: %" PRIu32 " connections tracked (the checks that need them "
 	       "fail open from %" PRIu32 ")\n", tracked, room);
 	for (int i = 0; i < XO_DEVS; i++)
 		if (xo_devs[i])

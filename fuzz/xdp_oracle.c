@@ -644,7 +644,9 @@ static void check_reply(const struct fz_pkt *p, const uint8_t *out, size_t out_l
 	if (e.host && !seen_is(e, (uint8_t)p->saddr, p->sport))
 		broken("a reply translated from %02x:%u, whose connection went to "
 		       "%02x:%u", (uint8_t)p->saddr, p->sport, e.host, e.rport);
-	if (p->ttl < 2 || o[8] != p->ttl - 1)
+	if (p->ttl < 2)
+		broken("a reply of TTL %u translated (ip_forward drops it first)", p->ttl);
+	if (o[8] != p->ttl - 1)
 		broken("a reply's TTL %u made %u, not one lower", p->ttl, o[8]);
 	if (!same_but(o, out_len - ETH_HLEN, skip, 4) || o[9] != ip[9])
 		broken("a reply changed beyond its source");
@@ -795,7 +797,10 @@ static void check_icmp_out_nat(const struct fz_pkt *p, const uint8_t *out, size_
 	if (e.host && !seen_is(e, (uint8_t)p->q.daddr, p->q.dport))
 		broken("an ICMP error quoting %02x:%u relayed for a connection to "
 		       "%02x:%u", (uint8_t)p->q.daddr, p->q.dport, e.host, e.rport);
-	if (p->ttl < 2 || o[8] != p->ttl - 1)
+	if (p->ttl < 2)
+		broken("an ICMP error of TTL %u relayed to a client (ip_forward drops "
+		       "it first)", p->ttl);
+	if (o[8] != p->ttl - 1)
 		broken("an ICMP error relayed to a client with TTL %u, was %u",
 		       o[8], p->ttl);
 	if (!same_but(o, out_len - ETH_HLEN, skip, 6) || o[9] != IPPROTO_ICMP)
