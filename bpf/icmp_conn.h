@@ -82,6 +82,7 @@ static __always_inline int icmp_in(struct xdp_md *ctx, const struct pkt *p,
 	__u32 id = c->dest_id, masq = c->flags & XLVS_CONN_F_MASQ;
 	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
 	struct xlvs_nh_cache *nh;
+	int rc;
 
 	if (!d || d->gen != c->dest_gen || !(d->flags & XLVS_DEST_F_AVAILABLE))
 		return XDP_PASS;
@@ -94,6 +95,10 @@ static __always_inline int icmp_in(struct xdp_md *ctx, const struct pkt *p,
 	nh = nh_get(ctx, p, d, id, now);
 	if (!nh)
 		return XDP_DROP;
+	/* ip_vs_icmp_xmit's route lowers the TTL too; an ICMP error is never
+	 * answered (fwd_hop drops it at TTL 1). */
+	if (fwd_hop(ctx, now, &rc))
+		return rc;
 	if (masq && icmp_nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),
 				     nat_rport(d, p->sport)))
 		return XDP_DROP;

@@ -76,15 +76,12 @@ static __always_inline int nat_reply_out(struct xdp_md *ctx, __u32 what)
 	struct ethhdr *eth = pkt_eth(ctx);
 	struct iphdr *ip = pkt_ip(ctx);
 	struct bpf_fib_lookup *fib;
-	__u16 old;
 	long rc;
 
 	if (!sc || !eth || !ip)
 		return XDP_DROP;
 	fib = &sc->fib;
-	old = *(__u16 *)&ip->ttl;
-	ip->ttl--;
-	csum_replace2(&ip->check, old, *(__u16 *)&ip->ttl);
+	ip_decrease_ttl(ip);
 	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
 	count(what);

@@ -156,16 +156,6 @@ static __always_inline __s64 tun_csum(struct xdp_md *ctx, __u32 off, __u32 len,
 	return len ? -1 : sum;
 }
 
-/* ip_decrease_ttl: the checksum adjusted as the kernel adjusts it. */
-static __always_inline void tun_decrease_ttl(struct iphdr *ip)
-{
-	__u32 check = ip->check;
-
-	check += bpf_htons(0x0100);
-	ip->check = (__u16)(check + (check >= 0xffff));
-	ip->ttl--;
-}
-
 /* ip_send_check: the header's checksum from scratch, options included. */
 static __always_inline int tun_send_check(struct iphdr *ip, void *data_end)
 {
@@ -321,7 +311,7 @@ __noinline int forward_tunnel(struct xdp_md *ctx, const struct xlvs_dest *d,
 	if (ip->ttl <= 1)
 		return icmp_refuse(ctx, XLVS_CNT_PKTS_TTL_EXCEEDED, ICMP_TIME_EXCEEDED,
 				  ICMP_EXC_TTL, 0, 1, now);
-	tun_decrease_ttl(ip);
+	ip_decrease_ttl(ip);
 	room = nh->mtu - sizeof(struct iphdr) - tun_extra_len(d);
 	if ((int)room < TUN_MIN_MTU) {
 		count(XLVS_CNT_PKTS_TOO_BIG);

@@ -15,14 +15,15 @@
  *     leaves with one of that service's real servers' MACs, from the
  *     director's; a TCP segment without SYN only on a connection a
  *     forwarded SYN made, to that SYN's real server;
- *   - for direct routing its IP packet is unchanged;
+ *   - for direct routing its IP packet leaves one hop on (TTL one lower,
+ *     header checksum right: __ip_vs_get_out_rt's decrement_ttl) and
+ *     otherwise unchanged;
  *   - for NAT (ip_vs_nat_xmit, tcp/udp_dnat_handler) its destination
  *     address and port are the real server's (the server's port, or the
- *     client's for a server of port 0), every other byte as it came (TTL
- *     too: xlvs keeps it as its direct routing does), the IPv4 checksum
- *     right and the TCP/UDP one mended as tcp/udp_fast_csum_update mend
- *     it: right if it was, wrong by the same if it was not, a UDP
- *     checksum of 0 kept 0 and none made 0;
+ *     client's for a server of port 0), its TTL one lower, every other
+ *     byte as it came, the IPv4 checksum right and the TCP/UDP one mended
+ *     as tcp/udp_fast_csum_update mend it: right if it was, wrong by the
+ *     same if it was not, a UDP checksum of 0 kept 0 and none made 0;
  *   - a real server's reply (ip_vs_out, handle_response) leaves from
  *     VIP:vport, TTL one lower (ip_forward ran before the FORWARD hook),
  *     checksums as above, to the client's neighbour -- only if that
@@ -38,9 +39,9 @@
  *     and its header checksum;
  *   - or it is an ICMP error quoting a packet from a VIP of a tracked
  *     connection (ip_vs_in_icmp), sent on to that connection's real server
- *     as it is, tunnelled as above, or for NAT (ip_vs_nat_icmp, inout 0)
- *     with the server's address in the outer destination and the quote's
- *     source and its port in the quote's source port;
+ *     one hop on, tunnelled as above, or for NAT (ip_vs_nat_icmp, inout 0)
+ *     also with the server's address in the outer destination and the
+ *     quote's source and its port in the quote's source port;
  *   - or an ICMP error quoting a NAT connection's packet to its server
  *     (ip_vs_out_icmp, handle_response_icmp, ip_vs_nat_icmp inout 1), on
  *     to the client from the VIP with VIP:vport as the quote's
@@ -50,10 +51,10 @@
  *     service without servers, or for a tunnelled service the time
  *     exceeded (TTL 1 or 0) or fragmentation needed (DF, over the room
  *     the route leaves, that room in it) ip_vs_tunnel_xmit answers, or for
- *     direct routing and NAT the fragmentation needed __ip_vs_get_out_rt
- *     answers (DF, over the route's MTU), to the sender, quoting its
- *     packet, between MACs a station can have (unicast, not zero); never
- *     an answer to an ICMP error.
+ *     direct routing and NAT the time exceeded and fragmentation needed
+ *     __ip_vs_get_out_rt answers (TTL 1 or 0; DF, over the route's MTU),
+ *     to the sender, quoting its packet, between MACs a station can have
+ *     (unicast, not zero); never an answer to an ICMP error.
  * A broken invariant prints the frame and calls xo_fail.
  */
 #include <stdarg.h>
@@ -597,23 +598,36 @@ static bool same_but(const uint8_t *o, size_t len, const unsigned int *skip, int
 	return true;
 }
 
+/* decrement_ttl: the frame's IP packet one hop on -- its TTL one lower,
+ * its header checksum right -- and otherwise as it came. */
+static bool hop_same(const struct fz_pkt *p, const uint8_t *out, size_t out_len)
+{
+	const uint8_t *o = out + ETH_HLEN, *ip = fz_in + ETH_HLEN;
+
+	return out_len == fz_in_len && !memcmp(out + 12, fz_in + 12, 2) &&
+	       !memcmp(o, ip, 8) && o[8] == ip[8] - 1 && p->ttl > 1 &&
+	       o[9] == ip[9] && !csum_of(o, p->ihl) &&
+	       !memcmp(o + 12, ip + 12, fz_in_len - ETH_HLEN - 12);
+}
+
 /* ip_vs_nat_xmit with tcp/udp_dnat_handler: to server j of s, its address
- * and port in the destination. */
+ * and port in the destination, one hop on. */
 static void check_nat_fwd(const struct fz_pkt *p, const struct xo_svc *s, int j,
 			  const uint8_t *out, size_t out_len)
 {
 	const uint8_t *o = out + ETH_HLEN, *ip = fz_in + ETH_HLEN;
 	unsigned int l4 = p->ihl, sum = l4 + (p->proto == IPPROTO_TCP ? 16 : 6);
-	const unsigned int skip[] = { 10, 12, 16, 20, l4 + 2, l4 + 4, sum, sum + 2 };
+	const unsigned int skip[] = { 8, 9, 10, 12, 16, 20, l4 + 2, l4 + 4, sum, sum + 2 };
 
+	if (p->ttl < 2 || o[8] != p->ttl - 1)
+		broken("a NAT packet of TTL %u sent on with TTL %u", p->ttl, o[8]);
 	if (be32(o + 16) != IP4(10, 0, 0, s->hosts[j]) ||
 	    be16(o + l4 + 2) != rport_of(s, j, p->dport))
 		broken("a NAT packet sent to %08x:%u, not its real server's %08x:%u",
 		       be32(o + 16), be16(o + l4 + 2), IP4(10, 0, 0, s->hosts[j]),
 		       rport_of(s, j, p->dport));
-	if (!same_but(o, out_len - ETH_HLEN, skip, 4) || be16(out + 12) != 0x0800)
-		broken("a NAT packet changed beyond its destination (TTL %u, was %u)",
-		       o[8], ip[8]);
+	if (!same_but(o, out_len - ETH_HLEN, skip, 5) || be16(out + 12) != 0x0800)
+		broken("a NAT packet changed beyond its destination and TTL");
 	check_l4_sum(p, ip, o, "a NAT packet");
 }
 
@@ -750,18 +764,21 @@ static void check_icmp_in_nat(const struct fz_pkt *p, const struct fz_pkt *c,
 {
 	const uint8_t *o = out + ETH_HLEN;
 	unsigned int qo = p->q.off - ETH_HLEN, ic = p->ihl;
-	const unsigned int skip[] = { 10, 12, 16, 20, ic + 2, ic + 4, qo + 10, qo + 16,
-				      qo + p->q.ihl, qo + p->q.ihl + 2 };
+	const unsigned int skip[] = { 8, 9, 10, 12, 16, 20, ic + 2, ic + 4, qo + 10,
+				      qo + 16, qo + p->q.ihl, qo + p->q.ihl + 2 };
 	uint32_t rip = IP4(10, 0, 0, s->hosts[j]);
 
+	if (p->ttl < 2 || o[8] != p->ttl - 1)
+		broken("an ICMP error of TTL %u relayed to its NAT server with TTL %u",
+		       p->ttl, o[8]);
 	if (be32(o + 16) != rip || be32(o + qo + 12) != rip ||
 	    be16(o + qo + p->q.ihl) != rport_of(s, j, c->dport))
 		broken("an ICMP error relayed to its NAT server with %08x / %08x:%u, "
 		       "not %08x:%u", be32(o + 16), be32(o + qo + 12),
 		       be16(o + qo + p->q.ihl), rip, rport_of(s, j, c->dport));
-	if (!same_but(o, out_len - ETH_HLEN, skip, 5))
+	if (!same_but(o, out_len - ETH_HLEN, skip, 6))
 		broken("an ICMP error relayed to its NAT server changed beyond its "
-		       "addresses and port");
+		       "addresses, port and TTL");
 	check_icmp_sums(p, o, "an ICMP error relayed to its NAT server");
 }
 
@@ -847,7 +864,7 @@ static void check_relayed(const struct fz_pkt *p, const uint8_t *out, size_t out
 		check_tunnelled(p, s, out, out_len);
 	else if (is_masq(s, j))
 		check_icmp_in_nat(p, &c, s, j, out, out_len);
-	else if (memcmp(out + 12, fz_in + 12, fz_in_len - 12))
+	else if (!hop_same(p, out, out_len))
 		broken("a relayed ICMP error changed on its way");
 	check_macs(out, out[5], "an ICMP error relayed");
 	if (!e.host && !seen_full())
@@ -890,7 +907,7 @@ static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t o
 		rport = rport_of(s, j, p->dport);
 		xo_kinds[XO_NAT_FWD]++;
 	} else {
-		if (out_len != fz_in_len || memcmp(out + 12, fz_in + 12, fz_in_len - 12))
+		if (!hop_same(p, out, out_len))
 			broken("the IP packet changed on its way");
 		xo_kinds[XO_DR]++;
 	}
@@ -968,26 +985,35 @@ static bool check_tunnel_icmp(const struct fz_pkt *p, const struct xo_svc *s,
 	return true;
 }
 
-/* __ip_vs_get_out_rt for direct routing and NAT: fragmentation needed for
- * a DF packet over the MTU of the route to one of the service's servers,
- * that MTU in it, quoting the packet as it came. */
+/* __ip_vs_get_out_rt for direct routing and NAT: time exceeded for TTL 1
+ * or 0 (decrement_ttl) quoting the packet as it came; fragmentation needed
+ * for a DF packet over the MTU of the route to one of the service's
+ * servers, that MTU in it, quoting the packet one hop on. */
 static bool check_too_big(const struct fz_pkt *p, const struct xo_svc *s,
 			  const uint8_t *out, size_t out_len)
 {
-	const uint8_t *icmp = out + ETH_HLEN + 20;
+	const uint8_t *icmp = out + ETH_HLEN + 20, *q = icmp + 8;
+	const uint8_t *ip = fz_in + ETH_HLEN;
 	size_t quote = p->ihl + 8;
 	bool mtu = false;
 
 	check_icmp_frame(p, out, out_len, quote);
+	if (icmp[0] == 11 && icmp[1] == 0) {
+		if (p->ttl > 1 || be32(icmp + 4) || memcmp(q, ip, quote))
+			broken("time exceeded for a TTL of %u, or not quoting "
+			       "the packet", p->ttl);
+		return true;
+	}
 	if (icmp[0] != 3 || icmp[1] != 4)
-		broken("an ICMP answer %u/%u for a direct-routing service",
+		broken("an ICMP answer %u/%u for a direct-routing or NAT service",
 		       icmp[0], icmp[1]);
 	for (int j = 0; j < 3 && s->hosts[j]; j++)
 		mtu |= be32(icmp + 4) == (s->hosts[j] == MTU_HOST ? MTU_SMALL : MTU_DEV);
-	if (!mtu || !p->df || p->tot <= be32(icmp + 4))
-		broken("fragmentation needed (MTU %u) for %u bytes, DF %d",
-		       be32(icmp + 4), p->tot, p->df);
-	if (memcmp(icmp + 8, fz_in + ETH_HLEN, quote))
+	if (!mtu || !p->df || p->tot <= be32(icmp + 4) || p->ttl < 2)
+		broken("fragmentation needed (MTU %u) for %u bytes, DF %d, TTL %u",
+		       be32(icmp + 4), p->tot, p->df, p->ttl);
+	if (q[8] != ip[8] - 1 || memcmp(q, ip, 8) || q[9] != ip[9] ||
+	    memcmp(q + 12, ip + 12, quote - 12) || csum_of(q, p->ihl))
 		broken("fragmentation needed that does not quote the packet");
 	return true;
 }
