@@ -136,6 +136,9 @@ const char *const xo_dev_names[XO_DEVS] = {
 	"handle_response_icmp drop it)",
 	"a NAT-relayed quote's wrong IP checksum kept wrong (ip_vs_nat_icmp's "
 	"ip_send_check makes it right)",
+	"a frame sent on that was not to the director's MAC (ip_rcv_core drops "
+	"PACKET_OTHERHOST; ip_vs_in and ip_forward take only PACKET_HOST, not "
+	"broadcast or multicast)",
 };
 uint64_t xo_devs[XO_DEVS];
 static bool strict;
@@ -881,6 +884,8 @@ static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t o
 	uint16_t rport = p->dport;
 	int j;
 
+	if (memcmp(fz_in, mac_prefix, 5) || fz_in[5] != HOST_DEV)
+		deviation(XO_DEV_NOT_HOST);
 	if (!p->ok && p->icmp_err) {
 		check_relayed(p, out, out_len);
 		return;
