@@ -122,8 +122,6 @@ const struct xo_svc xo_svcs[] = {
 	  { 8443 } },
 };
 const size_t xo_nsvcs = sizeof(xo_svcs) / sizeof(xo_svcs[0]);
-#define svcs xo_svcs
-#define NSVCS xo_nsvcs
 
 const char *const xo_kind_names[XO_KINDS] = {
 	"passed", "dropped", "direct-routed", "tunnelled", "nat-forwarded",
@@ -173,8 +171,8 @@ static bool is_masq(const struct xo_svc *s, int j)
 
 static int xo_load_table(const char *who)
 {
-	for (size_t i = 0; i < NSVCS; i++) {
-		const struct xo_svc *s = &svcs[i];
+	for (size_t i = 0; i < xo_nsvcs; i++) {
+		const struct xo_svc *s = &xo_svcs[i];
 		struct xlvs_service_conf c = {
 			.proto = s->proto, .vip = tb_ep(s->vip, s->port),
 			.flags = s->flags, .timeout = 60, .netmask = 0xffffffff,
@@ -347,9 +345,9 @@ static void fz_read(const uint8_t *f, size_t len, struct fz_pkt *p)
 /* IPVS's ip_vs_service_find over the table above. */
 static const struct xo_svc *exact(uint8_t proto, uint32_t vip, uint16_t port)
 {
-	for (size_t i = 0; i < NSVCS; i++)
-		if (svcs[i].proto == proto && svcs[i].vip == vip && svcs[i].port == port)
-			return &svcs[i];
+	for (size_t i = 0; i < xo_nsvcs; i++)
+		if (xo_svcs[i].proto == proto && xo_svcs[i].vip == vip && xo_svcs[i].port == port)
+			return &xo_svcs[i];
 	return NULL;
 }
 
