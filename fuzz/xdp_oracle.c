@@ -476,7 +476,7 @@ static uint32_t fz_verdict;
 
 static void dump(const char *what, const uint8_t *f, size_t len)
 {
-	fprintf(stderr, " %s:", what);
+	fprintf(stderr, "%s%s:", *what ? " " : "", what);
 	for (size_t i = 0; i < len; i++)
 		fprintf(stderr, "%s%02x", i % 16 ? " " : "\n  ", f[i]);
 	fprintf(stderr, "\n");
