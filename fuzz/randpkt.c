@@ -368,8 +368,9 @@ static void gen_reply(struct l4 *m, const struct flow *fl)
 		.payload = payload_any(), .ttl = ttl_any(), .df = chance(60),
 	};
 	if (chance(20)) {
-		switch (below(5)) {
+		switch (below(6)) {
 		case 0: m->sport += 1; break;
+		case 5: m->sport = fl->vport; break;    /* the virtual port */
 		case 1: m->dport += 1; break;
 		case 2: m->saddr = IP4(10, 0, 0, HOST_RS1 + below(6)); break;
 		case 3: m->daddr = client_addr(); break;
