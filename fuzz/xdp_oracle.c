@@ -130,13 +130,8 @@ const char *const xo_kind_names[XO_KINDS] = {
 };
 uint64_t xo_kinds[XO_KINDS];
 const char *const xo_dev_names[XO_DEVS] = {
-	"an ICMP error with a wrong checksum relayed (ip_vs_in_icmp and "
-	"handle_response_icmp drop it)",
-	"a NAT-relayed quote's wrong IP checksum kept wrong (ip_vs_nat_icmp's "
-	"ip_send_check makes it right)",
-	"a frame sent on that was not to the director's MAC (ip_rcv_core drops "
-	"PACKET_OTHERHOST; ip_vs_in and ip_forward take only PACKET_HOST, not "
-	"broadcast or multicast)",
+	"a frame sent on that was to another unicast MAC than the director's "
+	"(ip_rcv_core drops PACKET_OTHERHOST)",
 };
 uint64_t xo_devs[XO_DEVS];
 static bool strict;
@@ -749,11 +744,9 @@ static void check_icmp_sums(const struct fz_pkt *p, const uint8_t *o, const char
 		broken("%s with a wrong IPv4 header checksum", what);
 	if (csum_of(o + p->ihl, p->tot - p->ihl) && p->icmp_sum_ok)
 		broken("%s with a wrong ICMP checksum", what);
-	if (csum_of(q, p->q.ihl)) {
-		if (p->q.sum_ok)
-			broken("%s with a wrong checksum in the quote", what);
-		deviation(XO_DEV_QUOTE_CSUM);
-	}
+	/* ip_vs_nat_icmp's ip_send_check: right, whatever it came with. */
+	if (csum_of(q, p->q.ihl))
+		broken("%s with a wrong checksum in the quote", what);
 }
 
 /* ip_vs_nat_icmp, inout 0: about NAT connection c, on to its server j of
@@ -846,8 +839,10 @@ static void check_relayed(const struct fz_pkt *p, const uint8_t *out, size_t out
 	struct seen_ent e = seen_get(&c);
 	int j;
 
+	/* ip_vs_in_icmp / handle_response_icmp: ip_vs_checksum_complete,
+	 * NF_DROP. */
 	if (!p->icmp_sum_ok)
-		deviation(XO_DEV_ICMP_BAD_CSUM);
+		broken("an ICMP error with a wrong checksum relayed");
 	if (out_len != fz_in_len && !(s && s->tun))
 		broken("a relayed ICMP error of another length");
 	if (!(s && s->tun) && be32(out + ETH_HLEN + 12) != p->saddr) {
@@ -882,6 +877,9 @@ static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t o
 	uint16_t rport = p->dport;
 	int j;
 
+	/* ip_vs_in takes only PACKET_HOST: a group address's is never its. */
+	if (fz_in[0] & 1)
+		broken("a frame sent to a group MAC was sent on");
 	if (memcmp(fz_in, mac_prefix, 5) || fz_in[5] != HOST_DEV)
 		deviation(XO_DEV_NOT_HOST);
 	if (!p->ok && p->icmp_err) {

@@ -70,9 +70,7 @@ extern uint64_t xo_kinds[XO_KINDS];
  * counted by rule, broken only with XLVS_ORACLE_STRICT=1 in the
  * environment. */
 enum xo_dev {
-	XO_DEV_ICMP_BAD_CSUM,   /* relayed an ICMP error with a wrong checksum */
-	XO_DEV_QUOTE_CSUM,      /* a NAT quote's wrong IP checksum kept wrong */
-	XO_DEV_NOT_HOST,        /* sent on, though not to the director's MAC */
+	XO_DEV_NOT_HOST,        /* sent on, though to another unicast MAC */
 	XO_DEVS
 };
 extern const char *const xo_dev_names[XO_DEVS];
