@@ -54,6 +54,16 @@ struct {
 	__array(values, struct conn_shard);
 } conn SEC(".maps");
 
+/* The MAC of each interface the program is attached to, by ifindex, as
+ * libxlvs wrote it at --attach (1 << 48 | the MAC, in memory order in the
+ * low six bytes); 0 where none is known, and nothing is checked there. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XLVS_DEV_MAC_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} dev_mac SEC(".maps");
+
 /* NAT connections' reply sides (bpf/nat.h), as many as the connection
  * table holds (the loader sizes it).  Not preallocated: only NAT uses it. */
 struct {

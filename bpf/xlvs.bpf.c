@@ -404,6 +404,24 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p)
 	return rc;
 }
 
+/* ip_rcv_core drops a frame to another host's MAC (PACKET_OTHERHOST),
+ * which a bridge floods and a promiscuous device takes in: never IPVS's,
+ * whatever its addresses say. */
+static __always_inline int for_other_host(struct xdp_md *ctx)
+{
+	__u32 i = ctx->ingress_ifindex;
+	struct ethhdr *eth = pkt_eth(ctx);
+	__u64 *mac, dst = 0;
+
+	if (!eth || i >= XLVS_DEV_MAC_MAX)
+		return 0;
+	mac = bpf_map_lookup_elem(&dev_mac, &i);
+	if (!mac || !*mac)
+		return 0;
+	__builtin_memcpy(&dst, eth->h_dest, ETH_ALEN);
+	return dst != (*mac & 0xffffffffffffull);
+}
+
 SEC("xdp")
 int xlvs_xdp(struct xdp_md *ctx)
 {
@@ -415,6 +433,10 @@ int xlvs_xdp(struct xdp_md *ctx)
 	count(XLVS_CNT_PKTS_IN);
 	if (!sc)
 		return XDP_PASS;
+	if (for_other_host(ctx)) {
+		count(XLVS_CNT_PKTS_NOT_HOST);
+		return XDP_PASS;
+	}
 	p = &sc->pkt;
 	__builtin_memset(p, 0, sizeof(*p));
 	switch (parse_packet(ctx, p)) {

@@ -129,12 +129,6 @@ const char *const xo_kind_names[XO_KINDS] = {
 	"icmp-answers",
 };
 uint64_t xo_kinds[XO_KINDS];
-const char *const xo_dev_names[XO_DEVS] = {
-	"a frame sent on that was to another unicast MAC than the director's "
-	"(ip_rcv_core drops PACKET_OTHERHOST)",
-};
-uint64_t xo_devs[XO_DEVS];
-static bool strict;
 
 void (*xo_fail)(void) = abort;
 bool xo_trace;
@@ -208,6 +202,8 @@ static int xo_load_table(const char *who)
 		     DEV, MTU_SMALL) ? -1 : 0;
 }
 
+static const uint8_t dev_mac[6] = { 2, 0, 0, 0, 0, HOST_DEV };
+
 void xo_init(const char *who)
 {
 	FILE *f;
@@ -222,10 +218,12 @@ void xo_init(const char *who)
 		exit(1);
 	if (f)
 		fclose(f);
-	strict = getenv("XLVS_ORACLE_STRICT") && strcmp(getenv("XLVS_ORACLE_STRICT"), "0");
 	loaded = true;          /* a failed open may leave half a table */
 	atexit(xo_unload);
 	if (tb_table_open(&table, 4096, &prog_fd) || xo_load_table(who))
+		exit(1);
+	/* As xlvs_attach records it: frames to other MACs are the kernel's. */
+	if (xlvs_dev_mac_set(&table, (unsigned int)ifindex, dev_mac))
 		exit(1);
 }
 
@@ -495,20 +493,6 @@ static void broken(const char *fmt, ...)
 		dump("which left as", out_buf, out_len);
 	xo_fail();
 	abort();
-}
-
-/* Where the data plane does what IPVS would not, judged harmless: the
- * first frame of each kind is shown. */
-static void deviation(enum xo_dev d)
-{
-	if (strict)
-		broken("IPVS would not: %s", xo_dev_names[d]);
-	if (!xo_devs[d]++) {
-		fprintf(stderr, "xdp oracle: IPVS would not: %s (verdict %u), the frame",
-			xo_dev_names[d], fz_verdict);
-		dump("", fz_in, fz_in_len);
-		dump("which left as", out_buf, out_len);
-	}
 }
 
 /* is_valid_ether_addr: neither multicast (broadcast included) nor zero. */
@@ -880,8 +864,10 @@ static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t o
 	/* ip_vs_in takes only PACKET_HOST: a group address's is never its. */
 	if (fz_in[0] & 1)
 		broken("a frame sent to a group MAC was sent on");
+	/* The device's MAC is known (xo_init): ip_rcv_core drops
+	 * PACKET_OTHERHOST. */
 	if (memcmp(fz_in, mac_prefix, 5) || fz_in[5] != HOST_DEV)
-		deviation(XO_DEV_NOT_HOST);
+		broken("a frame to another host's MAC was sent on");
 	if (!p->ok && p->icmp_err) {
 		check_relayed(p, out, out_len);
 		return;

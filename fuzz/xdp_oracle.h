@@ -66,16 +66,6 @@ enum xo_kind {
 extern const char *const xo_kind_names[XO_KINDS];
 extern uint64_t xo_kinds[XO_KINDS];
 
-/* Where IPVS would do otherwise but the difference is judged harmless:
- * counted by rule, broken only with XLVS_ORACLE_STRICT=1 in the
- * environment. */
-enum xo_dev {
-	XO_DEV_NOT_HOST,        /* sent on, though to another unicast MAC */
-	XO_DEVS
-};
-extern const char *const xo_dev_names[XO_DEVS];
-extern uint64_t xo_devs[XO_DEVS];
-
 /* One frame through the program, checked: its verdict.  The frame as the
  * program left it stays readable until the next call. */
 uint32_t xo_one(const uint8_t *data, size_t size);

@@ -31,6 +31,7 @@ void netns_gc(const char *root, void (*remove)(const char *path));
 /* table.c: a pinned object of an open table, got from the host's mount
  * namespace; a new fd or -errno. */
 int table_obj_get(const struct xlvs_table *t, const char *name);
+int dev_mac_read(const char *ifname, uint8_t mac[6]);
 /* t->meta afresh from the table (an editor re-reads it under the writers'
  * lock: another tool may have changed it), and back after a change. */
 int meta_reread(struct xlvs_table *t);
@@ -59,6 +60,7 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_PROG_SCHED_RESUME "prog_sched_resume"
 #define PIN_LBLC    "lblc"
 #define PIN_NAT_REPLY "nat_reply"
+#define PIN_DEV_MAC "dev_mac"
 #define PIN_PROG_LBLC_COLLECT "prog_lblc_collect"
 
 /* lblc.c: forget service id's lblc/lblcr entries (the kernel's flush when

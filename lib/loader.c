@@ -37,6 +37,7 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 		{ skel->maps.dest_conns, PIN_DEST_CONNS },
 		{ skel->maps.lblc, PIN_LBLC },
 		{ skel->maps.nat_reply, PIN_NAT_REPLY },
+		{ skel->maps.dev_mac, PIN_DEV_MAC },
 		{ skel->maps.meta, PIN_META },  /* last: its pin means "whole" */
 	};
 	int rc = 0;
@@ -225,6 +226,17 @@ uint32_t loader_prog_id(const char *path)
 	return id;
 }
 
+/* Frames to this interface's MAC are the program's, others the kernel's
+ * (lib/dev_mac.c); an interface without an Ethernet MAC takes any. */
+static int dev_mac_note(struct xlvs_table *t, const char *ifname,
+			unsigned int ifindex)
+{
+	uint8_t mac[6];
+	int rc = dev_mac_read(ifname, mac);
+
+	return xlvs_dev_mac_set(t, ifindex, rc ? NULL : mac);
+}
+
 int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mode)
 {
 	unsigned int ifindex = if_nametoindex(ifname);
@@ -251,6 +263,8 @@ int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mod
 	}
 	rc = cur == ours ? 0 : bpf_xdp_attach(ifindex, fd, flags, NULL);
 	close(fd);
+	if (!rc)
+		rc = dev_mac_note(t, ifname, ifindex);
 	return rc;
 }
 
@@ -283,6 +297,7 @@ int xlvs_detach(struct xlvs_table *t, const char *ifname)
 		return fd;
 	ours = prog_id_of_fd(fd);
 	close(fd);
+	xlvs_dev_mac_set(t, ifindex, NULL);
 	return detach_if_ours(ifindex, ours);
 }
 

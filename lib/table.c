@@ -268,6 +268,7 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_PKTS_REPLY_STALE] = "pkts_reply_stale",
 		[XLVS_CNT_NAT_REPLY_FULL] = "nat_reply_full",
 		[XLVS_CNT_ICMP_RELAYED] = "icmp_relayed",
+		[XLVS_CNT_PKTS_NOT_HOST] = "pkts_not_host",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

@@ -56,6 +56,10 @@ int xlvs_table_path(char *buf, size_t len);
  * before attaching; xlvs_attach takes NATIVE or GENERIC. */
 enum xlvs_xdp_mode { XLVS_XDP_AUTO, XLVS_XDP_NATIVE, XLVS_XDP_GENERIC };
 int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mode);
+/* The MAC the program takes frames to on interface ifindex (NULL: any, as
+ * where none was ever set); xlvs_attach and xlvs_detach keep it. */
+int xlvs_dev_mac_set(struct xlvs_table *t, unsigned int ifindex,
+		     const uint8_t mac[6]);
 
 /* ---- whether native XDP delivers (xdp_mode.c, xdp_probe.c) ---- */
 /* One interface the program sends frames out of, as the probe found it;

@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 16
+#define XLVS_ABI_VERSION 17
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -28,6 +28,7 @@
 #define XLVS_LIST_MAX       16384  /* schedule list entries */
 #define XLVS_CONN_DEFAULT   1048576
 #define XLVS_CONN_SHARDS    2048   /* the connection table's parts, at most */
+#define XLVS_DEV_MAC_MAX    4096   /* interfaces by index whose MAC is known */
 
 #define XLVS_SCHED_NAME_LEN 16
 #define XLVS_TIMEOUT_MAX    (31u * 24 * 3600)  /* ipvsadm's MAX_TIMEOUT */
@@ -169,6 +170,9 @@ enum xlvs_counter {
 	XLVS_CNT_ICMP_RELAYED,      /* ICMP errors about a tracked connection
 				     * sent on to its real server or client
 				     * (bpf/icmp_conn.h) */
+	XLVS_CNT_PKTS_NOT_HOST,     /* frames to another host's MAC (a bridge
+				     * flooding, promiscuous mode): passed, for
+				     * the kernel to drop as PACKET_OTHERHOST */
 	XLVS_CNT_MAX,
 };
 

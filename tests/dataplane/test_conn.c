@@ -246,6 +246,41 @@ static void no_answer_to_group_mac(void **state)
 	}
 }
 
+/* Once the interface's MAC is known (xlvs_attach writes it), a frame to
+ * another unicast MAC is no PACKET_HOST frame, which is all ip_vs_in takes
+ * (ip_rcv_core drops it): passed untouched, for any addresses; one to the
+ * interface's is forwarded as ever. */
+static void other_host_mac_passed(void **state)
+{
+	static const uint8_t dev[6] = { 2, 0, 0, 0, 0, HOST_DEV };
+	struct pkt_spec s = {
+		.proto = IPPROTO_TCP, .dport = 8109, .tcp_flags = TH_SYN,
+	};
+	struct dp_result r;
+	struct frame f;
+
+	(void)state;
+	svc_add(IPPROTO_TCP, 8109, "rr");
+	rs_add(IPPROTO_TCP, 8109, HOST_RS1, 1);
+	assert_int_equal(xlvs_dev_mac_set(&dp.t, dp.ifindex, dev), 0);
+	s.sport = dp_port();
+	pkt_build(&f, &s);
+	f.b[5] = 0x33;                          /* another host's MAC */
+	dp_run(&f, &r);
+	expect_unchanged(&f, &r, XDP_PASS);
+	expect_counters(&r, XLVS_CNT_PKTS_NOT_HOST);
+	f.b[5] = HOST_DEV;
+	dp_run(&f, &r);
+	assert_int_equal(xlvs_dev_mac_set(&dp.t, dp.ifindex, NULL), 0);
+	expect_forwarded(&f, &r, HOST_RS1);
+	/* Not known: any MAC, as before. */
+	s.sport = dp_port();
+	pkt_build(&f, &s);
+	f.b[5] = 0x33;
+	dp_run(&f, &r);
+	assert_int_equal(r.verdict, XDP_TX);
+}
+
 /* The last server deleted: back to no servers at all. */
 static void last_server_deleted(void **state)
 {
@@ -270,6 +305,7 @@ size_t conn_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(no_real_servers, svc_fixture_empty),
 		cmocka_unit_test_setup(last_server_deleted, svc_fixture_empty),
 		cmocka_unit_test_setup(no_answer_to_group_mac, svc_fixture_empty),
+		cmocka_unit_test_setup(other_host_mac_passed, svc_fixture_empty),
 	};
 	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
 }
