@@ -109,6 +109,8 @@ struct scratch {
 	__u8 icmp[8 + 68];              /* leave.h: ICMP header and quote */
 	struct xlvs_lblc_key lblc_key;  /* sched_lblc.h */
 	struct xlvs_lblc lblc;
+	__u32 lblc_then;                /* sched_lblc.h: after the wlc scan */
+	__u32 lblc_changed;
 	struct twos_sums twos;          /* sched_twos.h */
 	__u8 csum_buf[TUN_CSUM_CHUNK + 4]; /* tunnel.h: the packet, a chunk
 					    * at a time, for a full checksum */

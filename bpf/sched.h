@@ -141,8 +141,13 @@ static __always_inline __s64 sched_pick(const struct xlvs_svc *s,
 
 	/* Called from here, not from sched_pick_slot: its frame and a scan
 	 * step's would not fit beside the packet path's in 512 bytes. */
-	if (s->sched_kind == XLVS_SCHED_LBLC || s->sched_kind == XLVS_SCHED_LBLCR)
-		return sched_locality(key, s->sched_kind, p->daddr);
+	if (s->sched_kind == XLVS_SCHED_LBLC || s->sched_kind == XLVS_SCHED_LBLCR) {
+		__s64 pick = sched_locality(key, s->sched_kind, p->daddr);
+
+		if (pick != LOCALITY_SCAN)
+			return pick;
+		return sched_locality_done(sched_scan_slot(key, XLVS_SCHED_WLC));
+	}
 	if (sched_scans(s->sched_kind))
 		return sched_scan_slot(key, s->sched_kind);
 	return sched_pick_slot(key, s->sched_kind, s->flags, p->saddr,

@@ -206,13 +206,28 @@ static __always_inline void lblc_fresh(struct xlvs_lblc *v, __u32 kind,
 	member_of(&v->m[0], id);
 }
 
-/* ip_vs_lblc_schedule */
+/*
+ * A locality pick is two global functions around one wlc scan
+ * (sched_scan_slot), so the verifier checks the scan once, not in each
+ * of the places lblc and lblcr need it: sched_locality answers from the
+ * table, or returns LOCALITY_SCAN with what to do with the scan's pick in
+ * the scratch (lblc_then, and for lblcr the set it has been working on);
+ * sched_locality_done does it.
+ */
+#define LOCALITY_SCAN (-2)
+
+enum lblc_then {
+	LBLC_FRESH = 1,         /* lblc: the pick's entry, unless it is the same */
+	LBLCR_FRESH,            /* lblcr: a set of the pick alone */
+	LBLCR_ADD,              /* lblcr: the pick joins the set in the scratch */
+};
+
+/* ip_vs_lblc_schedule, up to its wlc scan */
 static __always_inline __s64 sched_lblc(struct xlvs_sched *sc,
 					struct scratch *x, __u64 now)
 {
 	struct xlvs_lblc *en = bpf_map_lookup_elem(&lblc, &x->lblc_key);
 	struct xlvs_dest *d;
-	__s64 pick;
 
 	if (en && en->kind == XLVS_SCHED_LBLC && en->size) {
 		en->lastuse_ns = now;
@@ -221,17 +236,11 @@ static __always_inline __s64 sched_lblc(struct xlvs_sched *sc,
 		    !lblc_overloaded(sc, en->m[0].id, d->weight))
 			return en->m[0].id;
 	}
-	pick = sched_scan(sc, XLVS_SCHED_WLC);
-	if (pick < 0)
-		return -1;
-	lblc_fresh(&x->lblc, XLVS_SCHED_LBLC, pick, now);
-	/* The same server again keeps its entry (ip_vs_lblc_new). */
-	if (!en || en->m[0].id != x->lblc.m[0].id || en->m[0].gen != x->lblc.m[0].gen)
-		bpf_map_update_elem(&lblc, &x->lblc_key, &x->lblc, 0);
-	return pick;
+	x->lblc_then = LBLC_FRESH;
+	return LOCALITY_SCAN;
 }
 
-/* ip_vs_lblcr_schedule */
+/* ip_vs_lblcr_schedule, up to its wlc scan */
 static __always_inline __s64 sched_lblcr(struct xlvs_sched *sc,
 					 struct scratch *x, __u64 now,
 					 __u32 expiration_s)
@@ -243,12 +252,8 @@ static __always_inline __s64 sched_lblcr(struct xlvs_sched *sc,
 	__s64 pick;
 
 	if (!en || en->kind != XLVS_SCHED_LBLCR) {
-		pick = sched_scan(sc, XLVS_SCHED_WLC);
-		if (pick < 0)
-			return -1;
-		lblc_fresh(v, XLVS_SCHED_LBLCR, pick, now);
-		bpf_map_update_elem(&lblc, &x->lblc_key, v, 0);
-		return pick;
+		x->lblc_then = LBLCR_FRESH;
+		return LOCALITY_SCAN;
 	}
 	en->lastuse_ns = now;
 	__builtin_memcpy(v, en, sizeof(*v));
@@ -271,21 +276,20 @@ static __always_inline __s64 sched_lblcr(struct xlvs_sched *sc,
 	}
 	if (pick >= 0) {
 		d = bpf_map_lookup_elem(&dest, &(__u32){ pick });
-		if (d && !lblc_overloaded(sc, pick, d->weight))
-			goto out;
+		if (d && !lblc_overloaded(sc, pick, d->weight)) {
+			if (changed)
+				bpf_map_update_elem(&lblc, &x->lblc_key, v, 0);
+			return pick;
+		}
 	}
-	pick = sched_scan(sc, XLVS_SCHED_WLC);
-	if (pick >= 0)
-		changed |= set_insert(v, pick, now);
-out:
-	if (changed)
-		bpf_map_update_elem(&lblc, &x->lblc_key, v, 0);
-	return pick;
+	x->lblc_then = LBLCR_ADD;
+	x->lblc_changed = changed;
+	return LOCALITY_SCAN;
 }
 
 /* lblc and lblcr by the packet's destination address, from schedule key
- * (service key / 2).  A global function, checked by the verifier on its
- * own. */
+ * (service key / 2): a server, -1, or LOCALITY_SCAN.  A global function,
+ * checked by the verifier on its own. */
 __attribute__((noinline)) __s64 sched_locality(__u32 key, __u32 kind,
 						__u32 daddr)
 {
@@ -303,6 +307,39 @@ __attribute__((noinline)) __s64 sched_locality(__u32 key, __u32 kind,
 	if (kind == XLVS_SCHED_LBLC)
 		return sched_lblc(sc, x, now);
 	return sched_lblcr(sc, x, now, m->sysctl.lblcr_expiration);
+}
+
+/* The rest of a locality pick once the wlc scan picked pick (or none). */
+__attribute__((noinline)) __s64 sched_locality_done(__s64 pick)
+{
+	struct scratch *x = scratch_get();
+	__u64 now = bpf_ktime_get_coarse_ns();
+	struct xlvs_lblc *en;
+	int changed;
+
+	if (!x)
+		return -1;
+	if (x->lblc_then == LBLCR_ADD) {
+		changed = x->lblc_changed;
+		if (pick >= 0)
+			changed |= set_insert(&x->lblc, pick, now);
+		if (changed)
+			bpf_map_update_elem(&lblc, &x->lblc_key, &x->lblc, 0);
+		return pick;
+	}
+	if (pick < 0)
+		return -1;
+	if (x->lblc_then == LBLCR_FRESH) {
+		lblc_fresh(&x->lblc, XLVS_SCHED_LBLCR, pick, now);
+		bpf_map_update_elem(&lblc, &x->lblc_key, &x->lblc, 0);
+		return pick;
+	}
+	en = bpf_map_lookup_elem(&lblc, &x->lblc_key);
+	lblc_fresh(&x->lblc, XLVS_SCHED_LBLC, pick, now);
+	/* The same server again keeps its entry (ip_vs_lblc_new). */
+	if (!en || en->m[0].id != x->lblc.m[0].id || en->m[0].gen != x->lblc.m[0].gen)
+		bpf_map_update_elem(&lblc, &x->lblc_key, &x->lblc, 0);
+	return pick;
 }
 
 #endif
