@@ -157,6 +157,25 @@ static void about_reply(struct frame *f, uint16_t port, uint16_t cport)
 	icmp_error(f, ROUTER, NET_VIP, 3, 4, 1400, &q, 20);
 }
 
+/* A NAT service on port to RS2's RPORT with a connection from cport. */
+static void nat_conn(uint16_t port, uint16_t cport)
+{
+	svc_add(IPPROTO_TCP, port, "rr");
+	rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
+	open_conn(port, cport);
+}
+
+/* ip_vs_nat_icmp(inout 0)'s error, from in: one hop on, to RS2, the quote
+ * from RS2:RPORT (checksums made by icmp_frame_is). */
+static void nat_in_want(struct frame *want, const struct frame *in)
+{
+	*want = *in;
+	want->b[ETH_HLEN + 8]--;                                 /* TTL */
+	put32(want->b + ETH_HLEN + 16, IP4(10, 0, 0, HOST_RS2)); /* outer dst */
+	put32(want->b + QUOTE_OFF + 12, IP4(10, 0, 0, HOST_RS2));/* quote src */
+	put16(want->b + QUOTE_OFF + IP_HLEN, RPORT);              /* its port */
+}
+
 static void icmp_in_dr_goes_as_it_is(void **state)
 {
 	uint16_t port = dp_port(), cport = dp_port();
@@ -184,18 +203,12 @@ static void icmp_in_nat_names_the_real_server(void **state)
 	struct dp_result r;
 
 	(void)state;
-	svc_add(IPPROTO_TCP, port, "rr");
-	rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
-	open_conn(port, cport);
+	nat_conn(port, cport);
 	about_reply(&in, port, cport);
 	dp_run(&in, &r);
 	assert_int_equal(r.verdict, XDP_TX);
 	mac_is(&r.out, HOST_RS2);
-	want = in;
-	want.b[ETH_HLEN + 8]--;                                  /* TTL */
-	put32(want.b + ETH_HLEN + 16, IP4(10, 0, 0, HOST_RS2));  /* outer dst */
-	put32(want.b + QUOTE_OFF + 12, IP4(10, 0, 0, HOST_RS2)); /* quote src */
-	put16(want.b + QUOTE_OFF + IP_HLEN, RPORT);               /* its port */
+	nat_in_want(&want, &in);
 	icmp_frame_is(&r, &want);
 	assert_int_equal(r.delta[XLVS_CNT_ICMP_RELAYED], 1);
 }
@@ -208,9 +221,7 @@ static void icmp_out_nat_names_the_vip(void **state)
 	struct dp_result r;
 
 	(void)state;
-	svc_add(IPPROTO_TCP, port, "rr");
-	rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
-	open_conn(port, cport);
+	nat_conn(port, cport);
 	/* The packet as it went to the real server. */
 	tcp_packet(&q, NET_CLIENT, cport, IP4(10, 0, 0, HOST_RS2), RPORT, TH_SYN);
 	for (size_t i = 0; i < 2; i++) {
@@ -248,9 +259,7 @@ static void icmp_others_pass_untouched(void **state)
 	struct frame in, q;
 
 	(void)state;
-	svc_add(IPPROTO_TCP, port, "rr");
-	rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
-	open_conn(port, cport);
+	nat_conn(port, cport);
 	/* No such connection: another client port. */
 	about_reply(&in, port, dp_port());
 	run_passes_untouched(&in, XLVS_CNT_PKTS_PASS);
@@ -286,9 +295,7 @@ static void icmp_checksums_as_ipvs(void **state)
 	struct dp_result r;
 
 	(void)state;
-	svc_add(IPPROTO_TCP, port, "rr");
-	rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
-	open_conn(port, cport);
+	nat_conn(port, cport);
 	about_reply(&in, port, cport);
 	in.b[ICMP_OFF + 3] ^= 0x40;
 	dp_run(&in, &r);
@@ -299,11 +306,7 @@ static void icmp_checksums_as_ipvs(void **state)
 	icmp_csum_set(&in);
 	dp_run(&in, &r);
 	assert_int_equal(r.verdict, XDP_TX);
-	want = in;
-	want.b[ETH_HLEN + 8]--;
-	put32(want.b + ETH_HLEN + 16, IP4(10, 0, 0, HOST_RS2));
-	put32(want.b + QUOTE_OFF + 12, IP4(10, 0, 0, HOST_RS2));
-	put16(want.b + QUOTE_OFF + IP_HLEN, RPORT);
+	nat_in_want(&want, &in);
 	icmp_frame_is(&r, &want);
 }
 
