@@ -5,7 +5,9 @@
  *     path, an established TCP connection, a new TCP connection and a new
  *     UDP flow, for every scheduler (rr, wrr, lc, wlc, sed, nq, fo, ovf,
  *     sh, dh, mh) at 2, 64 and 1024 real servers;
- *  2. kernel memory per tracked connection at one million (mem.c).
+ *  2. the same for NAT both ways, a new NAT connection, a tunnelled packet
+ *     and relayed ICMP errors, beside direct routing (paths.c);
+ *  3. kernel memory per tracked connection at one million (mem.c).
  * Every figure is the median of REPS repetitions.
  */
 #include "micro.h"
@@ -26,7 +28,6 @@
 #include "testbed.h"
 
 #define REPEAT   500000   /* runs per repeated measurement */
-#define NEW_N    8192     /* distinct new flows per new-flow measurement */
 #define REPS_BIG REPS     /* repetitions of the 1024-server rows (<= REPS) */
 #define TH_SYN   0x02
 #define TH_ACK   0x10
@@ -127,6 +128,7 @@ static const char *const anat_name[NANAT] = {
 static const bool anat_per_step[NANAT] = { [8] = true, [9] = true };
 static char warnings[4096];
 static uint64_t next_flow;
+static int paths_reps;                     /* repetitions paths.c has */
 
 static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void warn(const char *fmt, ...)
@@ -264,17 +266,7 @@ static int counters(uint64_t out[XLVS_CNT_MAX])
  * per system call, the overheads the new-flow figures are corrected by. */
 static void pass_batch(const struct bench_frame *pass, double *k, double *w)
 {
-	uint64_t sum = 0, t0, t1;
-	uint32_t d, rv;
-
-	t0 = now_ns();
-	for (int i = 0; i < NEW_N; i++) {
-		prog_run(pass, 1, &rv, &d);
-		sum += d;
-	}
-	t1 = now_ns();
-	*k = (double)sum / NEW_N;
-	*w = (double)(t1 - t0) / NEW_N;
+	batch_run(pass, NEW_N, XDP_PASS, k, w);
 }
 
 /*
@@ -627,6 +619,7 @@ static void report(FILE *o, const char *mem_md, double secs)
 "columns include the cold caches a first packet meets after a system "
 "call; a tight `repeat` loop would not.\n\n",
 		REPS, REPEAT, NEW_N, NEW_N, NEW_N, NEW_N);
+	paths_report(o, paths_reps, paths_reps ? median(hit[0], paths_reps) : 0);
 	fputs(mem_md, o);
 	if (warnings[0])
 		fprintf(o, "\n## Warnings\n\n```\n%s```\n", warnings);
@@ -660,7 +653,8 @@ int main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	fr = calloc(NEW_N, sizeof(*fr));
 	keys = calloc(NEW_N, sizeof(*keys));
-	if (!fr || !keys || env_setup() || table_create(0) || services_setup())
+	if (!fr || !keys || env_setup() || table_create(0) || services_setup() ||
+	    paths_setup())
 		return 1;
 	frame_build(&pass, IPPROTO_TCP, NET_CLIENT, NET_OTHER_IP, 40000, 80,
 		    TH_SYN);
@@ -697,10 +691,14 @@ int main(int argc, char **argv)
 				new_w[c][u][r] += pass_floor[r];
 			}
 		}
+		if (paths_rep(r, &pass, pass_floor[r], &next_flow, fr, keys))
+			return 1;
+		paths_reps = r + 1;
 		fprintf(stderr, "micro: speed repetition %d done\n", r + 1);
 	}
 	if (sched_set("rr") || anatomy())
 		warn("anatomy of the fast path could not be measured");
+	paths_close();
 	table_remove_wait();
 	if (getenv("MICRO_SKIP_MEM"))
 		snprintf(mem_md, sizeof(mem_md), "(memory figure skipped)\n");
