@@ -46,6 +46,22 @@ sys_xlvs_attach() {
 	done
 }
 
+# sys_xlvs_client_xdp on|off: what xlvs sends back to the client (NAT's
+# replies, a fragmentation-needed) is redirected or XDP_TXed into the
+# client's veth, which takes it only with an XDP program of its own
+# (count.bpf.c, which matches nothing there); its NAPI kept off the
+# director's CPU, as the real servers' is.
+sys_xlvs_client_xdp() {
+	if [ "$1" = on ]; then
+		b_in client "$B_TOOLS/xdpctl" count "$B_CDEV" "$B_UDP_PORT" ||
+			sys_fail "cannot attach count to $B_CDEV" || return 1
+		b_napi_pin client "$B_CDEV" "$B_OTHER_CPU" rt
+	else
+		b_in client "$B_TOOLS/xdpctl" detach "$B_CDEV" 2>/dev/null
+		b_napi_gone client "$B_CDEV"
+	fi
+}
+
 sys_xlvs_setup() {
 	sys_xlvs_services -g || return 1
 	sys_xlvs_attach "$B_DCDEV" || return 1
@@ -56,8 +72,13 @@ sys_xlvs_setup() {
 sys_xlvs_counters() { sys_xlvs_adm --counters 2>&1; }
 
 sys_xlvs_teardown() {
+	local dev
 	((XLVS_UP)) || return 0
 	timeout 10 ip netns exec "${B_NS}dir" "$XLVS_ADM" --unload >/dev/null 2>&1
 	XLVS_UP=0
+	# The next system that attaches must pin its own NAPI thread.
+	for dev in "$B_DCDEV" "$B_D1DEV" "$B_D2DEV"; do
+		b_napi_gone dir "$dev" 2>/dev/null
+	done
 	b_dr_return off
 }

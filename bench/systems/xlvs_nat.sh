@@ -9,13 +9,8 @@ SYS_LABEL[xlvs_nat]="xlvs NAT"
 sys_xlvs_nat_setup() {
 	local i
 	b_dr_return off
-	# The replies are redirected into the client's veth, which takes
-	# them only with an XDP program of its own (count.bpf.c matches
-	# nothing there); its NAPI kept off the director's CPU, as the real
-	# servers' is.
-	b_in client "$B_TOOLS/xdpctl" count "$B_CDEV" "$B_UDP_PORT" ||
-		sys_fail "cannot attach count to $B_CDEV" || return 1
-	b_napi_pin client "$B_CDEV" "$B_OTHER_CPU" rt || return 1
+	# The replies are redirected into the client's veth.
+	sys_xlvs_client_xdp on || return 1
 	# The replies are rewritten by XDP: no partial checksums from the
 	# real servers (the client's link has the same setting for all).
 	for i in 1 2; do
@@ -29,7 +24,7 @@ sys_xlvs_nat_setup() {
 sys_xlvs_nat_teardown() {
 	local i
 	sys_xlvs_teardown
-	b_in client "$B_TOOLS/xdpctl" detach "$B_CDEV" 2>/dev/null
+	sys_xlvs_client_xdp off
 	for i in 1 2; do
 		b_in "rs$i" ethtool -K "${B_DEV}r$i" tx on >/dev/null 2>&1
 	done

@@ -20,12 +20,14 @@ sys_xlvs_tun_rs() {
 		host=rs$i dev=${B_DEV}r$i state=$B_RUN/rs$i/realserver.state
 		if [ "$want" = decap ]; then
 			b_in "$host" "$B_TOOLS/xdpctl" detach "$dev"
+			b_napi_gone "$host" "$dev" || return 1
 			b_in "$host" "$XLVS_RS" up --tunnel --dev "$dev" \
 				--state "$state" "$B_VIP" >/dev/null ||
 				sys_fail "xlvs-realserver up in $host" || return 1
 		else
 			[ -f "$state" ] &&
 				b_in "$host" "$XLVS_RS" down --state "$state" >/dev/null
+			b_napi_gone "$host" "$dev" || return 1
 			b_in "$host" "$B_TOOLS/xdpctl" count "$dev" "$B_UDP_PORT" ||
 				sys_fail "cannot attach count to $dev" || return 1
 		fi
@@ -35,6 +37,9 @@ sys_xlvs_tun_rs() {
 }
 
 sys_xlvs_tun_setup() {
+	# The director's fragmentation-needed (XDP_TX back to the client)
+	# must arrive, or the path MTU is a black hole.
+	sys_xlvs_client_xdp on || return 1
 	sys_xlvs_tun_rs decap || return 1
 	sys_xlvs_services -i || return 1
 	sys_xlvs_attach "$B_DCDEV" || return 1
@@ -48,6 +53,7 @@ sys_xlvs_tun_load() {
 
 sys_xlvs_tun_teardown() {
 	sys_xlvs_teardown
+	sys_xlvs_client_xdp off
 	sys_xlvs_tun_rs count
 	# The path MTU the client learnt (1480: the tunnel's outer header)
 	# is not the next system's.
