@@ -106,7 +106,20 @@ $(DP_BIN): $(DP_SRC) $(wildcard tests/dataplane/*.h tests/lib/*.h) $(TESTLIB) \
 	$(CC) $(CFLAGS) -Itests/dataplane -Itests/lib $(DP_SRC) $(TESTLIB) \
 		$(BUILD)/libxlvs.a -o $@ $(LDLIBS) -lcmocka
 
-test-build: all $(UNIT_BIN) $(DP_BIN)
+# randpkt: random frames through the whole XDP program, each checked by
+# fuzz_xdp's oracle (fuzz/xdp_oracle.c); built plainly, without sanitizers
+# or libFuzzer, to run a million frames in seconds.
+RANDPKT     := $(BUILD)/tests/randpkt
+RANDPKT_OBJ := $(BUILD)/randpkt/randpkt.o $(BUILD)/randpkt/xdp_oracle.o
+$(BUILD)/randpkt/%.o: fuzz/%.c fuzz/xdp_oracle.h $(wildcard include/xlvs/*.h tests/lib/*.h) \
+		$(BUILD)/xlvs.skel.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/lib -Ifuzz -c $< -o $@
+$(RANDPKT): $(RANDPKT_OBJ) $(TESTLIB) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+test-build: all $(UNIT_BIN) $(DP_BIN) $(RANDPKT)
 
 # Fuzzers (libFuzzer, fuzz/): every source they use is built again by
 # clang with the fuzzer's coverage and the address and undefined-behaviour
@@ -137,7 +150,7 @@ $(FUZZ_DIR)/fuzz_options $(FUZZ_DIR)/fuzz_restore $(FUZZ_DIR)/fuzz_addr: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_ADM) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
-$(FUZZ_DIR)/fuzz_xdp: $(FUZZ_DIR)/fuzz/xdp.o $(TESTLIB_SRC:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_LIB)
+$(FUZZ_DIR)/fuzz_xdp: $(FUZZ_DIR)/fuzz/xdp.o $(FUZZ_DIR)/fuzz/xdp_oracle.o $(TESTLIB_SRC:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 # xlvs-realserver's: the decapsulation program, and its state and config
@@ -150,9 +163,12 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_RS) $(FUZZ_LIB)
 
 fuzz-build: $(FUZZ_BINS)
 
-# Each target for FUZZ_SECONDS (tests/run runs them for 10 s each).
-fuzz: fuzz-build
-	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run
+# Each target for FUZZ_SECONDS (tests/run runs them for 10 s each), then
+# randpkt for RANDPKT_PACKETS frames (tests/run: 10^6); either failing fails.
+RANDPKT_PACKETS ?= 1e7
+fuzz: fuzz-build $(RANDPKT)
+	rc=0; FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run || rc=1; \
+	$(RANDPKT) -n $(RANDPKT_PACKETS) || rc=1; exit $$rc
 
 # The README's test command: installs what is missing, builds, runs all.
 test:

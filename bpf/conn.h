@@ -40,12 +40,14 @@ enum tcp_dir {
 	TCP_DIR_INPUT_ONLY = 2,     /* direct routing, tunnels */
 };
 
-/* Rows: per direction, syn, fin, ack, rst.  Columns: the current state. */
+/* Rows: per direction, syn, fin, ack, rst.  Columns: the current state.
+ * As in current kernels: an ACK moves NONE to ESTABLISHED (a connection
+ * sloppy_tcp schedules mid-stream; older ones had CLOSE there). */
 static const __u8 tcp_states[3 * 4][XLVS_TCP_SYNACK + 1] = {
 /* INPUT  sNO, sES, sSS, sSR, sFW, sTW, sCL, sCW, sLA, sLI, sSA */
 /*syn*/ { sSR, sES, sES, sSR, sSR, sSR, sSR, sSR, sSR, sSR, sSR },
 /*fin*/ { sCL, sCW, sSS, sTW, sTW, sTW, sCL, sCW, sLA, sLI, sTW },
-/*ack*/ { sCL, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
+/*ack*/ { sES, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
 /*rst*/ { sCL, sCL, sCL, sSR, sCL, sCL, sCL, sCL, sLA, sLI, sSR },
 /* OUTPUT sNO, sES, sSS, sSR, sFW, sTW, sCL, sCW, sLA, sLI, sSA */
 /*syn*/ { sSS, sES, sSS, sSR, sSS, sSS, sSS, sSS, sSS, sLI, sSR },
@@ -55,11 +57,11 @@ static const __u8 tcp_states[3 * 4][XLVS_TCP_SYNACK + 1] = {
 /* INPUT-ONLY                                                    */
 /*syn*/ { sSR, sES, sES, sSR, sSR, sSR, sSR, sSR, sSR, sSR, sSR },
 /*fin*/ { sCL, sFW, sSS, sTW, sFW, sTW, sCL, sCW, sLA, sLI, sTW },
-/*ack*/ { sCL, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
+/*ack*/ { sES, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
 /*rst*/ { sCL, sCL, sCL, sSR, sCL, sCL, sCL, sCL, sLA, sLI, sCL },
 };
 
-/* IPVS's tcp_state_idx: rst wins, then syn, fin, ack; -1 leaves the state. */
+/* IPVS's tcp_state_idx: rst wins, then syn, fin, ack; -1 for none. */
 static __always_inline int tcp_flag_row(__u8 flags)
 {
 	if (flags & TCP_FLAG_RST)
@@ -81,8 +83,12 @@ static __always_inline __u8 tcp_next_state(__u8 state, __u8 flags,
 
 	/* In registers, checked there: the verifier must see the bounds. */
 	asm volatile("" : "+r"(st));
-	if (row < 0 || st > XLVS_TCP_SYNACK || dir > TCP_DIR_INPUT_ONLY)
+	if (st > XLVS_TCP_SYNACK || dir > TCP_DIR_INPUT_ONLY)
 		return state;
+	/* set_tcp_state: none of the four flags, and new_state stays what it
+	 * starts as, CLOSE. */
+	if (row < 0)
+		return XLVS_TCP_CLOSE;
 	r = dir * 4 + row;
 	asm volatile("" : "+r"(r));
 	if (r >= 3 * 4)

@@ -11,6 +11,7 @@
 
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 
 /* The one's complement sum folded to 16 bits, and complemented. */
 static __always_inline __u16 csum_fold32(__u64 sum)
@@ -38,6 +39,16 @@ static __always_inline void csum_replace2(__u16 *sum, __u16 from, __u16 to)
 
 	s += (__u16)~from + to;
 	*sum = csum_fold32(s);
+}
+
+/* ip_decrease_ttl: the checksum adjusted as the kernel adjusts it. */
+static __always_inline void ip_decrease_ttl(struct iphdr *ip)
+{
+	__u32 check = ip->check;
+
+	check += bpf_htons(0x0100);
+	ip->check = (__u16)(check + (check >= 0xffff));
+	ip->ttl--;
 }
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Forwarding by direct routing: only the Ethernet addresses change.  The
+ * Forwarding by direct routing: the Ethernet addresses change, and the TTL
+ * is one lower (__ip_vs_get_out_rt's decrement_ttl).  The
  * kernel's FIB and neighbour table say which interface reaches the real
  * server and what its MAC is; each CPU keeps that answer for 100 ms
  * (struct xlvs_nh_cache), so a MAC that changes is followed within that.
@@ -9,6 +10,9 @@
  */
 #ifndef XLVS_BPF_FORWARD_H
 #define XLVS_BPF_FORWARD_H
+
+#include "csum.h"
+#include "icmp_reply.h"         /* time exceeded, fragmentation needed */
 
 #define AF_INET 2
 
@@ -80,6 +84,26 @@ nh_get(struct xdp_md *ctx, const struct pkt *p, const struct xlvs_dest *d,
 		nh->expires_ns = now + XLVS_NH_CACHE_NS;
 	}
 	return nh;
+}
+
+/* decrement_ttl: 1 with *rc the verdict when the packet goes no further
+ * (TTL 1 or 0: time exceeded, rate limited as the kernel's), else 0 with
+ * the TTL one lower. */
+static __always_inline int fwd_hop(struct xdp_md *ctx, __u64 now, int *rc)
+{
+	struct iphdr *ip = pkt_ip(ctx);
+
+	if (!ip) {
+		*rc = XDP_DROP;
+		return 1;
+	}
+	if (ip->ttl <= 1) {
+		*rc = icmp_refuse(ctx, XLVS_CNT_PKTS_TTL_EXCEEDED, ICMP_TIME_EXCEEDED,
+				  ICMP_EXC_TTL, 0, 1, now);
+		return 1;
+	}
+	ip_decrease_ttl(ip);
+	return 0;
 }
 
 /* Sends the frame on to the next hop nh names: only the Ethernet addresses

@@ -14,9 +14,12 @@
  *    needed) goes to the client with the virtual address and port in place
  *    of the real ones (ICMP's source, as IPVS also hides a router's, and
  *    the quote's destination), one hop on, as a reply is.
- * The quoted IP header's checksum and ICMP's are mended incrementally (the
- * quoted TCP/UDP checksum stays, as IPVS leaves it).  Every other ICMP
- * error passes to the kernel untouched.
+ * An error about a connection whose ICMP checksum is wrong is dropped, as
+ * IPVS drops it (ip_vs_checksum_complete); NAT's quoted IP header gets its
+ * checksum from scratch (ip_send_check) and ICMP's is mended incrementally,
+ * which, from a right one, is what recomputing it gives (the quoted TCP/UDP
+ * checksum stays, as IPVS leaves it).  Every other ICMP error passes to
+ * the kernel untouched.
  */
 #ifndef XLVS_BPF_ICMP_CONN_H
 #define XLVS_BPF_ICMP_CONN_H
@@ -31,6 +34,7 @@
 #include "nat_reply.h"
 #include "forward.h"
 #include "tunnel.h"
+#include "frame_csum.h"
 #include "stats.h"
 
 /*
@@ -65,8 +69,9 @@ static __always_inline int icmp_nat_rewrite(struct xdp_md *ctx,
 	ap = which == NAT_SRC ? &cih->daddr : &cih->saddr;
 	old = *ap;
 	oldc = cih->check;
-	csum_replace4(&cih->check, old, addr);
 	*ap = addr;
+	if (ip_send_check(cih, end))
+		return -1;
 	csum_replace4(icsum, old, addr);
 	csum_replace2(icsum, oldc, cih->check);
 	pp += which == NAT_SRC ? 1 : 0;
@@ -82,6 +87,7 @@ static __always_inline int icmp_in(struct xdp_md *ctx, const struct pkt *p,
 	__u32 id = c->dest_id, masq = c->flags & XLVS_CONN_F_MASQ;
 	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &id);
 	struct xlvs_nh_cache *nh;
+	int rc;
 
 	if (!d || d->gen != c->dest_gen || !(d->flags & XLVS_DEST_F_AVAILABLE))
 		return XDP_PASS;
@@ -94,6 +100,10 @@ static __always_inline int icmp_in(struct xdp_md *ctx, const struct pkt *p,
 	nh = nh_get(ctx, p, d, id, now);
 	if (!nh)
 		return XDP_DROP;
+	/* ip_vs_icmp_xmit's route lowers the TTL too; an ICMP error is never
+	 * answered (fwd_hop drops it at TTL 1). */
+	if (fwd_hop(ctx, now, &rc))
+		return rc;
 	if (masq && icmp_nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),
 				     nat_rport(d, p->sport)))
 		return XDP_DROP;
@@ -119,6 +129,16 @@ static __always_inline int icmp_out(struct xdp_md *ctx, const struct pkt *p,
 	return nat_reply_out(ctx, XLVS_CNT_ICMP_RELAYED);
 }
 
+/* Whether the ICMP message, len bytes at off (header and quote: what the
+ * outer header says follows it), sums right.  A global function: its
+ * chunked loop is verified once. */
+__noinline int icmp_csum_ok(struct xdp_md *ctx, __u32 off, __u32 len)
+{
+	__s64 sum = frame_csum(ctx, off, len, 0);
+
+	return sum >= 0 && !csum_fold32(sum);
+}
+
 /*
  * An ICMP error quoting the TCP/UDP tuple in p.  Both directions look the
  * quote up reversed -- the connection's own key (in), or its reply key
@@ -132,11 +152,12 @@ __noinline int serve_icmp(struct xdp_md *ctx, struct pkt *p, __u64 now)
 	struct xlvs_conn_key *k;
 	struct xlvs_nat_reply *r;
 	struct xlvs_conn *c;
+	__u32 sidx, icmp_len;
 	void *shard;
-	__u32 sidx;
 
 	if (!sc || !m || !p)
 		return XDP_PASS;
+	icmp_len = p->ip_len + sizeof(struct ethhdr) - p->l4_off;
 	if (p->outer_daddr != p->saddr) {
 		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;
@@ -153,13 +174,15 @@ __noinline int serve_icmp(struct xdp_md *ctx, struct pkt *p, __u64 now)
 	shard = bpf_map_lookup_elem(&conn, &sidx);
 	c = shard ? bpf_map_lookup_elem(shard, k) : NULL;
 	if (c && !conn_expired(c, m, now))
-		return icmp_in(ctx, p, c, now);
+		return icmp_csum_ok(ctx, p->l4_off, icmp_len) ?
+		       icmp_in(ctx, p, c, now) : XDP_DROP;
 	r = bpf_map_lookup_elem(&nat_reply, k);
 	if (r) {
 		c = nat_reply_conn(k, r, &sc->nat_key, m, now, &sidx);
-		if (c)
-			return icmp_out(ctx, p, c, r);
-		return XDP_PASS;
+		if (!c)
+			return XDP_PASS;
+		return icmp_csum_ok(ctx, p->l4_off, icmp_len) ?
+		       icmp_out(ctx, p, c, r) : XDP_DROP;
 	}
 	count(XLVS_CNT_PKTS_PASS);
 	return XDP_PASS;

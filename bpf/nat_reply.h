@@ -5,8 +5,8 @@
  * its reply entry (bpf/nat.h) ties to a live connection moves that
  * connection by IPVS's OUTPUT table, leaves from the virtual address and
  * port, one hop on (IPVS sees it after ip_forward lowered its TTL and
- * checked its size), and is forwarded where the FIB says the client is.  Anything else passes to
- * the kernel untouched.
+ * checked its size), and is forwarded where the FIB says the client is.
+ * Anything else passes to the kernel untouched.
  */
 #ifndef XLVS_BPF_NAT_REPLY_H
 #define XLVS_BPF_NAT_REPLY_H
@@ -76,15 +76,12 @@ static __always_inline int nat_reply_out(struct xdp_md *ctx, __u32 what)
 	struct ethhdr *eth = pkt_eth(ctx);
 	struct iphdr *ip = pkt_ip(ctx);
 	struct bpf_fib_lookup *fib;
-	__u16 old;
 	long rc;
 
 	if (!sc || !eth || !ip)
 		return XDP_DROP;
 	fib = &sc->fib;
-	old = *(__u16 *)&ip->ttl;
-	ip->ttl--;
-	csum_replace2(&ip->check, old, *(__u16 *)&ip->ttl);
+	ip_decrease_ttl(ip);
 	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
 	count(what);

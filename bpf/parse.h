@@ -199,6 +199,10 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 
 	if ((void *)(eth + 1) > data_end)
 		return PARSE_OTHER;   /* a runt frame: the kernel drops it */
+	/* Sent to a group (broadcast too): not PACKET_HOST, which is all
+	 * ip_vs_in takes; the kernel's to deliver or drop. */
+	if (eth->h_dest[0] & 1)
+		return PARSE_OTHER;
 	if (eth->h_proto != ETH_P_IP_BE)
 		return PARSE_OTHER;
 	ip = (void *)(eth + 1);

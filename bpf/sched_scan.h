@@ -16,9 +16,12 @@
 #ifndef XLVS_BPF_SCHED_SCAN_H
 #define XLVS_BPF_SCHED_SCAN_H
 
-#define SCAN_BATCH 8        /* servers per bpf_loop step (16 took
-			     * the verifier past its million
-			     * instructions on 6.18.44-fc-v1252) */
+#define SCAN_BATCH 4        /* servers per bpf_loop step: the verifier
+			     * checks each step's servers unrolled, for
+			     * six kinds and lblc's three scans, so 8
+			     * took 300k of its instructions and 4 s of
+			     * every load more than 4 (16 went past its
+			     * million on 6.18.44-fc-v1252) */
 #define SCAN_GROUP 4        /* dest_conns lookups made before comparing
 			     * (8 would not fit the stack beside the rest) */
 

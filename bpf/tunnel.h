@@ -32,13 +32,13 @@
 
 #include "forward.h"
 #include "icmp_reply.h"
+#include "frame_csum.h"
 
 #define IPPROTO_IPIP 4
 #define IPPROTO_GRE 47
 #define GUE_HLEN 4
 #define GRE_CSUM_BE bpf_htons(0x8000)
 #define TUN_MIN_MTU 68          /* IPVS: "mtu less than 68" drops */
-#define TUN_CSUM_CHUNKS 40      /* frames up to 40 * 256 bytes */
 
 /* What the FIB said about a tunnelled real server, per CPU. */
 struct tun_nh {
@@ -128,66 +128,6 @@ static __always_inline __be16 tun_sport(__be32 saddr, __be32 daddr, __u32 ports,
 			 tun_sport_min);
 }
 
-/* The one's complement sum of len bytes of the frame from off, added to
- * seed, in chunks through the scratch (the verifier cannot bound a sum
- * over the packet itself).  -1 if the frame is too long for the chunks. */
-static __always_inline __s64 tun_csum(struct xdp_md *ctx, __u32 off, __u32 len,
-				      __s64 seed)
-{
-	struct scratch *sc = scratch_get();
-	__s64 sum = seed;
-
-	if (!sc)
-		return -1;
-	for (int i = 0; i < TUN_CSUM_CHUNKS && len; i++) {
-		__u32 n = len > TUN_CSUM_CHUNK ? TUN_CSUM_CHUNK : len;
-		__u32 n4 = (n + 3) & ~3u;
-
-		if (n < 1 || n > TUN_CSUM_CHUNK || n4 > TUN_CSUM_CHUNK)
-			return -1;
-		/* Zeros after an odd tail are what the sum pads with. */
-		*(__u32 *)(sc->csum_buf + ((n4 - 4) & (TUN_CSUM_CHUNK - 4))) = 0;
-		if (bpf_xdp_load_bytes(ctx, off, sc->csum_buf, n))
-			return -1;
-		sum = bpf_csum_diff(NULL, 0, (void *)sc->csum_buf, n4, sum);
-		off += n;
-		len -= n;
-	}
-	return len ? -1 : sum;
-}
-
-/* ip_decrease_ttl: the checksum adjusted as the kernel adjusts it. */
-static __always_inline void tun_decrease_ttl(struct iphdr *ip)
-{
-	__u32 check = ip->check;
-
-	check += bpf_htons(0x0100);
-	ip->check = (__u16)(check + (check >= 0xffff));
-	ip->ttl--;
-}
-
-/* ip_send_check: the header's checksum from scratch, options included. */
-static __always_inline int tun_send_check(struct iphdr *ip, void *data_end)
-{
-	const __u32 *w = (const void *)ip;
-	__u64 sum;
-
-	ip->check = 0;
-	sum = (__u64)w[0] + w[1] + w[2] + w[3] + w[4];
-	for (__u32 i = 5; i < 15 && i < ip->ihl; i++) {
-		const __u32 *q = w + i;
-
-		barrier_var(q);
-		if ((void *)(q + 1) > data_end)
-			return -1;
-		sum += *q;
-	}
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	ip->check = csum_fold32(sum);
-	return 0;
-}
-
 struct tun_outer {
 	struct ethhdr eth;
 	struct iphdr ip;
@@ -249,7 +189,7 @@ static __always_inline int tun_push(struct xdp_md *ctx, const struct xlvs_dest *
 		 * the helper's sum may fill 32 bits. */
 		sum = (__u16)~csum_fold32(sum);
 		sum += bpf_htons(IPPROTO_UDP) + bpf_htons(ulen);
-		sum = tun_csum(ctx, sizeof(*o), ulen, sum);
+		sum = frame_csum(ctx, sizeof(*o), ulen, sum);
 		if (sum < 0)
 			return -1;
 		data = (void *)(long)ctx->data;
@@ -270,7 +210,7 @@ static __always_inline int tun_push(struct xdp_md *ctx, const struct xlvs_dest *
 		g[2] = 0;
 		g[3] = 0;
 		/* gre_build_header's checksum: the GRE header and payload. */
-		sum = tun_csum(ctx, sizeof(*o), ip_len + extra, 0);
+		sum = frame_csum(ctx, sizeof(*o), ip_len + extra, 0);
 		if (sum < 0)
 			return -1;
 		data = (void *)(long)ctx->data;
@@ -321,7 +261,7 @@ __noinline int forward_tunnel(struct xdp_md *ctx, const struct xlvs_dest *d,
 	if (ip->ttl <= 1)
 		return icmp_refuse(ctx, XLVS_CNT_PKTS_TTL_EXCEEDED, ICMP_TIME_EXCEEDED,
 				  ICMP_EXC_TTL, 0, 1, now);
-	tun_decrease_ttl(ip);
+	ip_decrease_ttl(ip);
 	room = nh->mtu - sizeof(struct iphdr) - tun_extra_len(d);
 	if ((int)room < TUN_MIN_MTU) {
 		count(XLVS_CNT_PKTS_TOO_BIG);
@@ -338,7 +278,7 @@ __noinline int forward_tunnel(struct xdp_md *ctx, const struct xlvs_dest *d,
 		return icmp_refuse(ctx, XLVS_CNT_PKTS_FRAG_NEEDED, ICMP_DEST_UNREACH,
 				  ICMP_FRAG_NEEDED, bpf_htonl(room), 0, now);
 	}
-	if (tun_send_check(ip, data_end))
+	if (ip_send_check(ip, data_end))
 		return XDP_DROP;
 	tos = ip->tos;
 	ttl = ip->ttl;

@@ -43,6 +43,7 @@ __noinline int forward(struct xdp_md *ctx, struct pkt *p, __u32 dest_id,
 {
 	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &dest_id);
 	struct xlvs_nh_cache *nh;
+	int rc;
 
 	if (!d || !p)
 		return XDP_DROP;
@@ -53,13 +54,15 @@ __noinline int forward(struct xdp_md *ctx, struct pkt *p, __u32 dest_id,
 	}
 	if (!masq && d->fwd == XLVS_FWD_TUNNEL)
 		return tun_defer(dest_id, p->ip_len);
-	/* Direct routing, and NAT (ip_vs_nat_xmit): the TTL stays, the
-	 * director being the packet's destination, not a router on its
-	 * way.  The MTU is checked first, as __ip_vs_get_out_rt does, so a
-	 * "fragmentation needed" quotes the packet as the client sent it. */
+	/* Direct routing and NAT: __ip_vs_get_out_rt lowers the TTL (TTL 1
+	 * gets time exceeded), then checks the MTU, before NAT mangles: a
+	 * "fragmentation needed" quotes the packet as the client sent it but
+	 * for its TTL. */
 	nh = nh_get(ctx, p, d, dest_id, now);
 	if (!nh)
 		return XDP_DROP;
+	if (fwd_hop(ctx, now, &rc))
+		return rc;
 	if (p->ip_len > nh->mtu)
 		return icmp_too_big(ctx, nh->mtu, now);
 	if (masq && nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),

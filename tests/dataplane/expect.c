@@ -13,6 +13,8 @@
 #include <netinet/tcp.h>
 #include <cmocka.h>
 
+#include "csum.h"
+
 static const char *verdict_name(uint32_t v)
 {
 	static const char *names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS",
@@ -61,14 +63,25 @@ static void expect_bytes(const struct frame *want, const struct frame *out,
 	fail_msg("frame differs (got/expected above)");
 }
 
+/* Direct routing: the MACs the real server's, the TTL one lower
+ * (__ip_vs_get_out_rt's decrement_ttl), the header checksum right again
+ * (from scratch here), nothing else changed. */
 void expect_forwarded(const struct frame *in, const struct dp_result *r,
 		      uint8_t host)
 {
 	struct frame want = *in;
+	uint8_t *ip = want.b + 14;
+	size_t ihl = (ip[0] & 15) * 4u;
+	uint16_t sum;
 
 	expect_run(r, XDP_TX);
 	pkt_mac(want.b, host);
 	pkt_mac(want.b + 6, HOST_DEV);
+	ip[8]--;
+	ip[10] = ip[11] = 0;
+	sum = csum_of(ip, ihl);
+	ip[10] = (uint8_t)(sum >> 8);
+	ip[11] = (uint8_t)sum;
 	expect_bytes(&want, &r->out, 0);
 }
 

@@ -19,8 +19,10 @@ void m_mutate_from_env(void)
 	m_mutate = m ? atoi(m) : 0;
 }
 
-/* tcp_states[] INPUT-ONLY rows; tcp_state_idx: rst first, then syn, fin,
- * ack. */
+/* tcp_states[] INPUT-ONLY rows, as in current kernels (an ACK moves NONE
+ * to ESTABLISHED: a connection sloppy_tcp schedules mid-stream);
+ * tcp_state_idx: rst first, then syn, fin, ack; set_tcp_state: a segment
+ * with none of them moves to CLOSE (new_state's first value). */
 uint8_t m_tcp_next(uint8_t st, uint8_t flags)
 {
 	enum { NO = XLVS_TCP_NONE, ES = XLVS_TCP_ESTABLISHED,
@@ -31,7 +33,7 @@ uint8_t m_tcp_next(uint8_t st, uint8_t flags)
 	       SA = XLVS_TCP_SYNACK };
 	static const uint8_t syn[] = { SR, ES, ES, SR, SR, SR, SR, SR, SR, SR, SR };
 	static const uint8_t fin[] = { CL, FW, SS, TW, FW, TW, CL, CW, LA, LI, TW };
-	static const uint8_t ack[] = { CL, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES };
+	static const uint8_t ack[] = { ES, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES };
 	static const uint8_t rst[] = { CL, CL, CL, SR, CL, CL, CL, CL, LA, LI, CL };
 
 	if (m_mutate == 5 && st == ES && (flags & TH_FIN))
@@ -44,7 +46,7 @@ uint8_t m_tcp_next(uint8_t st, uint8_t flags)
 		return fin[st];
 	if (flags & TH_ACK)
 		return ack[st];
-	return st;
+	return CL;
 }
 
 /* tcp_state_active_table[] (ip_vs_proto_tcp.c, Linux 4.8+). */

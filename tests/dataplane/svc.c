@@ -116,6 +116,31 @@ void rs_del_on(uint32_t vip, uint8_t proto, uint16_t port, uint8_t host)
 	dp_pin_neighbours();
 }
 
+void rs_add_nat(uint8_t proto, uint16_t vport, uint8_t host, uint16_t rport,
+		int32_t weight)
+{
+	struct xlvs_endpoint v = tb_ep(NET_VIP, vport);
+	struct xlvs_dest_conf d = {
+		.addr = tb_ep(IP4(10, 0, 0, host), rport),
+		.fwd = XLVS_FWD_MASQ, .weight = weight,
+	};
+
+	check("xlvs_dest_add (NAT)", xlvs_dest_add(&dp.t, proto, &v, &d));
+	dp_pin_neighbours();
+}
+
+void rs_add_tun(uint8_t proto, uint16_t port, uint8_t host)
+{
+	struct xlvs_endpoint v = tb_ep(NET_VIP, port);
+	struct xlvs_dest_conf d = {
+		.addr = tb_ep(IP4(10, 0, 0, host), port),
+		.fwd = XLVS_FWD_TUNNEL, .weight = 1, .tun_type = XLVS_TUN_IPIP,
+	};
+
+	check("xlvs_dest_add (tunnel)", xlvs_dest_add(&dp.t, proto, &v, &d));
+	dp_pin_neighbours();
+}
+
 void rs_add(uint8_t proto, uint16_t port, uint8_t host, int32_t weight)
 {
 	rs_add_on(NET_VIP, proto, port, host, weight);

@@ -3,7 +3,8 @@
  * Table set-up for tests, through libxlvs as xlvsadm would do it.  Services
  * are on the VIP 10.0.0.100 (the _on helpers take another, host order);
  * real servers are named by the last octet of their address (HOST_RS1 =
- * 10.0.0.3, HOST_RS2 = 10.0.0.4, up to HOST_RS_LAST), all direct routing.
+ * 10.0.0.3, HOST_RS2 = 10.0.0.4, up to HOST_RS_LAST), direct routing but
+ * for rs_add_nat and rs_add_tun.
  * Each helper fails the running test if libxlvs refuses.
  */
 #ifndef XLVS_TEST_SVC_H
@@ -21,6 +22,11 @@ void rs_add(uint8_t proto, uint16_t port, uint8_t host, int32_t weight);
 void rs_weight(uint8_t proto, uint16_t port, uint8_t host, int32_t weight);
 void rs_del(uint8_t proto, uint16_t port, uint8_t host);
 void rs_add_raw(uint8_t proto, uint16_t port, uint8_t host, int32_t weight);
+/* A NAT server (-m) of the VIP's service on vport, at port rport; an IPIP
+ * tunnelled one (-i), weight 1. */
+void rs_add_nat(uint8_t proto, uint16_t vport, uint8_t host, uint16_t rport,
+		int32_t weight);
+void rs_add_tun(uint8_t proto, uint16_t port, uint8_t host);
 void rs_del_raw(uint8_t proto, uint16_t port, uint8_t host);
 
 /* On VIP vip.  svc_set_on adds the service, or edits it if it exists. */

@@ -5,8 +5,9 @@
  * (net/netfilter/ipvs/ip_vs_core.c and ip_vs_xmit.c, read for this test):
  *  - ip_vs_in_icmp: an error sent to the VIP that quotes a packet from
  *    VIP:vport to a client of a tracked connection is sent on to that
- *    connection's real server -- for direct routing as it is, by MAC; for
- *    NAT by ip_vs_nat_icmp(inout 0): the outer destination, the quote's
+ *    connection's real server, one hop on (ip_vs_icmp_xmit's route lowers
+ *    the TTL as every forward's does) -- for direct routing otherwise as it
+ *    is, by MAC; for NAT by ip_vs_nat_icmp(inout 0): the outer destination, the quote's
  *    source and source port become the real server's, the quote's IP
  *    checksum and ICMP's are right again (the quoted TCP checksum stays);
  *    for a tunnel, encapsulated;
@@ -18,8 +19,9 @@
  *    source, or with its quote cut short passes untouched;
  *  - __ip_vs_get_out_rt: a packet over the route's MTU with DF set gets
  *    "fragmentation needed" with that MTU, quoting it as the client sent
- *    it (NAT checks before it mangles); without DF it is dropped here
- *    (the kernel would fragment it).
+ *    it but for the TTL decrement_ttl lowered first (NAT checks before it
+ *    mangles); without DF it is dropped here (the kernel would fragment
+ *    it); TTL 1 gets time exceeded.
  * Every checksum is recomputed here from scratch.
  */
 #include <stdarg.h>
@@ -37,6 +39,7 @@
 #include "testbed.h"
 #include "tests.h"
 #include "csum.h"
+#include "bytes.h"
 
 #define ETH_HLEN 14
 #define IP_HLEN 20
@@ -46,28 +49,6 @@
 #define HOST_MTU 0x07               /* 10.0.0.7: a route with MTU 1200 */
 #define MTU 1200
 #define RPORT 8080
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
 
 static void ip_csum_set(uint8_t *ip)
 {
@@ -155,32 +136,6 @@ static void icmp_frame_is(const struct dp_result *r, struct frame *want)
 	assert_memory_equal(r->out.b + 12, want->b + 12, want->len - 12);
 }
 
-static void nat_add(uint16_t port, uint8_t host, uint16_t rport)
-{
-	struct xlvs_endpoint vip = tb_ep(NET_VIP, port);
-	struct xlvs_dest_conf d = {
-		.addr = tb_ep(IP4(10, 0, 0, host), rport),
-		.fwd = XLVS_FWD_MASQ, .weight = 1,
-	};
-
-	if (xlvs_dest_add(&dp.t, IPPROTO_TCP, &vip, &d))
-		fail_msg("xlvs_dest_add (NAT)");
-	dp_pin_neighbours();
-}
-
-static void tun_add(uint16_t port, uint8_t host)
-{
-	struct xlvs_endpoint vip = tb_ep(NET_VIP, port);
-	struct xlvs_dest_conf d = {
-		.addr = tb_ep(IP4(10, 0, 0, host), port),
-		.fwd = XLVS_FWD_TUNNEL, .weight = 1,
-	};
-
-	if (xlvs_dest_add(&dp.t, IPPROTO_TCP, &vip, &d))
-		fail_msg("xlvs_dest_add (tunnel)");
-	dp_pin_neighbours();
-}
-
 /* A connection from the client's port cport to VIP:port, opened by a SYN. */
 static void open_conn(uint16_t port, uint16_t cport)
 {
@@ -217,6 +172,7 @@ static void icmp_in_dr_goes_as_it_is(void **state)
 	assert_int_equal(r.verdict, XDP_TX);
 	mac_is(&r.out, HOST_RS1);
 	want = in;
+	want.b[ETH_HLEN + 8]--;                                  /* TTL */
 	icmp_frame_is(&r, &want);
 	assert_int_equal(r.delta[XLVS_CNT_ICMP_RELAYED], 1);
 }
@@ -229,13 +185,14 @@ static void icmp_in_nat_names_the_real_server(void **state)
 
 	(void)state;
 	svc_add(IPPROTO_TCP, port, "rr");
-	nat_add(port, HOST_RS2, RPORT);
+	rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
 	open_conn(port, cport);
 	about_reply(&in, port, cport);
 	dp_run(&in, &r);
 	assert_int_equal(r.verdict, XDP_TX);
 	mac_is(&r.out, HOST_RS2);
 	want = in;
+	want.b[ETH_HLEN + 8]--;                                  /* TTL */
 	put32(want.b + ETH_HLEN + 16, IP4(10, 0, 0, HOST_RS2));  /* outer dst */
 	put32(want.b + QUOTE_OFF + 12, IP4(10, 0, 0, HOST_RS2)); /* quote src */
 	put16(want.b + QUOTE_OFF + IP_HLEN, RPORT);               /* its port */
@@ -252,7 +209,7 @@ static void icmp_out_nat_names_the_vip(void **state)
 
 	(void)state;
 	svc_add(IPPROTO_TCP, port, "rr");
-	nat_add(port, HOST_RS2, RPORT);
+	rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
 	open_conn(port, cport);
 	/* The packet as it went to the real server. */
 	tcp_packet(&q, NET_CLIENT, cport, IP4(10, 0, 0, HOST_RS2), RPORT, TH_SYN);
@@ -292,7 +249,7 @@ static void icmp_others_pass_untouched(void **state)
 
 	(void)state;
 	svc_add(IPPROTO_TCP, port, "rr");
-	nat_add(port, HOST_RS2, RPORT);
+	rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
 	open_conn(port, cport);
 	/* No such connection: another client port. */
 	about_reply(&in, port, dp_port());
@@ -319,6 +276,37 @@ static void icmp_others_pass_untouched(void **state)
 	run_passes_untouched(&in, XLVS_CNT_PKTS_PASS);
 }
 
+/* ip_vs_in_icmp's ip_vs_checksum_complete: an error about a connection
+ * whose ICMP checksum is wrong is dropped.  ip_vs_nat_icmp's ip_send_check:
+ * the quote's IP checksum comes out right even when it came in wrong. */
+static void icmp_checksums_as_ipvs(void **state)
+{
+	uint16_t port = dp_port(), cport = dp_port();
+	struct frame in, want;
+	struct dp_result r;
+
+	(void)state;
+	svc_add(IPPROTO_TCP, port, "rr");
+	rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
+	open_conn(port, cport);
+	about_reply(&in, port, cport);
+	in.b[ICMP_OFF + 3] ^= 0x40;
+	dp_run(&in, &r);
+	assert_int_equal(r.verdict, XDP_DROP);
+	assert_int_equal(r.delta[XLVS_CNT_ICMP_RELAYED], 0);
+	about_reply(&in, port, cport);
+	in.b[QUOTE_OFF + 10] ^= 0x40;           /* the quote's IP checksum */
+	icmp_csum_set(&in);
+	dp_run(&in, &r);
+	assert_int_equal(r.verdict, XDP_TX);
+	want = in;
+	want.b[ETH_HLEN + 8]--;
+	put32(want.b + ETH_HLEN + 16, IP4(10, 0, 0, HOST_RS2));
+	put32(want.b + QUOTE_OFF + 12, IP4(10, 0, 0, HOST_RS2));
+	put16(want.b + QUOTE_OFF + IP_HLEN, RPORT);
+	icmp_frame_is(&r, &want);
+}
+
 static void icmp_in_tunnel_is_tunnelled(void **state)
 {
 	uint16_t port = dp_port(), cport = dp_port();
@@ -327,7 +315,7 @@ static void icmp_in_tunnel_is_tunnelled(void **state)
 
 	(void)state;
 	svc_add(IPPROTO_TCP, port, "rr");
-	tun_add(port, HOST_RS1);
+	rs_add_tun(IPPROTO_TCP, port, HOST_RS1);
 	open_conn(port, cport);
 	about_reply(&in, port, cport);
 	dp_run(&in, &r);
@@ -366,7 +354,7 @@ static void mtu_checked_before_nat_and_dr(void **state)
 		(void)state;
 		svc_add(IPPROTO_TCP, port, "rr");
 		if (masq)
-			nat_add(port, HOST_MTU, RPORT);
+			rs_add_nat(IPPROTO_TCP, port, HOST_MTU, RPORT, 1);
 		else
 			rs_add(IPPROTO_TCP, port, HOST_MTU, 1);
 		too_big(port, 1, &r, &in);
@@ -379,13 +367,48 @@ static void mtu_checked_before_nat_and_dr(void **state)
 		assert_int_equal(get16(ic + 6), MTU);
 		assert_int_equal(get32(r.out.b + ETH_HLEN + 12), NET_VIP);
 		assert_int_equal(get32(r.out.b + ETH_HLEN + 16), NET_CLIENT);
-		/* The quote is the packet as the client sent it. */
+		/* The quote is the packet as the client sent it, one hop on. */
+		in.b[ETH_HLEN + 8]--;
+		ip_csum_set(in.b + ETH_HLEN);
 		assert_memory_equal(r.out.b + QUOTE_OFF, in.b + ETH_HLEN, IP_HLEN + 8);
 		if (!csum_ok(csum_add(0, ic, r.out.len - ICMP_OFF)))
 			fail_msg("ICMP checksum wrong");
 		too_big(port, 0, &r, &in);
 		assert_int_equal(r.verdict, XDP_DROP);
 		assert_int_equal(r.delta[XLVS_CNT_PKTS_TOO_BIG], 1);
+	}
+}
+
+/* decrement_ttl: TTL 1 goes no further; the sender gets time exceeded. */
+static void ttl_one_gets_time_exceeded(void **state)
+{
+	for (int masq = 0; masq < 2; masq++) {
+		uint16_t port = dp_port();
+		struct pkt_spec s = { .proto = IPPROTO_TCP, .dport = port,
+				      .sport = dp_port(), .tcp_flags = TH_SYN };
+		struct frame in;
+		struct dp_result r;
+		const uint8_t *ic;
+
+		(void)state;
+		svc_add(IPPROTO_TCP, port, "rr");
+		if (masq)
+			rs_add_nat(IPPROTO_TCP, port, HOST_RS2, RPORT, 1);
+		else
+			rs_add(IPPROTO_TCP, port, HOST_RS2, 1);
+		pkt_build(&in, &s);
+		in.b[ETH_HLEN + 8] = 1;
+		ip_csum_set(in.b + ETH_HLEN);
+		dp_run(&in, &r);
+		assert_int_equal(r.verdict, XDP_TX);
+		assert_int_equal(r.delta[XLVS_CNT_PKTS_TTL_EXCEEDED], 1);
+		mac_is(&r.out, HOST_CLIENT);
+		ic = r.out.b + ICMP_OFF;
+		assert_int_equal(ic[0], 11);
+		assert_int_equal(ic[1], 0);
+		assert_memory_equal(r.out.b + QUOTE_OFF, in.b + ETH_HLEN, IP_HLEN + 8);
+		if (!csum_ok(csum_add(0, ic, r.out.len - ICMP_OFF)))
+			fail_msg("ICMP checksum wrong");
 	}
 }
 
@@ -413,9 +436,13 @@ size_t icmp_tests(struct CMUnitTest *out, size_t room)
 						icmp_setup, icmp_teardown),
 		cmocka_unit_test_setup_teardown(icmp_others_pass_untouched,
 						icmp_setup, icmp_teardown),
+		cmocka_unit_test_setup_teardown(icmp_checksums_as_ipvs,
+						icmp_setup, icmp_teardown),
 		cmocka_unit_test_setup_teardown(icmp_in_tunnel_is_tunnelled,
 						icmp_setup, icmp_teardown),
 		cmocka_unit_test_setup_teardown(mtu_checked_before_nat_and_dr,
+						icmp_setup, icmp_teardown),
+		cmocka_unit_test_setup_teardown(ttl_one_gets_time_exceeded,
 						icmp_setup, icmp_teardown),
 	};
 

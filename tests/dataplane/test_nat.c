@@ -7,9 +7,9 @@
  * tcp/udp_snat_handler for the real server's replies), its checksums
  * recomputed here from scratch (csum_scratch.h), never incrementally.
  *
- *  - forward: daddr := RIP, dport := rport; every other byte as it came
- *    (TTL too: the interface asked for; the kernel itself lowers it in
- *    __ip_vs_get_out_rt's decrement_ttl, see NAT_FWD_TTL_DELTA);
+ *  - forward: daddr := RIP, dport := rport, TTL one less (__ip_vs_get_out_rt's
+ *    decrement_ttl, for every route that is not local); every other byte
+ *    as it came;
  *  - reply (RIP:rport -> CIP:cport of a tracked connection): saddr := VIP,
  *    sport := vport, TTL one less (ip_forward has lowered it before the
  *    FORWARD hook runs ip_vs_out), counted in pkts_reply; a reply of no
@@ -40,6 +40,7 @@
 #include <cmocka.h>
 
 #include "csum_scratch.h"
+#include "bytes.h"
 #include "harness.h"
 #include "model.h"
 #include "model_tcp_full.h"
@@ -52,35 +53,12 @@
 #define NAT_RS2  0x06           /* 10.0.0.6 */
 #define TUN_RS   0x04           /* 10.0.0.4, in the mixed service */
 
-/* What the forward direction does to the TTL.  The interface xlvs chose
- * keeps it (as its direct routing does); IPVS itself lowers it by one
- * for NAT, DR and tunnels alike (ip_vs_xmit.c: __ip_vs_get_out_rt calls
+/* What the forward direction does to the TTL: IPVS lowers it by one for
+ * NAT, DR and tunnels alike (ip_vs_xmit.c: __ip_vs_get_out_rt calls
  * decrement_ttl for every route that is not local). */
-#define NAT_FWD_TTL_DELTA 0
+#define NAT_FWD_TTL_DELTA (-1)
 
 static char why[512];           /* what the last failed check saw */
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
 
 static const char *verdict_name(uint32_t v)
 {
@@ -230,41 +208,11 @@ static const char *check_untouched(const struct frame *in, const struct dp_resul
 
 /* --------------------------------------------------------- the table -- */
 
-static void nat_add(uint8_t proto, uint16_t vport, uint8_t host, uint16_t rport,
-		    int32_t weight)
-{
-	struct xlvs_endpoint v = tb_ep(NET_VIP, vport);
-	struct xlvs_dest_conf d = {
-		.addr = tb_ep(IP4(10, 0, 0, host), rport),
-		.fwd = XLVS_FWD_MASQ, .weight = weight,
-	};
-	int rc = xlvs_dest_add(&dp.t, proto, &v, &d);
-
-	if (rc)
-		fail_msg("xlvs_dest_add (masq %u -> .%u:%u): %s", vport, host, rport,
-			 strerror(-rc));
-	dp_pin_neighbours();
-}
-
-static void tun_add(uint8_t proto, uint16_t vport, uint8_t host)
-{
-	struct xlvs_endpoint v = tb_ep(NET_VIP, vport);
-	struct xlvs_dest_conf d = {
-		.addr = tb_ep(IP4(10, 0, 0, host), vport),
-		.fwd = XLVS_FWD_TUNNEL, .weight = 1, .tun_type = XLVS_TUN_IPIP,
-	};
-	int rc = xlvs_dest_add(&dp.t, proto, &v, &d);
-
-	if (rc)
-		fail_msg("xlvs_dest_add (tunnel): %s", strerror(-rc));
-	dp_pin_neighbours();
-}
-
 /* A NAT service of one server: VIP:vport -> 10.0.0.<host>:rport. */
 static void nat_service(uint8_t proto, uint16_t vport, uint8_t host, uint16_t rport)
 {
 	svc_add(proto, vport, "rr");
-	nat_add(proto, vport, host, rport, 1);
+	rs_add_nat(proto, vport, host, rport, 1);
 }
 
 /* The connection as ipvsadm -L -c lists it. */
@@ -503,6 +451,7 @@ static void nat_selfcheck_checker(void **state)
 		pkt_mac(r.out.b + 6, HOST_DEV);
 		put32(ip + 16, IP4(10, 0, 0, NAT_RS));
 		put16(ip + 22, 8080);
+		ip[8] = (uint8_t)(ip[8] + NAT_FWD_TTL_DELTA);
 		ip_refresh(ip);
 		l4_refresh(ip);
 		EXPECT_OK(check_rewritten(&f, &r, &w));
@@ -510,11 +459,11 @@ static void nat_selfcheck_checker(void **state)
 		put16(ip + ck, (uint16_t)(get16(ip + ck) + 1));
 		assert_non_null(check_rewritten(&f, &r, &w));
 		l4_refresh(ip);
-		/* the TTL lowered (the forward keeps it) */
-		ip[8]--;
+		/* the TTL as it came (the forward lowers it) */
+		ip[8]++;
 		ip_refresh(ip);
 		assert_non_null(check_rewritten(&f, &r, &w));
-		ip[8]++;
+		ip[8]--;
 		ip_refresh(ip);
 		/* the IP checksum left as it came */
 		memcpy(ip + 10, f.b + ETH_HLEN + 10, 2);
@@ -558,6 +507,7 @@ static void nat_selfcheck_checker(void **state)
 	pkt_mac(r.out.b + 6, HOST_DEV);
 	put32(ip + 16, IP4(10, 0, 0, NAT_RS));
 	put16(ip + 22, 8080);
+	ip[8] = (uint8_t)(ip[8] + NAT_FWD_TTL_DELTA);
 	ip_refresh(ip);
 	EXPECT_OK(check_rewritten(&f, &r, &w));
 	put16(ip + 26, cs_l4(ip));
@@ -1373,8 +1323,8 @@ static void nat_states_random_flagged(void **state)
 
 enum shape { SHAPE_NONE, SHAPE_DR, SHAPE_TUN, SHAPE_NAT };
 
-/* Which method the output frame was sent by: DR only the MACs changed
- * (to .3), a tunnel an outer IPIP header to .4 around the packet, NAT
+/* Which method the output frame was sent by: DR the MACs changed (to .3)
+ * and the TTL one lower (decrement_ttl), a tunnel an outer IPIP header to .4 around the packet, NAT
  * the addresses rewritten to .5:9092.  Anything else: NONE. */
 static enum shape shape_of(const struct frame *in, const struct dp_result *r,
 			   uint16_t cport)
@@ -1387,6 +1337,8 @@ static enum shape shape_of(const struct frame *in, const struct dp_result *r,
 		return SHAPE_NONE;
 	pkt_mac(want.b, HOST_RS1);
 	pkt_mac(want.b + 6, HOST_DEV);
+	want.b[ETH_HLEN + 8]--;
+	ip_refresh(want.b + ETH_HLEN);
 	if (r->out.len == in->len && !memcmp(r->out.b, want.b, in->len))
 		return SHAPE_DR;
 	if (r->out.len == in->len + 20 && o[9] == 4 &&
@@ -1409,8 +1361,8 @@ static void nat_mixed_methods(void **state)
 	(void)state;
 	svc_add(IPPROTO_TCP, 7092, "rr");
 	rs_add(IPPROTO_TCP, 7092, HOST_RS1, 1);
-	tun_add(IPPROTO_TCP, 7092, TUN_RS);
-	nat_add(IPPROTO_TCP, 7092, NAT_RS, 9092, 1);
+	rs_add_tun(IPPROTO_TCP, 7092, TUN_RS);
+	rs_add_nat(IPPROTO_TCP, 7092, NAT_RS, 9092, 1);
 	for (int i = 0; i < 9; i++) {
 		struct dp_result r;
 		struct frame f;

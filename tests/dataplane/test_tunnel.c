@@ -30,20 +30,11 @@
 #include "testbed.h"
 #include "tests.h"
 #include "csum.h"
+#include "bytes.h"
 
 #define ETH_HLEN 14
 #define HOST_MTU_RS 0x07        /* 10.0.0.7: a route with a locked MTU */
 #define MTU_RS 1200
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* A header or datagram whose checksum field is included sums to zero. */
 static void assert_csum_ok(const char *what, uint32_t sum)

@@ -1,7 +1,7 @@
-# filesrv.py FILE PORT: the end-to-end tests' file server (test_tunnel.sh,
-# test_nat.sh).  GET answers FILE whole; POST answers the SHA-256 of the
-# body it got, so an upload is checked without storing it.  Threaded, so
-# a stalled transfer does not block the next one.
+# filesrv.py FILE PORT: the end-to-end tests' file server (test_nat.sh,
+# netns.sh's xl_start_filesrv).  GET answers FILE whole; POST answers the
+# SHA-256 of the body it got, so an upload is checked without storing it.
+# Threaded, so a stalled transfer does not block the next one.
 import hashlib, http.server, sys
 
 class H(http.server.BaseHTTPRequestHandler):

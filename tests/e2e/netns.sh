@@ -19,6 +19,7 @@ XL_PREFIX=${XL_PREFIX:-xl$$-}
 XL_ADM_BIN=${XL_ADM_BIN:-$XL_ROOT/build/bin/xlvsadm}
 XL_TESTSRV=${XL_TESTSRV:-$XL_ROOT/build/tests/testsrv}
 XL_UDPASK=${XL_UDPASK:-$XL_ROOT/build/tests/udpask}
+XL_RS_BIN=${XL_RS_BIN:-$XL_ROOT/build/bin/xlvs-realserver}
 
 XL_NET=10.77.0
 XL_VIP=$XL_NET.100
@@ -132,6 +133,58 @@ xl_add_realserver() {
 		net.ipv4.conf.all.arp_ignore=1 \
 		net.ipv4.conf.all.arp_announce=2
 	xl_start_testsrv "$host" "$name"
+}
+
+# xl_rs HOST CMD [ARGS...]: xlvs-realserver CMD (up, down, status) inside
+# HOST, its state file in this run's scratch directory (not the default in
+# /run, which would outlive the namespace).
+xl_rs() {
+	local host=$1 cmd=$2
+	shift 2
+	[ -x "$XL_RS_BIN" ] || xl_die "$XL_RS_BIN missing: run make"
+	xl_in "$host" "$XL_RS_BIN" "$cmd" --state "$XL_RUN_DIR/rs-$host.state" "$@"
+}
+
+# xl_add_routed_host LAN HOST ADDR GW: a host whose only interface (eth0,
+# ADDR/24) is on LAN and whose default route is GW: a NAT real server,
+# which reaches the client through the director only.
+xl_add_routed_host() {
+	local lan=$1 host=$2 addr=$3 gw=$4
+	xl_ns_add "$host"
+	xl_add_link "$lan" "$host" eth0 "$addr"
+	xl_in "$host" ip route add default via "$gw" ||
+		xl_die "cannot route $host through $gw"
+	# GRO on its bridge port would merge the host's download segments
+	# into packets over the MTU, which the director's XDP program (no
+	# multi-buffer support) could not take (a NIC's XDP runs before GRO).
+	xl_in "$lan" ethtool -K "$host" gro off >/dev/null 2>&1 ||
+		xl_die "ethtool gro off on $lan's port of $host failed"
+}
+
+# xl_bigfile_up: a 20 MB file of random bytes, $XL_RUN_DIR/big, for
+# xl_start_filesrv to serve and xl_download to check.
+xl_bigfile_up() {
+	dd if=/dev/urandom of="$XL_RUN_DIR/big" bs=1M count=20 status=none ||
+		xl_die "cannot make the 20 MB file"
+}
+
+# xl_start_filesrv HOST PORT: filesrv.py serving the 20 MB file on PORT.
+xl_start_filesrv() {
+	[ -f "$XL_RUN_DIR/big" ] || xl_bigfile_up
+	xl_bg "$1" python3 "$XL_ROOT/tests/e2e/filesrv.py" "$XL_RUN_DIR/big" "$2"
+	xl_wait_listen "$1" "$2" || xl_die "the file server in $1 did not start"
+}
+
+# xl_download URL WHAT: the client downloads URL (60 s at most); 1, with
+# both SHA-256s on stderr, unless it is the 20 MB file byte for byte (the
+# caller shows what it knows, then fails).
+xl_download() {
+	local want got
+	want=$(sha256sum <"$XL_RUN_DIR/big" | cut -d' ' -f1)
+	got=$(xl_in client curl -s --max-time 60 "$1" | sha256sum | cut -d' ' -f1)
+	[ "$want" = "$got" ] && return 0
+	echo "SHA-256 of the 20 MB download ($2): want $want, got $got" >&2
+	return 1
 }
 
 # The seed's cluster (ha2 is left to the tests that need it:

@@ -28,17 +28,8 @@ NT_PEEK="$XL_ROOT/tests/e2e/peek.py"
 
 # nt_realserver HOST ADDR: a host on LAN B only, routed by the director.
 nt_realserver() {
-	local host=$1 addr=$2
-	xl_ns_add "$host"
-	xl_add_link lanb "$host" eth0 "$addr"
-	xl_in "$host" ip route add default via "$NT_HA1" ||
-		xl_fail "cannot route $host through the director"
-	# GRO on its bridge port would merge the host's download segments
-	# into packets over the MTU, which the director's XDP program (no
-	# multi-buffer support) could not take (a NIC's XDP runs before GRO).
-	xl_in lanb ethtool -K "$host" gro off >/dev/null 2>&1 ||
-		xl_fail "ethtool gro off on LAN B's port of $host failed"
-	xl_start_testsrv "$host" "$host" "$NT_HTTP" "$NT_UDP"
+	xl_add_routed_host lanb "$1" "$2" "$NT_HA1"
+	xl_start_testsrv "$1" "$1" "$NT_HTTP" "$NT_UDP"
 }
 
 # nt_topology: the two LANs, the hosts, xlvs on both of the director's
@@ -86,24 +77,15 @@ setup() {
 
 # nt_files_up: the 20 MB file, served by filesrv.py on each real server.
 nt_files_up() {
-	local host
-	dd if=/dev/urandom of="$XL_TMP/big" bs=1M count=20 status=none ||
-		xl_fail "cannot make the 20 MB file"
-	for host in node1 node2; do
-		xl_bg "$host" python3 "$XL_ROOT/tests/e2e/filesrv.py" "$XL_TMP/big" "$NT_FILE"
-		xl_wait_listen "$host" "$NT_FILE" ||
-			xl_fail "the file server in $host did not start"
-	done
+	xl_start_filesrv node1 "$NT_FILE"
+	xl_start_filesrv node2 "$NT_FILE"
 }
 
 # nt_download WHAT: the 20 MB file through VIP:8000, its SHA-256 checked.
 nt_download() {
-	local want got
-	want=$(sha256sum <"$XL_TMP/big" | cut -d' ' -f1)
-	got=$(xl_in client curl -s --max-time 30 "http://$XL_VIP:$NT_FILE_VPORT/" |
-		sha256sum | cut -d' ' -f1)
-	[ "$want" = "$got" ] || nt_diagnose
-	xl_assert_eq "$want" "$got" "SHA-256 of the 20 MB download ($1)"
+	xl_download "http://$XL_VIP:$NT_FILE_VPORT/" "$1" && return 0
+	nt_diagnose
+	xl_fail "the 20 MB download ($1) is not the file"
 }
 
 # What the director counted and the hosts saw, for a failed check.

@@ -11,9 +11,13 @@
 # are known to the director by their LAN B addresses; tunnelled packets
 # arrive there and the replies leave by eth0, straight to the client.
 #
-# Decapsulation: a test-only XDP program (tun_decap.bpf.c) on the real
-# servers' eth1, since the kernel here has no ipip, fou or gre and
-# xlvs-realserver's program is not in main yet.
+# The real servers are prepared by xlvs-realserver, each case with the
+# tunnel kinds it uses (up --tunnel[=ipip|gue|gre] [--tun-port P] VIP:
+# the VIP on lo, the ARP sysctls, and, the kernel here having no ipip, fou
+# or gre, its XDP decapsulation program on the interfaces; one kind per
+# up, so a case that switched a node's kind would run down first).  Their
+# reverse-path filtering starts strict: up must loosen it where the
+# tunnel arrives.
 #
 # A second server on each node (filesrv.py, port 8080) serves a 20 MB
 # file and answers an upload with its SHA-256.
@@ -27,7 +31,11 @@ TN_GUE_PORT=6080
 
 setup() {
 	local host
-	xl_cluster_up
+	xl_lan_up
+	xl_add_director ha1 "$XL_HA1" "$XL_VIP"
+	xl_add_host node1 "$XL_NODE1"
+	xl_add_host node2 "$XL_NODE2"
+	xl_add_host client "$XL_CLIENT"
 	xl_bridge_add lanb
 	xl_add_link lanb ha1 eth1 "$TN_HA1"
 	xl_add_link lanb node1 eth1 "$TN_NODE1"
@@ -43,23 +51,28 @@ setup() {
 	# the real server; a NIC's native XDP runs before GRO).
 	xl_in lan ethtool -K client gro off >/dev/null 2>&1 ||
 		xl_fail "ethtool gro off on LAN A's port of the client failed"
-	"${CLANG:-clang}" -O2 -target bpf -I/usr/include/x86_64-linux-gnu \
-		-c "$XL_ROOT/tests/e2e/tun_decap.bpf.c" -o "$XL_TMP/tun_decap.o" ||
-		xl_fail "cannot build tun_decap"
-	dd if=/dev/urandom of="$XL_TMP/big" bs=1M count=20 status=none ||
-		xl_fail "cannot make the 20 MB file"
 	for host in node1 node2; do
-		xl_in "$host" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
-			net.ipv4.conf.default.rp_filter=0 \
-			net.ipv4.conf.eth0.rp_filter=0 \
-			net.ipv4.conf.eth1.rp_filter=0 ||
-			xl_fail "cannot turn rp_filter off in $host"
-		xl_in "$host" ip link set dev eth1 xdpgeneric obj "$XL_TMP/tun_decap.o" \
-			sec xdp || xl_fail "cannot attach tun_decap in $host"
-		xl_bg "$host" python3 "$XL_ROOT/tests/e2e/filesrv.py" "$XL_TMP/big" 8080
-		xl_wait_listen "$host" 8080 || xl_fail "the file server in $host did not start"
+		xl_in "$host" sysctl -qw net.ipv4.conf.all.rp_filter=1 ||
+			xl_fail "cannot set rp_filter in $host"
+		xl_start_testsrv "$host" "$host"
+		xl_start_filesrv "$host" 8080
 	done
 	xl_adm --attach eth0 --conn-max 65536 || xl_fail "xlvsadm --attach failed"
+}
+
+# tn_up HOST TUNNEL_OPTS...: xlvs-realserver up with one tunnel kind
+# (--tunnel, --tunnel=gre, --tunnel=gue --tun-port P) for the VIP.
+tn_up() {
+	local host=$1
+	shift
+	xl_rs "$host" up "$@" "$XL_VIP" || xl_fail "$host: xlvs-realserver up $* failed"
+	xl_rs "$host" status | grep -q "^tunnel .*, by xdp on eth1 (prog [0-9]*, attached)" ||
+		xl_fail "$host: no decapsulation on eth1: $(xl_rs "$host" status)"
+}
+
+# tn_decapsulated HOST KIND: how many KIND packets HOST's program stripped.
+tn_decapsulated() {
+	xl_rs "$1" status | sed -n "s/^decapsulated:.* $2 \([0-9]*\).*/\1/p"
 }
 
 # tn_service PROTO PORT SCHED OPTS1 OPTS2: the VIP's service balanced over
@@ -73,7 +86,9 @@ tn_service() {
 }
 
 test_tunnel_ipip_wrr_http_udp() {
-	local fwd0 fwd1
+	local fwd0 fwd1 d1 d2
+	tn_up node1 --tunnel
+	tn_up node2 --tunnel
 	tn_service t 80 wrr "" ""
 	tn_service u 53 wrr "" ""
 	fwd0=$(xl_counter pkts_fwd)
@@ -87,20 +102,25 @@ test_tunnel_ipip_wrr_http_udp() {
 	fwd1=$(xl_counter pkts_fwd)
 	echo "the director's XDP program tunnelled $((fwd1 - fwd0)) packets"
 	((fwd1 - fwd0 >= 150)) || xl_fail "only $((fwd1 - fwd0)) packets tunnelled"
+	# Every packet tunnelled was stripped by the node it went to.
+	d1=$(tn_decapsulated node1 ipip) d2=$(tn_decapsulated node2 ipip)
+	echo "decapsulated: node1 $d1, node2 $d2"
+	xl_assert_eq "$((fwd1 - fwd0))" "$((d1 + d2))" "ipip packets decapsulated by node1 and node2"
 	xl_adm -L -n | grep -q "^  -> $TN_NODE1:80 *Tunnel  3 " ||
 		xl_fail "-L -n does not show node1 as Tunnel: $(xl_adm -L -n)"
 }
 
-# tn_download PORT: a 20 MB download through the VIP; prints who served
-# it (the file is the same on both) and checks its SHA-256.
+# tn_download PORT: a 20 MB download through the VIP (the file is the
+# same on both nodes), whole by SHA-256.
 tn_download() {
-	local want got
-	want=$(sha256sum <"$XL_TMP/big" | cut -d' ' -f1)
-	got=$(xl_in client curl -s --max-time 60 "http://$XL_VIP:$1/" | sha256sum | cut -d' ' -f1)
-	xl_assert_eq "$want" "$got" "SHA-256 of the 20 MB download on port $1"
+	xl_download "http://$XL_VIP:$1/" "port $1" ||
+		{ tn_diagnose; xl_fail "the 20 MB download on port $1"; }
 }
 
 test_tunnel_gue_gre_download() {
+	local d1 d2
+	tn_up node1 --tunnel=gue --tun-port "$TN_GUE_PORT"
+	tn_up node2 --tunnel=gre
 	tn_service t 8080 rr "--tun-type gue --tun-port $TN_GUE_PORT --tun-csum" \
 		"--tun-type gre --tun-csum"
 	xl_adm -L -n --tun-info >"$XL_TMP/list"
@@ -123,6 +143,10 @@ $TN_NODE2:8080 1" "$(sort "$XL_TMP/conns")" "one download from each real server"
 	xl_adm -S -n >"$XL_TMP/save2"
 	xl_assert_same_file "$XL_TMP/save" "$XL_TMP/save2" "-S -n after -C and -R"
 	tn_download 8080
+	# The client's packets of each download came in by its node's kind.
+	d1=$(tn_decapsulated node1 gue) d2=$(tn_decapsulated node2 gre)
+	echo "decapsulated: node1 gue $d1, node2 gre $d2"
+	((d1 >= 10 && d2 >= 10)) || xl_fail "decapsulated: node1 gue $d1, node2 gre $d2"
 }
 
 # What the director counted and the client learnt, for a failed case.
@@ -131,6 +155,7 @@ tn_diagnose() {
 	xl_in client ip route get "$XL_VIP" >&2
 	xl_adm -L -n --stats >&2
 	for h in node1 node2; do
+		xl_rs "$h" status >&2
 		xl_in "$h" nstat -az 2>/dev/null | awk '$2 != 0' | grep -Ei "err|drop|discard|retrans|InReceives" >&2
 		xl_in "$h" ip -s link show eth1 >&2
 	done
@@ -142,6 +167,8 @@ tn_diagnose() {
 # client's TCP lowers its segments, and the upload arrives whole.
 test_tunnel_pmtu_upload() {
 	local want got fn0 fn1
+	tn_up node1 --tunnel
+	tn_up node2 --tunnel=gre
 	tn_service t 8080 rr "" "--tun-type gre"
 	dd if=/dev/urandom of="$XL_TMP/up" bs=1M count=4 status=none
 	want=$(sha256sum <"$XL_TMP/up" | cut -d' ' -f1)
