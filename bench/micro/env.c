@@ -321,6 +321,18 @@ int batch_run(const struct bench_frame *f, int n, uint32_t want, double *k,
 	return bad;
 }
 
+double batch_timed(const struct bench_frame *f, uint32_t want,
+		   const struct bench_frame *pass, double floor, double *wall,
+		   int *bad)
+{
+	double k, w, kp, wp;
+
+	*bad = batch_run(f, NEW_N, want, &k, &w);
+	batch_run(pass, NEW_N, XDP_PASS, &kp, &wp);
+	*wall = w - wp + floor;
+	return k - kp + floor;
+}
+
 int prog_run(const struct bench_frame *f, uint32_t repeat, uint32_t *retval,
 	     uint32_t *duration)
 {
