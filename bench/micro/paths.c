@@ -248,7 +248,7 @@ static int new_conns(int m, int r, int rep, uint64_t *next, struct bench_frame *
 		     struct xlvs_conn_key *keys, const struct bench_frame *pass,
 		     double floor)
 {
-	double k = 0, w = 0, kp, wp;
+	double k, w, kp, wp;
 	uint64_t t0, t1, sum = 0;
 	uint32_t rv, d;
 	int bad = 0;
