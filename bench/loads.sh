@@ -19,6 +19,22 @@ b_cpu() {
 		print t - $5 - $6 - $9, t }' /proc/stat
 }
 
+# b_own: ns of the director's own work so far, for a machine where other
+# work shares its CPU: the run time of the NAPI threads of the director's
+# links (schedstat; the XDP systems' work, threaded and pinned there) and
+# the irq and softirq time of B_DIR_CPU (/proc/stat, by ticks: the kernel
+# paths' work, steered there by RPS).  Another's softirq on that CPU still
+# counts; a process's does not.
+b_own() {
+	local pid t sum=0
+	for pid in $(ps -eo pid=,comm= | awk -v p="napi/${B_DEV}d" \
+			'index($2, p) == 1 {print $1}'); do
+		read -r t _ < "/proc/$pid/schedstat" 2>/dev/null && sum=$((sum + t))
+	done
+	awk -v c="cpu$B_DIR_CPU" -v hz="$B_HZ" -v s="$sum" \
+		'$1 == c { printf "%.0f\n", s + ($7 + $8) * 1e9 / hz }' /proc/stat
+}
+
 b_now() { date +%s.%N; }
 
 b_other() { taskset -c "$B_OTHER_CPU" "$@"; }
@@ -35,7 +51,7 @@ b_emit() {
 
 load_udp() {
 	[ -n "$S_UDP_DST" ] || return 0
-	local dmac pid c1a c2a c1b c2b cpua cpub ta tb out
+	local dmac pid c1a c2a c1b c2b cpua cpub ta tb out owna ownb
 	dmac=$(b_mac dir "$B_DCDEV")
 	out=$B_RUN/pktgen.out
 	# The generator runs a second longer on each side of the window.
@@ -47,9 +63,9 @@ load_udp() {
 	pid=$!
 	B_PIDS+=("$pid")
 	sleep 1
-	c1a=$(b_count rs1); c2a=$(b_count rs2); cpua=$(b_cpu); ta=$(b_now)
+	c1a=$(b_count rs1); c2a=$(b_count rs2); cpua=$(b_cpu); owna=$(b_own); ta=$(b_now)
 	sleep "$B_SECONDS"
-	c1b=$(b_count rs1); c2b=$(b_count rs2); cpub=$(b_cpu); tb=$(b_now)
+	c1b=$(b_count rs1); c2b=$(b_count rs2); cpub=$(b_cpu); ownb=$(b_own); tb=$(b_now)
 	wait "$pid"
 	cat "$out" >> "$B_LOG"
 	set -- $cpua $cpub
@@ -64,6 +80,9 @@ load_udp() {
 	b_emit udp_ns_pkt 'u / hz * 1e9 / (a + b)' -v u="$busy" -v hz="$B_HZ" \
 		-v a="$d1" -v b="$d2"
 	b_emit udp_rs1_pct '100 * a / (a + b)' -v a="$d1" -v b="$d2"
+	b_emit udp_own_pct '100 * o / (t * 1e9)' -v o=$((ownb - owna)) -v t="$dt"
+	b_emit udp_kpps_own '(a + b) / 1000 / (o / 1e9)' -v a="$d1" -v b="$d2" \
+		-v o=$((ownb - owna))
 }
 
 # b_wrk NAME CONNS SECONDS URL-HEADER...: wrk against every target at

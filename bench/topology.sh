@@ -114,6 +114,18 @@ b_napi_pin() {
 	((found)) || sys_fail "no NAPI thread for $dev"
 }
 
+# b_napi_gone HOST DEV: wait (2 s at most) until DEV's NAPI threads have
+# gone, after its XDP program was removed, so that a b_napi_pin after the
+# next program pins that program's new thread and not a dying one.
+b_napi_gone() {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		ps -eo comm= | grep -q "^napi/$2-" || return 0
+		sleep 0.1
+	done
+	sys_fail "$1: the NAPI thread of $2 is still there"
+}
+
 # b_bg HOST CMD...: CMD in HOST's namespace in the background, remembered
 # for topo_down.  Sets B_LAST_PID.
 b_bg() {

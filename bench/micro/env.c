@@ -302,6 +302,37 @@ void table_remove_wait(void)
 	usleep(100000);
 }
 
+int batch_run(const struct bench_frame *f, int n, uint32_t want, double *k,
+	      double *w)
+{
+	uint64_t sum = 0, t0, t1;
+	uint32_t d = 0, rv = 0;
+	int bad = 0;
+
+	t0 = now_ns();
+	for (int i = 0; i < n; i++) {
+		if (prog_run(f, 1, &rv, &d) || rv != want)
+			bad++;
+		sum += d;
+	}
+	t1 = now_ns();
+	*k = (double)sum / n;
+	*w = (double)(t1 - t0) / n;
+	return bad;
+}
+
+double batch_timed(const struct bench_frame *f, uint32_t want,
+		   const struct bench_frame *pass, double floor, double *wall,
+		   int *bad)
+{
+	double k, w, kp, wp;
+
+	*bad = batch_run(f, NEW_N, want, &k, &w);
+	batch_run(pass, NEW_N, XDP_PASS, &kp, &wp);
+	*wall = w - wp + floor;
+	return k - kp + floor;
+}
+
 int prog_run(const struct bench_frame *f, uint32_t repeat, uint32_t *retval,
 	     uint32_t *duration)
 {

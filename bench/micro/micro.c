@@ -5,7 +5,9 @@
  *     path, an established TCP connection, a new TCP connection and a new
  *     UDP flow, for every scheduler (rr, wrr, lc, wlc, sed, nq, fo, ovf,
  *     sh, dh, mh) at 2, 64 and 1024 real servers;
- *  2. kernel memory per tracked connection at one million (mem.c).
+ *  2. the same for NAT both ways, a new NAT connection, a tunnelled packet
+ *     and relayed ICMP errors, beside direct routing (paths.c);
+ *  3. kernel memory per tracked connection at one million (mem.c).
  * Every figure is the median of REPS repetitions.
  */
 #include "micro.h"
@@ -26,7 +28,6 @@
 #include "testbed.h"
 
 #define REPEAT   500000   /* runs per repeated measurement */
-#define NEW_N    8192     /* distinct new flows per new-flow measurement */
 #define REPS_BIG REPS     /* repetitions of the 1024-server rows (<= REPS) */
 #define TH_SYN   0x02
 #define TH_ACK   0x10
@@ -127,6 +128,7 @@ static const char *const anat_name[NANAT] = {
 static const bool anat_per_step[NANAT] = { [8] = true, [9] = true };
 static char warnings[4096];
 static uint64_t next_flow;
+static int paths_reps;                     /* repetitions paths.c has */
 
 static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void warn(const char *fmt, ...)
@@ -264,17 +266,7 @@ static int counters(uint64_t out[XLVS_CNT_MAX])
  * per system call, the overheads the new-flow figures are corrected by. */
 static void pass_batch(const struct bench_frame *pass, double *k, double *w)
 {
-	uint64_t sum = 0, t0, t1;
-	uint32_t d, rv;
-
-	t0 = now_ns();
-	for (int i = 0; i < NEW_N; i++) {
-		prog_run(pass, 1, &rv, &d);
-		sum += d;
-	}
-	t1 = now_ns();
-	*k = (double)sum / NEW_N;
-	*w = (double)(t1 - t0) / NEW_N;
+	batch_run(pass, NEW_N, XDP_PASS, k, w);
 }
 
 /*
@@ -328,26 +320,34 @@ static int new_flows(const struct cfg *c, int udp, const struct bench_frame *pas
 	return 0;
 }
 
-/* An established connection: SYN once, then the ACK repeated. */
-static int est_hit(const struct cfg *c, double *out)
+/* An established connection: SYN once, then the ACK, timed as runs of
+ * repeat 1 (batch_timed): direct routing lowers the TTL now, so `repeat`
+ * would run the program again on the frame the last run left, and after
+ * 63 runs on one whose TTL has run out. */
+static int est_hit(const struct cfg *c, const struct bench_frame *pass,
+		   double floor, double *out)
 {
 	struct bench_frame syn, ack;
 	struct xlvs_conn_key key;
 	uint32_t sa, rv, d;
 	uint16_t sp;
+	double w;
+	int bad;
 
 	flow_client(next_flow++, &sa, &sp);
 	frame_build(&syn, IPPROTO_TCP, sa, NET_VIP, sp, c->tport, TH_SYN);
 	frame_build(&ack, IPPROTO_TCP, sa, NET_VIP, sp, c->tport, TH_ACK);
 	tb_conn_key(&key, IPPROTO_TCP, sa, NET_VIP, sp, c->tport);
-	if (prog_run(&syn, 1, &rv, &d) || rv != XDP_TX ||
-	    prog_run(&ack, REPEAT, &rv, &d) || rv != XDP_TX) {
-		warn("%s/%u: established ACK not forwarded (verdict %u)",
-		     c->sched, c->n, rv);
+	if (prog_run(&syn, 1, &rv, &d) || rv != XDP_TX) {
+		warn("%s/%u: SYN not forwarded (verdict %u)", c->sched, c->n, rv);
 		return -1;
 	}
-	*out = d;
+	*out = batch_timed(&ack, XDP_TX, pass, floor, &w, &bad);
 	bpf_map_delete_elem(conn_fd_of(&key), &key);
+	if (bad) {
+		warn("%s/%u: %d established ACKs not forwarded", c->sched, c->n, bad);
+		return -1;
+	}
 	return 0;
 }
 
@@ -577,7 +577,7 @@ static void report(FILE *o, const char *mem_md, double secs)
 		fprintf(o, "| %s | %s |\n", anat_name[i], a);
 	}
 	fmt(a, sizeof(a), hit[0]);
-	fprintf(o, "| the whole xlvs program, est. TCP (rr, 2) | %s |\n\n", a);
+	fprintf(o, "| the whole xlvs program, est. TCP (rr, 2; runs of repeat 1, see the method) | %s |\n\n", a);
 	fprintf(o,
 "### Method\n\n"
 "* The XDP program runs with `BPF_PROG_TEST_RUN` in a private network and "
@@ -607,8 +607,11 @@ static void report(FILE *o, const char *mem_md, double secs)
 "as sed does (the UDP column is the idle case).\n"
 "* Repetitions: %d of everything, rows of 1024 servers included (a "
 "1024-server scan's 8192 new flows still take under 0.2 s).\n"
-"* Floor and est. TCP: one frame with `repeat`=%d; the kernel reports the "
-"mean ns per run.  The ACK's connection was created by one SYN first.\n"
+"* Floor: one frame with `repeat`=%d; the kernel reports the mean ns per "
+"run.  Est. TCP: the ACK of a connection one SYN created, timed as the new "
+"flows below are (%d runs of `repeat`=1, less as many pass runs, plus the "
+"floor; each run on a fresh copy), since direct routing lowers the TTL "
+"and `repeat` would run again on the frame the last run left.\n"
 "* New flows: `repeat` cannot measure them, because the frame's second run "
 "already finds the connection.  So %d distinct frames (a new client "
 "address/port each) are run once each (`repeat`=1), and every one of them "
@@ -626,7 +629,8 @@ static void report(FILE *o, const char *mem_md, double secs)
 "(grouped by shard, one `bpf_map_delete_batch` per shard) afterwards, so every measurement starts from a nearly empty table.  Both "
 "columns include the cold caches a first packet meets after a system "
 "call; a tight `repeat` loop would not.\n\n",
-		REPS, REPEAT, NEW_N, NEW_N, NEW_N, NEW_N);
+		REPS, REPEAT, NEW_N, NEW_N, NEW_N, NEW_N, NEW_N);
+	paths_report(o, paths_reps, paths_reps ? median(hit[0], paths_reps) : 0);
 	fputs(mem_md, o);
 	if (warnings[0])
 		fprintf(o, "\n## Warnings\n\n```\n%s```\n", warnings);
@@ -660,7 +664,8 @@ int main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	fr = calloc(NEW_N, sizeof(*fr));
 	keys = calloc(NEW_N, sizeof(*keys));
-	if (!fr || !keys || env_setup() || table_create(0) || services_setup())
+	if (!fr || !keys || env_setup() || table_create(0) || services_setup() ||
+	    paths_setup())
 		return 1;
 	frame_build(&pass, IPPROTO_TCP, NET_CLIENT, NET_OTHER_IP, 40000, 80,
 		    TH_SYN);
@@ -684,7 +689,7 @@ int main(int argc, char **argv)
 				return 1;
 			if (r >= reps_of(c))
 				continue;
-			if (counts_set(z, 0, w->busy) || est_hit(&cf, &hit[c][r]))
+			if (counts_set(z, 0, w->busy) || est_hit(&cf, &pass, pass_floor[r], &hit[c][r]))
 				return 1;
 			for (int u = 0; u < 2; u++)
 				if (counts_set(z, u, w->busy) ||
@@ -697,10 +702,14 @@ int main(int argc, char **argv)
 				new_w[c][u][r] += pass_floor[r];
 			}
 		}
+		if (paths_rep(r, &pass, pass_floor[r], &next_flow, fr, keys))
+			return 1;
+		paths_reps = r + 1;
 		fprintf(stderr, "micro: speed repetition %d done\n", r + 1);
 	}
 	if (sched_set("rr") || anatomy())
 		warn("anatomy of the fast path could not be measured");
+	paths_close();
 	table_remove_wait();
 	if (getenv("MICRO_SKIP_MEM"))
 		snprintf(mem_md, sizeof(mem_md), "(memory figure skipped)\n");

@@ -12,11 +12,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <xlvs/libxlvs.h>
 
 #include "pkt.h"
 
 #define REPS 5
+#define NEW_N 8192   /* runs of repeat 1 per batch: distinct new flows */
 
 #define BENCH_DEV  "xb0"
 #define BENCH_PEER "xb0p"
@@ -90,6 +92,26 @@ int prog_run(const struct bench_frame *f, uint32_t repeat, uint32_t *retval,
 	     uint32_t *duration);
 int prog_run_fd(int fd, const struct bench_frame *f, uint32_t repeat,
 		uint32_t *retval, uint32_t *duration);
+
+/* n runs of f, each with repeat 1: the kernel's mean ns per run (*k) and
+ * the wall time per system call (*w); how many verdicts were not want. */
+int batch_run(const struct bench_frame *f, int n, uint32_t want, double *k,
+	      double *w);
+
+/* f timed against the pass frame: NEW_N runs of each (batch_run), the
+ * kernel's mean for f less the pass frame's plus floor (returned), the
+ * same for the wall clock (*wall); *bad runs of f not want. */
+double batch_timed(const struct bench_frame *f, uint32_t want,
+		   const struct bench_frame *pass, double floor, double *wall,
+		   int *bad);
+
+/* paths.c: NAT, tunnel and ICMP beside direct routing (its own services,
+ * made after micro.c's); one repetition at a time, then the section. */
+int paths_setup(void);
+int paths_rep(int rep, const struct bench_frame *pass, double floor,
+	      uint64_t *flows, struct bench_frame *fr, struct xlvs_conn_key *keys);
+void paths_report(FILE *o, int reps, double est_dr);
+void paths_close(void);
 
 uint64_t now_ns(void);
 int cmp_double(const void *a, const void *b);

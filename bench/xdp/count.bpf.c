@@ -4,7 +4,10 @@
  * the benchmark's UDP frames, so delivered packets are counted exactly and
  * the real servers spend nothing on them; passes everything else.  Having
  * an XDP program here is also what lets a director XDP-redirect into this
- * veth at all (veth_xdp_xmit needs one on the receiving peer).
+ * veth at all (veth_xdp_xmit needs one on the receiving peer).  A tunnel
+ * director's (ipip) frames are counted by the UDP packet inside, so the
+ * tunnel's real servers cost the same as direct routing's.  On the client's
+ * veth (NAT, whose replies the director redirects there) nothing matches.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -30,6 +33,8 @@ int bench_count(struct xdp_md *ctx)
 	__u32 key = 0;
 	__u64 *n;
 
+	if (ip && ip->protocol == BENCH_IPPROTO_IPIP)
+		ip = bench_inner_ipv4(ip, end);
 	if (!ip || ip->protocol != BENCH_IPPROTO_UDP)
 		return XDP_PASS;
 	ports = bench_ports(ip, end);

@@ -10,6 +10,7 @@
 #define BENCH_ETH_P_IP	0x0800
 #define BENCH_IPPROTO_TCP 6
 #define BENCH_IPPROTO_UDP 17
+#define BENCH_IPPROTO_IPIP 4
 
 /* The IPv4 header of an untagged Ethernet frame without IP options. */
 static __always_inline struct iphdr *bench_ipv4(void *data, void *end)
@@ -22,6 +23,16 @@ static __always_inline struct iphdr *bench_ipv4(void *data, void *end)
 	if (eth->h_proto != bpf_htons(BENCH_ETH_P_IP) || ip->ihl != 5)
 		return NULL;
 	return ip;
+}
+
+/* The IPv4 header inside an ipip packet (outer ip, no options), or NULL. */
+static __always_inline struct iphdr *bench_inner_ipv4(struct iphdr *ip, void *end)
+{
+	struct iphdr *in = ip + 1;
+
+	if ((void *)(in + 1) > end || in->version != 4 || in->ihl != 5)
+		return NULL;
+	return in;
 }
 
 /* The source and destination ports (network order) after ip, or NULL. */
