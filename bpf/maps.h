@@ -91,6 +91,28 @@ struct twos_sums {
 
 #define TUN_CSUM_CHUNK 256
 
+/* The way to a client, as the FIB said it for replies from vaddr coming
+ * in on ifindex: kept per CPU for XLVS_NH_CACHE_NS, as direct routing keeps
+ * its real servers' (a lookup costs more than the rest of the reply). */
+struct reply_hop_key {
+	__u32 daddr, vaddr, ifindex;
+};
+
+struct reply_hop {
+	__u64 expires_ns;
+	__u32 out_ifindex;
+	__u32 mtu;
+	__u8 dmac[6];
+	__u8 smac[6];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct reply_hop_key);
+	__type(value, struct reply_hop);
+} reply_hops SEC(".maps");
+
 /* Not pinned: room for the packet path's larger temporaries, per CPU (an
  * XDP run is never interleaved with another on its CPU).  The BPF stack is
  * 512 bytes for the whole chain of calls, the schedulers' loops included,
@@ -99,6 +121,7 @@ struct scratch {
 	struct pkt pkt;                 /* xlvs_xdp: what parse_packet found */
 	struct xlvs_conn_key key;       /* serve: the packet's connection */
 	struct xlvs_conn_key nat_key;   /* nat_reply.h: a reply's connection */
+	struct reply_hop reply_hop;     /* nat_reply.h: and its way out */
 	struct xlvs_conn_key tpl_key;   /* persist.h */
 	struct xlvs_conn tpl;
 	struct xlvs_svc_key svc_key;    /* serve_miss: the service looked up */

@@ -35,59 +35,87 @@ static __always_inline void nat_conn_key_of(struct xlvs_conn_key *ck,
 	ck->kind = XLVS_KIND_CONN;
 }
 
+/* Asks the FIB the way to daddr from vaddr; the route's MTU with it. */
+static __always_inline int reply_hop_lookup(struct xdp_md *ctx, __u8 proto,
+					    __u8 tos, __u32 vaddr, __u32 daddr,
+					    struct reply_hop *h)
+{
+	struct scratch *sc = scratch_get();
+	struct bpf_fib_lookup *fib;
+	long rc;
+
+	if (!sc)
+		return -1;
+	fib = &sc->fib;
+	__builtin_memset(fib, 0, sizeof(*fib));
+	fib->family = AF_INET;
+	fib->l4_protocol = proto;
+	fib->tos = tos;
+	fib->ipv4_src = vaddr;
+	fib->ipv4_dst = daddr;
+	fib->ifindex = ctx->ingress_ifindex;
+	/* tot_len 0 passes the MTU check, which then gives the MTU back. */
+	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+	if (fib_refused(rc))
+		return -1;
+	h->out_ifindex = fib->ifindex;
+	h->mtu = fib->mtu_result;
+	__builtin_memcpy(h->dmac, fib->dmac, ETH_ALEN);
+	__builtin_memcpy(h->smac, fib->smac, ETH_ALEN);
+	return 0;
+}
+
 /* ip_forward's hop: TTL 1 or 0 is the kernel's to answer (time exceeded),
  * as is a packet too big for the way to the client (fragmentation needed,
  * to the real server, quoting it untranslated as ip_forward does before
- * IPVS sees it): 1 for those, which are passed untouched.  Else the route
- * is in the scratch's fib, for nat_reply_out. */
+ * IPVS sees it): 1 for those, which are passed untouched.  Else 0, and the
+ * way is in the scratch's reply_hop, for nat_reply_out. */
 static __always_inline int nat_reply_route(struct xdp_md *ctx, __u8 proto,
 					   __u16 ip_len, __u8 tos, __u32 vaddr,
 					   __u32 daddr)
 {
+	struct reply_hop_key k = { daddr, vaddr, ctx->ingress_ifindex };
+	__u64 now = bpf_ktime_get_coarse_ns();
 	struct scratch *sc = scratch_get();
 	struct iphdr *ip = pkt_ip(ctx);
-	struct bpf_fib_lookup *fib;
-	long rc;
+	struct reply_hop *h;
 
 	if (!sc || !ip)
 		return -1;
 	if (ip->ttl <= 1)
 		return 1;
-	fib = &sc->fib;
-	__builtin_memset(fib, 0, sizeof(*fib));
-	fib->family = AF_INET;
-	fib->l4_protocol = proto;
-	fib->tot_len = ip_len;
-	fib->tos = tos;
-	fib->ipv4_src = vaddr;
-	fib->ipv4_dst = daddr;
-	fib->ifindex = ctx->ingress_ifindex;
-	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
-	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
-		return 1;
-	return fib_refused(rc) ? -1 : 0;
+	h = bpf_map_lookup_elem(&reply_hops, &k);
+	if (!h || now >= h->expires_ns) {
+		if (reply_hop_lookup(ctx, proto, tos, vaddr, daddr, &sc->reply_hop))
+			return -1;
+		sc->reply_hop.expires_ns = now + XLVS_NH_CACHE_NS;
+		bpf_map_update_elem(&reply_hops, &k, &sc->reply_hop, BPF_ANY);
+	} else {
+		sc->reply_hop = *h;
+	}
+	return ip_len > sc->reply_hop.mtu ? 1 : 0;
 }
 
-/* Lowers the TTL and sends the rewritten reply by the route found;
- * counted as what. */
+/* Lowers the TTL and sends the rewritten reply by the way found; counted
+ * as what. */
 static __always_inline int nat_reply_out(struct xdp_md *ctx, __u32 what)
 {
 	struct scratch *sc = scratch_get();
 	struct ethhdr *eth = pkt_eth(ctx);
 	struct iphdr *ip = pkt_ip(ctx);
-	struct bpf_fib_lookup *fib;
+	struct reply_hop *h;
 	long rc;
 
 	if (!sc || !eth || !ip)
 		return XDP_DROP;
-	fib = &sc->fib;
+	h = &sc->reply_hop;
 	ip_decrease_ttl(ip);
-	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, h->dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, h->smac, ETH_ALEN);
 	count(what);
-	if (fib->ifindex == ctx->ingress_ifindex)
+	if (h->out_ifindex == ctx->ingress_ifindex)
 		return XDP_TX;
-	rc = bpf_redirect(fib->ifindex, 0);
+	rc = bpf_redirect(h->out_ifindex, 0);
 	if (rc != XDP_REDIRECT)
 		count(XLVS_CNT_PKTS_TX_FAILED);
 	return rc;
