@@ -42,6 +42,9 @@ int main(void)
 	n += overload_tests(tests + n, MAX_TESTS - n);
 	n += sched_hash_tests(tests + n, MAX_TESTS - n);
 	n += sched_maglev_tests(tests + n, MAX_TESTS - n);
+	/* Before the eviction tests fill the table: a NAT test lists the
+	 * half-open entry it just made, which a full shard evicts first. */
+	n += nat_tests(tests + n, MAX_TESTS - n);
 	n += evict_tests(tests + n, MAX_TESTS - n);
 	n += thresholds_tests(tests + n, MAX_TESTS - n);
 	/* Flush the table first: before the persistence tests too. */
@@ -50,7 +53,6 @@ int main(void)
 	n += stats_cpus_tests(tests + n, MAX_TESTS - n);
 	n += conf_check_tests(tests + n, MAX_TESTS - n);
 	n += tunnel_tests(tests + n, MAX_TESTS - n);
-	n += nat_tests(tests + n, MAX_TESTS - n);
 	n += icmp_tests(tests + n, MAX_TESTS - n);
 	n += recount_tests(tests + n, MAX_TESTS - n);
 	n += stress_tests(tests + n, MAX_TESTS - n);
