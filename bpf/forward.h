@@ -31,30 +31,43 @@ static __always_inline bool fib_refused(long rc)
 	return true;
 }
 
+/*
+ * Asks the FIB the way from the ingress interface to dst (from src, with
+ * tos and proto, for policy routes; flags the lookup's): its answer in the
+ * scratch, or NULL, the cause counted.  tot_len 0 passes the MTU check,
+ * which then gives the route's MTU back for the packets' own checks.
+ */
+static __always_inline struct bpf_fib_lookup *
+fib_ask(struct xdp_md *ctx, __u8 proto, __u8 tos, __be32 src, __be32 dst,
+	__u32 flags)
+{
+	struct scratch *sc = scratch_get();
+	struct bpf_fib_lookup *fib;
+
+	if (!sc)
+		return NULL;
+	fib = &sc->fib;
+	__builtin_memset(fib, 0, sizeof(*fib));
+	fib->family = AF_INET;
+	fib->l4_protocol = proto;
+	fib->tos = tos;
+	fib->ipv4_src = src;
+	fib->ipv4_dst = dst;
+	fib->ifindex = ctx->ingress_ifindex;
+	if (fib_refused(bpf_fib_lookup(ctx, fib, sizeof(*fib), flags)))
+		return NULL;
+	return fib;
+}
+
 /* Asks the FIB which interface and MACs reach the real server. */
 static __always_inline int nh_lookup(struct xdp_md *ctx, const struct pkt *p,
 				     const struct xlvs_dest *d,
 				     struct xlvs_nh_cache *nh)
 {
-	struct scratch *sc = scratch_get();
-	struct bpf_fib_lookup *fib;
-	long rc;
+	struct bpf_fib_lookup *fib = fib_ask(ctx, p->proto, p->tos, p->saddr,
+					     xlvs_load32(d->addr), 0);
 
-	if (!sc)
-		return -1;
-	fib = &sc->fib;
-	__builtin_memset(fib, 0, sizeof(*fib));
-	fib->family = AF_INET;
-	fib->l4_protocol = p->proto;
-	/* tot_len 0 passes the MTU check, which then gives the MTU back
-	 * for every packet's own check (forward in xlvs.bpf.c). */
-	fib->tos = p->tos;
-	fib->ipv4_src = p->saddr;
-	__builtin_memcpy(&fib->ipv4_dst, d->addr, 4);
-	fib->ifindex = ctx->ingress_ifindex;
-
-	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
-	if (fib_refused(rc))
+	if (!fib)
 		return -1;
 	nh->dest_gen = d->gen;
 	nh->in_ifindex = ctx->ingress_ifindex;
@@ -106,25 +119,31 @@ static __always_inline int fwd_hop(struct xdp_md *ctx, __u64 now, int *rc)
 	return 0;
 }
 
-/* Sends the frame on to the next hop nh names: only the Ethernet addresses
- * change. */
-static __always_inline int nh_send(struct xdp_md *ctx,
-				   const struct xlvs_nh_cache *nh)
+/* Sends the frame out of ifindex from smac to dmac, counted as what: only
+ * the Ethernet addresses change here. */
+static __always_inline int send_by(struct xdp_md *ctx, __u32 ifindex,
+				   const __u8 *dmac, const __u8 *smac, __u32 what)
 {
 	struct ethhdr *eth = pkt_eth(ctx);
 	long rc;
 
 	if (!eth)
 		return XDP_DROP;
-	__builtin_memcpy(eth->h_dest, nh->dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, nh->smac, ETH_ALEN);
-	count(XLVS_CNT_PKTS_FWD);
-	if (nh->out_ifindex == ctx->ingress_ifindex)
+	__builtin_memcpy(eth->h_dest, dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, smac, ETH_ALEN);
+	count(what);
+	if (ifindex == ctx->ingress_ifindex)
 		return XDP_TX;
-	rc = bpf_redirect(nh->out_ifindex, 0);
+	rc = bpf_redirect(ifindex, 0);
 	if (rc != XDP_REDIRECT)
 		count(XLVS_CNT_PKTS_TX_FAILED);
 	return rc;
+}
+
+static __always_inline int nh_send(struct xdp_md *ctx,
+				   const struct xlvs_nh_cache *nh)
+{
+	return send_by(ctx, nh->out_ifindex, nh->dmac, nh->smac, XLVS_CNT_PKTS_FWD);
 }
 
 #endif

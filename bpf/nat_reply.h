@@ -35,28 +35,14 @@ static __always_inline void nat_conn_key_of(struct xlvs_conn_key *ck,
 	ck->kind = XLVS_KIND_CONN;
 }
 
-/* Asks the FIB the way to daddr from vaddr; the route's MTU with it. */
+/* Asks the FIB the way to daddr from vaddr, the route's MTU with it. */
 static __always_inline int reply_hop_lookup(struct xdp_md *ctx, __u8 proto,
 					    __u8 tos, __u32 vaddr, __u32 daddr,
 					    struct reply_hop *h)
 {
-	struct scratch *sc = scratch_get();
-	struct bpf_fib_lookup *fib;
-	long rc;
+	struct bpf_fib_lookup *fib = fib_ask(ctx, proto, tos, vaddr, daddr, 0);
 
-	if (!sc)
-		return -1;
-	fib = &sc->fib;
-	__builtin_memset(fib, 0, sizeof(*fib));
-	fib->family = AF_INET;
-	fib->l4_protocol = proto;
-	fib->tos = tos;
-	fib->ipv4_src = vaddr;
-	fib->ipv4_dst = daddr;
-	fib->ifindex = ctx->ingress_ifindex;
-	/* tot_len 0 passes the MTU check, which then gives the MTU back. */
-	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
-	if (fib_refused(rc))
+	if (!fib)
 		return -1;
 	h->out_ifindex = fib->ifindex;
 	h->mtu = fib->mtu_result;
@@ -101,24 +87,14 @@ static __always_inline int nat_reply_route(struct xdp_md *ctx, __u8 proto,
 static __always_inline int nat_reply_out(struct xdp_md *ctx, __u32 what)
 {
 	struct scratch *sc = scratch_get();
-	struct ethhdr *eth = pkt_eth(ctx);
 	struct iphdr *ip = pkt_ip(ctx);
 	struct reply_hop *h;
-	long rc;
 
-	if (!sc || !eth || !ip)
+	if (!sc || !ip)
 		return XDP_DROP;
 	h = &sc->reply_hop;
 	ip_decrease_ttl(ip);
-	__builtin_memcpy(eth->h_dest, h->dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, h->smac, ETH_ALEN);
-	count(what);
-	if (h->out_ifindex == ctx->ingress_ifindex)
-		return XDP_TX;
-	rc = bpf_redirect(h->out_ifindex, 0);
-	if (rc != XDP_REDIRECT)
-		count(XLVS_CNT_PKTS_TX_FAILED);
-	return rc;
+	return send_by(ctx, h->out_ifindex, h->dmac, h->smac, what);
 }
 
 /* The reply's connection c (live, NAT, of the entry's tag) moves by the

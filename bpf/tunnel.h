@@ -69,20 +69,10 @@ const volatile __u32 tun_sport_max = 60999;
 static __always_inline int tun_lookup(struct xdp_md *ctx, const struct xlvs_dest *d,
 				      struct tun_nh *nh)
 {
-	struct scratch *sc = scratch_get();
-	struct bpf_fib_lookup *fib;
-	long rc;
+	struct bpf_fib_lookup *fib = fib_ask(ctx, 0, 0, 0, xlvs_load32(d->addr),
+					     BPF_FIB_LOOKUP_SRC);
 
-	if (!sc)
-		return -1;
-	fib = &sc->fib;
-	__builtin_memset(fib, 0, sizeof(*fib));
-	fib->family = AF_INET;
-	__builtin_memcpy(&fib->ipv4_dst, d->addr, 4);
-	fib->ifindex = ctx->ingress_ifindex;
-	/* tot_len 0 passes the MTU check, which then gives the MTU back. */
-	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), BPF_FIB_LOOKUP_SRC);
-	if (fib_refused(rc))
+	if (!fib)
 		return -1;
 	if (!fib->ipv4_src) {
 		count(XLVS_CNT_PKTS_NO_ROUTE);
