@@ -33,6 +33,7 @@
 #include "xdp_oracle.h"
 #include "pkt.h"
 #include "csum.h"
+#include "bytes.h"
 
 #define ETH_HLEN XO_ETH_HLEN
 
@@ -56,28 +57,6 @@ static uint32_t below(uint32_t n)
 static bool chance(unsigned int pct)
 {
 	return below(100) < pct;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
 }
 
 /* ---- who talks ---- */

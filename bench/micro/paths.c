@@ -29,6 +29,7 @@
 
 #include "csum.h"
 #include "testbed.h"
+#include "bytes.h"
 
 #define TH_SYN 0x02
 #define TH_ACK 0x10
@@ -85,18 +86,6 @@ static const char *const prow_name[NPROW] = {
 static double pk[NPROW][REPS], pw[NPROW][REPS];
 static int nat_reply_fd = -1;
 static char perr[1024];
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
 
 static void pwarn(const char *what)
 {
