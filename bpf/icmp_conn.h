@@ -102,7 +102,7 @@ static __always_inline int icmp_in(struct xdp_md *ctx, const struct pkt *p,
 		return XDP_DROP;
 	/* ip_vs_icmp_xmit's route lowers the TTL too; an ICMP error is never
 	 * answered (fwd_hop drops it at TTL 1). */
-	if (fwd_hop(ctx, now, &rc))
+	if (fwd_hop(ctx, p->af, now, &rc))
 		return rc;
 	if (masq && icmp_nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),
 				     nat_rport(d, p->sport)))
@@ -158,18 +158,18 @@ __noinline int serve_icmp(struct xdp_md *ctx, struct pkt *p, __u64 now)
 	if (!sc || !m || !p)
 		return XDP_PASS;
 	icmp_len = p->ip_len + sizeof(struct ethhdr) - p->l4_off;
-	if (p->outer_daddr != p->saddr) {
+	if (!addr_eq(p->outer_daddr6, p->saddr6)) {
 		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;
 	}
 	k = &sc->key;
 	__builtin_memset(k, 0, sizeof(*k));
-	__builtin_memcpy(k->saddr, &p->daddr, 4);
-	__builtin_memcpy(k->daddr, &p->saddr, 4);
+	__builtin_memcpy(k->saddr, p->daddr6, 16);
+	__builtin_memcpy(k->daddr, p->saddr6, 16);
 	k->sport = p->dport;
 	k->dport = p->sport;
 	k->proto = p->proto;
-	k->af = 4;
+	k->af = p->af;
 	sidx = conn_shard_of(k);
 	shard = bpf_map_lookup_elem(&conn, &sidx);
 	c = shard ? bpf_map_lookup_elem(shard, k) : NULL;

@@ -40,7 +40,7 @@ static __always_inline int reply_hop_lookup(struct xdp_md *ctx, __u8 proto,
 					    __u8 tos, __u32 vaddr, __u32 daddr,
 					    struct reply_hop *h)
 {
-	struct bpf_fib_lookup *fib = fib_ask(ctx, proto, tos, vaddr, daddr, 0);
+	struct bpf_fib_lookup *fib = fib_ask(ctx, 4, proto, tos, &vaddr, &daddr, 0);
 
 	if (!fib)
 		return -1;
