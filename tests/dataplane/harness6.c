@@ -69,7 +69,7 @@ void svc6_add_on(uint8_t vip, uint8_t proto, uint16_t port, const char *sched,
 {
 	struct xlvs_service_conf c = {
 		.proto = proto, .vip = ep6(vip, port), .flags = flags,
-		.netmask = netmask,
+		.netmask = netmask ? netmask : 128,
 	};
 
 	if (flags & XLVS_SVC_F_PERSISTENT)

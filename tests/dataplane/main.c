@@ -45,6 +45,9 @@ int main(void)
 	/* Before the eviction tests fill the table: a NAT test lists the
 	 * half-open entry it just made, which a full shard evicts first. */
 	n += nat_tests(tests + n, MAX_TESTS - n);
+	/* IPv6's, before the eviction tests too (their NAT and ICMP tests
+	 * list and relate fresh entries). */
+	n += ipv6_dr_tests(tests + n, MAX_TESTS - n);
 	n += evict_tests(tests + n, MAX_TESTS - n);
 	n += thresholds_tests(tests + n, MAX_TESTS - n);
 	/* Flush the table first: before the persistence tests too. */

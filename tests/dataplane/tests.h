@@ -38,5 +38,6 @@ size_t stress_tests(struct CMUnitTest *out, size_t room);
 size_t tunnel_tests(struct CMUnitTest *out, size_t room);
 size_t nat_tests(struct CMUnitTest *out, size_t room);
 size_t icmp_tests(struct CMUnitTest *out, size_t room);
+size_t ipv6_dr_tests(struct CMUnitTest *out, size_t room);
 
 #endif
