@@ -60,6 +60,9 @@ void svc_add_ep(const struct xlvs_endpoint *vip, uint8_t proto,
 {
 	struct xlvs_service_conf c = { .proto = proto, .vip = *vip };
 
+	/* An IPv6 service's netmask is its persistence prefix, 1..128. */
+	if (vip->af == 6)
+		c.netmask = 128;
 	strncpy(c.sched, sched, sizeof(c.sched) - 1);
 	check("xlvs_service_add", xlvs_service_add(&dp.t, &c));
 }
