@@ -51,6 +51,7 @@ int main(void)
 	n += ipv6_malformed_tests(tests + n, MAX_TESTS - n);
 	n += ipv6_nat_tests(tests + n, MAX_TESTS - n);
 	n += ipv6_tunnel_tests(tests + n, MAX_TESTS - n);
+	n += ipv6_icmp_tests(tests + n, MAX_TESTS - n);
 	n += evict_tests(tests + n, MAX_TESTS - n);
 	n += thresholds_tests(tests + n, MAX_TESTS - n);
 	/* Flush the table first: before the persistence tests too. */
