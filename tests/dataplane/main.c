@@ -63,6 +63,8 @@ int main(void)
 	n += icmp_tests(tests + n, MAX_TESTS - n);
 	n += recount_tests(tests + n, MAX_TESTS - n);
 	n += stress_tests(tests + n, MAX_TESTS - n);
+	/* Last: IPv6 persistence templates outlive a flush. */
+	n += ipv6_sched_tests(tests + n, MAX_TESTS - n);
 	/* XLVS_TEST_FILTER=<glob>: only the tests whose names match. */
 	if (getenv("XLVS_TEST_FILTER"))
 		cmocka_set_test_filter(getenv("XLVS_TEST_FILTER"));

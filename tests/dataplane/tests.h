@@ -43,5 +43,6 @@ size_t ipv6_malformed_tests(struct CMUnitTest *out, size_t room);
 size_t ipv6_nat_tests(struct CMUnitTest *out, size_t room);
 size_t ipv6_tunnel_tests(struct CMUnitTest *out, size_t room);
 size_t ipv6_icmp_tests(struct CMUnitTest *out, size_t room);
+size_t ipv6_sched_tests(struct CMUnitTest *out, size_t room);
 
 #endif
