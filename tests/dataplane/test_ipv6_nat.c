@@ -323,6 +323,17 @@ static void nat6_udp_no_checksum_gets_one(void **state)
 	dp_run(&f, &r);
 	NAT6_OK(nat6_check(&f, &r, &w));
 	assert_int_not_equal(get16(r.out.b + OFF_IP6 + IP6_HLEN + 6), 0);
+	/* And the reply: udp_snat_handler takes the same branch. */
+	{
+		struct nat6_want rw = { HOST_CLIENT, NET6_VIP, HOST_CLIENT, 7055,
+					w.sport };
+
+		reply6(&f, IPPROTO_UDP, NAT6_RS, 5355, w.sport, 0, 13);
+		put16(f.b + OFF_IP6 + IP6_HLEN + 6, 0);
+		dp_run(&f, &r);
+		NAT6_OK(nat6_check(&f, &r, &rw));
+		assert_int_not_equal(get16(r.out.b + OFF_IP6 + IP6_HLEN + 6), 0);
+	}
 }
 
 static void nat6_replies_untouched(void **state)
