@@ -30,100 +30,8 @@
 #include "bytes.h"
 #include "expect.h"
 #include "expect6.h"
+#include "nat6.h"
 #include "tests.h"
-
-#define NAT6_RS  0x05
-#define NAT6_RS2 0x06
-
-static char why6[256];
-
-struct nat6_want {
-	uint8_t mac_to;
-	uint8_t saddr, daddr;       /* fd00::<byte> */
-	uint16_t sport, dport;
-};
-
-static size_t l4_field(uint8_t proto)
-{
-	return proto == IPPROTO_TCP ? 16 : 6;
-}
-
-/* out must be in with w's MACs, addresses and ports, the hop limit one
- * lower, the L4 checksum right from scratch; NULL if so. */
-static const char *nat6_check(const struct frame *in, const struct dp_result *r,
-			      const struct nat6_want *w)
-{
-	struct frame want = *in;
-	uint8_t *wip = want.b + OFF_IP6, proto;
-	const uint8_t *oip = r->out.b + OFF_IP6;
-	size_t off = pkt6_l4_off(wip, &proto), ck = off + l4_field(proto);
-	size_t l4len = IP6_HLEN + get16(wip + 4) - off;
-	uint16_t got, exp;
-
-	if (r->rc || (r->verdict != XDP_TX && r->verdict != XDP_REDIRECT)) {
-		snprintf(why6, sizeof(why6), "rc %d verdict %u, expected XDP_TX",
-			 r->rc, r->verdict);
-		return why6;
-	}
-	pkt_mac(want.b, w->mac_to);
-	pkt_mac(want.b + 6, HOST_DEV);
-	wip[7]--;
-	ip6_host(wip + 8, w->saddr);
-	ip6_host(wip + 24, w->daddr);
-	put16(wip + off, w->sport);
-	put16(wip + off + 2, w->dport);
-	if (r->out.len != want.len) {
-		snprintf(why6, sizeof(why6), "%zu bytes back, expected %zu",
-			 r->out.len, want.len);
-		return why6;
-	}
-	memcpy(wip + ck, oip + ck, 2);
-	for (size_t i = 0; i < want.len; i++)
-		if (r->out.b[i] != want.b[i]) {
-			snprintf(why6, sizeof(why6), "byte %zu (IPv6 %+ld): %02x, "
-				 "expected %02x", i, (long)i - OFF_IP6, r->out.b[i],
-				 want.b[i]);
-			return why6;
-		}
-	got = get16(oip + ck);
-	exp = pkt6_l4_csum(oip, oip + off, l4len, proto);
-	if (got != exp && !(proto == IPPROTO_TCP && (got | exp) == 0xffff &&
-			    (!got || !exp))) {
-		snprintf(why6, sizeof(why6), "%s checksum %04x, from scratch %04x",
-			 proto == IPPROTO_TCP ? "TCP" : "UDP", got, exp);
-		return why6;
-	}
-	return NULL;
-}
-
-#define NAT6_OK(check) do {                                     \
-		const char *e_ = (check);                       \
-		if (e_)                                         \
-			fail_msg("%s: %s", #check, e_);         \
-	} while (0)
-
-static void client6(struct frame *f, uint8_t proto, uint16_t cport,
-		    uint16_t vport, uint8_t flags, uint16_t payload)
-{
-	struct pkt6_spec s;
-
-	pkt6_init(&s, proto, cport, vport, flags);
-	s.payload = payload;
-	pkt6_build(f, &s);
-}
-
-static void reply6(struct frame *f, uint8_t proto, uint8_t host, uint16_t rport,
-		   uint16_t cport, uint8_t flags, uint16_t payload)
-{
-	struct pkt6_spec s;
-
-	pkt6_init(&s, proto, rport, cport, flags);
-	ip6_host(s.saddr, host);
-	ip6_host(s.daddr, HOST_CLIENT);
-	s.payload = payload;
-	s.src_mac = host;
-	pkt6_build(f, &s);
-}
 
 static void fwd6_ok(uint8_t proto, uint16_t cport, uint16_t vport,
 		    uint8_t flags, uint16_t payload, uint8_t host, uint16_t rport)
@@ -176,7 +84,7 @@ static void nat6_selfcheck(void **state)
 	for (int p = 0; p < 2; p++) {
 		uint8_t proto = p ? IPPROTO_UDP : IPPROTO_TCP;
 		struct nat6_want w = { NAT6_RS, HOST_CLIENT, NAT6_RS, 4000, 8080 };
-		size_t ck = OFF_IP6 + IP6_HLEN + l4_field(proto);
+		size_t ck = OFF_IP6 + IP6_HLEN + nat6_l4_field(proto);
 		struct dp_result r;
 		struct frame f;
 		uint8_t *ip;
