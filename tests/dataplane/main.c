@@ -50,6 +50,7 @@ int main(void)
 	n += ipv6_dr_tests(tests + n, MAX_TESTS - n);
 	n += ipv6_malformed_tests(tests + n, MAX_TESTS - n);
 	n += ipv6_nat_tests(tests + n, MAX_TESTS - n);
+	n += ipv6_nat_states_tests(tests + n, MAX_TESTS - n);
 	n += ipv6_tunnel_tests(tests + n, MAX_TESTS - n);
 	n += ipv6_icmp_tests(tests + n, MAX_TESTS - n);
 	n += evict_tests(tests + n, MAX_TESTS - n);

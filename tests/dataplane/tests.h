@@ -41,6 +41,7 @@ size_t icmp_tests(struct CMUnitTest *out, size_t room);
 size_t ipv6_dr_tests(struct CMUnitTest *out, size_t room);
 size_t ipv6_malformed_tests(struct CMUnitTest *out, size_t room);
 size_t ipv6_nat_tests(struct CMUnitTest *out, size_t room);
+size_t ipv6_nat_states_tests(struct CMUnitTest *out, size_t room);
 size_t ipv6_tunnel_tests(struct CMUnitTest *out, size_t room);
 size_t ipv6_icmp_tests(struct CMUnitTest *out, size_t room);
 size_t ipv6_sched_tests(struct CMUnitTest *out, size_t room);
