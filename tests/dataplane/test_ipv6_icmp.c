@@ -32,6 +32,7 @@
 #include "bytes.h"
 #include "expect.h"
 #include "expect6.h"
+#include "testbed.h"
 #include "tests.h"
 
 #define ROUTER6  0x32           /* fd00::32: a router, in no table */
@@ -39,6 +40,7 @@
 #define QUOTE_AT (ICMP6_AT + 8)
 #define RPORT6   8080
 #define NAT6_RS  0x05
+#define HOST_MTU6 0x07          /* fd00::7: a route with MTU 1400 */
 
 /* A TCP packet from fd00::<src>:sport to fd00::<dst>:dport. */
 static void tcp6(struct frame *f, uint8_t src, uint16_t sport, uint8_t dst,
@@ -379,7 +381,59 @@ static void icmp6_kernel_any_error_type_relayed(void **state)
 	}
 }
 
-#define ICMP6T(f) cmocka_unit_test_setup_teardown(f, dp6_setup, dp6_teardown)
+/*
+ * An error is never answered with an error (icmp6_send's is_ineligible,
+ * ensure_mtu_is_adequate's ip_vs_iph_icmp): relayed with hop limit 1 it
+ * dies silently, and too big for the way to the server likewise.
+ */
+static void icmp6_error_not_answered(void **state)
+{
+	uint16_t cport = dp_port();
+	struct frame in, q;
+	struct dp_result r;
+
+	(void)state;
+	svc6_add(IPPROTO_TCP, 88, "rr");
+	rs6_add(IPPROTO_TCP, 88, HOST_MTU6, 1);
+	conn6_open(88, cport);
+	about_reply6(&in, 1, 4, 0, 88, cport);
+	in.b[OFF_IP6 + 7] = 1;
+	dp_run(&in, &r);
+	expect6_verdict(&r, XDP_DROP);
+	assert_int_equal(r.delta[XLVS_CNT_ICMP_SENT], 0);
+	assert_int_equal(r.delta[XLVS_CNT_ICMP_RELAYED], 0);
+	/* 1400 bytes of quote: the error is over the route's 1400. */
+	{
+		struct pkt6_spec s;
+
+		pkt6_init(&s, IPPROTO_TCP, 88, cport, TH_ACK);
+		ip6_host(s.saddr, NET6_VIP);
+		ip6_host(s.daddr, HOST_CLIENT);
+		s.payload = 1300;
+		pkt6_build(&q, &s);
+		icmp6_err(&in, ROUTER6, NET6_VIP, 2, 0, 1280, &q, 0);
+		dp_run(&in, &r);
+		expect6_verdict(&r, XDP_DROP);
+		assert_int_equal(r.delta[XLVS_CNT_ICMP_SENT], 0);
+		assert_int_equal(r.delta[XLVS_CNT_ICMP_RELAYED], 0);
+	}
+}
+
+static int icmp6_setup(void **state)
+{
+	if (tb_sh("ip -6 route replace fd00::%x/128 dev " DP_DEV " mtu lock 1400",
+		  HOST_MTU6))
+		return -1;
+	return dp6_setup(state);
+}
+
+static int icmp6_teardown(void **state)
+{
+	tb_sh("ip -6 route del fd00::%x/128 dev " DP_DEV, HOST_MTU6);
+	return dp6_teardown(state);
+}
+
+#define ICMP6T(f) cmocka_unit_test_setup_teardown(f, icmp6_setup, icmp6_teardown)
 
 size_t ipv6_icmp_tests(struct CMUnitTest *out, size_t room)
 {
@@ -391,6 +445,7 @@ size_t ipv6_icmp_tests(struct CMUnitTest *out, size_t room)
 		ICMP6T(icmp6_others_pass),
 		ICMP6T(icmp6_kernel_bad_checksum_relayed),
 		ICMP6T(icmp6_kernel_any_error_type_relayed),
+		ICMP6T(icmp6_error_not_answered),
 	};
 
 	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
