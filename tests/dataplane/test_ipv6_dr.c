@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <linux/bpf.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -320,6 +322,50 @@ static void v6dr_no_server_unreachable(void **state)
 	assert_int_equal(r.delta[XLVS_CNT_ICMP_SENT], 0);
 }
 
+/*
+ * Time Exceeded and port unreachable share IPv4's limit (icmp_allowed: a
+ * per-CPU bucket of ICMP_BURST 50 filled at 1000 a second): of many sent
+ * in a row, no more go out than the buckets held and gained meanwhile,
+ * and every one held back is dropped and counted.  Packet Too Big is not
+ * limited (v6dr_packet_too_big).
+ */
+static void v6dr_icmp_rate_limited(void **state)
+{
+	const int sends = 400;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct timespec t0, t1;
+	uint64_t sent = 0, limited = 0, elapsed_ms;
+	struct pkt6_spec s;
+	struct dp_result r;
+	struct frame f;
+
+	(void)state;
+	svc6_add(IPPROTO_TCP, 80, "rr");
+	rs6_add(IPPROTO_TCP, 80, HOST_RS1, 1);
+	pkt6_init(&s, IPPROTO_TCP, dp_port(), 80, TH_SYN);
+	s.hop_limit = 1;
+	pkt6_build(&f, &s);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < sends; i++) {
+		dp_run(&f, &r);
+		assert_int_equal(r.delta[XLVS_CNT_PKTS_TTL_EXCEEDED], 1);
+		sent += r.delta[XLVS_CNT_ICMP_SENT];
+		limited += r.delta[XLVS_CNT_ICMP_LIMITED];
+		if (r.delta[XLVS_CNT_ICMP_LIMITED])
+			expect6_verdict(&r, XDP_DROP);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	elapsed_ms = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000 +
+				(t1.tv_nsec - t0.tv_nsec) / 1000000) + 1;
+	assert_int_equal(sent + limited, sends);
+	if (sent > (uint64_t)(cpus > 0 ? cpus : 1) * 50 + elapsed_ms)
+		fail_msg("%llu of %d answered in %llu ms: more than the limit lets",
+			 (unsigned long long)sent, sends, (unsigned long long)elapsed_ms);
+	print_message("v6dr_icmp_rate_limited: %llu answered, %llu limited in %llu ms\n",
+		      (unsigned long long)sent, (unsigned long long)limited,
+		      (unsigned long long)elapsed_ms);
+}
+
 static int v6dr_setup(void **state)
 {
 	if (tb_sh("ip -6 route replace fd00::%x/128 dev " DP_DEV " mtu lock %d",
@@ -347,6 +393,7 @@ size_t ipv6_dr_tests(struct CMUnitTest *out, size_t room)
 		V6DR(v6dr_wrr_spreads),
 		V6DR(v6dr_local_server_passes),
 		V6DR(v6dr_no_server_unreachable),
+		V6DR(v6dr_icmp_rate_limited),
 	};
 
 	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
