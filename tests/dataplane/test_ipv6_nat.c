@@ -31,6 +31,7 @@
 #include "expect.h"
 #include "expect6.h"
 #include "nat6.h"
+#include "testbed.h"
 #include "tests.h"
 
 static void fwd6_ok(uint8_t proto, uint16_t cport, uint16_t vport,
@@ -282,6 +283,42 @@ static void nat6_replies_untouched(void **state)
 	untouched6(&f);
 }
 
+/* A reply too big for the route back to its client (fd00::a, MTU 1300
+ * here) is the kernel's to answer: passed untouched; one that fits goes. */
+static void nat6_reply_too_big_untouched(void **state)
+{
+	uint16_t a = dp_port();
+	struct pkt6_spec s;
+	struct dp_result r;
+	struct frame f;
+
+	(void)state;
+	assert_int_equal(tb_sh("ip -6 route replace fd00::%x/128 dev " DP_DEV
+			       " mtu lock 1300", HOST6_CLIENT2), 0);
+	nat6_service(IPPROTO_TCP, 7084, NAT6_RS, 8084);
+	pkt6_init(&s, IPPROTO_TCP, a, 7084, TH_SYN);
+	ip6_host(s.saddr, HOST6_CLIENT2);
+	pkt6_build(&f, &s);
+	dp_run(&f, &r);
+	expect6_verdict(&r, XDP_TX);
+	for (int big = 0; big < 2; big++) {
+		struct nat6_want w = { HOST6_CLIENT2, NET6_VIP, HOST6_CLIENT2, 7084, a };
+
+		pkt6_init(&s, IPPROTO_TCP, 8084, a, TH_ACK);
+		ip6_host(s.saddr, NAT6_RS);
+		ip6_host(s.daddr, HOST6_CLIENT2);
+		s.src_mac = NAT6_RS;
+		s.payload = (uint16_t)(1300 - IP6_HLEN - 20 + big);
+		pkt6_build(&f, &s);
+		dp_run(&f, &r);
+		if (big)
+			untouched6(&f);
+		else
+			NAT6_OK(nat6_check(&f, &r, &w));
+	}
+	tb_sh("ip -6 route del fd00::%x/128 dev " DP_DEV, HOST6_CLIENT2);
+}
+
 /* ---- TCP states, as -L -c lists them ---- */
 
 struct seen6 {
@@ -379,6 +416,7 @@ size_t ipv6_nat_tests(struct CMUnitTest *out, size_t room)
 		NAT6(nat6_udp_checksum_zero),
 		NAT6(nat6_udp_no_checksum_gets_one),
 		NAT6(nat6_replies_untouched),
+		NAT6(nat6_reply_too_big_untouched),
 		NAT6(nat6_tcp_states),
 	};
 
