@@ -195,6 +195,41 @@ static void icmp6_in_nat(void **state)
 		nat_in_want6(&want, &in);
 		relayed6(&r, &want);
 	}
+	/* A UDP connection's error, its quote with extension headers: the
+	 * quoted UDP header found after them. */
+	{
+		uint16_t cport = dp_port();
+		struct frame in, q, want;
+		struct pkt6_spec s;
+		struct dp_result r;
+		uint8_t proto;
+		size_t l4;
+
+		svc6_add(IPPROTO_UDP, 81, "rr");
+		rs6_add_nat(IPPROTO_UDP, 81, NAT6_RS, RPORT6);
+		pkt6_init(&s, IPPROTO_UDP, cport, 81, 0);
+		pkt6_build(&q, &s);
+		dp_run(&q, &r);
+		expect6_verdict(&r, XDP_TX);
+		pkt6_init(&s, IPPROTO_UDP, 81, cport, 0);
+		ip6_host(s.saddr, NET6_VIP);
+		ip6_host(s.daddr, HOST_CLIENT);
+		pkt6_ext_add(&s, IPPROTO_DSTOPTS, 1, 0, 0);
+		pkt6_build(&q, &s);
+		icmp6_err(&in, ROUTER6, NET6_VIP, 1, 4, 0, &q, 0);
+		dp_run(&in, &r);
+		want = in;
+		pkt_mac(want.b, NAT6_RS);
+		pkt_mac(want.b + 6, HOST_DEV);
+		want.b[OFF_IP6 + 7]--;
+		ip6_host(want.b + OFF_IP6 + 24, NAT6_RS);
+		ip6_host(want.b + QUOTE_AT + 8, NAT6_RS);
+		l4 = pkt6_l4_off(want.b + QUOTE_AT, &proto);
+		assert_int_equal(proto, IPPROTO_UDP);
+		put16(want.b + QUOTE_AT + l4, RPORT6);
+		icmp6_csum_set(&want);
+		relayed6(&r, &want);
+	}
 }
 
 static void icmp6_out_nat(void **state)
@@ -255,6 +290,30 @@ static void icmp6_in_tunnel(void **state)
 	assert_memory_equal(r.out.b + OFF_IP6 + IP6_HLEN, in.b + OFF_IP6,
 			    in.len - OFF_IP6);
 	assert_int_equal(r.delta[XLVS_CNT_ICMP_RELAYED], 1);
+	/* An IPv4 server of the IPv6 service: inside IPv4, protocol 41. */
+	{
+		struct xlvs_dest_conf d4 = {
+			.addr = tb_ep(IP4(10, 0, 0, HOST_RS1), 89),
+			.fwd = XLVS_FWD_TUNNEL, .weight = 1, .tun_type = XLVS_TUN_IPIP,
+		};
+		struct xlvs_endpoint v4 = ep6(NET6_VIP, 89);
+		const uint8_t *o = r.out.b + OFF_IP6;
+
+		cport = dp_port();
+		svc6_add(IPPROTO_TCP, 89, "rr");
+		rs_add_ep(&v4, IPPROTO_TCP, &d4);
+		conn6_open(89, cport);
+		about_reply6(&in, 3, 0, 0, 89, cport);
+		dp_run(&in, &r);
+		expect6_verdict(&r, XDP_TX);
+		assert_int_equal(get16(r.out.b + 12), 0x0800);
+		assert_int_equal(r.out.len, in.len + 20);
+		assert_int_equal(o[9], IPPROTO_IPV6);
+		assert_int_equal(get32(o + 16), IP4(10, 0, 0, HOST_RS1));
+		in.b[OFF_IP6 + 7]--;
+		assert_memory_equal(o + 20, in.b + OFF_IP6, in.len - OFF_IP6);
+		assert_int_equal(r.delta[XLVS_CNT_ICMP_RELAYED], 1);
+	}
 }
 
 static void passes6(const struct frame *in, int counter)
