@@ -130,6 +130,15 @@ static void v6dr_passes_what_is_not_ours(void **state)
 	run_spec(&s, &f, &r);
 	expect_unchanged(&f, &r, XDP_PASS);
 	expect_counters(&r, XLVS_CNT_PKTS_PASS);
+	/* To a group MAC (33:33:..., pkt_type MULTICAST): ip_vs_in takes only
+	 * PACKET_HOST. */
+	pkt6_init(&s, IPPROTO_TCP, dp_port(), 80, TH_SYN);
+	pkt6_build(&f, &s);
+	memcpy(f.b, ((const uint8_t[]){ 0x33, 0x33, 0, 0, 0, 1 }), 6);
+	dp_run(&f, &r);
+	expect_unchanged(&f, &r, XDP_PASS);
+	assert_int_equal(r.delta[XLVS_CNT_PKTS_FWD], 0);
+	assert_int_equal(r.delta[XLVS_CNT_CONNS_NEW], 0);
 	/* A TCP ACK of no connection: not scheduled. */
 	pkt6_init(&s, IPPROTO_TCP, dp_port(), 80, TH_ACK);
 	run_spec(&s, &f, &r);
@@ -165,7 +174,8 @@ static void v6dr_hop_limit_exceeded(void **state)
 	expect6_icmp(&f, &r, 3, 0, 0, 0);
 	assert_int_equal(r.delta[XLVS_CNT_PKTS_TTL_EXCEEDED], 1);
 	assert_int_equal(r.delta[XLVS_CNT_PKTS_FRAG_NEEDED], 0);
-	/* From a group MAC: no answer (icmp6_send's PACKET_HOST rule). */
+	/* From a group MAC: no answer (the spec's rule, as for IPv4: the
+	 * answer would go to a group). */
 	pkt6_init(&s, IPPROTO_TCP, dp_port(), 80, TH_SYN);
 	s.hop_limit = 1;
 	pkt6_build(&f, &s);
