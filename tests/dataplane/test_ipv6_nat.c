@@ -316,7 +316,44 @@ static void nat6_reply_too_big_untouched(void **state)
 		else
 			NAT6_OK(nat6_check(&f, &r, &w));
 	}
-	tb_sh("ip -6 route del fd00::%x/128 dev " DP_DEV, HOST6_CLIENT2);
+}
+
+/* decrement_ttl and the MTU check run before NAT mangles: hop limit 1
+ * gets Time Exceeded, one byte over the route's MTU (fd00::7, 1400) Packet
+ * Too Big, each quoting the packet as the client sent it (the hop limit
+ * lowered for the latter). */
+static void nat6_hop_limit_and_mtu(void **state)
+{
+	struct pkt6_spec s;
+	struct dp_result r;
+	struct frame f;
+
+	(void)state;
+	assert_int_equal(tb_sh("ip -6 route replace fd00::7/128 dev " DP_DEV
+			       " mtu lock 1400"), 0);
+	svc6_add(IPPROTO_TCP, 7085, "rr");
+	rs6_add_nat(IPPROTO_TCP, 7085, 0x07, 8085);
+	pkt6_init(&s, IPPROTO_TCP, dp_port(), 7085, TH_SYN);
+	s.hop_limit = 1;
+	pkt6_build(&f, &s);
+	dp_run(&f, &r);
+	expect6_icmp(&f, &r, 3, 0, 0, 0);
+	assert_int_equal(r.delta[XLVS_CNT_PKTS_TTL_EXCEEDED], 1);
+	pkt6_init(&s, IPPROTO_TCP, dp_port(), 7085, TH_SYN);
+	s.payload = 1400 - IP6_HLEN - 20 + 1;
+	pkt6_build(&f, &s);
+	dp_run(&f, &r);
+	expect6_icmp(&f, &r, 2, 0, 1400, 1);
+	assert_int_equal(r.delta[XLVS_CNT_PKTS_FRAG_NEEDED], 1);
+	s.sport = dp_port();
+	s.payload--;
+	{
+		struct nat6_want w = { 0x07, HOST_CLIENT, 0x07, s.sport, 8085 };
+
+		pkt6_build(&f, &s);
+		dp_run(&f, &r);
+		NAT6_OK(nat6_check(&f, &r, &w));
+	}
 }
 
 /* ---- TCP states, as -L -c lists them ---- */
@@ -405,7 +442,16 @@ static int nat6_setup(void **state)
 	return dp6_setup(state);
 }
 
-#define NAT6(f) cmocka_unit_test_setup_teardown(f, nat6_setup, dp6_teardown)
+/* The routes some tests set, gone whether they passed or not. */
+static int nat6_teardown(void **state)
+{
+	tb_sh("ip -6 route del fd00::7/128 dev " DP_DEV " 2>/dev/null; "
+	      "ip -6 route del fd00::%x/128 dev " DP_DEV " 2>/dev/null; true",
+	      HOST6_CLIENT2);
+	return dp6_teardown(state);
+}
+
+#define NAT6(f) cmocka_unit_test_setup_teardown(f, nat6_setup, nat6_teardown)
 
 size_t ipv6_nat_tests(struct CMUnitTest *out, size_t room)
 {
@@ -417,6 +463,7 @@ size_t ipv6_nat_tests(struct CMUnitTest *out, size_t room)
 		NAT6(nat6_udp_no_checksum_gets_one),
 		NAT6(nat6_replies_untouched),
 		NAT6(nat6_reply_too_big_untouched),
+		NAT6(nat6_hop_limit_and_mtu),
 		NAT6(nat6_tcp_states),
 	};
 
