@@ -218,7 +218,7 @@ static void nat6_udp_checksum_zero(void **state)
 }
 
 /* kernel: udp_dnat_handler computes a full checksum when it came as 0. */
-static void nat6_udp_no_checksum_gets_one(void **state)
+static void nat6_kernel_udp_no_checksum_gets_one(void **state)
 {
 	struct nat6_want w = { NAT6_RS, HOST_CLIENT, NAT6_RS, 0, 5355 };
 	struct dp_result r;
@@ -460,7 +460,7 @@ size_t ipv6_nat_tests(struct CMUnitTest *out, size_t room)
 		NAT6(nat6_fwd_and_reply_tcp),
 		NAT6(nat6_fwd_and_reply_udp),
 		NAT6(nat6_udp_checksum_zero),
-		NAT6(nat6_udp_no_checksum_gets_one),
+		NAT6(nat6_kernel_udp_no_checksum_gets_one),
 		NAT6(nat6_replies_untouched),
 		NAT6(nat6_reply_too_big_untouched),
 		NAT6(nat6_hop_limit_and_mtu),
