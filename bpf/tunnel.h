@@ -159,9 +159,10 @@ static __always_inline void tun_ip4(struct iphdr *ip, const struct xlvs_dest *d,
 }
 
 /* The checksum of len bytes of the frame from off, seeded with seed,
- * stored in the UDP header (udp; a zero sum as CSUM_MANGLED_0) or the GRE
- * header (as it is) at off: 0, or -1.  A global function: the verifier
- * checks its loop once, not for each family and type of tunnel. */
+ * stored in the UDP header (udp) or the GRE header at off: 0, or -1.  Both
+ * leave it partial for skb_checksum_help, which sends a zero sum as
+ * CSUM_MANGLED_0.  A global function: the verifier checks its loop once,
+ * not for each family and type of tunnel. */
 __noinline int tun_csum(struct xdp_md *ctx, __u32 off, __u32 len, __s64 seed,
 			__u32 udp)
 {
@@ -176,7 +177,7 @@ __noinline int tun_csum(struct xdp_md *ctx, __u32 off, __u32 len, __s64 seed,
 	x = data + (off & 0x7f) + (udp ? offsetof(struct udphdr, check) : 4);
 	if ((void *)(x + 1) > data_end)
 		return -1;
-	*x = csum_fold32(sum) ?: (udp ? 0xffff : 0);
+	*x = csum_fold32(sum) ?: 0xffff;
 	return 0;
 }
 
@@ -218,8 +219,7 @@ static __always_inline int tun_l4(struct xdp_md *ctx, const struct xlvs_dest *d,
 			return 0;
 		g[2] = 0;
 		g[3] = 0;
-		/* gre_build_header's checksum: the GRE header and payload,
-		 * a zero sum sent as it is. */
+		/* gre_build_header's checksum: the GRE header and payload. */
 		return tun_csum(ctx, l4_off, len, 0, 0);
 	}
 	return 0;
