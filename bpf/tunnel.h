@@ -2,7 +2,7 @@
 /*
  * Forwarding by tunnelling, as IPVS does it (net/netfilter/ipvs/
  * ip_vs_xmit.c): ip_vs_tunnel_xmit for an IPv4 real server (outer IPv4),
- * ip_vs_tunnel_xmit_v6 for an IPv6 one (outer IPv6, tunnel6.h), whatever
+ * ip_vs_tunnel_xmit_v6 for an IPv6 one (outer IPv6), whatever
  * the packet's family (IPVS mixes families for tunnels only):
  *  - the route to the real server first (__ip_vs_get_out_rt(_v6)): none,
  *    drop;
@@ -43,12 +43,9 @@
 #define XLVS_BPF_TUNNEL_H
 
 #include "forward.h"
-#include "icmp_reply.h"
-#include "icmp6_reply.h"
 #include "frame_csum.h"
-#include "tunnel6.h"          /* the IPv6 sides */
+#include "tunnel_ip.h"         /* each family's sides */
 
-#define IPPROTO_IPIP 4
 #define IPPROTO_GRE 47
 #define GUE_HLEN 4
 #define GRE_CSUM_BE bpf_htons(0x8000)
@@ -137,25 +134,6 @@ static __always_inline __be16 tun_sport(const struct pkt *p)
 	h ^= h << 16;
 	return bpf_htons((__u16)(((__u64)h * (tun_sport_max - tun_sport_min)) >> 32) +
 			 tun_sport_min);
-}
-
-/* The outer IPv4 header of tot_len bytes, protocol next. */
-static __always_inline void tun_ip4(struct iphdr *ip, const struct xlvs_dest *d,
-				    const struct tun_nh *nh, __u32 tot_len,
-				    const struct tun_inner *in, __u8 next)
-{
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->tos = tun_ecn(in->ds);
-	ip->tot_len = bpf_htons(tot_len);
-	ip->id = in->df ? 0 : (__u16)bpf_get_prandom_u32();
-	ip->frag_off = in->df;
-	ip->ttl = in->ttl;
-	ip->protocol = next;
-	ip->check = 0;
-	ip->saddr = nh->saddr[0];
-	__builtin_memcpy(&ip->daddr, d->addr, 4);
-	ip->check = csum_fold32(bpf_csum_diff(NULL, 0, (void *)ip, sizeof(*ip), 0));
 }
 
 /* The checksum of len bytes of the frame from off, seeded with seed,
@@ -262,7 +240,7 @@ static __always_inline int tun_push(struct xdp_md *ctx, const struct xlvs_dest *
 		l4 = (__u8 *)(ip + 1);
 		if ((void *)(l4 + sizeof(struct udphdr) + GUE_HLEN) > data_end)
 			return -1;
-		tun_ip4(ip, d, nh, sizeof(*ip) + extra + ip_len, in, next);
+		tun_ip4(ip, nh->saddr[0], d->addr, sizeof(*ip) + extra + ip_len, in, next);
 		if (csum)
 			psum = bpf_csum_diff(NULL, 0, (void *)&ip->saddr, 8, 0);
 		eth->h_proto = ETH_P_IP_BE;
@@ -272,39 +250,6 @@ static __always_inline int tun_push(struct xdp_md *ctx, const struct xlvs_dest *
 	if (psum < 0)
 		return -1;
 	return tun_l4(ctx, d, l4, sizeof(*eth) + l3, ip_len, in, psum);
-}
-
-/* An IPv4 packet of ip_len bytes for a tunnel leaving room bytes for it:
- * 0 with what the outer headers take in *in, else 1 with the verdict in
- * *rc (the TTL already lowered, as decrement_ttl came first: the answers
- * quote it so, as the kernel's do). */
-static __always_inline int tun_inner4(struct xdp_md *ctx, __u32 room, __u32 ip_len,
-				      __u64 now, struct tun_inner *in, int *rc)
-{
-	void *data_end = (void *)(long)ctx->data_end;
-	struct iphdr *ip = pkt_ip(ctx);
-	__be16 df;
-
-	*rc = XDP_DROP;
-	if (!ip)
-		return 1;
-	df = ip->frag_off & bpf_htons(IP_DF);
-	if (ip_len > room) {
-		if (!df) {
-			count(XLVS_CNT_PKTS_TOO_BIG);
-			return 1;
-		}
-		*rc = icmp_refuse(ctx, XLVS_CNT_PKTS_FRAG_NEEDED, ICMP_DEST_UNREACH,
-				  ICMP_FRAG_NEEDED, bpf_htonl(room), 0, now);
-		return 1;
-	}
-	if (ip_send_check(ip, data_end))
-		return 1;
-	in->ds = ip->tos;
-	in->ttl = ip->ttl;
-	in->df = df;
-	in->proto = IPPROTO_IPIP;
-	return 0;
 }
 
 /* ip_vs_tunnel_xmit(_v6) for real server d (id dest_id) of the packet
