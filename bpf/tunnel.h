@@ -76,7 +76,6 @@ struct {
 const volatile __u32 tun_sport_min = 32768;
 const volatile __u32 tun_sport_max = 60999;
 
-
 /* The route to the real server as IPVS's output route finds it: by its
  * address alone (a zero source, no TOS), the preferred source with it. */
 static __always_inline int tun_lookup(struct xdp_md *ctx, const struct xlvs_dest *d,
@@ -120,7 +119,8 @@ static __always_inline __u32 tun_extra_len(const struct xlvs_dest *d)
 /* udp_flow_src_port: a port of [min, max) from the flow's hash, its upper
  * half mixed into the lower first.  The kernel's hash is the skb's flow
  * hash, which user space cannot reproduce either; this one is the
- * 5-tuple's (IPv6 addresses folded), so a flow keeps its port. */
+ * 5-tuple's (IPv6 addresses folded; an ICMP error's, its quote's), so a
+ * flow keeps its port. */
 static __always_inline __be16 tun_sport(const struct pkt *p)
 {
 	__u32 h = addr_fold(p->saddr6) * 0x9e3779b1u ^ addr_fold(p->daddr6);
