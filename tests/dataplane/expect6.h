@@ -31,7 +31,8 @@ size_t ip6_packet(const struct frame *f, uint8_t *q);
 /* The ICMPv6 error icmp6_send makes about in, quoting the IPv6 packet q
  * (qlen bytes, cut to ICMP6_QUOTE_MAX): back to in's source MAC from its
  * destination MAC, from in's destination address to its source, hop limit
- * 64, traffic class and flow label 0, the checksum over the pseudo-header. */
+ * 64, traffic class 0, the checksum over the pseudo-header; flow label 0,
+ * the spec's (icmp6_send's may carry an automatic one, auto_flowlabels). */
 void icmp6_error_of(const struct frame *in, const uint8_t *q, size_t qlen,
 		    uint8_t type, uint8_t code, uint32_t info, struct frame *want);
 /* XDP_TX with that error, quoting in's packet with its hop limit lowered
