@@ -421,6 +421,15 @@ static void tun6_mtu(void **state)
 		assert_int_equal(ic[1], 4);
 		assert_int_equal(get16(ic + 6), MTU_T - IP6_HLEN);
 		csum_must_fold("ICMP", csum_add(0, ic, r.out.len - OFF_IP - 20));
+		/* Without DF: dropped, as for an IPv4 tunnel (the kernel would
+		 * fragment it). */
+		s.frag = 0;
+		s.sport = dp_port();
+		pkt_build(&f, &s);
+		dp_run(&f, &r);
+		expect6_verdict(&r, XDP_DROP);
+		assert_int_equal(r.delta[XLVS_CNT_PKTS_TOO_BIG], 1);
+		assert_int_equal(r.delta[XLVS_CNT_ICMP_SENT], 0);
 	}
 }
 
