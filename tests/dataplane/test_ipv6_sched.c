@@ -5,8 +5,9 @@
  * (ip_vs_core.c ip_vs_sched_persist: ipv6_addr_prefix(&snet, &iph->saddr,
  * svc->netmask) for AF_INET6), and sh's hash of the folded address
  * (ip_vs_sh.c ip_vs_sh_hashkey: ip6[0] ^ ip6[1] ^ ip6[2] ^ ip6[3], then
- * hash_32(ntohl(fold) + port, 8)).  Last in the suite: templates outlive
- * a flush.
+ * hash_32(ntohl(fold) + port, 8)), and dh's of the folded destination
+ * (ip_vs_dh.c ip_vs_dh_hashkey).  Last in the suite: templates outlive a
+ * flush.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -172,8 +173,10 @@ static uint32_t fold6(const uint8_t a[16])
 	return get32(a) ^ get32(a + 4) ^ get32(a + 8) ^ get32(a + 12);
 }
 
-/* sh's table from the live schedule: the host of each bucket. */
-static void sh_table(uint16_t port, uint8_t host[256], int32_t weight[256])
+/* A hash schedule's table from the live schedule of the UDP service on
+ * vip:port: the host of each bucket. */
+static void hash_table(const uint8_t vip[16], uint16_t port, uint8_t host[256],
+		       int32_t weight[256])
 {
 	struct xlvs_svc_key k = { .port = htons(port), .proto = IPPROTO_UDP, .af = 6 };
 	struct xlvs_sched *sc = calloc(1, sizeof(*sc));
@@ -181,7 +184,7 @@ static void sh_table(uint16_t port, uint8_t host[256], int32_t weight[256])
 	uint32_t key;
 
 	assert_non_null(sc);
-	ip6_host(k.addr, NET6_VIP);
+	memcpy(k.addr, vip, 16);
 	if (bpf_map_lookup_elem(dp.t.svc_fd, &k, &s))
 		fail_msg("IPv6 service %u not in the table", port);
 	key = s.id * 2 + (s.sched_slot & 1);
@@ -203,8 +206,10 @@ static void sh_flows(uint16_t port, bool with_port)
 	uint8_t host[256];
 	int32_t weight[256];
 	int n[256] = { 0 };
+	uint8_t vip[16];
 
-	sh_table(port, host, weight);
+	ip6_host(vip, NET6_VIP);
+	hash_table(vip, port, host, weight);
 	for (uint32_t i = 1; i <= 120; i++) {
 		uint8_t a[16];
 		struct pkt6_spec s;
@@ -246,6 +251,62 @@ static void v6sh_folds_the_address(void **state)
 	sh_flows(SH6_PORT + 1, true);
 }
 
+/* dh: the bucket of hash_32(fold(daddr), 8), whatever the source: every
+ * flow to one VIP goes to one server, and VIPs differing in every word
+ * spread over the servers as their folds say. */
+static void v6dh_folds_the_vip(void **state)
+{
+	int n[256] = { 0 };
+
+	(void)state;
+	for (uint32_t v = 1; v <= 12; v++) {
+		struct xlvs_endpoint vip = ep6(0x64, 9970);
+		uint8_t host[256];
+		int32_t weight[256];
+		uint32_t b;
+		int first = -1;
+
+		put16(vip.addr + 2, (uint16_t)(v * 0x1111));
+		put32(vip.addr + 4, v * 0x9e3779b1u);
+		put32(vip.addr + 8, ~v);
+		vip.addr[15] = (uint8_t)(0x40 + v);
+		svc_add_ep(&vip, IPPROTO_UDP, "dh");
+		for (uint8_t h = HOST_RS1; h < HOST_RS1 + 4; h++) {
+			struct xlvs_dest_conf d = { .addr = ep6(h, 9970),
+						    .fwd = XLVS_FWD_DROUTE, .weight = 1 };
+
+			rs_add_ep(&vip, IPPROTO_UDP, &d);
+		}
+		hash_table(vip.addr, 9970, host, weight);
+		b = xlvs_hash_32(fold6(vip.addr), 8);
+		for (int i = 0; i < 4; i++) {
+			struct pkt6_spec s;
+			struct dp_result r;
+			struct frame f;
+
+			pkt6_init(&s, IPPROTO_UDP, dp_port(), 9970, 0);
+			memcpy(s.daddr, vip.addr, 16);
+			s.saddr[14] = (uint8_t)i;       /* other clients too */
+			pkt6_build(&f, &s);
+			dp_run(&f, &r);
+			if (chosen6(&r) != host[b])
+				fail_msg("VIP %u (fold %08x, bucket %u): flow %d went to %d, "
+					 "dh says %u", v, fold6(vip.addr), b, i, chosen6(&r),
+					 host[b]);
+			if (first < 0)
+				first = host[b];
+		}
+		n[first]++;
+	}
+	{
+		int used = 0;
+
+		for (int h = HOST_RS1; h < HOST_RS1 + 4; h++)
+			used += n[h] > 0;
+		assert_true(used >= 2);
+	}
+}
+
 #define V6S(f) cmocka_unit_test_setup_teardown(f, dp6_setup, dp6_teardown)
 
 size_t ipv6_sched_tests(struct CMUnitTest *out, size_t room)
@@ -255,6 +316,7 @@ size_t ipv6_sched_tests(struct CMUnitTest *out, size_t room)
 		V6S(v6persist_prefix60),
 		V6S(v6persist_prefix_edges),
 		V6S(v6sh_folds_the_address),
+		V6S(v6dh_folds_the_vip),
 	};
 
 	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
