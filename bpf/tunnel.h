@@ -136,29 +136,6 @@ static __always_inline __be16 tun_sport(const struct pkt *p)
 			 tun_sport_min);
 }
 
-/* The checksum of len bytes of the frame from off, seeded with seed,
- * stored in the UDP header (udp) or the GRE header at off: 0, or -1.  Both
- * leave it partial for skb_checksum_help, which sends a zero sum as
- * CSUM_MANGLED_0.  A global function: the verifier checks its loop once,
- * not for each family and type of tunnel. */
-__noinline int tun_csum(struct xdp_md *ctx, __u32 off, __u32 len, __s64 seed,
-			__u32 udp)
-{
-	__s64 sum = frame_csum(ctx, off, len, seed);
-	void *data, *data_end;
-	__u16 *x;
-
-	if (sum < 0)
-		return -1;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	x = data + (off & 0x7f) + (udp ? offsetof(struct udphdr, check) : 4);
-	if ((void *)(x + 1) > data_end)
-		return -1;
-	*x = csum_fold32(sum) ?: 0xffff;
-	return 0;
-}
-
 /* GUE's or GRE's header at l4 (l4_off in the frame) before the inner
  * packet of ip_len bytes, with its checksum if the server wants one:
  * UDP's seeded with psum, the outer addresses' sum.  0, or -1. */
@@ -186,7 +163,7 @@ static __always_inline int tun_l4(struct xdp_md *ctx, const struct xlvs_dest *d,
 		 * complemented) first: the helper's sum may fill 32 bits. */
 		sum = (__u16)~csum_fold32(psum);
 		sum += bpf_htons(IPPROTO_UDP) + bpf_htons(len);
-		return tun_csum(ctx, l4_off, len, sum, 1);
+		return csum_fill(ctx, l4_off, len, sum, offsetof(struct udphdr, check));
 	}
 	if (d->tun_type == XLVS_TUN_GRE) {
 		__be16 *g = (void *)l4;
@@ -198,7 +175,7 @@ static __always_inline int tun_l4(struct xdp_md *ctx, const struct xlvs_dest *d,
 		g[2] = 0;
 		g[3] = 0;
 		/* gre_build_header's checksum: the GRE header and payload. */
-		return tun_csum(ctx, l4_off, len, 0, 0);
+		return csum_fill(ctx, l4_off, len, 0, 4);
 	}
 	return 0;
 }
