@@ -264,3 +264,63 @@ test_ipv6_managed_neighbour() {
 	xl_adm -d -u "[$V6_VIP]:53" -r "[$V6_NODE1]:53" || xl_fail "the last -d failed"
 	xl_assert_eq "" "$(v6_neigh "$V6_NODE1")" "ha1's entry for node1 after the last -d"
 }
+
+V6_CLIENT=$V6_NET:10
+
+# v6_serve HOST: a TCP server on [::]:80 in HOST that answers its first
+# client with HOST's name and holds the connection until the client ends
+# it (the seed's testsrv is IPv4 only, and holds 0.0.0.0:80).
+v6_serve() {
+	local i
+	xl_bg "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+s.bind(("::", 80)); s.listen(8)
+c, _ = s.accept(); c.recv(100); c.sendall(sys.argv[1].encode() + b"\n")
+c.settimeout(30); c.recv(100)' "$1"
+	for ((i = 0; i < 50; i++)); do
+		xl_in "$1" ss -Hltn "sport = :80" | grep -q '\[::\]:80' && return 0
+		sleep 0.1
+	done
+	xl_fail "the IPv6 server in $1 did not start"
+}
+
+# -L -c -n of a real IPv6 connection through the data plane (direct
+# routing: the VIP on ha1's eth0 and on node1's lo): print_conn's row with
+# bracketed addresses, the source pushing the columns right.
+test_ipv6_connection_listing() {
+	local port reply want got i
+	v6_on client "$V6_CLIENT" || xl_fail "IPv6 on in client failed"
+	xl_in ha1 ip -6 addr add "$V6_VIP/64" dev eth0 nodad &&
+	xl_in ha1 sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+	xl_in node1 ip -6 addr add "$V6_VIP/128" dev lo nodad ||
+		xl_fail "the IPv6 VIP failed"
+	xl_adm -A -t "[$V6_VIP]:80" -s rr &&
+	xl_adm -a -t "[$V6_VIP]:80" -r "[$V6_NODE1]:80" -g ||
+		xl_fail "configuring the service failed"
+	v6_serve node1
+	: >"$XL_TMP/out"
+	xl_bg client python3 -c '
+import os, socket, sys, time
+c = socket.create_connection((sys.argv[1], 80), timeout=5)
+c.sendall(b"hi\n")
+print(c.getsockname()[1], c.recv(100).decode().strip(), flush=True)
+for i in range(200):
+    if os.path.exists(sys.argv[2]): break
+    time.sleep(0.1)' "$V6_VIP" "$XL_TMP/go" >"$XL_TMP/out"
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$XL_TMP/out" ] && break
+		sleep 0.1
+	done
+	read -r port reply <"$XL_TMP/out"
+	xl_assert_eq node1 "$reply" "the answer over IPv6 through ha1 (counters: $(xl_adm --counters | grep -v ' 0$' | tr '\n' ' '))"
+	want="TCP XX:XX  ESTABLISHED [$V6_CLIENT]:$port [$V6_VIP]:80  [$V6_NODE1]:80"
+	xl_adm -L -c -n
+	got=$(xl_adm -L -c -n | sed -n 3p | sed -E 's/^TCP [0-9]{2}:[0-9]{2} /TCP XX:XX /')
+	: >"$XL_TMP/go"
+	xl_assert_eq "$want" "$got" "-L -c -n of the IPv6 connection"
+	xl_adm -L -n | grep -qF -- "-> [$V6_NODE1]:80            Route   1      1          0" ||
+		xl_fail "node1's active count: $(xl_adm -L -n)"
+}
