@@ -143,10 +143,29 @@ EOF
 	xl_adm -L -n >"$XL_TMP/got" || xl_fail "-L -n after -R failed"
 	xl_assert_same_file "$XL_TMP/want" "$XL_TMP/got" "-L -n after -R"
 	# -R of it again fails as a whole (its services exist) and changes
-	# nothing.
+	# nothing; after -C it finds every IPv6 service and server the same
+	# (restore_diff matches them by family and address) and touches none.
 	xl_adm -R <"$XL_TMP/saved" 2>"$XL_TMP/err" && xl_fail "a second -R succeeded"
 	xl_adm -S -n >"$XL_TMP/got"
 	xl_assert_same_file "$XL_TMP/saved" "$XL_TMP/got" "-S -n after a second -R"
+	{ echo "-C"; cat "$XL_TMP/saved"; } >"$XL_TMP/reload"
+	XLVS_RESTORE_REPORT=1 xl_adm -R <"$XL_TMP/reload" 2>"$XL_TMP/report" ||
+		xl_fail "-R of -C and the table failed: $(cat "$XL_TMP/report")"
+	grep -q "services 0 added, 0 edited, 0 deleted, 3 untouched; real servers 0 added, 0 edited, 0 deleted, 5 untouched" \
+		"$XL_TMP/report" || xl_fail "-R touched something: $(cat "$XL_TMP/report")"
+	xl_adm -S -n >"$XL_TMP/got"
+	xl_assert_same_file "$XL_TMP/saved" "$XL_TMP/got" "-S -n after -C and -R"
+	# One IPv6 server's weight changed and one deleted: only they move.
+	sed -e "s/-r \[$V6_NODE2\]:80 -g -w 2/-r [$V6_NODE2]:80 -g -w 4/" \
+		-e "/-r \[$V6_NODE1\]:5353/d" "$XL_TMP/reload" >"$XL_TMP/reload2"
+	XLVS_RESTORE_REPORT=1 xl_adm -R <"$XL_TMP/reload2" 2>"$XL_TMP/report" ||
+		xl_fail "-R of the changed table failed: $(cat "$XL_TMP/report")"
+	grep -q "services 0 added, 0 edited, 0 deleted, 3 untouched; real servers 0 added, 1 edited, 1 deleted, 3 untouched" \
+		"$XL_TMP/report" || xl_fail "-R of the changed table: $(cat "$XL_TMP/report")"
+	xl_adm -S -n >"$XL_TMP/got"
+	grep -v -e "^-C" "$XL_TMP/reload2" >"$XL_TMP/want"
+	xl_assert_same_file "$XL_TMP/want" "$XL_TMP/got" "-S -n after the changed -R"
+	xl_adm -R <"$XL_TMP/reload" || xl_fail "-R back to the saved table failed"
 
 	# Edits and deletes by [addr]:port; -Z of one IPv6 service.
 	xl_adm -E -t "[$V6_VIP]:80" -s wrr -p 60 -M 128 &&
