@@ -93,7 +93,8 @@ __noinline int icmp6_reply_build(struct xdp_md *ctx, __u32 type, __u32 code,
 	sum = bpf_csum_diff(NULL, 0, (void *)sc->icmp6_addrs, 32, 0);
 	if (sum < 0)
 		return -1;
-	sum += bpf_htonl(8 + quote) + bpf_htonl(NEXTHDR_ICMPV6);
+	/* Each word on its own: their sum in 32 bits would carry out. */
+	sum += (__u64)bpf_htonl(8 + quote) + bpf_htonl(NEXTHDR_ICMPV6);
 	sum = (__u16)~csum_fold32(sum);
 	return csum_fill(ctx, sizeof(*eth) + IP6_HLEN, 8 + quote, sum,
 			 offsetof(struct icmp6_frame, check) - sizeof(*eth) - IP6_HLEN);
