@@ -102,7 +102,9 @@ __noinline int icmp6_reply_build(struct xdp_md *ctx, __u32 type, __u32 code,
 
 /* An ICMPv6 error to the client instead of the packet; counted by why.
  * Never one about an ICMPv6 error (a relayed one: icmp_conn.h), as
- * icmp6_send never answers one (RFC 4443 2.4 e). */
+ * icmp6_send never answers one (RFC 4443 2.4 e), nor to the unspecified
+ * address, which names no node (icmp6_send's addr_any rule; a multicast
+ * source never gets this far: parse6.h). */
 static __always_inline int icmp6_refuse(struct xdp_md *ctx, __u32 why, __u8 type,
 					__u8 code, __be32 info, int limited,
 					__u64 now)
@@ -110,7 +112,9 @@ static __always_inline int icmp6_refuse(struct xdp_md *ctx, __u32 why, __u8 type
 	struct scratch *sc = scratch_get();
 
 	count(why);
-	if (!sc || sc->pkt.icmp_type || !icmp_reply_possible(ctx))
+	if (!sc || sc->pkt.icmp_type || !icmp_reply_possible(ctx) ||
+	    !(sc->pkt.saddr6[0] | sc->pkt.saddr6[1] | sc->pkt.saddr6[2] |
+	      sc->pkt.saddr6[3]))
 		return XDP_DROP;
 	if (limited && !icmp_allowed(now)) {
 		count(XLVS_CNT_ICMP_LIMITED);
