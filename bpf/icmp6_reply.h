@@ -93,7 +93,8 @@ __noinline int icmp6_reply_build(struct xdp_md *ctx, __u32 type, __u32 code,
 	sum = bpf_csum_diff(NULL, 0, (void *)sc->icmp6_addrs, 32, 0);
 	if (sum < 0)
 		return -1;
-	sum += bpf_htonl(8 + quote) + bpf_htonl(NEXTHDR_ICMPV6);
+	/* Each word on its own: their sum in 32 bits would carry out. */
+	sum += (__u64)bpf_htonl(8 + quote) + bpf_htonl(NEXTHDR_ICMPV6);
 	sum = (__u16)~csum_fold32(sum);
 	return csum_fill(ctx, sizeof(*eth) + IP6_HLEN, 8 + quote, sum,
 			 offsetof(struct icmp6_frame, check) - sizeof(*eth) - IP6_HLEN);
@@ -101,7 +102,9 @@ __noinline int icmp6_reply_build(struct xdp_md *ctx, __u32 type, __u32 code,
 
 /* An ICMPv6 error to the client instead of the packet; counted by why.
  * Never one about an ICMPv6 error (a relayed one: icmp_conn.h), as
- * icmp6_send never answers one (RFC 4443 2.4 e). */
+ * icmp6_send never answers one (RFC 4443 2.4 e), nor to the unspecified
+ * address, which names no node (icmp6_send's addr_any rule; a multicast
+ * source never gets this far: parse6.h). */
 static __always_inline int icmp6_refuse(struct xdp_md *ctx, __u32 why, __u8 type,
 					__u8 code, __be32 info, int limited,
 					__u64 now)
@@ -109,7 +112,9 @@ static __always_inline int icmp6_refuse(struct xdp_md *ctx, __u32 why, __u8 type
 	struct scratch *sc = scratch_get();
 
 	count(why);
-	if (!sc || sc->pkt.icmp_type || !icmp_reply_possible(ctx))
+	if (!sc || sc->pkt.icmp_type || !icmp_reply_possible(ctx) ||
+	    !(sc->pkt.saddr6[0] | sc->pkt.saddr6[1] | sc->pkt.saddr6[2] |
+	      sc->pkt.saddr6[3]))
 		return XDP_DROP;
 	if (limited && !icmp_allowed(now)) {
 		count(XLVS_CNT_ICMP_LIMITED);
