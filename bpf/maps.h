@@ -95,7 +95,9 @@ struct twos_sums {
  * in on ifindex: kept per CPU for XLVS_NH_CACHE_NS, as direct routing keeps
  * its real servers' (a lookup costs more than the rest of the reply). */
 struct reply_hop_key {
-	__u32 daddr, vaddr, ifindex;
+	__be32 daddr[4], vaddr[4];      /* 16 bytes, IPv4's in the first word */
+	__u32 ifindex;
+	__u32 af;
 };
 
 struct reply_hop {
@@ -126,6 +128,7 @@ struct scratch {
 	struct xlvs_conn_key key;       /* serve: the packet's connection */
 	struct xlvs_conn_key nat_key;   /* nat_reply.h: a reply's connection */
 	struct reply_hop reply_hop;     /* nat_reply.h: and its way out */
+	struct reply_hop_key reply_hop_key;
 	struct xlvs_conn_key tpl_key;   /* persist.h */
 	struct xlvs_conn tpl;
 	struct xlvs_svc_key svc_key;    /* serve_miss: the service looked up */

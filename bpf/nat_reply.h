@@ -35,12 +35,14 @@ static __always_inline void nat_conn_key_of(struct xlvs_conn_key *ck,
 	ck->kind = XLVS_KIND_CONN;
 }
 
-/* Asks the FIB the way to daddr from vaddr, the route's MTU with it. */
+/* Asks the FIB the way to k's client from its vaddr, the route's MTU
+ * with it. */
 static __always_inline int reply_hop_lookup(struct xdp_md *ctx, __u8 proto,
-					    __u8 tos, __u32 vaddr, __u32 daddr,
+					    __u8 tos, const struct reply_hop_key *k,
 					    struct reply_hop *h)
 {
-	struct bpf_fib_lookup *fib = fib_ask(ctx, 4, proto, tos, &vaddr, &daddr, 0);
+	struct bpf_fib_lookup *fib = fib_ask(ctx, k->af, proto, tos, k->vaddr,
+					     k->daddr, 0);
 
 	if (!fib)
 		return -1;
@@ -56,26 +58,43 @@ static __always_inline int reply_hop_lookup(struct xdp_md *ctx, __u8 proto,
  * to the real server, quoting it untranslated as ip_forward does before
  * IPVS sees it): 1 for those, which are passed untouched.  Else 0, and the
  * way is in the scratch's reply_hop, for nat_reply_out. */
-static __always_inline int nat_reply_route(struct xdp_md *ctx, __u8 proto,
-					   __u16 ip_len, __u8 tos, __u32 vaddr,
-					   __u32 daddr)
+static __always_inline int nat_reply_route(struct xdp_md *ctx, __u8 af,
+					   __u8 proto, __u16 ip_len, __u8 tos,
+					   const __be32 *vaddr, const __be32 *daddr)
 {
-	struct reply_hop_key k = { daddr, vaddr, ctx->ingress_ifindex };
 	__u64 now = bpf_ktime_get_coarse_ns();
 	struct scratch *sc = scratch_get();
-	struct iphdr *ip = pkt_ip(ctx);
+	struct reply_hop_key *k;
 	struct reply_hop *h;
 
-	if (!sc || !ip)
+	if (!sc)
 		return -1;
-	if (ip->ttl <= 1)
-		return 1;
-	h = bpf_map_lookup_elem(&reply_hops, &k);
+	if (af == 6) {
+		struct ipv6hdr *ip6 = pkt_ip6(ctx);
+
+		if (!ip6)
+			return -1;
+		if (ip6->hop_limit <= 1)
+			return 1;
+	} else {
+		struct iphdr *ip = pkt_ip(ctx);
+
+		if (!ip)
+			return -1;
+		if (ip->ttl <= 1)
+			return 1;
+	}
+	k = &sc->reply_hop_key;
+	__builtin_memcpy(k->daddr, daddr, 16);
+	__builtin_memcpy(k->vaddr, vaddr, 16);
+	k->ifindex = ctx->ingress_ifindex;
+	k->af = af;
+	h = bpf_map_lookup_elem(&reply_hops, k);
 	if (!h || now >= h->expires_ns) {
-		if (reply_hop_lookup(ctx, proto, tos, vaddr, daddr, &sc->reply_hop))
+		if (reply_hop_lookup(ctx, proto, tos, k, &sc->reply_hop))
 			return -1;
 		sc->reply_hop.expires_ns = now + XLVS_NH_CACHE_NS;
-		bpf_map_update_elem(&reply_hops, &k, &sc->reply_hop, BPF_ANY);
+		bpf_map_update_elem(&reply_hops, k, &sc->reply_hop, BPF_ANY);
 	} else {
 		sc->reply_hop = *h;
 	}
@@ -84,16 +103,27 @@ static __always_inline int nat_reply_route(struct xdp_md *ctx, __u8 proto,
 
 /* Lowers the TTL and sends the rewritten reply by the way found; counted
  * as what. */
-static __always_inline int nat_reply_out(struct xdp_md *ctx, __u32 what)
+static __always_inline int nat_reply_out(struct xdp_md *ctx, __u8 af, __u32 what)
 {
 	struct scratch *sc = scratch_get();
-	struct iphdr *ip = pkt_ip(ctx);
 	struct reply_hop *h;
 
-	if (!sc || !ip)
+	if (!sc)
 		return XDP_DROP;
+	if (af == 6) {
+		struct ipv6hdr *ip6 = pkt_ip6(ctx);
+
+		if (!ip6)
+			return XDP_DROP;
+		ip6->hop_limit--;
+	} else {
+		struct iphdr *ip = pkt_ip(ctx);
+
+		if (!ip)
+			return XDP_DROP;
+		ip_decrease_ttl(ip);
+	}
 	h = &sc->reply_hop;
-	ip_decrease_ttl(ip);
 	return send_by(ctx, h->out_ifindex, h->dmac, h->smac, what);
 }
 
@@ -161,8 +191,9 @@ __noinline int serve_reply(struct xdp_md *ctx, struct pkt *p,
 	struct xlvs_meta *m = meta_get();
 	struct xlvs_nat_reply *r;
 	struct xlvs_conn *c;
-	__u32 sidx, vaddr;
+	__be32 *vaddr;
 	__be16 vport;
+	__u32 sidx;
 	int rc;
 
 	if (!sc || !m || !p || !rk)
@@ -175,15 +206,16 @@ __noinline int serve_reply(struct xdp_md *ctx, struct pkt *p,
 	c = nat_reply_conn(rk, r, &sc->nat_key, m, now, &sidx);
 	if (!c)
 		return XDP_PASS;
-	vaddr = xlvs_load32(r->vaddr);
+	vaddr = (__be32 *)r->vaddr;
 	vport = r->vport;
-	rc = nat_reply_route(ctx, p->proto, p->ip_len, p->tos, vaddr, p->daddr);
+	rc = nat_reply_route(ctx, p->af, p->proto, p->ip_len, p->tos, vaddr,
+			     p->daddr6);
 	if (rc)
 		return rc > 0 ? XDP_PASS : XDP_DROP;
 	nat_reply_track(c, sidx, p, now);
 	if (nat_rewrite(ctx, p, NAT_SRC, vaddr, vport))
 		return XDP_DROP;
-	return nat_reply_out(ctx, XLVS_CNT_PKTS_REPLY);
+	return nat_reply_out(ctx, p->af, XLVS_CNT_PKTS_REPLY);
 }
 
 #endif

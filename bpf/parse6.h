@@ -125,6 +125,7 @@ static __always_inline int parse_icmp6(struct pkt *p, void *data, void *data_end
 	if ((void *)(ports + 2) > data_end || qoff + 4 > end)
 		return PARSE_MALFORMED;
 	p->icmp_type = ic[0];
+	p->inner_l4_off = qoff;
 	p->proto = nh;
 	__builtin_memcpy(p->saddr6, &cih->saddr, 16);
 	__builtin_memcpy(p->daddr6, &cih->daddr, 16);

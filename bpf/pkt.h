@@ -51,7 +51,8 @@ struct pkt {
 	__u8 icmp_type;
 	__u8 inner_off;     /* the quoted IP header's offset in the frame */
 	__u8 af;            /* 4 or 6 */
-	__u8 pad[3];
+	__u8 inner_l4_off;  /* IPv6's PARSE_ICMP: the quoted ports' offset */
+	__u8 pad[2];
 	union {
 		__be32 outer_saddr;
 		__be32 outer_saddr6[4];

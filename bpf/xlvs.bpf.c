@@ -52,8 +52,8 @@ __noinline int forward(struct xdp_md *ctx, struct pkt *p, __u32 dest_id,
 		count(XLVS_CNT_PKTS_LOCAL);
 		return XDP_PASS;
 	}
-	/* IPv6 NAT and tunnels come with their own changes. */
-	if ((p->af == 6 || d->af == 6) && (masq || d->fwd == XLVS_FWD_TUNNEL))
+	/* IPv6 tunnels come with their own change. */
+	if ((p->af == 6 || d->af == 6) && !masq && d->fwd == XLVS_FWD_TUNNEL)
 		return XDP_DROP;
 	if (!masq && d->fwd == XLVS_FWD_TUNNEL)
 		return tun_defer(dest_id, p->ip_len);
@@ -69,7 +69,7 @@ __noinline int forward(struct xdp_md *ctx, struct pkt *p, __u32 dest_id,
 	if (p->ip_len > nh->mtu)
 		return p->af == 6 ? icmp6_too_big(ctx, nh->mtu, now) :
 				    icmp_too_big(ctx, nh->mtu, now);
-	if (masq && nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),
+	if (masq && nat_rewrite(ctx, p, NAT_DST, (const __be32 *)d->addr,
 				nat_rport(d, p->dport)))
 		return XDP_DROP;
 	return nh_send(ctx, nh);
