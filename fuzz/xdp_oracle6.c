@@ -55,9 +55,10 @@
  *     header, the extension headers and 8 bytes of the transport header
  *     (the spec) and at most what fits in 1280 bytes (icmp6_send); never
  *     an answer to an ICMPv6 error.
- * NAT and tunnels over IPv6 have not landed in the data plane yet (it
- * drops those packets until they do): the checks above are what they are
- * to do, and drops pass meanwhile.
+ * Tunnels over IPv6 (an IPv6 service's, and an IPv4 service's to an IPv6
+ * server) have not landed in the data plane yet: it drops those packets
+ * until they do, and a drop passes.  The tunnel checks above are what the
+ * spec and ip_vs_tunnel_xmit(_v6) say they are to do.
  */
 #include <stdbool.h>
 #include <stdint.h>
