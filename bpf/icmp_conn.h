@@ -209,7 +209,7 @@ __noinline int serve_icmp(struct xdp_md *ctx, struct pkt *p, __u64 now)
 	struct xlvs_nat_reply *r;
 	struct xlvs_conn *c;
 	__u32 sidx, icmp_len;
-	void *shard;
+	void *shard, *rshard;
 
 	if (!sc || !m || !p)
 		return XDP_PASS;
@@ -232,9 +232,10 @@ __noinline int serve_icmp(struct xdp_md *ctx, struct pkt *p, __u64 now)
 	if (c && !conn_expired(c, m, now))
 		return icmp_csum_ok(ctx, p->l4_off, icmp_len, p->af) ?
 		       icmp_in(ctx, p, c, now) : XDP_DROP;
-	r = bpf_map_lookup_elem(&nat_reply, k);
+	rshard = nat_reply_shard_get(k);
+	r = rshard ? bpf_map_lookup_elem(rshard, k) : NULL;
 	if (r) {
-		c = nat_reply_conn(k, r, &sc->nat_key, m, now, &sidx);
+		c = nat_reply_conn(rshard, k, r, &sc->nat_key, m, now, &sidx);
 		if (!c)
 			return XDP_PASS;
 		return icmp_csum_ok(ctx, p->l4_off, icmp_len, p->af) ?

@@ -64,14 +64,25 @@ struct {
 	__type(value, __u64);
 } dev_mac SEC(".maps");
 
-/* NAT connections' reply sides (bpf/nat.h), as many as the connection
- * table holds (the loader sizes it).  Not preallocated: only NAT uses it. */
-struct {
+/* NAT connections' reply sides (bpf/nat.h), in shards as the connection
+ * table's (a reply key's shard is xlvs_conn_shard of it), each as big as
+ * a connection shard: the loader creates them.  Sharded so that the
+ * sweeper's pass walks them a shard a tick, as it walks the connections,
+ * and removes the entries of connections the LRU evicted silently.  Not
+ * preallocated: only NAT uses them. */
+struct nat_reply_shard {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XLVS_CONN_DEFAULT);
+	__uint(max_entries, XLVS_CONN_DEFAULT / XLVS_CONN_SHARDS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct xlvs_conn_key);
-	__type(value, struct xlvs_nat_reply);
+	__uint(key_size, sizeof(struct xlvs_conn_key));
+	__uint(value_size, sizeof(struct xlvs_nat_reply));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, XLVS_CONN_SHARDS);
+	__type(key, __u32);
+	__array(values, struct nat_reply_shard);
 } nat_reply SEC(".maps");
 
 /* Not pinned: a cache, rebuilt by the program as it goes. */
@@ -254,6 +265,15 @@ static __always_inline void *conn_shard_get(const struct xlvs_conn_key *k)
 	__u32 shard = xlvs_conn_shard(k, shard_bits);
 
 	return bpf_map_lookup_elem(&conn, &shard);
+}
+
+/* The nat_reply shard reply key k belongs in (NULL: none, a table being
+ * built). */
+static __always_inline void *nat_reply_shard_get(const struct xlvs_conn_key *k)
+{
+	__u32 shard = xlvs_conn_shard(k, shard_bits);
+
+	return bpf_map_lookup_elem(&nat_reply, &shard);
 }
 
 static __always_inline struct xlvs_meta *meta_get(void)

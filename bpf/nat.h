@@ -141,12 +141,14 @@ static __noinline void nat_remember(const struct xlvs_conn_key *ck,
 {
 	struct xlvs_conn_key rk;
 	struct xlvs_nat_reply r = {};
+	void *shard;
 
 	nat_reply_key_of(&rk, ck, d);
 	__builtin_memcpy(r.vaddr, ck->daddr, 16);
 	r.vport = ck->dport;
 	r.tag = tag;
-	if (bpf_map_update_elem(&nat_reply, &rk, &r, BPF_ANY))
+	shard = nat_reply_shard_get(&rk);
+	if (!shard || bpf_map_update_elem(shard, &rk, &r, BPF_ANY))
 		count(XLVS_CNT_NAT_REPLY_FULL);
 }
 
@@ -158,14 +160,17 @@ static __noinline void nat_forget(const struct xlvs_conn_key *ck,
 	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &dest_id);
 	struct xlvs_nat_reply *r;
 	struct xlvs_conn_key rk;
+	void *shard;
 
-	/* A deleted server's entries are removed by libxlvs with it. */
+	/* A server's slot is reused (a new gen) only when no connection
+	 * counts on it; an entry left over goes with the sweeper's pass. */
 	if (!d || d->gen != gen)
 		return;
 	nat_reply_key_of(&rk, ck, d);
-	r = bpf_map_lookup_elem(&nat_reply, &rk);
+	shard = nat_reply_shard_get(&rk);
+	r = shard ? bpf_map_lookup_elem(shard, &rk) : NULL;
 	if (r && r->tag == tag)
-		bpf_map_delete_elem(&nat_reply, &rk);
+		bpf_map_delete_elem(shard, &rk);
 }
 
 #endif

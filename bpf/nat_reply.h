@@ -127,6 +127,52 @@ static __always_inline int nat_reply_out(struct xdp_md *ctx, __u8 af, __u32 what
 	return send_by(ctx, h->out_ifindex, h->dmac, h->smac, what);
 }
 
+/*
+ * The sweeper's pass over a reply shard: entry rk -> *r goes
+ * unless a NAT connection of its tag is in the table (one that expired is
+ * the pass's to take, with its entry).  An entry outlives its connection
+ * only when the LRU evicted the connection silently; a SYN flood on a NAT
+ * service would otherwise fill the map with them for good.  A connection
+ * made on the same ports to the same server as the entry is removed has
+ * its entry put back, in case it wrote it before the removal.  1 if the
+ * entry was removed.  A global function: inlined in the walk's callback,
+ * its branches multiplied the sweeper's paths past what the verifier takes.
+ */
+__noinline int nat_reply_orphan(const struct xlvs_conn_key *rk,
+				const struct xlvs_nat_reply *r)
+{
+	struct xlvs_nat_reply keep;
+	struct xlvs_conn_key ck;
+	struct xlvs_conn *c;
+	struct xlvs_dest *d;
+	void *shard, *rshard;
+	__u32 id;
+
+	if (!rk || !r)
+		return 0;
+	keep = *r;
+	nat_conn_key_of(&ck, rk, &keep);
+	shard = conn_shard_get(&ck);
+	rshard = nat_reply_shard_get(rk);
+	if (!shard || !rshard)
+		return 0;
+	c = bpf_map_lookup_elem(shard, &ck);
+	if (c && c->tag == keep.tag && (c->flags & XLVS_CONN_F_MASQ))
+		return 0;
+	bpf_map_delete_elem(rshard, rk);
+	c = bpf_map_lookup_elem(shard, &ck);
+	if (!c || !(c->flags & XLVS_CONN_F_MASQ))
+		return 1;
+	id = c->dest_id;
+	d = bpf_map_lookup_elem(&dest, &id);
+	if (d && d->gen == c->dest_gen && addr_eq((const __be32 *)d->addr, (const __be32 *)rk->saddr) &&
+	    nat_rport(d, ck.dport) == rk->sport) {
+		keep.tag = c->tag;
+		bpf_map_update_elem(rshard, rk, &keep, BPF_NOEXIST);
+	}
+	return 1;
+}
+
 /* The reply's connection c (live, NAT, of the entry's tag) moves by the
  * OUTPUT table; its server's counters count the reply. */
 static __always_inline void nat_reply_track(struct xlvs_conn *c, __u32 sidx,
@@ -147,9 +193,9 @@ static __always_inline void nat_reply_track(struct xlvs_conn *c, __u32 sidx,
 /* The live NAT connection reply entry r (of key rk) names, or NULL; a
  * stale entry is removed.  *sidx is the connection's shard. */
 static __always_inline struct xlvs_conn *
-nat_reply_conn(const struct xlvs_conn_key *rk, const struct xlvs_nat_reply *r,
-	       struct xlvs_conn_key *ck, const struct xlvs_meta *m, __u64 now,
-	       __u32 *sidx)
+nat_reply_conn(void *rshard, const struct xlvs_conn_key *rk,
+	       const struct xlvs_nat_reply *r, struct xlvs_conn_key *ck,
+	       const struct xlvs_meta *m, __u64 now, __u32 *sidx)
 {
 	struct xlvs_conn *c;
 	struct xlvs_dest *d;
@@ -161,7 +207,7 @@ nat_reply_conn(const struct xlvs_conn_key *rk, const struct xlvs_nat_reply *r,
 	shard = bpf_map_lookup_elem(&conn, sidx);
 	c = shard ? bpf_map_lookup_elem(shard, ck) : NULL;
 	if (!c || c->tag != r->tag) {
-		bpf_map_delete_elem(&nat_reply, rk);
+		bpf_map_delete_elem(rshard, rk);
 		count(XLVS_CNT_PKTS_REPLY_STALE);
 		return NULL;
 	}
@@ -193,17 +239,19 @@ __noinline int serve_reply(struct xdp_md *ctx, struct pkt *p,
 	struct xlvs_conn *c;
 	__be32 *vaddr;
 	__be16 vport;
+	void *rshard;
 	__u32 sidx;
 	int rc;
 
 	if (!sc || !m || !p || !rk)
 		return XDP_PASS;
-	r = bpf_map_lookup_elem(&nat_reply, rk);
+	rshard = nat_reply_shard_get(rk);
+	r = rshard ? bpf_map_lookup_elem(rshard, rk) : NULL;
 	if (!r) {
 		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;
 	}
-	c = nat_reply_conn(rk, r, &sc->nat_key, m, now, &sidx);
+	c = nat_reply_conn(rshard, rk, r, &sc->nat_key, m, now, &sidx);
 	if (!c)
 		return XDP_PASS;
 	vaddr = (__be32 *)r->vaddr;

@@ -151,10 +151,12 @@ static __always_inline int parse_ipv6(struct xdp_md *ctx, struct pkt *p)
 		return PARSE_MALFORMED;
 	if (!ip6->payload_len)
 		return PARSE_OTHER;     /* a jumbogram */
-	p->ip_len = IP6_HLEN + bpf_ntohs(ip6->payload_len);
-	end = sizeof(struct ethhdr) + p->ip_len;
+	/* In 32 bits: 40 + a payload length near 65535 would wrap pkt.ip_len,
+	 * and a short frame would pass for a long packet's. */
+	end = sizeof(struct ethhdr) + IP6_HLEN + bpf_ntohs(ip6->payload_len);
 	if (data + end > data_end)
 		return PARSE_MALFORMED;
+	p->ip_len = end - sizeof(struct ethhdr);
 	if (martian_source6((const __be32 *)&ip6->saddr))
 		return PARSE_MALFORMED;
 	p->af = 6;
