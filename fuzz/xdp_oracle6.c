@@ -27,7 +27,8 @@
  *       a UDP checksum never made 0 (CSUM_MANGLED_0), one of 0 kept 0 or
  *       made right (udp_dnat_handler's full calculation);
  *       tunnels: the packet one hop on inside ip_vs_tunnel_xmit_v6's
- *       outer IPv6 header (traffic class the inner's, flow label 0, hop
+ *       outer IPv6 header (traffic class the inner's as INET_ECN_encapsulate
+ *       makes it, flow label 0, hop
  *       limit the inner's after the decrement, from fd00::1 to the
  *       server, next header 41, 17 or 47) or, to an IPv4 server,
  *       ip_vs_tunnel_xmit's IPv4 one (protocol 41, no DF, TOS the traffic
@@ -497,6 +498,13 @@ static void check_encap(uint8_t tun, uint8_t flags, uint16_t port, int af, const
 	}
 }
 
+/* ip_vs_prepare_tunneled_skb's INET_ECN_encapsulate(ds, ds): the inner's
+ * DSCP and ECN, but ECT(0) for CE. */
+static uint8_t ecn_encap(uint8_t ds)
+{
+	return (ds & 3) == 3 ? (uint8_t)((ds & ~3) | 2) : ds;
+}
+
 static uint8_t tun_proto(uint8_t tun, int inner_af)
 {
 	if (tun == TUN_OF(XLVS_TUN_GUE))
@@ -513,7 +521,7 @@ unsigned int xo6_outer(uint8_t tun, uint8_t tun_flags, uint16_t tun_port, int in
 	const uint8_t *o = out + ETH_HLEN;
 	unsigned int extra = xo_tun_extra(tun, tun_flags);
 	uint8_t ttl = inner_af == 6 ? in_ip[7] : in_ip[8];
-	uint8_t ds = inner_af == 6 ? (uint8_t)(be16(in_ip) >> 4) : in_ip[1];
+	uint8_t ds = ecn_encap(inner_af == 6 ? (uint8_t)(be16(in_ip) >> 4) : in_ip[1]);
 	uint8_t dev[16];
 
 	xo_addr6(dev, 0, 1);
@@ -552,8 +560,9 @@ static unsigned int outer4(const struct xo_svc6 *s, const struct p6 *p, const ui
 	    (be32(o + 16) & 0xffffff00) != IP4(10, 0, 0, 0))
 		xo_broken("an IPv6 packet tunnelled in a wrong outer IPv4 header");
 	/* ip_vs_prepare_tunneled_skb: no DF for IPv6 inside, the TOS its
-	 * traffic class, the TTL its hop limit (one lower already). */
-	if (be16(o + 6) || o[1] != p->tc || p->hlim < 2 ||
+	 * traffic class (INET_ECN_encapsulate'd), the TTL its hop limit (one
+	 * lower already). */
+	if (be16(o + 6) || o[1] != ecn_encap(p->tc) || p->hlim < 2 ||
 	    o[8] != p->hlim - 1)
 		xo_broken("an IPv6 packet tunnelled in IPv4 with DF or offset %04x, TOS %02x "
 			  "(traffic class %02x), TTL %u (hop limit %u)", be16(o + 6), o[1],
