@@ -734,6 +734,11 @@ static void check_tunnelled(const struct fz_pkt *p, const struct xo_svc *s,
 	if (o[8] != p->ttl - 1 || p->ttl < 2 ||
 	    (be16(o + 6) != (p->df ? 0x4000 : 0)) || (p->df && be16(o + 4)))
 		xo_broken("a tunnelled frame with the wrong TTL, DF or ID");
+	/* ip_vs_prepare_tunneled_skb: INET_ECN_encapsulate(tos, tos). */
+	if (o[1] != ((fz_in[ETH_HLEN + 1] & 3) == 3 ? (fz_in[ETH_HLEN + 1] & ~3) | 2 :
+		     fz_in[ETH_HLEN + 1]))
+		xo_broken("a tunnelled frame with TOS %02x, the inner's %02x", o[1],
+			  fz_in[ETH_HLEN + 1]);
 	if (p->tot > tun_room(s, host_index(s, host)))
 		xo_broken("a tunnelled frame over the route's MTU");
 	if (s->tun == TUN_OF(XLVS_TUN_GUE)) {
