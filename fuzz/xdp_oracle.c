@@ -34,9 +34,12 @@
  *   - or, for a tunnelled service, it is that packet in the outer headers
  *     ip_vs_tunnel_xmit puts around it (written from ip_vs_xmit.c): to one
  *     of the service's real servers from the director's address, TTL and
- *     DF the inner's, GUE's or GRE's header with its checksum when asked
- *     for, and inside it the packet as it came but for its TTL, one lower,
- *     and its header checksum;
+ *     DF the inner's, TOS the inner's as INET_ECN_encapsulate makes it,
+ *     GUE's or GRE's header with its checksum when asked for, and inside
+ *     it the packet as it came but for its TTL, one lower, and its header
+ *     checksum; to an IPv6 real server, ip_vs_tunnel_xmit_v6's outer IPv6
+ *     header instead (xo6_outer in xdp_oracle6.c), within a room of 1280
+ *     or more;
  *   - or it is an ICMP error quoting a packet from a VIP of a tracked
  *     connection (ip_vs_in_icmp), sent on to that connection's real server
  *     one hop on, tunnelled as above, or for NAT (ip_vs_nat_icmp, inout 0)
@@ -55,6 +58,7 @@
  *     __ip_vs_get_out_rt answers (TTL 1 or 0; DF, over the route's MTU),
  *     to the sender, quoting its packet, between MACs a station can have
  *     (unicast, not zero); never an answer to an ICMP error.
+ * IPv6 frames are xdp_oracle6.c's (what it checks is said there).
  * A broken invariant prints the frame and calls xo_fail.
  */
 #include <stdarg.h>
