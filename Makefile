@@ -107,8 +107,8 @@ $(DP_BIN): $(DP_SRC) $(wildcard tests/dataplane/*.h tests/lib/*.h) $(TESTLIB) \
 		$(BUILD)/libxlvs.a -o $@ $(LDLIBS) -lcmocka
 
 # randpkt: random frames through the whole XDP program, each checked by
-# fuzz_xdp's oracle (fuzz/xdp_oracle.c); built plainly, without sanitizers
-# or libFuzzer, to run a million frames in seconds.
+# fuzz_xdp's oracle (fuzz/xdp_oracle.c, xdp_oracle6.c); built plainly,
+# without sanitizers or libFuzzer, to run a million frames in seconds.
 RANDPKT     := $(BUILD)/tests/randpkt
 RANDPKT_OBJ := $(addprefix $(BUILD)/randpkt/,randpkt.o randpkt6.o xdp_oracle.o xdp_oracle6.o)
 $(BUILD)/randpkt/%.o: fuzz/%.c $(wildcard fuzz/*.h include/xlvs/*.h tests/lib/*.h) \
