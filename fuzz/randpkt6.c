@@ -143,7 +143,7 @@ static void eth6(uint8_t *f, const uint8_t *saddr)
  * Extension headers at p before a header of type last: mostly none; else
  * one to five of Hop-by-Hop (first, now and then later), Destination
  * Options, Routing (now and then still routing) and, rarely, Fragment
- * (atomic, a first fragment or a later one).  Their length; the first's
+ * (atomic, a first fragment or a later one) and AH.  Their length; the first's
  * type in *first.
  */
 static unsigned int ext_chain(uint8_t *p, uint8_t last_type, uint8_t *first)
@@ -166,17 +166,23 @@ static unsigned int ext_chain(uint8_t *p, uint8_t last_type, uint8_t *first)
 			types[i] = 60;
 		else if (k < 92)
 			types[i] = 43;
-		else
+		else if (k < 97)
 			types[i] = 44;
+		else
+			types[i] = 51;          /* AH: the spec passes it */
 	}
 	*first = types[0];
 	for (unsigned int i = 0; i < n; i++) {
 		uint8_t *h = p + len;
-		unsigned int hl = types[i] == 44 ? 8 : (below(3) + 1) * 8;
+		unsigned int hl = types[i] == 44 ? 8 : types[i] == 51 ? 16 + 8 * below(2) :
+				  (below(3) + 1) * 8;
 
 		memset(h, 0, hl);
 		h[0] = i + 1 < n ? types[i + 1] : last_type;
-		if (types[i] == 44) {
+		if (types[i] == 51) {
+			h[1] = (uint8_t)(hl / 4 - 2);
+			rand_bytes(h + 4, hl - 4);
+		} else if (types[i] == 44) {
 			uint16_t fo = chance(50) ? 0 : chance(50) ? 1 :
 				      (uint16_t)(rnd() & 0xfff9);   /* atomic, first, later */
 
