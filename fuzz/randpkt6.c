@@ -56,7 +56,9 @@ static void rand_bytes(uint8_t *p, unsigned int n)
 		p[i] = (uint8_t)rnd();
 }
 
-/* Sources ip6_rcv_core refuses, and others no table knows. */
+/* Sources ip6_rcv_core refuses (multicast, ::1), ones it takes that
+ * nothing should answer (::) or that look odd (IPv4-mapped, link-local),
+ * and others no table knows. */
 static void martian6(uint8_t a[16])
 {
 	memset(a, 0, 16);
@@ -141,27 +143,27 @@ static void eth6(uint8_t *f, const uint8_t *saddr)
 
 /*
  * Extension headers at p before a header of type last: mostly none; else
- * one to five of Hop-by-Hop (first, now and then later), Destination
- * Options, Routing (now and then still routing) and, rarely, Fragment
- * (atomic, a first fragment or a later one) and AH.  Their length; the first's
- * type in *first.
+ * one to nine (now and then past the data plane's eight) of Hop-by-Hop
+ * (first, now and then later), Destination Options, Routing (now and then
+ * still routing) and, rarely, Fragment (atomic, a first fragment or a
+ * later one) and AH.  Their length; the first's type in *first.
  */
 static unsigned int ext_chain(uint8_t *p, uint8_t last_type, uint8_t *first)
 {
-	uint8_t types[5] = { 0 };
+	uint8_t types[9] = { 0 };
 	unsigned int n, len = 0;
 
 	*first = last_type;
 	if (chance(75))
 		return 0;
-	n = 1 + below(chance(90) ? 3 : 5);
+	n = 1 + below(chance(90) ? 3 : chance(70) ? 5 : 9);
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int k = below(100);
 
 		if (k < 40)
 			types[i] = i == 0 ? 0 : 60;
 		else if (k < 44)
-			types[i] = 0;           /* Hop-by-Hop not first: passed */
+			types[i] = 0;           /* Hop-by-Hop not first */
 		else if (k < 70)
 			types[i] = 60;
 		else if (k < 92)
@@ -169,7 +171,7 @@ static unsigned int ext_chain(uint8_t *p, uint8_t last_type, uint8_t *first)
 		else if (k < 97)
 			types[i] = 44;
 		else
-			types[i] = 51;          /* AH: the spec passes it */
+			types[i] = 51;          /* AH */
 	}
 	*first = types[0];
 	for (unsigned int i = 0; i < n; i++) {

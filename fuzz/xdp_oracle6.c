@@ -11,12 +11,11 @@
  * always allowed.  A frame sent on (TX, REDIRECT) is one of:
  *   - a TCP or UDP packet IPVS takes: a unicast Ethernet frame to the
  *     director's MAC, version 6, payload_len not 0 and within the frame,
- *     a source that is not multicast, ::, ::1 or IPv4-mapped; only
- *     Hop-by-Hop (first), Destination Options and Routing headers with
- *     Segments Left 0 before it, four at most, none past the payload, no
- *     Fragment header; the TCP (data offset 5 or more) or UDP header
- *     within the payload -- to a virtual service (ip_vs_service_find:
- *     exact, FTP's data ports, port zero), and then
+ *     a source that is not multicast or ::1; only Hop-by-Hop, Destination
+ *     Options, Routing and AH headers before it (ipv6_find_hdr), none
+ *     past the payload, no Fragment header; the TCP (data offset 5 or
+ *     more) or UDP header within the payload -- to a virtual service
+ *     (ip_vs_service_find: exact, FTP's data ports, port zero), and then
  *       direct routing: to one of its servers' MACs from the director's,
  *       the frame as it came but for the MACs and a hop limit one lower
  *       (it was 2 or more), no longer than the route's MTU;
@@ -55,11 +54,8 @@
  *     class and flow label 0, checksum right, the quote at least the IPv6
  *     header, the extension headers and 8 bytes of the transport header
  *     (the spec) and at most what fits in 1280 bytes (icmp6_send); never
- *     an answer to an ICMPv6 error.
- * Tunnels over IPv6 (an IPv6 service's, and an IPv4 service's to an IPv6
- * server) have not landed in the data plane yet: it drops those packets
- * until they do, and a drop passes.  The tunnel checks above are what the
- * spec and ip_vs_tunnel_xmit(_v6) say they are to do.
+ *     an answer to an ICMPv6 error, nor to the unspecified address
+ *     (icmp6_send's addr_any rule).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -244,25 +240,32 @@ struct p6 {
 	} q;
 };
 
-/* ip6_rcv_core's refused sources. */
+/* ip6_rcv_core's refused sources: multicast and loopback.  (IPv4-mapped
+ * ones it takes since "ipv6: weaken the v4mapped source check", which
+ * left that check to TCP's socket lookup; :: it never refused.) */
 static bool bad_source6(const uint8_t *a)
 {
 	static const uint8_t zero[16];
 
-	if (a[0] == 0xff)
-		return true;                    /* multicast */
-	if (!memcmp(a, zero, 15) && a[15] <= 1)
-		return true;                    /* :: and ::1 */
-	return !memcmp(a, zero, 10) && a[10] == 0xff && a[11] == 0xff;   /* v4-mapped */
+	return a[0] == 0xff || (!memcmp(a, zero, 15) && a[15] == 1);
+}
+
+static bool is_any6(const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a, zero, 16);
 }
 
 /*
- * ipv6_find_hdr's walk as the spec bounds it, over len bytes of the packet
- * at ip: the first header that is no Hop-by-Hop (first only), Destination
- * Options or Routing header with Segments Left 0 -- nor, in a quote, a
- * Fragment header of offset 0 -- in *proto at *off.  False when IPVS sees
- * no upper-layer header: more than four, one past len, a Routing header
- * still routing, a later fragment.
+ * ipv6_find_hdr's walk (target -1) over len bytes of the packet at ip, as
+ * ip_vs_fill_iph_skb runs it before the kernel acts on any extension
+ * header (IPVS's LOCAL_IN hook comes first): past Hop-by-Hop, Routing
+ * (whatever its segments left), Destination Options and AH headers,
+ * however many and wherever, and in a quote a Fragment header of offset
+ * 0; the first other header's type in *proto, its offset in *off.  False
+ * when IPVS sees no upper-layer header: one past len, a Fragment header
+ * outside a quote (the spec passes fragments), a later fragment.
  */
 static bool walk6(const uint8_t *ip, unsigned int len, bool quote, uint8_t *proto,
 		  unsigned int *off)
@@ -270,19 +273,19 @@ static bool walk6(const uint8_t *ip, unsigned int len, bool quote, uint8_t *prot
 	uint8_t nh = ip[6];
 	unsigned int at = 40;
 
-	for (int n = 0;; n++) {
+	for (;;) {
 		unsigned int hl;
 
-		if (nh != 0 && nh != 43 && nh != 60 && !(quote && nh == 44)) {
+		if (nh != 0 && nh != 43 && nh != 60 && nh != 51 && nh != 44) {
 			*proto = nh;
 			*off = at;
 			return true;
 		}
-		if ((nh == 0 && n) || n == 4 || at + 8 > len)
+		if (at + 8 > len || (nh == 44 && (!quote || (be16(ip + at + 2) & 0xfff8))))
 			return false;
-		hl = nh == 44 ? 8 : (ip[at + 1] + 1) * 8u;
-		if (at + hl > len || (nh == 43 && ip[at + 3]) ||
-		    (nh == 44 && (be16(ip + at + 2) & 0xfff8)))
+		/* ipv6_authlen, ipv6_optlen */
+		hl = nh == 44 ? 8 : nh == 51 ? (ip[at + 1] + 2) * 4u : (ip[at + 1] + 1) * 8u;
+		if (at + hl > len)
 			return false;
 		nh = ip[at];
 		at += hl;
@@ -869,6 +872,8 @@ static void check_answer6(const struct p6 *p, const uint8_t *out, size_t out_len
 
 	if (!s)
 		xo_broken("an ICMPv6 answer for a packet of no virtual service");
+	if (is_any6(p->saddr))
+		xo_broken("an ICMPv6 answer to the unspecified address");
 	if (out_len < ETH_HLEN + 48 || be16(o + 4) != out_len - ETH_HLEN - 40)
 		xo_broken("an ICMPv6 answer of %zu bytes, payload length %u", out_len,
 			  be16(o + 4));
