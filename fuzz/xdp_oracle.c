@@ -175,6 +175,8 @@ static bool is_masq(const struct xo_svc *s, int j)
 
 static int xo_load_table(const char *who)
 {
+	if (xo6_net(DEV))
+		return -1;
 	for (size_t i = 0; i < xo_nsvcs; i++) {
 		const struct xo_svc *s = &xo_svcs[i];
 		struct xlvs_service_conf c = {
@@ -204,8 +206,11 @@ static int xo_load_table(const char *who)
 			return -1;
 		}
 	}
-	/* Nothing answers ARP here: the real servers', the client's and the
-	 * router's MACs are pinned, after libxlvs made its managed entries. */
+	if (xo6_load(who))
+		return -1;
+	/* Nothing answers ARP or NDP here: the real servers', the client's
+	 * and the router's MACs are pinned, after libxlvs made its managed
+	 * entries. */
 	for (int h = HOST_RS1; h <= HOST_RS_LAST + 1; h++)
 		if (tb_sh("ip neigh replace 10.0.0.%d lladdr 02:00:00:00:00:%02x "
 			  "dev %s nud permanent", h, h, DEV))
@@ -217,7 +222,7 @@ static int xo_load_table(const char *who)
 	if (tb_sh("ip route replace 10.0.0.%d/32 dev %s mtu lock %d", MTU_HOST,
 		  DEV, MTU_SMALL))
 		return -1;
-	return xo6_load(who, DEV);
+	return xo6_pin(DEV);
 }
 
 static const uint8_t dev_mac[6] = { 2, 0, 0, 0, 0, HOST_DEV };

@@ -172,23 +172,31 @@ static uint8_t next_hop6(const uint8_t *a)
 	return memcmp(a, link, 8) ? XO_GW_HOST : a[15];
 }
 
-int xo6_load(const char *who, const char *dev)
+int xo6_net(const char *dev)
 {
 	if (tb_sh("ip -6 addr add fd00::1/64 dev %s nodad", dev) ||
-	    tb_write_file("/proc/sys/net/ipv6/conf/all/forwarding", "1"))
-		return -1;
-	for (int h = HOST_RS1; h <= HOST_RS_LAST + 1; h++)
-		if (tb_sh("ip -6 neigh replace fd00::%x lladdr 02:00:00:00:00:%02x dev %s "
-			  "nud permanent", h, h, dev))
-			return -1;
-	if (tb_sh("ip -6 neigh replace fd00::%x lladdr 02:00:00:00:00:%02x dev %s "
-		  "nud permanent", XO_GW_HOST, XO_GW_HOST, dev) ||
+	    tb_write_file("/proc/sys/net/ipv6/conf/all/forwarding", "1") ||
 	    tb_sh("ip -6 route replace default via fd00::%x dev %s", XO_GW_HOST, dev) ||
 	    tb_sh("ip -6 route replace fd00::%x/128 dev %s mtu lock %d", XO_MTU6_HOST, dev,
 		  XO_MTU6_SMALL) ||
 	    tb_sh("ip -6 route replace fd00::%x/128 dev %s mtu lock %d", XO_MTU6_TINY_HOST,
 		  dev, XO_MTU6_TINY))
 		return -1;
+	return 0;
+}
+
+int xo6_pin(const char *dev)
+{
+	for (int h = HOST_RS1; h <= HOST_RS_LAST + 1; h++)
+		if (tb_sh("ip -6 neigh replace fd00::%x lladdr 02:00:00:00:00:%02x dev %s "
+			  "nud permanent", h, h, dev))
+			return -1;
+	return tb_sh("ip -6 neigh replace fd00::%x lladdr 02:00:00:00:00:%02x dev %s "
+		     "nud permanent", XO_GW_HOST, XO_GW_HOST, dev) ? -1 : 0;
+}
+
+int xo6_load(const char *who)
+{
 	for (size_t i = 0; i < xo_nsvcs6; i++) {
 		const struct xo_svc6 *s = &xo_svcs6[i];
 		struct xlvs_service_conf c = {

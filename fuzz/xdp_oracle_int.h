@@ -65,9 +65,13 @@ unsigned int xo6_outer(uint8_t tun, uint8_t tun_flags, uint16_t tun_port, int in
 /* fd00::<host>, port: as libxlvs takes an endpoint. */
 struct xlvs_endpoint xo_ep6(uint8_t host, uint16_t port);
 
-/* The IPv6 half: loads the IPv6 services and their network (0 or -1),
- * and checks an IPv6 frame's verdict (not PASS: xo_one checks that). */
-int xo6_load(const char *who, const char *dev);
+/* The IPv6 half: the director's IPv6 address and routes on dev (before
+ * any IPv6 server is added: libxlvs resolves them), the IPv6 services,
+ * the neighbours pinned (after libxlvs made its managed entries); 0 or
+ * -1.  Then it checks an IPv6 frame's verdict (not PASS: xo_one does). */
+int xo6_net(const char *dev);
+int xo6_load(const char *who);
+int xo6_pin(const char *dev);
 void xo6_check(uint32_t verdict, const uint8_t *in, size_t in_len,
 	       const uint8_t *out, size_t out_len);
 
