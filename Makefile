@@ -107,11 +107,11 @@ $(DP_BIN): $(DP_SRC) $(wildcard tests/dataplane/*.h tests/lib/*.h) $(TESTLIB) \
 		$(BUILD)/libxlvs.a -o $@ $(LDLIBS) -lcmocka
 
 # randpkt: random frames through the whole XDP program, each checked by
-# fuzz_xdp's oracle (fuzz/xdp_oracle.c); built plainly, without sanitizers
-# or libFuzzer, to run a million frames in seconds.
+# fuzz_xdp's oracle (fuzz/xdp_oracle.c, xdp_oracle6.c); built plainly,
+# without sanitizers or libFuzzer, to run a million frames in seconds.
 RANDPKT     := $(BUILD)/tests/randpkt
-RANDPKT_OBJ := $(BUILD)/randpkt/randpkt.o $(BUILD)/randpkt/xdp_oracle.o
-$(BUILD)/randpkt/%.o: fuzz/%.c fuzz/xdp_oracle.h $(wildcard include/xlvs/*.h tests/lib/*.h) \
+RANDPKT_OBJ := $(addprefix $(BUILD)/randpkt/,randpkt.o randpkt6.o xdp_oracle.o xdp_oracle6.o)
+$(BUILD)/randpkt/%.o: fuzz/%.c $(wildcard fuzz/*.h include/xlvs/*.h tests/lib/*.h) \
 		$(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/lib -Ifuzz -c $< -o $@
@@ -150,7 +150,8 @@ $(FUZZ_DIR)/fuzz_options $(FUZZ_DIR)/fuzz_restore $(FUZZ_DIR)/fuzz_addr: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_ADM) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
-$(FUZZ_DIR)/fuzz_xdp: $(FUZZ_DIR)/fuzz/xdp.o $(FUZZ_DIR)/fuzz/xdp_oracle.o $(TESTLIB_SRC:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_LIB)
+$(FUZZ_DIR)/fuzz_xdp: $(FUZZ_DIR)/fuzz/xdp.o $(FUZZ_DIR)/fuzz/xdp_oracle.o \
+		$(FUZZ_DIR)/fuzz/xdp_oracle6.o $(TESTLIB_SRC:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 # xlvs-realserver's: the decapsulation program, and its state and config

@@ -3,7 +3,8 @@
  * randpkt: random frames through the whole XDP program, each checked by
  * the oracle fuzz_xdp uses (xdp_oracle.c), fast: no sanitizers, no
  * libFuzzer, a seeded generator of structured frames.  Mostly plausible
- * IPv4 TCP, UDP and ICMP to the table's VIPs and from its real servers:
+ * IPv4 TCP, UDP and ICMP to the table's VIPs and from its real servers
+ * (and, for 40% of the frames, IPv6: randpkt6.c):
  * new connections and their later segments, replies from the real
  * servers' addresses and ports (of connections made, or near misses: a
  * port, an address off by one), ICMP errors quoting earlier flows both
@@ -31,16 +32,18 @@
 #include <netinet/in.h>
 
 #include "xdp_oracle.h"
+#include "randpkt.h"
 #include "pkt.h"
 #include "csum.h"
 #include "bytes.h"
 
 #define ETH_HLEN XO_ETH_HLEN
+#define V6_SHARE 40             /* percent of the frames: IPv6 (randpkt6.c) */
 
 static uint64_t seed, rng, npkts, at;
 
 /* splitmix64: seeded, fast, good enough for frames. */
-static uint64_t rnd(void)
+uint64_t rnd(void)
 {
 	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
 
@@ -49,12 +52,12 @@ static uint64_t rnd(void)
 	return z ^ (z >> 31);
 }
 
-static uint32_t below(uint32_t n)
+uint32_t below(uint32_t n)
 {
 	return (uint32_t)(rnd() % n);
 }
 
-static bool chance(unsigned int pct)
+bool chance(unsigned int pct)
 {
 	return below(100) < pct;
 }
@@ -80,7 +83,7 @@ static uint32_t client_addr(void)
 }
 
 /* Client ports from a small pool, so that tuples meet again. */
-static uint16_t client_port(void)
+uint16_t client_port(void)
 {
 	return chance(85) ? (uint16_t)(40000 + below(48)) : (uint16_t)rnd();
 }
@@ -94,24 +97,14 @@ static uint8_t mac_of(uint32_t addr)
 
 /* ---- frames ---- */
 
-struct l4 {
-	uint8_t proto;
-	uint32_t saddr, daddr;
-	uint16_t sport, dport;
-	uint8_t flags;          /* TCP */
-	uint16_t payload;
-	uint8_t ttl;
-	bool df;
-};
-
-static uint8_t ttl_any(void)
+uint8_t ttl_any(void)
 {
 	static const uint8_t t[] = { 0, 1, 2, 3, 255 };
 
 	return chance(90) ? 64 : t[below(sizeof(t))];
 }
 
-static uint16_t payload_any(void)
+uint16_t payload_any(void)
 {
 	if (chance(6))
 		return (uint16_t)(500 + below(960));     /* over the small MTU */
@@ -170,7 +163,7 @@ static void l4_sum(const uint8_t *ip, uint8_t *l4, unsigned int len, uint8_t pro
 }
 
 /* A TCP or UDP segment (header, options, payload) at l4; its length. */
-static unsigned int seg(uint8_t *l4, const struct l4 *m)
+unsigned int seg(uint8_t *l4, const struct l4 *m)
 {
 	unsigned int hl = 8;
 
@@ -295,7 +288,7 @@ static void learn(const struct l4 *m, const uint8_t *out, uint32_t len)
 
 static const uint16_t rs_ports[] = { 9000, 9001, 53, 5300, 8083, 5600, 7000, 8443, 80 };
 
-static uint8_t tcp_flags_any(bool opening)
+uint8_t tcp_flags_any(bool opening)
 {
 	static const uint8_t f[] = { 0x10, 0x18, 0x11, 0x04, 0x14, 0x02, 0x12, 0x01, 0x06 };
 
@@ -641,8 +634,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (at = 0; at < npkts; at++) {
 		struct l4 m;
-		bool request;
-		size_t len = gen(f, &m, &request);
+		bool request, v6 = chance(V6_SHARE);
+		size_t len = v6 ? gen6(f, &request) : gen(f, &m, &request);
 		uint32_t v = xo_one(f, len);
 
 		verdicts[v < 5 ? v : 0]++;
@@ -650,7 +643,10 @@ int main(int argc, char **argv)
 			uint32_t olen;
 			const uint8_t *out = xo_out(&olen);
 
-			learn(&m, out, olen);
+			if (v6)
+				learn6(out, olen);
+			else
+				learn(&m, out, olen);
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -60,10 +60,38 @@ static uint16_t be16(const uint8_t *p)
 }
 
 /*
+ * An IPv6 frame whose ICMPv6 message (right after the IPv6 header) is
+ * whole: again with its checksum made right, since a relayed error needs
+ * it (IPv6 has no header checksum to mend).
+ */
+static void icmp6_fixed(const uint8_t *data, size_t size)
+{
+	static uint8_t fixed[XO_FRAME_LIMIT];
+	unsigned int plen;
+	uint16_t sum;
+
+	if (size < ETH_HLEN + 48 || data[ETH_HLEN + 6] != 58)
+		return;
+	plen = be16(data + ETH_HLEN + 4);
+	if (plen < 8 || ETH_HLEN + 40 + plen > size)
+		return;
+	memcpy(fixed, data, size);
+	fixed[ETH_HLEN + 42] = fixed[ETH_HLEN + 43] = 0;
+	sum = csum_fold(csum_add(csum_add(0, fixed + ETH_HLEN + 8, 32) + plen + 58,
+				 fixed + ETH_HLEN + 40, plen));
+	if (be16(data + ETH_HLEN + 42) == sum)
+		return;
+	fixed[ETH_HLEN + 42] = (uint8_t)(sum >> 8);
+	fixed[ETH_HLEN + 43] = (uint8_t)sum;
+	fz_features(xo_one(fixed, size));
+}
+
+/*
  * Each frame goes through as it is, and again with its IPv4 header
  * checksum made right: a mutation of the header almost never keeps the
  * checksum, and the program rightly stops at a wrong one, so without the
  * second run the fuzzer would never get past it to what lies behind.
+ * An IPv6 frame's ICMPv6 checksum likewise.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -74,6 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < XO_FRAME_MIN || size > XO_FRAME_LIMIT)
 		return -1;
 	fz_features(xo_one(data, size));
+	if (size >= ETH_HLEN && be16(data + 12) == 0x86dd)
+		icmp6_fixed(data, size);
 	if (size < ETH_HLEN + 20 || be16(data + 12) != 0x0800)
 		return 0;
 	ihl = (data[ETH_HLEN] & 0xf) * 4u;

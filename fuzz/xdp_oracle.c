@@ -23,7 +23,8 @@
  *     client's for a server of port 0), its TTL one lower, every other
  *     byte as it came, the IPv4 checksum right and the TCP/UDP one mended
  *     as tcp/udp_fast_csum_update mend it: right if it was, wrong by the
- *     same if it was not, a UDP checksum of 0 kept 0 and none made 0;
+ *     same if it was not, a UDP datagram without one summed in full
+ *     (udp_dnat_handler) and none made 0;
  *   - a real server's reply (ip_vs_out, handle_response) leaves from
  *     VIP:vport, TTL one lower (ip_forward ran before the FORWARD hook),
  *     checksums as above, to the client's neighbour -- only if that
@@ -34,9 +35,12 @@
  *   - or, for a tunnelled service, it is that packet in the outer headers
  *     ip_vs_tunnel_xmit puts around it (written from ip_vs_xmit.c): to one
  *     of the service's real servers from the director's address, TTL and
- *     DF the inner's, GUE's or GRE's header with its checksum when asked
- *     for, and inside it the packet as it came but for its TTL, one lower,
- *     and its header checksum;
+ *     DF the inner's, TOS the inner's as INET_ECN_encapsulate makes it,
+ *     GUE's or GRE's header with its checksum when asked for, and inside
+ *     it the packet as it came but for its TTL, one lower, and its header
+ *     checksum; to an IPv6 real server, ip_vs_tunnel_xmit_v6's outer IPv6
+ *     header instead (xo6_outer in xdp_oracle6.c), within a room of 1280
+ *     or more;
  *   - or it is an ICMP error quoting a packet from a VIP of a tracked
  *     connection (ip_vs_in_icmp), sent on to that connection's real server
  *     one hop on, tunnelled as above, or for NAT (ip_vs_nat_icmp, inout 0)
@@ -55,6 +59,7 @@
  *     __ip_vs_get_out_rt answers (TTL 1 or 0; DF, over the route's MTU),
  *     to the sender, quoting its packet, between MACs a station can have
  *     (unicast, not zero); never an answer to an ICMP error.
+ * IPv6 frames are xdp_oracle6.c's (what it checks is said there).
  * A broken invariant prints the frame and calls xo_fail.
  */
 #include <stdarg.h>
@@ -69,6 +74,7 @@
 #include <xlvs/libxlvs.h>
 
 #include "xdp_oracle.h"
+#include "xdp_oracle_int.h"
 #include "pkt.h"
 #include "testbed.h"
 #include "csum.h"
@@ -91,42 +97,52 @@ _Static_assert(XO_VIP3 == IP4(10, 0, 0, 102), "the third VIP");
  * the virtual one (one mixing NAT and direct routing, one of port zero,
  * one scheduling each datagram, one behind the small MTU). */
 const struct xo_svc xo_svcs[] = {
-	{ IPPROTO_TCP, NET_VIP, 80, "rr", 0, { HOST_RS1, HOST_RS2 }, 0, 0, 0, 0, { 0 } },
-	{ IPPROTO_TCP, NET_VIP, 81, "rr", 0, { 0 }, 0, 0, 0, 0, { 0 } },
-	{ IPPROTO_TCP, NET_VIP, 21, "wlc", XLVS_SVC_F_PERSISTENT, { 0x06 }, 0, 0, 0, 0, { 0 } },
+	{ IPPROTO_TCP, NET_VIP, 80, "rr", 0, { HOST_RS1, HOST_RS2 }, 0, 0, 0, 0, { 0 }, 0 },
+	{ IPPROTO_TCP, NET_VIP, 81, "rr", 0, { 0 }, 0, 0, 0, 0, { 0 }, 0 },
+	{ IPPROTO_TCP, NET_VIP, 21, "wlc", XLVS_SVC_F_PERSISTENT, { 0x06 }, 0, 0, 0, 0, { 0 }, 0 },
 	{ IPPROTO_TCP, NET_OTHER_IP, 0, "sh", XLVS_SVC_F_PERSISTENT, { 0x07, 0x05 },
-	  0, 0, 0, 0, { 0 } },
-	{ IPPROTO_UDP, NET_VIP, 53, "wrr", 0, { HOST_RS1, 0x05 }, 0, 0, 0, 0, { 0 } },
-	{ IPPROTO_UDP, NET_VIP, 54, "lc", XLVS_SVC_F_ONEPACKET, { 0x08 }, 0, 0, 0, 0, { 0 } },
-	{ IPPROTO_UDP, NET_VIP, 55, "rr", 0, { HOST_LOCAL }, 0, 0, 0, 0, { 0 } },
-	{ IPPROTO_UDP, NET_OTHER_IP, 53, "mh", 0, { HOST_RS1, HOST_RS2, 0x05 }, 0, 0, 0, 0, { 0 } },
+	  0, 0, 0, 0, { 0 }, 0 },
+	{ IPPROTO_UDP, NET_VIP, 53, "wrr", 0, { HOST_RS1, 0x05 }, 0, 0, 0, 0, { 0 }, 0 },
+	{ IPPROTO_UDP, NET_VIP, 54, "lc", XLVS_SVC_F_ONEPACKET, { 0x08 }, 0, 0, 0, 0, { 0 }, 0 },
+	{ IPPROTO_UDP, NET_VIP, 55, "rr", 0, { HOST_LOCAL }, 0, 0, 0, 0, { 0 }, 0 },
+	{ IPPROTO_UDP, NET_OTHER_IP, 53, "mh", 0, { HOST_RS1, HOST_RS2, 0x05 }, 0, 0, 0, 0, { 0 }, 0 },
 	{ IPPROTO_TCP, NET_VIP, 90, "rr", 0, { HOST_RS1, MTU_HOST },
-	  TUN_OF(XLVS_TUN_IPIP), 0, 0, 0, { 0 } },
+	  TUN_OF(XLVS_TUN_IPIP), 0, 0, 0, { 0 }, 0 },
 	{ IPPROTO_UDP, NET_VIP, 90, "wrr", 0, { HOST_RS2, MTU_HOST },
-	  TUN_OF(XLVS_TUN_GUE), XLVS_TUN_F_CSUM, 6080, 0, { 0 } },
+	  TUN_OF(XLVS_TUN_GUE), XLVS_TUN_F_CSUM, 6080, 0, { 0 }, 0 },
 	{ IPPROTO_TCP, NET_VIP, 91, "wlc", XLVS_SVC_F_PERSISTENT, { MTU_HOST },
-	  TUN_OF(XLVS_TUN_GRE), XLVS_TUN_F_CSUM, 0, 0, { 0 } },
-	{ IPPROTO_UDP, NET_VIP, 91, "rr", 0, { 0x05 }, TUN_OF(XLVS_TUN_GUE), 0, 5555, 0, { 0 } },
+	  TUN_OF(XLVS_TUN_GRE), XLVS_TUN_F_CSUM, 0, 0, { 0 }, 0 },
+	{ IPPROTO_UDP, NET_VIP, 91, "rr", 0, { 0x05 }, TUN_OF(XLVS_TUN_GUE), 0, 5555, 0, { 0 }, 0 },
 	{ IPPROTO_TCP, NET_VIP, 92, "sh", 0, { 0x05, MTU_HOST }, TUN_OF(XLVS_TUN_GRE), 0, 0,
-	  0, { 0 } },
+	  0, { 0 }, 0 },
 	{ IPPROTO_UDP, NET_VIP, 92, "rr", 0, { MTU_HOST },
-	  TUN_OF(XLVS_TUN_GUE), XLVS_TUN_F_REMCSUM, 1, 0, { 0 } },
+	  TUN_OF(XLVS_TUN_GUE), XLVS_TUN_F_REMCSUM, 1, 0, { 0 }, 0 },
 	/* NAT (-m) */
-	{ IPPROTO_TCP, NET_VIP, 8000, "rr", 0, { 0x05, 0x06 }, 0, 0, 0, 3, { 9000, 9001 } },
-	{ IPPROTO_UDP, NET_VIP, 5353, "wrr", 0, { 0x05, MTU_HOST }, 0, 0, 0, 3, { 53, 5300 } },
-	{ IPPROTO_TCP, NET_VIP, 83, "wlc", 0, { HOST_RS1, 0x05 }, 0, 0, 0, 2, { 0, 8083 } },
-	{ IPPROTO_UDP, NET_VIP, 56, "rr", XLVS_SVC_F_ONEPACKET, { 0x06 }, 0, 0, 0, 1, { 5600 } },
+	{ IPPROTO_TCP, NET_VIP, 8000, "rr", 0, { 0x05, 0x06 }, 0, 0, 0, 3, { 9000, 9001 }, 0 },
+	{ IPPROTO_UDP, NET_VIP, 5353, "wrr", 0, { 0x05, MTU_HOST }, 0, 0, 0, 3, { 53, 5300 }, 0 },
+	{ IPPROTO_TCP, NET_VIP, 83, "wlc", 0, { HOST_RS1, 0x05 }, 0, 0, 0, 2, { 0, 8083 }, 0 },
+	{ IPPROTO_UDP, NET_VIP, 56, "rr", XLVS_SVC_F_ONEPACKET, { 0x06 }, 0, 0, 0, 1, { 5600 }, 0 },
 	{ IPPROTO_TCP, XO_VIP3, 0, "sh", XLVS_SVC_F_PERSISTENT, { 0x08, 0x06 }, 0, 0, 0, 3,
-	  { 0, 7000 } },
+	  { 0, 7000 }, 0 },
 	{ IPPROTO_TCP, NET_OTHER_IP, 443, "lc", XLVS_SVC_F_PERSISTENT, { MTU_HOST }, 0, 0, 0, 1,
-	  { 8443 } },
+	  { 8443 }, 0 },
+	/* Tunnels to IPv6 real servers (fd00::<host>), one beside an IPv4
+	 * one; fd00::8's route leaves less than 1280 for GRE: all dropped. */
+	{ IPPROTO_TCP, NET_VIP, 93, "rr", 0, { HOST_RS1, HOST_RS2 }, TUN_OF(XLVS_TUN_IPIP), 0, 0,
+	  0, { 0 }, 1 },
+	{ IPPROTO_UDP, NET_VIP, 93, "rr", 0, { XO_MTU6_HOST }, TUN_OF(XLVS_TUN_GUE),
+	  XLVS_TUN_F_CSUM, 6081, 0, { 0 }, 1 },
+	{ IPPROTO_TCP, NET_VIP, 94, "wrr", 0, { XO_MTU6_TINY_HOST, 0x05 }, TUN_OF(XLVS_TUN_GRE),
+	  XLVS_TUN_F_CSUM, 0, 0, { 0 }, 1 },
 };
 const size_t xo_nsvcs = sizeof(xo_svcs) / sizeof(xo_svcs[0]);
 
 const char *const xo_kind_names[XO_KINDS] = {
 	"passed", "dropped", "direct-routed", "tunnelled", "nat-forwarded",
 	"nat-replies", "icmp-relayed", "icmp-relayed-nat-in", "icmp-relayed-nat-out",
-	"icmp-answers",
+	"icmp-answers", "v6-passed", "v6-dropped", "v6-direct-routed", "v6-tunnelled",
+	"v6-nat-forwarded", "v6-nat-replies", "v6-icmp-relayed", "v6-icmp-relayed-nat-in",
+	"v6-icmp-relayed-nat-out", "v6-icmp-answers",
 };
 uint64_t xo_kinds[XO_KINDS];
 
@@ -134,7 +150,7 @@ void (*xo_fail)(void) = abort;
 bool xo_trace;
 
 static struct xlvs_table table;
-static unsigned int sport_lo = 32768, sport_hi = 60999;  /* GUE's: the local port range */
+unsigned int xo_sport_lo = 32768, xo_sport_hi = 60999;  /* GUE's: the local port range */
 static int prog_fd = -1, ifindex;
 static bool loaded;
 
@@ -160,6 +176,8 @@ static bool is_masq(const struct xo_svc *s, int j)
 
 static int xo_load_table(const char *who)
 {
+	if (xo6_net(DEV))
+		return -1;
 	for (size_t i = 0; i < xo_nsvcs; i++) {
 		const struct xo_svc *s = &xo_svcs[i];
 		struct xlvs_service_conf c = {
@@ -172,7 +190,8 @@ static int xo_load_table(const char *who)
 		rc = xlvs_service_add(&table, &c);
 		for (int j = 0; !rc && j < 3 && s->hosts[j]; j++) {
 			struct xlvs_dest_conf d = {
-				.addr = tb_ep(IP4(10, 0, 0, s->hosts[j]),
+				.addr = s->v6 >> j & 1 ? xo_ep6(s->hosts[j], s->port) :
+					tb_ep(IP4(10, 0, 0, s->hosts[j]),
 					      is_masq(s, j) ? s->rport[j] : s->port),
 				.fwd = s->tun ? XLVS_FWD_TUNNEL :
 				       is_masq(s, j) ? XLVS_FWD_MASQ : XLVS_FWD_DROUTE,
@@ -188,8 +207,11 @@ static int xo_load_table(const char *who)
 			return -1;
 		}
 	}
-	/* Nothing answers ARP here: the real servers', the client's and the
-	 * router's MACs are pinned, after libxlvs made its managed entries. */
+	if (xo6_load(who))
+		return -1;
+	/* Nothing answers ARP or NDP here: the real servers', the client's
+	 * and the router's MACs are pinned, after libxlvs made its managed
+	 * entries. */
 	for (int h = HOST_RS1; h <= HOST_RS_LAST + 1; h++)
 		if (tb_sh("ip neigh replace 10.0.0.%d lladdr 02:00:00:00:00:%02x "
 			  "dev %s nud permanent", h, h, DEV))
@@ -198,8 +220,10 @@ static int xo_load_table(const char *who)
 		  "nud permanent", XO_GW_HOST, XO_GW_HOST, DEV) ||
 	    tb_sh("ip route replace default via 10.0.0.%d dev %s", XO_GW_HOST, DEV))
 		return -1;
-	return tb_sh("ip route replace 10.0.0.%d/32 dev %s mtu lock %d", MTU_HOST,
-		     DEV, MTU_SMALL) ? -1 : 0;
+	if (tb_sh("ip route replace 10.0.0.%d/32 dev %s mtu lock %d", MTU_HOST,
+		  DEV, MTU_SMALL))
+		return -1;
+	return xo6_pin(DEV);
 }
 
 static const uint8_t dev_mac[6] = { 2, 0, 0, 0, 0, HOST_DEV };
@@ -214,7 +238,7 @@ void xo_init(const char *who)
 	if (ifindex < 0)
 		exit(1);
 	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
-	if (f && fscanf(f, "%u %u", &sport_lo, &sport_hi) != 2)
+	if (f && fscanf(f, "%u %u", &xo_sport_lo, &xo_sport_hi) != 2)
 		exit(1);
 	if (f)
 		fclose(f);
@@ -364,9 +388,12 @@ static int host_index(const struct xo_svc *s, uint8_t host)
 	return -1;
 }
 
-static bool serves(const struct xo_svc *s, uint8_t host)
+/* host is one of s's real servers, of family af. */
+static bool serves(const struct xo_svc *s, uint8_t host, int af)
 {
-	return host_index(s, host) >= 0;
+	int j = host_index(s, host);
+
+	return j >= 0 && (s->v6 >> j & 1) == (af == 6);
 }
 
 /* The real port a NAT connection to vport on s's server j gets
@@ -390,24 +417,12 @@ static uint8_t seen_host[SEEN_SLOTS];
 static uint16_t seen_rport[SEEN_SLOTS];
 static uint32_t nseen;
 
-struct seen_ent {
-	uint8_t host;           /* 0: none; SEEN_ANY: some server of its service */
-	uint16_t rport;
-};
 
 /* IPVS makes a connection before it sends (ip_vs_schedule, then the
  * method's xmit), so a packet answered with time exceeded or
  * fragmentation needed may have made one, to a server the answer does not
  * name. */
-#define SEEN_ANY 0xff
-
-/* e names host (and port) as its connection's server, or may. */
-static bool seen_is(struct seen_ent e, uint8_t host, uint16_t rport)
-{
-	return e.host == SEEN_ANY || (e.host == host && e.rport == rport);
-}
-
-static bool seen_full(void)
+bool xo_seen_full(void)
 {
 	return nseen >= SEEN_SLOTS / 2;
 }
@@ -431,9 +446,8 @@ static int64_t seen_slot(uint64_t k)
 	return -1;
 }
 
-static struct seen_ent seen_get(const struct fz_pkt *p)
+struct seen_ent xo_seen_get(uint64_t k)
 {
-	uint64_t k = tuple(p);
 	int64_t i = seen_slot(k);
 
 	if (i >= 0 && seen[i] == k)
@@ -447,12 +461,11 @@ uint32_t xo_tracked(uint32_t *room)
 	return nseen;
 }
 
-static void seen_put(const struct fz_pkt *p, uint8_t host, uint16_t rport)
+void xo_seen_put(uint64_t k, uint8_t host, uint16_t rport)
 {
-	uint64_t k = tuple(p);
 	int64_t i = seen_slot(k);
 
-	if (i < 0 || (!seen[i] && seen_full()))
+	if (i < 0 || (!seen[i] && xo_seen_full()))
 		return;         /* full: the checks below then only fail open */
 	if (!seen[i])
 		nseen++;
@@ -478,8 +491,7 @@ static void dump(const char *what, const uint8_t *f, size_t len)
 static uint8_t out_buf[4096];
 static uint32_t out_len;
 
-__attribute__((noreturn, format(printf, 1, 2)))
-static void broken(const char *fmt, ...)
+void xo_broken(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -496,7 +508,7 @@ static void broken(const char *fmt, ...)
 }
 
 /* is_valid_ether_addr: neither multicast (broadcast included) nor zero. */
-static bool mac_valid(const uint8_t *mac)
+bool xo_mac_valid(const uint8_t *mac)
 {
 	static const uint8_t zero[6];
 
@@ -506,12 +518,23 @@ static bool mac_valid(const uint8_t *mac)
 static const uint8_t mac_prefix[5] = { 2, 0, 0, 0, 0 };
 
 /* A frame sent on by the director: from its MAC to 02:00:00:00:00:host. */
-static void check_macs(const uint8_t *out, uint8_t host, const char *what)
+void xo_check_macs(const uint8_t *out, uint8_t host, const char *what)
 {
 	if (memcmp(out, mac_prefix, 5) || out[5] != host ||
 	    memcmp(out + 6, mac_prefix, 5) || out[11] != HOST_DEV)
-		broken("%s sent to %02x:..:%02x from %02x:..:%02x, not to ..:%02x "
+		xo_broken("%s sent to %02x:..:%02x from %02x:..:%02x, not to ..:%02x "
 		       "from the director's", what, out[0], out[5], out[6], out[11], host);
+}
+
+void xo_check_to_host(const uint8_t *in)
+{
+	/* ip_vs_in takes only PACKET_HOST: a group address's is never its. */
+	if (in[0] & 1)
+		xo_broken("a frame sent to a group MAC was sent on");
+	/* The device's MAC is known (xo_init): ip_rcv_core drops
+	 * PACKET_OTHERHOST. */
+	if (memcmp(in, mac_prefix, 5) || in[5] != HOST_DEV)
+		xo_broken("a frame to another host's MAC was sent on");
 }
 
 /* The neighbour a packet to addr leaves for: on the director's subnet the
@@ -543,16 +566,19 @@ static void check_l4_sum(const struct fz_pkt *p, const uint8_t *in, const uint8_
 	uint16_t was = be16(in + sum_at), now = be16(o + sum_at);
 
 	if (csum_of(o, p->ihl))
-		broken("%s with a wrong IPv4 header checksum", what);
+		xo_broken("%s with a wrong IPv4 header checksum", what);
+	/* udp_dnat_handler and udp_snat_handler sum a datagram that came
+	 * without a checksum in full. */
 	if (p->proto == IPPROTO_UDP && !was) {
-		if (now)
-			broken("%s: a UDP checksum of 0 made %04x", what, now);
+		if (!now || l4_error(o, p->ihl, p->tot))
+			xo_broken("%s: a UDP datagram without a checksum left with %04x, "
+				  "not its full sum", what, now);
 		return;
 	}
 	if (p->proto == IPPROTO_UDP && !now)
-		broken("%s: a UDP checksum made 0 (none), not 0xffff", what);
+		xo_broken("%s: a UDP checksum made 0 (none), not 0xffff", what);
 	if (l4_error(o, p->ihl, p->tot) != l4_error(in, p->ihl, p->tot))
-		broken("%s with a %s %s checksum (%04x; off by %04x, came off by %04x)",
+		xo_broken("%s with a %s %s checksum (%04x; off by %04x, came off by %04x)",
 		       what, l4_error(in, p->ihl, p->tot) ? "differently wrong" : "wrong",
 		       p->proto == IPPROTO_TCP ? "TCP" : "UDP", now,
 		       l4_error(o, p->ihl, p->tot), l4_error(in, p->ihl, p->tot));
@@ -600,14 +626,14 @@ static void check_nat_fwd(const struct fz_pkt *p, const struct xo_svc *s, int j,
 	const unsigned int skip[] = { 8, 9, 10, 12, 16, 20, l4 + 2, l4 + 4, sum, sum + 2 };
 
 	if (p->ttl < 2 || o[8] != p->ttl - 1)
-		broken("a NAT packet of TTL %u sent on with TTL %u", p->ttl, o[8]);
+		xo_broken("a NAT packet of TTL %u sent on with TTL %u", p->ttl, o[8]);
 	if (be32(o + 16) != IP4(10, 0, 0, s->hosts[j]) ||
 	    be16(o + l4 + 2) != rport_of(s, j, p->dport))
-		broken("a NAT packet sent to %08x:%u, not its real server's %08x:%u",
+		xo_broken("a NAT packet sent to %08x:%u, not its real server's %08x:%u",
 		       be32(o + 16), be16(o + l4 + 2), IP4(10, 0, 0, s->hosts[j]),
 		       rport_of(s, j, p->dport));
 	if (!same_but(o, out_len - ETH_HLEN, skip, 5) || be16(out + 12) != 0x0800)
-		broken("a NAT packet changed beyond its destination and TTL");
+		xo_broken("a NAT packet changed beyond its destination and TTL");
 	check_l4_sum(p, ip, o, "a NAT packet");
 }
 
@@ -623,47 +649,59 @@ static void check_reply(const struct fz_pkt *p, const uint8_t *out, size_t out_l
 		.sport = p->dport, .dport = be16(o + l4),
 	};
 	const struct xo_svc *s = service_of(&c);
-	struct seen_ent e = seen_get(&c);
+	struct seen_ent e = xo_seen_get(tuple(&c));
 	int j = s ? host_index(s, (uint8_t)p->saddr) : -1;
 
 	if (out_len != fz_in_len || be16(out + 12) != 0x0800)
-		broken("a reply that changed its length or kind");
+		xo_broken("a reply that changed its length or kind");
 	if (!s || s->tun || j < 0 || !is_masq(s, j) ||
 	    (p->saddr & 0xffffff00) != IP4(10, 0, 0, 0) ||
 	    rport_of(s, j, c.dport) != p->sport)
-		broken("a reply from %08x:%u rewritten to come from %08x:%u, of no NAT "
+		xo_broken("a reply from %08x:%u rewritten to come from %08x:%u, of no NAT "
 		       "service with that real server", p->saddr, p->sport, c.daddr, c.dport);
-	if (!seen_full() && !e.host)
-		broken("a reply translated for no connection forwarded to its server");
+	if (!xo_seen_full() && !e.host)
+		xo_broken("a reply translated for no connection forwarded to its server");
 	if (e.host && !seen_is(e, (uint8_t)p->saddr, p->sport))
-		broken("a reply translated from %02x:%u, whose connection went to "
+		xo_broken("a reply translated from %02x:%u, whose connection went to "
 		       "%02x:%u", (uint8_t)p->saddr, p->sport, e.host, e.rport);
 	if (p->ttl < 2)
-		broken("a reply of TTL %u translated (ip_forward drops it first)", p->ttl);
+		xo_broken("a reply of TTL %u translated (ip_forward drops it first)", p->ttl);
 	if (o[8] != p->ttl - 1)
-		broken("a reply's TTL %u made %u, not one lower", p->ttl, o[8]);
+		xo_broken("a reply's TTL %u made %u, not one lower", p->ttl, o[8]);
 	if (!same_but(o, out_len - ETH_HLEN, skip, 4) || o[9] != ip[9])
-		broken("a reply changed beyond its source");
+		xo_broken("a reply changed beyond its source");
 	check_l4_sum(p, ip, o, "a reply");
-	check_macs(out, next_hop(p->daddr), "a reply");
+	xo_check_macs(out, next_hop(p->daddr), "a reply");
 	xo_kinds[XO_NAT_REPLY]++;
 }
 
 /* The outer headers after the outer IPv4 one (ip_vs_tunnel_xmit's
  * max_headroom less the IPv4 header). */
-static unsigned int tun_extra(const struct xo_svc *s)
+unsigned int xo_tun_extra(uint8_t tun, uint8_t tun_flags)
 {
-	if (s->tun == TUN_OF(XLVS_TUN_GUE))
+	if (tun == TUN_OF(XLVS_TUN_GUE))
 		return 8 + 4;
-	if (s->tun == TUN_OF(XLVS_TUN_GRE))
-		return s->tun_flags & XLVS_TUN_F_CSUM ? 8 : 4;
+	if (tun == TUN_OF(XLVS_TUN_GRE))
+		return tun_flags & XLVS_TUN_F_CSUM ? 8 : 4;
 	return 0;
 }
 
-/* The room the route to host leaves a packet in s's tunnel. */
-static unsigned int tun_room(const struct xo_svc *s, uint8_t host)
+static unsigned int tun_extra(const struct xo_svc *s)
 {
-	return (host == MTU_HOST ? MTU_SMALL : MTU_DEV) - 20 - tun_extra(s);
+	return xo_tun_extra(s->tun, s->tun_flags);
+}
+
+/* The room the route to s's server j leaves a packet in s's tunnel; 0
+ * when no packet goes: for an IPv6 server, less than IPV6_MIN_MTU
+ * (__ip_vs_get_out_rt_v6 drops every packet then). */
+static unsigned int tun_room(const struct xo_svc *s, int j)
+{
+	unsigned int room;
+
+	if (!(s->v6 >> j & 1))
+		return (s->hosts[j] == MTU_HOST ? MTU_SMALL : MTU_DEV) - 20 - tun_extra(s);
+	room = xo_mtu6(s->hosts[j]) - 40 - tun_extra(s);
+	return room < 1280 ? 0 : room;
 }
 
 /* The inner packet q (len bytes) is the frame's IP packet but for a TTL
@@ -685,36 +723,55 @@ static void check_tunnelled(const struct fz_pkt *p, const struct xo_svc *s,
 	uint8_t host = o[19], proto = s->tun == TUN_OF(XLVS_TUN_GUE) ? 17 :
 				       s->tun == TUN_OF(XLVS_TUN_GRE) ? 47 : 4;
 
+	/* An IPv6 real server of an IPv4 service: ip_vs_tunnel_xmit_v6. */
+	if (out_len >= ETH_HLEN && be16(out + 12) == 0x86dd) {
+		unsigned int at = xo6_outer(s->tun, s->tun_flags, s->tun_port, 4,
+					    fz_in + ETH_HLEN, p->tot, out, out_len, &host);
+
+		if (!serves(s, host, 6) || out[5] != host)
+			xo_broken("tunnelled to fd00::%x, no IPv6 server of the service", host);
+		if (p->tot > tun_room(s, host_index(s, host)))
+			xo_broken("a tunnelled frame over the room the route to its "
+				  "IPv6 server leaves (%u)", tun_room(s, host_index(s, host)));
+		if (!inner_same(out + at, p, out_len - at))
+			xo_broken("the tunnelled packet changed on its way");
+		return;
+	}
 	if (out_len < ETH_HLEN + 20 + extra + 20 || be16(out + 12) != 0x0800)
-		broken("a tunnelled frame too short or not IPv4");
+		xo_broken("a tunnelled frame too short or not IPv4");
 	if (o[0] != 0x45 || be16(o + 2) != out_len - ETH_HLEN || csum_of(o, 20) ||
 	    o[9] != proto || be32(o + 12) != NET_DEV_IP ||
-	    (be32(o + 16) & 0xffffff00) != IP4(10, 0, 0, 0) || !serves(s, host) ||
+	    (be32(o + 16) & 0xffffff00) != IP4(10, 0, 0, 0) || !serves(s, host, 4) ||
 	    out[5] != host)
-		broken("a tunnelled frame with a wrong outer header");
+		xo_broken("a tunnelled frame with a wrong outer header");
 	if (o[8] != p->ttl - 1 || p->ttl < 2 ||
 	    (be16(o + 6) != (p->df ? 0x4000 : 0)) || (p->df && be16(o + 4)))
-		broken("a tunnelled frame with the wrong TTL, DF or ID");
-	if (p->tot > tun_room(s, host))
-		broken("a tunnelled frame over the route's MTU");
+		xo_broken("a tunnelled frame with the wrong TTL, DF or ID");
+	/* ip_vs_prepare_tunneled_skb: INET_ECN_encapsulate(tos, tos). */
+	if (o[1] != ((fz_in[ETH_HLEN + 1] & 3) == 3 ? (fz_in[ETH_HLEN + 1] & ~3) | 2 :
+		     fz_in[ETH_HLEN + 1]))
+		xo_broken("a tunnelled frame with TOS %02x, the inner's %02x", o[1],
+			  fz_in[ETH_HLEN + 1]);
+	if (p->tot > tun_room(s, host_index(s, host)))
+		xo_broken("a tunnelled frame over the route's MTU");
 	if (s->tun == TUN_OF(XLVS_TUN_GUE)) {
 		bool want = s->tun_flags & (XLVS_TUN_F_CSUM | XLVS_TUN_F_REMCSUM);
 		uint32_t ps = csum_add(0, o + 12, 8) + 17 + be16(x + 4);
 
 		if (be16(x + 2) != s->tun_port || be16(x + 4) != out_len - ETH_HLEN - 20 ||
-		    be16(x) < sport_lo || be16(x) >= sport_hi ||
+		    be16(x) < xo_sport_lo || be16(x) >= xo_sport_hi ||
 		    memcmp(x + 8, "\0\4\0\0", 4) ||
 		    (want ? !csum_ok(csum_add(ps, x, be16(x + 4))) : be16(x + 6) != 0))
-			broken("a GUE header that is not ipvs_gue_encap's");
+			xo_broken("a GUE header that is not ipvs_gue_encap's");
 	} else if (s->tun == TUN_OF(XLVS_TUN_GRE)) {
 		bool want = s->tun_flags & XLVS_TUN_F_CSUM;
 
 		if (be16(x) != (want ? 0x8000 : 0) || be16(x + 2) != 0x0800 ||
 		    (want && !csum_ok(csum_add(0, x, out_len - ETH_HLEN - 20))))
-			broken("a GRE header that is not ipvs_gre_encap's");
+			xo_broken("a GRE header that is not ipvs_gre_encap's");
 	}
 	if (!inner_same(x + extra, p, out_len - ETH_HLEN - 20 - extra))
-		broken("the tunnelled packet changed on its way");
+		xo_broken("the tunnelled packet changed on its way");
 }
 
 /* The ICMP checksum of a relayed error (ip_vs_nat_icmp computes it anew,
@@ -725,12 +782,12 @@ static void check_icmp_sums(const struct fz_pkt *p, const uint8_t *o, const char
 	const uint8_t *q = o - ETH_HLEN + p->q.off;
 
 	if (csum_of(o, p->ihl))
-		broken("%s with a wrong IPv4 header checksum", what);
+		xo_broken("%s with a wrong IPv4 header checksum", what);
 	if (csum_of(o + p->ihl, p->tot - p->ihl) && p->icmp_sum_ok)
-		broken("%s with a wrong ICMP checksum", what);
+		xo_broken("%s with a wrong ICMP checksum", what);
 	/* ip_vs_nat_icmp's ip_send_check: right, whatever it came with. */
 	if (csum_of(q, p->q.ihl))
-		broken("%s with a wrong checksum in the quote", what);
+		xo_broken("%s with a wrong checksum in the quote", what);
 }
 
 /* ip_vs_nat_icmp, inout 0: about NAT connection c, on to its server j of
@@ -747,15 +804,15 @@ static void check_icmp_in_nat(const struct fz_pkt *p, const struct fz_pkt *c,
 	uint32_t rip = IP4(10, 0, 0, s->hosts[j]);
 
 	if (p->ttl < 2 || o[8] != p->ttl - 1)
-		broken("an ICMP error of TTL %u relayed to its NAT server with TTL %u",
+		xo_broken("an ICMP error of TTL %u relayed to its NAT server with TTL %u",
 		       p->ttl, o[8]);
 	if (be32(o + 16) != rip || be32(o + qo + 12) != rip ||
 	    be16(o + qo + p->q.ihl) != rport_of(s, j, c->dport))
-		broken("an ICMP error relayed to its NAT server with %08x / %08x:%u, "
+		xo_broken("an ICMP error relayed to its NAT server with %08x / %08x:%u, "
 		       "not %08x:%u", be32(o + 16), be32(o + qo + 12),
 		       be16(o + qo + p->q.ihl), rip, rport_of(s, j, c->dport));
 	if (!same_but(o, out_len - ETH_HLEN, skip, 6))
-		broken("an ICMP error relayed to its NAT server changed beyond its "
+		xo_broken("an ICMP error relayed to its NAT server changed beyond its "
 		       "addresses, port and TTL");
 	check_icmp_sums(p, o, "an ICMP error relayed to its NAT server");
 }
@@ -775,34 +832,34 @@ static void check_icmp_out_nat(const struct fz_pkt *p, const uint8_t *out, size_
 		.sport = p->q.sport, .dport = be16(o + qo + p->q.ihl + 2),
 	};
 	const struct xo_svc *s = service_of(&c);
-	struct seen_ent e = seen_get(&c);
+	struct seen_ent e = xo_seen_get(tuple(&c));
 	int j = s ? host_index(s, (uint8_t)p->q.daddr) : -1;
 
 	if (be32(o + qo + 16) != c.daddr)
-		broken("an ICMP error relayed to a client from %08x, quoting %08x",
+		xo_broken("an ICMP error relayed to a client from %08x, quoting %08x",
 		       c.daddr, be32(o + qo + 16));
 	if (!s || s->tun || j < 0 || !is_masq(s, j) ||
 	    (p->q.daddr & 0xffffff00) != IP4(10, 0, 0, 0) ||
 	    rport_of(s, j, c.dport) != p->q.dport)
-		broken("an ICMP error quoting a packet to %08x:%u relayed as from "
+		xo_broken("an ICMP error quoting a packet to %08x:%u relayed as from "
 		       "%08x:%u, of no NAT service with that server", p->q.daddr,
 		       p->q.dport, c.daddr, c.dport);
-	if (!seen_full() && !e.host)
-		broken("an ICMP error relayed to a client for no NAT connection");
+	if (!xo_seen_full() && !e.host)
+		xo_broken("an ICMP error relayed to a client for no NAT connection");
 	if (e.host && !seen_is(e, (uint8_t)p->q.daddr, p->q.dport))
-		broken("an ICMP error quoting %02x:%u relayed for a connection to "
+		xo_broken("an ICMP error quoting %02x:%u relayed for a connection to "
 		       "%02x:%u", (uint8_t)p->q.daddr, p->q.dport, e.host, e.rport);
 	if (p->ttl < 2)
-		broken("an ICMP error of TTL %u relayed to a client (ip_forward drops "
+		xo_broken("an ICMP error of TTL %u relayed to a client (ip_forward drops "
 		       "it first)", p->ttl);
 	if (o[8] != p->ttl - 1)
-		broken("an ICMP error relayed to a client with TTL %u, was %u",
+		xo_broken("an ICMP error relayed to a client with TTL %u, was %u",
 		       o[8], p->ttl);
 	if (!same_but(o, out_len - ETH_HLEN, skip, 6) || o[9] != IPPROTO_ICMP)
-		broken("an ICMP error relayed to a client changed beyond its "
+		xo_broken("an ICMP error relayed to a client changed beyond its "
 		       "addresses and port");
 	check_icmp_sums(p, o, "an ICMP error relayed to a client");
-	check_macs(out, next_hop(p->daddr), "an ICMP error relayed to a client");
+	xo_check_macs(out, next_hop(p->daddr), "an ICMP error relayed to a client");
 	xo_kinds[XO_ICMP_OUT_NAT]++;
 }
 
@@ -820,37 +877,37 @@ static void check_relayed(const struct fz_pkt *p, const uint8_t *out, size_t out
 		.sport = p->q.dport, .dport = p->q.sport,
 	};
 	const struct xo_svc *s = service_of(&c);
-	struct seen_ent e = seen_get(&c);
+	struct seen_ent e = xo_seen_get(tuple(&c));
 	int j;
 
 	/* ip_vs_in_icmp / handle_response_icmp: ip_vs_checksum_complete,
 	 * NF_DROP. */
 	if (!p->icmp_sum_ok)
-		broken("an ICMP error with a wrong checksum relayed");
+		xo_broken("an ICMP error with a wrong checksum relayed");
 	if (out_len != fz_in_len && !(s && s->tun))
-		broken("a relayed ICMP error of another length");
+		xo_broken("a relayed ICMP error of another length");
 	if (!(s && s->tun) && be32(out + ETH_HLEN + 12) != p->saddr) {
 		check_icmp_out_nat(p, out, out_len);
 		return;
 	}
 	if (p->daddr != p->q.saddr)
-		broken("an ICMP error relayed that is not to its quote's source");
+		xo_broken("an ICMP error relayed that is not to its quote's source");
 	if (!s)
-		broken("an ICMP error relayed for no virtual service");
+		xo_broken("an ICMP error relayed for no virtual service");
 	j = host_index(s, out[5]);
 	if (j < 0)
-		broken("an ICMP error relayed to no real server of the service");
+		xo_broken("an ICMP error relayed to no real server of the service");
 	if (s->tun)
 		check_tunnelled(p, s, out, out_len);
 	else if (is_masq(s, j))
 		check_icmp_in_nat(p, &c, s, j, out, out_len);
 	else if (!hop_same(p, out, out_len))
-		broken("a relayed ICMP error changed on its way");
-	check_macs(out, out[5], "an ICMP error relayed");
-	if (!e.host && !seen_full())
-		broken("an ICMP error relayed for no connection");
+		xo_broken("a relayed ICMP error changed on its way");
+	xo_check_macs(out, out[5], "an ICMP error relayed");
+	if (!e.host && !xo_seen_full())
+		xo_broken("an ICMP error relayed for no connection");
 	if (e.host && e.host != out[5] && e.host != SEEN_ANY)
-		broken("an ICMP error relayed to another server than its "
+		xo_broken("an ICMP error relayed to another server than its "
 		       "connection's (%02x, not %02x)", out[5], e.host);
 	xo_kinds[is_masq(s, j) ? XO_ICMP_IN_NAT : XO_ICMP_IN]++;
 }
@@ -861,31 +918,25 @@ static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t o
 	uint16_t rport = p->dport;
 	int j;
 
-	/* ip_vs_in takes only PACKET_HOST: a group address's is never its. */
-	if (fz_in[0] & 1)
-		broken("a frame sent to a group MAC was sent on");
-	/* The device's MAC is known (xo_init): ip_rcv_core drops
-	 * PACKET_OTHERHOST. */
-	if (memcmp(fz_in, mac_prefix, 5) || fz_in[5] != HOST_DEV)
-		broken("a frame to another host's MAC was sent on");
+	xo_check_to_host(fz_in);
 	if (!p->ok && p->icmp_err) {
 		check_relayed(p, out, out_len);
 		return;
 	}
 	if (!p->ok)
-		broken("a frame the kernel would drop was forwarded");
+		xo_broken("a frame the kernel would drop was forwarded");
 	if (!(s && s->tun) && out_len >= ETH_HLEN + 20 &&
 	    be32(out + ETH_HLEN + 12) != p->saddr) {
 		check_reply(p, out, out_len);
 		return;
 	}
 	if (!s)
-		broken("forwarded to no virtual service");
+		xo_broken("forwarded to no virtual service");
 	j = host_index(s, out[5]);
 	if (j < 0 || memcmp(out, mac_prefix, 5))
-		broken("sent to a MAC that is none of the service's real servers");
+		xo_broken("sent to a MAC that is none of the service's real servers");
 	if (memcmp(out + 6, mac_prefix, 5) || out[11] != HOST_DEV)
-		broken("sent from a MAC that is not the director's");
+		xo_broken("sent from a MAC that is not the director's");
 	if (s->tun) {
 		check_tunnelled(p, s, out, out_len);
 		xo_kinds[XO_TUNNEL]++;
@@ -895,26 +946,26 @@ static void check_forwarded(const struct fz_pkt *p, const uint8_t *out, size_t o
 		xo_kinds[XO_NAT_FWD]++;
 	} else {
 		if (!hop_same(p, out, out_len))
-			broken("the IP packet changed on its way");
+			xo_broken("the IP packet changed on its way");
 		xo_kinds[XO_DR]++;
 	}
 	if (p->proto == IPPROTO_UDP) {
 		if (!(s->flags & XLVS_SVC_F_ONEPACKET))
-			seen_put(p, out[5], rport);
+			xo_seen_put(tuple(p), out[5], rport);
 		return;
 	}
 	if (p->flags & 0x02) {
-		seen_put(p, out[5], rport);
+		xo_seen_put(tuple(p), out[5], rport);
 	} else {
-		struct seen_ent e = seen_get(p);
+		struct seen_ent e = xo_seen_get(tuple(p));
 
-		if (!e.host && !seen_full())
-			broken("a TCP segment without SYN forwarded with no connection");
+		if (!e.host && !xo_seen_full())
+			xo_broken("a TCP segment without SYN forwarded with no connection");
 		if (e.host && e.host != out[5] && e.host != SEEN_ANY)
-			broken("a TCP segment without SYN forwarded to another server "
+			xo_broken("a TCP segment without SYN forwarded to another server "
 			       "than its connection's (%02x, not %02x)", out[5], e.host);
 		if (e.host == SEEN_ANY)
-			seen_put(p, out[5], rport);
+			xo_seen_put(tuple(p), out[5], rport);
 	}
 }
 
@@ -927,16 +978,16 @@ static void check_icmp_frame(const struct fz_pkt *p, const uint8_t *out,
 	const uint8_t *ip = out + ETH_HLEN;
 
 	if (out_len != ETH_HLEN + 28 + quote)
-		broken("an ICMP answer of %zu bytes", out_len);
+		xo_broken("an ICMP answer of %zu bytes", out_len);
 	if (memcmp(out, fz_in + 6, 6) || memcmp(out + 6, fz_in, 6))
-		broken("an ICMP answer not sent back where the frame came from");
-	if (!mac_valid(out) || !mac_valid(out + 6))
-		broken("an ICMP answer from or to a MAC no station has");
+		xo_broken("an ICMP answer not sent back where the frame came from");
+	if (!xo_mac_valid(out) || !xo_mac_valid(out + 6))
+		xo_broken("an ICMP answer from or to a MAC no station has");
 	if (ip[0] != 0x45 || be16(ip + 2) != 28 + quote || be16(ip + 6) & 0x3fff ||
 	    csum_of(ip, 20) || be32(ip + 12) != p->daddr || be32(ip + 16) != p->saddr)
-		broken("an ICMP answer with a wrong IPv4 header");
+		xo_broken("an ICMP answer with a wrong IPv4 header");
 	if (csum_of(ip + 20, 8 + quote))
-		broken("an ICMP answer with a wrong checksum");
+		xo_broken("an ICMP answer with a wrong checksum");
 }
 
 /* ip_vs_tunnel_xmit's answers: time exceeded (decrement_ttl) quoting the
@@ -954,21 +1005,21 @@ static bool check_tunnel_icmp(const struct fz_pkt *p, const struct xo_svc *s,
 	check_icmp_frame(p, out, out_len, quote);
 	if (icmp[0] == 11 && icmp[1] == 0) {
 		if (p->ttl > 1 || be32(icmp + 4))
-			broken("time exceeded for a TTL of %u", p->ttl);
+			xo_broken("time exceeded for a TTL of %u", p->ttl);
 		if (memcmp(q, ip, quote))
-			broken("time exceeded that does not quote the packet");
+			xo_broken("time exceeded that does not quote the packet");
 		return true;
 	}
 	if (icmp[0] != 3 || icmp[1] != 4)
-		broken("an ICMP answer %u/%u for a tunnelled service", icmp[0], icmp[1]);
+		xo_broken("an ICMP answer %u/%u for a tunnelled service", icmp[0], icmp[1]);
 	for (int j = 0; j < 3 && s->hosts[j]; j++)
-		room |= be32(icmp + 4) == tun_room(s, s->hosts[j]);
+		room |= tun_room(s, j) && be32(icmp + 4) == tun_room(s, j);
 	if (!room || !p->df || p->tot <= be32(icmp + 4) || p->ttl < 2)
-		broken("fragmentation needed (MTU %u) for %u bytes, DF %d, TTL %u",
+		xo_broken("fragmentation needed (MTU %u) for %u bytes, DF %d, TTL %u",
 		       be32(icmp + 4), p->tot, p->df, p->ttl);
 	if (q[8] != ip[8] - 1 || memcmp(q, ip, 8) || q[9] != ip[9] ||
 	    memcmp(q + 12, ip + 12, quote - 12) || csum_of(q, p->ihl))
-		broken("fragmentation needed that does not quote the packet");
+		xo_broken("fragmentation needed that does not quote the packet");
 	return true;
 }
 
@@ -987,21 +1038,21 @@ static bool check_too_big(const struct fz_pkt *p, const struct xo_svc *s,
 	check_icmp_frame(p, out, out_len, quote);
 	if (icmp[0] == 11 && icmp[1] == 0) {
 		if (p->ttl > 1 || be32(icmp + 4) || memcmp(q, ip, quote))
-			broken("time exceeded for a TTL of %u, or not quoting "
+			xo_broken("time exceeded for a TTL of %u, or not quoting "
 			       "the packet", p->ttl);
 		return true;
 	}
 	if (icmp[0] != 3 || icmp[1] != 4)
-		broken("an ICMP answer %u/%u for a direct-routing or NAT service",
+		xo_broken("an ICMP answer %u/%u for a direct-routing or NAT service",
 		       icmp[0], icmp[1]);
 	for (int j = 0; j < 3 && s->hosts[j]; j++)
 		mtu |= be32(icmp + 4) == (s->hosts[j] == MTU_HOST ? MTU_SMALL : MTU_DEV);
 	if (!mtu || !p->df || p->tot <= be32(icmp + 4) || p->ttl < 2)
-		broken("fragmentation needed (MTU %u) for %u bytes, DF %d, TTL %u",
+		xo_broken("fragmentation needed (MTU %u) for %u bytes, DF %d, TTL %u",
 		       be32(icmp + 4), p->tot, p->df, p->ttl);
 	if (q[8] != ip[8] - 1 || memcmp(q, ip, 8) || q[9] != ip[9] ||
 	    memcmp(q + 12, ip + 12, quote - 12) || csum_of(q, p->ihl))
-		broken("fragmentation needed that does not quote the packet");
+		xo_broken("fragmentation needed that does not quote the packet");
 	return true;
 }
 
@@ -1022,14 +1073,14 @@ static bool check_icmp(const struct fz_pkt *p, const uint8_t *out, size_t out_le
 	if (p->ok && s && s->hosts[0])
 		return check_too_big(p, s, out, out_len);
 	if (!p->ok || !s || s->hosts[0])
-		broken("an ICMP answer for a packet of no service without servers");
+		xo_broken("an ICMP answer for a packet of no service without servers");
 	if (p->proto == IPPROTO_TCP && (!(p->flags & 0x02) || (p->flags & 0x04)))
-		broken("an ICMP answer to a TCP segment that opens nothing");
+		xo_broken("an ICMP answer to a TCP segment that opens nothing");
 	check_icmp_frame(p, out, out_len, quote);
 	if (icmp[0] != 3 || icmp[1] != 3)
-		broken("an ICMP answer that is not a right port unreachable");
+		xo_broken("an ICMP answer that is not a right port unreachable");
 	if (memcmp(icmp + 8, fz_in + ETH_HLEN, quote))
-		broken("an ICMP answer that does not quote the packet");
+		xo_broken("an ICMP answer that does not quote the packet");
 	return true;
 }
 
@@ -1044,7 +1095,7 @@ static void seen_answered(const struct fz_pkt *p)
 		return;
 	if (p->proto == IPPROTO_UDP ? !(s->flags & XLVS_SVC_F_ONEPACKET) :
 	    (p->flags & 0x02) != 0)
-		seen_put(p, SEEN_ANY, 0);
+		xo_seen_put(tuple(p), SEEN_ANY, 0);
 }
 
 const uint8_t *xo_out(uint32_t *len)
@@ -1066,7 +1117,20 @@ uint32_t xo_one(const uint8_t *data, size_t size)
 	fz_verdict = r.retval;
 	out_len = r.out_len;
 	if (rc)
-		broken("BPF_PROG_TEST_RUN failed: %s", strerror(-rc));
+		xo_broken("BPF_PROG_TEST_RUN failed: %s", strerror(-rc));
+	if (size >= ETH_HLEN && be16(data + 12) == 0x86dd) {
+		if (xo_trace)
+			fprintf(stderr, "xdp oracle: %zu bytes of IPv6: verdict %u, %u "
+				"bytes out\n", size, r.retval, r.out_len);
+		if (r.retval == XDP_PASS) {
+			if (r.out_len != size || memcmp(out_buf, data, size))
+				xo_broken("a frame passed to the kernel was changed");
+			xo_kinds[XO_PASS6]++;
+		} else {
+			xo6_check(r.retval, data, size, out_buf, r.out_len);
+		}
+		return r.retval;
+	}
 	fz_read(data, size, &p);
 	if (xo_trace)
 		fprintf(stderr, "xdp oracle: %zu bytes: verdict %u, %u bytes out%s\n",
@@ -1078,7 +1142,7 @@ uint32_t xo_one(const uint8_t *data, size_t size)
 		break;
 	case XDP_PASS:
 		if (r.out_len != size || memcmp(out_buf, data, size))
-			broken("a frame passed to the kernel was changed");
+			xo_broken("a frame passed to the kernel was changed");
 		xo_kinds[XO_PASS]++;
 		break;
 	case XDP_TX:
@@ -1093,7 +1157,7 @@ uint32_t xo_one(const uint8_t *data, size_t size)
 		check_forwarded(&p, out_buf, r.out_len);
 		break;
 	default:
-		broken("verdict %u", r.retval);
+		xo_broken("verdict %u", r.retval);
 	}
 	return r.retval;
 }
