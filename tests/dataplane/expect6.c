@@ -116,7 +116,7 @@ void expect6_icmp(const struct frame *in, const struct dp_result *r,
 	if (r->out.len != want.len) {
 		/* Say so when the answer is right but for a quote cut to the
 		 * header, its extension headers and 8 bytes of what follows
-		 * (the lead's spec; icmp6_send quotes up to 1232 bytes). */
+		 * (the first IPv6 spec's; icmp6_send quotes up to 1232 bytes). */
 		struct frame short_quote;
 		uint8_t proto;
 		size_t cut = pkt6_l4_off(q, &proto) + 8;

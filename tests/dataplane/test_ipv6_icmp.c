@@ -15,8 +15,8 @@
  *  - an error about no connection, about a quoted later fragment, or an
  *    informational message passes untouched; a quote cut short of its
  *    ports passes as malformed;
- *  - where the kernel differs from the lead's spec (tests named
- *    _kernel_): ip_vs_in_icmp_v6 checks no ICMPv6 checksum and relates
+ *  - tests named _kernel_ follow kernel rules the first IPv6 spec had
+ *    otherwise: ip_vs_in_icmp_v6 checks no ICMPv6 checksum and relates
  *    every error type, not only 1 to 4.
  * Every checksum is recomputed here from scratch.
  */
@@ -387,7 +387,7 @@ static void icmp6_others_pass(void **state)
  * an error about a connection is relayed whatever its ICMPv6 checksum --
  * by direct routing as it came (one hop on), by NAT with the checksum
  * made anew (ip_vs_nat_icmp_v6 leaves it CHECKSUM_PARTIAL over the whole
- * message).  The lead's spec drops it, as for IPv4.
+ * message).  The first IPv6 spec dropped it, as for IPv4.
  */
 static void icmp6_kernel_bad_checksum_relayed(void **state)
 {

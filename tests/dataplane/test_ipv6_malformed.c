@@ -10,8 +10,8 @@
  * ip6_protocol_deliver_rcu walks the extension headers, so neither a
  * Routing header's Segments Left nor the extension-header limit
  * (max_ext_hdrs_cnt) nor a Hop-by-Hop header's place stops it.  Cases
- * named "kernel:" are where that differs from the lead's spec
- * (notes/ipv6-spec.md), which passes them.
+ * named "kernel:" follow a kernel rule the first IPv6 spec had otherwise
+ * (it passed them).
  * Offsets: Ethernet 0..13, IPv6 14..53, then the extension headers.
  */
 #include <stdarg.h>
