@@ -4,8 +4,8 @@
  * ipvsadm refuse (ip_vs_add_dest: weight < 0, lower threshold above the
  * upper, -ERANGE; the persistence timeout and netmask), and whatever the
  * data plane cannot carry out, so that no caller can build a table that
- * mis-forwards: NAT (not in the data plane yet), IPv6, other protocols,
- * schedulers it has not got, tunnel settings that mean nothing.
+ * mis-forwards: address families other than IPv4 and IPv6, other
+ * protocols, schedulers it has not got, tunnel settings that mean nothing.
  */
 #include <errno.h>
 #include <string.h>
@@ -22,6 +22,19 @@ static int refuse(struct xlvs_conf_err *why, int err, const char *field,
 	return err;
 }
 
+/*
+ * The prefix length persistence templates key clients by.  For IPv4 the
+ * netmask is a mask (network order, contiguous); for IPv6 it is the prefix
+ * length itself, 1..128, as IPVS's ip_vs_service_user carries it
+ * (ip_vs_add_service and ip_vs_edit_service refuse others, -EINVAL).
+ */
+int svc_tpl_plen(const struct xlvs_service_conf *c)
+{
+	if (c->vip.af == 6)
+		return c->netmask >= 1 && c->netmask <= 128 ? (int)c->netmask : -EINVAL;
+	return xlvs_netmask_plen(c->netmask);
+}
+
 #define SVC_FLAGS_KNOWN (XLVS_SVC_F_PERSISTENT | XLVS_SVC_F_ONEPACKET | \
 			 XLVS_SVC_F_SCHED1 | XLVS_SVC_F_SCHED2 | XLVS_SVC_F_SCHED3)
 
@@ -33,7 +46,7 @@ int xlvs_service_conf_check(const struct xlvs_service_conf *c,
 	refuse(why, 0, NULL, 0, 0);
 	if (c->proto != IPPROTO_TCP && c->proto != IPPROTO_UDP)
 		return refuse(why, -EPROTONOSUPPORT, "proto", 0, 0);
-	if (c->vip.af != 4)
+	if (c->vip.af != 4 && c->vip.af != 6)
 		return refuse(why, -EAFNOSUPPORT, "af", 0, 0);
 	if (strnlen(c->sched, sizeof(c->sched)) == sizeof(c->sched))
 		return refuse(why, -EINVAL, "sched", 0, 0);
@@ -45,8 +58,9 @@ int xlvs_service_conf_check(const struct xlvs_service_conf *c,
 	 * libxlvs always said; the range is in why). */
 	if (persistent && (c->timeout < 1 || c->timeout > XLVS_TIMEOUT_MAX))
 		return refuse(why, -EINVAL, "timeout", 1, XLVS_TIMEOUT_MAX);
-	if (xlvs_netmask_plen(c->netmask) < 0)
-		return refuse(why, -EINVAL, "netmask", 0, 0);
+	if (svc_tpl_plen(c) < 0)
+		return c->vip.af == 6 ? refuse(why, -EINVAL, "netmask", 1, 128)
+				      : refuse(why, -EINVAL, "netmask", 0, 0);
 	if (!c->vip.port && !persistent)
 		return refuse(why, -EINVAL, "port", 0, 0);
 	return 0;
@@ -86,7 +100,7 @@ int xlvs_dest_conf_check(const struct xlvs_dest_conf *d,
 	int err;
 
 	refuse(why, 0, NULL, 0, 0);
-	if (d->addr.af != 4)
+	if (d->addr.af != 4 && d->addr.af != 6)
 		return refuse(why, -EAFNOSUPPORT, "af", 0, 0);
 	if (d->fwd != XLVS_FWD_DROUTE && d->fwd != XLVS_FWD_LOCAL &&
 	    d->fwd != XLVS_FWD_TUNNEL && d->fwd != XLVS_FWD_MASQ)
@@ -102,6 +116,21 @@ int xlvs_dest_conf_check(const struct xlvs_dest_conf *d,
 	 * is 0 (no upper threshold). */
 	if (d->l_threshold > d->u_threshold)
 		return refuse(why, -ERANGE, "l_threshold", 0, d->u_threshold);
+	return 0;
+}
+
+/*
+ * ip_vs_genl_set_cmd: a real server of the other family than its service's
+ * only by tunnel (the method asked for: conn_flags == IP_VS_CONN_F_TUNNEL),
+ * otherwise -EINVAL.  The kernel says -EINVAL, not -EAFNOSUPPORT (which it
+ * keeps for a family it does not know), and so does ipvsadm's message.
+ */
+int xlvs_dest_af_check(uint8_t svc_af, const struct xlvs_dest_conf *d,
+		       struct xlvs_conf_err *why)
+{
+	refuse(why, 0, NULL, 0, 0);
+	if (d->addr.af != svc_af && d->fwd != XLVS_FWD_TUNNEL)
+		return refuse(why, -EINVAL, "af", 0, 0);
 	return 0;
 }
 

@@ -347,6 +347,8 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	int rc, fold_fd = -1;
 
 	rc = xlvs_dest_conf_check(c, NULL);
+	if (!rc)
+		rc = xlvs_dest_af_check(vip->af, c, NULL);
 	if (rc)
 		return rc;
 	rc = edit_start(t, proto, vip, &e);
@@ -428,6 +430,8 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
 	int rc, i;
 
 	rc = xlvs_dest_conf_check(c, NULL);
+	if (!rc)
+		rc = xlvs_dest_af_check(vip->af, c, NULL);
 	if (rc)
 		return rc;
 	rc = edit_start(t, proto, vip, &e);

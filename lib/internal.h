@@ -95,6 +95,10 @@ int stats_svc_read(const struct xlvs_table *t, int fold_fd,
 		   const struct xlvs_svc_key *k, uint32_t svc_id,
 		   struct xlvs_stats *sum);
 
+/* conf_check.c: the prefix length persistence keys by (c checked), or
+ * -EINVAL. */
+int svc_tpl_plen(const struct xlvs_service_conf *c);
+
 /* neigh.c: managed neighbour entries so real servers' MACs are resolved. */
 int neigh_keep_resolved(const uint8_t addr[4]);
 int neigh_forget(const uint8_t addr[4]);

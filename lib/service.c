@@ -123,7 +123,7 @@ static void svc_fill(struct xlvs_svc *s, const struct xlvs_service_conf *c,
 	s->flags = c->flags;
 	s->timeout = c->timeout;
 	s->netmask = c->netmask;
-	s->tpl_plen = (uint8_t)xlvs_netmask_plen(c->netmask);
+	s->tpl_plen = (uint8_t)svc_tpl_plen(c);   /* v6: netmask is the plen */
 	s->tpl_noport = c->vip.port == 0 || c->vip.port == XLVS_FTP_PORT;
 	s->sched_kind = kind;
 	memset(s->sched_name, 0, sizeof(s->sched_name));

@@ -19,14 +19,16 @@ void xlvs_set_log(xlvs_log_fn fn);
 
 /* ---- addresses (addr.c) ---- */
 struct xlvs_endpoint {
-	uint8_t af;              /* 4 (IPv6 comes later) */
+	uint8_t af;              /* 4 or 6 */
 	uint8_t addr[16];
 	uint16_t port;           /* host order; 0 = not given */
 };
 
-/* "a.b.c.d[:port]" (or a host name when resolve is true).  0 or -EINVAL. */
+/* As ipvsadm takes a service or server: "a.b.c.d[:port]", "[v6addr][:port]"
+ * or a bare v6 address (one with more than one colon: no port), or a host
+ * name (IPv4) when resolve is true.  0 or -EINVAL. */
 int xlvs_endpoint_parse(const char *s, bool resolve, struct xlvs_endpoint *ep);
-/* "a.b.c.d:port" into buf (at least 64 bytes). */
+/* "a.b.c.d:port" or "[v6addr]:port" into buf (at least 64 bytes). */
 void xlvs_endpoint_format(const struct xlvs_endpoint *ep, char *buf, size_t len);
 
 /* ---- opening the table (table.c, nsroot.c) ---- */
@@ -122,7 +124,9 @@ struct xlvs_service_conf {
 	char sched[XLVS_SCHED_NAME_LEN];
 	uint32_t flags;
 	uint32_t timeout;        /* persistence timeout (-p), seconds */
-	uint32_t netmask;        /* persistence netmask (-M), network order */
+	uint32_t netmask;        /* persistence netmask (-M): IPv4 a mask, network
+				  * order; IPv6 the prefix length 1..128 (as
+				  * IPVS's ip_vs_service_user) */
 };
 
 /* The prefix length of a contiguous netmask (network order), or -EINVAL. */
@@ -143,10 +147,11 @@ struct xlvs_dest_conf {
  * every add and edit below refuses a configuration outside it, and leaves
  * the table as it was.  A caller may check first, with why filled in:
  *   -EPROTONOSUPPORT  proto other than TCP or UDP       (field "proto")
- *   -EAFNOSUPPORT     an address other than IPv4        ("af")
+ *   -EAFNOSUPPORT     an address neither IPv4 nor IPv6  ("af")
  *   -ENOENT           an unknown scheduler              ("sched")
  *   -EINVAL           a name not terminated, unknown service flags, a
- *                     netmask with holes, port 0 without persistence, a
+ *                     netmask with holes (IPv6: a prefix length outside
+ *                     [lo, hi] = 1..128), port 0 without persistence, a
  *                     persistence timeout outside [lo, hi]
  *   -ERANGE           a value outside [lo, hi]: weight, u_threshold,
  *                     l_threshold (l above u: hi = u)
@@ -170,6 +175,11 @@ int xlvs_service_conf_check(const struct xlvs_service_conf *c,
 			    struct xlvs_conf_err *why);
 int xlvs_dest_conf_check(const struct xlvs_dest_conf *d,
 			 struct xlvs_conf_err *why);
+/* A real server's family against its service's (svc_af): another family
+ * only by tunnel, else -EINVAL ("af"), as the kernel's ip_vs_genl_set_cmd.
+ * xlvs_dest_add and xlvs_dest_edit check it too. */
+int xlvs_dest_af_check(uint8_t svc_af, const struct xlvs_dest_conf *d,
+		       struct xlvs_conf_err *why);
 /* The forwarding method the table records for d: Local for an address of
  * this host's own (IPVS's LOCALNODE), else the one asked for. */
 uint8_t xlvs_dest_fwd_of(const struct xlvs_dest_conf *d);

@@ -257,7 +257,8 @@ struct xlvs_svc {
 	__u32 flags;                /* IPVS service flags (persistent, ...) */
 	__u32 timeout;              /* persistence timeout, seconds */
 	__u32 netmask;              /* persistence netmask, network order;
-				     * contiguous (user space refuses others) */
+				     * contiguous (user space refuses others);
+				     * IPv6: the prefix length, as IPVS */
 	__u8 sched_kind;            /* enum xlvs_sched_kind */
 	__u8 tpl_plen;              /* netmask's prefix length */
 	__u8 tpl_noport;            /* templates key vport 0: IPVS does for

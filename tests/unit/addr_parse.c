@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * host[:port] as ipvsadm takes it for -t/-u/-r (lib/addr.c), and the
- * a.b.c.d:port form the listings print.  Names are resolved only where the
+ * host[:port] and [v6addr]:port as ipvsadm takes them for -t/-u/-r
+ * (lib/addr.c), and the a.b.c.d:port and [v6addr]:port forms the listings
+ * print.  Names are resolved only where the
  * local files answer them (/etc/hosts, /etc/services): a unit test must not
  * wait on DNS.
  */
@@ -12,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "internal.h"
@@ -132,21 +134,78 @@ static void overlong_host(void **state)
 	assert_int_equal(xlvs_endpoint_parse(s, true, &ep), -EINVAL);
 }
 
-/* IPv6 comes later; until then brackets (and bare v6) are refused. */
-static void ipv6_refused(void **state)
+static void assert_ep6(const struct xlvs_endpoint *ep, const char *addr,
+		       uint16_t port)
 {
-	static const char *const v6[] = {
-		"[::1]:80", "[2001:db8::1]", "[2001:db8::1]:443", "::1", "[10.0.0.1]:80",
+	uint8_t want[16];
+
+	assert_int_equal(inet_pton(AF_INET6, addr, want), 1);
+	assert_int_equal(ep->af, 6);
+	assert_memory_equal(ep->addr, want, sizeof(want));
+	assert_int_equal(ep->port, port);
+}
+
+/* ipvsadm's parse_service: "[v6]:port"; a bare v6 address, which takes no
+ * port (its last group is not one); and "[v6]" (ipvsadm refuses it). */
+static void ipv6_taken(void **state)
+{
+	static const struct { const char *s, *addr; uint16_t port; } tab[] = {
+		{ "[2001:db8::1]:443", "2001:db8::1", 443 },
+		{ "[::1]:80", "::1", 80 },
+		{ "[fd00::1]:0", "fd00::1", 0 },
+		{ "[fd00::1]:65535", "fd00::1", 65535 },
+		{ "[2001:db8::1]", "2001:db8::1", 0 },
+		{ "2001:db8::1", "2001:db8::1", 0 },
+		{ "fd00::1:80", "fd00::1:80", 0 },
+		{ "::ffff:10.0.0.1", "::ffff:10.0.0.1", 0 },
+		{ "[FD00:0:0:0:0:0:0:a]:8", "fd00::a", 8 },
 	};
 	struct xlvs_endpoint ep;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
-		if (xlvs_endpoint_parse(v6[i], false, &ep) != -EINVAL)
-			fail_msg("\"%s\" was accepted", v6[i]);
-		if (xlvs_endpoint_parse(v6[i], true, &ep) != -EINVAL)
-			fail_msg("\"%s\" was accepted when resolving", v6[i]);
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		for (int resolve = 0; resolve < 2; resolve++) {
+			if (xlvs_endpoint_parse(tab[i].s, resolve, &ep))
+				fail_msg("\"%s\" was refused", tab[i].s);
+			assert_ep6(&ep, tab[i].addr, tab[i].port);
+		}
+}
+
+static void ipv6_refused(void **state)
+{
+	static const char *const bad[] = {
+		"[10.0.0.1]:80", "[2001:db8::1]:", "[2001:db8::1]:65536",
+		"[2001:db8::1]80", "[2001:db8::1", "[]:80", "[]", "[2001:db8::g]:80",
+		"[2001:db8::1]:80x", "2001:db8::1::2", "[localhost]:80",
+		"[2001:db8::1]]:80", " [::1]:80", "[::1]:-1",
+	};
+	struct xlvs_endpoint ep;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (xlvs_endpoint_parse(bad[i], false, &ep) != -EINVAL)
+			fail_msg("\"%s\" was accepted", bad[i]);
+		if (xlvs_endpoint_parse(bad[i], true, &ep) != -EINVAL)
+			fail_msg("\"%s\" was accepted when resolving", bad[i]);
+		assert_int_equal(ep.port, 0);
+		assert_int_equal(ep.addr[0], 0);
 	}
+}
+
+static void format6(void **state)
+{
+	struct xlvs_endpoint ep = { .af = 6, .port = 80 };
+	char buf[64];
+
+	(void)state;
+	ep.addr[0] = 0x20, ep.addr[1] = 0x01, ep.addr[2] = 0x0d, ep.addr[3] = 0xb8;
+	ep.addr[15] = 1;
+	xlvs_endpoint_format(&ep, buf, sizeof(buf));
+	assert_string_equal(buf, "[2001:db8::1]:80");
+	memset(ep.addr, 0xff, sizeof(ep.addr));
+	ep.port = 65535;
+	xlvs_endpoint_format(&ep, buf, sizeof(buf));
+	assert_string_equal(buf, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
 }
 
 /* /etc/hosts names resolve when asked to (ipvsadm's host_to_addr). */
@@ -209,6 +268,8 @@ static void round_trip(void **state)
 {
 	static const char *const s[] = {
 		"10.0.0.1:80", "0.0.0.0:0", "255.255.255.255:65535", "1.2.3.4:1",
+		"[2001:db8::1]:80", "[::]:0", "[fd00::102:304]:9",
+		"[::ffff:10.0.0.1]:53",
 	};
 	struct xlvs_endpoint ep, back;
 	char buf[64];
@@ -234,7 +295,9 @@ int main(void)
 		cmocka_unit_test(bad_quads),
 		cmocka_unit_test(empty_host_resolving),
 		cmocka_unit_test(overlong_host),
+		cmocka_unit_test(ipv6_taken),
 		cmocka_unit_test(ipv6_refused),
+		cmocka_unit_test(format6),
 		cmocka_unit_test(name_from_hosts_file),
 		cmocka_unit_test(failure_clears),
 		cmocka_unit_test(format),

@@ -474,7 +474,7 @@ static void bad_addresses(void **state)
 	(void)state;
 	parse_fails("-A -t :80", "illegal virtual server address[:port] specified");
 	parse_fails("-A -t 10.0.0.1:abc", "illegal virtual server address[:port] specified");
-	parse_fails("-A -t [::1]:80", "illegal virtual server address[:port] specified");
+	parse_fails("-A -t [::1]80", "illegal virtual server address[:port] specified");
 	parse_fails("-a -t 10.0.0.1:80 -r 10.0.0.3:99999",
 		    "illegal real server address[:port] specified");
 }
