@@ -203,6 +203,19 @@ xl_add_realserver() {
 	xl_start_testsrv "$host" "$name"
 }
 
+# xl_realserver_v6 HOST ADDR6 [NAME]: IPv6 beside IPv4 for a direct-routing
+# real server of xl_add_realserver: ADDR6 on eth0, the IPv6 VIP on lo (a
+# /128, no DAD; the kernel answers neighbour solicitations only for the
+# interface's own addresses, so no sysctl is needed) and a test server
+# for IPv6 on the same ports.
+xl_realserver_v6() {
+	local host=$1 addr=$2 name=${3:-$1}
+	xl_addr "$host" eth0 "$addr"
+	xl_in "$host" ip -6 addr add "$XL_VIP6/128" dev lo nodad ||
+		xl_die "cannot add $XL_VIP6 to lo in $host"
+	xl_start_testsrv "$host" "$name" 80 53 ::
+}
+
 # xl_rs HOST CMD [ARGS...]: xlvs-realserver CMD (up, down, status) inside
 # HOST, its state file in this run's scratch directory (not the default in
 # /run, which would outlive the namespace).
