@@ -13,30 +13,50 @@
 #include "internal.h"
 
 /* ipvs_cmp_services / ipvs_cmp_dests, int overflow of the address
- * difference included, so the order is byte-for-byte ipvsadm's. */
-static int addr_cmp(const uint8_t *a, const uint8_t *b)
+ * difference included, so the order is byte-for-byte ipvsadm's: an IPv4
+ * address by its one word, an IPv6 one word by word. */
+static int addr_cmp(const uint8_t *a, const uint8_t *b, int words)
 {
 	uint32_t x, y;
+	int r = 0;
 
-	memcpy(&x, a, 4);
-	memcpy(&y, b, 4);
-	return (int)(ntohl(x) - ntohl(y));
+	for (int i = 0; !r && i < words; i++) {
+		memcpy(&x, a + 4 * i, 4);
+		memcpy(&y, b + 4 * i, 4);
+		r = (int)(ntohl(x) - ntohl(y));
+	}
+	return r;
+}
+
+/* libipvs compares the families' AF_ numbers: IPv4 services first. */
+static int af_num(uint8_t af)
+{
+	return af == 6 ? AF_INET6 : AF_INET;
 }
 
 static int svc_cmp(const void *pa, const void *pb)
 {
 	const struct xlvs_service_info *a = pa, *b = pb;
-	int r = a->conf.proto - b->conf.proto;
+	int r = af_num(a->conf.vip.af) - af_num(b->conf.vip.af);
 
 	if (!r)
-		r = addr_cmp(a->conf.vip.addr, b->conf.vip.addr);
+		r = a->conf.proto - b->conf.proto;
+	if (!r)
+		r = addr_cmp(a->conf.vip.addr, b->conf.vip.addr,
+			     a->conf.vip.af == 6 ? 4 : 1);
 	return r ? r : a->conf.vip.port - b->conf.vip.port;
 }
 
+/* ipvs_cmp_dests looks at the first server's family alone (a service's
+ * servers mix families only by tunnel): an IPv4 one compares first words,
+ * an IPv6 one all four (an IPv4 address's others are zero).  qsort is
+ * glibc's, as ipvsadm's, so even that order comes out the same, given the
+ * kernel's list order (newest first), which the schedule keeps. */
 static int dest_cmp(const void *pa, const void *pb)
 {
 	const struct xlvs_dest_info *a = pa, *b = pb;
-	int r = addr_cmp(a->conf.addr.addr, b->conf.addr.addr);
+	int r = addr_cmp(a->conf.addr.addr, b->conf.addr.addr,
+			 a->conf.addr.af == 6 ? 4 : 1);
 
 	return r ? r : a->conf.addr.port - b->conf.addr.port;
 }

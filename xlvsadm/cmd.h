@@ -68,6 +68,8 @@ struct cmd {
 	uint32_t conn_max;
 	uint32_t timeouts[3];     /* --set tcp tcpfin udp, seconds; 0 = keep */
 	char sched_flags[128];    /* -b as given, parsed when -s is known */
+	char netmask[64];         /* -M as given, parsed when the service's
+				   * family is known (IPv6: a prefix length) */
 	struct sysctl_arg {       /* --sysctl NAME[=VALUE] ... */
 		char name[64];
 		bool set;
@@ -106,6 +108,7 @@ int list_table(struct xlvs_table *t, const struct cmd *c);
 int save_table(struct xlvs_table *t, const struct cmd *c);
 int list_conns(struct xlvs_table *t, const struct cmd *c);
 void conn_title(unsigned int opts);
+void conn_line(FILE *f, const struct xlvs_conn_info *ci, bool numeric);
 /* --stats and --rate listings (list_stats.c). */
 void stats_title(FILE *f, unsigned int opts);
 void stats_line(FILE *f, const char *name, const struct xlvs_stats *st,

@@ -85,6 +85,8 @@ int cmd_conf_check(const struct cmd *c)
 	case CMD_ADD_DEST:
 	case CMD_EDIT_DEST:
 		err = xlvs_dest_conf_check(&c->dest, &why);
+		if (!err)
+			err = xlvs_dest_af_check(c->svc.vip.af, &c->dest, &why);
 		return err ? dest_refused(c, err, &why) : 0;
 	default:
 		return 0;

@@ -37,28 +37,37 @@ static const char *fwd_flag(uint8_t fwd)
 	}
 }
 
-/* addr:port, or host:service when names were asked for (no -n). */
+/* ipvsadm's addrport_to_anyname: addr:port, or host:service when names
+ * were asked for (no -n); an IPv6 address in brackets, [addr]:port. */
 void addrport(const struct xlvs_endpoint *ep, uint8_t proto,
 		     bool numeric, char *buf, size_t len)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	char host[NI_MAXHOST], a[INET_ADDRSTRLEN];
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6 };
+	bool v6 = ep->af == 6;
+	char host[NI_MAXHOST], a[INET6_ADDRSTRLEN];
+	const char *open = v6 ? "[" : "", *close = v6 ? "]" : "";
 	struct servent *se;
+	int rc;
 
-	inet_ntop(AF_INET, ep->addr, a, sizeof(a));
+	inet_ntop(v6 ? AF_INET6 : AF_INET, ep->addr, a, sizeof(a));
 	if (numeric) {
-		snprintf(buf, len, "%s:%u", a, ep->port);
+		snprintf(buf, len, "%s%s%s:%u", open, a, close, ep->port);
 		return;
 	}
 	memcpy(&sa.sin_addr, ep->addr, 4);
-	if (getnameinfo((struct sockaddr *)&sa, sizeof(sa), host, sizeof(host),
-			NULL, 0, NI_NAMEREQD))
+	memcpy(&sa6.sin6_addr, ep->addr, 16);
+	rc = v6 ? getnameinfo((struct sockaddr *)&sa6, sizeof(sa6), host,
+			      sizeof(host), NULL, 0, NI_NAMEREQD)
+		: getnameinfo((struct sockaddr *)&sa, sizeof(sa), host,
+			      sizeof(host), NULL, 0, NI_NAMEREQD);
+	if (rc)
 		snprintf(host, sizeof(host), "%s", a);
 	se = getservbyport(htons(ep->port), proto == IPPROTO_TCP ? "tcp" : "udp");
 	if (se)
-		snprintf(buf, len, "%s:%s", host, se->s_name);
+		snprintf(buf, len, "%s%s%s:%s", open, host, close, se->s_name);
 	else
-		snprintf(buf, len, "%s:%u", host, ep->port);
+		snprintf(buf, len, "%s%s%s:%u", open, host, close, ep->port);
 }
 
 /* ipvsadm's print_sched_flags: the flags by their scheduler's names,
@@ -93,7 +102,8 @@ static const char *sched_flags_text(const struct xlvs_service_conf *c,
 
 /* " persistent 360 mask 255.255.255.0" in a listing (words "persistent"
  * and "mask"), " -p 360 -M 255.255.255.0" in a save ("-p", "-M"); the mask
- * only when it is not the default /32. */
+ * only when it is not the default /32.  An IPv6 service's is its prefix
+ * length, shown when not 128: " mask 64", " -M 64". */
 static const char *persistence_text(const struct xlvs_service_conf *c,
 				    const char *pword, const char *mword)
 {
@@ -104,7 +114,11 @@ static const char *persistence_text(const struct xlvs_service_conf *c,
 	if (!(c->flags & XLVS_SVC_F_PERSISTENT))
 		return "";
 	len = snprintf(buf, sizeof(buf), " %s %u", pword, c->timeout);
-	if (c->netmask != 0xffffffff) {
+	if (c->vip.af == 6) {
+		if (c->netmask != 128)
+			snprintf(buf + len, sizeof(buf) - (size_t)len, " %s %u",
+				 mword, c->netmask);
+	} else if (c->netmask != 0xffffffff) {
 		inet_ntop(AF_INET, &c->netmask, mask, sizeof(mask));
 		snprintf(buf + len, sizeof(buf) - (size_t)len, " %s %s", mword, mask);
 	}
@@ -118,6 +132,10 @@ static void print_service(FILE *f, const struct xlvs_service_info *s,
 
 	addrport(&s->conf.vip, s->conf.proto, opts & OPT_NUMERIC, ap, sizeof(ap));
 	snprintf(name, sizeof(name), "%-4s %s", proto_name(s->conf.proto), ap);
+	/* ipvsadm cuts an IPv4 service's name to 33 characters (a long host
+	 * name), never an IPv6 one's. */
+	if (s->conf.vip.af != 6)
+		name[33] = '\0';
 	if (opts & (OPT_STATS | OPT_RATE)) {
 		stats_line(f, name, &s->stats, &s->rates, opts, false);
 		return;
@@ -166,6 +184,9 @@ static void print_dest(FILE *f, const struct xlvs_service_info *s,
 	char ap[NI_MAXHOST + 40], name[NI_MAXHOST + 48];
 
 	addrport(&d->conf.addr, s->conf.proto, opts & OPT_NUMERIC, ap, sizeof(ap));
+	/* ... and an IPv4 real server's to 28. */
+	if (d->conf.addr.af != 6)
+		ap[28] = '\0';
 	if (opts & (OPT_STATS | OPT_RATE)) {
 		snprintf(name, sizeof(name), "  -> %s", ap);
 		stats_line(f, name, &d->stats, &d->rates, opts, true);
@@ -198,8 +219,8 @@ static bool selected(const struct cmd *c, const struct xlvs_service_info *s)
 {
 	if (!(c->opts & OPT_SERVICE))
 		return true;
-	return s->conf.proto == c->svc.proto &&
-	       !memcmp(s->conf.vip.addr, c->svc.vip.addr, 4) &&
+	return s->conf.proto == c->svc.proto && s->conf.vip.af == c->svc.vip.af &&
+	       !memcmp(s->conf.vip.addr, c->svc.vip.addr, sizeof(c->svc.vip.addr)) &&
 	       s->conf.vip.port == c->svc.vip.port;
 }
 

@@ -22,9 +22,10 @@ void conn_title(unsigned int opts)
 		       "virtual", "destination");
 }
 
-static int conn_row(const struct xlvs_conn_info *ci, void *arg)
+/* One entry as ipvsadm's print_conn prints it: an IPv6 entry's addresses
+ * in brackets ([addr]:port), columns that a long one pushes right. */
+void conn_line(FILE *f, const struct xlvs_conn_info *ci, bool numeric)
 {
-	bool numeric = *(const bool *)arg;
 	char src[NI_MAXHOST + 40], vip[NI_MAXHOST + 40], dst[NI_MAXHOST + 40];
 	char expire[16];
 
@@ -33,9 +34,14 @@ static int conn_row(const struct xlvs_conn_info *ci, void *arg)
 	addrport(&ci->dest, ci->proto, numeric, dst, sizeof(dst));
 	snprintf(expire, sizeof(expire), "%02u:%02u", ci->expires_in / 60,
 		 ci->expires_in % 60);
-	printf("%-3s %-6s %-11s %-18s %-18s %s\n",
-	       ci->proto == IPPROTO_TCP ? "TCP" : "UDP", expire,
-	       ci->state, src, vip, dst);
+	fprintf(f, "%-3s %-6s %-11s %-18s %-18s %s\n",
+		ci->proto == IPPROTO_TCP ? "TCP" : "UDP", expire,
+		ci->state, src, vip, dst);
+}
+
+static int conn_row(const struct xlvs_conn_info *ci, void *arg)
+{
+	conn_line(stdout, ci, *(const bool *)arg);
 	return 0;
 }
 

@@ -301,11 +301,9 @@ static int opt_value(struct cmd *c, int opt, const char *arg)
 		return 0;
 	case 'M':
 		c->opts |= OPT_NETMASK;
-		/* ipvsadm takes any dotted quad; a mask with holes would key
-		 * templates on scattered bits, so only real masks pass. */
-		if (inet_pton(AF_INET, arg, &c->svc.netmask) != 1 ||
-		    xlvs_netmask_plen(c->svc.netmask) < 0)
+		if (strlen(arg) >= sizeof(c->netmask))
 			return usage_fail("illegal virtual server persistent mask specified");
+		strcpy(c->netmask, arg);
 		return 0;
 	case LONG_TUN_TYPE:
 		c->opts |= OPT_TUN_TYPE;
@@ -504,6 +502,35 @@ static int tun_opts_check(const struct cmd *c)
 	return 0;
 }
 
+/*
+ * -M once the service is known: for IPv4 a netmask (ipvsadm takes any
+ * dotted quad; a mask with holes would key templates on scattered bits, so
+ * only real masks pass), for IPv6 the prefix length 1..128 (ipvsadm's
+ * "illegal ipv6 netmask specified"), 128 when not given, as ipvsadm's
+ * parse_service sets it.  (ipvsadm reads -M as the family seen so far
+ * says, and a later -t resets a v6 service's to 128; read at the end, -M
+ * means the same wherever it stands.)
+ */
+static int netmask_parse(struct cmd *c)
+{
+	long v;
+
+	if (c->svc.vip.af == 6) {
+		c->svc.netmask = 128;
+		if (!(c->opts & OPT_NETMASK))
+			return 0;
+		if (number_in(c->netmask, 1, 128, &v))
+			return usage_fail("illegal ipv6 netmask specified");
+		c->svc.netmask = (uint32_t)v;
+		return 0;
+	}
+	if ((c->opts & OPT_NETMASK) &&
+	    (inet_pton(AF_INET, c->netmask, &c->svc.netmask) != 1 ||
+	     xlvs_netmask_plen(c->svc.netmask) < 0))
+		return usage_fail("illegal virtual server persistent mask specified");
+	return 0;
+}
+
 /* --set tcp tcpfin udp: three values in seconds, 0 keeps the current one
  * (ipvsadm's range: up to 31 days). */
 static int timeouts_parse(struct cmd *c, int n, char **words)
@@ -554,6 +581,9 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		if (rc)
 			return rc;
 	}
+	rc = netmask_parse(c);
+	if (rc)
+		return rc;
 	if (c->kind == CMD_SET_TIMEOUT) {
 		rc = timeouts_parse(c, argc - optind, argv + optind);
 		if (rc)
@@ -591,6 +621,12 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 		return usage_fail("Zero port specified for non-persistent service");
 	if ((c->opts & OPT_OPS) && c->svc.proto != IPPROTO_UDP)
 		return usage_fail("One-Packet Scheduling is only for UDP virtual services");
+	/* ipvsadm (and the kernel's ip_vs_genl_set_cmd): a real server of
+	 * the other family only by tunnel. */
+	if ((c->kind == CMD_ADD_DEST || c->kind == CMD_EDIT_DEST) &&
+	    c->dest.addr.af != c->svc.vip.af && c->dest.fwd != XLVS_FWD_TUNNEL)
+		return usage_fail("Different address family is allowed only for "
+				  "tunneling servers");
 	/* ipvsadm: only tunnelling takes tunnel options. */
 	if ((c->kind == CMD_ADD_DEST || c->kind == CMD_EDIT_DEST) &&
 	    (c->opts & OPT_TUN_ALL) && c->dest.fwd != XLVS_FWD_TUNNEL)

@@ -17,7 +17,8 @@
 
 static bool ep_eq(const struct xlvs_endpoint *a, const struct xlvs_endpoint *b)
 {
-	return !memcmp(a->addr, b->addr, sizeof(a->addr)) && a->port == b->port;
+	return a->af == b->af && !memcmp(a->addr, b->addr, sizeof(a->addr)) &&
+	       a->port == b->port;
 }
 
 static struct model_svc *svc_find(struct restore_model *m, uint8_t proto,

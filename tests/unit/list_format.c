@@ -548,6 +548,229 @@ static void sched_flags_shown(void **state)
 	expect_output(&snap, &save, want_save);
 }
 
+static struct xlvs_endpoint ep6(const char *addr, uint16_t port)
+{
+	struct xlvs_endpoint e = { .af = 6, .port = port };
+
+	assert_int_equal(inet_pton(AF_INET6, addr, e.addr), 1);
+	return e;
+}
+
+/* IPv6 as ipvsadm 1.31 prints it (addrport_to_anyname): [addr]:port in
+ * every column, the persistence prefix length as "mask N" unless 128, an
+ * IPv4 tunnel server beside IPv6 ones.  A long IPv6 name is never cut
+ * (ipvsadm cuts only IPv4 names at 33 and 28), so it pushes the columns
+ * right. */
+struct example6 {
+	struct xlvs_dest_info d80[3], d53[1];
+	struct xlvs_service_info svc[4];
+	struct xlvs_snapshot snap;
+};
+
+static void example6_fill(struct example6 *x)
+{
+	x->d80[0] = dest(ep(10, 0, 0, 5, 80), XLVS_FWD_TUNNEL, 1, 0, 0);
+	x->d80[1] = dest(ep6("2001:db8::10", 80), XLVS_FWD_DROUTE, 2, 7, 11);
+	x->d80[2] = dest(ep6("2001:db8:1111:2222:3333:4444:5555:6666", 8080),
+			 XLVS_FWD_MASQ, 1, 0, 3);
+	x->d53[0] = dest(ep6("fd00::53", 53), XLVS_FWD_TUNNEL, 1, 0, 0);
+	x->d53[0].conf.tun_type = XLVS_TUN_GUE;
+	x->d53[0].conf.tun_port = 6080;
+	x->svc[0] = service(IPPROTO_TCP, ep(10, 0, 0, 1, 80), "rr", NULL, 0);
+	x->svc[1] = service(IPPROTO_TCP, ep6("2001:db8::1", 80), "wlc", x->d80, 3);
+	x->svc[2] = service(IPPROTO_TCP, ep6("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 65535),
+			    "rr", NULL, 0);
+	x->svc[3] = service(IPPROTO_UDP, ep6("fd00::1", 53), "sh", x->d53, 1);
+	x->svc[1].conf.flags = XLVS_SVC_F_PERSISTENT;
+	x->svc[1].conf.timeout = 300;
+	x->svc[1].conf.netmask = 64;
+	x->svc[2].conf.flags = XLVS_SVC_F_PERSISTENT;
+	x->svc[2].conf.timeout = 360;
+	x->svc[2].conf.netmask = 128;
+	x->svc[3].conf.flags = XLVS_SVC_F_ONEPACKET | XLVS_SVC_F_SCHED2;
+	x->svc[3].conf.netmask = 128;
+	x->snap.nservices = 4;
+	x->snap.services = x->svc;
+	x->snap.conn_max = 4096;
+}
+
+static void list6_numeric(void **state)
+{
+	static const char want[] =
+		HEADER TITLE1 TITLE2
+		"TCP  10.0.0.1:80 rr\n"
+		"TCP  [2001:db8::1]:80 wlc persistent 300 mask 64\n"
+		"  -> 10.0.0.5:80                  Tunnel  1      0          0" "         \n"
+		"  -> [2001:db8::10]:80            Route   2      7          11" "        \n"
+		"  -> [2001:db8:1111:2222:3333:4444:5555:6666]:8080 Masq    1      0          3" "         \n"
+		"TCP  [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 rr persistent 360\n"
+		"UDP  [fd00::1]:53 sh (sh-port) ops\n"
+		"  -> [fd00::53]:53                Tunnel  1      0          0" "         \n";
+	static const char want_tun[] =
+		"  -> [fd00::53]:53                Tunnel  gue:6080:-c   1      0          0         \n";
+	struct example6 x;
+	struct cmd c = cmd_with(OPT_NUMERIC | OPT_TUN_INFO);
+	char *out;
+	int rc;
+
+	(void)state;
+	example6_fill(&x);
+	expect_listing(&x.snap, OPT_NUMERIC, want);
+	out = render(&x.snap, &c, false, &rc);
+	assert_non_null(strstr(out, want_tun));
+	free(out);
+}
+
+static void list6_columns(void **state)
+{
+	static const char want_stats[] =
+		HEADER
+		"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+		"  -> RemoteAddress:Port\n"
+		"TCP  [2001:db8::1]:80                    5       50       40     5000     4000\n"
+		"  -> [2001:db8::10]:80                   5       50       40     5000     4000\n"
+		"TCP  [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535        0        0        0        0        0\n";
+	static const char want_thr[] =
+		HEADER
+		"Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+		"  -> RemoteAddress:Port\n"
+		"TCP  [2001:db8::1]:80 wlc persistent 300 mask 64\n"
+		"  -> [2001:db8::10]:80            100        50         7          11        \n"
+		"TCP  [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 rr persistent 360\n";
+	static const char want_pc[] =
+		HEADER
+		"Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
+		"  -> RemoteAddress:Port\n"
+		"TCP  [2001:db8::1]:80 wlc persistent 300 mask 64\n"
+		"  -> [2001:db8::10]:80            2         4           7          11        \n"
+		"TCP  [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 rr persistent 360\n";
+	struct xlvs_stats st = { .conns = 5, .inpkts = 50, .outpkts = 40,
+				 .inbytes = 5000, .outbytes = 4000 };
+	struct example6 x;
+
+	(void)state;
+	example6_fill(&x);
+	x.snap.services = &x.svc[1];
+	x.snap.nservices = 2;
+	x.svc[1].ndests = 1;
+	x.d80[0] = x.d80[1];
+	x.d80[0].stats = st;
+	x.d80[0].conf.u_threshold = 100;
+	x.d80[0].conf.l_threshold = 50;
+	x.d80[0].persist = 4;
+	x.svc[1].stats = st;
+	expect_listing(&x.snap, OPT_NUMERIC | OPT_STATS, want_stats);
+	expect_listing(&x.snap, OPT_NUMERIC | OPT_THRESHOLDS, want_thr);
+	expect_listing(&x.snap, OPT_NUMERIC | OPT_PERSISTENT_CONN, want_pc);
+}
+
+/* -S -n: -M N for a prefix length other than 128; [addr]:port throughout,
+ * which -R reads back (tests/unit/options.c, the e2e test_ipv6). */
+static void save6_numeric(void **state)
+{
+	static const char want[] =
+		"-A -t 10.0.0.1:80 -s rr\n"
+		"-A -t [2001:db8::1]:80 -s wlc -p 300 -M 64\n"
+		"-a -t [2001:db8::1]:80 -r 10.0.0.5:80 -i -w 1 --tun-type ipip\n"
+		"-a -t [2001:db8::1]:80 -r [2001:db8::10]:80 -g -w 2\n"
+		"-a -t [2001:db8::1]:80 -r [2001:db8:1111:2222:3333:4444:5555:6666]:8080 -m -w 1\n"
+		"-A -t [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 -s rr -p 360\n"
+		"-A -u [fd00::1]:53 -s sh -o -b sh-port\n"
+		"-a -u [fd00::1]:53 -r [fd00::53]:53 -i -w 1 --tun-type gue --tun-port 6080 --tun-nocsum\n";
+	struct example6 x;
+	struct cmd c = { .kind = CMD_SAVE, .opts = OPT_NUMERIC };
+
+	(void)state;
+	example6_fill(&x);
+	expect_output(&x.snap, &c, want);
+}
+
+/* -L -t [v6]:port lists that service alone: family and all 16 bytes. */
+static void list6_one_service(void **state)
+{
+	struct example6 x;
+	struct cmd c = cmd_with(OPT_NUMERIC | OPT_SERVICE);
+	char *out;
+	int rc;
+
+	(void)state;
+	example6_fill(&x);
+	c.svc.proto = IPPROTO_UDP;
+	c.svc.vip = ep6("fd00::1", 53);
+	out = render(&x.snap, &c, false, &rc);
+	assert_int_equal(rc, 0);
+	assert_output(out, TITLE1 TITLE2 "UDP  [fd00::1]:53 sh (sh-port) ops\n"
+		      "  -> [fd00::53]:53                Tunnel  1      0          0         \n");
+	free(out);
+	c.svc.vip = ep6("fd00::2", 53);
+	out = render(&x.snap, &c, false, &rc);
+	assert_int_equal(rc, -ESRCH);
+	free(out);
+	/* An IPv6 address with 10.0.0.1's bytes (a00:1::) is not the IPv4
+	 * service 10.0.0.1:80. */
+	c.svc.proto = IPPROTO_TCP;
+	c.svc.vip = ep(10, 0, 0, 1, 80);
+	c.svc.vip.af = 6;
+	out = render(&x.snap, &c, false, &rc);
+	assert_int_equal(rc, -ESRCH);
+	free(out);
+}
+
+/* Without -n an IPv6 host's name goes in the brackets too. */
+static void list6_names(void **state)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	char host[NI_MAXHOST], want[3 * NI_MAXHOST + 256];
+	struct xlvs_dest_info d = dest(ep6("::1", 80), XLVS_FWD_DROUTE, 2, 0, 0);
+	struct xlvs_service_info s = service(IPPROTO_TCP, ep6("::1", 80), "rr", &d, 1);
+	struct xlvs_snapshot snap = { .nservices = 1, .services = &s, .conn_max = 4096 };
+	struct servent *se = getservbyport(htons(80), "tcp");
+	char ap[NI_MAXHOST + 8];
+
+	(void)state;
+	s.conf.netmask = 128;
+	if (!se || strcmp(se->s_name, "http") ||
+	    getnameinfo((struct sockaddr *)&sa, sizeof(sa), host, sizeof(host),
+			NULL, 0, NI_NAMEREQD))
+		skip();     /* no /etc/services or /etc/hosts entry for ::1 here */
+	snprintf(ap, sizeof(ap), "[%s]:http", host);
+	snprintf(want, sizeof(want), HEADER TITLE1 TITLE2 "TCP  %s rr\n"
+		 "  -> %-28s Route   2      0          0         \n", ap, ap);
+	expect_listing(&snap, 0, want);
+}
+
+/* -L -c -n: print_conn's row for an IPv6 entry, and for an IPv4 one whose
+ * real server is IPv6 (a tunnel): each address as its family prints. */
+static void conn6_rows(void **state)
+{
+	static const char want[] =
+		"TCP 14:59  ESTABLISHED [2001:db8::99]:40000 [2001:db8::1]:80   [2001:db8::10]:80\n"
+		"UDP 00:05  UDP         [fd00::9]:53       [fd00::1]:53       10.0.0.5:53\n"
+		"TCP 01:00  SYN_RECV    10.0.0.9:1234      10.0.0.1:80        [fd00::7]:80\n";
+	struct xlvs_conn_info ci[3] = {
+		{ .proto = IPPROTO_TCP, .state = "ESTABLISHED", .expires_in = 899,
+		  .client = ep6("2001:db8::99", 40000), .vip = ep6("2001:db8::1", 80),
+		  .dest = ep6("2001:db8::10", 80) },
+		{ .proto = IPPROTO_UDP, .state = "UDP", .expires_in = 5,
+		  .client = ep6("fd00::9", 53), .vip = ep6("fd00::1", 53),
+		  .dest = ep(10, 0, 0, 5, 53) },
+		{ .proto = IPPROTO_TCP, .state = "SYN_RECV", .expires_in = 60,
+		  .client = ep(10, 0, 0, 9, 1234), .vip = ep(10, 0, 0, 1, 80),
+		  .dest = ep6("fd00::7", 80) },
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	for (int i = 0; i < 3; i++)
+		conn_line(f, &ci[i], true);
+	assert_int_equal(fclose(f), 0);
+	assert_output(buf, want);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +791,12 @@ int main(void)
 		cmocka_unit_test(list_tun_info),
 		cmocka_unit_test(save_tunnels),
 		cmocka_unit_test(sched_flags_shown),
+		cmocka_unit_test(list6_numeric),
+		cmocka_unit_test(list6_columns),
+		cmocka_unit_test(save6_numeric),
+		cmocka_unit_test(list6_one_service),
+		cmocka_unit_test(list6_names),
+		cmocka_unit_test(conn6_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -612,6 +612,71 @@ static void tunnel_options(void **state)
 
 /* -p [timeout] takes the next word as ipvsadm's popt does, 360 s without;
  * -M only a real netmask; port 0 only when persistent. */
+/* ipvsadm 1.31 with IPv6: -t/-u/-r take [v6]:port or a bare v6 address;
+ * a v6 service's -M is its prefix length 1..128, 128 when not given
+ * (parse_service); a real server of the other family only by tunnel. */
+static void ipv6_options(void **state)
+{
+	uint8_t a[16];
+	struct cmd c;
+
+	(void)state;
+	parse_ok("-A -t [2001:db8::1]:80 -s rr", &c);
+	assert_int_equal(c.svc.vip.af, 6);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::1", a), 1);
+	assert_memory_equal(c.svc.vip.addr, a, 16);
+	assert_int_equal(c.svc.vip.port, 80);
+	assert_int_equal(c.svc.netmask, 128);
+	parse_ok("-A -u [fd00::1]:53 -p 60 -M 64", &c);
+	assert_int_equal(c.svc.proto, IPPROTO_UDP);
+	assert_int_equal(c.svc.netmask, 64);
+	/* -M before -t means the same (ipvsadm would read it as IPv4). */
+	parse_ok("-A -M 48 -t [fd00::1]:80 -p", &c);
+	assert_int_equal(c.svc.netmask, 48);
+	parse_ok("-E -t [fd00::1]:80 -p -M 1", &c);
+	assert_int_equal(c.svc.netmask, 1);
+	parse_ok("-E -t [fd00::1]:80 -p -M 128", &c);
+	assert_int_equal(c.svc.netmask, 128);
+	parse_ok("-A -t [fd00::1]:0 -p", &c);
+	assert_int_equal(c.svc.vip.port, 0);
+	parse_fails("-A -t [fd00::1]:0", "Zero port specified for non-persistent service");
+	parse_fails("-A -t [fd00::1]:80 -p -M 0", "illegal ipv6 netmask specified");
+	parse_fails("-A -t [fd00::1]:80 -p -M 129", "illegal ipv6 netmask specified");
+	parse_fails("-A -t [fd00::1]:80 -p -M 255.255.255.0", "illegal ipv6 netmask specified");
+	parse_fails("-A -t [fd00::1]:80 -p -M 64x", "illegal ipv6 netmask specified");
+	parse_fails("-A -t [fd00::1]:http:80", "illegal virtual server address[:port] specified");
+	parse_fails("-A -t [10.0.0.1]:80", "illegal virtual server address[:port] specified");
+	/* Real servers: the same forms; each method of the service's family. */
+	parse_ok("-a -t [fd00::1]:80 -r [fd00::2]:8080 -m -w 3", &c);
+	assert_int_equal(c.dest.addr.af, 6);
+	assert_int_equal(c.dest.addr.port, 8080);
+	assert_int_equal(c.dest.fwd, XLVS_FWD_MASQ);
+	assert_int_equal(c.dest.weight, 3);
+	parse_ok("-a -t [fd00::1]:80 -r fd00::3", &c);
+	assert_int_equal(c.dest.addr.af, 6);
+	assert_int_equal(c.dest.addr.port, 0);
+	assert_int_equal(c.dest.fwd, XLVS_FWD_DROUTE);
+	parse_ok("-e -t [fd00::1]:80 -r [fd00::3] -w 2", &c);
+	parse_ok("-d -t [fd00::1]:80 -r [fd00::3]:80", &c);
+	parse_ok("-d -t [fd00::1]:80 -r 10.0.0.3", &c);   /* as ipvsadm: no check */
+	parse_ok("-a -t [fd00::1]:80 -r 10.0.0.3 -i", &c);
+	assert_int_equal(c.dest.addr.af, 4);
+	parse_ok("-a -t 10.0.0.1:80 -r [fd00::3] -i --tun-type gue --tun-port 6080", &c);
+	assert_int_equal(c.dest.addr.af, 6);
+	parse_fails("-a -t [fd00::1]:80 -r 10.0.0.3",
+		    "Different address family is allowed only for tunneling servers");
+	parse_fails("-e -t [fd00::1]:80 -r 10.0.0.3 -m",
+		    "Different address family is allowed only for tunneling servers");
+	parse_fails("-a -t 10.0.0.1:80 -r [fd00::3]:80 -g",
+		    "Different address family is allowed only for tunneling servers");
+	parse_fails("-a -t [fd00::1]:80 -r [fd00::3]:99999",
+		    "illegal real server address[:port] specified");
+	parse_ok("-L -n -t [fd00::1]:80 --stats", &c);
+	parse_ok("-Z -u [fd00::1]:53", &c);
+	parse_ok("-D -t fd00::1", &c);
+	assert_int_equal(c.svc.vip.port, 0);
+}
+
 static void persistence_options(void **state)
 {
 	struct cmd c;
@@ -721,6 +786,7 @@ int main(void)
 		cmocka_unit_test(conf_refused),
 		cmocka_unit_test(tunnel_options),
 		cmocka_unit_test(persistence_options),
+		cmocka_unit_test(ipv6_options),
 		cmocka_unit_test(unknown_options),
 		cmocka_unit_test(bad_attach_values),
 		cmocka_unit_test(parse_after_failure),
