@@ -361,12 +361,13 @@ static __always_inline void conn_key_of(struct xlvs_conn_key *k,
 					const struct pkt *p)
 {
 	__builtin_memset(k, 0, sizeof(*k));
-	__builtin_memcpy(k->saddr, &p->saddr, 4);
-	__builtin_memcpy(k->daddr, &p->daddr, 4);
+	/* IPv4's words past the first are zero in p, as in the key. */
+	__builtin_memcpy(k->saddr, p->saddr6, 16);
+	__builtin_memcpy(k->daddr, p->daddr6, 16);
 	k->sport = p->sport;
 	k->dport = p->dport;
 	k->proto = p->proto;
-	k->af = 4;
+	k->af = p->af;
 }
 
 /* Idle longer than its timeout: a template's own, else its state's. */

@@ -61,6 +61,7 @@ struct sweep_ctx {
 	__u32 live, halfopen;
 	__u32 evicted_all;
 	__u32 pass_ms;
+	__u32 reply_orphans;    /* nat_reply_orphan */
 };
 
 /* floor(log2(v)) of a 17-bit v > 0 by halving the range five times: a
@@ -394,11 +395,21 @@ static long fix_one(__u32 i, struct fix_ctx *fc)
 	return id + 1 >= XLVS_DEST_MAX;
 }
 
-/* One shard's walk in mode, counted. */
+/* One entry of a pass's walk of the shard's NAT reply sides. */
+static long reply_sweep_one(struct bpf_map *map, struct xlvs_conn_key *key,
+			    struct xlvs_nat_reply *r, struct sweep_ctx *sc)
+{
+	struct xlvs_conn_key k = *key;
+
+	sc->reply_orphans += nat_reply_orphan(&k, r);
+	return 0;
+}
+
+/* One shard's walk in mode, counted; in the pass, its reply sides too. */
 static __always_inline void walk(struct sweep_state *st, struct sweep_ctx *sc,
 				 const struct xlvs_meta *m, __u32 sh, __u32 mode)
 {
-	void *conns = bpf_map_lookup_elem(&conn, &sh);
+	void *conns = bpf_map_lookup_elem(&conn, &sh), *replies;
 
 	sc->shard = sh;
 	sc->mode = mode;
@@ -409,6 +420,9 @@ static __always_inline void walk(struct sweep_state *st, struct sweep_ctx *sc,
 	bpf_for_each_map_elem(conns, sweep_one, sc, 0);
 	if (mode != WALK_EVICT)
 		walk_done(st, sc, m);
+	replies = mode == WALK_PASS ? bpf_map_lookup_elem(&nat_reply, &sh) : NULL;
+	if (replies)
+		bpf_for_each_map_elem(replies, reply_sweep_one, sc, 0);
 }
 
 /* floor(log2(v)) of v > 0, by halving as log2_u17 does. */
@@ -472,6 +486,7 @@ static __noinline int walk_counted(struct sweep_state *st, struct sweep_ctx *sc,
 	count_add(XLVS_CNT_CONNS_EXPIRED, sc->expired);
 	count_add(XLVS_CNT_EXPIRED_SYNFLOOD, sc->expired_flood);
 	count_add(XLVS_CNT_CONNS_EVICTED, sc->evicted_all);
+	count_add(XLVS_CNT_NAT_REPLY_ORPHANS, sc->reply_orphans);
 	for (int i = 0; i < 7; i++)
 		count_add(XLVS_CNT_EVICT_TEMPLATE + i, sc->evicted[i]);
 	return 0;

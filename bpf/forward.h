@@ -13,8 +13,10 @@
 
 #include "csum.h"
 #include "icmp_reply.h"         /* time exceeded, fragmentation needed */
+#include "icmp6_reply.h"        /* and IPv6's */
 
 #define AF_INET 2
+#define AF_INET6 10
 
 /* Whether the FIB's answer rc leaves the packet without a way out; the
  * cause counted if so. */
@@ -33,13 +35,15 @@ static __always_inline bool fib_refused(long rc)
 
 /*
  * Asks the FIB the way from the ingress interface to dst (from src, with
- * tos and proto, for policy routes; flags the lookup's): its answer in the
- * scratch, or NULL, the cause counted.  tot_len 0 passes the MTU check,
- * which then gives the route's MTU back for the packets' own checks.
+ * tos and proto, for policy routes; flags the lookup's), addresses of
+ * family af (4 or 6) given as 16 bytes, IPv4's in the first word; src
+ * NULL for none: its answer in the scratch, or NULL, the cause counted.
+ * tot_len 0 passes the MTU check, which then gives the route's MTU back
+ * for the packets' own checks.
  */
 static __always_inline struct bpf_fib_lookup *
-fib_ask(struct xdp_md *ctx, __u8 proto, __u8 tos, __be32 src, __be32 dst,
-	__u32 flags)
+fib_ask(struct xdp_md *ctx, __u8 af, __u8 proto, __u8 tos, const __be32 *src,
+	const __be32 *dst, __u32 flags)
 {
 	struct scratch *sc = scratch_get();
 	struct bpf_fib_lookup *fib;
@@ -48,11 +52,18 @@ fib_ask(struct xdp_md *ctx, __u8 proto, __u8 tos, __be32 src, __be32 dst,
 		return NULL;
 	fib = &sc->fib;
 	__builtin_memset(fib, 0, sizeof(*fib));
-	fib->family = AF_INET;
 	fib->l4_protocol = proto;
-	fib->tos = tos;
-	fib->ipv4_src = src;
-	fib->ipv4_dst = dst;
+	if (af == 6) {
+		fib->family = AF_INET6;
+		if (src)
+			__builtin_memcpy(fib->ipv6_src, src, 16);
+		__builtin_memcpy(fib->ipv6_dst, dst, 16);
+	} else {
+		fib->family = AF_INET;
+		fib->tos = tos;
+		fib->ipv4_src = src ? src[0] : 0;
+		fib->ipv4_dst = dst[0];
+	}
 	fib->ifindex = ctx->ingress_ifindex;
 	if (fib_refused(bpf_fib_lookup(ctx, fib, sizeof(*fib), flags)))
 		return NULL;
@@ -64,8 +75,8 @@ static __always_inline int nh_lookup(struct xdp_md *ctx, const struct pkt *p,
 				     const struct xlvs_dest *d,
 				     struct xlvs_nh_cache *nh)
 {
-	struct bpf_fib_lookup *fib = fib_ask(ctx, p->proto, p->tos, p->saddr,
-					     xlvs_load32(d->addr), 0);
+	struct bpf_fib_lookup *fib = fib_ask(ctx, p->af, p->proto, p->tos,
+					     p->saddr6, (const __be32 *)d->addr, 0);
 
 	if (!fib)
 		return -1;
@@ -100,12 +111,24 @@ nh_get(struct xdp_md *ctx, const struct pkt *p, const struct xlvs_dest *d,
 }
 
 /* decrement_ttl: 1 with *rc the verdict when the packet goes no further
- * (TTL 1 or 0: time exceeded, rate limited as the kernel's), else 0 with
- * the TTL one lower. */
-static __always_inline int fwd_hop(struct xdp_md *ctx, __u64 now, int *rc)
+ * (TTL or hop limit 1 or 0: time exceeded, rate limited as the kernel's),
+ * else 0 with the TTL one lower. */
+static __always_inline int fwd_hop(struct xdp_md *ctx, __u8 af, __u64 now, int *rc)
 {
 	struct iphdr *ip = pkt_ip(ctx);
 
+	if (af == 6) {
+		struct ipv6hdr *ip6 = pkt_ip6(ctx);
+
+		if (ip6 && ip6->hop_limit > 1) {
+			ip6->hop_limit--;
+			return 0;
+		}
+		*rc = ip6 ? icmp6_refuse(ctx, XLVS_CNT_PKTS_TTL_EXCEEDED,
+					 ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT,
+					 0, 1, now) : XDP_DROP;
+		return 1;
+	}
 	if (!ip) {
 		*rc = XDP_DROP;
 		return 1;

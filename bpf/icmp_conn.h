@@ -80,6 +80,47 @@ static __always_inline int icmp_nat_rewrite(struct xdp_md *ctx,
 	return 0;
 }
 
+/* icmp_nat_rewrite for ICMPv6 (ip_vs_nat_icmp_v6), whose checksum covers
+ * the pseudo-header: the outer address's change goes into it too. */
+static __always_inline int icmp6_nat_rewrite(struct xdp_md *ctx,
+					     const struct pkt *p, int which,
+					     const __be32 *addr, __be16 port)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr), *cih;
+	__u8 *ic = data + (p->l4_off & 0xff);
+	__be32 *ap, *qp;
+	__u16 *icsum;
+	__be16 *pp;
+
+	cih = data + (p->inner_off & 0xff);
+	pp = data + (p->inner_l4_off & 0xff);
+	if ((void *)(ip6 + 1) > end || (void *)(ic + 8) > end ||
+	    (void *)(cih + 1) > end || (void *)(pp + 2) > end)
+		return -1;
+	icsum = (__u16 *)(ic + 2);
+	ap = which == NAT_SRC ? (__be32 *)&ip6->saddr : (__be32 *)&ip6->daddr;
+	qp = which == NAT_SRC ? (__be32 *)&cih->daddr : (__be32 *)&cih->saddr;
+	for (int i = 0; i < 4; i++) {
+		csum_replace4(icsum, ap[i], addr[i]);
+		ap[i] = addr[i];
+		csum_replace4(icsum, qp[i], addr[i]);
+		qp[i] = addr[i];
+	}
+	pp += which == NAT_SRC ? 1 : 0;
+	csum_replace2(icsum, *pp, port);
+	*pp = port;
+	return 0;
+}
+
+static __always_inline int icmp_nat_any(struct xdp_md *ctx, const struct pkt *p,
+					int which, const __be32 *addr, __be16 port)
+{
+	if (p->af == 6)
+		return icmp6_nat_rewrite(ctx, p, which, addr, port);
+	return icmp_nat_rewrite(ctx, p, which, addr[0], port);
+}
+
 /* ip_vs_in_icmp: to connection c's real server, by its method. */
 static __always_inline int icmp_in(struct xdp_md *ctx, const struct pkt *p,
 				   const struct xlvs_conn *c, __u64 now)
@@ -102,10 +143,10 @@ static __always_inline int icmp_in(struct xdp_md *ctx, const struct pkt *p,
 		return XDP_DROP;
 	/* ip_vs_icmp_xmit's route lowers the TTL too; an ICMP error is never
 	 * answered (fwd_hop drops it at TTL 1). */
-	if (fwd_hop(ctx, now, &rc))
+	if (fwd_hop(ctx, p->af, now, &rc))
 		return rc;
-	if (masq && icmp_nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),
-				     nat_rport(d, p->sport)))
+	if (masq && icmp_nat_any(ctx, p, NAT_DST, (const __be32 *)d->addr,
+				 nat_rport(d, p->sport)))
 		return XDP_DROP;
 	return nh_send(ctx, nh);
 }
@@ -115,26 +156,41 @@ static __always_inline int icmp_out(struct xdp_md *ctx, const struct pkt *p,
 				    const struct xlvs_conn *c,
 				    const struct xlvs_nat_reply *r)
 {
-	__u32 vaddr = xlvs_load32(r->vaddr);
+	const __be32 *vaddr = (const __be32 *)r->vaddr;
 	__be16 vport = r->vport;
 	int rc;
 
-	rc = nat_reply_route(ctx, IPPROTO_ICMP, p->ip_len, p->tos, vaddr,
-			     p->outer_daddr);
+	rc = nat_reply_route(ctx, p->af, p->af == 6 ? NEXTHDR_ICMPV6 : IPPROTO_ICMP,
+			     p->ip_len, p->tos, vaddr, p->outer_daddr6);
 	if (rc)
 		return rc > 0 ? XDP_PASS : XDP_DROP;
 	stats_count_out(c->dest_id, p->ip_len);
-	if (icmp_nat_rewrite(ctx, p, NAT_SRC, vaddr, vport))
+	if (icmp_nat_any(ctx, p, NAT_SRC, vaddr, vport))
 		return XDP_DROP;
-	return nat_reply_out(ctx, XLVS_CNT_ICMP_RELAYED);
+	return nat_reply_out(ctx, p->af, XLVS_CNT_ICMP_RELAYED);
 }
 
 /* Whether the ICMP message, len bytes at off (header and quote: what the
- * outer header says follows it), sums right.  A global function: its
- * chunked loop is verified once. */
-__noinline int icmp_csum_ok(struct xdp_md *ctx, __u32 off, __u32 len)
+ * outer header says follows it), sums right; ICMPv6's (af 6) with the
+ * pseudo-header of the scratch's packet.  A global function: its chunked
+ * loop is verified once. */
+__noinline int icmp_csum_ok(struct xdp_md *ctx, __u32 off, __u32 len, __u32 af)
 {
-	__s64 sum = frame_csum(ctx, off, len, 0);
+	struct scratch *sc = scratch_get();
+	__s64 sum = 0;
+
+	if (!sc)
+		return 0;
+	if (af == 6) {
+		/* outer_saddr6 and outer_daddr6 lie side by side. */
+		sum = bpf_csum_diff(NULL, 0, (void *)sc->pkt.outer_saddr6, 32, 0);
+		if (sum < 0)
+			return 0;
+		sum += bpf_htonl(len) + bpf_htonl(NEXTHDR_ICMPV6);
+		/* Folded, not complemented: the helper's seed is 32 bits. */
+		sum = (__u16)~csum_fold32(sum);
+	}
+	sum = frame_csum(ctx, off, len, sum);
 
 	return sum >= 0 && !csum_fold32(sum);
 }
@@ -153,35 +209,36 @@ __noinline int serve_icmp(struct xdp_md *ctx, struct pkt *p, __u64 now)
 	struct xlvs_nat_reply *r;
 	struct xlvs_conn *c;
 	__u32 sidx, icmp_len;
-	void *shard;
+	void *shard, *rshard;
 
 	if (!sc || !m || !p)
 		return XDP_PASS;
 	icmp_len = p->ip_len + sizeof(struct ethhdr) - p->l4_off;
-	if (p->outer_daddr != p->saddr) {
+	if (!addr_eq(p->outer_daddr6, p->saddr6)) {
 		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;
 	}
 	k = &sc->key;
 	__builtin_memset(k, 0, sizeof(*k));
-	__builtin_memcpy(k->saddr, &p->daddr, 4);
-	__builtin_memcpy(k->daddr, &p->saddr, 4);
+	__builtin_memcpy(k->saddr, p->daddr6, 16);
+	__builtin_memcpy(k->daddr, p->saddr6, 16);
 	k->sport = p->dport;
 	k->dport = p->sport;
 	k->proto = p->proto;
-	k->af = 4;
+	k->af = p->af;
 	sidx = conn_shard_of(k);
 	shard = bpf_map_lookup_elem(&conn, &sidx);
 	c = shard ? bpf_map_lookup_elem(shard, k) : NULL;
 	if (c && !conn_expired(c, m, now))
-		return icmp_csum_ok(ctx, p->l4_off, icmp_len) ?
+		return icmp_csum_ok(ctx, p->l4_off, icmp_len, p->af) ?
 		       icmp_in(ctx, p, c, now) : XDP_DROP;
-	r = bpf_map_lookup_elem(&nat_reply, k);
+	rshard = nat_reply_shard_get(k);
+	r = rshard ? bpf_map_lookup_elem(rshard, k) : NULL;
 	if (r) {
-		c = nat_reply_conn(k, r, &sc->nat_key, m, now, &sidx);
+		c = nat_reply_conn(rshard, k, r, &sc->nat_key, m, now, &sidx);
 		if (!c)
 			return XDP_PASS;
-		return icmp_csum_ok(ctx, p->l4_off, icmp_len) ?
+		return icmp_csum_ok(ctx, p->l4_off, icmp_len, p->af) ?
 		       icmp_out(ctx, p, c, r) : XDP_DROP;
 	}
 	count(XLVS_CNT_PKTS_PASS);

@@ -13,6 +13,7 @@
 #define XLVS_BPF_LEAVE_H
 
 #include "icmp_reply.h"
+#include "icmp6_reply.h"
 
 /* ip_vs_leave for service port svc_port (network order). */
 static __always_inline int leave(struct xdp_md *ctx, const struct pkt *p,
@@ -24,6 +25,9 @@ static __always_inline int leave(struct xdp_md *ctx, const struct pkt *p,
 		count(XLVS_CNT_PKTS_FTP_PASS);
 		return XDP_PASS;
 	}
+	if (p->af == 6)
+		return icmp6_refuse(ctx, XLVS_CNT_PKTS_NO_DEST, ICMPV6_DEST_UNREACH,
+				    ICMPV6_PORT_UNREACH, 0, 1, now);
 	count(XLVS_CNT_PKTS_NO_DEST);
 	eth = pkt_eth(ctx);
 	if (!eth || !mac_unicast(eth->h_source) || !mac_unicast(eth->h_dest))

@@ -4,7 +4,7 @@
 #ifndef XLVS_BPF_MAPS_H
 #define XLVS_BPF_MAPS_H
 
-#include "parse.h"      /* struct pkt, in the scratch */
+#include "pkt.h"        /* struct pkt, in the scratch */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -64,14 +64,25 @@ struct {
 	__type(value, __u64);
 } dev_mac SEC(".maps");
 
-/* NAT connections' reply sides (bpf/nat.h), as many as the connection
- * table holds (the loader sizes it).  Not preallocated: only NAT uses it. */
-struct {
+/* NAT connections' reply sides (bpf/nat.h), in shards as the connection
+ * table's (a reply key's shard is xlvs_conn_shard of it), each as big as
+ * a connection shard: the loader creates them.  Sharded so that the
+ * sweeper's pass walks them a shard a tick, as it walks the connections,
+ * and removes the entries of connections the LRU evicted silently.  Not
+ * preallocated: only NAT uses them. */
+struct nat_reply_shard {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XLVS_CONN_DEFAULT);
+	__uint(max_entries, XLVS_CONN_DEFAULT / XLVS_CONN_SHARDS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct xlvs_conn_key);
-	__type(value, struct xlvs_nat_reply);
+	__uint(key_size, sizeof(struct xlvs_conn_key));
+	__uint(value_size, sizeof(struct xlvs_nat_reply));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, XLVS_CONN_SHARDS);
+	__type(key, __u32);
+	__array(values, struct nat_reply_shard);
 } nat_reply SEC(".maps");
 
 /* Not pinned: a cache, rebuilt by the program as it goes. */
@@ -95,7 +106,9 @@ struct twos_sums {
  * in on ifindex: kept per CPU for XLVS_NH_CACHE_NS, as direct routing keeps
  * its real servers' (a lookup costs more than the rest of the reply). */
 struct reply_hop_key {
-	__u32 daddr, vaddr, ifindex;
+	__be32 daddr[4], vaddr[4];      /* 16 bytes, IPv4's in the first word */
+	__u32 ifindex;
+	__u32 af;
 };
 
 struct reply_hop {
@@ -113,6 +126,10 @@ struct {
 	__type(value, struct reply_hop);
 } reply_hops SEC(".maps");
 
+/* The longest quote an ICMP answer of ours carries: IPv6's header, its
+ * extension headers within parse6.h's IP6_L4_OFF_MAX, 8 bytes after. */
+#define ICMP_QUOTE_MAX 192
+
 /* Not pinned: room for the packet path's larger temporaries, per CPU (an
  * XDP run is never interleaved with another on its CPU).  The BPF stack is
  * 512 bytes for the whole chain of calls, the schedulers' loops included,
@@ -122,6 +139,7 @@ struct scratch {
 	struct xlvs_conn_key key;       /* serve: the packet's connection */
 	struct xlvs_conn_key nat_key;   /* nat_reply.h: a reply's connection */
 	struct reply_hop reply_hop;     /* nat_reply.h: and its way out */
+	struct reply_hop_key reply_hop_key;
 	struct xlvs_conn_key tpl_key;   /* persist.h */
 	struct xlvs_conn tpl;
 	struct xlvs_svc_key svc_key;    /* serve_miss: the service looked up */
@@ -129,7 +147,10 @@ struct scratch {
 	struct xlvs_conn old;           /* serve_new: the entry replaced */
 	__u64 old_w1;                   /* and the pass cursor before it went */
 	struct bpf_fib_lookup fib;      /* forward.h */
-	__u8 icmp[8 + 68];              /* leave.h: ICMP header and quote */
+	__u8 icmp[8 + ICMP_QUOTE_MAX];  /* icmp_reply.h, icmp6_reply.h: the
+					 * ICMP header and quote */
+	__u8 icmp6_addrs[32];           /* icmp6_reply.h: the packet's */
+	__u8 icmp6_macs[12];
 	struct xlvs_lblc_key lblc_key;  /* sched_lblc.h */
 	struct xlvs_lblc lblc;
 	__u32 lblc_then;                /* sched_lblc.h: after the wlc scan */
@@ -244,6 +265,15 @@ static __always_inline void *conn_shard_get(const struct xlvs_conn_key *k)
 	__u32 shard = xlvs_conn_shard(k, shard_bits);
 
 	return bpf_map_lookup_elem(&conn, &shard);
+}
+
+/* The nat_reply shard reply key k belongs in (NULL: none, a table being
+ * built). */
+static __always_inline void *nat_reply_shard_get(const struct xlvs_conn_key *k)
+{
+	__u32 shard = xlvs_conn_shard(k, shard_bits);
+
+	return bpf_map_lookup_elem(&nat_reply, &shard);
 }
 
 static __always_inline struct xlvs_meta *meta_get(void)

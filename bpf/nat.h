@@ -35,51 +35,85 @@ static __always_inline __be16 nat_rport(const struct xlvs_dest *d, __be16 vport)
 	return d->port ? d->port : vport;
 }
 
-/*
- * Rewrites the frame's source (NAT_SRC) or destination (NAT_DST) address
- * and port, the checksums with them.  A UDP checksum of 0 (none, in IPv4)
- * stays 0; one that comes out 0 is sent as 0xffff (CSUM_MANGLED_0).
- * -1 if the headers parse_packet found are not there.
- */
-static __always_inline int nat_rewrite(struct xdp_md *ctx, const struct pkt *p,
-				       int which, __u32 addr, __be16 port)
+/* The transport header's checksum and the port to rewrite (which), at
+ * off in the frame: 0, or -1 if the header is not there.  *sum is NULL for
+ * a UDP datagram sent without a checksum (0), which stays so (IPVS mends
+ * only a checksum that is there). */
+static __always_inline int nat_l4(void *data, void *end, const struct pkt *p,
+				  __u32 off, int which, __u16 **sum, __be16 **pp)
 {
-	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	struct iphdr *ip = data + sizeof(struct ethhdr);
-	__u32 off = p->l4_off, old;
-	__u16 *sum = NULL;
-	__be16 *pp;
-	__u32 *ap;
-
-	if ((void *)(ip + 1) > end || off > sizeof(struct ethhdr) + 60)
-		return -1;
+	*sum = NULL;
 	if (p->proto == IPPROTO_TCP) {
 		struct tcphdr *th = data + off;
 
 		if ((void *)(th + 1) > end)
 			return -1;
-		sum = &th->check;
-		pp = which == NAT_SRC ? &th->source : &th->dest;
-	} else {
-		struct udphdr *uh = data + off;
-
-		if ((void *)(uh + 1) > end)
-			return -1;
-		if (uh->check)
-			sum = &uh->check;
-		pp = which == NAT_SRC ? &uh->source : &uh->dest;
+		*sum = &th->check;
+		*pp = which == NAT_SRC ? &th->source : &th->dest;
+		return 0;
 	}
-	ap = which == NAT_SRC ? &ip->saddr : &ip->daddr;
-	old = *ap;
-	csum_replace4(&ip->check, old, addr);
+	struct udphdr *uh = data + off;
+
+	if ((void *)(uh + 1) > end)
+		return -1;
+	if (uh->check)
+		*sum = &uh->check;
+	*pp = which == NAT_SRC ? &uh->source : &uh->dest;
+	return 0;
+}
+
+/* The port, and the checksum with it: one that comes out 0 is sent as
+ * 0xffff for UDP (CSUM_MANGLED_0). */
+static __always_inline void nat_port(const struct pkt *p, __u16 *sum, __be16 *pp,
+				     __be16 port)
+{
 	if (sum) {
-		csum_replace4(sum, old, addr);
 		csum_replace2(sum, *pp, port);
 		if (p->proto == IPPROTO_UDP && !*sum)
 			*sum = 0xffff;
 	}
-	*ap = addr;
 	*pp = port;
+}
+
+/*
+ * Rewrites the frame's source (NAT_SRC) or destination (NAT_DST) address
+ * (addr: 16 bytes, IPv4's in the first word) and port, the checksums with
+ * them: IPv4's header checksum, and the transport checksum, whose
+ * pseudo-header covers the addresses of both families.  -1 if the headers
+ * parse_packet found are not there.
+ */
+static __always_inline int nat_rewrite(struct xdp_md *ctx, const struct pkt *p,
+				       int which, const __be32 *addr, __be16 port)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct iphdr *ip = data + sizeof(struct ethhdr);
+	struct ipv6hdr *ip6 = (void *)ip;
+	__u32 off = p->l4_off & 0xff;
+	__u16 *sum;
+	__be16 *pp;
+	__be32 *ap;
+
+	if (p->af == 6) {
+		if ((void *)(ip6 + 1) > end || nat_l4(data, end, p, off, which, &sum, &pp))
+			return -1;
+		ap = which == NAT_SRC ? (__be32 *)&ip6->saddr : (__be32 *)&ip6->daddr;
+		for (int i = 0; i < 4; i++) {
+			if (sum)
+				csum_replace4(sum, ap[i], addr[i]);
+			ap[i] = addr[i];
+		}
+		nat_port(p, sum, pp, port);
+		return 0;
+	}
+	if ((void *)(ip + 1) > end || off > sizeof(struct ethhdr) + 60 ||
+	    nat_l4(data, end, p, off, which, &sum, &pp))
+		return -1;
+	ap = which == NAT_SRC ? &ip->saddr : &ip->daddr;
+	csum_replace4(&ip->check, *ap, addr[0]);
+	if (sum)
+		csum_replace4(sum, *ap, addr[0]);
+	*ap = addr[0];
+	nat_port(p, sum, pp, port);
 	return 0;
 }
 
@@ -107,12 +141,14 @@ static __noinline void nat_remember(const struct xlvs_conn_key *ck,
 {
 	struct xlvs_conn_key rk;
 	struct xlvs_nat_reply r = {};
+	void *shard;
 
 	nat_reply_key_of(&rk, ck, d);
 	__builtin_memcpy(r.vaddr, ck->daddr, 16);
 	r.vport = ck->dport;
 	r.tag = tag;
-	if (bpf_map_update_elem(&nat_reply, &rk, &r, BPF_ANY))
+	shard = nat_reply_shard_get(&rk);
+	if (!shard || bpf_map_update_elem(shard, &rk, &r, BPF_ANY))
 		count(XLVS_CNT_NAT_REPLY_FULL);
 }
 
@@ -124,14 +160,17 @@ static __noinline void nat_forget(const struct xlvs_conn_key *ck,
 	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &dest_id);
 	struct xlvs_nat_reply *r;
 	struct xlvs_conn_key rk;
+	void *shard;
 
-	/* A deleted server's entries are removed by libxlvs with it. */
+	/* A server's slot is reused (a new gen) only when no connection
+	 * counts on it; an entry left over goes with the sweeper's pass. */
 	if (!d || d->gen != gen)
 		return;
 	nat_reply_key_of(&rk, ck, d);
-	r = bpf_map_lookup_elem(&nat_reply, &rk);
+	shard = nat_reply_shard_get(&rk);
+	r = shard ? bpf_map_lookup_elem(shard, &rk) : NULL;
 	if (r && r->tag == tag)
-		bpf_map_delete_elem(&nat_reply, &rk);
+		bpf_map_delete_elem(shard, &rk);
 }
 
 #endif

@@ -3,8 +3,8 @@
  * Packet parsing.  Every helper bounds-checks against data_end before it
  * reads, and says what it found in a verdict; nothing here writes to the
  * packet.  Only what a virtual service can match is parsed: untagged
- * Ethernet, IPv4, TCP and UDP, and the ICMP errors that quote a TCP or
- * UDP packet (PARSE_ICMP).  Anything else is PARSE_OTHER and passes.
+ * Ethernet, IPv4 (here) or IPv6 (parse6.h), TCP and UDP, and the ICMP
+ * errors that quote a TCP or UDP packet (PARSE_ICMP).  Anything else is PARSE_OTHER and passes.
  * What the kernel's IPv4 input would drop before IPVS sees it (a wrong
  * header checksum, a martian source) is PARSE_MALFORMED: passed on, for
  * the kernel to drop and count.
@@ -17,84 +17,8 @@
 #define IP_MF          0x2000
 #define IP_OFFSET      0x1fff
 
-enum parse_verdict {
-	PARSE_OK = 0,
-	PARSE_OTHER,        /* not IPv4 TCP/UDP: none of our business */
-	PARSE_MALFORMED,    /* claims to be IPv4 TCP/UDP but is broken */
-	PARSE_FRAGMENT,     /* an IPv4 fragment: ports are not all there */
-	PARSE_ICMP,         /* an ICMP error quoting a TCP or UDP packet */
-};
-
-/* Only scalars: a global function (xlvs.bpf.c) takes it as memory, and
- * finds the headers again from the context (pkt_eth, pkt_ip). */
-struct pkt {
-	__u32 saddr;        /* network order */
-	__u32 daddr;
-	__be16 sport;
-	__be16 dport;
-	__u8 proto;
-	__u8 tcp_flags;     /* TCP_FLAG_* below; 0 for UDP */
-	__u16 ip_len;       /* IPv4 total length, host order */
-	__u8 tos;
-	__u8 l4_off;        /* the transport header's (or ICMP's) offset in
-			     * the frame */
-	/* PARSE_ICMP: saddr ... proto above are the quoted packet's; the
-	 * ICMP packet's own addresses are these. */
-	__u8 icmp_type;
-	__u8 inner_off;     /* the quoted IP header's offset in the frame */
-	__u32 outer_saddr;
-	__u32 outer_daddr;
-};
-
-/* The headers parse_packet found, bounds-checked again for the verifier. */
-static __always_inline struct ethhdr *pkt_eth(struct xdp_md *ctx)
-{
-	struct ethhdr *eth = (void *)(long)ctx->data;
-
-	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
-		return NULL;
-	return eth;
-}
-
-static __always_inline struct iphdr *pkt_ip(struct xdp_md *ctx)
-{
-	struct iphdr *ip = (void *)(long)ctx->data + sizeof(struct ethhdr);
-
-	if ((void *)(ip + 1) > (void *)(long)ctx->data_end)
-		return NULL;
-	return ip;
-}
-
-#define TCP_FLAG_FIN 0x01
-#define TCP_FLAG_SYN 0x02
-#define TCP_FLAG_RST 0x04
-#define TCP_FLAG_ACK 0x10
-
-/* l4_len is what the IPv4 header says follows it: trailing Ethernet padding
- * must never be read as a transport header. */
-static __always_inline int parse_l4(struct pkt *p, void *l4, void *data_end,
-				    __u32 l4_len)
-{
-	if (p->proto == IPPROTO_TCP) {
-		struct tcphdr *th = l4;
-
-		if ((void *)(th + 1) > data_end || th->doff < 5 ||
-		    l4_len < th->doff * 4u)
-			return PARSE_MALFORMED;
-		p->sport = th->source;
-		p->dport = th->dest;
-		p->tcp_flags = ((__u8 *)th)[13];
-		return PARSE_OK;
-	}
-	struct udphdr *uh = l4;
-
-	if ((void *)(uh + 1) > data_end || l4_len < sizeof(*uh))
-		return PARSE_MALFORMED;
-	p->sport = uh->source;
-	p->dport = uh->dest;
-	p->tcp_flags = 0;
-	return PARSE_OK;
-}
+#include "pkt.h"
+#include "parse6.h"
 
 /*
  * ip_rcv_core drops an IPv4 header whose checksum is wrong, so IPVS never
@@ -203,8 +127,11 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct pkt *p)
 	 * ip_vs_in takes; the kernel's to deliver or drop. */
 	if (eth->h_dest[0] & 1)
 		return PARSE_OTHER;
+	if (eth->h_proto == ETH_P_IPV6_BE)
+		return parse_ipv6(ctx, p);
 	if (eth->h_proto != ETH_P_IP_BE)
 		return PARSE_OTHER;
+	p->af = 4;
 	ip = (void *)(eth + 1);
 	if ((void *)(ip + 1) > data_end)
 		return PARSE_MALFORMED;

@@ -142,7 +142,7 @@ static __always_inline __s64 sched_pick(const struct xlvs_svc *s,
 	/* Called from here, not from sched_pick_slot: its frame and a scan
 	 * step's would not fit beside the packet path's in 512 bytes. */
 	if (s->sched_kind == XLVS_SCHED_LBLC || s->sched_kind == XLVS_SCHED_LBLCR) {
-		__s64 pick = sched_locality(key, s->sched_kind, p->daddr);
+		__s64 pick = sched_locality(key, s->sched_kind);
 
 		if (pick != LOCALITY_SCAN)
 			return pick;
@@ -150,8 +150,9 @@ static __always_inline __s64 sched_pick(const struct xlvs_svc *s,
 	}
 	if (sched_scans(s->sched_kind))
 		return sched_scan_slot(key, s->sched_kind);
-	return sched_pick_slot(key, s->sched_kind, s->flags, p->saddr,
-			       s->sched_kind == XLVS_SCHED_DH ? p->daddr : p->sport);
+	return sched_pick_slot(key, s->sched_kind, s->flags, addr_fold(p->saddr6),
+			       s->sched_kind == XLVS_SCHED_DH ?
+			       addr_fold(p->daddr6) : p->sport);
 }
 
 /* The real server the service's scheduler picks, or NULL if none can take

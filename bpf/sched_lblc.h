@@ -287,11 +287,10 @@ static __always_inline __s64 sched_lblcr(struct xlvs_sched *sc,
 	return LOCALITY_SCAN;
 }
 
-/* lblc and lblcr by the packet's destination address, from schedule key
- * (service key / 2): a server, -1, or LOCALITY_SCAN.  A global function,
- * checked by the verifier on its own. */
-__attribute__((noinline)) __s64 sched_locality(__u32 key, __u32 kind,
-						__u32 daddr)
+/* lblc and lblcr by the packet's destination address (the scratch's
+ * packet's), from schedule key (service key / 2): a server, -1, or
+ * LOCALITY_SCAN.  A global function, checked by the verifier on its own. */
+__attribute__((noinline)) __s64 sched_locality(__u32 key, __u32 kind)
 {
 	struct xlvs_sched *sc = bpf_map_lookup_elem(&sched, &key);
 	struct xlvs_meta *m = meta_get();
@@ -303,7 +302,7 @@ __attribute__((noinline)) __s64 sched_locality(__u32 key, __u32 kind,
 		return -1;
 	__builtin_memset(&x->lblc_key, 0, sizeof(x->lblc_key));
 	x->lblc_key.svc_id = svc_id;
-	__builtin_memcpy(x->lblc_key.addr, &daddr, 4);
+	__builtin_memcpy(x->lblc_key.addr, x->pkt.daddr6, 16);
 	if (kind == XLVS_SCHED_LBLC)
 		return sched_lblc(sc, x, now);
 	return sched_lblcr(sc, x, now, m->sysctl.lblcr_expiration);

@@ -22,14 +22,20 @@ static __always_inline __u32 plen_mask(__u8 plen)
 	return bpf_htonl(~0u << (32 - plen));
 }
 
+/* The client's address masked to plen bits: IPv6's too, a word at a time
+ * (IPv4's words past the first are zero, so any plen leaves them so). */
 static __always_inline void tpl_key_of(struct xlvs_conn_key *tk,
 				       const struct xlvs_conn_key *ck,
 				       __u8 plen, int noport)
 {
-	__u32 a = xlvs_load32(ck->saddr) & plen_mask(plen);
-
 	*tk = *ck;
-	__builtin_memcpy(tk->saddr, &a, 4);
+	for (int i = 0; i < 4; i++) {
+		__u32 a = xlvs_load32(ck->saddr + 4 * i);
+		int left = plen - 32 * i;
+
+		a &= plen_mask(left < 0 ? 0 : left > 32 ? 32 : left);
+		__builtin_memcpy(tk->saddr + 4 * i, &a, 4);
+	}
 	tk->sport = 0;
 	if (noport)
 		tk->dport = 0;

@@ -69,7 +69,8 @@ const volatile __u32 tun_sport_max = 60999;
 static __always_inline int tun_lookup(struct xdp_md *ctx, const struct xlvs_dest *d,
 				      struct tun_nh *nh)
 {
-	struct bpf_fib_lookup *fib = fib_ask(ctx, 0, 0, 0, xlvs_load32(d->addr),
+	struct bpf_fib_lookup *fib = fib_ask(ctx, 4, 0, 0, NULL,
+					     (const __be32 *)d->addr,
 					     BPF_FIB_LOOKUP_SRC);
 
 	if (!fib)

@@ -52,6 +52,9 @@ __noinline int forward(struct xdp_md *ctx, struct pkt *p, __u32 dest_id,
 		count(XLVS_CNT_PKTS_LOCAL);
 		return XDP_PASS;
 	}
+	/* IPv6 tunnels come with their own change. */
+	if ((p->af == 6 || d->af == 6) && !masq && d->fwd == XLVS_FWD_TUNNEL)
+		return XDP_DROP;
 	if (!masq && d->fwd == XLVS_FWD_TUNNEL)
 		return tun_defer(dest_id, p->ip_len);
 	/* Direct routing and NAT: __ip_vs_get_out_rt lowers the TTL (TTL 1
@@ -61,11 +64,12 @@ __noinline int forward(struct xdp_md *ctx, struct pkt *p, __u32 dest_id,
 	nh = nh_get(ctx, p, d, dest_id, now);
 	if (!nh)
 		return XDP_DROP;
-	if (fwd_hop(ctx, now, &rc))
+	if (fwd_hop(ctx, p->af, now, &rc))
 		return rc;
 	if (p->ip_len > nh->mtu)
-		return icmp_too_big(ctx, nh->mtu, now);
-	if (masq && nat_rewrite(ctx, p, NAT_DST, xlvs_load32(d->addr),
+		return p->af == 6 ? icmp6_too_big(ctx, nh->mtu, now) :
+				    icmp_too_big(ctx, nh->mtu, now);
+	if (masq && nat_rewrite(ctx, p, NAT_DST, (const __be32 *)d->addr,
 				nat_rport(d, p->dport)))
 		return XDP_DROP;
 	return nh_send(ctx, nh);
@@ -248,10 +252,10 @@ __noinline int serve_miss(struct xdp_md *ctx, struct pkt *p,
 	/* In the scratch, as serve_new's entry: the stack is full. */
 	sk = &sc->svc_key;
 	__builtin_memset(sk, 0, sizeof(*sk));
-	__builtin_memcpy(sk->addr, &p->daddr, 4);
+	__builtin_memcpy(sk->addr, p->daddr6, 16);
 	sk->port = p->dport;
 	sk->proto = p->proto;
-	sk->af = 4;
+	sk->af = p->af;
 	s = svc_find(sk, m);
 	if (!s)
 		return serve_reply(ctx, p, key, now);

@@ -47,26 +47,41 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 	return rc;
 }
 
-/* The connection table's shards, each its share of the capacity. */
+/* One shard (connection-keyed, of type and value size) put in outer at i. */
+static int shard_create(int outer, uint32_t i, enum bpf_map_type type,
+			const char *name, uint32_t value_size, uint32_t max,
+			uint32_t map_flags)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = map_flags);
+	int fd = bpf_map_create(type, name, sizeof(struct xlvs_conn_key),
+				value_size, max, &opts);
+	int rc = fd < 0 ? -errno : 0;
+
+	if (!rc && bpf_map_update_elem(outer, &i, &fd, BPF_ANY))
+		rc = -errno;
+	if (fd >= 0)
+		close(fd);      /* the outer map holds it now */
+	return rc;
+}
+
+/* The connection table's shards, each its share of the capacity, and as
+ * many of NAT's reply sides (not preallocated: only NAT fills them). */
 static int conn_shards_create(struct xlvs_bpf *skel, uint32_t conn_max)
 {
 	uint32_t per = XLVS_CONN_HEADROOM(xlvs_conn_share(conn_max));
-	int outer = bpf_map__fd(skel->maps.conn);
+	int rc = 0;
 
-	for (uint32_t i = 0; i < xlvs_conn_shards(conn_max); i++) {
-		int fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "xlvs_conn",
-					sizeof(struct xlvs_conn_key),
-					sizeof(struct xlvs_conn), per, NULL);
-		int rc = fd < 0 ? -errno : 0;
-
-		if (!rc && bpf_map_update_elem(outer, &i, &fd, BPF_ANY))
-			rc = -errno;
-		if (fd >= 0)
-			close(fd);      /* the outer map holds it now */
-		if (rc)
-			return rc;
+	for (uint32_t i = 0; !rc && i < xlvs_conn_shards(conn_max); i++) {
+		rc = shard_create(bpf_map__fd(skel->maps.conn), i,
+				  BPF_MAP_TYPE_LRU_HASH, "xlvs_conn",
+				  sizeof(struct xlvs_conn), per, 0);
+		if (!rc)
+			rc = shard_create(bpf_map__fd(skel->maps.nat_reply), i,
+					  BPF_MAP_TYPE_HASH, "xlvs_nat_reply",
+					  sizeof(struct xlvs_nat_reply), per,
+					  BPF_F_NO_PREALLOC);
 	}
-	return 0;
+	return rc;
 }
 
 /* A failed bpf_timer_init leaves its timer unset (and the ones armed
@@ -144,8 +159,6 @@ int loader_create(const char *path, uint32_t conn_max)
 	skel->rodata->nr_cpus = ncpu;
 	skel->rodata->shard_bits = xlvs_conn_shard_bits(conn_max);
 	port_range_read(&skel->rodata->tun_sport_min, &skel->rodata->tun_sport_max);
-	/* A NAT connection's reply side for every connection the table holds. */
-	bpf_map__set_max_entries(skel->maps.nat_reply, conn_max);
 	rc = xlvs_bpf__load(skel);
 	if (rc) {
 		xlvs_logf("cannot load the XDP program: %s", strerror(-rc));

@@ -185,17 +185,34 @@ uint32_t xlvs_sweep_pass_ms(const struct xlvs_table *t)
 	return v.pass_ms;
 }
 
-int xlvs_conn_shard_fd(const struct xlvs_table *t, uint32_t shard)
+/* Shard shard of an array of maps (outer) of table t, as an fd. */
+static int shard_fd(const struct xlvs_table *t, int outer, uint32_t shard)
 {
 	uint32_t id;
 	int fd;
 
 	if (shard >= xlvs_conn_shards(t->meta.conn_max))
 		return -EINVAL;
-	if (bpf_map_lookup_elem(t->conn_fd, &shard, &id))
+	if (bpf_map_lookup_elem(outer, &shard, &id))
 		return -errno;
 	fd = bpf_map_get_fd_by_id(id);
 	return fd < 0 ? -errno : fd;
+}
+
+int xlvs_conn_shard_fd(const struct xlvs_table *t, uint32_t shard)
+{
+	return shard_fd(t, t->conn_fd, shard);
+}
+
+int xlvs_nat_reply_shard_fd(const struct xlvs_table *t, uint32_t shard)
+{
+	int outer = pin_get(t, PIN_NAT_REPLY), fd;
+
+	if (outer < 0)
+		return outer;
+	fd = shard_fd(t, outer, shard);
+	close(outer);
+	return fd;
 }
 
 int xlvs_counters_read(struct xlvs_table *t, uint64_t out[XLVS_CNT_MAX])
@@ -269,6 +286,7 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_NAT_REPLY_FULL] = "nat_reply_full",
 		[XLVS_CNT_ICMP_RELAYED] = "icmp_relayed",
 		[XLVS_CNT_PKTS_NOT_HOST] = "pkts_not_host",
+		[XLVS_CNT_NAT_REPLY_ORPHANS] = "nat_reply_orphans",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

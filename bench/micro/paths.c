@@ -84,7 +84,16 @@ static const char *const prow_name[NPROW] = {
 };
 
 static double pk[NPROW][REPS], pw[NPROW][REPS];
-static int nat_reply_fd = -1;
+/* Removes NAT reply entry k from its shard, if it is there. */
+static void nat_reply_delete(const struct xlvs_conn_key *k)
+{
+	int fd = xlvs_nat_reply_shard_fd(&env.t, env_shard(k));
+
+	if (fd >= 0) {
+		bpf_map_delete_elem(fd, k);
+		close(fd);
+	}
+}
 static char perr[1024];
 
 static void pwarn(const char *what)
@@ -125,7 +134,6 @@ static void icmp_error(struct bench_frame *f, uint32_t src, uint32_t dst,
  * neighbour on the link, as a NAT reply and an ICMP error to a client need. */
 int paths_setup(void)
 {
-	char path[300];
 
 	for (int m = 0; m < NMETHOD; m++) {
 		struct xlvs_service_conf sc = { .proto = IPPROTO_TCP,
@@ -149,11 +157,6 @@ int paths_setup(void)
 			return rc;
 		}
 	}
-	snprintf(path, sizeof(path), "%s/nat_reply", env.t.path);
-	nat_reply_fd = bpf_obj_get(path);
-	if (nat_reply_fd < 0)
-		fprintf(stderr, "micro: paths: %s: %s (NAT reply entries of the "
-			"new-connection batches are left)\n", path, strerror(errno));
 	return tb_sh("ip neigh replace 10.0.0.9 lladdr 02:00:00:00:00:09 dev "
 		     BENCH_DEV " nud permanent") ||
 	       tb_sh("ip route replace 172.16.0.0/12 via 10.0.0.9 dev " BENCH_DEV);
@@ -225,9 +228,9 @@ static void close_conn(int m, uint32_t sa, uint16_t sp, uint32_t ra)
 
 	tb_conn_key(&k, IPPROTO_TCP, sa, NET_VIP, sp, methods[m].port);
 	bpf_map_delete_elem(conn_fd_of(&k), &k);
-	if (m == M_NAT && nat_reply_fd >= 0) {
+	if (m == M_NAT) {
 		tb_conn_key(&k, IPPROTO_TCP, ra, sa, RPORT, sp);
-		bpf_map_delete_elem(nat_reply_fd, &k);
+		nat_reply_delete(&k);
 	}
 }
 
@@ -272,7 +275,7 @@ static int new_conns(int m, int r, int rep, uint64_t *next, struct bench_frame *
 	}
 	if (conn_delete(keys, NEW_N) != NEW_N)
 		pwarn("new connections: not all deleted");
-	for (int i = 0; m == M_NAT && nat_reply_fd >= 0 && i < NEW_N; i++)
+	for (int i = 0; m == M_NAT && i < NEW_N; i++)
 		for (unsigned int s = 0; s < 2; s++) {
 			struct xlvs_conn_key rk;
 			uint32_t sa = (uint32_t)keys[i].saddr[0] << 24 |
@@ -282,7 +285,7 @@ static int new_conns(int m, int r, int rep, uint64_t *next, struct bench_frame *
 
 			tb_conn_key(&rk, IPPROTO_TCP, rs_addr(s), sa, RPORT,
 				    ntohs(keys[i].sport));
-			bpf_map_delete_elem(nat_reply_fd, &rk);
+			nat_reply_delete(&rk);
 		}
 	return 0;
 }
@@ -374,7 +377,4 @@ void paths_report(FILE *o, int reps, double est_dr)
 /* Before the table goes: an open fd would keep its reply map alive. */
 void paths_close(void)
 {
-	if (nat_reply_fd >= 0)
-		close(nat_reply_fd);
-	nat_reply_fd = -1;
 }

@@ -283,6 +283,8 @@ uint32_t xlvs_sweep_pass_ms(const struct xlvs_table *t);
 /* One shard of the connection table (xlvs_conn_shard() says which holds a
  * key); a new fd the caller closes, or -errno. */
 int xlvs_conn_shard_fd(const struct xlvs_table *t, uint32_t shard);
+/* The same shard of NAT's reply sides (keyed by a reply's tuple). */
+int xlvs_nat_reply_shard_fd(const struct xlvs_table *t, uint32_t shard);
 
 /* ---- counters and rates (stats.c) ---- */
 /* ipvsadm -Z: zero the counters and rates of one service and its real

@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 17
+#define XLVS_ABI_VERSION 18
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -173,6 +173,9 @@ enum xlvs_counter {
 	XLVS_CNT_PKTS_NOT_HOST,     /* frames to another host's MAC (a bridge
 				     * flooding, promiscuous mode): passed, for
 				     * the kernel to drop as PACKET_OTHERHOST */
+	XLVS_CNT_NAT_REPLY_ORPHANS, /* reply entries the sweeper's pass found
+				     * without their connection (the LRU
+				     * evicted it silently): removed */
 	XLVS_CNT_MAX,
 };
 
@@ -181,7 +184,8 @@ enum xlvs_counter {
 static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
-	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_HOLD_MORE);
+	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_HOLD_MORE) ||
+	       c == XLVS_CNT_NAT_REPLY_ORPHANS;
 }
 
 /*

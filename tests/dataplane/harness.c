@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The test bed (see harness.h). */
 #include "harness.h"
+#include "msvc_expire.h"    /* now_s */
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -96,6 +97,27 @@ static void counters(uint64_t out[XLVS_CNT_MAX])
 
 	if (rc)
 		fail_msg("xlvs_counters_read: %s", strerror(-rc));
+}
+
+uint64_t dp_counter(unsigned int which)
+{
+	uint64_t v[XLVS_CNT_MAX];
+
+	counters(v);
+	return v[which];
+}
+
+void dp_passes_wait(int n)
+{
+	uint64_t p0 = dp_counter(XLVS_CNT_SWEEP_PASSES);
+	double t0 = now_s();
+
+	while (dp_counter(XLVS_CNT_SWEEP_PASSES) < p0 + (uint64_t)n) {
+		if (now_s() - t0 > 5.0 * n)
+			fail_msg("the sweeper did not finish %d passes in %.0f s",
+				 n, 5.0 * n);
+		usleep(20000);
+	}
 }
 
 void dp_run(const struct frame *in, struct dp_result *r)

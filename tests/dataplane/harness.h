@@ -49,4 +49,9 @@ void dp_pin_neighbours(void);
  * between tests, so every new flow needs its own 5-tuple. */
 uint16_t dp_port(void);
 
+/* One of the table's counters, summed over the CPUs. */
+uint64_t dp_counter(unsigned int which);
+/* Waits for n more full passes of the sweeper (each at most a few s). */
+void dp_passes_wait(int n);
+
 #endif

@@ -28,13 +28,16 @@
  * are routed to it); NAT servers are 10.0.0.5 and 10.0.0.6.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
+#include <bpf/bpf.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <cmocka.h>
@@ -884,6 +887,60 @@ static void nat_reply_nomatch(void **state)
 }
 
 /* TTL 1 and 0: the kernel's forwarding answers with time exceeded. */
+/* Whether the reply side of the client's port cport to 10.0.0.<host>:rport
+ * is in its nat_reply shard. */
+static bool reply_entry_there(uint8_t host, uint16_t rport, uint16_t cport)
+{
+	uint32_t bits = xlvs_conn_shard_bits(dp.t.meta.conn_max);
+	struct xlvs_conn_key rk;
+	struct xlvs_nat_reply r;
+	bool there;
+	int fd;
+
+	tb_conn_key(&rk, IPPROTO_TCP, 0x0a000000 | host, NET_CLIENT, rport, cport);
+	fd = xlvs_nat_reply_shard_fd(&dp.t, xlvs_conn_shard(&rk, bits));
+	assert_true(fd >= 0);
+	there = !bpf_map_lookup_elem(fd, &rk, &r);
+	close(fd);
+	return there;
+}
+
+/* A connection the LRU evicts silently (deleted here behind the
+ * program's back) leaves its reply entry behind; the sweeper's next pass
+ * removes it, and keeps a live connection's, whose replies still go. */
+static void nat_reply_orphans(void **state)
+{
+	uint32_t bits = xlvs_conn_shard_bits(dp.t.meta.conn_max);
+	uint16_t gone = dp_port(), live = dp_port();
+	int64_t active, inactive;
+	struct xlvs_conn_key k;
+	uint64_t o0;
+	int fd;
+
+	(void)state;
+	nat_service(IPPROTO_TCP, 7086, NAT_RS, 8086);
+	fwd_ok(IPPROTO_TCP, gone, 7086, TH_SYN, 0, NAT_RS, 8086);
+	fwd_ok(IPPROTO_TCP, live, 7086, TH_SYN, 0, NAT_RS, 8086);
+	assert_true(reply_entry_there(NAT_RS, 8086, gone));
+	assert_true(reply_entry_there(NAT_RS, 8086, live));
+	tb_conn_key(&k, IPPROTO_TCP, NET_CLIENT, NET_VIP, gone, 7086);
+	fd = xlvs_conn_shard_fd(&dp.t, xlvs_conn_shard(&k, bits));
+	assert_true(fd >= 0);
+	assert_int_equal(bpf_map_delete_elem(fd, &k), 0);
+	close(fd);
+	o0 = dp_counter(XLVS_CNT_NAT_REPLY_ORPHANS);
+	dp_passes_wait(2);
+	assert_false(reply_entry_there(NAT_RS, 8086, gone));
+	assert_true(reply_entry_there(NAT_RS, 8086, live));
+	assert_true(dp_counter(XLVS_CNT_NAT_REPLY_ORPHANS) >= o0 + 1);
+	/* The eviction's drift healed by the same passes, so that no later
+	 * test finds a heal it did not cause. */
+	dest_counts(IPPROTO_TCP, 7086, NAT_RS, 8086, &active, &inactive);
+	assert_int_equal(active, 1);
+	assert_int_equal(inactive, 0);
+	reply_ok(IPPROTO_TCP, NAT_RS, 8086, 7086, live, TH_SYN | TH_ACK, 0);
+}
+
 static void nat_reply_ttl(void **state)
 {
 	uint16_t a = dp_port();
@@ -1458,6 +1515,7 @@ size_t nat_tests(struct CMUnitTest *out, size_t room)
 		NAT_TEST(reply_udp),
 		NAT_TEST(reply_nomatch),
 		NAT_TEST(reply_ttl),
+		NAT_TEST(reply_orphans),
 		NAT_TEST(reply_malformed),
 		NAT_TEST(states_scripted),
 		NAT_TEST(states_random),

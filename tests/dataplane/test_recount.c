@@ -48,28 +48,6 @@
 #define RC_RACE_PORT 9911
 #define RC_RACE_S 3.0           /* how long the two CPUs race */
 
-static uint64_t counter(unsigned int which)
-{
-	uint64_t v[XLVS_CNT_MAX];
-
-	assert_int_equal(xlvs_counters_read(&dp.t, v), 0);
-	return v[which];
-}
-
-/* Waits for n more full passes of the sweeper (each at most a few s). */
-static void passes_wait(int n)
-{
-	uint64_t p0 = counter(XLVS_CNT_SWEEP_PASSES);
-	double t0 = now_s();
-
-	while (counter(XLVS_CNT_SWEEP_PASSES) < p0 + (uint64_t)n) {
-		if (now_s() - t0 > 5.0 * n)
-			fail_msg("the sweeper did not finish %d passes in %.0f s",
-				 n, 5.0 * n);
-		usleep(20000);
-	}
-}
-
 static uint32_t dest_of(uint16_t port)
 {
 	struct xlvs_sched sc;
@@ -155,9 +133,9 @@ static void recount_heals_drift(void **state)
 	dc.persist += 2;
 	dc.flags |= XLVS_DEST_F_OVERLOAD;
 	assert_int_equal(bpf_map_update_elem(dp.t.dest_conns_fd, &id, &dc, BPF_EXIST), 0);
-	healed0 = counter(XLVS_CNT_COUNTS_HEALED);
+	healed0 = dp_counter(XLVS_CNT_COUNTS_HEALED);
 	/* The pass under way may have counted before the write: two. */
-	passes_wait(2);
+	dp_passes_wait(2);
 	table_counts(id, &act, &inact);
 	dc = dc_read(id);
 	if (m_mutate == 32) {
@@ -166,11 +144,11 @@ static void recount_heals_drift(void **state)
 	}
 	print_message("dest %u: counts %d/%d/%d (table %d/%d), flags %#x, healed %llu\n",
 		      id, dc.active, dc.inactive, dc.persist, act, inact, dc.flags,
-		      (unsigned long long)(counter(XLVS_CNT_COUNTS_HEALED) - healed0));
+		      (unsigned long long)(dp_counter(XLVS_CNT_COUNTS_HEALED) - healed0));
 	assert_int_equal(dc.active, act);
 	assert_int_equal(dc.inactive, inact);
 	assert_int_equal(dc.persist, 0);
-	assert_true(counter(XLVS_CNT_COUNTS_HEALED) - healed0 >= 35);
+	assert_true(dp_counter(XLVS_CNT_COUNTS_HEALED) - healed0 >= 35);
 	/* 5 connections, under 3/4 of 20: the overload ends with the drift. */
 	assert_int_equal(dc.flags & XLVS_DEST_F_OVERLOAD, 0);
 	d.u_threshold = 0;
@@ -287,8 +265,8 @@ static void two_cpus(bool syn_only)
 		follow_tcp(sport, RC_RACE_PORT, TH_FIN | TH_ACK, 0, HOST_RS1);
 		timeouts_write(zero);
 	}
-	healed0 = counter(XLVS_CNT_COUNTS_HEALED);
-	ins0 = counter(XLVS_CNT_CONNS_NEW);
+	healed0 = dp_counter(XLVS_CNT_COUNTS_HEALED);
+	ins0 = dp_counter(XLVS_CNT_CONNS_NEW);
 	bar_count = bar_gen = 0;
 	race_stop = false;
 	for (int i = 0; i < 2; i++) {
@@ -298,13 +276,13 @@ static void two_cpus(bool syn_only)
 	}
 	for (int i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
-	healed1 = counter(XLVS_CNT_COUNTS_HEALED);
+	healed1 = dp_counter(XLVS_CNT_COUNTS_HEALED);
 	if (syn_only) {
 		/* The same tuple, so the same shard: no pass can have healed
 		 * it between the race and this read either. */
 		timeouts_default();
 		print_message("%llu connections made anew on the one tuple\n",
-			      (unsigned long long)(counter(XLVS_CNT_CONNS_NEW) - ins0));
+			      (unsigned long long)(dp_counter(XLVS_CNT_CONNS_NEW) - ins0));
 	}
 	assert_int_equal(r[0].err, 0);
 	assert_int_equal(r[1].err, 0);

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ICMPv6 errors the director answers a client with, as the kernel's
+ * icmp6_send would: port unreachable for a service without servers
+ * (leave.h), packet too big for the way to a real server, time exceeded
+ * at hop limit 1.  Built in place as icmp_reply.h builds IPv4's: the
+ * frame cut to the offending packet's IPv6 header, its extension headers
+ * and 8 bytes of its transport header (RFC 4443 asks for as much as fits
+ * in 1280 bytes; this is what the client's stack needs to find its
+ * socket), new IPv6 and ICMPv6 headers in front, and back out of the
+ * interface it came in on, to the MAC it came from, from the address it
+ * was sent to (icmp6_send answers from the packet's destination when that
+ * is local), with the default hop limit, 64.
+ */
+#ifndef XLVS_BPF_ICMP6_REPLY_H
+#define XLVS_BPF_ICMP6_REPLY_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "maps.h"
+#include "pkt.h"
+#include "parse6.h"
+#include "csum.h"
+#include "icmp_reply.h"         /* icmp_allowed, icmp_reply_possible */
+
+#define ICMPV6_PORT_UNREACH 4
+#define ICMPV6_EXC_HOPLIMIT 0
+#define ICMP6_HOP_LIMIT 64
+
+struct icmp6_frame {
+	struct ethhdr eth;
+	struct ipv6hdr ip6;
+	__u8 type, code;
+	__sum16 check;
+	__be32 info;                /* unused, or the MTU */
+} __attribute__((packed));
+
+/* The ICMPv6 checksum of the frame built: the pseudo-header (both
+ * addresses, the length, next header 58), the ICMPv6 header and the quote
+ * of quote bytes, summed from the scratch's copies (the verifier cannot
+ * tie the quote's length to the packet's). */
+static __always_inline __s64 icmp6_sum(struct xdp_md *ctx, struct scratch *sc,
+				       __u8 type, __u8 code, __be32 info,
+				       __u32 quote)
+{
+	__s64 sum;
+
+	sc->icmp[0] = type;
+	sc->icmp[1] = code;
+	sc->icmp[2] = sc->icmp[3] = 0;
+	__builtin_memcpy(sc->icmp + 4, &info, 4);
+	if (quote < 8 || quote > ICMP_QUOTE_MAX ||
+	    bpf_xdp_load_bytes(ctx, sizeof(struct icmp6_frame), sc->icmp + 8, quote))
+		return -1;
+	sum = bpf_csum_diff(NULL, 0, (void *)sc->icmp, (8 + quote) & 0x1fc, 0);
+	if (sum < 0)
+		return -1;
+	sum = bpf_csum_diff(NULL, 0, (void *)sc->icmp6_addrs, 32, sum);
+	if (sum < 0)
+		return -1;
+	return sum + bpf_htonl(8 + quote) + bpf_htonl(NEXTHDR_ICMPV6);
+}
+
+/*
+ * Turns the frame (an IPv6 packet parse6.h parsed, in the scratch's pkt)
+ * into the ICMPv6 error type/code with info after the checksum; 0, or -1
+ * if it cannot.  A global function, verified once for its callers.
+ */
+__noinline int icmp6_reply_build(struct xdp_md *ctx, __u32 type, __u32 code,
+				 __be32 info)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	struct scratch *sc = scratch_get();
+	struct ethhdr *eth = data;
+	struct ipv6hdr *ip6 = (void *)(eth + 1);
+	struct icmp6_frame *f;
+	__u32 quote;
+	__s64 sum;
+
+	if (!sc || (void *)(ip6 + 1) > data_end)
+		return -1;
+	quote = sc->pkt.l4_off - sizeof(*eth) + 8;
+	if (quote < IP6_HLEN + 8 || quote > ICMP_QUOTE_MAX ||
+	    data + sizeof(*eth) + quote > data_end)
+		return -1;
+	__builtin_memcpy(sc->icmp6_macs, eth->h_dest, 12);     /* and h_source */
+	/* Swapped: the answer goes back from the address it was sent to. */
+	__builtin_memcpy(sc->icmp6_addrs, &ip6->daddr, 16);
+	__builtin_memcpy(sc->icmp6_addrs + 16, &ip6->saddr, 16);
+	if (bpf_xdp_adjust_tail(ctx, (int)(sizeof(*eth) + quote) -
+				     (int)(data_end - data)))
+		return -1;
+	if (bpf_xdp_adjust_head(ctx, -(int)(IP6_HLEN + 8)))
+		return -1;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	f = data;
+	if ((void *)(f + 1) > data_end)
+		return -1;
+	/* The frame's source is the answer's destination, and the other way
+	 * round. */
+	__builtin_memcpy(f->eth.h_dest, sc->icmp6_macs + 6, ETH_ALEN);
+	__builtin_memcpy(f->eth.h_source, sc->icmp6_macs, ETH_ALEN);
+	f->eth.h_proto = ETH_P_IPV6_BE;
+	f->ip6.version = 6;             /* traffic class 0, no flow label */
+	f->ip6.priority = 0;
+	__builtin_memset(f->ip6.flow_lbl, 0, 3);
+	f->ip6.payload_len = bpf_htons(8 + quote);
+	f->ip6.nexthdr = NEXTHDR_ICMPV6;
+	f->ip6.hop_limit = ICMP6_HOP_LIMIT;
+	__builtin_memcpy(&f->ip6.saddr, sc->icmp6_addrs, 32);
+	f->type = type;
+	f->code = code;
+	f->check = 0;
+	f->info = info;
+	sum = icmp6_sum(ctx, sc, type, code, info, quote);
+	if (sum < 0)
+		return -1;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	f = data;
+	if ((void *)(f + 1) > data_end)
+		return -1;
+	f->check = csum_fold32(sum);
+	return 0;
+}
+
+/* An ICMPv6 error to the client instead of the packet; counted by why.
+ * Never one about an ICMPv6 error (a relayed one: icmp_conn.h), as
+ * icmp6_send never answers one (RFC 4443 2.4 e). */
+static __always_inline int icmp6_refuse(struct xdp_md *ctx, __u32 why, __u8 type,
+					__u8 code, __be32 info, int limited,
+					__u64 now)
+{
+	struct scratch *sc = scratch_get();
+
+	count(why);
+	if (!sc || sc->pkt.icmp_type || !icmp_reply_possible(ctx))
+		return XDP_DROP;
+	if (limited && !icmp_allowed(now)) {
+		count(XLVS_CNT_ICMP_LIMITED);
+		return XDP_DROP;
+	}
+	if (icmp6_reply_build(ctx, type, code, info))
+		return XDP_DROP;
+	count(XLVS_CNT_ICMP_SENT);
+	return XDP_TX;
+}
+
+/* A packet too big for the route's MTU (ensure_mtu_is_adequate): IPv6
+ * has no DF, so every one gets "packet too big" with the MTU, not rate
+ * limited, as the kernel's. */
+static __always_inline int icmp6_too_big(struct xdp_md *ctx, __u32 mtu, __u64 now)
+{
+	return icmp6_refuse(ctx, XLVS_CNT_PKTS_FRAG_NEEDED, ICMPV6_PKT_TOOBIG, 0,
+			    bpf_htonl(mtu), 0, now);
+}
+
+#endif
