@@ -92,8 +92,10 @@ m6_decapsulated() {
 	xl_rs nodei status | sed -n 's/^decapsulated: ipip \([0-9]*\) .*/\1/p'
 }
 
-# 1. -L -n shows each server's method; 60 HTTP requests go 30, 20 and 10
-# by the weights, each answered by the server named.
+# 1. -L -n shows each server's method; 30 HTTP requests go 15, 10 and 5
+# by the weights, each answered by the server named (30, not
+# test_mixed.sh's 60: a failing run, 2 s a request, stays within the
+# case's 120 s).
 test_ipv6_mixed_http_wrr_three_methods() {
 	local r0 r1 d0 d1
 	m6_services
@@ -113,14 +115,14 @@ EOF
 	xl_assert_same_file "$XL_TMP/want" "$XL_TMP/list" \
 		"-L -n: real servers, forwarding and weights (sorted)"
 	r0=$(xl_counter pkts_reply) d0=$(m6_decapsulated)
-	xl_http 60 "$M6_URL/" >"$XL_TMP/answers"
-	[ "$(xl_tally <"$XL_TMP/answers")" = "nodeg=30 nodei=20 nodem=10" ] || m6_diagnose
-	xl_assert_eq "nodeg=30 nodei=20 nodem=10" "$(xl_tally <"$XL_TMP/answers")" \
-		"60 HTTP requests over wrr 3:2:1, by DR, ip6ip6 and NAT"
+	xl_http 30 "$M6_URL/" >"$XL_TMP/answers"
+	[ "$(xl_tally <"$XL_TMP/answers")" = "nodeg=15 nodei=10 nodem=5" ] || m6_diagnose
+	xl_assert_eq "nodeg=15 nodei=10 nodem=5" "$(xl_tally <"$XL_TMP/answers")" \
+		"30 HTTP requests over wrr 3:2:1, by DR, ip6ip6 and NAT"
 	r1=$(xl_counter pkts_reply) d1=$(m6_decapsulated)
 	echo "replies translated: $((r1 - r0)); decapsulated by nodei: $((d1 - d0))"
-	((r1 - r0 >= 30)) || xl_fail "only $((r1 - r0)) NAT replies translated (pkts_reply)"
-	((d1 - d0 >= 60)) || xl_fail "nodei decapsulated only $((d1 - d0)) packets"
+	((r1 - r0 >= 15)) || xl_fail "only $((r1 - r0)) NAT replies translated (pkts_reply)"
+	((d1 - d0 >= 30)) || xl_fail "nodei decapsulated only $((d1 - d0)) packets"
 }
 
 # 2. UDP: 30 flows from sockets connected to [VIP]:53 go 15, 10 and 5.
