@@ -4,10 +4,9 @@
  * icmp6_send would: port unreachable for a service without servers
  * (leave.h), packet too big for the way to a real server, time exceeded
  * at hop limit 1.  Built in place as icmp_reply.h builds IPv4's: the
- * frame cut to the offending packet's IPv6 header, its extension headers
- * and 8 bytes of its transport header (RFC 4443 asks for as much as fits
- * in 1280 bytes; this is what the client's stack needs to find its
- * socket), new IPv6 and ICMPv6 headers in front, and back out of the
+ * frame cut to as much of the offending packet as fits in IPv6's minimum
+ * MTU (1232 bytes, as icmp6_send quotes), new IPv6 and ICMPv6 headers in
+ * front, the checksum summed over the frame, and back out of the
  * interface it came in on, to the MAC it came from, from the address it
  * was sent to (icmp6_send answers from the packet's destination when that
  * is local), with the default hop limit, 64.
@@ -22,10 +21,13 @@
 #include "parse6.h"
 #include "csum.h"
 #include "icmp_reply.h"         /* icmp_allowed, icmp_reply_possible */
+#include "frame_csum.h"
 
 #define ICMPV6_PORT_UNREACH 4
 #define ICMPV6_EXC_HOPLIMIT 0
 #define ICMP6_HOP_LIMIT 64
+/* icmp6_send quotes the packet up to what fits in IPv6's minimum MTU. */
+#define ICMP6_QUOTE_MAX (1280 - IP6_HLEN - 8)
 
 struct icmp6_frame {
 	struct ethhdr eth;
@@ -34,32 +36,6 @@ struct icmp6_frame {
 	__sum16 check;
 	__be32 info;                /* unused, or the MTU */
 } __attribute__((packed));
-
-/* The ICMPv6 checksum of the frame built: the pseudo-header (both
- * addresses, the length, next header 58), the ICMPv6 header and the quote
- * of quote bytes, summed from the scratch's copies (the verifier cannot
- * tie the quote's length to the packet's). */
-static __always_inline __s64 icmp6_sum(struct xdp_md *ctx, struct scratch *sc,
-				       __u8 type, __u8 code, __be32 info,
-				       __u32 quote)
-{
-	__s64 sum;
-
-	sc->icmp[0] = type;
-	sc->icmp[1] = code;
-	sc->icmp[2] = sc->icmp[3] = 0;
-	__builtin_memcpy(sc->icmp + 4, &info, 4);
-	if (quote < 8 || quote > ICMP_QUOTE_MAX ||
-	    bpf_xdp_load_bytes(ctx, sizeof(struct icmp6_frame), sc->icmp + 8, quote))
-		return -1;
-	sum = bpf_csum_diff(NULL, 0, (void *)sc->icmp, (8 + quote) & 0x1fc, 0);
-	if (sum < 0)
-		return -1;
-	sum = bpf_csum_diff(NULL, 0, (void *)sc->icmp6_addrs, 32, sum);
-	if (sum < 0)
-		return -1;
-	return sum + bpf_htonl(8 + quote) + bpf_htonl(NEXTHDR_ICMPV6);
-}
 
 /*
  * Turns the frame (an IPv6 packet parse6.h parsed, in the scratch's pkt)
@@ -79,9 +55,8 @@ __noinline int icmp6_reply_build(struct xdp_md *ctx, __u32 type, __u32 code,
 
 	if (!sc || (void *)(ip6 + 1) > data_end)
 		return -1;
-	quote = sc->pkt.l4_off - sizeof(*eth) + 8;
-	if (quote < IP6_HLEN + 8 || quote > ICMP_QUOTE_MAX ||
-	    data + sizeof(*eth) + quote > data_end)
+	quote = sc->pkt.ip_len < ICMP6_QUOTE_MAX ? sc->pkt.ip_len : ICMP6_QUOTE_MAX;
+	if (quote < IP6_HLEN || data + sizeof(*eth) + quote > data_end)
 		return -1;
 	__builtin_memcpy(sc->icmp6_macs, eth->h_dest, 12);     /* and h_source */
 	/* Swapped: the answer goes back from the address it was sent to. */
@@ -113,21 +88,23 @@ __noinline int icmp6_reply_build(struct xdp_md *ctx, __u32 type, __u32 code,
 	f->code = code;
 	f->check = 0;
 	f->info = info;
-	sum = icmp6_sum(ctx, sc, type, code, info, quote);
+	/* The pseudo-header's sum, folded (not complemented): the seed of the
+	 * message's own, over the frame. */
+	sum = bpf_csum_diff(NULL, 0, (void *)sc->icmp6_addrs, 32, 0);
 	if (sum < 0)
 		return -1;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	f = data;
-	if ((void *)(f + 1) > data_end)
-		return -1;
-	f->check = csum_fold32(sum);
-	return 0;
+	/* Each word on its own: their sum in 32 bits would carry out. */
+	sum += (__u64)bpf_htonl(8 + quote) + bpf_htonl(NEXTHDR_ICMPV6);
+	sum = (__u16)~csum_fold32(sum);
+	return csum_fill(ctx, sizeof(*eth) + IP6_HLEN, 8 + quote, sum,
+			 offsetof(struct icmp6_frame, check) - sizeof(*eth) - IP6_HLEN);
 }
 
 /* An ICMPv6 error to the client instead of the packet; counted by why.
  * Never one about an ICMPv6 error (a relayed one: icmp_conn.h), as
- * icmp6_send never answers one (RFC 4443 2.4 e). */
+ * icmp6_send never answers one (RFC 4443 2.4 e), nor to the unspecified
+ * address, which names no node (icmp6_send's addr_any rule; a multicast
+ * source never gets this far: parse6.h). */
 static __always_inline int icmp6_refuse(struct xdp_md *ctx, __u32 why, __u8 type,
 					__u8 code, __be32 info, int limited,
 					__u64 now)
@@ -135,7 +112,9 @@ static __always_inline int icmp6_refuse(struct xdp_md *ctx, __u32 why, __u8 type
 	struct scratch *sc = scratch_get();
 
 	count(why);
-	if (!sc || sc->pkt.icmp_type || !icmp_reply_possible(ctx))
+	if (!sc || sc->pkt.icmp_type || !icmp_reply_possible(ctx) ||
+	    !(sc->pkt.saddr6[0] | sc->pkt.saddr6[1] | sc->pkt.saddr6[2] |
+	      sc->pkt.saddr6[3]))
 		return XDP_DROP;
 	if (limited && !icmp_allowed(now)) {
 		count(XLVS_CNT_ICMP_LIMITED);

@@ -186,7 +186,8 @@ __noinline int icmp_csum_ok(struct xdp_md *ctx, __u32 off, __u32 len, __u32 af)
 		sum = bpf_csum_diff(NULL, 0, (void *)sc->pkt.outer_saddr6, 32, 0);
 		if (sum < 0)
 			return 0;
-		sum += bpf_htonl(len) + bpf_htonl(NEXTHDR_ICMPV6);
+		/* Each word on its own: their sum in 32 bits would carry out. */
+		sum += (__u64)bpf_htonl(len) + bpf_htonl(NEXTHDR_ICMPV6);
 		/* Folded, not complemented: the helper's seed is 32 bits. */
 		sum = (__u16)~csum_fold32(sum);
 	}

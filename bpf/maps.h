@@ -126,10 +126,6 @@ struct {
 	__type(value, struct reply_hop);
 } reply_hops SEC(".maps");
 
-/* The longest quote an ICMP answer of ours carries: IPv6's header, its
- * extension headers within parse6.h's IP6_L4_OFF_MAX, 8 bytes after. */
-#define ICMP_QUOTE_MAX 192
-
 /* Not pinned: room for the packet path's larger temporaries, per CPU (an
  * XDP run is never interleaved with another on its CPU).  The BPF stack is
  * 512 bytes for the whole chain of calls, the schedulers' loops included,
@@ -147,8 +143,7 @@ struct scratch {
 	struct xlvs_conn old;           /* serve_new: the entry replaced */
 	__u64 old_w1;                   /* and the pass cursor before it went */
 	struct bpf_fib_lookup fib;      /* forward.h */
-	__u8 icmp[8 + ICMP_QUOTE_MAX];  /* icmp_reply.h, icmp6_reply.h: the
-					 * ICMP header and quote */
+	__u8 icmp[8 + 68];              /* icmp_reply.h: ICMP header and quote */
 	__u8 icmp6_addrs[32];           /* icmp6_reply.h: the packet's */
 	__u8 icmp6_macs[12];
 	struct xlvs_lblc_key lblc_key;  /* sched_lblc.h */

@@ -4,15 +4,17 @@
  * virtual service may carry before its TCP/UDP header, and the ICMPv6
  * errors IPVS relates to a connection (ip_vs_in_icmp_v6).
  *
- * IPVS finds the transport header with ipv6_find_hdr.  Here Hop-by-Hop
- * (first only), Destination Options and a Routing header with no segments
- * left are stepped over, at most IP6_EXT_MAX of them within the first
- * IP6_L4_OFF_MAX bytes of the frame; a Routing header with segments left
- * (the packet is not at its destination yet), a Fragment header (the
- * kernel reassembles: PARSE_FRAGMENT), ESP, AH and the rest are the
- * kernel's.  What ip6_rcv_core drops (a multicast, loopback or IPv4-mapped
- * source) is PARSE_MALFORMED, as is the unspecified source, which no
- * answer could reach.
+ * IPVS finds the transport header with ipv6_find_hdr, which steps over
+ * Hop-by-Hop, Routing (whatever its segments left: IPVS's hook comes
+ * before the kernel acts on it), Destination Options and AH headers
+ * wherever they are; so does this, up to IP6_EXT_MAX of them within the
+ * first IP6_L4_OFF_MAX bytes of the frame (a bounded loop; beyond, the
+ * packet is the kernel's).  A Fragment header is PARSE_FRAGMENT (the
+ * kernel reassembles, as for IPv4); ESP, No Next Header and the rest are
+ * the kernel's.  What ip6_rcv_core drops before IPVS sees it (a multicast
+ * or loopback source) is PARSE_MALFORMED; the kernel no longer drops an
+ * IPv4-mapped source there (its check moved to TCP's socket lookup), nor
+ * the unspecified one.
  */
 #ifndef XLVS_BPF_PARSE6_H
 #define XLVS_BPF_PARSE6_H
@@ -23,10 +25,11 @@
 #define NEXTHDR_HOP      0
 #define NEXTHDR_ROUTING  43
 #define NEXTHDR_FRAGMENT 44
+#define NEXTHDR_AUTH     51
 #define NEXTHDR_ICMPV6   58
 #define NEXTHDR_DEST     60
 #define IP6_HLEN         40
-#define IP6_EXT_MAX      4
+#define IP6_EXT_MAX      8
 #define IP6_L4_OFF_MAX   200    /* pkt.l4_off is a byte; ICMPv6's quote
 				 * needs room after it */
 #define ICMPV6_DEST_UNREACH  1
@@ -34,16 +37,12 @@
 #define ICMPV6_TIME_EXCEED   3
 #define ICMPV6_PARAMPROB     4
 
-/* ip6_rcv_core's refused sources, and the unspecified address. */
+/* ip6_rcv_core's refused sources: multicast and loopback. */
 static __always_inline int martian_source6(const __be32 *a)
 {
 	if ((bpf_ntohl(a[0]) >> 24) == 0xff)
-		return 1;                       /* multicast */
-	if (a[0] | a[1])
-		return 0;
-	if (a[2] == bpf_htonl(0xffff))
-		return 1;                       /* IPv4-mapped */
-	return !a[2] && (!a[3] || a[3] == bpf_htonl(1));  /* ::, ::1 */
+		return 1;
+	return !(a[0] | a[1] | a[2]) && a[3] == bpf_htonl(1);
 }
 
 /*
@@ -69,16 +68,16 @@ static __always_inline int ip6_skip_ext(void *data, void *data_end, __u32 *off,
 		if (next == NEXTHDR_FRAGMENT)
 			return PARSE_FRAGMENT;
 		if ((next != NEXTHDR_HOP && next != NEXTHDR_DEST &&
-		     next != NEXTHDR_ROUTING) || (next == NEXTHDR_HOP && i) ||
+		     next != NEXTHDR_ROUTING && next != NEXTHDR_AUTH) ||
 		    i == IP6_EXT_MAX)
 			return PARSE_OTHER;
 		x = data + (o & 0xff);
 		if ((void *)(x + 8) > data_end || o + 8 > end)
 			return PARSE_MALFORMED;
-		if (next == NEXTHDR_ROUTING && x[3])
-			return PARSE_OTHER;     /* segments left: not here yet */
+		/* ipv6_authlen: AH counts 4-byte words less 2, the others
+		 * 8-byte ones less 1. */
+		o += next == NEXTHDR_AUTH ? (x[1] + 2) * 4 : (x[1] + 1) * 8;
 		next = x[0];
-		o += (x[1] + 1) * 8;
 		if (o > end)
 			return PARSE_MALFORMED;
 		if (o > IP6_L4_OFF_MAX)

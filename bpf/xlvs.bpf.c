@@ -52,9 +52,6 @@ __noinline int forward(struct xdp_md *ctx, struct pkt *p, __u32 dest_id,
 		count(XLVS_CNT_PKTS_LOCAL);
 		return XDP_PASS;
 	}
-	/* IPv6 tunnels come with their own change. */
-	if ((p->af == 6 || d->af == 6) && !masq && d->fwd == XLVS_FWD_TUNNEL)
-		return XDP_DROP;
 	if (!masq && d->fwd == XLVS_FWD_TUNNEL)
 		return tun_defer(dest_id, p->ip_len);
 	/* Direct routing and NAT: __ip_vs_get_out_rt lowers the TTL (TTL 1

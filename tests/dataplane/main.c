@@ -53,6 +53,7 @@ int main(void)
 	n += stats_cpus_tests(tests + n, MAX_TESTS - n);
 	n += conf_check_tests(tests + n, MAX_TESTS - n);
 	n += tunnel_tests(tests + n, MAX_TESTS - n);
+	n += tunnel6_tests(tests + n, MAX_TESTS - n);
 	n += icmp_tests(tests + n, MAX_TESTS - n);
 	n += recount_tests(tests + n, MAX_TESTS - n);
 	n += stress_tests(tests + n, MAX_TESTS - n);

@@ -36,6 +36,7 @@ size_t sched_lblc_tests(struct CMUnitTest *out, size_t room);
 size_t recount_tests(struct CMUnitTest *out, size_t room);
 size_t stress_tests(struct CMUnitTest *out, size_t room);
 size_t tunnel_tests(struct CMUnitTest *out, size_t room);
+size_t tunnel6_tests(struct CMUnitTest *out, size_t room);
 size_t nat_tests(struct CMUnitTest *out, size_t room);
 size_t icmp_tests(struct CMUnitTest *out, size_t room);
 
