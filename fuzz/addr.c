@@ -2,8 +2,9 @@
 /*
  * libFuzzer target: addresses and ports as ipvsadm takes them (lib/addr.c)
  * and netmasks.  The input is one word (up to its first NUL).  Invariants:
- * an endpoint accepted is IPv4 and prints as a dotted quad and port that
- * parse back to the same endpoint, with or without name resolution; a
+ * an endpoint accepted is IPv4 or IPv6 and prints as a dotted quad and
+ * port, or [v6addr]:port, that parse back to the same endpoint, with or
+ * without name resolution; a
  * netmask's prefix length is that of a mask of leading ones, checked bit
  * by bit here, and -EINVAL for any other mask.
  */
@@ -35,11 +36,17 @@ static void check_endpoint(const char *s)
 
 	if (xlvs_endpoint_parse(s, false, &ep))
 		return;
-	FUZZ_ASSERT(ep.af == 4);
+	FUZZ_ASSERT(ep.af == 4 || ep.af == 6);
+	if (ep.af == 4) {
+		static const uint8_t zero[12];
+
+		FUZZ_ASSERT(!memcmp(ep.addr + 4, zero, sizeof(zero)));
+	}
 	xlvs_endpoint_format(&ep, text, sizeof(text));
 	FUZZ_ASSERT(!xlvs_endpoint_parse(text, false, &back));
 	FUZZ_ASSERT(!memcmp(&ep, &back, sizeof(ep)));
-	/* A dotted quad is never looked up: the same answer either way. */
+	/* A dotted quad or an IPv6 address is never looked up: the same
+	 * answer either way. */
 	FUZZ_ASSERT(!xlvs_endpoint_parse(s, true, &resolved));
 	FUZZ_ASSERT(!memcmp(&ep, &resolved, sizeof(ep)));
 }

@@ -66,8 +66,15 @@ static void check_accepted(const struct cmd *c)
 		FUZZ_ASSERT(c->svc.proto == IPPROTO_TCP || c->svc.proto == IPPROTO_UDP);
 	if (c->dest.u_threshold)
 		FUZZ_ASSERT(c->dest.l_threshold <= c->dest.u_threshold);
-	if (c->opts & OPT_NETMASK)
+	/* IPv4: a contiguous mask; IPv6: a prefix length, 1..128. */
+	if (c->svc.vip.af == 6)
+		FUZZ_ASSERT(c->svc.netmask >= 1 && c->svc.netmask <= 128);
+	else if (c->opts & OPT_NETMASK)
 		FUZZ_ASSERT(xlvs_netmask_plen(c->svc.netmask) >= 0);
+	/* ipvsadm's rule: another family only by tunnel. */
+	if (c->kind == CMD_ADD_DEST || c->kind == CMD_EDIT_DEST)
+		FUZZ_ASSERT(c->dest.addr.af == c->svc.vip.af ||
+			    c->dest.fwd == XLVS_FWD_TUNNEL);
 	if ((c->kind == CMD_ADD_SVC || c->kind == CMD_EDIT_SVC) && !c->svc.vip.port)
 		FUZZ_ASSERT(c->svc.flags & XLVS_SVC_F_PERSISTENT);
 	if (c->svc.flags & XLVS_SVC_F_ONEPACKET)

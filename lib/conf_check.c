@@ -94,6 +94,20 @@ static int tun_check(const struct xlvs_dest_conf *d, struct xlvs_conf_err *why)
 	return 0;
 }
 
+/*
+ * ip_vs_new_dest: an IPv6 real server must be unicast (ipv6_addr_type: not
+ * ::, not IPv4-mapped, not multicast) and not link-local, unless it is one
+ * of this host's own addresses; -EINVAL.
+ */
+static bool v6_addr_refused(const uint8_t *a)
+{
+	static const uint8_t zero[16], mapped[12] = { [10] = 0xff, [11] = 0xff };
+	bool bad = !memcmp(a, zero, 16) || !memcmp(a, mapped, 12) ||
+		   a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+
+	return bad && addr_is_local(6, a) != 1;
+}
+
 int xlvs_dest_conf_check(const struct xlvs_dest_conf *d,
 			 struct xlvs_conf_err *why)
 {
@@ -102,6 +116,8 @@ int xlvs_dest_conf_check(const struct xlvs_dest_conf *d,
 	refuse(why, 0, NULL, 0, 0);
 	if (d->addr.af != 4 && d->addr.af != 6)
 		return refuse(why, -EAFNOSUPPORT, "af", 0, 0);
+	if (d->addr.af == 6 && v6_addr_refused(d->addr.addr))
+		return refuse(why, -EINVAL, "addr", 0, 0);
 	if (d->fwd != XLVS_FWD_DROUTE && d->fwd != XLVS_FWD_LOCAL &&
 	    d->fwd != XLVS_FWD_TUNNEL && d->fwd != XLVS_FWD_MASQ)
 		return refuse(why, -EINVAL, "fwd", 0, 0);
@@ -136,7 +152,7 @@ int xlvs_dest_af_check(uint8_t svc_af, const struct xlvs_dest_conf *d,
 
 uint8_t xlvs_dest_fwd_of(const struct xlvs_dest_conf *d)
 {
-	if (d->addr.af == 4 && addr_is_local(d->addr.addr) == 1)
+	if (addr_is_local(d->addr.af, d->addr.addr) == 1)
 		return XLVS_FWD_LOCAL;
 	return d->fwd;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "internal.h"
@@ -117,7 +118,9 @@ static int find_dest(struct xlvs_table *t, const struct dest_edit *e,
 	for (uint32_t i = 0; i < e->sched->ndests; i++) {
 		if (bpf_map_lookup_elem(t->dest_fd, &e->sched->dests[i], &d))
 			continue;
-		if (!memcmp(d.addr, rip->addr, sizeof(d.addr)) &&
+		/* ip_vs_lookup_dest: the family too (a mixed service's
+		 * 10.0.0.1 is not its a00:1::). */
+		if (d.af == rip->af && !memcmp(d.addr, rip->addr, sizeof(d.addr)) &&
 		    d.port == htons(port))
 			return i;
 	}
@@ -408,11 +411,14 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 			  "server's twice");
 	/* A tunnel's outer packet, and NAT's rewritten one, go to the real
 	 * server's address too. */
-	if (d.fwd != XLVS_FWD_LOCAL && c->addr.af == 4 &&
-	    neigh_keep_resolved(c->addr.addr))
-		xlvs_logf("warning: cannot resolve %u.%u.%u.%u's link address yet",
-			  c->addr.addr[0], c->addr.addr[1], c->addr.addr[2],
-			  c->addr.addr[3]);
+	if (d.fwd != XLVS_FWD_LOCAL &&
+	    neigh_keep_resolved(c->addr.af, c->addr.addr)) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(c->addr.af == 6 ? AF_INET6 : AF_INET, c->addr.addr,
+			  a, sizeof(a));
+		xlvs_logf("warning: cannot resolve %s's link address yet", a);
+	}
 out:
 	if (fold_fd >= 0) {
 		fold_mark(fold_fd, e->svc.id, false);
@@ -464,13 +470,13 @@ out:
 
 static int dest_fold(struct xlvs_table *t, uint32_t svc_id, uint32_t id);
 
-static bool addr_in_use(struct xlvs_table *t, const uint8_t addr[16])
+static bool addr_in_use(struct xlvs_table *t, uint8_t af, const uint8_t addr[16])
 {
 	struct xlvs_dest *all = dest_read_all(t);
 	bool used = !all;    /* when in doubt, keep the neighbour entry */
 
 	for (uint32_t i = 0; all && !used && i < XLVS_DEST_MAX; i++)
-		used = (all[i].flags & XLVS_DEST_F_AVAILABLE) &&
+		used = (all[i].flags & XLVS_DEST_F_AVAILABLE) && all[i].af == af &&
 		       !memcmp(all[i].addr, addr, sizeof(all[i].addr));
 	free(all);
 	return used;
@@ -519,8 +525,8 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 	if (dest_fold(t, e->svc.id, id))
 		xlvs_logf("warning: the deleted server's counters may be missing "
 			  "from its service's");
-	if (rip->af == 4 && !addr_in_use(t, rip->addr))
-		neigh_forget(rip->addr);
+	if (!addr_in_use(t, rip->af, rip->addr))
+		neigh_forget(rip->af, rip->addr);
 out:
 	if (fold_fd >= 0) {
 		fold_mark(fold_fd, e->svc.id, false);

@@ -99,14 +99,16 @@ int stats_svc_read(const struct xlvs_table *t, int fold_fd,
  * -EINVAL. */
 int svc_tpl_plen(const struct xlvs_service_conf *c);
 
-/* neigh.c: managed neighbour entries so real servers' MACs are resolved. */
-int neigh_keep_resolved(const uint8_t addr[4]);
-int neigh_forget(const uint8_t addr[4]);
+/* neigh.c: managed neighbour entries so real servers' MACs are resolved
+ * (ARP for IPv4, NDP for IPv6); addresses of family af (4 or 6), 4 or 16
+ * bytes. */
+int neigh_keep_resolved(uint8_t af, const uint8_t *addr);
+int neigh_forget(uint8_t af, const uint8_t *addr);
 /* 1 if addr is one of this host's (a route of type RTN_LOCAL), 0 if not,
  * or -errno. */
-int addr_is_local(const uint8_t addr[4]);
+int addr_is_local(uint8_t af, const uint8_t *addr);
 /* The interface addr is routed out of (0: one of our own), or -errno. */
-int route_oif(const uint8_t addr[4], uint32_t *oif);
+int route_oif(uint8_t af, const uint8_t *addr, uint32_t *oif);
 
 /* nl.c: one netlink request on bus, its answers read through cb (the
  * request asks for an ack, NLM_F_ACK, which ends the exchange). */

@@ -5,7 +5,8 @@
  * reads the kernel's neighbour table (bpf_fib_lookup), which fills on
  * traffic.  A "managed" neighbour entry (NTF_EXT_MANAGED, Linux 5.16) makes
  * the kernel resolve the address at once and keep it fresh, following MAC
- * changes, with no traffic of ours.
+ * changes, with no traffic of ours.  For IPv6 it is the same through NDP:
+ * the neighbour table of AF_INET6, the route's 16-byte gateway.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -18,9 +19,20 @@
 
 struct nexthop {
 	uint32_t oif;
-	uint8_t addr[4];
+	uint8_t af;             /* 4 or 6 */
+	uint8_t addr[16];       /* the gateway, or the address itself */
 	uint8_t type;           /* rtm_type: RTN_LOCAL for our own address */
 };
+
+static int family_of(uint8_t af)
+{
+	return af == 6 ? AF_INET6 : AF_INET;
+}
+
+static size_t addr_len(uint8_t af)
+{
+	return af == 6 ? 16 : 4;
+}
 
 static int route_attr_cb(const struct nlattr *a, void *data)
 {
@@ -30,8 +42,8 @@ static int route_attr_cb(const struct nlattr *a, void *data)
 	    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
 		nh->oif = mnl_attr_get_u32(a);
 	if (mnl_attr_get_type(a) == RTA_GATEWAY &&
-	    mnl_attr_get_payload_len(a) == 4)
-		memcpy(nh->addr, mnl_attr_get_payload(a), 4);
+	    mnl_attr_get_payload_len(a) == addr_len(nh->af))
+		memcpy(nh->addr, mnl_attr_get_payload(a), addr_len(nh->af));
 	return MNL_CB_OK;
 }
 
@@ -44,7 +56,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr_cb, data);
 }
 
-static int nexthop_of(const uint8_t addr[4], struct nexthop *nh)
+static int nexthop_of(uint8_t af, const uint8_t *addr, struct nexthop *nh)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -55,11 +67,12 @@ static int nexthop_of(const uint8_t addr[4], struct nexthop *nh)
 	/* The ack ends the exchange; without it nl_talk would wait on. */
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
-	mnl_attr_put(nlh, RTA_DST, 4, addr);
+	rtm->rtm_family = (uint8_t)family_of(af);
+	rtm->rtm_dst_len = (uint8_t)(8 * addr_len(af));
+	mnl_attr_put(nlh, RTA_DST, addr_len(af), addr);
 	memset(nh, 0, sizeof(*nh));
-	memcpy(nh->addr, addr, 4);
+	nh->af = af;
+	memcpy(nh->addr, addr, addr_len(af));
 	rc = nl_talk(NETLINK_ROUTE, nlh, route_cb, nh);
 	if (!rc && !nh->oif)
 		rc = -ENETUNREACH;
@@ -67,12 +80,14 @@ static int nexthop_of(const uint8_t addr[4], struct nexthop *nh)
 }
 
 /* IPVS forwards to a real server whose address is the director's own as
- * LOCALNODE (inet_addr_type() == RTN_LOCAL); so does xlvs.  The kernel's
- * answer to "the route to addr" says: type RTN_LOCAL, through lo. */
-int addr_is_local(const uint8_t addr[4])
+ * LOCALNODE (inet_addr_type() == RTN_LOCAL; for IPv6
+ * __ip_vs_addr_is_local_v6: the route out goes by a loopback device); so
+ * does xlvs.  The kernel's answer to "the route to addr" says: type
+ * RTN_LOCAL, through lo, for either family. */
+int addr_is_local(uint8_t af, const uint8_t *addr)
 {
 	struct nexthop nh;
-	int rc = nexthop_of(addr, &nh);
+	int rc = nexthop_of(af, addr, &nh);
 
 	if (rc)
 		return rc == -ENETUNREACH ? 0 : rc;
@@ -121,10 +136,10 @@ static struct nlmsghdr *neigh_msg(char *buf, int type, int flags,
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
+	ndm->ndm_family = (uint8_t)family_of(nh->af);
 	ndm->ndm_ifindex = nh->oif;
 	ndm->ndm_state = state;
-	mnl_attr_put(nlh, NDA_DST, 4, nh->addr);
+	mnl_attr_put(nlh, NDA_DST, addr_len(nh->af), nh->addr);
 	return nlh;
 }
 
@@ -144,7 +159,7 @@ static int neigh_get(const struct nexthop *nh, struct neigh_entry *e)
  * Otherwise the entry becomes managed; a MAC already known is kept (as
  * STALE, so the kernel re-checks it) so no packet waits for resolution.
  */
-int neigh_keep_resolved(const uint8_t addr[4])
+int neigh_keep_resolved(uint8_t af, const uint8_t *addr)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct neigh_entry e;
@@ -152,7 +167,7 @@ int neigh_keep_resolved(const uint8_t addr[4])
 	struct nlmsghdr *nlh;
 	int rc;
 
-	rc = nexthop_of(addr, &nh);
+	rc = nexthop_of(af, addr, &nh);
 	if (!rc)
 		rc = neigh_get(&nh, &e);
 	if (rc)
@@ -169,14 +184,14 @@ int neigh_keep_resolved(const uint8_t addr[4])
 }
 
 /* Only entries we made managed are removed; static ones stay. */
-int neigh_forget(const uint8_t addr[4])
+int neigh_forget(uint8_t af, const uint8_t *addr)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct neigh_entry e;
 	struct nexthop nh;
 	int rc;
 
-	rc = nexthop_of(addr, &nh);
+	rc = nexthop_of(af, addr, &nh);
 	if (!rc)
 		rc = neigh_get(&nh, &e);
 	if (rc || !e.found || !(e.flags_ext & NTF_EXT_MANAGED))
@@ -188,10 +203,10 @@ int neigh_forget(const uint8_t addr[4])
 /* The interface the kernel routes addr out of (route_oif for xdp_probe.c):
  * sets *oif (0 for one of our own addresses, which never leaves by an
  * interface); 0 or -errno (-ENETUNREACH: no route). */
-int route_oif(const uint8_t addr[4], uint32_t *oif)
+int route_oif(uint8_t af, const uint8_t *addr, uint32_t *oif)
 {
 	struct nexthop nh;
-	int rc = nexthop_of(addr, &nh);
+	int rc = nexthop_of(af, addr, &nh);
 
 	*oif = !rc && nh.type != RTN_LOCAL ? nh.oif : 0;
 	return rc;

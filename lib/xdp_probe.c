@@ -222,7 +222,7 @@ int xlvs_xdp_probe(const char *ifname, const struct xlvs_endpoint *servers,
 	links[0].tx = nservers == 0;
 	for (size_t i = 0; i < nservers && i < XLVS_XDP_SERVERS_MAX; i++) {
 		/* No route, or our own address: nothing leaves for it. */
-		if (servers[i].af != 4 || route_oif(servers[i].addr, &oif) || !oif)
+		if (route_oif(servers[i].af, servers[i].addr, &oif) || !oif)
 			continue;
 		if (oif == ifindex)
 			links[0].tx = true;

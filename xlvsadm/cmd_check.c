@@ -61,6 +61,10 @@ static int dest_refused(const struct cmd *c, int err, const struct xlvs_conf_err
 		fprintf(stderr, "The lower threshold (-y %u) must not be above the "
 			"upper threshold (-x %u)\n", c->dest.l_threshold,
 			c->dest.u_threshold);
+	else if (err == -EINVAL && !strcmp(f, "addr"))
+		/* The kernel's -EINVAL (ip_vs_new_dest), as libipvs says it. */
+		fprintf(stderr, "Invalid operation.  Possibly wrong module version, "
+			"address not unicast, ...\n");
 	else
 		fprintf(stderr, "xlvsadm: the real server's %s is refused: %s\n",
 			f, strerror(-err));

@@ -155,6 +155,9 @@ struct xlvs_dest_conf {
  *                     persistence timeout outside [lo, hi]
  *   -ERANGE           a value outside [lo, hi]: weight, u_threshold,
  *                     l_threshold (l above u: hi = u)
+ *   -EINVAL           an IPv6 real server that is not unicast or is
+ *                     link-local, unless it is this host's ("addr", as
+ *                     the kernel's ip_vs_new_dest)
  *   -EINVAL           a tunnel type unknown ("tun_type"), GUE without a
  *                     port ("tun_port": ip_vs_add_dest's "tunnel port is
  *                     zero"), unknown or conflicting tunnel flags, flags

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <setjmp.h>
+#include <time.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <cmocka.h>
@@ -215,6 +217,11 @@ static void dest_refused(void **state)
 		{ "an IPv6 server by direct routing", "af", -EINVAL, 0 },
 		{ "an IPv6 server by NAT", "af", -EINVAL, 0 },
 		{ "an IPv6 server, Local", "af", -EINVAL, 0 },
+		/* ip_vs_new_dest: IPv6 unicast, not link-local (not ours). */
+		{ "a link-local IPv6 server", "addr", -EINVAL, 0 },
+		{ "a multicast IPv6 server", "addr", -EINVAL, 0 },
+		{ "the IPv6 server ::", "addr", -EINVAL, 0 },
+		{ "an IPv4-mapped IPv6 server", "addr", -EINVAL, 0 },
 	};
 	struct xlvs_endpoint vip = tb_ep(NET_VIP, CC_PORT);
 	struct table_image was;
@@ -251,6 +258,16 @@ static void dest_refused(void **state)
 			case 15: d.addr = dest6(); break;
 			case 16: d.addr = dest6(); d.fwd = XLVS_FWD_MASQ; break;
 			case 17: d.addr = dest6(); d.fwd = XLVS_FWD_LOCAL; break;
+			case 18: d.addr = dest6(); d.fwd = XLVS_FWD_TUNNEL;
+				d.addr.addr[0] = 0xfe; d.addr.addr[1] = 0x80; break;
+			case 19: d.addr = dest6(); d.fwd = XLVS_FWD_TUNNEL;
+				d.addr.addr[0] = 0xff; d.addr.addr[1] = 0x02; break;
+			case 20: d.addr = dest6(); d.fwd = XLVS_FWD_TUNNEL;
+				memset(d.addr.addr, 0, 16); break;
+			case 21: d.addr = dest6(); d.fwd = XLVS_FWD_TUNNEL;
+				memset(d.addr.addr, 0, 16);
+				d.addr.addr[10] = d.addr.addr[11] = 0xff;
+				d.addr.addr[12] = 10; d.addr.addr[15] = 1; break;
 			}
 			rc = xlvs_dest_conf_check(&d, &why);
 			if (!rc)
@@ -344,6 +361,149 @@ static void service6_taken(void **state)
 	}
 }
 
+static struct xlvs_endpoint ep6_of(const char *a, uint16_t port)
+{
+	struct xlvs_endpoint ep = { .af = 6, .port = port };
+
+	assert_int_equal(inet_pton(AF_INET6, a, ep.addr), 1);
+	return ep;
+}
+
+/* The dest id of the available server ep of service id svc_id. */
+static uint32_t dest_id_of(uint32_t svc_id, const struct xlvs_endpoint *ep)
+{
+	struct xlvs_dest d;
+
+	for (uint32_t id = 0; id < XLVS_DEST_MAX; id++)
+		if (!bpf_map_lookup_elem(dp.t.dest_fd, &id, &d) && d.gen &&
+		    (d.flags & XLVS_DEST_F_AVAILABLE) && d.svc_id == svc_id &&
+		    d.af == ep->af && !memcmp(d.addr, ep->addr, 16))
+			return id;
+	fail_msg("no such server");
+	return 0;
+}
+
+struct seen6 {
+	int n;
+	struct xlvs_conn_info ci;
+};
+
+static int conn6_cb(const struct xlvs_conn_info *ci, void *arg)
+{
+	struct seen6 *s = arg;
+
+	if (ci->client.af == 6) {
+		s->n++;
+		s->ci = *ci;
+	}
+	return 0;
+}
+
+/*
+ * IPv6 services and servers through libxlvs, as -L and -L -c see them:
+ * services sorted as ipvs_cmp_services (IPv4 first: AF_INET < AF_INET6),
+ * servers as ipvs_cmp_dests; an IPv4 tunnel server and the IPv6 one with
+ * its bytes (a00:1::) are two servers (ip_vs_lookup_dest matches the
+ * family); a connection entry of af 6 is listed with 16-byte addresses.
+ */
+static void service6_listed(void **state)
+{
+	struct xlvs_service_conf c6 = svc6_conf(80, 128), c6b = svc6_conf(80, 128);
+	struct xlvs_service_conf c4 = svc_conf(80);
+	struct xlvs_dest_conf d = { .fwd = XLVS_FWD_DROUTE, .weight = 1 };
+	struct xlvs_endpoint v4tun = tb_ep(IP4(10, 0, 0, 1), 80), v6same;
+	struct xlvs_snapshot snap;
+	struct xlvs_conn_key k = { .proto = IPPROTO_TCP, .af = 6,
+				   .sport = htons(40000), .dport = htons(80) };
+	struct xlvs_conn conn = { .state = XLVS_TCP_ESTABLISHED };
+	struct xlvs_svc_key sk = { .port = htons(80), .proto = IPPROTO_TCP, .af = 6 };
+	struct xlvs_svc sv;
+	struct xlvs_dest rec;
+	struct timespec ts;
+	struct seen6 seen = { 0 };
+	int fd;
+
+	(void)state;
+	c6b.vip = ep6_of("fd00::1:0", 80);     /* above fd00::1 */
+	assert_int_equal(xlvs_service_add(&dp.t, &c6b), 0);
+	assert_int_equal(xlvs_service_add(&dp.t, &c6), 0);
+	assert_int_equal(xlvs_service_add(&dp.t, &c4), 0);
+	d.addr = ep6_of("fd00::20", 80);
+	assert_int_equal(xlvs_dest_add(&dp.t, IPPROTO_TCP, &c6.vip, &d), 0);
+	d.addr = ep6_of("fd00::10", 80);
+	assert_int_equal(xlvs_dest_add(&dp.t, IPPROTO_TCP, &c6.vip, &d), 0);
+	d.fwd = XLVS_FWD_TUNNEL;
+	d.addr = v4tun;
+	assert_int_equal(xlvs_dest_add(&dp.t, IPPROTO_TCP, &c6.vip, &d), 0);
+	v6same = v4tun;
+	v6same.af = 6;
+	d.addr = v6same;
+	assert_int_equal(xlvs_dest_add(&dp.t, IPPROTO_TCP, &c6.vip, &d), 0);
+	assert_int_equal(xlvs_dest_add(&dp.t, IPPROTO_TCP, &c6.vip, &d), -EEXIST);
+	d.fwd = XLVS_FWD_DROUTE;
+	d.addr = v4tun;
+	assert_int_equal(xlvs_dest_add(&dp.t, IPPROTO_TCP, &c6.vip, &d), -EINVAL);
+
+	assert_int_equal(xlvs_snapshot_take(&dp.t, &snap), 0);
+	assert_int_equal(snap.nservices, 3);
+	assert_int_equal(snap.services[0].conf.vip.af, 4);
+	assert_memory_equal(snap.services[1].conf.vip.addr, c6.vip.addr, 16);
+	assert_memory_equal(snap.services[2].conf.vip.addr, c6b.vip.addr, 16);
+	assert_int_equal(snap.services[1].conf.netmask, 128);
+	assert_int_equal(snap.services[1].ndests, 4);
+	/* fd00:: sorts before 10.0.0.1: libipvs's int difference of
+	 * 0x0a000001 and 0xfd000000 is positive (its overflow kept, as
+	 * ipvsadm shows it).  a00:1:: and 10.0.0.1 compare equal (IPv4 by
+	 * its first word; the IPv6 one's others are 0 as the IPv4 one's
+	 * are), so they stay in list order, newest (a00:1::) first. */
+	assert_memory_equal(snap.services[1].dests[0].conf.addr.addr,
+			    ep6_of("fd00::10", 0).addr, 16);
+	assert_memory_equal(snap.services[1].dests[1].conf.addr.addr,
+			    ep6_of("fd00::20", 0).addr, 16);
+	assert_int_equal(snap.services[1].dests[2].conf.addr.af, 6);
+	assert_memory_equal(snap.services[1].dests[2].conf.addr.addr, v6same.addr, 16);
+	assert_int_equal(snap.services[1].dests[3].conf.addr.af, 4);
+	xlvs_snapshot_free(&snap);
+
+	/* A connection entry fd00::99:40000 -> [fd00::1]:80 -> fd00::10. */
+	memcpy(k.saddr, ep6_of("fd00::99", 0).addr, 16);
+	memcpy(k.daddr, c6.vip.addr, 16);
+	memcpy(sk.addr, c6.vip.addr, 16);
+	assert_int_equal(bpf_map_lookup_elem(dp.t.svc_fd, &sk, &sv), 0);
+	d.addr = ep6_of("fd00::10", 80);
+	conn.dest_id = dest_id_of(sv.id, &d.addr);
+	assert_int_equal(bpf_map_lookup_elem(dp.t.dest_fd, &conn.dest_id, &rec), 0);
+	conn.dest_gen = rec.gen;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	conn.last_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	fd = xlvs_conn_shard_fd(&dp.t, xlvs_conn_shard(&k,
+				xlvs_conn_shard_bits(dp.t.meta.conn_max)));
+	assert_true(fd >= 0);
+	assert_int_equal(bpf_map_update_elem(fd, &k, &conn, BPF_ANY), 0);
+	assert_int_equal(xlvs_conns_list(&dp.t, conn6_cb, &seen), 0);
+	bpf_map_delete_elem(fd, &k);
+	close(fd);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.ci.state, "ESTABLISHED");
+	assert_int_equal(seen.ci.client.af, 6);
+	assert_memory_equal(seen.ci.client.addr, k.saddr, 16);
+	assert_int_equal(seen.ci.client.port, 40000);
+	assert_int_equal(seen.ci.vip.af, 6);
+	assert_memory_equal(seen.ci.vip.addr, c6.vip.addr, 16);
+	assert_int_equal(seen.ci.dest.af, 6);
+	assert_memory_equal(seen.ci.dest.addr, d.addr.addr, 16);
+	assert_int_equal(seen.ci.dest.port, 80);
+
+	/* Deleting the IPv6 twin leaves the IPv4 server. */
+	assert_int_equal(xlvs_dest_del(&dp.t, IPPROTO_TCP, &c6.vip, &v6same), 0);
+	assert_int_equal(xlvs_dest_del(&dp.t, IPPROTO_TCP, &c6.vip, &v6same), -ENOENT);
+	assert_int_equal(xlvs_snapshot_take(&dp.t, &snap), 0);
+	assert_int_equal(snap.services[1].ndests, 3);
+	assert_int_equal(snap.services[1].dests[2].conf.addr.af, 4);
+	xlvs_snapshot_free(&snap);
+	assert_int_equal(xlvs_table_clear(&dp.t), 0);
+}
+
 /* A capacity the sweeper cannot keep (under 16 a shard: it would evict
  * nearly everything) or that overflows the shards' sizes: -ERANGE, before
  * anything is opened or locked, the table as it was. */
@@ -372,6 +532,7 @@ size_t conf_check_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(service_refused, svc_fixture_empty),
 		cmocka_unit_test_setup(dest_refused, svc_fixture_empty),
 		cmocka_unit_test_setup(service6_taken, svc_fixture_empty),
+		cmocka_unit_test_setup(service6_listed, svc_fixture_empty),
 		cmocka_unit_test_setup(conn_max_refused, svc_fixture_empty),
 	};
 	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
