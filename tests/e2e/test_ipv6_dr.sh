@@ -129,13 +129,20 @@ test_ipv6_dr_http_wrr_30_10() {
 }
 
 # 2. 40 UDP flows over wrr 3:1 from sockets connected to [VIP]:53 (which
-# take answers from there only), every one answered.
+# take answers from there only), every one answered; one answer comes
+# from [VIP]:53 with the hop limit the real server sent (64): straight,
+# not one router on.
 test_ipv6_dr_udp_wrr_30_10() {
+	local got
 	d6_services "$XL_NODE1_6" "$XL_NODE2_6"
 	xl_in client "$XL_UDPASK" "$XL_VIP6" 53 40 1000 >"$XL_TMP/answers" ||
 		{ d6_diagnose; xl_fail "udpask: some datagrams got no reply: $(xl_tally <"$XL_TMP/answers")"; }
 	xl_assert_eq "node1=30 node2=10" "$(xl_tally <"$XL_TMP/answers")" \
 		"40 UDP flows over wrr 3:1, answered from the VIP"
+	got=$(xl_in client python3 "$D6_PEEK" ask "$XL_VIP6" 53) ||
+		xl_fail "no answer to a connected socket"
+	xl_assert_eq "[$XL_VIP6]:53 64" "$(cut -d' ' -f1,2 <<<"$got")" \
+		"the answer's source and hop limit ($got)"
 }
 
 # d6_download WHAT: the 20 MB file through [VIP]:8000, whole by SHA-256.

@@ -137,7 +137,7 @@ test_ipv6_tunnel_topology() {
 # each, answered straight from the VIP; every packet tunnelled was
 # stripped by the real server it went to.
 test_ipv6_tunnel_ipip_wrr_http_udp() {
-	local fwd0 fwd1 d1 d2
+	local fwd0 fwd1 d1 d2 got
 	t6_up node1 --tunnel
 	t6_up node2 --tunnel
 	t6_service t 80 wrr "" ""
@@ -158,6 +158,11 @@ test_ipv6_tunnel_ipip_wrr_http_udp() {
 	xl_assert_eq "$((fwd1 - fwd0))" "$((d1 + d2))" "packets decapsulated by node1 and node2"
 	xl_adm -L -n | grep -q "^  -> \[$T6_NODE1\]:80 *Tunnel  *3 " ||
 		xl_fail "-L -n does not show node1 as Tunnel 3: $(xl_adm -L -n)"
+	# Straight from the real server: the hop limit it sent (64).
+	got=$(xl_in client python3 "$T6_PEEK" ask "$XL_VIP6" 53) ||
+		xl_fail "no answer to a connected socket"
+	xl_assert_eq "[$XL_VIP6]:53 64" "$(cut -d' ' -f1,2 <<<"$got")" \
+		"the answer's source and hop limit ($got)"
 }
 
 t6_download() {
