@@ -42,7 +42,7 @@ static __always_inline __s64 frame_csum(struct xdp_md *ctx, __u32 off,
 	return len ? -1 : sum;
 }
 
-/* The checksum of len bytes of the frame from off (below 128), seeded
+/* The checksum of len bytes of the frame from off (below 256), seeded
  * with seed (32 bits), stored at off + at (even, below 16): 0, or -1.  A sum of zero is
  * sent as 0xffff, as skb_checksum_help sends UDP's and GRE's
  * (CSUM_MANGLED_0), which for ICMPv6 is the same sum.  A global function:
@@ -58,7 +58,7 @@ __noinline int csum_fill(struct xdp_md *ctx, __u32 off, __u32 len, __s64 seed,
 		return -1;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
-	x = data + ((off & 0x7f) + (at & 0xe));
+	x = data + ((off & 0xff) + (at & 0xe));
 	if ((void *)(x + 1) > data_end)
 		return -1;
 	*x = csum_fold32(sum) ?: 0xffff;

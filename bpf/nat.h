@@ -24,6 +24,7 @@
 #include "csum.h"
 #include "maps.h"
 #include "parse.h"
+#include "frame_csum.h"
 
 #define NAT_DST 0
 #define NAT_SRC 1
@@ -37,8 +38,8 @@ static __always_inline __be16 nat_rport(const struct xlvs_dest *d, __be16 vport)
 
 /* The transport header's checksum and the port to rewrite (which), at
  * off in the frame: 0, or -1 if the header is not there.  *sum is NULL for
- * a UDP datagram sent without a checksum (0), which stays so (IPVS mends
- * only a checksum that is there). */
+ * a UDP datagram sent without a checksum (0), which nat_udp_csum sums
+ * in full instead (IPVS mends only a checksum that is there). */
 static __always_inline int nat_l4(void *data, void *end, const struct pkt *p,
 				  __u32 off, int which, __u16 **sum, __be16 **pp)
 {
@@ -76,6 +77,38 @@ static __always_inline void nat_port(const struct pkt *p, __u16 *sum, __be16 *pp
 }
 
 /*
+ * A UDP datagram sent without a checksum (0): IPVS's handlers take their
+ * full-checksum branch for it (udp_dnat_handler, udp_snat_handler: the
+ * fast update is only for a checksum that is there), so it leaves with
+ * one, summed over the datagram with the rewritten pseudo-header (0 sent
+ * as 0xffff).  Over IPv6, where 0 is no checksum at all, the real server
+ * would drop it otherwise.
+ */
+static __always_inline int nat_udp_csum(struct xdp_md *ctx, const struct pkt *p)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	__u32 off = p->l4_off & 0xff, len = p->ip_len + sizeof(struct ethhdr) - off;
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+	struct iphdr *ip = (void *)ip6;
+	__s64 sum;
+
+	if (p->af == 6) {
+		if ((void *)(ip6 + 1) > end)
+			return -1;
+		sum = bpf_csum_diff(NULL, 0, (void *)&ip6->saddr, 32, 0);
+	} else {
+		if ((void *)(ip + 1) > end)
+			return -1;
+		sum = bpf_csum_diff(NULL, 0, (void *)&ip->saddr, 8, 0);
+	}
+	if (sum < 0)
+		return -1;
+	sum += (__u64)bpf_htonl(len) + bpf_htonl(IPPROTO_UDP);
+	sum = (__u16)~csum_fold32(sum);     /* folded: a 32-bit seed */
+	return csum_fill(ctx, off, len, sum, offsetof(struct udphdr, check));
+}
+
+/*
  * Rewrites the frame's source (NAT_SRC) or destination (NAT_DST) address
  * (addr: 16 bytes, IPv4's in the first word) and port, the checksums with
  * them: IPv4's header checksum, and the transport checksum, whose
@@ -103,7 +136,7 @@ static __always_inline int nat_rewrite(struct xdp_md *ctx, const struct pkt *p,
 			ap[i] = addr[i];
 		}
 		nat_port(p, sum, pp, port);
-		return 0;
+		return sum ? 0 : nat_udp_csum(ctx, p);
 	}
 	if ((void *)(ip + 1) > end || off > sizeof(struct ethhdr) + 60 ||
 	    nat_l4(data, end, p, off, which, &sum, &pp))
@@ -114,7 +147,7 @@ static __always_inline int nat_rewrite(struct xdp_md *ctx, const struct pkt *p,
 		csum_replace4(sum, *ap, addr[0]);
 	*ap = addr[0];
 	nat_port(p, sum, pp, port);
-	return 0;
+	return sum ? 0 : nat_udp_csum(ctx, p);
 }
 
 /* The key a connection's replies arrive with. */

@@ -23,7 +23,8 @@
  *     client's for a server of port 0), its TTL one lower, every other
  *     byte as it came, the IPv4 checksum right and the TCP/UDP one mended
  *     as tcp/udp_fast_csum_update mend it: right if it was, wrong by the
- *     same if it was not, a UDP checksum of 0 kept 0 and none made 0;
+ *     same if it was not, a UDP datagram without one summed in full
+ *     (udp_dnat_handler) and none made 0;
  *   - a real server's reply (ip_vs_out, handle_response) leaves from
  *     VIP:vport, TTL one lower (ip_forward ran before the FORWARD hook),
  *     checksums as above, to the client's neighbour -- only if that
@@ -544,9 +545,12 @@ static void check_l4_sum(const struct fz_pkt *p, const uint8_t *in, const uint8_
 
 	if (csum_of(o, p->ihl))
 		broken("%s with a wrong IPv4 header checksum", what);
+	/* udp_dnat_handler and udp_snat_handler sum a datagram that came
+	 * without a checksum in full. */
 	if (p->proto == IPPROTO_UDP && !was) {
-		if (now)
-			broken("%s: a UDP checksum of 0 made %04x", what, now);
+		if (!now || l4_error(o, p->ihl, p->tot))
+			broken("%s: a UDP datagram without a checksum left with %04x, "
+			       "not its full sum", what, now);
 		return;
 	}
 	if (p->proto == IPPROTO_UDP && !now)

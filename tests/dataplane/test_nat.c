@@ -118,7 +118,8 @@ struct nat_want {
 
 /*
  * out must be in with the addresses, ports, TTL and MACs w says, both
- * checksums right from scratch (a UDP checksum of 0 staying 0), and every
+ * checksums right from scratch (a UDP datagram that came without one leaves
+ * with one: udp_dnat_handler's and udp_snat_handler's full sum), and every
  * other byte as it came.  NULL if so, else what differs (in why).
  */
 static const char *check_rewritten(const struct frame *in, const struct dp_result *r,
@@ -169,11 +170,11 @@ static const char *check_rewritten(const struct frame *in, const struct dp_resul
 		return why;
 	}
 	got_ck = get16(oip + ihl + ck);
-	want_ck = udp && !get16(iip + ihl + ck) ? 0 : cs_l4(oip);
+	want_ck = cs_l4(oip);
 	if (!cs_same(got_ck, want_ck, udp)) {
 		snprintf(why, sizeof(why), "%s checksum %04x, from scratch %04x%s",
 			 udp ? "UDP" : "TCP", got_ck, want_ck,
-			 udp && !want_ck ? " (none: it came without)" : "");
+			 udp && !get16(iip + ihl + ck) ? " (it came without)" : "");
 		return why;
 	}
 	return NULL;
@@ -500,7 +501,7 @@ static void nat_selfcheck_checker(void **state)
 		r.out.b[20] ^= 1;
 		assert_non_null(check_untouched(&f, &r, XDP_PASS, XDP_DROP));
 	}
-	/* UDP without a checksum: it must stay 0. */
+	/* UDP without a checksum: it leaves with one, not with 0. */
 	client_frame(&f, IPPROTO_UDP, 4000, 80, 0, 5);
 	put16(f.b + ETH_HLEN + 26, 0);
 	memset(&r, 0, sizeof(r));
@@ -512,9 +513,9 @@ static void nat_selfcheck_checker(void **state)
 	put16(ip + 22, 8080);
 	ip[8] = (uint8_t)(ip[8] + NAT_FWD_TTL_DELTA);
 	ip_refresh(ip);
-	EXPECT_OK(check_rewritten(&f, &r, &w));
-	put16(ip + 26, cs_l4(ip));
 	assert_non_null(check_rewritten(&f, &r, &w));
+	put16(ip + 26, cs_l4(ip));
+	EXPECT_OK(check_rewritten(&f, &r, &w));
 }
 
 /* The model against the kernel table's cells, read off tcp_states[]. */
@@ -692,7 +693,9 @@ static void nat_fwd_udp(void **state)
 		fwd_ok(IPPROTO_UDP, a, 7053, 0, pay[i], NAT_RS, 5353);
 		fwd_ok(IPPROTO_UDP, a, 7053, 0, pay[i], NAT_RS, 5353);
 	}
-	/* Without a checksum: it must stay 0, on a new flow and an old one. */
+	/* Without a checksum: it gets one (udp_dnat_handler's full sum, as
+	 * for any datagram whose checksum is 0), on a new flow and an old
+	 * one. */
 	for (int i = 0; i < 2; i++) {
 		struct nat_want w;
 		struct dp_result r;
@@ -705,7 +708,7 @@ static void nat_fwd_udp(void **state)
 			w = fwd_want(NAT_RS, a, 5353);
 			dp_run(&f, &r);
 			EXPECT_OK(check_rewritten(&f, &r, &w));
-			assert_int_equal(get16(r.out.b + ETH_HLEN + 20 + 6), 0);
+			assert_int_not_equal(get16(r.out.b + ETH_HLEN + 20 + 6), 0);
 		}
 	}
 	/* After the rewrite the datagram sums to 0: RFC 768 wants 0xffff.
@@ -797,7 +800,7 @@ static void nat_reply_udp(void **state)
 	reply_ok(IPPROTO_UDP, NAT_RS, 5354, 7054, a, 0, 0);
 	reply_ok(IPPROTO_UDP, NAT_RS, 5354, 7054, a, 0, 1);
 	reply_ok(IPPROTO_UDP, NAT_RS, 5354, 7054, a, 0, 512);
-	/* A reply without a checksum keeps none. */
+	/* A reply without a checksum gets one (udp_snat_handler). */
 	{
 		struct nat_want w = reply_want(7054, NET_CLIENT, a);
 		struct dp_result r;
@@ -807,7 +810,7 @@ static void nat_reply_udp(void **state)
 		put16(f.b + ETH_HLEN + 26, 0);
 		dp_run(&f, &r);
 		EXPECT_OK(check_rewritten(&f, &r, &w));
-		assert_int_equal(get16(r.out.b + ETH_HLEN + 26), 0);
+		assert_int_not_equal(get16(r.out.b + ETH_HLEN + 26), 0);
 	}
 	/* A reply whose rewritten checksum computes to 0: 0xffff. */
 	{

@@ -216,12 +216,19 @@ v6_refused() {
 }
 
 # Without -n: names from /etc/hosts (a private one, bind-mounted in a
-# mount namespace of ha1's) in the brackets, ports by /etc/services.
+# mount namespace of ha1's) in the brackets, ports by /etc/services; an
+# IPv4 service's name is cut to 33 characters and its server's to 28, as
+# ipvsadm cuts them, an IPv6 one's never.
 test_ipv6_names() {
-	printf '%s vip6.test\n%s node1-6.test\n' "$V6_VIP" "$V6_NODE1" >"$XL_TMP/hosts"
+	printf '%s vip6.test\n%s node1-6.test\n%s %s\n%s %s\n%s %s\n' \
+		"$V6_VIP" "$V6_NODE1" "$XL_VIP" director-vip-with-a-long-name.test \
+		"$XL_NODE1" node1-with-a-long-host-name.test \
+		"$V6_NODE2" node2-with-a-long-host-name.test >"$XL_TMP/hosts"
 	xl_adm -A -t "[$V6_VIP]:80" -s rr &&
 	xl_adm -a -t "[$V6_VIP]:80" -r "[$V6_NODE1]:80" -g &&
-	xl_adm -a -t "[$V6_VIP]:80" -r "[$V6_NODE2]:80" -g ||
+	xl_adm -a -t "[$V6_VIP]:80" -r "[$V6_NODE2]:80" -g &&
+	xl_adm -A -t "$XL_VIP:80" -s rr &&
+	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE1:80" -g ||
 		xl_fail "configuring the service failed"
 	getent services 80/tcp | grep -q '^http ' ||
 		{ echo "no http in /etc/services: names not checked"; return 0; }
@@ -229,9 +236,11 @@ test_ipv6_names() {
 IP Virtual Server version 1.2.1 (size=65536)
 Prot LocalAddress:Port Scheduler Flags
   -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+TCP  director-vip-with-a-long-nam rr
+  -> node1-with-a-long-host-name. Route   1      0          0         
 TCP  [vip6.test]:http rr
   -> [node1-6.test]:http          Route   1      0          0         
-  -> [$V6_NODE2]:http          Route   1      0          0         
+  -> [node2-with-a-long-host-name.test]:http Route   1      0          0         
 EOF
 	xl_in ha1 unshare -m sh -c 'mount --bind "$1" /etc/hosts && exec "$2" -L' \
 		sh "$XL_TMP/hosts" "$XL_ADM_BIN" >"$XL_TMP/got" || xl_fail "-L failed"
