@@ -103,6 +103,12 @@ int svc_tpl_plen(const struct xlvs_service_conf *c);
  * (ARP for IPv4, NDP for IPv6); addresses of family af (4 or 6), 4 or 16
  * bytes. */
 int neigh_keep_resolved(uint8_t af, const uint8_t *addr);
+/* The same for a neighbour on interface oif (a link-local gateway names
+ * no interface by itself). */
+int neigh_keep_on(uint8_t af, const uint8_t *addr, uint32_t oif);
+/* neigh_gw.c: ... and for the gateways of the main table's routes out of
+ * interface ifindex; 0 or -errno. */
+int neigh_keep_gateways(uint32_t ifindex);
 int neigh_forget(uint8_t af, const uint8_t *addr);
 /* 1 if addr is one of this host's (a route of type RTN_LOCAL), 0 if not,
  * or -errno. */

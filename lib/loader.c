@@ -278,6 +278,13 @@ int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mod
 	close(fd);
 	if (!rc)
 		rc = dev_mac_note(t, ifname, ifindex);
+	if (!rc) {
+		int e = neigh_keep_gateways(ifindex);
+
+		if (e)
+			xlvs_logf("%s: cannot keep its routes' gateways resolved: %s",
+				  ifname, strerror(-e));
+	}
 	return rc;
 }
 

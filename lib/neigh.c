@@ -159,28 +159,40 @@ static int neigh_get(const struct nexthop *nh, struct neigh_entry *e)
  * Otherwise the entry becomes managed; a MAC already known is kept (as
  * STALE, so the kernel re-checks it) so no packet waits for resolution.
  */
-int neigh_keep_resolved(uint8_t af, const uint8_t *addr)
+static int nh_keep(const struct nexthop *nh)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct neigh_entry e;
-	struct nexthop nh;
 	struct nlmsghdr *nlh;
-	int rc;
+	int rc = neigh_get(nh, &e);
 
-	rc = nexthop_of(af, addr, &nh);
-	if (!rc)
-		rc = neigh_get(&nh, &e);
 	if (rc)
 		return rc;
 	if (e.found && ((e.state & (NUD_PERMANENT | NUD_NOARP)) ||
 			(e.flags_ext & NTF_EXT_MANAGED)))
 		return 0;
-	nlh = neigh_msg(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &nh,
+	nlh = neigh_msg(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, nh,
 			e.has_lladdr ? NUD_STALE : NUD_NONE);
 	if (e.has_lladdr)
 		mnl_attr_put(nlh, NDA_LLADDR, 6, e.lladdr);
 	mnl_attr_put_u32(nlh, NDA_FLAGS_EXT, NTF_EXT_MANAGED);
 	return nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
+}
+
+int neigh_keep_resolved(uint8_t af, const uint8_t *addr)
+{
+	struct nexthop nh;
+	int rc = nexthop_of(af, addr, &nh);
+
+	return rc ? rc : nh_keep(&nh);
+}
+
+int neigh_keep_on(uint8_t af, const uint8_t *addr, uint32_t oif)
+{
+	struct nexthop nh = { .oif = oif, .af = af };
+
+	memcpy(nh.addr, addr, addr_len(af));
+	return nh_keep(&nh);
 }
 
 /* Only entries we made managed are removed; static ones stay. */

@@ -13,6 +13,11 @@
 # name starts with a per-run prefix (XL_PREFIX, default xl<pid>-) so runs
 # in parallel never collide.  Addresses are 10.77.0.0/24, private to these
 # namespaces: traffic never leaves them.
+#
+# IPv6 is off in every namespace (xl_ns_add) unless a test turns it on:
+# an IPv6 address given to xl_add_host, xl_add_link, xl_add_director or
+# xl_addr turns it on in that host (xl_ipv6_on), with fd00::/8 addresses
+# (XL_VIP6 and the rest below) on /64s.
 
 XL_ROOT=${XL_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 XL_PREFIX=${XL_PREFIX:-xl$$-}
@@ -28,6 +33,15 @@ XL_HA2=$XL_NET.102
 XL_NODE1=$XL_NET.103
 XL_NODE2=$XL_NET.104
 XL_CLIENT=$XL_NET.10
+
+# The same hosts on IPv6, LAN A's /64 (unique local addresses).
+XL_NET6=fd00:77:
+XL_VIP6=$XL_NET6:100
+XL_HA1_6=$XL_NET6:101
+XL_HA2_6=$XL_NET6:102
+XL_NODE1_6=$XL_NET6:103
+XL_NODE2_6=$XL_NET6:104
+XL_CLIENT6=$XL_NET6:10
 
 XL_RUN_DIR=		# scratch files of this run (the compiled xdp_pass)
 XL_NAMESPACES=()	# every namespace this library created, in order
@@ -58,6 +72,49 @@ xl_ns_add() {
 		net.ipv6.conf.default.disable_ipv6=1
 }
 
+# xl_ipv6_on HOST: IPv6 on in HOST, on every interface it has and will
+# get, as a quiet static host: no duplicate address detection (addresses
+# usable at once), no router solicitations sent, no advertisements taken.
+# Done once per host; the bridges' namespaces stay without IPv6 (frames
+# are bridged all the same).
+xl_ipv6_on() {
+	local host=$1 conf dev
+	[ "$(xl_in "$host" sysctl -n net.ipv6.conf.default.disable_ipv6)" = 0 ] &&
+		return 0
+	for conf in $(xl_in "$host" ls /proc/sys/net/ipv6/conf); do
+		xl_in "$host" sysctl -qw "net.ipv6.conf.$conf.accept_dad=0" \
+			"net.ipv6.conf.$conf.accept_ra=0" \
+			"net.ipv6.conf.$conf.router_solicitations=0" ||
+			xl_die "cannot quieten IPv6 on $conf in $host"
+	done
+	xl_in "$host" sysctl -qw net.ipv6.conf.default.disable_ipv6=0 \
+		net.ipv6.conf.all.disable_ipv6=0 ||
+		xl_die "cannot turn IPv6 on in $host"
+	for dev in $(xl_in "$host" ls /sys/class/net); do
+		xl_in "$host" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=0" ||
+			xl_die "cannot turn IPv6 on for $dev in $host"
+	done
+	if [[ " ${XL_DIRECTORS[*]} " == *" $host "* ]]; then
+		xl_in "$host" sysctl -qw net.ipv6.conf.all.forwarding=1 ||
+			xl_die "cannot turn IPv6 forwarding on in $host"
+	fi
+}
+
+# xl_is_v6 ADDR: whether ADDR is an IPv6 address.
+xl_is_v6() { [[ $1 == *:* ]]; }
+
+# xl_addr HOST DEV ADDR: ADDR on DEV, as ADDR/24 (IPv4) or ADDR/64 (IPv6,
+# turning IPv6 on in HOST first).
+xl_addr() {
+	local host=$1 dev=$2 addr=$3
+	if xl_is_v6 "$addr"; then
+		xl_ipv6_on "$host"
+		xl_in "$host" ip -6 addr add "$addr/64" dev "$dev" nodad
+	else
+		xl_in "$host" ip addr add "$addr/24" dev "$dev"
+	fi || xl_die "cannot add $addr to $dev in $host"
+}
+
 # The bridge lives in its own namespace so the root namespace is untouched.
 xl_lan_up() {
 	XL_RUN_DIR=$(mktemp -d) || xl_die "mktemp failed"
@@ -68,20 +125,25 @@ xl_lan_up() {
 	xl_in lan ip link set br0 up
 }
 
-# xl_add_host HOST ADDR: a namespace with eth0 (ADDR/24) on the bridge.
+# xl_add_host HOST ADDR: a namespace with eth0 (ADDR/24, or ADDR/64 for an
+# IPv6 ADDR) on the bridge.
 xl_add_host() {
 	xl_ns_add "$1"
 	xl_add_link lan "$1" eth0 "$2"
 }
 
 # xl_add_director HOST ADDR [VIP]: a director; the VIP, if given, becomes a
-# secondary address on its eth0 (the director answers ARP for it).
+# secondary address on its eth0 (the director answers ARP, or neighbour
+# solicitations, for it).  It forwards IPv4, and IPv6 once that is on (a
+# NAT real server's gateway; the kernel's own ICMPv6 errors for what is
+# too big to forward), see xl_ipv6_on.
 xl_add_director() {
 	local host=$1 addr=$2 vip=${3:-}
+	XL_DIRECTORS+=("$host")
 	xl_add_host "$host" "$addr"
 	xl_in "$host" sysctl -qw net.ipv4.ip_forward=1
-	[ -n "$vip" ] && xl_in "$host" ip addr add "$vip/24" dev eth0
-	XL_DIRECTORS+=("$host")
+	[ -n "$vip" ] && xl_addr "$host" eth0 "$vip"
+	return 0
 }
 
 # xl_bg HOST CMD...: start CMD in HOST's namespace in the background and
@@ -93,25 +155,31 @@ xl_bg() {
 	XL_PIDS+=("$XL_LAST_PID")
 }
 
-# xl_wait_listen HOST PORT: bounded wait (5 s) for a TCP listener.
+# xl_wait_listen HOST PORT [-4|-6]: bounded wait (5 s) for a TCP listener
+# (of that family only, if given: an IPv4 one on the port is not an IPv6).
 xl_wait_listen() {
-	local host=$1 port=$2 i
+	local host=$1 port=$2 fam=${3:-} i
 	for ((i = 0; i < 50; i++)); do
-		xl_in "$host" ss -Hltn "sport = :$port" | grep -q . && return 0
+		# shellcheck disable=SC2086
+		xl_in "$host" ss $fam -Hltn "sport = :$port" | grep -q . && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
-# xl_start_testsrv HOST NAME [HTTP_PORT UDP_PORT]: (re)start the test
-# server on ports 80 and 53, or on those given (a NAT real server's ports
-# need not be the service's).
+# xl_start_testsrv HOST NAME [HTTP_PORT UDP_PORT [BIND]]: (re)start the
+# test server on ports 80 and 53, or on those given (a NAT real server's
+# ports need not be the service's), for IPv4 (0.0.0.0), or on BIND ("::":
+# IPv6 only, beside an IPv4 one on the same ports).  xl_stop_testsrv stops
+# the last one started in HOST.
 xl_start_testsrv() {
-	local host=$1 name=$2 http=${3:-80} udp=${4:-53}
+	local host=$1 name=$2 http=${3:-80} udp=${4:-53} bind=${5:-0.0.0.0} fam=-4
 	[ -x "$XL_TESTSRV" ] || xl_die "$XL_TESTSRV missing: run make"
-	xl_bg "$host" "$XL_TESTSRV" --name "$name" --http-port "$http" --udp-port "$udp"
+	xl_is_v6 "$bind" && fam=-6
+	xl_bg "$host" "$XL_TESTSRV" --name "$name" --http-port "$http" \
+		--udp-port "$udp" --bind "$bind"
 	eval "XL_SRV_PID_$host=$XL_LAST_PID"
-	xl_wait_listen "$host" "$http" || xl_die "testsrv in $host did not start"
+	xl_wait_listen "$host" "$http" "$fam" || xl_die "testsrv in $host did not start"
 }
 
 # xl_stop_testsrv HOST: stop the server started by xl_start_testsrv.
@@ -135,6 +203,19 @@ xl_add_realserver() {
 	xl_start_testsrv "$host" "$name"
 }
 
+# xl_realserver_v6 HOST ADDR6 [NAME]: IPv6 beside IPv4 for a direct-routing
+# real server of xl_add_realserver: ADDR6 on eth0, the IPv6 VIP on lo (a
+# /128, no DAD; the kernel answers neighbour solicitations only for the
+# interface's own addresses, so no sysctl is needed) and a test server
+# for IPv6 on the same ports.
+xl_realserver_v6() {
+	local host=$1 addr=$2 name=${3:-$1}
+	xl_addr "$host" eth0 "$addr"
+	xl_in "$host" ip -6 addr add "$XL_VIP6/128" dev lo nodad ||
+		xl_die "cannot add $XL_VIP6 to lo in $host"
+	xl_start_testsrv "$host" "$name" 80 53 ::
+}
+
 # xl_rs HOST CMD [ARGS...]: xlvs-realserver CMD (up, down, status) inside
 # HOST, its state file in this run's scratch directory (not the default in
 # /run, which would outlive the namespace).
@@ -146,8 +227,9 @@ xl_rs() {
 }
 
 # xl_add_routed_host LAN HOST ADDR GW: a host whose only interface (eth0,
-# ADDR/24) is on LAN and whose default route is GW: a NAT real server,
-# which reaches the client through the director only.
+# ADDR/24 or ADDR/64) is on LAN and whose default route is GW (of ADDR's
+# family): a NAT real server, which reaches the client through the
+# director only.
 xl_add_routed_host() {
 	local lan=$1 host=$2 addr=$3 gw=$4
 	xl_ns_add "$host"
@@ -168,20 +250,25 @@ xl_bigfile_up() {
 		xl_die "cannot make the 20 MB file"
 }
 
-# xl_start_filesrv HOST PORT: filesrv.py serving the 20 MB file on PORT.
+# xl_start_filesrv HOST PORT [BIND]: filesrv.py serving the 20 MB file on
+# PORT, for IPv4, or on BIND ("::": IPv6 only).
 xl_start_filesrv() {
+	local bind=${3:-0.0.0.0} fam=-4
 	[ -f "$XL_RUN_DIR/big" ] || xl_bigfile_up
-	xl_bg "$1" python3 "$XL_ROOT/tests/e2e/filesrv.py" "$XL_RUN_DIR/big" "$2"
-	xl_wait_listen "$1" "$2" || xl_die "the file server in $1 did not start"
+	xl_is_v6 "$bind" && fam=-6
+	xl_bg "$1" python3 "$XL_ROOT/tests/e2e/filesrv.py" "$XL_RUN_DIR/big" "$2" "$bind"
+	xl_wait_listen "$1" "$2" "$fam" || xl_die "the file server in $1 did not start"
 }
 
-# xl_download URL WHAT: the client downloads URL (60 s at most); 1, with
-# both SHA-256s on stderr, unless it is the 20 MB file byte for byte (the
-# caller shows what it knows, then fails).
+# xl_download URL WHAT: the client downloads URL (60 s at most; an IPv6
+# one as http://[ADDR]:PORT/); 1, with both SHA-256s on stderr, unless it
+# is the 20 MB file byte for byte (the caller shows what it knows, then
+# fails).
 xl_download() {
 	local want got
 	want=$(sha256sum <"$XL_RUN_DIR/big" | cut -d' ' -f1)
-	got=$(xl_in client curl -s --max-time 60 "$1" | sha256sum | cut -d' ' -f1)
+	# -g: the brackets of an IPv6 address are not a curl glob.
+	got=$(xl_in client curl -g -s --max-time 60 "$1" | sha256sum | cut -d' ' -f1)
 	[ "$want" = "$got" ] && return 0
 	echo "SHA-256 of the 20 MB download ($2): want $want, got $got" >&2
 	return 1
@@ -223,12 +310,13 @@ xl_seed_services() {
 	done
 }
 
-# xl_http COUNT: COUNT sequential HTTP requests from the client to the VIP;
-# one line per request: the node that answered, or "none".
+# xl_http COUNT [URL]: COUNT sequential HTTP requests from the client to
+# the VIP (or to URL: http://[$XL_VIP6]/ for IPv6); one line per request:
+# the node that answered, or "none".
 xl_http() {
-	local i page
+	local i page url=${2:-http://$XL_VIP/}
 	for ((i = 0; i < $1; i++)); do
-		page=$(xl_in client curl -s --max-time 2 "http://$XL_VIP/")
+		page=$(xl_in client curl -g -s --max-time 2 "$url")
 		case $page in
 		"Test Page of "*) echo "${page#Test Page of }" ;;
 		*) echo none ;;
@@ -286,7 +374,7 @@ xl_bridge_add() {
 	xl_in "$lan" ip link set br0 up
 }
 
-# xl_add_link LAN HOST DEV ADDR: one more interface DEV (ADDR/24) of an
+# xl_add_link LAN HOST DEV ADDR: one more interface DEV (ADDR/24 or /64) of an
 # existing host, on LAN's bridge, set up as xl_add_host sets up eth0 (the
 # bridge end, named HOST inside <p>LAN, with GRO and xdp_pass; DEV with tx
 # checksum offload off).  With XL_LINKS=plain the veth is left as a new
@@ -307,7 +395,7 @@ xl_add_link() {
 			obj "$XL_RUN_DIR/xdp_pass.o" sec xdp ||
 			xl_die "cannot attach xdp_pass to $host in $lan"
 	fi
-	xl_in "$host" ip addr add "$addr/24" dev "$dev"
+	xl_addr "$host" "$dev" "$addr"
 	xl_in "$host" ip link set "$dev" up
 	[ "${XL_LINKS:-}" = plain ] && return 0
 	# Locally sent packets carry partial checksums; once XDP rewrites

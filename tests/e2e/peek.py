@@ -3,6 +3,10 @@
 #
 #   peek.py ask HOST PORT      UDP, connected to HOST:PORT: send one datagram,
 #                              print "SRC:SPORT TTL PAYLOAD" of the reply
+#                              (HOST IPv4, or IPv6: "[SRC]:SPORT HOPLIMIT ...")
+#   peek.py ping6 ADDR         one ICMPv6 echo request to ADDR: print
+#                              "SRC HOPLIMIT" of the echo reply (no ping
+#                              binary needed)
 #   peek.py listen PORT        print "SRC:SPORT TTL PAYLOAD" of the first
 #                              datagram to UDP PORT ("ready" on stderr
 #                              once it listens; catch too)
@@ -18,6 +22,8 @@ import select, socket, struct, sys, time
 
 IP_RECVTTL = getattr(socket, 'IP_RECVTTL', 12)
 IP_TTL = getattr(socket, 'IP_TTL', 2)
+IPV6_RECVHOPLIMIT = getattr(socket, 'IPV6_RECVHOPLIMIT', 51)
+IPV6_HOPLIMIT = getattr(socket, 'IPV6_HOPLIMIT', 52)
 
 
 def nothing():
@@ -36,11 +42,36 @@ def report_udp(s):
         data, anc, _, src = s.recvmsg(2048, socket.CMSG_SPACE(4))
     except socket.timeout:
         nothing()
-    ttl = '?'
+    ttl = hops(anc)
+    host = '[%s]' % src[0] if ':' in src[0] else src[0]
+    print('%s:%d %s %s' % (host, src[1], ttl, data.decode().strip()))
+
+
+def hops(anc):
+    # The TTL (IPv4) or hop limit (IPv6) the packet arrived with.
     for level, kind, val in anc:
-        if level == socket.IPPROTO_IP and kind == IP_TTL:
-            ttl = struct.unpack('i', val[:4])[0]
-    print('%s:%d %s %s' % (src[0], src[1], ttl, data.decode().strip()))
+        if (level, kind) in ((socket.IPPROTO_IP, IP_TTL),
+                             (socket.IPPROTO_IPV6, IPV6_HOPLIMIT)):
+            return struct.unpack('i', val[:4])[0]
+    return '?'
+
+
+def ping6(dst):
+    # The kernel fills in an ICMPv6 raw socket's checksum.
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1)
+    ident = 0x7800 | (time.monotonic_ns() & 0xff)
+    s.sendto(struct.pack('!BBHHH', 128, 0, 0, ident, 1) + b'peek', (dst, 0))
+    end = time.monotonic() + 3
+    while True:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([s], [], [], left)[0]:
+            nothing()
+        data, anc, _, src = s.recvmsg(2048, socket.CMSG_SPACE(4))
+        if len(data) >= 8 and data[0] == 129 and \
+                struct.unpack('!H', data[4:6])[0] == ident:
+            print('%s %s' % (src[0], hops(anc)))
+            return
 
 
 def csum(b):
@@ -84,10 +115,18 @@ def catch(port):
 
 
 cmd = sys.argv[1]
-if cmd == 'synack':
+if cmd == 'ping6':
+    ping6(sys.argv[2])
+elif cmd == 'synack':
     synack(sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]))
 elif cmd == 'catch':
     catch(int(sys.argv[2]))
+elif cmd == 'ask' and ':' in sys.argv[2]:
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1)
+    s.connect((sys.argv[2], int(sys.argv[3])))
+    s.send(b'peek\n')
+    report_udp(s)
 elif cmd in ('ask', 'listen', 'send'):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.IPPROTO_IP, IP_RECVTTL, 1)

@@ -4,6 +4,8 @@
  *
  *   testsrv --name NAME [--http-port P] [--udp-port P] [--bind ADDR]
  *
+ * ADDR is IPv4 (default 0.0.0.0) or IPv6; an IPv6 one ("::" for any) takes
+ * IPv6 only (IPV6_V6ONLY), so an IPv4 testsrv can share the ports.
  * TCP: any GET gets "200 OK" with the body "Test Page of NAME\n" (the string
  * the seed's health check looks for), HTTP/1.0, Connection: close.
  * UDP: every datagram is answered with "NAME\n".
@@ -75,26 +77,54 @@ static void parse_opts(int argc, char **argv, struct srv_opts *o)
 		usage();
 }
 
+/* addr as a socket address of its own family, or -1. */
+static int parse_addr(const char *addr, int port, struct sockaddr_storage *ss,
+		      socklen_t *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		*len = sizeof(*sin6);
+		return 0;
+	}
+	return -1;
+}
+
 /* Returns a bound socket, or exits: a test server that cannot listen is
  * useless, and the harness sees the exit status and stderr. */
 static int open_socket(int type, const char *addr, int port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons(port) };
-	int one = 1;
-	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int one = 1, fd = -1;
 
-	if (fd < 0 || inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
+	if (parse_addr(addr, port, &ss, &len) == 0)
+		fd = socket(ss.ss_family, type | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
 		fprintf(stderr, "testsrv: bad address or socket: %s\n", addr);
 		exit(1);
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	/* With IP_PKTINFO we learn which local address a datagram was sent to
-	 * and answer from it: a direct-routing real server must reply from
-	 * the VIP, not from its own address. */
-	if (type == SOCK_DGRAM)
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	/* With IP_PKTINFO (IPV6_RECVPKTINFO) we learn which local address a
+	 * datagram was sent to and answer from it: a direct-routing real
+	 * server must reply from the VIP, not from its own address. */
+	if (type == SOCK_DGRAM && ss.ss_family == AF_INET)
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	if (type == SOCK_DGRAM && ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
 	    (type == SOCK_STREAM && listen(fd, 128) < 0)) {
 		fprintf(stderr, "testsrv: %s:%d: %s\n", addr, port,
 			strerror(errno));
@@ -159,15 +189,17 @@ static void serve_http(int lfd, const char *name)
 	close(fd);
 }
 
-/* Answers one datagram from the address it was sent to (see IP_PKTINFO). */
+/* Answers one datagram from the address it was sent to (see IP_PKTINFO):
+ * the pktinfo that came in goes back out with the interface cleared, so
+ * routing picks the way and the source is the datagram's destination. */
 static void serve_udp(int fd, const char *name)
 {
 	char buf[2048], reply[256];
 	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} ctl;
-	struct sockaddr_in peer;
+	struct sockaddr_storage peer;
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	struct msghdr msg = { .msg_name = &peer, .msg_namelen = sizeof(peer),
 			      .msg_iov = &iov, .msg_iovlen = 1,
@@ -181,10 +213,13 @@ static void serve_udp(int fd, const char *name)
 		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo *pi = (void *)CMSG_DATA(cm);
 
-			/* Reply from the destination address; let routing
-			 * pick the interface. */
 			pi->ipi_spec_dst = pi->ipi_addr;
 			pi->ipi_ifindex = 0;
+		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
+			   cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo *pi = (void *)CMSG_DATA(cm);
+
+			pi->ipi6_ifindex = 0;
 		}
 	}
 	iov.iov_base = reply;

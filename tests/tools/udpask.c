@@ -5,6 +5,7 @@
  *
  *   udpask HOST PORT COUNT [TIMEOUT_MS [one-flow]]
  *
+ * HOST is an IPv4 or an IPv6 address.
  * Each datagram leaves from its own socket, and all sockets stay open until
  * the end, so every datagram has a source port no other one of this run
  * used: a load balancer sees COUNT distinct flows and schedules each anew.
@@ -57,8 +58,8 @@ static void want_fds(long count)
 /* One request from the fresh socket FD, which the caller keeps open so its
  * port is not reused.  Returns 0, or -1 when no reply came in time (the
  * reason goes to stderr). */
-static int ask_once(int fd, const struct sockaddr_in *dst, int timeout_ms,
-		    int seq)
+static int ask_once(int fd, const struct sockaddr_storage *dst,
+		    socklen_t dlen, int timeout_ms, int seq)
 {
 	char buf[2048];
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -67,7 +68,7 @@ static int ask_once(int fd, const struct sockaddr_in *dst, int timeout_ms,
 
 	/* connect() makes the kernel drop answers from any other address, so
 	 * a reply from a real server's own address would count as lost. */
-	if (connect(fd, (const struct sockaddr *)dst, sizeof(*dst)) < 0) {
+	if (connect(fd, (const struct sockaddr *)dst, dlen) < 0) {
 		perror("udpask: connect");
 		return -1;
 	}
@@ -94,9 +95,33 @@ static int ask_once(int fd, const struct sockaddr_in *dst, int timeout_ms,
 	return 0;
 }
 
+/* HOST and PORT as a socket address of HOST's family; exits on a bad one. */
+static socklen_t parse_dst(const char *host, const char *port,
+			   struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	uint16_t p = htons((uint16_t)parse_num(port, 1, 65535));
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = p;
+		return sizeof(*sin);
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = p;
+		return sizeof(*sin6);
+	}
+	fprintf(stderr, "udpask: bad IPv4 or IPv6 address: %s\n", host);
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
-	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct sockaddr_storage dst;
+	socklen_t dlen;
 	long count, timeout_ms = 1000;
 	int *fds, failed = 0;
 
@@ -106,11 +131,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: udpask HOST PORT COUNT [TIMEOUT_MS [one-flow]]\n");
 		return 2;
 	}
-	if (inet_pton(AF_INET, argv[1], &dst.sin_addr) != 1) {
-		fprintf(stderr, "udpask: bad IPv4 address: %s\n", argv[1]);
-		return 2;
-	}
-	dst.sin_port = htons((uint16_t)parse_num(argv[2], 1, 65535));
+	dlen = parse_dst(argv[1], argv[2], &dst);
 	count = parse_num(argv[3], 1, UDPASK_MAX);
 	if (argc >= 5)
 		timeout_ms = parse_num(argv[4], 1, 600000);
@@ -119,14 +140,15 @@ int main(int argc, char **argv)
 	if (!fds)
 		return 1;
 	for (long i = 0; i < count; i++) {
-		fds[i] = one_flow && i ? -1 : socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		fds[i] = one_flow && i ? -1 :
+			socket(dst.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (one_flow && i) {
-			if (ask_once(fds[0], &dst, (int)timeout_ms, (int)i) < 0)
+			if (ask_once(fds[0], &dst, dlen, (int)timeout_ms, (int)i) < 0)
 				failed++;
 		} else if (fds[i] < 0) {
 			perror("udpask: socket");
 			failed++;
-		} else if (ask_once(fds[i], &dst, (int)timeout_ms, (int)i) < 0) {
+		} else if (ask_once(fds[i], &dst, dlen, (int)timeout_ms, (int)i) < 0) {
 			failed++;
 		}
 	}
