@@ -80,37 +80,54 @@ static __always_inline int icmp_nat_rewrite(struct xdp_md *ctx,
 	return 0;
 }
 
-/* icmp_nat_rewrite for ICMPv6 (ip_vs_nat_icmp_v6), whose checksum covers
- * the pseudo-header: the outer address's change goes into it too. */
+/* The ICMPv6 message at l4_off summed anew with the pseudo-header of the
+ * addresses the frame holds now, as ip_vs_nat_icmp_v6 leaves it
+ * (CHECKSUM_PARTIAL, so the whole message is summed on the way out: a
+ * wrong checksum that came in leaves right). */
+static __always_inline int icmp6_csum_anew(struct xdp_md *ctx, const struct pkt *p)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+	__u32 off = p->l4_off & 0xff, len = p->ip_len + sizeof(struct ethhdr) - off;
+	__u16 *ck = data + off + 2;
+	__s64 sum;
+
+	if ((void *)(ip6 + 1) > end || (void *)(ck + 1) > end)
+		return -1;
+	*ck = 0;
+	sum = bpf_csum_diff(NULL, 0, (void *)&ip6->saddr, 32, 0);
+	if (sum < 0)
+		return -1;
+	/* Each word on its own: their sum in 32 bits would carry out. */
+	sum += (__u64)bpf_htonl(len) + bpf_htonl(NEXTHDR_ICMPV6);
+	sum = (__u16)~csum_fold32(sum);
+	return csum_fill(ctx, off, len, sum, 2);
+}
+
+/* icmp_nat_rewrite for ICMPv6 (ip_vs_nat_icmp_v6): the addresses and the
+ * port, then the checksum summed anew. */
 static __always_inline int icmp6_nat_rewrite(struct xdp_md *ctx,
 					     const struct pkt *p, int which,
 					     const __be32 *addr, __be16 port)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr), *cih;
-	__u8 *ic = data + (p->l4_off & 0xff);
 	__be32 *ap, *qp;
-	__u16 *icsum;
 	__be16 *pp;
 
 	cih = data + (p->inner_off & 0xff);
 	pp = data + (p->inner_l4_off & 0xff);
-	if ((void *)(ip6 + 1) > end || (void *)(ic + 8) > end ||
-	    (void *)(cih + 1) > end || (void *)(pp + 2) > end)
+	if ((void *)(ip6 + 1) > end || (void *)(cih + 1) > end ||
+	    (void *)(pp + 2) > end)
 		return -1;
-	icsum = (__u16 *)(ic + 2);
 	ap = which == NAT_SRC ? (__be32 *)&ip6->saddr : (__be32 *)&ip6->daddr;
 	qp = which == NAT_SRC ? (__be32 *)&cih->daddr : (__be32 *)&cih->saddr;
 	for (int i = 0; i < 4; i++) {
-		csum_replace4(icsum, ap[i], addr[i]);
 		ap[i] = addr[i];
-		csum_replace4(icsum, qp[i], addr[i]);
 		qp[i] = addr[i];
 	}
-	pp += which == NAT_SRC ? 1 : 0;
-	csum_replace2(icsum, *pp, port);
-	*pp = port;
-	return 0;
+	pp[which == NAT_SRC ? 1 : 0] = port;
+	return icmp6_csum_anew(ctx, p);
 }
 
 static __always_inline int icmp_nat_any(struct xdp_md *ctx, const struct pkt *p,
@@ -133,21 +150,31 @@ static __always_inline int icmp_in(struct xdp_md *ctx, const struct pkt *p,
 	if (!d || d->gen != c->dest_gen || !(d->flags & XLVS_DEST_F_AVAILABLE))
 		return XDP_PASS;
 	stats_count(id, p->ip_len, 0);
-	count(XLVS_CNT_ICMP_RELAYED);
-	if (!masq && d->fwd == XLVS_FWD_LOCAL)
+	if (!masq && d->fwd == XLVS_FWD_LOCAL) {
+		count(XLVS_CNT_ICMP_RELAYED);
 		return XDP_PASS;
-	if (!masq && d->fwd == XLVS_FWD_TUNNEL)
+	}
+	if (!masq && d->fwd == XLVS_FWD_TUNNEL) {
+		count(XLVS_CNT_ICMP_RELAYED);
 		return tun_defer(id, p->ip_len);
+	}
 	nh = nh_get(ctx, p, d, id, now);
 	if (!nh)
 		return XDP_DROP;
 	/* ip_vs_icmp_xmit's route lowers the TTL too; an ICMP error is never
-	 * answered (fwd_hop drops it at TTL 1). */
+	 * answered (fwd_hop drops it at TTL 1), nor, over IPv6, is one too big
+	 * for the way (ensure_mtu_is_adequate drops it unanswered; IPv4's
+	 * check lets an ICMP error by). */
 	if (fwd_hop(ctx, p->af, now, &rc))
 		return rc;
+	if (p->af == 6 && p->ip_len > nh->mtu) {
+		count(XLVS_CNT_PKTS_TOO_BIG);
+		return XDP_DROP;
+	}
 	if (masq && icmp_nat_any(ctx, p, NAT_DST, (const __be32 *)d->addr,
 				 nat_rport(d, p->sport)))
 		return XDP_DROP;
+	count(XLVS_CNT_ICMP_RELAYED);
 	return nh_send(ctx, nh);
 }
 
@@ -171,28 +198,16 @@ static __always_inline int icmp_out(struct xdp_md *ctx, const struct pkt *p,
 }
 
 /* Whether the ICMP message, len bytes at off (header and quote: what the
- * outer header says follows it), sums right; ICMPv6's (af 6) with the
- * pseudo-header of the scratch's packet.  A global function: its chunked
- * loop is verified once. */
+ * outer header says follows it), sums right; always for ICMPv6, whose
+ * ip_vs_in_icmp_v6 checks none (a NAT relay leaves with its sum made
+ * anew).  A global function: its chunked loop is verified once. */
 __noinline int icmp_csum_ok(struct xdp_md *ctx, __u32 off, __u32 len, __u32 af)
 {
-	struct scratch *sc = scratch_get();
-	__s64 sum = 0;
+	__s64 sum;
 
-	if (!sc)
-		return 0;
-	if (af == 6) {
-		/* outer_saddr6 and outer_daddr6 lie side by side. */
-		sum = bpf_csum_diff(NULL, 0, (void *)sc->pkt.outer_saddr6, 32, 0);
-		if (sum < 0)
-			return 0;
-		/* Each word on its own: their sum in 32 bits would carry out. */
-		sum += (__u64)bpf_htonl(len) + bpf_htonl(NEXTHDR_ICMPV6);
-		/* Folded, not complemented: the helper's seed is 32 bits. */
-		sum = (__u16)~csum_fold32(sum);
-	}
-	sum = frame_csum(ctx, off, len, sum);
-
+	if (af == 6)
+		return 1;
+	sum = frame_csum(ctx, off, len, 0);
 	return sum >= 0 && !csum_fold32(sum);
 }
 

@@ -36,6 +36,7 @@
 #define ICMPV6_PKT_TOOBIG    2
 #define ICMPV6_TIME_EXCEED   3
 #define ICMPV6_PARAMPROB     4
+#define ICMPV6_INFOMSG_MASK  0x80
 
 /* ip6_rcv_core's refused sources: multicast and loopback. */
 static __always_inline int martian_source6(const __be32 *a)
@@ -87,7 +88,7 @@ static __always_inline int ip6_skip_ext(void *data, void *data_end, __u32 *off,
 }
 
 /*
- * The ICMPv6 errors (types below 128) quoting an IPv6 TCP or UDP packet
+ * The ICMPv6 errors (every type below 128) quoting an IPv6 TCP or UDP packet
  * with its ports, at icmp_off, up to end: the quote's tuple in p.  Its
  * checksum is checked later, only for an error about a connection.
  */
@@ -103,8 +104,8 @@ static __always_inline int parse_icmp6(struct pkt *p, void *data, void *data_end
 
 	if ((void *)(ic + 8) > data_end || icmp_off + 8 > end)
 		return PARSE_MALFORMED;
-	if (ic[0] < ICMPV6_DEST_UNREACH || ic[0] > ICMPV6_PARAMPROB)
-		return PARSE_OTHER;
+	if (ic[0] & ICMPV6_INFOMSG_MASK)
+		return PARSE_OTHER;     /* ip_vs_in_icmp_v6 takes every error */
 	cih = data + (qoff & 0xff);
 	if ((void *)(cih + 1) > data_end || qoff + IP6_HLEN > end)
 		return PARSE_MALFORMED;
