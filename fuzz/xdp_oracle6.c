@@ -37,7 +37,8 @@
  *     a TCP segment without SYN only on a connection a SYN made;
  *   - a tracked NAT connection's reply from its server's address and port
  *     on to the client from VIP:vport, one hop on, checksum as above;
- *   - an ICMPv6 error (types 1 to 4, right checksum) quoting a packet from
+ *   - an ICMPv6 error (any type below 128, its checksum unchecked, as
+ *     ip_vs_in_icmp_v6 takes it) quoting a packet from
  *     a VIP of a tracked connection (the quote's tuple reversed), sent on
  *     to that connection's server one hop on: as it is (direct routing),
  *     tunnelled, or for NAT with the server's address as the outer
@@ -234,7 +235,6 @@ int xo6_load(const char *who)
 struct p6 {
 	bool ok;                /* TCP/UDP that IPVS takes */
 	bool icmp_err;          /* an ICMPv6 error quoting TCP/UDP with its ports */
-	bool icmp_sum_ok;
 	uint8_t proto, flags, hlim, tc;
 	unsigned int tot;       /* 40 + payload_len */
 	unsigned int l4;        /* the upper-layer header's offset in the packet */
@@ -324,14 +324,14 @@ static void read_icmp6(struct p6 *p)
 	unsigned int len = p->tot - p->l4, qlen, ql4;
 	uint8_t qp;
 
-	if (len < 8 + 40 || ic[0] < 1 || ic[0] > 4)
+	/* ip_vs_in_icmp_v6: every error type (no ICMPV6_INFOMSG_MASK). */
+	if (len < 8 + 40 || (ic[0] & 0x80))
 		return;
 	qlen = len - 8;
 	if (q[0] >> 4 != 6 || !walk6(q, qlen, true, &qp, &ql4) ||
 	    (qp != IPPROTO_TCP && qp != IPPROTO_UDP) || qlen < ql4 + 4)
 		return;
 	p->icmp_err = true;
-	p->icmp_sum_ok = !sum6(p->ip, p->l4, len, IPPROTO_ICMPV6);
 	p->q.proto = qp;
 	p->q.saddr = q + 8;
 	p->q.daddr = q + 24;
@@ -771,8 +771,8 @@ static void check_relayed6(const struct p6 *p, const uint8_t *out, size_t out_le
 	uint8_t host = out[5];
 	int j = -1;
 
-	if (!p->icmp_sum_ok)
-		xo_broken("an ICMPv6 error with a wrong checksum relayed");
+	/* ip_vs_in_icmp_v6 checks no checksum: a wrong one may be relayed
+	 * (as it came for direct routing, summed anew for NAT). */
 	if (!(s && s->tun) && v6out && memcmp(out + ETH_HLEN + 8, p->saddr, 16)) {
 		check_icmp_out_nat6(p, out, out_len);
 		return;
