@@ -112,7 +112,8 @@ static __always_inline int icmp6_refuse(struct xdp_md *ctx, __u32 why, __u8 type
 	struct scratch *sc = scratch_get();
 
 	count(why);
-	if (!sc || sc->pkt.icmp_type || !icmp_reply_possible(ctx) ||
+	/* inner_off is set for an ICMPv6 error only (its type may be 0). */
+	if (!sc || sc->pkt.inner_off || !icmp_reply_possible(ctx) ||
 	    !(sc->pkt.saddr6[0] | sc->pkt.saddr6[1] | sc->pkt.saddr6[2] |
 	      sc->pkt.saddr6[3]))
 		return XDP_DROP;

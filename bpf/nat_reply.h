@@ -202,6 +202,13 @@ nat_reply_conn(void *rshard, const struct xlvs_conn_key *rk,
 	void *shard;
 	__u32 id;
 
+	/* To the VIP itself: a packet for this host, which IPVS meets in
+	 * ip_vs_in, never in ip_vs_out (only a spoofed client could have made
+	 * such a connection). */
+	if (addr_eq((const __be32 *)rk->daddr, (const __be32 *)r->vaddr)) {
+		count(XLVS_CNT_PKTS_PASS);
+		return NULL;
+	}
 	nat_conn_key_of(ck, rk, r);
 	*sidx = conn_shard_of(ck);
 	shard = bpf_map_lookup_elem(&conn, sidx);
