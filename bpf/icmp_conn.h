@@ -198,17 +198,22 @@ static __always_inline int icmp_out(struct xdp_md *ctx, const struct pkt *p,
 }
 
 /* Whether the ICMP message, len bytes at off (header and quote: what the
- * outer header says follows it), sums right; always for ICMPv6, whose
- * ip_vs_in_icmp_v6 checks none (a NAT relay leaves with its sum made
- * anew).  A global function: its chunked loop is verified once. */
-__noinline int icmp_csum_ok(struct xdp_md *ctx, __u32 off, __u32 len, __u32 af)
+ * outer header says follows it), sums right.  A global function: its
+ * chunked loop is verified once. */
+__noinline int icmp_csum_ok(struct xdp_md *ctx, __u32 off, __u32 len)
 {
-	__s64 sum;
+	__s64 sum = frame_csum(ctx, off, len, 0);
 
-	if (af == 6)
-		return 1;
-	sum = frame_csum(ctx, off, len, 0);
 	return sum >= 0 && !csum_fold32(sum);
+}
+
+/* ip_vs_in_icmp checks an ICMP error's checksum (ip_vs_checksum_complete);
+ * ip_vs_in_icmp_v6 checks none (a NAT relay leaves with its sum made
+ * anew, icmp6_nat_rewrite). */
+static __always_inline int icmp_error_ok(struct xdp_md *ctx, const struct pkt *p)
+{
+	return p->af == 6 ||
+	       icmp_csum_ok(ctx, p->l4_off, p->ip_len + sizeof(struct ethhdr) - p->l4_off);
 }
 
 /*
@@ -224,12 +229,11 @@ __noinline int serve_icmp(struct xdp_md *ctx, struct pkt *p, __u64 now)
 	struct xlvs_conn_key *k;
 	struct xlvs_nat_reply *r;
 	struct xlvs_conn *c;
-	__u32 sidx, icmp_len;
 	void *shard, *rshard;
+	__u32 sidx;
 
 	if (!sc || !m || !p)
 		return XDP_PASS;
-	icmp_len = p->ip_len + sizeof(struct ethhdr) - p->l4_off;
 	if (!addr_eq(p->outer_daddr6, p->saddr6)) {
 		count(XLVS_CNT_PKTS_PASS);
 		return XDP_PASS;
@@ -246,16 +250,14 @@ __noinline int serve_icmp(struct xdp_md *ctx, struct pkt *p, __u64 now)
 	shard = bpf_map_lookup_elem(&conn, &sidx);
 	c = shard ? bpf_map_lookup_elem(shard, k) : NULL;
 	if (c && !conn_expired(c, m, now))
-		return icmp_csum_ok(ctx, p->l4_off, icmp_len, p->af) ?
-		       icmp_in(ctx, p, c, now) : XDP_DROP;
+		return icmp_error_ok(ctx, p) ? icmp_in(ctx, p, c, now) : XDP_DROP;
 	rshard = nat_reply_shard_get(k);
 	r = rshard ? bpf_map_lookup_elem(rshard, k) : NULL;
 	if (r) {
 		c = nat_reply_conn(rshard, k, r, &sc->nat_key, m, now, &sidx);
 		if (!c)
 			return XDP_PASS;
-		return icmp_csum_ok(ctx, p->l4_off, icmp_len, p->af) ?
-		       icmp_out(ctx, p, c, r) : XDP_DROP;
+		return icmp_error_ok(ctx, p) ? icmp_out(ctx, p, c, r) : XDP_DROP;
 	}
 	count(XLVS_CNT_PKTS_PASS);
 	return XDP_PASS;
