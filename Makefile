@@ -27,6 +27,16 @@ RS_OBJ   := $(RS_SRC:%.c=$(BUILD)/%.o)
 
 PROGS    := $(BIN)/xlvsadm $(BIN)/xlvs-realserver
 
+# xlvs-healthd (healthd/): the health checker, one libevent loop.  Its
+# modules (all but main.o) also link into its unit tests and fuzzers.
+HD_SRC    := $(wildcard healthd/*.c)
+HD_OBJ    := $(HD_SRC:%.c=$(BUILD)/%.o)
+HD_LIB    := $(filter-out $(BUILD)/healthd/main.o,$(HD_OBJ))
+HD_LDLIBS := -levent -levent_openssl -lssl -lcrypto -lpcre2-8
+ifneq ($(wildcard healthd/main.c),)
+PROGS    += $(BIN)/xlvs-healthd
+endif
+
 # The test bed and frame builder the data-plane tests and bench/micro share.
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
@@ -75,6 +85,13 @@ $(BIN)/xlvs-realserver: $(RS_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
+$(HD_OBJ): $(wildcard healthd/*.h)
+$(HD_OBJ): CFLAGS += -Ilib -Ihealthd
+
+$(BIN)/xlvs-healthd: $(HD_OBJ) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(HD_LDLIBS)
+
 # Small programs the demo and the tests run inside their namespaces.
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
@@ -97,6 +114,11 @@ RS_LIB   := $(filter-out $(BUILD)/realserver/main.o,$(RS_OBJ))
 $(BUILD)/tests/unit_rs_%: tests/unit/rs_%.c $(RS_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ilib -Irealserver $^ -o $@ $(LDLIBS) -lcmocka
+
+# xlvs-healthd's (tests/unit/hd_*.c) link its modules.
+$(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $(HD_LIB) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Ihealthd $^ -o $@ $(LDLIBS) $(HD_LDLIBS) -lcmocka
 
 DP_SRC   := $(wildcard tests/dataplane/*.c)
 DP_BIN   := $(BUILD)/tests/dataplane
