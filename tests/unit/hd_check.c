@@ -183,6 +183,17 @@ int main(void)
 		cmocka_unit_test(connect_scale),
 	};
 
+	struct { const char *name; const struct CMUnitTest *t; size_t n; }
+	groups[] = {
+		{ "external", t_external_tests, t_external_ntests },
+	};
+	int failed;
+
 	t_setup_netns();
-	return cmocka_run_group_tests(tests, t_group_setup, t_group_teardown);
+	failed = cmocka_run_group_tests(tests, t_group_setup, t_group_teardown);
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		failed += _cmocka_run_group_tests(groups[i].name, groups[i].t,
+						  groups[i].n, t_group_setup,
+						  t_group_teardown);
+	return failed;
 }
