@@ -10,7 +10,7 @@
 #include "daemon.h"
 #include "fallback.h"
 #include "hd_log.h"
-#include "sched.h"
+#include "hd_sched.h"
 
 static bool daemon_due(void *arg, struct hd_rs *r)
 {

@@ -7,7 +7,7 @@
 #include <sys/resource.h>
 
 #include "hd_log.h"
-#include "sched.h"
+#include "hd_sched.h"
 
 struct hd_sched_slot {
 	struct hd_sched *s;

@@ -192,7 +192,7 @@ static void tbl_remove_do(struct hd_table *t, const struct hd_vs *v,
 			  const struct xlvs_dest_conf *d, const char *tag,
 			  bool quiescent, bool readd)
 {
-	char rs[64], orig[64], args[192];
+	char rs[64], orig[64], args[256];
 	bool mapped;
 	struct xlvs_dest_conf *cur = tbl_remove_find(t, v, d, &mapped);
 	struct xlvs_dest_conf z;

@@ -9,8 +9,8 @@
  * queue in the order they fell due.  A check that hangs holds only its own
  * server: its timeout is the engine's, and the others' timers go on.
  */
-#ifndef XLVS_HEALTHD_SCHED_H
-#define XLVS_HEALTHD_SCHED_H
+#ifndef XLVS_HEALTHD_HD_SCHED_H
+#define XLVS_HEALTHD_HD_SCHED_H
 
 #include <stdbool.h>
 
