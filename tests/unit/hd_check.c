@@ -189,6 +189,8 @@ int main(void)
 	groups[] = {
 		{ "external", t_external_tests, t_external_ntests, &dflt },
 		{ "http", t_http_tests, t_http_ntests, &t_http_group },
+		{ "simpletcp", t_simpletcp_tests, t_simpletcp_ntests,
+		  &t_simpletcp_group },
 	};
 	int failed;
 

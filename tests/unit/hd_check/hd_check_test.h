@@ -87,6 +87,6 @@ extern const struct CMUnitTest t_http_tests[], t_simpletcp_tests[],
 	t_external_tests[], t_ping_tests[];
 extern const size_t t_http_ntests, t_simpletcp_ntests, t_external_ntests,
 	t_ping_ntests;
-extern const struct t_group t_http_group;
+extern const struct t_group t_http_group, t_simpletcp_group;
 
 #endif
