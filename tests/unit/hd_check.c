@@ -183,9 +183,14 @@ int main(void)
 		cmocka_unit_test(connect_scale),
 	};
 
-	struct { const char *name; const struct CMUnitTest *t; size_t n; }
+	static const struct t_group dflt = { t_group_setup, t_group_teardown };
+	struct { const char *name; const struct CMUnitTest *t; size_t n;
+		 const struct t_group *g; }
 	groups[] = {
-		{ "external", t_external_tests, t_external_ntests },
+		{ "external", t_external_tests, t_external_ntests, &dflt },
+		{ "http", t_http_tests, t_http_ntests, &t_http_group },
+		{ "simpletcp", t_simpletcp_tests, t_simpletcp_ntests,
+		  &t_simpletcp_group },
 	};
 	int failed;
 
@@ -193,7 +198,7 @@ int main(void)
 	failed = cmocka_run_group_tests(tests, t_group_setup, t_group_teardown);
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		failed += _cmocka_run_group_tests(groups[i].name, groups[i].t,
-						  groups[i].n, t_group_setup,
-						  t_group_teardown);
+						  groups[i].n, groups[i].g->setup,
+						  groups[i].g->teardown);
 	return failed;
 }

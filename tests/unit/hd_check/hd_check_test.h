@@ -71,15 +71,22 @@ void t_http_serve(int fd, void *arg);
 /* servers.c: simpletcp's peer: reads to EOF, answers "got:<request>\n"
  * (each newline shown as '|') then "END\n". */
 void t_simpletcp_serve(int fd, void *arg);
+/* servers.c: writes arg (a string) at once and closes. */
+void t_banner_serve(int fd, void *arg);
 /* tls_peer.c: the HTTP server behind TLS with a fresh self-signed
  * certificate. */
 void t_https_serve(int fd, void *arg);
 void t_tls_init(void);
 
-/* Each family's tests (their files), run by hd_check.c's main. */
+/* Each family's tests (their files), run by hd_check.c's main; a group
+ * whose setup is NULL runs on t_group_setup/teardown. */
+struct t_group {
+	CMFixtureFunction setup, teardown;
+};
 extern const struct CMUnitTest t_http_tests[], t_simpletcp_tests[],
 	t_external_tests[], t_ping_tests[];
 extern const size_t t_http_ntests, t_simpletcp_ntests, t_external_ntests,
 	t_ping_ntests;
+extern const struct t_group t_http_group, t_simpletcp_group;
 
 #endif
