@@ -1,0 +1,245 @@
+# shellcheck shell=bash disable=SC2034,SC2015
+# xlvs-healthd on the seed's cluster: the seed's ldirectord.cf (addresses
+# made real, quiescent=yes, checkinterval=1, checktimeout=3) run on the
+# director ha1 while the client sends a request every 100 ms.  A server
+# whose web server stops goes to weight 0 (or leaves the table) within
+# checkinterval x failurecount + checktimeout + 1 s, after which no request
+# fails; it comes back when its server does; with both down the director's
+# own fallback (127.0.0.1:80) answers; a page without the receive text is
+# a failed negotiate check.
+
+XL_HD_BIN=${XL_HD_BIN:-$XL_ROOT/build/bin/xlvs-healthd}
+HD_BOUND_MS=5000	# checkinterval 1 x failurecount 1 + checktimeout 3 + 1 s
+
+setup() {
+	[ -x "$XL_HD_BIN" ] || xl_die "$XL_HD_BIN missing: run make"
+	xl_cluster_up
+	xl_adm --attach eth0 --conn-max 65536 || xl_fail "xlvsadm --attach failed"
+}
+
+# hd_conf FILE [CHECKTYPE [RECEIVE [GLOBAL...]]]: the seed's file (its
+# typographic quotes too), its addresses real, checktype (the seed's
+# connect) and receive (“Test Page”) as given, GLOBAL lines added
+# ("quiescent=no").
+hd_conf() {
+	local file=$1 ct=${2:-connect} rcv=${3:-“Test Page”} global=""
+	shift $(($# < 3 ? $# : 3))
+	for line in "$@"; do global+="$line"$'\n'; done
+	cat >"$file" <<-EOF
+	checktimeout=3
+	checkinterval=1
+	fallback=127.0.0.1:80 gate
+	logfile=“$XL_TMP/ldirectord.log”
+	quiescent=yes
+	${global}virtual=$XL_VIP:80
+	        real=$XL_NODE1:80 gate 3
+	        real=$XL_NODE2:80 gate 2
+	        service=http
+	        checkport=80
+	        checktype=$ct
+	        request=“index.html”
+	        receive=$rcv
+	        scheduler=wlc
+	        #persistent=600
+	EOF
+}
+
+# hd_start FILE: xlvs-healthd -d FILE start in ha1, its log in $XL_TMP/hd.log.
+hd_start() {
+	xl_bg ha1 "$XL_HD_BIN" -d "$1" start 2>>"$XL_TMP/hd.log"
+	HD_PID=$XL_LAST_PID
+}
+
+# hd_weight ADDR: the weight of real server ADDR:80 in the VIP's service,
+# "none" when it is not in the table.
+hd_weight() {
+	local w
+	w=$(xl_adm -L -n | awk -v a="$1:80" '$1 == "->" && $2 == a { print $4 }')
+	echo "${w:-none}"
+}
+
+# hd_wait_weight ADDR WANT MS: bounded wait until ADDR's weight is WANT;
+# prints the milliseconds it took; 1 on timeout.
+hd_wait_weight() {
+	local t0 now
+	t0=$(date +%s%3N)
+	while :; do
+		now=$(date +%s%3N)
+		[ "$(hd_weight "$1")" = "$2" ] && { echo $((now - t0)); return 0; }
+		((now - t0 > $3)) && return 1
+		sleep 0.1
+	done
+}
+
+# hd_clients_start: the client asks the VIP every 100 ms (60 s at most);
+# each line of $XL_TMP/client.log: start time in ms, then the page or FAIL.
+hd_clients_start() {
+	xl_bg client bash -c '
+		end=$((SECONDS + 60))
+		while ((SECONDS < end)); do
+			t=$(date +%s%3N)
+			p=$(curl -s --max-time 1 "http://'"$XL_VIP"'/") || p=FAIL
+			echo "$t ${p:-FAIL}"
+			sleep 0.1
+		done' >"$XL_TMP/client.log"
+	HD_CLIENT_PID=$XL_LAST_PID
+}
+
+hd_clients_stop() {
+	xl_kill_pid "$HD_CLIENT_PID"
+}
+
+# hd_no_failure_after MS: no request started at or after MS (epoch ms)
+# failed, and there were some.
+hd_no_failure_after() {
+	local n bad
+	n=$(awk -v t="$1" '$1 >= t' "$XL_TMP/client.log" | wc -l)
+	bad=$(awk -v t="$1" '$1 >= t && $2 == "FAIL"' "$XL_TMP/client.log")
+	((n >= 10)) || xl_fail "only $n client requests after $1"
+	[ -z "$bad" ] || xl_fail "requests failed after the server was out:" \
+		"$(echo "$bad" | head -5)"
+	echo "$n client requests after the change, none failed"
+}
+
+# hd_log_has TEXT: xlvs-healthd logged TEXT (ldirectord's wording).
+hd_log_has() {
+	grep -qF -- "$1" "$XL_TMP/hd.log" ||
+		xl_fail "not logged: \"$1\"; the log: $(tail -20 "$XL_TMP/hd.log")"
+}
+
+# hd_up_both: started, both servers checked up at their weights.
+hd_up_both() {
+	hd_wait_weight "$XL_NODE1" 3 5000 >/dev/null &&
+	hd_wait_weight "$XL_NODE2" 2 5000 >/dev/null ||
+		xl_fail "servers not up after start: $(xl_adm -L -n); $(cat "$XL_TMP/hd.log")"
+}
+
+test_healthd_quiescent_node_down_and_back() {
+	local ms t_out
+	hd_conf "$XL_TMP/ld.cf"
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	xl_adm -L -n | grep -q "^TCP  $XL_VIP:80 wlc" || xl_fail "service not wlc: $(xl_adm -L -n)"
+	hd_clients_start
+	sleep 1
+	xl_stop_testsrv node1
+	ms=$(hd_wait_weight "$XL_NODE1" 0 "$HD_BOUND_MS") ||
+		xl_fail "node1 not at weight 0 within $HD_BOUND_MS ms: $(xl_adm -L -n)"
+	t_out=$(date +%s%3N)
+	echo "node1 at weight 0 after $ms ms (bound $HD_BOUND_MS)"
+	[ "$(hd_weight "$XL_NODE2")" = 2 ] || xl_fail "node2 changed: $(xl_adm -L -n)"
+	sleep 2
+	xl_start_testsrv node1 node1
+	ms=$(hd_wait_weight "$XL_NODE1" 3 "$HD_BOUND_MS") ||
+		xl_fail "node1 not restored: $(xl_adm -L -n)"
+	echo "node1 back at weight 3 after $ms ms"
+	sleep 2
+	hd_clients_stop
+	hd_no_failure_after "$t_out"
+	# (Who answers after it is back is wlc's choice: node2's many
+	# inactive entries against a connection node1's stop left ESTABLISHED,
+	# as IPVS's direct routing leaves it, may keep node1 out a while.)
+	hd_log_has "Quiescent real server: $XL_NODE1:80 ($XL_VIP:80) (Weight set to 0)"
+	hd_log_has "Restored real server: $XL_NODE1:80 ($XL_VIP:80) (Weight set to 3)"
+	hd_log_has "Resetting soft failure count: $XL_NODE1:80 (tcp:$XL_VIP:80)"
+}
+
+test_healthd_fallback_when_all_down() {
+	local t_fb
+	# The director's own web server, on every address (the VIP too: the
+	# fallback is forwarded Local, to the director's stack).
+	xl_bg ha1 "$XL_TESTSRV" --name director --http-port 80 --udp-port 5353
+	xl_wait_listen ha1 80 || xl_fail "the director's web server did not start"
+	hd_conf "$XL_TMP/ld.cf"
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	[ "$(hd_weight 127.0.0.1)" = none ] || xl_fail "fallback in while servers are up"
+	hd_clients_start
+	xl_stop_testsrv node1
+	xl_stop_testsrv node2
+	hd_wait_weight 127.0.0.1 1 "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "no fallback with both down: $(xl_adm -L -n)"
+	t_fb=$(date +%s%3N)
+	sleep 2
+	xl_start_testsrv node2 node2
+	hd_wait_weight 127.0.0.1 none "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "the fallback stayed with node2 back: $(xl_adm -L -n)"
+	[ "$(hd_weight "$XL_NODE2")" = 2 ] || xl_fail "node2 not back: $(xl_adm -L -n)"
+	sleep 1.5
+	hd_clients_stop
+	awk -v t="$t_fb" '$1 >= t && $NF == "director"' "$XL_TMP/client.log" | grep -q . ||
+		xl_fail "the fallback never answered: $(tail -30 "$XL_TMP/client.log")"
+	hd_no_failure_after "$t_fb"
+	hd_log_has "Added fallback server: 127.0.0.1:80 ($XL_VIP:80) (Weight set to 1)"
+	hd_log_has "Deleted fallback server: 127.0.0.1:80 ($XL_VIP:80)"
+}
+
+test_healthd_receive_text_missing_is_down() {
+	hd_conf "$XL_TMP/ld.cf" negotiate "“Test Page of node”"
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	# node1 answers, but its page no longer has the text.
+	xl_stop_testsrv node1
+	xl_start_testsrv node1 broken
+	hd_wait_weight "$XL_NODE1" 0 "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "node1 with the wrong page still in: $(xl_adm -L -n)"
+	[ "$(hd_weight "$XL_NODE2")" = 2 ] || xl_fail "node2 changed: $(xl_adm -L -n)"
+	xl_assert_eq "node2=5" "$(xl_http 5 | xl_tally)" "who answers with node1 down"
+	grep -q "Check negotiate failed: real server=$XL_NODE1:80" "$XL_TMP/hd.log" ||
+		xl_fail "the failed check and its reason not logged: $(cat "$XL_TMP/hd.log")"
+}
+
+test_healthd_not_quiescent_leaves_and_returns() {
+	local t_out
+	hd_conf "$XL_TMP/ld.cf" connect "" quiescent=no
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	hd_clients_start
+	sleep 0.5
+	xl_stop_testsrv node1
+	hd_wait_weight "$XL_NODE1" none "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "node1 still in the table: $(xl_adm -L -n)"
+	t_out=$(date +%s%3N)
+	sleep 1.5
+	xl_start_testsrv node1 node1
+	hd_wait_weight "$XL_NODE1" 3 "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "node1 not added back: $(xl_adm -L -n)"
+	sleep 1
+	hd_clients_stop
+	hd_no_failure_after "$t_out"
+	hd_log_has "Deleted real server: $XL_NODE1:80 ($XL_VIP:80)"
+	hd_log_has "Added real server: $XL_NODE1:80 ($XL_VIP:80) (Weight set to 3)"
+	# TERM: cleanstop (the default) takes the service away.
+	xl_kill_pid "$HD_PID"
+	xl_adm -L -n | grep -q "$XL_VIP:80" && xl_fail "service left after TERM: $(xl_adm -L -n)"
+	hd_log_has "Purged virtual server (stop): $XL_VIP:80"
+}
+
+# Start-up keeps what already matches: a server in the table at its
+# weight stays (no edit), a stray one goes; cleanstop=no keeps all on TERM.
+test_healthd_start_keeps_matching_no_cleanstop() {
+	xl_adm -A -t "$XL_VIP:80" -s rr &&
+	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE1:80" -g -w 3 &&
+	xl_adm -a -t "$XL_VIP:80" -r "$XL_HA2:80" -g -w 1 || xl_fail "xlvsadm failed"
+	hd_conf "$XL_TMP/ld.cf" connect "" cleanstop=no
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	hd_log_has "Changed virtual server: $XL_VIP:80"
+	hd_log_has "Purged real server (start): $XL_HA2:80 ($XL_VIP:80)"
+	grep -q "real server: $XL_NODE1:80" "$XL_TMP/hd.log" &&
+		xl_fail "node1, already right, was edited: $(cat "$XL_TMP/hd.log")"
+	xl_kill_pid "$HD_PID"
+	[ "$(hd_weight "$XL_NODE1")" = 3 ] && [ "$(hd_weight "$XL_NODE2")" = 2 ] ||
+		xl_fail "cleanstop=no changed the table on TERM: $(xl_adm -L -n)"
+}
+
+test_healthd_check_file() {
+	hd_conf "$XL_TMP/ld.cf"
+	"$XL_HD_BIN" -t "$XL_TMP/ld.cf" || xl_fail "-t refused the seed's file"
+	"$XL_HD_BIN" check "$XL_TMP/ld.cf" || xl_fail "check refused the seed's file"
+	printf 'checkinterval=1\nvirtual=%s:80\n\treal=%s:80 gate 3\n\tbogus=1\n' \
+		"$XL_VIP" "$XL_NODE1" >"$XL_TMP/bad.cf"
+	"$XL_HD_BIN" -t "$XL_TMP/bad.cf" 2>"$XL_TMP/err" && xl_fail "-t took a bad file"
+	grep -q "^$XL_TMP/bad.cf:4: " "$XL_TMP/err" || xl_fail "no file:line: $(cat "$XL_TMP/err")"
+	echo "the error: $(cat "$XL_TMP/err")"
+}
