@@ -39,6 +39,33 @@ static void tbl_snap_drop(struct hd_table *t)
 	if (t->snap_ok)
 		t->ops->snapshot_free(t->ctx, &t->snap);
 	t->snap_ok = false;
+	free(t->added);
+	t->added = NULL;
+	t->nadded = t->added_cap = 0;
+}
+
+/* Our own add, kept in the batch's copy (a thousand servers added at
+ * start-up cost one read of the table, not a thousand). */
+static void tbl_added_push(struct hd_table *t, const struct hd_vs *v,
+			   const struct xlvs_dest_conf *d)
+{
+	if (!t->snap_ok)
+		return;
+	if (t->nadded == t->added_cap) {
+		size_t cap = t->added_cap ? 2 * t->added_cap : 64;
+		struct hd_tbl_added *n = realloc(t->added, cap * sizeof(*n));
+
+		if (!n) {
+			tbl_snap_drop(t);
+			return;
+		}
+		t->added = n;
+		t->added_cap = cap;
+	}
+	t->added[t->nadded].proto = v->svc.proto;
+	t->added[t->nadded].vip = v->svc.vip;
+	t->added[t->nadded].d = *d;
+	t->added[t->nadded++].d.fwd = xlvs_dest_fwd_of(d);
 }
 
 void hd_tbl_end(struct hd_table *t)
@@ -88,6 +115,11 @@ static struct xlvs_dest_conf *tbl_dest(struct hd_table *t,
 	for (uint32_t i = 0; i < s->ndests; i++)
 		if (hd_ep_eq(&s->dests[i].conf.addr, rip))
 			return &s->dests[i].conf;
+	for (size_t i = 0; i < t->nadded; i++)
+		if (t->added[i].proto == v->svc.proto &&
+		    hd_ep_eq(&t->added[i].vip, &v->svc.vip) &&
+		    hd_ep_eq(&t->added[i].d.addr, rip))
+			return &t->added[i].d;
 	return NULL;
 }
 
@@ -119,9 +151,11 @@ struct xlvs_endpoint hd_tbl_entry_addr(const struct hd_vs *v,
 	return a;
 }
 
+/* A refused edit: our copy may be wrong now, so it goes. */
 static void tbl_failed(struct hd_table *t, int rc, const char *what,
 		       const char *tag, const char *rs, const struct hd_vs *v)
 {
+	tbl_snap_drop(t);
 	t->last_err = rc;
 	hd_log("Failed to %s %s server: %s (%s): %s", what, tag, rs, v->vstr,
 	       strerror(-rc));
@@ -157,11 +191,11 @@ void hd_tbl_restore(struct hd_table *t, const struct hd_vs *v,
 		       v->vstr, want.weight);
 	} else {
 		rc = t->ops->dest_add(t->ctx, v->svc.proto, &v->svc.vip, &want);
-		tbl_snap_drop(t);
 		if (rc < 0) {
 			tbl_failed(t, rc, "add", tag, rs, v);
 			goto out;
 		}
+		tbl_added_push(t, v, &want);
 		hd_log("Added %s server: %s (%s) (Weight set to %d)", tag, rs,
 		       v->vstr, want.weight);
 	}
@@ -226,7 +260,7 @@ static void tbl_remove_do(struct hd_table *t, const struct hd_vs *v,
 			cur->weight = 0;
 			cur->fwd = xlvs_dest_fwd_of(&z);
 		} else {
-			tbl_snap_drop(t);
+			tbl_added_push(t, v, &z);
 		}
 		hd_log("%s %s (Weight set to 0)", cur ? "Quiescent" : "Readd Quiescent",
 		       args);
@@ -322,13 +356,17 @@ int hd_tbl_dest_list(struct hd_table *t, const struct hd_vs *v,
 	*n = 0;
 	if (!s)
 		return t->snap_ok ? 0 : t->last_err;
-	if (!s->ndests)
+	if (!s->ndests && !t->nadded)
 		return 0;
-	*out = calloc(s->ndests, sizeof(**out));
+	*out = calloc(s->ndests + t->nadded, sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < s->ndests; i++)
 		if (s->dests[i].conf.addr.af)
 			(*out)[(*n)++] = s->dests[i].conf.addr;
+	for (size_t i = 0; i < t->nadded; i++)
+		if (t->added[i].d.addr.af && t->added[i].proto == v->svc.proto &&
+		    hd_ep_eq(&t->added[i].vip, &v->svc.vip))
+			(*out)[(*n)++] = t->added[i].d.addr;
 	return 0;
 }

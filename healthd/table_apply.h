@@ -33,12 +33,21 @@ struct hd_table_ops {
 			const struct xlvs_endpoint *rip);
 };
 
+/* An entry this batch added, beside the batch's copy of the table. */
+struct hd_tbl_added {
+	uint8_t proto;
+	struct xlvs_endpoint vip;
+	struct xlvs_dest_conf d;        /* addr.af 0: deleted again */
+};
+
 struct hd_table {
 	const struct hd_table_ops *ops;
 	void *ctx;
 	int depth;                      /* nested begin/end */
 	bool snap_ok;                   /* snap is the table as it is now */
 	struct xlvs_snapshot snap;
+	struct hd_tbl_added *added;     /* kept with snap, gone with it */
+	size_t nadded, added_cap;
 	int last_err;                   /* the last failed call's -errno */
 };
 

@@ -440,7 +440,8 @@ static void stop_cleanstop(void **state)
 	hd_log_set_sink(NULL, NULL, false);
 }
 
-/* One state change is one batch: the table is opened once for it. */
+/* One state change is one batch: the table is opened once for it, and
+ * read once however many entries the batch adds. */
 static void one_open_per_change(void **state)
 {
 	(void)state;
@@ -451,6 +452,8 @@ static void one_open_per_change(void **state)
 	ours_init(&o, &p);
 	hd_state_start(&o.st);
 	assert_int_equal(o.ft.opens, 1);
+	/* One read after the service is added; our own adds kept in it. */
+	assert_int_equal(o.ft.snapshots, 2);
 	before = o.ft.opens;
 	hd_state_result(&o.st, &o.reals[0], true, "");   /* restore + fallback off */
 	assert_int_equal(o.ft.opens, before + 1);
