@@ -80,6 +80,36 @@ static void daemon_unschedule(struct hd_daemon *d)
 			hd_sched_del(d->sched, &d->vs[i].reals[j]);
 }
 
+static void daemon_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct hd_daemon *d = arg;
+	struct timeval t0, t1;
+
+	(void)fd;
+	(void)what;
+	evutil_gettimeofday(&t0, NULL);
+	hd_tbl_flush(&d->tbl);
+	evutil_gettimeofday(&t1, NULL);
+	d->flush_ms = (unsigned)((t1.tv_sec - t0.tv_sec) * 1000 +
+				 (t1.tv_usec - t0.tv_usec) / 1000);
+}
+
+/* The first edit of a batch: the batch goes to the table after a wait
+ * twice as long as the last flush took (10..200 ms), so a big table's
+ * reads are spread over many changes and a small one's changes go at once. */
+static void daemon_kick(void *arg)
+{
+	struct hd_daemon *d = arg;
+	unsigned ms = d->flush_ms * 2;
+	struct timeval tv;
+
+	ms = ms < 10 ? 10 : ms > 200 ? 200 : ms;
+	tv.tv_sec = 0;
+	tv.tv_usec = ms * 1000;
+	if (!evtimer_pending(d->flush_ev, NULL))
+		evtimer_add(d->flush_ev, &tv);
+}
+
 static void daemon_xlvs_log(const char *msg)
 {
 	hd_log("%s", msg);
@@ -96,13 +126,20 @@ static int daemon_loop(struct hd_daemon *d)
 		if (!sev[i] || evsignal_add(sev[i], NULL) < 0)
 			rc = -ENOMEM;
 	}
+	d->flush_ev = evtimer_new(d->base, daemon_flush, d);
+	if (!d->flush_ev)
+		rc = -ENOMEM;
 	if (rc == 0)
 		rc = daemon_schedule(d);
 	if (rc == 0) {
 		hd_state_start(&d->st);
+		hd_tbl_defer(&d->tbl, true, daemon_kick, d);
 		event_base_dispatch(d->base);
 	}
 	daemon_unschedule(d);
+	hd_tbl_defer(&d->tbl, false, NULL, NULL);    /* what is queued goes */
+	if (d->flush_ev)
+		event_free(d->flush_ev);
 	for (int i = 0; i < 4; i++)
 		if (sev[i])
 			event_free(sev[i]);

@@ -30,6 +30,8 @@ struct hd_daemon {
 	struct event_base *base;
 	struct hd_checker *ck;
 	struct hd_sched *sched;
+	struct event *flush_ev;         /* applies the queued table edits */
+	unsigned flush_ms;              /* how long the last flush took */
 	int stop_signal;                /* what ended the loop */
 };
 

@@ -25,7 +25,7 @@ void hd_fallback_command(struct hd_state *st, struct hd_vs *v, bool start)
 		return;
 	snprintf(line, sizeof(line), "%s %s %s %s", cmd, start ? "start" : "stop",
 		 v->vstr, v->svc.proto == IPPROTO_UDP ? "udp" : "tcp");
-	st->spawn(st->spawn_arg, line);
+	hd_tbl_run(st->tbl, st->spawn, st->spawn_arg, line);
 }
 
 /* _status_up(v, fallback): only when no real server is up and the

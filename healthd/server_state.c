@@ -32,7 +32,7 @@ static void state_up(struct hd_state *st, struct hd_rs *r, bool force)
 
 	hd_rs_str(r, rs, sizeof(rs));
 	if (r->failcount > 0)
-		hd_log("Resetting soft failure count: %s (%s)", rs, v->id);
+		hd_tbl_log(st->tbl, "Resetting soft failure count: %s (%s)", rs, v->id);
 	r->failcount = 0;
 	if (!r->up) {
 		r->up = true;
@@ -57,8 +57,8 @@ static void state_down(struct hd_state *st, struct hd_rs *r, bool force)
 	r->failcount++;
 	if (!force && r->up && r->failcount < v->failurecount) {
 		hd_rs_str(r, rs, sizeof(rs));
-		hd_log("Soft failure real server: %s (%s) failure %u/%u", rs,
-		       v->id, r->failcount, v->failurecount);
+		hd_tbl_log(st->tbl, "Soft failure real server: %s (%s) failure %u/%u",
+			   rs, v->id, r->failcount, v->failurecount);
 		return;
 	}
 	if (r->up) {
@@ -159,7 +159,8 @@ static const char *state_kind_name(enum hd_check_kind k)
 
 /* The check and the reason, logged when a server's result changes (the
  * table's change, if any, follows in ldirectord's own words). */
-static void state_log_result(struct hd_rs *r, bool ok, const char *why)
+static void state_log_result(struct hd_state *st, struct hd_rs *r, bool ok,
+			     const char *why)
 {
 	char rs[64];
 
@@ -167,12 +168,12 @@ static void state_log_result(struct hd_rs *r, bool ok, const char *why)
 		return;
 	hd_rs_str(r, rs, sizeof(rs));
 	if (ok)
-		hd_log("Check %s passed: real server=%s (virtual=%s)",
-		       state_kind_name(r->target.kind), rs, r->v->id);
+		hd_tbl_log(st->tbl, "Check %s passed: real server=%s (virtual=%s)",
+			   state_kind_name(r->target.kind), rs, r->v->id);
 	else
-		hd_log("Check %s failed: real server=%s (virtual=%s): %s",
-		       state_kind_name(r->target.kind), rs, r->v->id,
-		       why && *why ? why : "-");
+		hd_tbl_log(st->tbl, "Check %s failed: real server=%s (virtual=%s): %s",
+			   state_kind_name(r->target.kind), rs, r->v->id,
+			   why && *why ? why : "-");
 }
 
 void hd_state_result(struct hd_state *st, struct hd_rs *r, bool ok,
@@ -180,7 +181,7 @@ void hd_state_result(struct hd_state *st, struct hd_rs *r, bool ok,
 {
 	struct hd_vs *v = r->v;
 
-	state_log_result(r, ok, why);
+	state_log_result(st, r, ok, why);
 	r->last_ok = ok;
 	snprintf(r->last_why, sizeof(r->last_why), "%s", ok || !why ? "" : why);
 	if (v->checktype == HD_CT_COMBINED) {

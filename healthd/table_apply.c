@@ -22,6 +22,8 @@ void hd_table_init(struct hd_table *t, const struct hd_table_ops *ops, void *ctx
 
 int hd_tbl_begin(struct hd_table *t)
 {
+	if (t->defer)
+		return 0;               /* the flush opens it */
 	if (t->depth++ > 0)
 		return 0;
 	int rc = t->ops->open(t->ctx);
@@ -70,7 +72,7 @@ static void tbl_added_push(struct hd_table *t, const struct hd_vs *v,
 
 void hd_tbl_end(struct hd_table *t)
 {
-	if (t->depth == 0 || --t->depth > 0)
+	if (t->defer || t->depth == 0 || --t->depth > 0)
 		return;
 	tbl_snap_drop(t);
 	t->ops->close(t->ctx);
@@ -169,6 +171,9 @@ void hd_tbl_restore(struct hd_table *t, const struct hd_vs *v,
 	struct xlvs_dest_conf *cur;
 	int rc;
 
+	if (t->defer && hd_tbl_queue(t, &(struct hd_tbl_op){
+			.kind = HD_TBL_RESTORE, .v = v, .d = *d, .tag = tag }))
+		return;
 	xlvs_endpoint_format(&d->addr, rs, sizeof(rs));
 	want.addr = hd_tbl_entry_addr(v, d);
 	if (hd_tbl_begin(t) < 0)
@@ -279,6 +284,10 @@ void hd_tbl_remove(struct hd_table *t, const struct hd_vs *v,
 		   const struct xlvs_dest_conf *d, const char *tag,
 		   bool quiescent, bool readd)
 {
+	if (t->defer && hd_tbl_queue(t, &(struct hd_tbl_op){
+			.kind = HD_TBL_REMOVE, .v = v, .d = *d, .tag = tag, .quiescent = quiescent,
+			.readd = readd }))
+		return;
 	if (hd_tbl_begin(t) < 0)
 		return;
 	if (tbl_service(t, v))

@@ -40,6 +40,21 @@ struct hd_tbl_added {
 	struct xlvs_dest_conf d;        /* addr.af 0: deleted again */
 };
 
+/* A restore, remove or log line waiting for the next flush (deferred
+ * mode). */
+enum hd_tbl_op_kind { HD_TBL_REMOVE, HD_TBL_RESTORE, HD_TBL_LOG, HD_TBL_RUN };
+
+struct hd_tbl_op {
+	enum hd_tbl_op_kind kind;
+	char *msg;                      /* LOG, RUN: malloc'd */
+	void (*run)(void *arg, const char *msg);    /* RUN: run(arg, msg) */
+	void *run_arg;
+	const struct hd_vs *v;
+	struct xlvs_dest_conf d;
+	const char *tag;
+	bool quiescent, readd;
+};
+
 struct hd_table {
 	const struct hd_table_ops *ops;
 	void *ctx;
@@ -48,6 +63,11 @@ struct hd_table {
 	struct xlvs_snapshot snap;
 	struct hd_tbl_added *added;     /* kept with snap, gone with it */
 	size_t nadded, added_cap;
+	bool defer;                     /* restores and removes queue up */
+	struct hd_tbl_op *q;
+	size_t nq, qcap;
+	void (*kick)(void *arg);        /* called when the queue starts */
+	void *kick_arg;
 	int last_err;                   /* the last failed call's -errno */
 };
 
@@ -58,6 +78,24 @@ void hd_table_init(struct hd_table *t, const struct hd_table_ops *ops, void *ctx
 
 int hd_tbl_begin(struct hd_table *t);
 void hd_tbl_end(struct hd_table *t);
+
+/* Deferred mode (the daemon's, once started): hd_tbl_restore and
+ * hd_tbl_remove only queue their edit, and kick(arg) asks for a flush;
+ * hd_tbl_flush applies the queue in order in one batch (one open, one read
+ * of the table however many servers changed), logging as it goes.  Off:
+ * queued edits are flushed first. */
+void hd_tbl_defer(struct hd_table *t, bool on, void (*kick)(void *arg), void *arg);
+void hd_tbl_flush(struct hd_table *t);
+/* A log line in order with the edits around it: queued in deferred mode,
+ * else logged now. */
+void hd_tbl_log(struct hd_table *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* run(arg, cmd) in order with the edits (fallbackcommand after the
+ * fallback's edit, as ldirectord runs it): queued, or called now. */
+void hd_tbl_run(struct hd_table *t, void (*run)(void *arg, const char *cmd),
+		void *arg, const char *cmd);
+/* Deferred mode's queue helper (table_defer.c): true if op was queued. */
+bool hd_tbl_queue(struct hd_table *t, const struct hd_tbl_op *op);
 
 /* The entry of rip in v's service now: 0 with *out, -ENOENT (no such
  * real server) or -ESRCH (no such service). */

@@ -6,11 +6,22 @@
 #include "table_apply.h"
 
 static struct xlvs_table tx_table;
+static bool tx_opened;
 
+/* The first open (start-up) makes the table if there is none, as
+ * ldirectord's first ipvsadm loads ip_vs; later ones do not: a table
+ * removed under us (xlvsadm --unload) is not made again behind the
+ * admin's back, and the edits fail and are logged instead. */
 static int tx_open(void *ctx)
 {
+	int rc;
+
 	(void)ctx;
-	return xlvs_table_open(&tx_table, XLVS_OPEN_WRITE | XLVS_OPEN_CREATE, 0);
+	rc = xlvs_table_open(&tx_table, XLVS_OPEN_WRITE |
+			     (tx_opened ? 0 : XLVS_OPEN_CREATE), 0);
+	if (rc == 0)
+		tx_opened = true;
+	return rc;
 }
 
 static void tx_close(void *ctx)

@@ -463,6 +463,50 @@ static void one_open_per_change(void **state)
 	hd_log_set_sink(NULL, NULL, false);
 }
 
+static void kick(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/* Deferred (the daemon's mode): changes queue, one kick asks for a flush,
+ * and the flush applies them in order in one batch, logged as a direct
+ * run logs them. */
+static void deferred_batch(void **state)
+{
+	(void)state;
+	static struct ours o;
+	static char direct[16][256];
+	struct params p = { true, false, true, 1, HD_CT_CONNECT };
+	int kicks = 0, n;
+	unsigned opens;
+
+	ours_init(&o, &p);
+	hd_state_start(&o.st);
+	o.nlog = 0;
+	for (int i = 0; i < NREALS; i++)
+		hd_state_result(&o.st, &o.reals[i], true, "");
+	n = o.nlog;
+	memcpy(direct, o.log, sizeof(direct));
+	ours_init(&o, &p);
+	hd_state_start(&o.st);
+	o.nlog = 0;
+	hd_tbl_defer(&o.tbl, true, kick, &kicks);
+	opens = o.ft.opens;
+	for (int i = 0; i < NREALS; i++)
+		hd_state_result(&o.st, &o.reals[i], true, "");
+	assert_int_equal(o.ft.opens, opens);       /* nothing yet */
+	assert_int_equal(kicks, 1);
+	assert_int_equal(o.ft.svc[0].dests[0].weight, 0);
+	hd_tbl_flush(&o.tbl);
+	assert_int_equal(o.ft.opens, opens + 1);
+	assert_int_equal(o.nlog, n);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(o.log[i], direct[i]);
+	assert_true(o.ft.snapshots <= 4);
+	hd_tbl_defer(&o.tbl, false, NULL, NULL);
+	hd_log_set_sink(NULL, NULL, false);
+}
+
 static void maint_shortname(void **state)
 {
 	(void)state;
@@ -527,6 +571,7 @@ int main(void)
 		cmocka_unit_test(start_keeps_matching),
 		cmocka_unit_test(stop_cleanstop),
 		cmocka_unit_test(one_open_per_change),
+		cmocka_unit_test(deferred_batch),
 		cmocka_unit_test(maint_shortname),
 		cmocka_unit_test(maint_files),
 	};
