@@ -11,6 +11,7 @@
 #include "fallback.h"
 #include "hd_log.h"
 #include "hd_sched.h"
+#include "reload.h"
 
 static bool daemon_due(void *arg, struct hd_rs *r)
 {
@@ -33,20 +34,11 @@ static void daemon_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGHUP) {
 		hd_log("Reloading Linux Director Daemon config on signal");
-		daemon_reload(d, NULL);
+		daemon_reread(d);
 		return;
 	}
 	d->stop_signal = (int)sig;
 	event_base_loopbreak(d->base);
-}
-
-int daemon_reload(struct hd_daemon *d, struct hd_config *new_config)
-{
-	(void)d;
-	if (new_config)
-		hd_config_free(new_config);
-	hd_log("Reload is not supported yet: the running configuration stays");
-	return -ENOTSUP;
 }
 
 /* Every real server on its timer, the phases spread evenly over each
@@ -113,6 +105,57 @@ static void daemon_kick(void *arg)
 static void daemon_xlvs_log(const char *msg)
 {
 	hd_log("%s", msg);
+}
+
+static void daemon_config_err(void *arg, const char *msg)
+{
+	(void)arg;
+	hd_log("%s", msg);
+}
+
+void daemon_reread(struct hd_daemon *d)
+{
+	struct hd_config *c = NULL;
+	int rc = hd_config_load(d->path, &c, daemon_config_err, NULL);
+
+	if (rc != 0) {
+		if (rc < 0)
+			hd_log("%s: %s", d->path, strerror(-rc));
+		hd_log("Reload failed: the running configuration stays");
+		return;
+	}
+	daemon_reload(d, c);
+}
+
+int daemon_reload(struct hd_daemon *d, struct hd_config *new_config)
+{
+	struct hd_daemon nd = { 0 };
+	int rc = hd_daemon_build(&nd, new_config);
+
+	if (rc < 0) {
+		hd_daemon_unbuild(&nd);
+		hd_log("Reload failed: %s; the running configuration stays",
+		       strerror(-rc));
+		return rc;
+	}
+	hd_tbl_defer(&d->tbl, false, NULL, NULL);   /* the old queue goes */
+	daemon_unschedule(d);
+	d->g = nd.g;
+	d->st.fallbackcommand = new_config->fallbackcommand;
+	hd_reload_apply(&d->st, nd.vs, nd.nvs);
+	/* nd takes the old picture away to be freed. */
+	nd.vs = d->vs;
+	nd.nvs = d->nvs;
+	nd.cfg = d->cfg;
+	d->vs = d->st.virtuals;
+	d->nvs = d->st.nvirtuals;
+	d->cfg = new_config;
+	hd_daemon_unbuild(&nd);
+	rc = daemon_schedule(d);
+	if (rc < 0)
+		hd_log("Cannot schedule the checks: %s", strerror(-rc));
+	hd_tbl_defer(&d->tbl, true, daemon_kick, d);
+	return rc;
 }
 
 static int daemon_loop(struct hd_daemon *d)
@@ -182,6 +225,7 @@ int hd_daemon_run(struct hd_config *cfg, const struct hd_daemon_opts *o)
 		hd_table_init_xlvs(&d.tbl);
 		d.st.tbl = &d.tbl;
 		d.st.spawn = hd_fallback_spawn_sh;
+		d.path = o->path;
 		rc = daemon_loop(&d);
 		hd_state_stop(&d.st);
 		hd_log("Linux Director Daemon terminated on signal: %s",

@@ -33,6 +33,7 @@ struct hd_daemon {
 	struct event *flush_ev;         /* applies the queued table edits */
 	unsigned flush_ms;              /* how long the last flush took */
 	int stop_signal;                /* what ended the loop */
+	const char *path;               /* the configuration file */
 };
 
 /* The runtime picture of cfg (which d then owns): -errno (ENOMEM). */
@@ -41,15 +42,19 @@ void hd_daemon_unbuild(struct hd_daemon *d);
 
 struct hd_daemon_opts {
 	bool foreground;                /* -d */
+	const char *path;               /* the file (HUP reads it again) */
 	const char *cfgname;            /* the file's base name, for the log */
 };
 
 /* Start-up, the loop until TERM/INT, the stop; the exit status. */
 int hd_daemon_run(struct hd_config *cfg, const struct hd_daemon_opts *o);
 
-/* The seam for reload: applies new_config (owned by d from now on) in
- * place of the running one.  Not yet: logs that and keeps the running one
- * (-ENOTSUP). */
+/* Applies new_config (owned by d from now on) in place of the running
+ * one, changing only what differs (reload.h); the servers' timers start
+ * again with the new intervals.  -ENOMEM keeps the running one. */
 int daemon_reload(struct hd_daemon *d, struct hd_config *new_config);
+/* HUP: reads d->path again; a file with errors keeps the running
+ * configuration, each error logged. */
+void daemon_reread(struct hd_daemon *d);
 
 #endif

@@ -90,6 +90,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "Config file %s: %s\n", path, strerror(-rc));
 		return 1;
 	}
+	o.path = path;
 	slash = strrchr(path, '/');
 	o.cfgname = slash ? slash + 1 : path;
 	if (o.foreground)

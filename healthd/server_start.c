@@ -42,7 +42,7 @@ static void start_purge(struct hd_state *st, struct hd_vs *v)
 	free(have);
 }
 
-static void start_virtual(struct hd_state *st, struct hd_vs *v)
+void hd_state_start_virtual(struct hd_state *st, struct hd_vs *v)
 {
 	struct xlvs_dest_conf cur;
 	struct xlvs_endpoint e;
@@ -76,9 +76,9 @@ void hd_state_start(struct hd_state *st)
 {
 	hd_tbl_begin(st->tbl);
 	for (size_t i = 0; i < st->nvirtuals; i++)
-		hd_tbl_service_set(st->tbl, &st->virtuals[i]);
+		hd_tbl_service_set(st->tbl, &st->virtuals[i], false);
 	for (size_t i = 0; i < st->nvirtuals; i++)
-		start_virtual(st, &st->virtuals[i]);
+		hd_state_start_virtual(st, &st->virtuals[i]);
 	hd_tbl_end(st->tbl);
 }
 

@@ -49,6 +49,8 @@ void hd_state_result(struct hd_state *st, struct hd_rs *r, bool ok,
  * entries the file does not name purged, and the fallback on where no
  * server is up.  Services the file does not name are left alone. */
 void hd_state_start(struct hd_state *st);
+/* ld_start's part for one virtual whose service is in the table. */
+void hd_state_start_virtual(struct hd_state *st, struct hd_vs *v);
 /* ld_stop: the virtuals with cleanstop lose their servers and go. */
 void hd_state_stop(struct hd_state *st);
 

@@ -317,14 +317,27 @@ void hd_tbl_purge_dest(struct hd_table *t, const struct hd_vs *v,
 	hd_tbl_end(t);
 }
 
-void hd_tbl_service_set(struct hd_table *t, const struct hd_vs *v)
+static bool tbl_service_same(const struct xlvs_service_conf *a,
+			     const struct xlvs_service_conf *b)
 {
+	return !strcmp(a->sched, b->sched) && a->flags == b->flags &&
+	       a->timeout == b->timeout && a->netmask == b->netmask;
+}
+
+void hd_tbl_service_set(struct hd_table *t, const struct hd_vs *v, bool if_changed)
+{
+	struct xlvs_service_info *s;
 	bool exists;
 	int rc;
 
 	if (hd_tbl_begin(t) < 0)
 		return;
-	exists = tbl_service(t, v) != NULL;
+	s = tbl_service(t, v);
+	exists = s != NULL;
+	if (exists && if_changed && tbl_service_same(&s->conf, &v->svc)) {
+		hd_tbl_end(t);
+		return;
+	}
 	rc = exists ? t->ops->service_edit(t->ctx, &v->svc)
 		    : t->ops->service_add(t->ctx, &v->svc);
 	tbl_snap_drop(t);

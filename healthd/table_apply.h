@@ -119,8 +119,9 @@ void hd_tbl_remove(struct hd_table *t, const struct hd_vs *v,
 void hd_tbl_purge_dest(struct hd_table *t, const struct hd_vs *v,
 		       const struct xlvs_endpoint *rip, const char *why);
 /* ld_start's first step: -E if v's service exists ("Changed virtual
- * server: vip"), else -A ("Added virtual server: vip"). */
-void hd_tbl_service_set(struct hd_table *t, const struct hd_vs *v);
+ * server: vip"), else -A ("Added virtual server: vip"); if_changed: no -E
+ * when the table's already has v's scheduler, flags and persistence. */
+void hd_tbl_service_set(struct hd_table *t, const struct hd_vs *v, bool if_changed);
 /* purge_virtual: -D ("Purged virtual server (<why>): vip"). */
 void hd_tbl_service_purge(struct hd_table *t, const struct hd_vs *v,
 			  const char *why);

@@ -20,11 +20,17 @@ setup() {
 # hd_conf FILE [CHECKTYPE [RECEIVE [GLOBAL...]]]: the seed's file (its
 # typographic quotes too), its addresses real, checktype (the seed's
 # connect) and receive (“Test Page”) as given, GLOBAL lines added
-# ("quiescent=no").
+# ("quiescent=no"); HD_NODES (default "1 2") says which real= lines.
 hd_conf() {
-	local file=$1 ct=${2:-connect} rcv=${3:-“Test Page”} global=""
+	local file=$1 ct=${2:-connect} rcv=${3:-“Test Page”} global="" reals="" n
 	shift $(($# < 3 ? $# : 3))
 	for line in "$@"; do global+="$line"$'\n'; done
+	for n in ${HD_NODES:-1 2}; do
+		case $n in
+		1) reals+="        real=$XL_NODE1:80 gate 3"$'\n' ;;
+		2) reals+="        real=$XL_NODE2:80 gate 2"$'\n' ;;
+		esac
+	done
 	cat >"$file" <<-EOF
 	checktimeout=3
 	checkinterval=1
@@ -32,9 +38,7 @@ hd_conf() {
 	logfile=“$XL_TMP/ldirectord.log”
 	quiescent=yes
 	${global}virtual=$XL_VIP:80
-	        real=$XL_NODE1:80 gate 3
-	        real=$XL_NODE2:80 gate 2
-	        service=http
+	${reals}        service=http
 	        checkport=80
 	        checktype=$ct
 	        request=“index.html”
@@ -242,4 +246,40 @@ test_healthd_check_file() {
 	"$XL_HD_BIN" -t "$XL_TMP/bad.cf" 2>"$XL_TMP/err" && xl_fail "-t took a bad file"
 	grep -q "^$XL_TMP/bad.cf:4: " "$XL_TMP/err" || xl_fail "no file:line: $(cat "$XL_TMP/err")"
 	echo "the error: $(cat "$XL_TMP/err")"
+}
+
+# HUP reads the file again and applies only what changed: node2 added,
+# node1's held connection carries on (no reset, no retransmission); a
+# broken file keeps the running configuration.
+test_healthd_reload_adds_server_keeps_connections() {
+	local hold=$XL_ROOT/build/tests/tcphold n
+	[ -x "$hold" ] || xl_fail "$hold missing: run make"
+	HD_NODES=1 hd_conf "$XL_TMP/ld.cf"
+	hd_start "$XL_TMP/ld.cf"
+	hd_wait_weight "$XL_NODE1" 3 5000 >/dev/null || xl_fail "node1 not up: $(xl_adm -L -n)"
+	xl_bg client "$hold" "$XL_VIP" 80 "$XL_TMP/go" 25 >"$XL_TMP/hold" 2>"$XL_TMP/hold.err"
+	local hold_pid=$XL_LAST_PID
+	for ((n = 0; n < 50; n++)); do
+		grep -q '^port ' "$XL_TMP/hold" && break
+		sleep 0.1
+	done
+	grep -q '^port ' "$XL_TMP/hold" || xl_fail "tcphold: $(cat "$XL_TMP/hold.err")"
+	hd_conf "$XL_TMP/ld.cf"
+	: >"$XL_TMP/hd.log"
+	kill -HUP "$HD_PID"
+	hd_wait_weight "$XL_NODE2" 2 5000 >/dev/null || xl_fail "node2 not added: $(xl_adm -L -n)"
+	[ "$(hd_weight "$XL_NODE1")" = 3 ] || xl_fail "node1 changed: $(xl_adm -L -n)"
+	hd_log_has "Reloading Linux Director Daemon config on signal"
+	grep -E "virtual server|real server: $XL_NODE1" "$XL_TMP/hd.log" &&
+		xl_fail "the reload touched what did not change"
+	printf 'virtual=%s:80\n\tbogus=1\n' "$XL_VIP" >"$XL_TMP/ld.cf"
+	kill -HUP "$HD_PID"
+	sleep 1
+	hd_log_has "$XL_TMP/ld.cf:2: bogus: unknown directive"
+	hd_log_has "Reload failed: the running configuration stays"
+	[ "$(hd_weight "$XL_NODE1")" = 3 ] && [ "$(hd_weight "$XL_NODE2")" = 2 ] ||
+		xl_fail "a broken file changed the table: $(xl_adm -L -n)"
+	touch "$XL_TMP/go"
+	wait "$hold_pid" || xl_fail "the held connection did not survive: $(cat "$XL_TMP/hold" "$XL_TMP/hold.err")"
+	grep -q "Test Page of node1" "$XL_TMP/hold" || xl_fail "held: $(cat "$XL_TMP/hold")"
 }

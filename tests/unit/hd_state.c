@@ -21,6 +21,7 @@
 #include "hd_log.h"
 #include "maintenance.h"
 #include "model.h"
+#include "reload.h"
 #include "server_state.h"
 
 struct ours {
@@ -507,6 +508,59 @@ static void deferred_batch(void **state)
 	hd_log_set_sink(NULL, NULL, false);
 }
 
+/* Reload applies only what changed: the same server stays as it is
+ * (no edit, its state and since kept), a new weight is restored, a server
+ * no longer named is purged, a new one starts down at weight 0, the
+ * service with the same scheduler is not edited. */
+static void reload_only_changes(void **state)
+{
+	(void)state;
+	static struct ours o;
+	static struct hd_rs nr[3];
+	struct params p = { true, false, true, 1, HD_CT_CONNECT };
+	struct hd_vs nv;
+	struct ft_service *s;
+	struct xlvs_endpoint a;
+	time_t since0;
+
+	ours_init(&o, &p);
+	hd_state_start(&o.st);
+	for (int i = 0; i < NREALS; i++)
+		hd_state_result(&o.st, &o.reals[i], true, "");
+	o.reals[0].since = since0 = 12345;
+	nv = o.v;
+	nv.reals = nr;
+	nv.nreals = 3;
+	nv.nup = 0;
+	nv.fallback_up = false;
+	nv.fallbackcommand_status = 0;
+	memset(nr, 0, sizeof(nr));
+	for (int i = 0; i < 3; i++) {
+		nr[i].v = &nv;
+		nr[i].conf = o.reals[i].conf;
+		nr[i].target = o.reals[i].target;
+	}
+	nr[1].conf.weight = 5;
+	ep("10.0.0.6", 80, &nr[2].conf.addr);   /* 10.0.0.5:8080 no more */
+	nr[2].conf.weight = 4;
+	nr[2].conf.fwd = XLVS_FWD_DROUTE;
+	o.nlog = o.ncmds = 0;
+	hd_reload_apply(&o.st, &nv, 1);
+	LOG_IS(&o, 0, "Restored real server: 10.0.0.4:80 (10.0.0.1:80) (Weight set to 5)");
+	LOG_IS(&o, 1, "Purged real server (start): 10.0.0.5:8080 (10.0.0.1:80)");
+	LOG_IS(&o, 2, "Readd Quiescent real server: 10.0.0.6:80 (10.0.0.1:80) (Weight set to 0)");
+	assert_int_equal(o.nlog, 3);
+	assert_int_equal(o.ncmds, 0);          /* still "stop": not run again */
+	assert_true(nr[0].up && nr[1].up && !nr[2].up);
+	assert_int_equal(nr[0].since, since0);
+	assert_int_equal(nv.nup, 2);
+	s = ft_find(&o.ft, IPPROTO_TCP, &nv.svc.vip);
+	ep("10.0.0.3", 80, &a);
+	assert_int_equal(ft_dest(s, &a)->weight, 3);
+	assert_ptr_equal(o.st.virtuals, &nv);
+	hd_log_set_sink(NULL, NULL, false);
+}
+
 static void maint_shortname(void **state)
 {
 	(void)state;
@@ -572,6 +626,7 @@ int main(void)
 		cmocka_unit_test(stop_cleanstop),
 		cmocka_unit_test(one_open_per_change),
 		cmocka_unit_test(deferred_batch),
+		cmocka_unit_test(reload_only_changes),
 		cmocka_unit_test(maint_shortname),
 		cmocka_unit_test(maint_files),
 	};
