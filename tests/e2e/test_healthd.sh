@@ -283,3 +283,60 @@ test_healthd_reload_adds_server_keeps_connections() {
 	wait "$hold_pid" || xl_fail "the held connection did not survive: $(cat "$XL_TMP/hold" "$XL_TMP/hold.err")"
 	grep -q "Test Page of node1" "$XL_TMP/hold" || xl_fail "held: $(cat "$XL_TMP/hold")"
 }
+
+# A file in maintenancedir forces its server down (quiescent=no: deleted
+# from every virtual service, the file being the bare address) and its
+# removal brings it back; idle TCP connections held to it all along answer
+# again afterwards, from the same server (the table keeps a deleted
+# server's connections, expire_nodest_conn=0, as IPVS's trash does).
+test_healthd_maintenance_delete_and_back_keeps_connections() {
+	local hold=$XL_ROOT/build/tests/connhold echo=$XL_ROOT/build/tests/echosrv h n
+	[ -x "$hold" ] && [ -x "$echo" ] || xl_fail "connhold or echosrv missing: run make"
+	for h in node1 node2; do
+		xl_bg "$h" "$echo" --name "$h" --port 7000
+		xl_wait_listen "$h" 7000 || xl_fail "echosrv in $h did not start"
+	done
+	mkdir -p "$XL_TMP/maint"
+	cat >"$XL_TMP/ld.cf" <<-EOF
+	checktimeout=3
+	checkinterval=1
+	quiescent=no
+	maintenancedir=$XL_TMP/maint
+	logfile="$XL_TMP/ldirectord.log"
+	virtual=$XL_VIP:80
+	        real=$XL_NODE1:80 gate 3
+	        real=$XL_NODE2:80 gate 2
+	        checktype=connect
+	        scheduler=wrr
+	virtual=$XL_VIP:7000
+	        real=$XL_NODE1:7000 gate 1
+	        real=$XL_NODE2:7000 gate 1
+	        checktype=connect
+	        scheduler=rr
+	EOF
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	xl_bg client "$hold" "$XL_VIP" 7000 8 "$XL_TMP/go" 40 >"$XL_TMP/hold" 2>"$XL_TMP/hold.err"
+	local hold_pid=$XL_LAST_PID
+	for ((n = 0; n < 50; n++)); do
+		grep -q '^held ' "$XL_TMP/hold" && break
+		sleep 0.1
+	done
+	grep -q '^held 8' "$XL_TMP/hold" || xl_fail "connhold: $(cat "$XL_TMP/hold" "$XL_TMP/hold.err")"
+	touch "$XL_TMP/maint/$XL_NODE1"
+	hd_wait_weight "$XL_NODE1" none "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "node1 in maintenance still in the table: $(xl_adm -L -n)"
+	xl_adm -L -n | grep -q -- "-> $XL_NODE1:" && xl_fail "node1 left in a service: $(xl_adm -L -n)"
+	sleep 1
+	rm "$XL_TMP/maint/$XL_NODE1"
+	hd_wait_weight "$XL_NODE1" 3 "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "node1 not back after maintenance: $(xl_adm -L -n)"
+	hd_log_has "Deleted real server: $XL_NODE1:80 ($XL_VIP:80)"
+	hd_log_has "Deleted real server: $XL_NODE1:7000 ($XL_VIP:7000)"
+	hd_log_has "Added real server: $XL_NODE1:80 ($XL_VIP:80) (Weight set to 3)"
+	sleep 1.2	# node1:7000 comes back too
+	touch "$XL_TMP/go"
+	wait "$hold_pid" || xl_fail "held connections lost: $(cat "$XL_TMP/hold" "$XL_TMP/hold.err")"
+	grep -q "ok .* node1" "$XL_TMP/hold" || xl_fail "none held to node1: $(cat "$XL_TMP/hold")"
+	tail -1 "$XL_TMP/hold"
+}
