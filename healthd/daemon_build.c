@@ -8,6 +8,7 @@
 
 #include "daemon.h"
 #include "maintenance.h"
+#include "monitor.h"
 
 /* ipvsadm -b's names. */
 static uint32_t build_schedflags(const char *s)
@@ -86,6 +87,12 @@ static void build_real(const struct hd_config *c, const struct hd_virtual *cv,
 	r->conf.l_threshold = cr->l_threshold;
 	r->last_ok = -1;
 	build_target(c, cv, cr, r);
+	if (cv->monitorfile) {
+		char id[4096];
+
+		hd_monitor_id(cv, cr, id, sizeof(id));
+		r->monitor_id = strdup(id);
+	}
 	hd_maint_resolve(r);
 }
 
@@ -105,6 +112,7 @@ static int build_virtual(const struct hd_config *c, const struct hd_virtual *cv,
 	v->quiescent = hd_virtual_quiescent(c, cv);
 	v->cleanstop = hd_virtual_cleanstop(c, cv);
 	v->fallbackcommand = cv->fallbackcommand;
+	v->monitorfile = cv->monitorfile;
 	if (hd_virtual_fallback(c, cv, &fb)) {
 		v->has_fallback = true;
 		v->fallback.addr = fb.addr;
@@ -141,8 +149,11 @@ int hd_daemon_build(struct hd_daemon *d, struct hd_config *cfg)
 
 void hd_daemon_unbuild(struct hd_daemon *d)
 {
-	for (size_t i = 0; d->vs && i < d->nvs; i++)
+	for (size_t i = 0; d->vs && i < d->nvs; i++) {
+		for (size_t j = 0; d->vs[i].reals && j < d->vs[i].nreals; j++)
+			free(d->vs[i].reals[j].monitor_id);
 		free(d->vs[i].reals);
+	}
 	free(d->vs);
 	d->vs = NULL;
 	d->nvs = 0;

@@ -42,6 +42,7 @@ struct hd_rs {
 	char maint_names[2][256];       /* fqdn and short name, "" if none
 					 * (resolved once: see maintenance.c) */
 	struct hd_sched_slot *slot;     /* sched.c's, NULL when unscheduled */
+	char *monitor_id;               /* monitorfile's name of it (malloc'd) */
 };
 
 struct hd_vs {
@@ -58,6 +59,7 @@ struct hd_vs {
 	struct xlvs_dest_conf fallback; /* weight 1 when on */
 	bool fallback_up;               /* ldirectord's fallback_status */
 	const char *fallbackcommand;    /* NULL: none */
+	const char *monitorfile;        /* NULL: none */
 	int fallbackcommand_status;     /* 0 never run, 1 start, 2 stop */
 	unsigned nup;                   /* reals up: real_status's size */
 	struct hd_rs *reals;

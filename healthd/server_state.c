@@ -9,6 +9,7 @@
 #include "fallback.h"
 #include "hd_log.h"
 #include "maintenance.h"
+#include "monitor.h"
 #include "server_state.h"
 
 void hd_vs_names(struct hd_vs *v)
@@ -107,6 +108,9 @@ bool hd_state_due(struct hd_state *st, struct hd_rs *r)
 		hd_debug(2, "Server maintenance: %s", v->id);
 		snprintf(r->last_why, sizeof(r->last_why), "Server in maintenance");
 		hd_state_set(st, r, false, true);
+		if (v->monitorfile && r->monitor_id)
+			hd_monitor_write(v->monitorfile, r->monitor_id, false,
+					 "Server in maintenance");
 		return false;
 	}
 	switch (v->checktype) {
@@ -192,4 +196,6 @@ void hd_state_result(struct hd_state *st, struct hd_rs *r, bool ok,
 					     : HD_COMBINED_NEGOTIATE;
 	}
 	hd_state_set(st, r, ok, false);
+	if (v->monitorfile && r->monitor_id)
+		hd_monitor_write(v->monitorfile, r->monitor_id, ok, ok ? NULL : why);
 }

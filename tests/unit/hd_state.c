@@ -21,6 +21,7 @@
 #include "hd_log.h"
 #include "maintenance.h"
 #include "model.h"
+#include "monitor.h"
 #include "reload.h"
 #include "server_state.h"
 
@@ -561,6 +562,39 @@ static void reload_only_changes(void **state)
 	hd_log_set_sink(NULL, NULL, false);
 }
 
+static void cf_err(void *arg, const char *msg)
+{
+	(void)arg;
+	fail_msg("config: %s", msg);
+}
+
+/* monitorfile's name of a server, worked out by hand from ldirectord's
+ * get_real_id_str, tr/:/ /s and s/\\//g: "::" squeezed to one space, a
+ * quotemeta'd colon a space of its own. */
+static void monitor_id_as_ldirectord(void **state)
+{
+	(void)state;
+	static const char cf[] =
+		"virtual=10.77.0.100:80\n"
+		"\treal=10.77.0.103:80 gate 3\n"
+		"\tservice=http\n\tcheckport=80\n\tchecktype=connect\n"
+		"\trequest=\"index.html\"\n\treceive=\"Test Page\"\n"
+		"virtual=10.77.0.100:81\n"
+		"\treal=10.77.0.104:81 masq 2\n"
+		"\tchecktype=negotiate\n\tservice=http\n"
+		"\treceive=\"a::b:c\"\n";
+	struct hd_config *c = NULL;
+	char id[512];
+
+	assert_int_equal(hd_config_parse("t.cf", cf, sizeof(cf) - 1, HD_CF_NO_RESOLVE,
+					 &c, cf_err, NULL), 0);
+	hd_monitor_id(&c->virtuals[0], &c->virtuals[0].reals[0], id, sizeof(id));
+	assert_string_equal(id, "connect tcp 10.77.0.103 80 80 3 gate /index.html Test Page");
+	hd_monitor_id(&c->virtuals[1], &c->virtuals[1].reals[0], id, sizeof(id));
+	assert_string_equal(id, "negotiate http tcp 10.77.0.104 81 2 masq / a  b c");
+	hd_config_free(c);
+}
+
 static void maint_shortname(void **state)
 {
 	(void)state;
@@ -627,6 +661,7 @@ int main(void)
 		cmocka_unit_test(one_open_per_change),
 		cmocka_unit_test(deferred_batch),
 		cmocka_unit_test(reload_only_changes),
+		cmocka_unit_test(monitor_id_as_ldirectord),
 		cmocka_unit_test(maint_shortname),
 		cmocka_unit_test(maint_files),
 	};
