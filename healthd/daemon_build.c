@@ -106,7 +106,10 @@ static int build_virtual(const struct hd_config *c, const struct hd_virtual *cv,
 	v->checktype = cv->checktype;
 	v->num_connects = cv->num_connects;
 	v->failurecount = cv->failurecount ? cv->failurecount : 1;
-	v->checkinterval_ms = hd_virtual_checkinterval(c, cv) * 1000u;
+	/* ldirectord honours a virtual's own checkinterval only with
+	 * fork=yes (run_child); one process sleeps the global one. */
+	v->checkinterval_ms = (c->fork ? hd_virtual_checkinterval(c, cv)
+				       : c->checkinterval) * 1000u;
 	v->checktimeout_ms = cv->checktimeout * 1000u;
 	v->negotiatetimeout_ms = cv->negotiatetimeout * 1000u;
 	v->quiescent = hd_virtual_quiescent(c, cv);
