@@ -47,12 +47,13 @@ static void pg_wait(struct pg_chk *p, short what)
 		hd_check_finish(p->c, false, "out of memory");
 }
 
-/* libpq's messages end in a newline the log does not want. */
+/* libpq's messages run over lines (a hint, the query with a caret): the
+ * log line takes the first. */
 static void pg_fail(struct pg_chk *p, const char *what, const char *msg)
 {
-	size_t n = strlen(msg);
+	size_t n = strcspn(msg, "\n");
 
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+	while (n && msg[n - 1] == ' ')
 		n--;
 	hd_check_finish(p->c, false, "%s: %.*s", what, (int)n, msg);
 }

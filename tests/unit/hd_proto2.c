@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xlvs-healthd's ldap, ldaps, mysql, pgsql and radius checks against the
+ * real Debian servers (slapd, mariadbd, postgres, freeradius): the binary
+ * first moves into a network namespace of its own (unshare), then
+ * hd_proto2_srv.sh starts the four there on 127.0.0.1, once for all the
+ * cases.  Each check passes against the right answer and fails against a
+ * wrong password, an empty result, a DN that does not match, a wrong
+ * secret; a server that never answers ends the check by its timeout, on
+ * time, and does not hold up another check.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+#include <event2/event.h>
+
+#include "check.h"
+
+enum {
+	P_LDAP = 389, P_LDAPS = 636, P_MYSQL = 3306, P_PGSQL = 5432,
+	P_RADIUS = 1812,
+	P_HANG = 7001,          /* TCP: listens, never accepts or answers */
+	P_HANG_UDP = 7002,      /* UDP: bound, never answers */
+	P_CLOSED = 7003,        /* nothing there */
+};
+
+static struct event_base *base;
+static struct hd_checker *ck;
+static char srv_dir[] = "/tmp/hd_proto2.XXXXXX";
+static char srv_script[PATH_MAX];
+static int hang_tcp = -1, hang_udp = -1;
+
+struct result {
+	bool done, up;
+	char why[160];
+	long ms;
+	struct timespec t0;
+};
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void on_done(void *arg, bool up, const char *why)
+{
+	struct result *r = arg;
+
+	r->done = true;
+	r->up = up;
+	snprintf(r->why, sizeof(r->why), "%s", why);
+	r->ms = ms_since(&r->t0);
+}
+
+static struct hd_check_target target(enum hd_service s, uint16_t port)
+{
+	struct hd_check_target t = {
+		.kind = HD_CHECK_NEGOTIATE, .service = s, .proto = IPPROTO_TCP,
+		.timeout_ms = 3000,
+	};
+
+	t.rip.af = 4;
+	inet_pton(AF_INET, "127.0.0.1", t.rip.addr);
+	t.rip.port = port;
+	return t;
+}
+
+/* Starts the checks at once and runs the loop until all have ended (or
+ * their timeout and two seconds have passed: then the case fails). */
+static void run_n(struct hd_check_target *t, struct result *r, int n)
+{
+	struct hd_check *c[4];
+	unsigned longest = 0;
+	int left = n;
+
+	assert_true(n <= 4);
+	for (int i = 0; i < n; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		clock_gettime(CLOCK_MONOTONIC, &r[i].t0);
+		c[i] = hd_check_start(ck, &t[i], on_done, &r[i]);
+		assert_non_null(c[i]);
+		if (t[i].timeout_ms > longest)
+			longest = t[i].timeout_ms;
+	}
+	while (left && ms_since(&r[0].t0) < (long)longest + 2000) {
+		event_base_loop(base, EVLOOP_ONCE);
+		left = 0;
+		for (int i = 0; i < n; i++)
+			left += !r[i].done;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!r[i].done)
+			hd_check_cancel(c[i]);
+		assert_true(r[i].done);
+		print_message("    %s: %s \"%s\" in %ld ms\n",
+			      hd_service_name(t[i].service),
+			      r[i].up ? "up" : "down", r[i].why, r[i].ms);
+	}
+}
+
+static struct result run1(struct hd_check_target t)
+{
+	struct result r;
+
+	run_n(&t, &r, 1);
+	return r;
+}
+
+static void assert_down(struct result r, const char *why_prefix)
+{
+	assert_false(r.up);
+	if (strncmp(r.why, why_prefix, strlen(why_prefix)))
+		fail_msg("why \"%s\", not \"%s...\"", r.why, why_prefix);
+}
+
+/* Ended by its own timeout: no sooner, and not much later. */
+static void assert_timed_out(struct result r, unsigned ms)
+{
+	assert_down(r, "timed out");
+	assert_true(r.ms >= (long)ms - 5);
+	assert_true(r.ms < (long)ms + 150);
+}
+
+/* ---- ldap, ldaps ---- */
+
+static struct hd_check_target ldap_target(enum hd_service s)
+{
+	struct hd_check_target t =
+		target(s, s == HD_SVC_LDAPS ? P_LDAPS : P_LDAP);
+
+	t.request = "/dc=example,dc=com";
+	return t;
+}
+
+static void ldap_anonymous(void **state)
+{
+	(void)state;
+	struct hd_check_target t = ldap_target(HD_SVC_LDAP);
+	struct result r = run1(t);
+
+	assert_true(r.up);
+	assert_string_equal(r.why, "");
+	t.receive = "^dc=example,dc=com$";
+	assert_true(run1(t).up);
+	/* a login without a passwd binds anonymously, as ldirectord */
+	t.login = "cn=nobody,dc=example,dc=com";
+	assert_true(run1(t).up);
+}
+
+static void ldap_login(void **state)
+{
+	(void)state;
+	struct hd_check_target t = ldap_target(HD_SVC_LDAP);
+
+	t.login = "cn=admin,dc=example,dc=com";
+	t.passwd = "secret";
+	assert_true(run1(t).up);
+	t.passwd = "wrong";
+	assert_down(run1(t), "Bind failed: Invalid credentials");
+}
+
+static void ldap_wrong_answer(void **state)
+{
+	(void)state;
+	struct hd_check_target t = ldap_target(HD_SVC_LDAP);
+
+	t.receive = "dc=other";
+	assert_down(run1(t), "Response mismatch: dc=example,dc=com");
+	t.receive = NULL;
+	t.request = "/ou=none,dc=example,dc=com";   /* no such entry */
+	assert_down(run1(t), "No answer received");
+	t.request = "/";        /* the root DSE, whose DN "" matches no receive */
+	assert_true(run1(t).up);
+	t.receive = "example";
+	assert_down(run1(t), "Response mismatch");
+}
+
+static void ldaps_up_and_down(void **state)
+{
+	(void)state;
+	struct hd_check_target t = ldap_target(HD_SVC_LDAPS);
+
+	t.receive = "example";
+	assert_true(run1(t).up);
+	t.login = "cn=admin,dc=example,dc=com";
+	t.passwd = "secret";
+	assert_true(run1(t).up);
+	t.passwd = "wrong";
+	assert_down(run1(t), "Bind failed: Invalid credentials");
+	t.rip.port = P_LDAP;    /* plain LDAP does not speak TLS */
+	assert_down(run1(t), "Connection failed: TLS handshake failed");
+}
+
+static void ldap_no_server(void **state)
+{
+	(void)state;
+	struct hd_check_target t = ldap_target(HD_SVC_LDAP);
+	struct result r;
+
+	t.rip.port = P_CLOSED;
+	r = run1(t);
+	assert_down(r, "Connection failed: Connection refused");
+	assert_true(r.ms < 200);
+	t.rip.port = P_HANG;
+	t.timeout_ms = 400;
+	assert_timed_out(run1(t), 400);
+	t.service = HD_SVC_LDAPS;       /* hangs in the TLS handshake */
+	assert_timed_out(run1(t), 400);
+}
+
+/* ---- mysql, pgsql ---- */
+
+static struct hd_check_target sql_target(enum hd_service s)
+{
+	struct hd_check_target t =
+		target(s, s == HD_SVC_MYSQL ? P_MYSQL : P_PGSQL);
+
+	t.login = "chk";
+	t.passwd = "pw";
+	t.database = "db";
+	t.request = "/SELECT ok FROM t WHERE ok = 1";
+	return t;
+}
+
+static void sql_up_and_down(enum hd_service s)
+{
+	struct hd_check_target t = sql_target(s);
+
+	assert_true(run1(t).up);
+	t.request = "SELECT ok FROM t";         /* without the "/" too */
+	assert_true(run1(t).up);
+	t.request = "/SELECT ok FROM t WHERE ok = 0";
+	assert_down(run1(t), "no rows returned");
+	t.request = "/SELECT nosuch FROM t";
+	assert_down(run1(t), "Error executing statement: ");
+	t.request = "/SELECT ok FROM t";
+	t.passwd = "wrong";
+	assert_down(run1(t), "Failed to bind: ");
+	t.passwd = "pw";
+	t.login = NULL;
+	assert_down(run1(t), "Error: Must specify a login and request");
+	t.login = "chk";
+	t.request = "/";
+	assert_down(run1(t), "Error: Must specify a login and request");
+}
+
+static void sql_no_server(enum hd_service s)
+{
+	struct hd_check_target t = sql_target(s);
+	struct result r;
+
+	t.rip.port = P_CLOSED;
+	r = run1(t);
+	assert_down(r, "Failed to bind: ");
+	assert_true(r.ms < 200);
+	t.rip.port = P_HANG;
+	t.timeout_ms = 400;
+	assert_timed_out(run1(t), 400);
+}
+
+static void mysql_up_and_down(void **state)
+{
+	(void)state;
+	sql_up_and_down(HD_SVC_MYSQL);
+}
+
+static void mysql_no_server(void **state)
+{
+	(void)state;
+	sql_no_server(HD_SVC_MYSQL);
+}
+
+static void pgsql_up_and_down(void **state)
+{
+	(void)state;
+	sql_up_and_down(HD_SVC_PGSQL);
+}
+
+static void pgsql_no_server(void **state)
+{
+	(void)state;
+	sql_no_server(HD_SVC_PGSQL);
+}
+
+/* ---- radius, oracle ---- */
+
+static struct hd_check_target radius_target(void)
+{
+	struct hd_check_target t = target(HD_SVC_RADIUS, P_RADIUS);
+
+	t.proto = IPPROTO_UDP;
+	t.login = "alice";
+	t.passwd = "wonder";
+	t.secret = "testing123";
+	return t;
+}
+
+static void radius_up_and_down(void **state)
+{
+	(void)state;
+	struct hd_check_target t = radius_target();
+
+	assert_true(run1(t).up);
+	t.passwd = "wrong";
+	assert_down(run1(t), "Access-Reject");
+	t.passwd = "wonder";
+	t.login = "bob";
+	assert_down(run1(t), "Access-Reject");
+	t.login = "alice";
+	t.secret = "wrongsecret";
+	assert_down(run1(t), "bad reply authenticator");
+}
+
+static void radius_no_server(void **state)
+{
+	(void)state;
+	struct hd_check_target t = radius_target();
+	struct result r;
+
+	t.rip.port = P_CLOSED;
+	r = run1(t);
+	assert_down(r, "Connection refused");
+	assert_true(r.ms < 200);
+	t.rip.port = P_HANG_UDP;
+	t.timeout_ms = 400;
+	assert_timed_out(run1(t), 400);
+}
+
+static void oracle_refused(void **state)
+{
+	(void)state;
+	assert_down(run1(target(HD_SVC_ORACLE, 1521)),
+		    "service oracle is not supported");
+}
+
+/* Hanging checks of every kind at once do not hold up good ones. */
+static void hang_holds_up_nothing(void **state)
+{
+	(void)state;
+	struct hd_check_target t[4] = {
+		ldap_target(HD_SVC_LDAP), sql_target(HD_SVC_MYSQL),
+		sql_target(HD_SVC_PGSQL), radius_target(),
+	};
+	struct result r[4];
+
+	t[1].rip.port = P_HANG;
+	t[2].rip.port = P_HANG;
+	t[3].rip.port = P_HANG_UDP;
+	for (int i = 1; i < 4; i++)
+		t[i].timeout_ms = 600;
+	run_n(t, r, 4);
+	assert_true(r[0].up);
+	assert_true(r[0].ms < 300);
+	for (int i = 1; i < 4; i++)
+		assert_timed_out(r[i], 600);
+	t[0] = sql_target(HD_SVC_PGSQL);
+	t[1] = ldap_target(HD_SVC_LDAPS);
+	t[1].rip.port = P_HANG;
+	t[1].timeout_ms = 600;
+	run_n(t, r, 2);
+	assert_true(r[0].up);
+	assert_true(r[0].ms < 300);
+	assert_timed_out(r[1], 600);
+}
+
+/* ---- the namespace and its servers ---- */
+
+static int bound(int type, uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port) };
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 64) < 0)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int find_script(void)
+{
+	char exe[PATH_MAX - 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n > 0) {
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+		snprintf(srv_script, sizeof(srv_script),
+			 "%s/../../tests/unit/hd_proto2_srv.sh", exe);
+		if (!access(srv_script, R_OK))
+			return 0;
+	}
+	snprintf(srv_script, sizeof(srv_script), "tests/unit/hd_proto2_srv.sh");
+	return access(srv_script, R_OK);
+}
+
+static int srv(const char *what)
+{
+	char cmd[PATH_MAX * 2];
+
+	snprintf(cmd, sizeof(cmd), "bash %s %s %s", srv_script, what, srv_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	/* As the daemon: a peer that closes under a write is a failed check,
+	 * not a dead process (OpenSSL and libldap write with plain write()). */
+	signal(SIGPIPE, SIG_IGN);
+	if (unshare(CLONE_NEWNET) < 0) {
+		print_error("unshare(CLONE_NEWNET): %s (run as root)\n",
+			    strerror(errno));
+		return -1;
+	}
+	if (find_script() || !mkdtemp(srv_dir)) {
+		print_error("no hd_proto2_srv.sh, or no temp dir\n");
+		return -1;
+	}
+	if (srv("start")) {
+		print_error("the servers did not start (scripts/install-deps "
+			    "installs them); logs under %s\n", srv_dir);
+		return -1;
+	}
+	hang_tcp = bound(SOCK_STREAM, P_HANG);
+	hang_udp = bound(SOCK_DGRAM, P_HANG_UDP);
+	base = event_base_new();
+	ck = base ? hd_checker_new(base) : NULL;
+	return hang_tcp < 0 || hang_udp < 0 || !ck ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[sizeof(srv_dir) + 16];
+
+	(void)state;
+	hd_checker_free(ck);
+	if (base)
+		event_base_free(base);
+	if (hang_tcp >= 0)
+		close(hang_tcp);
+	if (hang_udp >= 0)
+		close(hang_udp);
+	srv("stop");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", srv_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ldap_anonymous),
+		cmocka_unit_test(ldap_login),
+		cmocka_unit_test(ldap_wrong_answer),
+		cmocka_unit_test(ldaps_up_and_down),
+		cmocka_unit_test(ldap_no_server),
+		cmocka_unit_test(mysql_up_and_down),
+		cmocka_unit_test(mysql_no_server),
+		cmocka_unit_test(pgsql_up_and_down),
+		cmocka_unit_test(pgsql_no_server),
+		cmocka_unit_test(radius_up_and_down),
+		cmocka_unit_test(radius_no_server),
+		cmocka_unit_test(oracle_refused),
+		cmocka_unit_test(hang_holds_up_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
