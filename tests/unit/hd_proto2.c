@@ -380,6 +380,48 @@ static void hang_holds_up_nothing(void **state)
 	assert_timed_out(r[1], 600);
 }
 
+/* Each over IPv6 (radius with NAS-IPv6-Address, as Authen::Radius
+ * cannot). */
+static void ipv6_up(void **state)
+{
+	(void)state;
+	struct hd_check_target t[4] = {
+		ldap_target(HD_SVC_LDAP), sql_target(HD_SVC_MYSQL),
+		sql_target(HD_SVC_PGSQL), radius_target(),
+	};
+	struct result r[4];
+
+	for (int i = 0; i < 4; i++) {
+		t[i].rip.af = 6;
+		inet_pton(AF_INET6, "::1", t[i].rip.addr);
+	}
+	run_n(t, r, 4);
+	for (int i = 0; i < 4; i++)
+		assert_true(r[i].up);
+	t[3].passwd = "wrong";
+	assert_down(run1(t[3]), "Access-Reject");
+}
+
+/* A server whose address never answers (the SYN is lost): each check ends
+ * by its timeout, on time, however far its library had got. */
+static void black_hole(void **state)
+{
+	(void)state;
+	struct hd_check_target t[4] = {
+		ldap_target(HD_SVC_LDAPS), sql_target(HD_SVC_MYSQL),
+		sql_target(HD_SVC_PGSQL), radius_target(),
+	};
+	struct result r[4];
+
+	for (int i = 0; i < 4; i++) {
+		inet_pton(AF_INET, "10.99.0.2", t[i].rip.addr);
+		t[i].timeout_ms = 400;
+	}
+	run_n(t, r, 4);
+	for (int i = 0; i < 4; i++)
+		assert_timed_out(r[i], 400);
+}
+
 /* ---- the namespace and its servers ---- */
 
 static int bound(int type, uint16_t port)
@@ -486,6 +528,8 @@ int main(void)
 		cmocka_unit_test(radius_no_server),
 		cmocka_unit_test(oracle_refused),
 		cmocka_unit_test(hang_holds_up_nothing),
+		cmocka_unit_test(ipv6_up),
+		cmocka_unit_test(black_hole),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/unit/hd_proto2_srv.sh start|stop DIR: the real Debian servers
 # unit_hd_proto2 checks, each with a throwaway configuration under DIR, all
-# on 127.0.0.1 of the caller's network namespace (the test unshares its
-# own before it runs this; nothing here listens anywhere else):
+# on 127.0.0.1 and ::1 of the caller's network namespace (the test unshares
+# its own before it runs this; nothing here listens anywhere else), and a
+# link whose far address 10.99.0.2 never answers (a black hole):
 #   slapd      389 (ldap) and 636 (ldaps, a self-signed certificate):
 #              dc=example,dc=com, rootdn cn=admin,dc=example,dc=com / secret
 #   mariadbd   3306: user chk / pw, database db, table t (ok) = one row (1)
@@ -50,7 +51,7 @@ start_slapd() {
 		>"$d/base.ldif"
 	slapadd -q -f "$d/slapd.conf" -l "$d/base.ldif" >"$d/slapadd.log" 2>&1 ||
 		return 1
-	slapd -f "$d/slapd.conf" -h "ldap://127.0.0.1:389/ ldaps://127.0.0.1:636/" \
+	slapd -f "$d/slapd.conf" -h "ldap://127.0.0.1:389/ ldaps://127.0.0.1:636/ ldap://[::1]:389/" \
 		>"$d/slapd.log" 2>&1 || return 1
 	wait_for slapd 100 ldapsearch -x -H ldap://127.0.0.1:389 -s base \
 		-b dc=example,dc=com
@@ -63,7 +64,7 @@ start_mariadb() {
 		--skip-test-db --skip-name-resolve >"$d/install.log" 2>&1 ||
 		return 1
 	mariadbd --no-defaults --datadir="$d/data" --user=root \
-		--bind-address=127.0.0.1 --port=3306 --socket="$d/sock" \
+		--bind-address=127.0.0.1,::1 --port=3306 --socket="$d/sock" \
 		--pid-file="$d/mysqld.pid" --skip-name-resolve --skip-log-bin \
 		--innodb-buffer-pool-size=16M --log-error="$d/error.log" \
 		>/dev/null 2>&1 &
@@ -84,7 +85,7 @@ start_pgsql() {
 		--pwfile="$d/pw" --auth-local=trust --auth-host=scram-sha-256 \
 		--no-sync >"$d/initdb.log" 2>&1 || return 1
 	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$d/data" -l "$d/pg.log" -w \
-		-t 20 -o "-c listen_addresses=127.0.0.1 -c port=5432 \
+		-t 20 -o "-c listen_addresses=127.0.0.1,::1 -c port=5432 \
 		-c unix_socket_directories=$d/sock -c fsync=off" start \
 		>/dev/null 2>&1 || return 1
 	runuser -u postgres -- psql -q -h "$d/sock" -U postgres -v ON_ERROR_STOP=1 \
@@ -118,6 +119,10 @@ start_radius() {
 		ipaddr = 127.0.0.1
 		secret = testing123
 	}
+	client local6 {
+		ipv6addr = ::1
+		secret = testing123
+	}
 	modules {
 		pap {
 		}
@@ -129,6 +134,11 @@ start_radius() {
 		listen {
 			type = auth
 			ipaddr = 127.0.0.1
+			port = 1812
+		}
+		listen {
+			type = auth
+			ipv6addr = ::1
 			port = 1812
 		}
 		authorize {
@@ -162,6 +172,13 @@ stop_all() {
 case $cmd in
 start)
 	ip link set lo up || exit 1
+	# The black hole: a veth whose peer drops every frame (none is for its
+	# MAC), the far address's neighbour entry fixed so no ARP is needed.
+	ip link add hd_hole type veth peer name hd_hole_p &&
+		ip addr add 10.99.0.1/24 dev hd_hole && ip link set hd_hole up &&
+		ip link set hd_hole_p up &&
+		ip neigh add 10.99.0.2 lladdr 02:00:00:00:99:02 dev hd_hole \
+			nud permanent || exit 1
 	chmod 755 "$dir"
 	# The four start at once; each is bounded, and the slowest decides.
 	start_slapd & a=$!
