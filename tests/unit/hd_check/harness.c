@@ -15,6 +15,7 @@
 #include "hd_check_test.h"
 
 struct event_base *t_base;
+int t_tap_fd;
 struct hd_checker *t_ck;
 
 static void t_sh(const char *cmd)
@@ -31,13 +32,14 @@ static void t_sh(const char *cmd)
 static void t_silent_link(void)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
-	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
 
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "hdsilent");
 	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		perror("hd_check: tap");
 		exit(1);
 	}
+	t_tap_fd = fd;
 	t_sh("ip link set hdsilent up");
 	t_sh("ip addr add 10.77.0.1/24 dev hdsilent");
 	t_sh("ip -6 addr add fd77::1/64 dev hdsilent nodad");

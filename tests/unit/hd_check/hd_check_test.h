@@ -29,6 +29,7 @@
 #define T_SILENT6 "fd77::2"
 
 extern struct event_base *t_base;
+extern int t_tap_fd;            /* the silent link's frames, unread */
 extern struct hd_checker *t_ck;
 
 struct t_result {
@@ -87,6 +88,6 @@ extern const struct CMUnitTest t_http_tests[], t_simpletcp_tests[],
 	t_external_tests[], t_ping_tests[];
 extern const size_t t_http_ntests, t_simpletcp_ntests, t_external_ntests,
 	t_ping_ntests;
-extern const struct t_group t_http_group, t_simpletcp_group;
+extern const struct t_group t_http_group, t_simpletcp_group, t_ping_group;
 
 #endif

@@ -194,10 +194,10 @@ static void http_hang(void **state)
 					       port4);
 
 	hang.service = live.service = HD_SVC_HTTP;
-	hang.timeout_ms = 800;
-	t_hang_beside(&hang, &live, 800, "timed out after 800 ms");
+	hang.timeout_ms = 500;
+	t_hang_beside(&hang, &live, 500, "timed out after 500 ms");
 	hang.service = HD_SVC_HTTPS;
-	t_hang_beside(&hang, &live, 800, "timed out after 800 ms");
+	t_hang_beside(&hang, &live, 500, "timed out after 500 ms");
 	close(l);
 }
 
