@@ -31,36 +31,37 @@
 #include "check_int.h"
 #include "check_proto2.h"
 
-enum ldap_step { LS_CONNECT, LS_TLS, LS_BIND, LS_SEARCH };
+enum ldapck_step { LDAPCK_CONNECT, LDAPCK_TLS, LDAPCK_BIND, LDAPCK_SEARCH };
 
-struct ldap_chk {
+struct ldapck_chk {
 	struct hd_check *c;
 	int fd;                 /* ours until ldap_init_fd, then libldap's */
 	SSL *ssl;               /* ldaps */
 	LDAP *ld;
 	struct event *ev;
-	enum ldap_step step;
+	enum ldapck_step step;
 	int msgid;
 };
 
-static void ldap_on_event(evutil_socket_t fd, short what, void *arg);
+static void ldapck_on_event(evutil_socket_t fd, short what, void *arg);
 
 /* Waits for the descriptor to be readable (persist) or writable (once). */
-static int ldap_wait(struct ldap_chk *l, short what)
+static int ldapck_wait(struct ldapck_chk *l, short what)
 {
 	struct event_base *base = l->c->ck->base;
 
 	if (l->ev)
 		event_free(l->ev);
-	l->ev = event_new(base, l->fd, what, ldap_on_event, l);
+	l->ev = event_new(base, l->fd, what, ldapck_on_event, l);
 	if (!l->ev || event_add(l->ev, NULL) < 0) {
-		hd_check_finish(l->c, false, "Connection failed: out of memory");
+		hd_check_finish(l->c, false,
+				"Connection failed: out of memory");
 		return -1;
 	}
 	return 0;
 }
 
-static void ldap_finish(struct ldap_chk *l, bool up, const char *why,
+static void ldapck_finish(struct ldapck_chk *l, bool up, const char *why,
 			const char *detail)
 {
 	if (detail && *detail)
@@ -69,7 +70,7 @@ static void ldap_finish(struct ldap_chk *l, bool up, const char *why,
 		hd_check_finish(l->c, up, "%s", why);
 }
 
-static int ldap_bind(struct ldap_chk *l)
+static int ldapck_bind(struct ldapck_chk *l)
 {
 	const struct hd_check_target *t = &l->c->t;
 	bool login = hd_perl_true(t->login) && hd_perl_true(t->passwd);
@@ -83,55 +84,57 @@ static int ldap_bind(struct ldap_chk *l)
 	rc = ldap_sasl_bind(l->ld, login ? t->login : NULL, LDAP_SASL_SIMPLE,
 			    &cred, NULL, NULL, &l->msgid);
 	if (rc != LDAP_SUCCESS) {
-		ldap_finish(l, false, "Bind failed", ldap_err2string(rc));
+		ldapck_finish(l, false, "Bind failed", ldap_err2string(rc));
 		return -1;
 	}
-	l->step = LS_BIND;
-	return ldap_wait(l, EV_READ | EV_PERSIST);
+	l->step = LDAPCK_BIND;
+	return ldapck_wait(l, EV_READ | EV_PERSIST);
 }
 
 /* The socket is connected (and TLS is up for ldaps): libldap takes it. */
-static void ldap_attach(struct ldap_chk *l)
+static void ldapck_attach(struct ldapck_chk *l)
 {
 	int v3 = LDAP_VERSION3;
 	int rc = ldap_init_fd(l->fd, LDAP_PROTO_TCP, NULL, &l->ld);
 
 	if (rc != LDAP_SUCCESS) {
-		ldap_finish(l, false, "Connection failed", ldap_err2string(rc));
+		ldapck_finish(l, false, "Connection failed",
+			      ldap_err2string(rc));
 		return;
 	}
 	ldap_set_option(l->ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
 	ldap_set_option(l->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
 	if (l->ssl && hd_ldap_push_tls(l->ld, l->ssl) < 0) {
-		ldap_finish(l, false, "Connection failed", "TLS layer");
+		ldapck_finish(l, false, "Connection failed", "TLS layer");
 		return;
 	}
-	ldap_bind(l);
+	ldapck_bind(l);
 }
 
-static void ldap_tls_step(struct ldap_chk *l)
+static void ldapck_tls_step(struct ldapck_chk *l)
 {
 	int n;
 
 	ERR_clear_error();
 	n = SSL_do_handshake(l->ssl);
 	if (n == 1) {
-		ldap_attach(l);
+		ldapck_attach(l);
 		return;
 	}
 	switch (SSL_get_error(l->ssl, n)) {
 	case SSL_ERROR_WANT_READ:
-		ldap_wait(l, EV_READ);
+		ldapck_wait(l, EV_READ);
 		return;
 	case SSL_ERROR_WANT_WRITE:
-		ldap_wait(l, EV_WRITE);
+		ldapck_wait(l, EV_WRITE);
 		return;
 	default:
-		ldap_finish(l, false, "Connection failed", "TLS handshake failed");
+		ldapck_finish(l, false, "Connection failed",
+			      "TLS handshake failed");
 	}
 }
 
-static void ldap_connected(struct ldap_chk *l)
+static void ldapck_connected(struct ldapck_chk *l)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
@@ -139,24 +142,24 @@ static void ldap_connected(struct ldap_chk *l)
 	if (getsockopt(l->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err) {
-		ldap_finish(l, false, "Connection failed", strerror(err));
+		ldapck_finish(l, false, "Connection failed", strerror(err));
 		return;
 	}
 	if (l->c->t.service != HD_SVC_LDAPS) {
-		ldap_attach(l);
+		ldapck_attach(l);
 		return;
 	}
 	l->ssl = hd_ldap_ssl_new(l->fd);
 	if (!l->ssl) {
-		ldap_finish(l, false, "Connection failed", "TLS setup");
+		ldapck_finish(l, false, "Connection failed", "TLS setup");
 		return;
 	}
-	l->step = LS_TLS;
-	ldap_tls_step(l);
+	l->step = LDAPCK_TLS;
+	ldapck_tls_step(l);
 }
 
 
-static void ldap_search(struct ldap_chk *l)
+static void ldapck_search(struct ldapck_chk *l)
 {
 	static char *no_attrs[] = { LDAP_NO_ATTRS, NULL };  /* the DN will do */
 	const char *base = hd_request_body(l->c->t.request);
@@ -165,13 +168,14 @@ static void ldap_search(struct ldap_chk *l)
 	rc = ldap_search_ext(l->ld, base, LDAP_SCOPE_BASE, "(objectClass=*)",
 			     no_attrs, 0, NULL, NULL, NULL, 0, &l->msgid);
 	if (rc != LDAP_SUCCESS) {
-		ldap_finish(l, false, "No answer received", ldap_err2string(rc));
+		ldapck_finish(l, false, "No answer received",
+			      ldap_err2string(rc));
 		return;
 	}
-	l->step = LS_SEARCH;
+	l->step = LDAPCK_SEARCH;
 }
 
-static void ldap_bound(struct ldap_chk *l, LDAPMessage *msg)
+static void ldapck_bound(struct ldapck_chk *l, LDAPMessage *msg)
 {
 	int err = LDAP_OTHER;
 	int rc = ldap_parse_result(l->ld, msg, &err, NULL, NULL, NULL, NULL, 1);
@@ -179,15 +183,15 @@ static void ldap_bound(struct ldap_chk *l, LDAPMessage *msg)
 	if (rc != LDAP_SUCCESS)
 		err = rc;
 	if (err != LDAP_SUCCESS) {
-		ldap_finish(l, false, "Bind failed", ldap_err2string(err));
+		ldapck_finish(l, false, "Bind failed", ldap_err2string(err));
 		return;
 	}
-	ldap_search(l);
+	ldapck_search(l);
 }
 
 /* The search's whole answer: exactly one entry, whose DN matches receive.
  * Like ldirectord, the search's result code is not looked at. */
-static void ldap_found(struct ldap_chk *l, LDAPMessage *msg)
+static void ldapck_found(struct ldapck_chk *l, LDAPMessage *msg)
 {
 	const char *receive = l->c->t.receive;
 	int n = ldap_count_entries(l->ld, msg);
@@ -196,7 +200,8 @@ static void ldap_found(struct ldap_chk *l, LDAPMessage *msg)
 
 	if (n != 1) {
 		ldap_msgfree(msg);
-		hd_check_finish(l->c, false, "No answer received: %d entries", n);
+		hd_check_finish(l->c, false,
+				"No answer received: %d entries", n);
 		return;
 	}
 	dn = ldap_get_dn(l->ld, ldap_first_entry(l->ld, msg));
@@ -214,7 +219,7 @@ static void ldap_found(struct ldap_chk *l, LDAPMessage *msg)
 	ldap_memfree(dn);
 }
 
-static void ldap_read(struct ldap_chk *l)
+static void ldapck_read(struct ldapck_chk *l)
 {
 	struct timeval zero = { 0, 0 };
 	LDAPMessage *msg = NULL;
@@ -225,36 +230,36 @@ static void ldap_read(struct ldap_chk *l)
 		return;                 /* not all of it yet */
 	if (rc < 0) {
 		ldap_get_option(l->ld, LDAP_OPT_RESULT_CODE, &err);
-		ldap_finish(l, false, l->step == LS_BIND ? "Bind failed" :
+		ldapck_finish(l, false, l->step == LDAPCK_BIND ? "Bind failed" :
 			    "No answer received", ldap_err2string(err));
 		return;
 	}
-	if (l->step == LS_BIND)
-		ldap_bound(l, msg);
+	if (l->step == LDAPCK_BIND)
+		ldapck_bound(l, msg);
 	else
-		ldap_found(l, msg);
+		ldapck_found(l, msg);
 }
 
-static void ldap_on_event(evutil_socket_t fd, short what, void *arg)
+static void ldapck_on_event(evutil_socket_t fd, short what, void *arg)
 {
-	struct ldap_chk *l = arg;
+	struct ldapck_chk *l = arg;
 
 	(void)fd, (void)what;
 	switch (l->step) {
-	case LS_CONNECT:
-		ldap_connected(l);
+	case LDAPCK_CONNECT:
+		ldapck_connected(l);
 		break;
-	case LS_TLS:
-		ldap_tls_step(l);
+	case LDAPCK_TLS:
+		ldapck_tls_step(l);
 		break;
 	default:
-		ldap_read(l);
+		ldapck_read(l);
 	}
 }
 
-static int ldap_start(struct hd_check *c)
+static int ldapck_start(struct hd_check *c)
 {
-	struct ldap_chk *l = calloc(1, sizeof(*l));
+	struct ldapck_chk *l = calloc(1, sizeof(*l));
 	int fd;
 
 	if (!l)
@@ -271,15 +276,15 @@ static int ldap_start(struct hd_check *c)
 	l->c = c;
 	l->fd = fd;
 	l->msgid = -1;
-	l->step = LS_CONNECT;
+	l->step = LDAPCK_CONNECT;
 	c->priv = l;
-	ldap_wait(l, EV_WRITE);
+	ldapck_wait(l, EV_WRITE);
 	return 0;
 }
 
-static void ldap_stop(struct hd_check *c)
+static void ldapck_stop(struct hd_check *c)
 {
-	struct ldap_chk *l = c->priv;
+	struct ldapck_chk *l = c->priv;
 
 	if (!l)
 		return;
@@ -295,8 +300,8 @@ static void ldap_stop(struct hd_check *c)
 }
 
 const struct hd_check_ops hd_svc_ldap_ops = {
-	.name = "ldap", .start = ldap_start, .stop = ldap_stop,
+	.name = "ldap", .start = ldapck_start, .stop = ldapck_stop,
 };
 const struct hd_check_ops hd_svc_ldaps_ops = {
-	.name = "ldaps", .start = ldap_start, .stop = ldap_stop,
+	.name = "ldaps", .start = ldapck_start, .stop = ldapck_stop,
 };

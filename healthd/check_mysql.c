@@ -24,23 +24,23 @@
 #include "check_int.h"
 #include "check_proto2.h"
 
-enum my_step { MY_CONNECT, MY_QUERY, MY_STORE, MY_DONE };
+enum myck_step { MYCK_CONNECT, MYCK_QUERY, MYCK_STORE, MYCK_DONE };
 
-struct my_chk {
+struct myck_chk {
 	struct hd_check *c;
 	MYSQL *my;
 	MYSQL *conn;            /* mysql_real_connect's answer */
 	MYSQL_RES *res;
 	struct event *ev;
-	enum my_step step;
+	enum myck_step step;
 	int err;
 	char host[INET6_ADDRSTRLEN];
 };
 
-static void my_on_event(evutil_socket_t fd, short what, void *arg);
+static void myck_on_event(evutil_socket_t fd, short what, void *arg);
 
 /* Waits on the loop for what libmariadb asked (MYSQL_WAIT_*). */
-static void my_wait(struct my_chk *m, int status)
+static void myck_wait(struct myck_chk *m, int status)
 {
 	short what = 0;
 
@@ -53,12 +53,12 @@ static void my_wait(struct my_chk *m, int status)
 	/* A bare MYSQL_WAIT_TIMEOUT (libmariadb's own timers, which we do not
 	 * set) is left to the check's timeout. */
 	m->ev = event_new(m->c->ck->base, what ? mysql_get_socket(m->my) : -1,
-			  what, my_on_event, m);
+			  what, myck_on_event, m);
 	if (!m->ev || (what && event_add(m->ev, NULL) < 0))
 		hd_check_finish(m->c, false, "out of memory");
 }
 
-static int my_ready(short what)
+static int myck_ready(short what)
 {
 	int ready = 0;
 
@@ -70,48 +70,48 @@ static int my_ready(short what)
 }
 
 /* One step of the current operation: its status (0: done). */
-static int my_call(struct my_chk *m, bool first, int ready)
+static int myck_call(struct myck_chk *m, bool first, int ready)
 {
 	const struct hd_check_target *t = &m->c->t;
 	const char *q = hd_request_body(t->request);
 
 	switch (m->step) {
-	case MY_CONNECT:
+	case MYCK_CONNECT:
 		if (first)
 			return mysql_real_connect_start(&m->conn, m->my,
 				m->host, t->login,
 				t->passwd, t->database && *t->database ?
 				t->database : NULL, hd_check_port(t), NULL, 0);
 		return mysql_real_connect_cont(&m->conn, m->my, ready);
-	case MY_QUERY:
+	case MYCK_QUERY:
 		if (first)
 			return mysql_real_query_start(&m->err, m->my, q,
 						      strlen(q));
 		return mysql_real_query_cont(&m->err, m->my, ready);
-	case MY_STORE:
+	case MYCK_STORE:
 		if (first)
 			return mysql_store_result_start(&m->res, m->my);
 		return mysql_store_result_cont(&m->res, m->my, ready);
-	case MY_DONE:
+	case MYCK_DONE:
 		break;
 	}
 	return 0;
 }
 
 /* The current operation has ended: judge it, and start the next. */
-static bool my_next(struct my_chk *m)
+static bool myck_next(struct myck_chk *m)
 {
 	my_ulonglong rows;
 
 	switch (m->step) {
-	case MY_CONNECT:
+	case MYCK_CONNECT:
 		if (!m->conn) {
 			hd_check_finish(m->c, false, "Failed to bind: %s",
 					mysql_error(m->my));
 			return false;
 		}
 		break;
-	case MY_QUERY:
+	case MYCK_QUERY:
 		if (m->err) {
 			hd_check_finish(m->c, false,
 					"Error executing statement: %s",
@@ -119,7 +119,7 @@ static bool my_next(struct my_chk *m)
 			return false;
 		}
 		break;
-	case MY_STORE:
+	case MYCK_STORE:
 		if (!m->res && mysql_field_count(m->my)) {
 			hd_check_finish(m->c, false,
 					"Error executing statement: %s",
@@ -128,13 +128,13 @@ static bool my_next(struct my_chk *m)
 		}
 		rows = m->res ? mysql_num_rows(m->res) :
 			mysql_affected_rows(m->my);
-		m->step = MY_DONE;      /* the connection is idle again */
+		m->step = MYCK_DONE;      /* the connection is idle again */
 		if (rows == 0 || rows == (my_ulonglong)-1)
 			hd_check_finish(m->c, false, "no rows returned");
 		else
 			hd_check_finish(m->c, true, "%s", "");
 		return false;
-	case MY_DONE:
+	case MYCK_DONE:
 		return false;
 	}
 	m->step++;
@@ -142,35 +142,35 @@ static bool my_next(struct my_chk *m)
 }
 
 /* Runs operations until one must wait or the check ends. */
-static void my_run(struct my_chk *m, bool first, int ready)
+static void myck_run(struct myck_chk *m, bool first, int ready)
 {
 	for (;;) {
-		int status = my_call(m, first, ready);
+		int status = myck_call(m, first, ready);
 
 		if (status) {
-			my_wait(m, status);
+			myck_wait(m, status);
 			return;
 		}
-		if (!my_next(m))
+		if (!myck_next(m))
 			return;
 		first = true;
 	}
 }
 
-static void my_on_event(evutil_socket_t fd, short what, void *arg)
+static void myck_on_event(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
-	my_run(arg, false, my_ready(what));
+	myck_run(arg, false, myck_ready(what));
 }
 
-static void my_host(const struct xlvs_endpoint *ep, char *buf, size_t len)
+static void myck_host(const struct xlvs_endpoint *ep, char *buf, size_t len)
 {
 	inet_ntop(ep->af == 6 ? AF_INET6 : AF_INET, ep->addr, buf, len);
 }
 
-static int my_start(struct hd_check *c)
+static int myck_start(struct hd_check *c)
 {
-	struct my_chk *m;
+	struct myck_chk *m;
 
 	if (!hd_perl_true(c->t.login) ||
 	    !hd_perl_true(hd_request_body(c->t.request))) {
@@ -189,15 +189,15 @@ static int my_start(struct hd_check *c)
 	}
 	mysql_options(m->my, MYSQL_OPT_NONBLOCK, 0);
 	m->c = c;
-	my_host(&c->t.rip, m->host, sizeof(m->host));
+	myck_host(&c->t.rip, m->host, sizeof(m->host));
 	c->priv = m;
-	my_run(m, true, 0);
+	myck_run(m, true, 0);
 	return 0;
 }
 
-static void my_stop(struct hd_check *c)
+static void myck_stop(struct hd_check *c)
 {
-	struct my_chk *m = c->priv;
+	struct myck_chk *m = c->priv;
 
 	if (!m)
 		return;
@@ -207,7 +207,7 @@ static void my_stop(struct hd_check *c)
 		mysql_free_result(m->res);      /* all stored: no network */
 	/* Cut short, the connection cannot say goodbye: shut the socket so
 	 * mysql_close's COM_QUIT fails at once instead of waiting. */
-	if (m->step != MY_DONE && mysql_get_socket(m->my) >= 0)
+	if (m->step != MYCK_DONE && mysql_get_socket(m->my) >= 0)
 		shutdown(mysql_get_socket(m->my), SHUT_RDWR);
 	mysql_close(m->my);
 	free(m);
@@ -215,5 +215,5 @@ static void my_stop(struct hd_check *c)
 }
 
 const struct hd_check_ops hd_svc_mysql_ops = {
-	.name = "mysql", .start = my_start, .stop = my_stop,
+	.name = "mysql", .start = myck_start, .stop = myck_stop,
 };

@@ -25,23 +25,23 @@
 #include "check_int.h"
 #include "check_proto2.h"
 
-enum pg_step { PG_CONNECT, PG_SEND, PG_READ };
+enum pgck_step { PGCK_CONNECT, PGCK_SEND, PGCK_READ };
 
-struct pg_chk {
+struct pgck_chk {
 	struct hd_check *c;
 	PGconn *pg;
 	struct event *ev;
-	enum pg_step step;
+	enum pgck_step step;
 	long rows;              /* of the last result, -1: none yet */
 };
 
-static void pg_on_event(evutil_socket_t fd, short what, void *arg);
+static void pgck_on_event(evutil_socket_t fd, short what, void *arg);
 
-static void pg_wait(struct pg_chk *p, short what)
+static void pgck_wait(struct pgck_chk *p, short what)
 {
 	if (p->ev)
 		event_free(p->ev);
-	p->ev = event_new(p->c->ck->base, PQsocket(p->pg), what, pg_on_event,
+	p->ev = event_new(p->c->ck->base, PQsocket(p->pg), what, pgck_on_event,
 			  p);
 	if (!p->ev || event_add(p->ev, NULL) < 0)
 		hd_check_finish(p->c, false, "out of memory");
@@ -49,7 +49,7 @@ static void pg_wait(struct pg_chk *p, short what)
 
 /* libpq's messages run over lines (a hint, the query with a caret): the
  * log line takes the first. */
-static void pg_fail(struct pg_chk *p, const char *what, const char *msg)
+static void pgck_fail(struct pgck_chk *p, const char *what, const char *msg)
 {
 	size_t n = strcspn(msg, "\n");
 
@@ -58,33 +58,34 @@ static void pg_fail(struct pg_chk *p, const char *what, const char *msg)
 	hd_check_finish(p->c, false, "%s: %.*s", what, (int)n, msg);
 }
 
-static void pg_connect_step(struct pg_chk *p)
+static void pgck_connect_step(struct pgck_chk *p)
 {
 	const char *q = hd_request_body(p->c->t.request);
 
 	switch (PQconnectPoll(p->pg)) {
 	case PGRES_POLLING_READING:
-		pg_wait(p, EV_READ);
+		pgck_wait(p, EV_READ);
 		return;
 	case PGRES_POLLING_WRITING:
-		pg_wait(p, EV_WRITE);
+		pgck_wait(p, EV_WRITE);
 		return;
 	case PGRES_POLLING_OK:
 		break;
 	default:
-		pg_fail(p, "Failed to bind", PQerrorMessage(p->pg));
+		pgck_fail(p, "Failed to bind", PQerrorMessage(p->pg));
 		return;
 	}
 	if (PQsetnonblocking(p->pg, 1) != 0 || !PQsendQuery(p->pg, q)) {
-		pg_fail(p, "Error executing statement", PQerrorMessage(p->pg));
+		pgck_fail(p, "Error executing statement",
+			  PQerrorMessage(p->pg));
 		return;
 	}
-	p->step = PG_SEND;
-	pg_wait(p, EV_WRITE);
+	p->step = PGCK_SEND;
+	pgck_wait(p, EV_WRITE);
 }
 
 /* One result: DBD::Pg's rows for it; false when it is an error. */
-static bool pg_result(struct pg_chk *p, PGresult *res)
+static bool pgck_result(struct pgck_chk *p, PGresult *res)
 {
 	switch (PQresultStatus(res)) {
 	case PGRES_TUPLES_OK:
@@ -94,18 +95,19 @@ static bool pg_result(struct pg_chk *p, PGresult *res)
 		p->rows = strtol(PQcmdTuples(res), NULL, 10);
 		return true;
 	default:
-		pg_fail(p, "Error executing statement",
+		pgck_fail(p, "Error executing statement",
 			PQresultErrorMessage(res));
 		return false;
 	}
 }
 
-static void pg_read_step(struct pg_chk *p)
+static void pgck_read_step(struct pgck_chk *p)
 {
 	PGresult *res;
 
 	if (!PQconsumeInput(p->pg)) {
-		pg_fail(p, "Error executing statement", PQerrorMessage(p->pg));
+		pgck_fail(p, "Error executing statement",
+			  PQerrorMessage(p->pg));
 		return;
 	}
 	while (!PQisBusy(p->pg)) {
@@ -116,45 +118,46 @@ static void pg_read_step(struct pg_chk *p)
 			if (p->rows > 0)
 				hd_check_finish(p->c, true, "%s", "");
 			else
-				hd_check_finish(p->c, false, "no rows returned");
+				hd_check_finish(p->c, false,
+						"no rows returned");
 			return;
 		}
-		ok = pg_result(p, res);
+		ok = pgck_result(p, res);
 		PQclear(res);
 		if (!ok)
 			return;
 	}
-	pg_wait(p, EV_READ);
+	pgck_wait(p, EV_READ);
 }
 
-static void pg_on_event(evutil_socket_t fd, short what, void *arg)
+static void pgck_on_event(evutil_socket_t fd, short what, void *arg)
 {
-	struct pg_chk *p = arg;
+	struct pgck_chk *p = arg;
 	int n;
 
 	(void)fd, (void)what;
 	switch (p->step) {
-	case PG_CONNECT:
-		pg_connect_step(p);
+	case PGCK_CONNECT:
+		pgck_connect_step(p);
 		return;
-	case PG_SEND:
+	case PGCK_SEND:
 		n = PQflush(p->pg);
 		if (n < 0) {
-			pg_fail(p, "Error executing statement",
+			pgck_fail(p, "Error executing statement",
 				PQerrorMessage(p->pg));
 		} else if (n > 0) {
-			pg_wait(p, EV_WRITE);
+			pgck_wait(p, EV_WRITE);
 		} else {
-			p->step = PG_READ;
-			pg_wait(p, EV_READ);
+			p->step = PGCK_READ;
+			pgck_wait(p, EV_READ);
 		}
 		return;
-	case PG_READ:
-		pg_read_step(p);
+	case PGCK_READ:
+		pgck_read_step(p);
 	}
 }
 
-static PGconn *pg_connect(const struct hd_check_target *t)
+static PGconn *pgck_connect(const struct hd_check_target *t)
 {
 	char host[INET6_ADDRSTRLEN], port[8];
 	const char *keys[] = { "host", "port", "dbname", "user", "password",
@@ -169,9 +172,9 @@ static PGconn *pg_connect(const struct hd_check_target *t)
 	return PQconnectStartParams(keys, vals, 0);
 }
 
-static int pg_start(struct hd_check *c)
+static int pgck_start(struct hd_check *c)
 {
-	struct pg_chk *p;
+	struct pgck_chk *p;
 
 	if (!hd_perl_true(c->t.login) ||
 	    !hd_perl_true(hd_request_body(c->t.request))) {
@@ -183,7 +186,7 @@ static int pg_start(struct hd_check *c)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	p->pg = pg_connect(&c->t);
+	p->pg = pgck_connect(&c->t);
 	if (!p->pg) {
 		free(p);
 		return -ENOMEM;
@@ -192,16 +195,16 @@ static int pg_start(struct hd_check *c)
 	p->rows = -1;
 	c->priv = p;
 	if (PQstatus(p->pg) == CONNECTION_BAD) {
-		pg_fail(p, "Failed to bind", PQerrorMessage(p->pg));
+		pgck_fail(p, "Failed to bind", PQerrorMessage(p->pg));
 		return 0;
 	}
-	pg_wait(p, EV_WRITE);   /* as libpq's manual says to begin */
+	pgck_wait(p, EV_WRITE);   /* as libpq's manual says to begin */
 	return 0;
 }
 
-static void pg_stop(struct hd_check *c)
+static void pgck_stop(struct hd_check *c)
 {
-	struct pg_chk *p = c->priv;
+	struct pgck_chk *p = c->priv;
 
 	if (!p)
 		return;
@@ -215,5 +218,5 @@ static void pg_stop(struct hd_check *c)
 }
 
 const struct hd_check_ops hd_svc_pgsql_ops = {
-	.name = "pgsql", .start = pg_start, .stop = pg_stop,
+	.name = "pgsql", .start = pgck_start, .stop = pgck_stop,
 };

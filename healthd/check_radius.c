@@ -37,20 +37,20 @@ enum {
 	RAD_HDR = 20, RAD_MAX = 4096, RAD_PW_MAX = 128,
 };
 
-struct rad_chk {
+struct radck_chk {
 	struct hd_check *c;
 	int fd;
 	struct event *ev;
 	uint8_t auth[16];       /* the request's authenticator */
 };
 
-struct rad_part {
+struct radck_part {
 	const void *p;
 	size_t len;
 };
 
 /* MD5 of the parts one after another. */
-static void rad_md5(const struct rad_part *part, int n, uint8_t out[16])
+static void radck_md5(const struct radck_part *part, int n, uint8_t out[16])
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	unsigned len = 16;
@@ -66,12 +66,12 @@ static void rad_md5(const struct rad_part *part, int n, uint8_t out[16])
 	EVP_MD_CTX_free(ctx);
 }
 
-static const char *rad_secret(const struct hd_check_target *t)
+static const char *radck_secret(const struct hd_check_target *t)
 {
 	return t->secret ? t->secret : "";
 }
 
-static size_t rad_attr(uint8_t *p, size_t off, uint8_t type,
+static size_t radck_attr(uint8_t *p, size_t off, uint8_t type,
 		       const void *val, size_t len)
 {
 	p[off] = type;
@@ -82,10 +82,10 @@ static size_t rad_attr(uint8_t *p, size_t off, uint8_t type,
 
 /* User-Password, RFC 2865 5.2: padded to 16 bytes, each block XORed with
  * MD5(secret + the previous cipher block, the authenticator first). */
-static size_t rad_password(struct rad_chk *r, uint8_t *p, size_t off)
+static size_t radck_password(struct radck_chk *r, uint8_t *p, size_t off)
 {
 	const char *pw = r->c->t.passwd ? r->c->t.passwd : "";
-	const char *secret = rad_secret(&r->c->t);
+	const char *secret = radck_secret(&r->c->t);
 	uint8_t buf[RAD_PW_MAX] = { 0 };
 	size_t len = strlen(pw), i, j;
 	const uint8_t *prev = r->auth;
@@ -96,19 +96,19 @@ static size_t rad_password(struct rad_chk *r, uint8_t *p, size_t off)
 	memcpy(buf, pw, len);
 	len = (len + 15) & ~(size_t)15;
 	for (i = 0; i < len; i += 16) {
-		struct rad_part part[] = { { secret, strlen(secret) },
+		struct radck_part part[] = { { secret, strlen(secret) },
 					   { prev, 16 } };
 
-		rad_md5(part, 2, md);
+		radck_md5(part, 2, md);
 		for (j = 0; j < 16; j++)
 			buf[i + j] ^= md[j];
 		prev = buf + i;
 	}
-	return rad_attr(p, off, RAD_USER_PASSWORD, buf, len);
+	return radck_attr(p, off, RAD_USER_PASSWORD, buf, len);
 }
 
 /* The Access-Request into p: its length. */
-static size_t rad_request(struct rad_chk *r, uint8_t *p)
+static size_t radck_request(struct radck_chk *r, uint8_t *p)
 {
 	static uint8_t id;      /* Authen::Radius counts from 1 too */
 	const char *user = r->c->t.login ? r->c->t.login : "";
@@ -119,15 +119,15 @@ static size_t rad_request(struct rad_chk *r, uint8_t *p)
 	p[0] = RAD_ACCESS_REQUEST;
 	p[1] = ++id;
 	memcpy(p + 4, r->auth, 16);
-	off = rad_attr(p, off, RAD_USER_NAME, user, ulen > 253 ? 253 : ulen);
-	off = rad_password(r, p, off);
+	off = radck_attr(p, off, RAD_USER_NAME, user, ulen > 253 ? 253 : ulen);
+	off = radck_password(r, p, off);
 	memset(&me, 0, sizeof(me));
 	getsockname(r->fd, (struct sockaddr *)&me, &melen);
 	if (me.ss_family == AF_INET6)
-		off = rad_attr(p, off, RAD_NAS_IPV6,
+		off = radck_attr(p, off, RAD_NAS_IPV6,
 			       &((struct sockaddr_in6 *)&me)->sin6_addr, 16);
 	else
-		off = rad_attr(p, off, RAD_NAS_IP,
+		off = radck_attr(p, off, RAD_NAS_IP,
 			       &((struct sockaddr_in *)&me)->sin_addr, 4);
 	p[2] = (uint8_t)(off >> 8);
 	p[3] = (uint8_t)off;
@@ -136,10 +136,10 @@ static size_t rad_request(struct rad_chk *r, uint8_t *p)
 
 /* RFC 3579 3.2: the HMAC-MD5 of the reply with the request's
  * authenticator in its place and the attribute's value zeroed. */
-static bool rad_msg_auth_ok(struct rad_chk *r, uint8_t *p, size_t len,
+static bool radck_msg_auth_ok(struct radck_chk *r, uint8_t *p, size_t len,
 			    size_t at)
 {
-	const char *secret = rad_secret(&r->c->t);
+	const char *secret = radck_secret(&r->c->t);
 	uint8_t given[16], calc[EVP_MAX_MD_SIZE];
 	unsigned n = 0;
 
@@ -154,26 +154,26 @@ static bool rad_msg_auth_ok(struct rad_chk *r, uint8_t *p, size_t len,
 /* Is the reply the server's, for this request, under our secret?  Its
  * authenticator is MD5(code id length request-authenticator attributes
  * secret). */
-static bool rad_reply_ok(struct rad_chk *r, uint8_t *p, size_t len)
+static bool radck_reply_ok(struct radck_chk *r, uint8_t *p, size_t len)
 {
-	const char *secret = rad_secret(&r->c->t);
-	struct rad_part part[] = {
+	const char *secret = radck_secret(&r->c->t);
+	struct radck_part part[] = {
 		{ p, 4 }, { r->auth, 16 }, { p + RAD_HDR, len - RAD_HDR },
 		{ secret, strlen(secret) },
 	};
 	uint8_t md[16];
 	size_t at;
 
-	rad_md5(part, 4, md);
+	radck_md5(part, 4, md);
 	if (memcmp(md, p + 4, 16))
 		return false;
 	for (at = RAD_HDR; at + 2 <= len && p[at + 1] >= 2; at += p[at + 1])
 		if (p[at] == RAD_MSG_AUTH && p[at + 1] == 18 && at + 18 <= len)
-			return rad_msg_auth_ok(r, p, len, at);
+			return radck_msg_auth_ok(r, p, len, at);
 	return true;
 }
 
-static const char *rad_code_name(uint8_t code)
+static const char *radck_code_name(uint8_t code)
 {
 	switch (code) {
 	case RAD_ACCESS_REJECT:
@@ -185,9 +185,9 @@ static const char *rad_code_name(uint8_t code)
 	}
 }
 
-static void rad_on_read(evutil_socket_t fd, short what, void *arg)
+static void radck_on_read(evutil_socket_t fd, short what, void *arg)
 {
-	struct rad_chk *r = arg;
+	struct radck_chk *r = arg;
 	uint8_t p[RAD_MAX];
 	ssize_t n = recv(fd, p, sizeof(p), 0);
 	size_t len;
@@ -205,7 +205,7 @@ static void rad_on_read(evutil_socket_t fd, short what, void *arg)
 		hd_check_finish(r->c, false, "malformed RADIUS reply");
 		return;
 	}
-	if (!rad_reply_ok(r, p, len)) {
+	if (!radck_reply_ok(r, p, len)) {
 		hd_check_finish(r->c, false,
 				"bad reply authenticator (wrong secret?)");
 		return;
@@ -214,7 +214,7 @@ static void rad_on_read(evutil_socket_t fd, short what, void *arg)
 		hd_check_finish(r->c, true, "%s", "");
 		return;
 	}
-	name = rad_code_name(p[0]);
+	name = radck_code_name(p[0]);
 	if (name)
 		hd_check_finish(r->c, false, "%s", name);
 	else
@@ -223,7 +223,7 @@ static void rad_on_read(evutil_socket_t fd, short what, void *arg)
 
 /* A connected UDP socket: only the server's replies reach it, and an ICMP
  * refusal comes back as ECONNREFUSED, as to Authen::Radius's. */
-static int rad_socket(const struct hd_check_target *t)
+static int radck_socket(const struct hd_check_target *t)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = hd_sockaddr(&t->rip, hd_check_port(t), &ss);
@@ -241,16 +241,16 @@ static int rad_socket(const struct hd_check_target *t)
 	return fd;
 }
 
-static int rad_start(struct hd_check *c)
+static int radck_start(struct hd_check *c)
 {
-	struct rad_chk *r = calloc(1, sizeof(*r));
+	struct radck_chk *r = calloc(1, sizeof(*r));
 	uint8_t p[RAD_MAX];
 	size_t len;
 	int fd;
 
 	if (!r)
 		return -ENOMEM;
-	fd = rad_socket(&c->t);
+	fd = radck_socket(&c->t);
 	if (fd < 0) {
 		free(r);
 		if (hd_start_errno(-fd))
@@ -265,20 +265,21 @@ static int rad_start(struct hd_check *c)
 		hd_check_finish(c, false, "no random bytes for the request");
 		return 0;
 	}
-	len = rad_request(r, p);
+	len = radck_request(r, p);
 	if (send(fd, p, len, 0) < 0) {
 		hd_check_finish(c, false, "%s", strerror(errno));
 		return 0;
 	}
-	r->ev = event_new(c->ck->base, fd, EV_READ | EV_PERSIST, rad_on_read, r);
+	r->ev = event_new(c->ck->base, fd, EV_READ | EV_PERSIST, radck_on_read,
+			  r);
 	if (!r->ev || event_add(r->ev, NULL) < 0)
 		hd_check_finish(c, false, "out of memory");
 	return 0;
 }
 
-static void rad_stop(struct hd_check *c)
+static void radck_stop(struct hd_check *c)
 {
-	struct rad_chk *r = c->priv;
+	struct radck_chk *r = c->priv;
 
 	if (!r)
 		return;
@@ -290,5 +291,5 @@ static void rad_stop(struct hd_check *c)
 }
 
 const struct hd_check_ops hd_svc_radius_ops = {
-	.name = "radius", .start = rad_start, .stop = rad_stop,
+	.name = "radius", .start = radck_start, .stop = radck_stop,
 };

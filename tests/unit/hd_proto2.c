@@ -186,7 +186,8 @@ static void ldap_wrong_answer(void **state)
 	t.receive = NULL;
 	t.request = "/ou=none,dc=example,dc=com";   /* no such entry */
 	assert_down(run1(t), "No answer received");
-	t.request = "/";        /* the root DSE, whose DN "" matches no receive */
+	/* the root DSE, whose DN "" matches no receive */
+	t.request = "/";
 	assert_true(run1(t).up);
 	t.receive = "example";
 	assert_down(run1(t), "Response mismatch");
