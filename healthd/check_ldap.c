@@ -62,7 +62,7 @@ static int ldapck_wait(struct ldapck_chk *l, short what)
 }
 
 static void ldapck_finish(struct ldapck_chk *l, bool up, const char *why,
-			const char *detail)
+			  const char *detail)
 {
 	if (detail && *detail)
 		hd_check_finish(l->c, up, "%s: %s", why, detail);

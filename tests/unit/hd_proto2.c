@@ -26,6 +26,8 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 #include <event2/event.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "check.h"
 
@@ -35,6 +37,7 @@ enum {
 	P_HANG = 7001,          /* TCP: listens, never accepts or answers */
 	P_HANG_UDP = 7002,      /* UDP: bound, never answers */
 	P_CLOSED = 7003,        /* nothing there */
+	P_FAKE_RAD = 7004,      /* UDP: the test's own RADIUS server */
 };
 
 static struct event_base *base;
@@ -42,6 +45,8 @@ static struct hd_checker *ck;
 static char srv_dir[] = "/tmp/hd_proto2.XXXXXX";
 static char srv_script[PATH_MAX];
 static int hang_tcp = -1, hang_udp = -1;
+
+static int bound(int type, uint16_t port);
 
 struct result {
 	bool done, up;
@@ -329,6 +334,103 @@ static void radius_up_and_down(void **state)
 	assert_down(run1(t), "bad reply authenticator");
 }
 
+/* carol's replies carry a Message-Authenticator: it is checked, and
+ * right. */
+static void radius_message_authenticator(void **state)
+{
+	(void)state;
+	struct hd_check_target t = radius_target();
+
+	t.login = "carol";
+	t.passwd = "pw";
+	assert_true(run1(t).up);
+	t.passwd = "wrong";
+	assert_down(run1(t), "Access-Reject");
+}
+
+/* The test's own RADIUS server, written from RFC 2865 (3, 4.2) and RFC
+ * 3579 (3.2): it answers every request with code, signed with secret,
+ * and with a Message-Authenticator when ma is set (a wrong one when
+ * ma_bad). */
+struct fake_rad {
+	uint8_t code;
+	bool ma, ma_bad;
+	const char *secret;
+};
+
+static void fake_rad_answer(evutil_socket_t fd, short what, void *arg)
+{
+	const struct fake_rad *f = arg;
+	uint8_t req[4096], rep[64] = { f->code };
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	ssize_t n = recvfrom(fd, req, sizeof(req), 0,
+			     (struct sockaddr *)&from, &flen);
+	size_t len = 20, sl = strlen(f->secret);
+	unsigned mdlen = 16;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	(void)what;
+	if (n < 20 || !md)
+		return;
+	rep[1] = req[1];
+	if (f->ma) {
+		rep[20] = 80;
+		rep[21] = 18;
+		len += 18;
+	}
+	rep[3] = (uint8_t)len;
+	memcpy(rep + 4, req + 4, 16);   /* the request's, for both digests */
+	if (f->ma) {
+		HMAC(EVP_md5(), f->secret, (int)sl, rep, len, rep + 22, &mdlen);
+		rep[22] ^= f->ma_bad;
+	}
+	EVP_DigestInit_ex(md, EVP_md5(), NULL);
+	EVP_DigestUpdate(md, rep, len);
+	EVP_DigestUpdate(md, f->secret, sl);
+	EVP_DigestFinal_ex(md, rep + 4, &mdlen);
+	EVP_MD_CTX_free(md);
+	sendto(fd, rep, len, 0, (struct sockaddr *)&from, flen);
+}
+
+static struct result fake_rad_run(struct fake_rad f)
+{
+	struct hd_check_target t = radius_target();
+	int fd = bound(SOCK_DGRAM, P_FAKE_RAD);
+	struct event *ev;
+	struct result r;
+
+	assert_true(fd >= 0);
+	ev = event_new(base, fd, EV_READ | EV_PERSIST, fake_rad_answer, &f);
+	assert_non_null(ev);
+	event_add(ev, NULL);
+	t.rip.port = P_FAKE_RAD;
+	r = run1(t);
+	event_free(ev);
+	close(fd);
+	return r;
+}
+
+static void radius_wrong_answers(void **state)
+{
+	(void)state;
+	struct fake_rad f = { .code = 2, .secret = "testing123" };
+
+	assert_true(fake_rad_run(f).up);
+	f.ma = true;
+	assert_true(fake_rad_run(f).up);
+	f.ma_bad = true;
+	assert_down(fake_rad_run(f), "bad reply authenticator");
+	f.ma = f.ma_bad = false;
+	f.secret = "other";
+	assert_down(fake_rad_run(f), "bad reply authenticator");
+	f.secret = "testing123";
+	f.code = 11;
+	assert_down(fake_rad_run(f), "Access-Challenge");
+	f.code = 5;     /* an Accounting-Response is no answer to this */
+	assert_down(fake_rad_run(f), "RADIUS reply code 5");
+}
+
 static void radius_no_server(void **state)
 {
 	(void)state;
@@ -526,6 +628,8 @@ int main(void)
 		cmocka_unit_test(pgsql_up_and_down),
 		cmocka_unit_test(pgsql_no_server),
 		cmocka_unit_test(radius_up_and_down),
+		cmocka_unit_test(radius_message_authenticator),
+		cmocka_unit_test(radius_wrong_answers),
 		cmocka_unit_test(radius_no_server),
 		cmocka_unit_test(oracle_refused),
 		cmocka_unit_test(hang_holds_up_nothing),

@@ -8,7 +8,8 @@
 #              dc=example,dc=com, rootdn cn=admin,dc=example,dc=com / secret
 #   mariadbd   3306: user chk / pw, database db, table t (ok) = one row (1)
 #   postgres   5432: the same user, database and table (run as postgres)
-#   freeradius 1812: client 127.0.0.1 secret testing123, user alice / wonder
+#   freeradius 1812: client 127.0.0.1 secret testing123, users alice / wonder
+#              and carol / pw (whose replies carry a Message-Authenticator)
 # start returns when all four answer (each bounded in time), or fails
 # naming the one that did not; stop kills them by their pid files.
 set -u
@@ -99,7 +100,10 @@ start_radius() {
 	local d=$dir/radius
 	mkdir -p "$d"
 	touch "$d/dictionary"
-	printf 'alice Cleartext-Password := "wonder"\n' >"$d/users"
+	# carol's replies carry a Message-Authenticator (freeradius signs it)
+	printf '%s\n' 'alice Cleartext-Password := "wonder"' \
+		'carol Cleartext-Password := "pw"' \
+		'	Message-Authenticator = 0x00' >"$d/users"
 	cat >"$d/radiusd.conf" <<-EOF
 	prefix = /usr
 	raddbdir = $d
