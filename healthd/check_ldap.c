@@ -219,35 +219,19 @@ static void ldapck_found(struct ldapck_chk *l, LDAPMessage *msg)
 	ldap_memfree(dn);
 }
 
-/* Bytes already read off the socket and buffered above it (lber's, or
- * decrypted inside our SSL) that no readable event will announce. */
-static bool ldapck_buffered(struct ldapck_chk *l)
-{
-	Sockbuf *sb = NULL;
-
-	return ldap_get_option(l->ld, LDAP_OPT_SOCKBUF, &sb) ==
-	       LDAP_OPT_SUCCESS && sb &&
-	       ber_sockbuf_ctrl(sb, LBER_SB_OPT_DATA_READY, NULL) > 0;
-}
-
-/* With a zero timeout ldap_result() reads one message a call; the rest
- * can be buffered already (several in one TLS record), so it is called
- * again while anything is: each call consumes at least one message. */
 static void ldapck_read(struct ldapck_chk *l)
 {
 	struct timeval zero = { 0, 0 };
 	LDAPMessage *msg = NULL;
-	int err = LDAP_SERVER_DOWN, rc, i = 0;
+	int rc = ldap_result(l->ld, l->msgid, LDAP_MSG_ALL, &zero, &msg);
+	int err = LDAP_SERVER_DOWN;
 
-	do
-		rc = ldap_result(l->ld, l->msgid, LDAP_MSG_ALL, &zero, &msg);
-	while (rc == 0 && ++i < 1000 && ldapck_buffered(l));
 	if (rc == 0)
 		return;                 /* not all of it yet */
 	if (rc < 0) {
 		ldap_get_option(l->ld, LDAP_OPT_RESULT_CODE, &err);
 		ldapck_finish(l, false, l->step == LDAPCK_BIND ? "Bind failed" :
-			      "No answer received", ldap_err2string(err));
+			    "No answer received", ldap_err2string(err));
 		return;
 	}
 	if (l->step == LDAPCK_BIND)
