@@ -28,6 +28,8 @@
 #include <event2/event.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/ssl.h>
+#include <sys/wait.h>
 
 #include "check.h"
 
@@ -38,6 +40,8 @@ enum {
 	P_HANG_UDP = 7002,      /* UDP: bound, never answers */
 	P_CLOSED = 7003,        /* nothing there */
 	P_FAKE_RAD = 7004,      /* UDP: the test's own RADIUS server */
+	P_FAKE_LDAP = 7005,     /* the test's own LDAP server, plain */
+	P_FAKE_LDAPS = 7006,    /* and over TLS */
 };
 
 static struct event_base *base;
@@ -229,6 +233,111 @@ static void ldap_no_server(void **state)
 	assert_timed_out(run1(t), 400);
 	t.service = HD_SVC_LDAPS;       /* hangs in the TLS handshake */
 	assert_timed_out(run1(t), 400);
+}
+
+/* The test's own LDAP server, in a child process: it answers a bind and
+ * then a search with the entry dc=fake and the search's end in one write
+ * (over TLS: in one record), so the second message is already read off
+ * the socket when the first is taken. */
+static int ber_msgid(const uint8_t *p, ssize_t n)
+{
+	ssize_t i = 2;
+
+	if (n < 7 || p[0] != 0x30)
+		return -1;
+	if (p[1] & 0x80)
+		i += p[1] & 0x7f;       /* lber's long-form lengths */
+	if (i + 3 > n || p[i] != 0x02 || p[i + 1] != 1)
+		return -1;
+	return p[i + 2];
+}
+
+static ssize_t fake_io(SSL *ssl, int fd, void *buf, size_t len, bool wr)
+{
+	if (ssl)
+		return wr ? SSL_write(ssl, buf, (int)len) :
+			    SSL_read(ssl, buf, (int)len);
+	return wr ? write(fd, buf, len) : read(fd, buf, len);
+}
+
+static void fake_ldap_serve(SSL *ssl, int fd)
+{
+	uint8_t req[1024], bind[] = { 0x30, 12, 2, 1, 0, 0x61, 7, 10, 1, 0,
+				      4, 0, 4, 0 };
+	uint8_t both[] = { 0x30, 16, 2, 1, 0, 0x64, 11, 4, 7, 'd', 'c', '=',
+			   'f', 'a', 'k', 'e', 0x30, 0,
+			   0x30, 12, 2, 1, 0, 0x65, 7, 10, 1, 0, 4, 0, 4, 0 };
+	ssize_t n = fake_io(ssl, fd, req, sizeof(req), false);
+
+	if ((bind[4] = (uint8_t)ber_msgid(req, n)) == 0xff ||
+	    fake_io(ssl, fd, bind, sizeof(bind), true) <= 0)
+		return;
+	n = fake_io(ssl, fd, req, sizeof(req), false);
+	both[4] = both[22] = (uint8_t)ber_msgid(req, n);
+	if (fake_io(ssl, fd, both, sizeof(both), true) <= 0)
+		return;
+	while (fake_io(ssl, fd, req, sizeof(req), false) > 0)
+		;               /* until the check's unbind and close */
+}
+
+static pid_t fake_ldap(uint16_t port, bool tls)
+{
+	char cert[sizeof(srv_dir) + 32], key[sizeof(srv_dir) + 32];
+	int l = bound(SOCK_STREAM, port), fd;
+	SSL_CTX *ctx;
+	SSL *ssl = NULL;
+	pid_t pid;
+
+	assert_true(l >= 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid) {
+		close(l);
+		return pid;
+	}
+	alarm(10);              /* never outlives the test by much */
+	snprintf(cert, sizeof(cert), "%s/ldap/cert.pem", srv_dir);
+	snprintf(key, sizeof(key), "%s/ldap/key.pem", srv_dir);
+	ctx = SSL_CTX_new(TLS_server_method());
+	if (!ctx || SSL_CTX_use_certificate_file(ctx, cert, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
+		_exit(1);
+	while ((fd = accept(l, NULL, NULL)) >= 0) {
+		if (tls) {
+			ssl = SSL_new(ctx);
+			SSL_set_fd(ssl, fd);
+			if (SSL_accept(ssl) != 1)
+				_exit(1);
+		}
+		fake_ldap_serve(ssl, fd);
+		SSL_free(ssl);
+		close(fd);
+	}
+	_exit(0);
+}
+
+static void ldap_two_messages_at_once(void **state)
+{
+	(void)state;
+	pid_t plain = fake_ldap(P_FAKE_LDAP, false);
+	pid_t tls = fake_ldap(P_FAKE_LDAPS, true);
+	struct hd_check_target t = ldap_target(HD_SVC_LDAP);
+	struct result r;
+
+	t.receive = "^dc=fake$";
+	t.rip.port = P_FAKE_LDAP;
+	r = run1(t);
+	assert_true(r.up);
+	assert_true(r.ms < 300);
+	t.service = HD_SVC_LDAPS;
+	t.rip.port = P_FAKE_LDAPS;
+	r = run1(t);
+	assert_true(r.up);
+	assert_true(r.ms < 300);
+	kill(plain, SIGKILL);
+	kill(tls, SIGKILL);
+	waitpid(plain, NULL, 0);
+	waitpid(tls, NULL, 0);
 }
 
 /* ---- mysql, pgsql ---- */
@@ -623,6 +732,7 @@ int main(void)
 		cmocka_unit_test(ldap_wrong_answer),
 		cmocka_unit_test(ldaps_up_and_down),
 		cmocka_unit_test(ldap_no_server),
+		cmocka_unit_test(ldap_two_messages_at_once),
 		cmocka_unit_test(mysql_up_and_down),
 		cmocka_unit_test(mysql_no_server),
 		cmocka_unit_test(pgsql_up_and_down),
