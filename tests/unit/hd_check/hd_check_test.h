@@ -62,6 +62,8 @@ void t_hang_beside(const struct hd_check_target *hang,
 
 /* A listening TCP socket on the family's loopback; *port its port. */
 int t_listen(int af, int *port);
+/* One listener for both families (every address of the namespace). */
+int t_listen_dual(int *port);
 /* A forked server (servers.c) that answers each connection with fn; its
  * pid for t_server_stop. */
 typedef void (*t_serve_fn)(int fd, void *arg);

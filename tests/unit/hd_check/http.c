@@ -137,6 +137,26 @@ static void http_request_form(void **state)
 	assert_down(r, "receive string not found");
 }
 
+/* A URL naming a host: resolved on the loop (evdns; "localhost" from
+ * /etc/hosts), to whichever of its addresses comes first, so the server
+ * listens on both on one port. */
+static void http_url_names(void **state)
+{
+	(void)state;
+	int p, l = t_listen_dual(&p);
+	pid_t srv = t_server(l, t_http_serve, NULL);
+	char url[128];
+	struct t_result r;
+
+	snprintf(url, sizeof(url), "http://localhost:%d/echo", p);
+	r = get(HD_SVC_HTTP, "127.0.0.2", 1, url, "^GET /echo ");
+	snprintf(url, sizeof(url), "http://[::1]:%d/ok", p);
+	assert_up(get(HD_SVC_HTTP, "127.0.0.2", 1, url, "hello"));
+	t_server_stop(srv);
+	close(l);
+	assert_up(r);
+}
+
 static void http_proxy(void **state)
 {
 	(void)state;
@@ -206,6 +226,7 @@ const struct CMUnitTest t_http_tests[] = {
 	cmocka_unit_test(http_bodies),
 	cmocka_unit_test(http_fail),
 	cmocka_unit_test(http_request_form),
+	cmocka_unit_test(http_url_names),
 	cmocka_unit_test(http_proxy),
 	cmocka_unit_test(https_pass_fail),
 	cmocka_unit_test(http_hang),
