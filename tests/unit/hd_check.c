@@ -99,6 +99,19 @@ static void result_from_loop(void **state)
 	assert_int_equal(hd_checker_running(t_ck), 0);
 }
 
+/* service=none: ldirectord's check_none, up without a check. */
+static void negotiate_none(void **state)
+{
+	(void)state;
+	struct hd_check_target t = t_target(HD_CHECK_NEGOTIATE, T_SILENT4, 1);
+	struct t_result r;
+
+	t.service = HD_SVC_NONE;
+	t_run1(&t, &r);
+	assert_true(r.up);
+	assert_true(r.ms < 50);
+}
+
 /* A cancelled check never calls back, even one whose result is due. */
 static void cancel_silences(void **state)
 {
@@ -176,6 +189,7 @@ int main(void)
 		cmocka_unit_test(service_names),
 		cmocka_unit_test(result_from_loop),
 		cmocka_unit_test(cancel_silences),
+		cmocka_unit_test(negotiate_none),
 		cmocka_unit_test(connect_up),
 		cmocka_unit_test(connect_refused),
 		cmocka_unit_test(connect_checkport),
