@@ -137,6 +137,23 @@ static void cancel_silences(void **state)
 	close(l);
 }
 
+/* Freeing the checker ends its running checks without calling back. */
+static void free_ends_checks(void **state)
+{
+	(void)state;
+	struct hd_checker *ck = hd_checker_new(t_base);
+	struct hd_check_target s = t_target(HD_CHECK_CONNECT, T_SILENT4, 80);
+	struct hd_check_target p = t_target(HD_CHECK_PING, T_SILENT6, 0);
+	struct t_result r = { 0 };
+
+	assert_non_null(hd_check_start(ck, &s, t_done, &r));
+	assert_non_null(hd_check_start(ck, &p, t_done, &r));
+	assert_int_equal(hd_checker_running(ck), 2);
+	hd_checker_free(ck);
+	t_loop_ms(50);
+	assert_int_equal(r.calls, 0);
+}
+
 static void service_names(void **state)
 {
 	(void)state;
@@ -190,6 +207,7 @@ int main(void)
 		cmocka_unit_test(result_from_loop),
 		cmocka_unit_test(cancel_silences),
 		cmocka_unit_test(negotiate_none),
+		cmocka_unit_test(free_ends_checks),
 		cmocka_unit_test(connect_up),
 		cmocka_unit_test(connect_refused),
 		cmocka_unit_test(connect_checkport),
