@@ -165,8 +165,8 @@ FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
-$(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h) \
-		$(BUILD)/xlvs.skel.h
+$(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h \
+		healthd/*.h) $(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd \
 		-c $< -o $@
@@ -191,7 +191,6 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_RS) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 # xlvs-healthd's: the HTTP response parser the http checks read servers with.
-$(FUZZ_DIR)/fuzz/http_resp.o: $(wildcard healthd/*.h)
 $(FUZZ_DIR)/fuzz_http_resp: $(FUZZ_DIR)/fuzz/http_resp.o \
 		$(FUZZ_DIR)/healthd/check_http_parse.o
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ -levent
