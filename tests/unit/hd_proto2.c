@@ -676,7 +676,8 @@ static int srv(const char *what)
 {
 	char cmd[PATH_MAX * 2];
 
-	snprintf(cmd, sizeof(cmd), "bash %s %s %s", srv_script, what, srv_dir);
+	snprintf(cmd, sizeof(cmd), "bash %s %s %s %d", srv_script, what,
+		 srv_dir, (int)getpid());
 	return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -698,6 +699,7 @@ static int group_setup(void **state)
 	if (srv("start")) {
 		print_error("the servers did not start (scripts/install-deps "
 			    "installs them); logs under %s\n", srv_dir);
+		srv("stop");    /* those that did; the logs stay */
 		return -1;
 	}
 	hang_tcp = bound(SOCK_STREAM, P_HANG);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/unit/hd_proto2_srv.sh start|stop DIR: the real Debian servers
+# tests/unit/hd_proto2_srv.sh start DIR PID | stop DIR: the real Debian servers
 # unit_hd_proto2 checks, each with a throwaway configuration under DIR, all
 # on 127.0.0.1 and ::1 of the caller's network namespace (the test unshares
 # its own before it runs this; nothing here listens anywhere else), and a
@@ -11,9 +11,11 @@
 #   freeradius 1812: client 127.0.0.1 secret testing123, users alice / wonder
 #              and carol / pw (whose replies carry a Message-Authenticator)
 # start returns when all four answer (each bounded in time), or fails
-# naming the one that did not; stop kills them by their pid files.
+# naming the one that did not; stop kills them by their pid files.  Should
+# the test (PID) die without stopping them, a watcher started with them
+# stops them and removes DIR.
 set -u
-cmd=$1 dir=$2
+cmd=$1 dir=$2 owner=${3:-}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 # wait_for WHAT TRIES CMD...: CMD until it succeeds, 0.1 s apart.
@@ -194,13 +196,20 @@ start)
 	wait $b || { echo "hd_proto2_srv: mariadb failed" >&2; rc=1; }
 	wait $c || { echo "hd_proto2_srv: postgresql failed" >&2; rc=1; }
 	wait $e || { echo "hd_proto2_srv: freeradius failed" >&2; rc=1; }
+	if [ -n "$owner" ]; then
+		(
+			while [ -d "/proc/$owner" ]; do sleep 0.5; done
+			stop_all
+			rm -rf "$dir"
+		) </dev/null >/dev/null 2>&1 &
+	fi
 	exit $rc
 	;;
 stop)
 	stop_all
 	;;
 *)
-	echo "usage: $0 start|stop DIR" >&2
+	echo "usage: $0 start DIR [PID] | stop DIR" >&2
 	exit 2
 	;;
 esac
