@@ -187,7 +187,12 @@ static int myck_start(struct hd_check *c)
 		free(m);
 		return -ENOMEM;
 	}
-	mysql_options(m->my, MYSQL_OPT_NONBLOCK, 0);
+	/* Without it the *_start calls would block: no check then. */
+	if (mysql_options(m->my, MYSQL_OPT_NONBLOCK, 0)) {
+		mysql_close(m->my);
+		free(m);
+		return -ENOMEM;
+	}
 	m->c = c;
 	myck_host(&c->t.rip, m->host, sizeof(m->host));
 	c->priv = m;
