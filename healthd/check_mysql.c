@@ -163,7 +163,8 @@ static void myck_on_event(evutil_socket_t fd, short what, void *arg)
 	myck_run(arg, false, myck_ready(what));
 }
 
-static void myck_host(const struct xlvs_endpoint *ep, char *buf, size_t len)
+static void myck_host(const struct xlvs_endpoint *ep, char *buf,
+		      size_t len)
 {
 	inet_ntop(ep->af == 6 ? AF_INET6 : AF_INET, ep->addr, buf, len);
 }

@@ -49,7 +49,8 @@ static void pgck_wait(struct pgck_chk *p, short what)
 
 /* libpq's messages run over lines (a hint, the query with a caret): the
  * log line takes the first. */
-static void pgck_fail(struct pgck_chk *p, const char *what, const char *msg)
+static void pgck_fail(struct pgck_chk *p, const char *what,
+		      const char *msg)
 {
 	size_t n = strcspn(msg, "\n");
 

@@ -72,7 +72,7 @@ static const char *radck_secret(const struct hd_check_target *t)
 }
 
 static size_t radck_attr(uint8_t *p, size_t off, uint8_t type,
-		       const void *val, size_t len)
+			 const void *val, size_t len)
 {
 	p[off] = type;
 	p[off + 1] = (uint8_t)(len + 2);
@@ -125,10 +125,10 @@ static size_t radck_request(struct radck_chk *r, uint8_t *p)
 	getsockname(r->fd, (struct sockaddr *)&me, &melen);
 	if (me.ss_family == AF_INET6)
 		off = radck_attr(p, off, RAD_NAS_IPV6,
-			       &((struct sockaddr_in6 *)&me)->sin6_addr, 16);
+				 &((struct sockaddr_in6 *)&me)->sin6_addr, 16);
 	else
 		off = radck_attr(p, off, RAD_NAS_IP,
-			       &((struct sockaddr_in *)&me)->sin_addr, 4);
+				 &((struct sockaddr_in *)&me)->sin_addr, 4);
 	p[2] = (uint8_t)(off >> 8);
 	p[3] = (uint8_t)off;
 	return off;
@@ -137,7 +137,7 @@ static size_t radck_request(struct radck_chk *r, uint8_t *p)
 /* RFC 3579 3.2: the HMAC-MD5 of the reply with the request's
  * authenticator in its place and the attribute's value zeroed. */
 static bool radck_msg_auth_ok(struct radck_chk *r, uint8_t *p, size_t len,
-			    size_t at)
+			      size_t at)
 {
 	const char *secret = radck_secret(&r->c->t);
 	uint8_t given[16], calc[EVP_MAX_MD_SIZE];
