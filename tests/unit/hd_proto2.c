@@ -10,6 +10,7 @@
  * time, and does not hold up another check.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -634,6 +635,51 @@ static void black_hole(void **state)
 		assert_timed_out(r[i], 400);
 }
 
+static int open_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 4096; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/* 40 checks of each service at once: all pass, none waits for another
+ * longer than the servers take, and every descriptor is given back. */
+static void many_at_once(void **state)
+{
+	(void)state;
+	enum { EACH = 40, N = 5 * EACH };
+	static struct result r[N];
+	struct hd_check_target t[5] = {
+		ldap_target(HD_SVC_LDAP), ldap_target(HD_SVC_LDAPS),
+		sql_target(HD_SVC_MYSQL), sql_target(HD_SVC_PGSQL),
+		radius_target(),
+	};
+	int fds = open_fds(), left = N, up = 0;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < N; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].t0 = t0;
+		assert_non_null(hd_check_start(ck, &t[i % 5], on_done, &r[i]));
+	}
+	while (left && ms_since(&t0) < 5000) {
+		event_base_loop(base, EVLOOP_ONCE);
+		left = 0;
+		for (int i = 0; i < N; i++)
+			left += !r[i].done;
+	}
+	for (int i = 0; i < N; i++)
+		up += r[i].up;
+	print_message("    %d of %d up in %ld ms\n", up, N, ms_since(&t0));
+	assert_int_equal(left, 0);
+	assert_int_equal(up, N);
+	assert_int_equal(hd_checker_running(ck), 0);
+	assert_int_equal(open_fds(), fds);
+}
+
 /* ---- the namespace and its servers ---- */
 
 static int bound(int type, uint16_t port)
@@ -747,6 +793,7 @@ int main(void)
 		cmocka_unit_test(hang_holds_up_nothing),
 		cmocka_unit_test(ipv6_up),
 		cmocka_unit_test(black_hole),
+		cmocka_unit_test(many_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
