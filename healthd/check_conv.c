@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The conversation under the text protocols' checks: one bufferevent (plain
+ * TCP, OpenSSL over TCP, or a connected UDP socket read as a stream of
+ * datagrams, as ldirectord's `<$sock>` does), a line reader and one
+ * timeout.  A protocol may end the check from inside any callback: the
+ * conversation is freed only when the outermost callback returns (depth).
+ */
+#include "check_conv.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+struct hd_conv {
+	struct event_base *base;
+	const struct hd_check_target *t;
+	const struct hd_conv_ops *ops;
+	hd_check_done_fn done;
+	void *arg;
+	struct bufferevent *bev;
+	struct event *timer;
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	int socktype;
+	unsigned depth;          /* callbacks of ours now running */
+	bool finished;           /* done called (or cancelled): free at depth 0 */
+	bool flushing;           /* finish once the output is written */
+	bool flush_up;
+	char why[256];
+	void *priv;
+};
+
+uint16_t hd_conv_port(const struct hd_check_target *t)
+{
+	return t->checkport ? t->checkport : t->rip.port;
+}
+
+static socklen_t conv_sockaddr(const struct hd_check_target *t,
+			       struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (t->rip.af == 6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, t->rip.addr, 16);
+		s6->sin6_port = htons(hd_conv_port(t));
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	s4->sin_family = AF_INET;
+	memcpy(&s4->sin_addr, t->rip.addr, 4);
+	s4->sin_port = htons(hd_conv_port(t));
+	return sizeof(*s4);
+}
+
+static void conv_free(struct hd_conv *cv)
+{
+	if (cv->ops->cleanup)
+		cv->ops->cleanup(cv);
+	if (cv->bev)
+		bufferevent_free(cv->bev);
+	if (cv->timer)
+		event_free(cv->timer);
+	free(cv->priv);
+	free(cv);
+}
+
+static void conv_enter(struct hd_conv *cv)
+{
+	cv->depth++;
+}
+
+/* False when the conversation is gone and the caller must not touch it. */
+static bool conv_leave(struct hd_conv *cv)
+{
+	if (--cv->depth == 0 && cv->finished) {
+		conv_free(cv);
+		return false;
+	}
+	return !cv->finished;
+}
+
+static void conv_vfinish(struct hd_conv *cv, bool up, const char *fmt,
+			 va_list ap)
+{
+	if (cv->finished)
+		return;
+	cv->finished = true;
+	if (cv->bev)
+		bufferevent_disable(cv->bev, EV_READ | EV_WRITE);
+	if (cv->timer)
+		event_del(cv->timer);
+	if (up || !fmt)
+		cv->why[0] = '\0';
+	else
+		vsnprintf(cv->why, sizeof(cv->why), fmt, ap);
+	conv_enter(cv);
+	cv->done(cv->arg, up, cv->why);
+	conv_leave(cv);
+}
+
+void hd_conv_finish(struct hd_conv *cv, bool up, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conv_vfinish(cv, up, fmt, ap);
+	va_end(ap);
+}
+
+void hd_conv_finish_flushed(struct hd_conv *cv, bool up, const char *why)
+{
+	if (cv->finished || cv->flushing)
+		return;
+	if (evbuffer_get_length(bufferevent_get_output(cv->bev)) == 0) {
+		hd_conv_finish(cv, up, "%s", why);
+		return;
+	}
+	cv->flushing = true;
+	cv->flush_up = up;
+	snprintf(cv->why, sizeof(cv->why), "%s", why);
+	bufferevent_disable(cv->bev, EV_READ);
+}
+
+void hd_conv_cancel(struct hd_conv *cv)
+{
+	if (!cv || cv->finished)
+		return;
+	cv->finished = true;
+	if (cv->depth == 0)
+		conv_free(cv);
+}
+
+static void conv_error(struct hd_conv *cv)
+{
+	unsigned long e = cv->bev ? bufferevent_get_openssl_error(cv->bev) : 0;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (e) {
+		char buf[160];
+
+		ERR_error_string_n(e, buf, sizeof(buf));
+		hd_conv_finish(cv, false, "%s: TLS: %s", cv->ops->name, buf);
+	} else if (err) {
+		hd_conv_finish(cv, false, "%s: %s", cv->ops->name,
+			       strerror(err));
+	} else {
+		hd_conv_finish(cv, false, "%s: connection failed",
+			       cv->ops->name);
+	}
+}
+
+static void conv_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct hd_conv *cv = arg;
+
+	(void)bev;
+	conv_enter(cv);
+	if (what & BEV_EVENT_CONNECTED) {
+		bufferevent_enable(cv->bev, EV_READ);
+		if (cv->ops->ready)
+			cv->ops->ready(cv);
+	} else if (what & BEV_EVENT_ERROR) {
+		conv_error(cv);
+	} else if (what & BEV_EVENT_EOF) {
+		if (cv->ops->eof)
+			cv->ops->eof(cv);
+		else
+			hd_conv_finish(cv, false, "%s: connection closed",
+				       cv->ops->name);
+	}
+	conv_leave(cv);
+}
+
+static void conv_lines(struct hd_conv *cv, struct evbuffer *in)
+{
+	while (!cv->finished) {
+		size_t n;
+		char *line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
+
+		if (!line) {
+			if (evbuffer_get_length(in) > HD_CONV_MAX_LINE)
+				hd_conv_finish(cv, false, "%s: line too long",
+					       cv->ops->name);
+			return;
+		}
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		cv->ops->line(cv, line, n);
+		free(line);
+	}
+}
+
+static void conv_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct hd_conv *cv = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	conv_enter(cv);
+	if (cv->ops->input)
+		cv->ops->input(cv, in);
+	else
+		conv_lines(cv, in);
+	conv_leave(cv);
+}
+
+static void conv_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct hd_conv *cv = arg;
+
+	if (!cv->flushing || cv->finished ||
+	    evbuffer_get_length(bufferevent_get_output(bev)))
+		return;
+	conv_enter(cv);
+	hd_conv_finish(cv, cv->flush_up, "%s", cv->why);
+	conv_leave(cv);
+}
+
+static void conv_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct hd_conv *cv = arg;
+	unsigned ms = cv->t->timeout_ms;
+
+	(void)fd;
+	(void)what;
+	conv_enter(cv);
+	hd_conv_finish(cv, false, "%s: timed out after %u.%03u s",
+		       cv->ops->name, ms / 1000, ms % 1000);
+	conv_leave(cv);
+}
+
+/* A connected UDP socket: connect() does not wait, so "connected" is
+ * reported from the loop as for TCP. */
+static struct bufferevent *conv_udp(struct hd_conv *cv)
+{
+	int fd = socket(cv->peer.ss_family,
+			SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct bufferevent *bev;
+
+	if (fd < 0)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&cv->peer, cv->peerlen) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	bev = bufferevent_socket_new(cv->base, fd,
+				     BEV_OPT_CLOSE_ON_FREE |
+				     BEV_OPT_DEFER_CALLBACKS);
+	if (!bev) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	bufferevent_trigger_event(bev, BEV_EVENT_CONNECTED,
+				  BEV_TRIG_DEFER_CALLBACKS);
+	return bev;
+}
+
+static struct bufferevent *conv_tcp(struct hd_conv *cv, SSL_CTX *tls)
+{
+	struct bufferevent *bev;
+
+	if (tls) {
+		SSL *ssl = SSL_new(tls);
+
+		if (!ssl) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		bev = bufferevent_openssl_socket_new(cv->base, -1, ssl,
+				BUFFEREVENT_SSL_CONNECTING,
+				BEV_OPT_CLOSE_ON_FREE);
+		if (!bev)
+			SSL_free(ssl);
+	} else {
+		bev = bufferevent_socket_new(cv->base, -1,
+					     BEV_OPT_CLOSE_ON_FREE);
+	}
+	if (!bev) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (bufferevent_socket_connect(bev, (struct sockaddr *)&cv->peer,
+				       cv->peerlen) < 0) {
+		int e = EVUTIL_SOCKET_ERROR();
+
+		bufferevent_free(bev);
+		errno = e ? e : ECONNREFUSED;
+		return NULL;
+	}
+	return bev;
+}
+
+static int conv_timer(struct hd_conv *cv)
+{
+	unsigned ms = cv->t->timeout_ms;
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (!ms)
+		return 0;
+	cv->timer = evtimer_new(cv->base, conv_timeout_cb, cv);
+	if (!cv->timer || evtimer_add(cv->timer, &tv) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+struct hd_conv *hd_conv_start(struct event_base *base, SSL_CTX *tls,
+			      const struct hd_check_target *t, int socktype,
+			      const struct hd_conv_ops *ops,
+			      hd_check_done_fn done, void *arg)
+{
+	struct hd_conv *cv = calloc(1, sizeof(*cv));
+	int e;
+
+	if (!cv)
+		return NULL;
+	*cv = (struct hd_conv){ .base = base, .t = t, .ops = ops,
+				.done = done, .arg = arg,
+				.socktype = socktype };
+	cv->peerlen = conv_sockaddr(t, &cv->peer);
+	cv->priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
+	if (!cv->priv)
+		goto fail;
+	cv->bev = socktype == SOCK_DGRAM ? conv_udp(cv) : conv_tcp(cv, tls);
+	if (!cv->bev)
+		goto fail;
+	bufferevent_setcb(cv->bev, conv_read_cb, conv_write_cb,
+			  conv_event_cb, cv);
+	e = conv_timer(cv);
+	if (e < 0) {
+		errno = -e;
+		goto fail;
+	}
+	return cv;
+fail:
+	e = errno;
+	conv_free(cv);
+	errno = e;
+	return NULL;
+}
+
+void *hd_conv_priv(struct hd_conv *cv)
+{
+	return cv->priv;
+}
+
+const struct hd_check_target *hd_conv_target(const struct hd_conv *cv)
+{
+	return cv->t;
+}
+
+struct event_base *hd_conv_base(const struct hd_conv *cv)
+{
+	return cv->base;
+}
+
+const struct sockaddr_storage *hd_conv_peer(const struct hd_conv *cv,
+					    socklen_t *len)
+{
+	if (len)
+		*len = cv->peerlen;
+	return &cv->peer;
+}
+
+int hd_conv_local(const struct hd_conv *cv, struct sockaddr_storage *ss,
+		  socklen_t *len)
+{
+	*len = sizeof(*ss);
+	if (getsockname(bufferevent_getfd(cv->bev), (struct sockaddr *)ss,
+			len) < 0)
+		return -errno;
+	return 0;
+}
+
+void hd_conv_write(struct hd_conv *cv, const void *data, size_t len)
+{
+	if (!cv->finished)
+		bufferevent_write(cv->bev, data, len);
+}
+
+void hd_conv_printf(struct hd_conv *cv, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cv->finished)
+		return;
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(bufferevent_get_output(cv->bev), fmt, ap);
+	va_end(ap);
+}
+
+int hd_conv_match(const char *re, const char *text, size_t len)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+					 0, &err, &off, NULL);
+	pcre2_match_data *md;
+	int rc;
+
+	if (!code)
+		return -EINVAL;
+	md = pcre2_match_data_create_from_pattern(code, NULL);
+	if (!md) {
+		pcre2_code_free(code);
+		return -ENOMEM;
+	}
+	rc = pcre2_match(code, (PCRE2_SPTR)text, len, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	pcre2_code_free(code);
+	return rc >= 0 ? 1 : 0;
+}
