@@ -115,10 +115,15 @@ $(BUILD)/tests/unit_rs_%: tests/unit/rs_%.c $(RS_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ilib -Irealserver $^ -o $@ $(LDLIBS) -lcmocka
 
-# xlvs-healthd's (tests/unit/hd_*.c) link its modules.
-$(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $(HD_LIB) $(BUILD)/libxlvs.a
+# xlvs-healthd's (tests/unit/hd_*.c) link its modules, and a folder
+# tests/unit/hd_NAME/ of the test's own servers and helpers when it has one.
+.SECONDEXPANSION:
+$(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $$(wildcard tests/unit/hd_%/*.c) \
+		$$(wildcard tests/unit/hd_%/*.h) $(HD_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ilib -Ihealthd $^ -o $@ $(LDLIBS) $(HD_LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Ilib -Ihealthd -Itests/unit/hd_$* \
+		$(filter-out %.h,$^) -o $@ $(LDLIBS) \
+		$(HD_LDLIBS) -lcmocka
 
 DP_SRC   := $(wildcard tests/dataplane/*.c)
 DP_BIN   := $(BUILD)/tests/dataplane
