@@ -7,6 +7,7 @@
  * conversation is freed only when the outermost callback returns (depth).
  */
 #include "check_conv.h"
+#include "check_int.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -22,8 +23,6 @@
 #include <event2/event.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 struct hd_conv {
 	struct event_base *base;
@@ -36,6 +35,7 @@ struct hd_conv {
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
 	int socktype;
+	unsigned timeout_ms;
 	unsigned depth;          /* callbacks of ours now running */
 	bool finished;           /* done called (or cancelled): free at depth 0 */
 	bool flushing;           /* finish once the output is written */
@@ -43,31 +43,6 @@ struct hd_conv {
 	char why[256];
 	void *priv;
 };
-
-uint16_t hd_conv_port(const struct hd_check_target *t)
-{
-	return t->checkport ? t->checkport : t->rip.port;
-}
-
-static socklen_t conv_sockaddr(const struct hd_check_target *t,
-			       struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (t->rip.af == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, t->rip.addr, 16);
-		s6->sin6_port = htons(hd_conv_port(t));
-		return sizeof(*s6);
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-	s4->sin_family = AF_INET;
-	memcpy(&s4->sin_addr, t->rip.addr, 4);
-	s4->sin_port = htons(hd_conv_port(t));
-	return sizeof(*s4);
-}
 
 static void conv_free(struct hd_conv *cv)
 {
@@ -235,7 +210,7 @@ static void conv_write_cb(struct bufferevent *bev, void *arg)
 static void conv_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct hd_conv *cv = arg;
-	unsigned ms = cv->t->timeout_ms;
+	unsigned ms = cv->timeout_ms;
 
 	(void)fd;
 	(void)what;
@@ -312,7 +287,7 @@ static struct bufferevent *conv_tcp(struct hd_conv *cv, SSL_CTX *tls)
 
 static int conv_timer(struct hd_conv *cv)
 {
-	unsigned ms = cv->t->timeout_ms;
+	unsigned ms = cv->timeout_ms;
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 
 	if (!ms)
@@ -325,7 +300,7 @@ static int conv_timer(struct hd_conv *cv)
 
 struct hd_conv *hd_conv_start(struct event_base *base, SSL_CTX *tls,
 			      const struct hd_check_target *t, int socktype,
-			      const struct hd_conv_ops *ops,
+			      unsigned timeout_ms, const struct hd_conv_ops *ops,
 			      hd_check_done_fn done, void *arg)
 {
 	struct hd_conv *cv = calloc(1, sizeof(*cv));
@@ -335,8 +310,9 @@ struct hd_conv *hd_conv_start(struct event_base *base, SSL_CTX *tls,
 		return NULL;
 	*cv = (struct hd_conv){ .base = base, .t = t, .ops = ops,
 				.done = done, .arg = arg,
-				.socktype = socktype };
-	cv->peerlen = conv_sockaddr(t, &cv->peer);
+				.socktype = socktype,
+				.timeout_ms = timeout_ms };
+	cv->peerlen = hd_sockaddr(&t->rip, hd_check_port(t), &cv->peer);
 	cv->priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
 	if (!cv->priv)
 		goto fail;
@@ -410,22 +386,7 @@ void hd_conv_printf(struct hd_conv *cv, const char *fmt, ...)
 
 int hd_conv_match(const char *re, const char *text, size_t len)
 {
-	int err;
-	PCRE2_SIZE off;
-	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-					 0, &err, &off, NULL);
-	pcre2_match_data *md;
-	int rc;
+	char err[120];
 
-	if (!code)
-		return -EINVAL;
-	md = pcre2_match_data_create_from_pattern(code, NULL);
-	if (!md) {
-		pcre2_code_free(code);
-		return -ENOMEM;
-	}
-	rc = pcre2_match(code, (PCRE2_SPTR)text, len, 0, 0, md, NULL);
-	pcre2_match_data_free(md);
-	pcre2_code_free(code);
-	return rc >= 0 ? 1 : 0;
+	return hd_match(re, text, len, err, sizeof(err));
 }

@@ -42,11 +42,12 @@ struct hd_conv_ops {
 
 /* Starts a conversation with t->rip on checkport (or rip.port): socktype
  * SOCK_STREAM or SOCK_DGRAM, over TLS when tls is not NULL.  done is called
- * once, from the loop; t->timeout_ms (0: none) bounds the whole check.
+ * once, from the loop; timeout_ms (0: none, the engine's timer bounds it)
+ * bounds the whole conversation.
  * NULL with errno when it cannot start. */
 struct hd_conv *hd_conv_start(struct event_base *base, SSL_CTX *tls,
 			      const struct hd_check_target *t, int socktype,
-			      const struct hd_conv_ops *ops,
+			      unsigned timeout_ms, const struct hd_conv_ops *ops,
 			      hd_check_done_fn done, void *arg);
 /* Frees it; done is never called. */
 void hd_conv_cancel(struct hd_conv *cv);
@@ -77,8 +78,5 @@ void hd_conv_finish_flushed(struct hd_conv *cv, bool up, const char *why);
 /* ldirectord's `$text =~ /$re/`: 1 on a match, 0 if not, -EINVAL when re
  * does not compile. */
 int hd_conv_match(const char *re, const char *text, size_t len);
-
-/* The server's port: checkport, or the real server's. */
-uint16_t hd_conv_port(const struct hd_check_target *t);
 
 #endif
