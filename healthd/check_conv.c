@@ -30,7 +30,10 @@ struct hd_conv {
 	const struct hd_conv_ops *ops;
 	hd_check_done_fn done;
 	void *arg;
-	struct bufferevent *bev;
+	struct bufferevent *bev;        /* TCP and TLS */
+	int ufd;                        /* UDP: the socket, its events, */
+	struct event *urd, *uwr;        /* and what was read */
+	struct evbuffer *uin;
 	struct event *timer;
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
@@ -50,6 +53,14 @@ static void conv_free(struct hd_conv *cv)
 		cv->ops->cleanup(cv);
 	if (cv->bev)
 		bufferevent_free(cv->bev);
+	if (cv->urd)
+		event_free(cv->urd);
+	if (cv->uwr)
+		event_free(cv->uwr);
+	if (cv->uin)
+		evbuffer_free(cv->uin);
+	if (cv->ufd >= 0)
+		close(cv->ufd);
 	if (cv->timer)
 		event_free(cv->timer);
 	free(cv->priv);
@@ -79,6 +90,10 @@ static void conv_vfinish(struct hd_conv *cv, bool up, const char *fmt,
 	cv->finished = true;
 	if (cv->bev)
 		bufferevent_disable(cv->bev, EV_READ | EV_WRITE);
+	if (cv->urd)
+		event_del(cv->urd);
+	if (cv->uwr)
+		event_del(cv->uwr);
 	if (cv->timer)
 		event_del(cv->timer);
 	if (up || !fmt)
@@ -103,7 +118,8 @@ void hd_conv_finish_flushed(struct hd_conv *cv, bool up, const char *why)
 {
 	if (cv->finished || cv->flushing)
 		return;
-	if (evbuffer_get_length(bufferevent_get_output(cv->bev)) == 0) {
+	if (!cv->bev ||         /* UDP: sent at once */
+	    evbuffer_get_length(bufferevent_get_output(cv->bev)) == 0) {
 		hd_conv_finish(cv, up, "%s", why);
 		return;
 	}
@@ -182,28 +198,34 @@ static void conv_lines(struct hd_conv *cv, struct evbuffer *in)
 	}
 }
 
-static void conv_read_cb(struct bufferevent *bev, void *arg)
+static void conv_input(struct hd_conv *cv, struct evbuffer *in)
 {
-	struct hd_conv *cv = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
-
-	conv_enter(cv);
 	if (cv->ops->input)
 		cv->ops->input(cv, in);
 	else
 		conv_lines(cv, in);
+}
+
+static void conv_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct hd_conv *cv = arg;
+
+	conv_enter(cv);
+	conv_input(cv, bufferevent_get_input(bev));
 	conv_leave(cv);
 }
 
 static void conv_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct hd_conv *cv = arg;
+	char why[sizeof(cv->why)];
 
 	if (!cv->flushing || cv->finished ||
 	    evbuffer_get_length(bufferevent_get_output(bev)))
 		return;
+	memcpy(why, cv->why, sizeof(why));
 	conv_enter(cv);
-	hd_conv_finish(cv, cv->flush_up, "%s", cv->why);
+	hd_conv_finish(cv, cv->flush_up, "%s", why);
 	conv_leave(cv);
 }
 
@@ -220,34 +242,59 @@ static void conv_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	conv_leave(cv);
 }
 
-/* A connected UDP socket: connect() does not wait, so "connected" is
- * reported from the loop as for TCP. */
-static struct bufferevent *conv_udp(struct hd_conv *cv)
+/* UDP without a bufferevent: libevent's reader takes a refusal (the ICMP
+ * port unreachable a connected socket reports) for a failed connect and
+ * says nothing, and each write must be one datagram. */
+static void udp_ready_cb(evutil_socket_t fd, short what, void *arg)
 {
-	int fd = socket(cv->peer.ss_family,
-			SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	struct bufferevent *bev;
+	struct hd_conv *cv = arg;
 
-	if (fd < 0)
-		return NULL;
-	if (connect(fd, (struct sockaddr *)&cv->peer, cv->peerlen) < 0) {
-		int e = errno;
+	(void)fd;
+	(void)what;
+	conv_enter(cv);
+	event_add(cv->urd, NULL);
+	if (cv->ops->ready)
+		cv->ops->ready(cv);
+	conv_leave(cv);
+}
 
-		close(fd);
-		errno = e;
-		return NULL;
+static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct hd_conv *cv = arg;
+	char buf[65536];
+	ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+	(void)what;
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	conv_enter(cv);
+	if (n < 0) {
+		hd_conv_finish(cv, false, "%s: %s", cv->ops->name,
+			       strerror(errno));
+	} else {
+		evbuffer_add(cv->uin, buf, n);
+		conv_input(cv, cv->uin);
 	}
-	bev = bufferevent_socket_new(cv->base, fd,
-				     BEV_OPT_CLOSE_ON_FREE |
-				     BEV_OPT_DEFER_CALLBACKS);
-	if (!bev) {
-		close(fd);
-		errno = ENOMEM;
-		return NULL;
-	}
-	bufferevent_trigger_event(bev, BEV_EVENT_CONNECTED,
-				  BEV_TRIG_DEFER_CALLBACKS);
-	return bev;
+	conv_leave(cv);
+}
+
+/* A connected UDP socket; connect() does not wait, so "ready" comes from
+ * the loop when it is writable, as for TCP. */
+static int conv_udp(struct hd_conv *cv)
+{
+	cv->ufd = socket(cv->peer.ss_family,
+			 SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (cv->ufd < 0)
+		return -errno;
+	if (connect(cv->ufd, (struct sockaddr *)&cv->peer, cv->peerlen) < 0)
+		return -errno;
+	cv->uin = evbuffer_new();
+	cv->urd = event_new(cv->base, cv->ufd, EV_READ | EV_PERSIST,
+			    udp_read_cb, cv);
+	cv->uwr = event_new(cv->base, cv->ufd, EV_WRITE, udp_ready_cb, cv);
+	if (!cv->uin || !cv->urd || !cv->uwr || event_add(cv->uwr, NULL) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
 static struct bufferevent *conv_tcp(struct hd_conv *cv, SSL_CTX *tls)
@@ -310,17 +357,25 @@ struct hd_conv *hd_conv_start(struct event_base *base, SSL_CTX *tls,
 		return NULL;
 	*cv = (struct hd_conv){ .base = base, .t = t, .ops = ops,
 				.done = done, .arg = arg,
-				.socktype = socktype,
+				.socktype = socktype, .ufd = -1,
 				.timeout_ms = timeout_ms };
 	cv->peerlen = hd_sockaddr(&t->rip, hd_check_port(t), &cv->peer);
 	cv->priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
 	if (!cv->priv)
 		goto fail;
-	cv->bev = socktype == SOCK_DGRAM ? conv_udp(cv) : conv_tcp(cv, tls);
-	if (!cv->bev)
-		goto fail;
-	bufferevent_setcb(cv->bev, conv_read_cb, conv_write_cb,
-			  conv_event_cb, cv);
+	if (socktype == SOCK_DGRAM) {
+		e = conv_udp(cv);
+		if (e < 0) {
+			errno = -e;
+			goto fail;
+		}
+	} else {
+		cv->bev = conv_tcp(cv, tls);
+		if (!cv->bev)
+			goto fail;
+		bufferevent_setcb(cv->bev, conv_read_cb, conv_write_cb,
+				  conv_event_cb, cv);
+	}
 	e = conv_timer(cv);
 	if (e < 0) {
 		errno = -e;
@@ -360,28 +415,42 @@ const struct sockaddr_storage *hd_conv_peer(const struct hd_conv *cv,
 int hd_conv_local(const struct hd_conv *cv, struct sockaddr_storage *ss,
 		  socklen_t *len)
 {
+	int fd = cv->bev ? bufferevent_getfd(cv->bev) : cv->ufd;
+
 	*len = sizeof(*ss);
-	if (getsockname(bufferevent_getfd(cv->bev), (struct sockaddr *)ss,
-			len) < 0)
+	if (getsockname(fd, (struct sockaddr *)ss, len) < 0)
 		return -errno;
 	return 0;
 }
 
 void hd_conv_write(struct hd_conv *cv, const void *data, size_t len)
 {
-	if (!cv->finished)
+	if (cv->finished)
+		return;
+	if (cv->bev)
 		bufferevent_write(cv->bev, data, len);
+	else if (send(cv->ufd, data, len, 0) < 0)
+		hd_conv_finish(cv, false, "%s: %s", cv->ops->name,
+			       strerror(errno));
 }
 
 void hd_conv_printf(struct hd_conv *cv, const char *fmt, ...)
 {
 	va_list ap;
+	char *s;
+	int n;
 
 	if (cv->finished)
 		return;
 	va_start(ap, fmt);
-	evbuffer_add_vprintf(bufferevent_get_output(cv->bev), fmt, ap);
+	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		hd_conv_finish(cv, false, "%s: out of memory", cv->ops->name);
+		return;
+	}
+	hd_conv_write(cv, s, n);        /* one datagram over UDP */
+	free(s);
 }
 
 int hd_conv_match(const char *re, const char *text, size_t len)

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Debian servers unit_hd_proto1 checks, each with a throwaway
+ * configuration in p_dir, on 127.0.0.1 of the test's namespace:
+ * dnsmasq (dns over UDP and TCP), OpenSMTPD (smtp), dovecot (imap, imaps,
+ * pop3, pop3s; a passwd-file user alice/secret, a self-signed
+ * certificate), vsftpd (anonymous, one file) and kamailio (sip over UDP
+ * and TCP: OPTIONS answered 200, 503 for the user "down").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hd_proto1.h"
+
+static int p_started(void **state, pid_t pid)
+{
+	*state = (void *)(intptr_t)pid;
+	return pid > 0 ? 0 : -1;
+}
+
+int p_server_stop(void **state)
+{
+	p_kill((pid_t)(intptr_t)*state);
+	return 0;
+}
+
+int p_dnsmasq_start(void **state)
+{
+	char port[16], pid[128];
+
+	snprintf(port, sizeof(port), "--port=%d", P_DNS_PORT);
+	snprintf(pid, sizeof(pid), "--pid-file=%s/dnsmasq.pid", p_dir);
+	char *argv[] = {
+		"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+		port, "--listen-address=127.0.0.1", "--bind-interfaces",
+		"--no-resolv", "--no-hosts", "--user=root", "--group=root",
+		pid, "--host-record=www.example.test,10.1.2.3",
+		"--log-queries", "--log-facility=-", NULL };
+	return p_started(state, p_spawn("dnsmasq", P_DNS_PORT, argv));
+}
+
+int p_smtpd_start(void **state)
+{
+	char conf[128];
+
+	snprintf(conf, sizeof(conf), "%s/smtpd.conf", p_dir);
+	p_file("smtpd.conf",
+	       "listen on 127.0.0.1 port %d\n"
+	       "action \"l\" mbox\n"
+	       "match from any for local action \"l\"\n", P_SMTP_PORT);
+	chmod(conf, 0600);
+	char *argv[] = { "smtpd", "-d", "-f", conf, NULL };
+	return p_started(state, p_spawn("smtpd", P_SMTP_PORT, argv));
+}
+
+static int p_sh(const char *fmt, const char *arg)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), fmt, arg, arg, arg);
+	return system(cmd);
+}
+
+int p_dovecot_start(void **state)
+{
+	char conf[128];
+
+	if (p_sh("openssl req -x509 -newkey ec -pkeyopt "
+		 "ec_paramgen_curve:prime256v1 -nodes -subj /CN=hdtest "
+		 "-days 2 -keyout %s/key.pem -out %s/cert.pem 2>/dev/null &&"
+		 " mkdir -m 777 %s/home", p_dir) != 0)
+		return -1;
+	p_file("passwd", "alice:{PLAIN}secret::::::\n");
+	p_file("dovecot.conf",
+	       "base_dir = %1$s/run\nstate_dir = %1$s/state\n"
+	       "log_path = %1$s/dovecot.log\nprotocols = imap pop3\n"
+	       "listen = 127.0.0.1\nssl = yes\n"
+	       "ssl_cert = <%1$s/cert.pem\nssl_key = <%1$s/key.pem\n"
+	       "disable_plaintext_auth = no\nauth_mechanisms = plain login\n"
+	       /* failed logins answered at once, never penalised */
+	       "auth_failure_delay = 0\nlogin_trusted_networks = 127.0.0.0/8\n"
+	       "passdb {\n driver = passwd-file\n args = %1$s/passwd\n}\n"
+	       "userdb {\n driver = static\n"
+	       " args = uid=nobody gid=nogroup home=%1$s/home/%%u\n}\n"
+	       "mail_location = maildir:~/Maildir\n"
+	       "service imap-login {\n"
+	       " inet_listener imap {\n  port = %2$d\n }\n"
+	       " inet_listener imaps {\n  port = %3$d\n  ssl = yes\n }\n}\n"
+	       "service pop3-login {\n"
+	       " inet_listener pop3 {\n  port = %4$d\n }\n"
+	       " inet_listener pop3s {\n  port = %5$d\n  ssl = yes\n }\n}\n",
+	       p_dir, P_IMAP_PORT, P_IMAPS_PORT, P_POP_PORT, P_POPS_PORT);
+	snprintf(conf, sizeof(conf), "%s/dovecot.conf", p_dir);
+	char *argv[] = { "dovecot", "-F", "-c", conf, NULL };
+	return p_started(state, p_spawn("dovecot", P_POPS_PORT, argv));
+}
+
+int p_vsftpd_start(void **state)
+{
+	char conf[128];
+
+	if (p_sh("mkdir -p %s/ftp %s/empty && chmod 755 %s/ftp", p_dir) != 0)
+		return -1;
+	p_file("ftp/check.txt", "hello from vsftpd\n");
+	p_file("vsftpd.conf",
+	       "listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1\n"
+	       "listen_port=%2$d\nanonymous_enable=YES\nno_anon_password=YES\n"
+	       "anon_root=%1$s/ftp\nlocal_enable=NO\nwrite_enable=NO\n"
+	       "pasv_enable=YES\nseccomp_sandbox=NO\nbackground=NO\n"
+	       "secure_chroot_dir=%1$s/empty\nxferlog_enable=NO\n",
+	       p_dir, P_FTP_PORT);
+	snprintf(conf, sizeof(conf), "%s/vsftpd.conf", p_dir);
+	char *argv[] = { "vsftpd", conf, NULL };
+	return p_started(state, p_spawn("vsftpd", P_FTP_PORT, argv));
+}
+
+int p_kamailio_start(void **state)
+{
+	char conf[128], pid[128], run[128];
+
+	p_file("kamailio.cfg",
+	       "#!KAMAILIO\ndebug=1\nlog_stderror=yes\nchildren=1\n"
+	       "tcp_children=1\nlisten=udp:127.0.0.1:%1$d\n"
+	       "listen=tcp:127.0.0.1:%1$d\n"
+	       "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\n"
+	       "request_route {\n"
+	       "\tif ($rU == \"down\") {\n"
+	       "\t\tsl_send_reply(\"503\", \"Service Unavailable\");\n"
+	       "\t\texit;\n\t}\n"
+	       "\tif ($rm == \"OPTIONS\") {\n"
+	       "\t\tsl_send_reply(\"200\", \"OK\");\n\t\texit;\n\t}\n"
+	       "\tsl_send_reply(\"405\", \"Method Not Allowed\");\n}\n",
+	       P_SIP_PORT);
+	snprintf(conf, sizeof(conf), "%s/kamailio.cfg", p_dir);
+	snprintf(pid, sizeof(pid), "%s/kamailio.pid", p_dir);
+	snprintf(run, sizeof(run), "%s/krun", p_dir);
+	if (p_sh("mkdir -p %s/krun", p_dir) != 0)
+		return -1;
+	char *argv[] = { "kamailio", "-f", conf, "-DD", "-E", "-P", pid,
+			 "-Y", run, "-m", "16", "-M", "4", NULL };
+	return p_started(state, p_spawn("kamailio", P_SIP_PORT, argv));
+}
