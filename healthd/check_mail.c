@@ -14,6 +14,7 @@
  */
 #include "check_proto.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -87,18 +88,25 @@ const struct hd_conv_ops hd_pop_ops = {
 	.line = pop_line,
 };
 
-/* Net::IMAP::Simple's _escape: the password quoted, \ and " escaped. */
+/* Net::IMAP::Simple's _escape: the password quoted, \ and " escaped;
+ * the command in one write, as its print. */
 static void imap_login(struct hd_conv *cv, const struct hd_check_target *t)
 {
 	const char *p = t->passwd ? t->passwd : "";
+	char *q = malloc(2 * strlen(p) + 1), *o = q;
 
-	hd_conv_printf(cv, "0 LOGIN %s \"", t->login);
+	if (!q) {
+		hd_conv_finish(cv, false, "imap: out of memory");
+		return;
+	}
 	for (; *p; p++) {
 		if (*p == '\\' || *p == '"')
-			hd_conv_write(cv, "\\", 1);
-		hd_conv_write(cv, p, 1);
+			*o++ = '\\';
+		*o++ = *p;
 	}
-	hd_conv_printf(cv, "\"\r\n");
+	*o = '\0';
+	hd_conv_printf(cv, "0 LOGIN %s \"%s\"\r\n", t->login, q);
+	free(q);
 }
 
 /* /^\*\s+(?:OK|PREAUTH)/i, or for the tag: /^0\s+OK/i (1), NO or BAD

@@ -14,7 +14,7 @@
 #include "hd_proto1.h"
 
 struct canned {
-	bool close;             /* after the greeting */
+	bool close;             /* once the request is in */
 	const char *greeting;
 	const char *const *replies;
 };
@@ -31,6 +31,12 @@ static void canned_read(struct bufferevent *bev, void *arg)
 	char *line;
 	size_t n;
 
+	if (cc->srv->close) {   /* the request read: close (FIN, not RST) */
+		evbuffer_drain(in, evbuffer_get_length(in));
+		bufferevent_free(bev);
+		free(cc);
+		return;
+	}
 	while ((line = evbuffer_readln(in, &n, EVBUFFER_EOL_CRLF))) {
 		const char *r = cc->srv->replies ?
 				cc->srv->replies[cc->next] : NULL;
@@ -51,16 +57,6 @@ static void canned_event(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
-static void canned_written(struct bufferevent *bev, void *arg)
-{
-	struct canned_conn *cc = arg;
-
-	if (cc->srv->close) {
-		bufferevent_free(bev);
-		free(cc);
-	}
-}
-
 static void canned_accept(struct evconnlistener *l, evutil_socket_t fd,
 			  struct sockaddr *sa, int len, void *arg)
 {
@@ -72,7 +68,7 @@ static void canned_accept(struct evconnlistener *l, evutil_socket_t fd,
 	(void)sa;
 	(void)len;
 	cc->srv = srv;
-	bufferevent_setcb(bev, canned_read, canned_written, canned_event, cc);
+	bufferevent_setcb(bev, canned_read, NULL, canned_event, cc);
 	bufferevent_enable(bev, EV_READ);
 	if (srv->greeting)
 		bufferevent_write(bev, srv->greeting, strlen(srv->greeting));

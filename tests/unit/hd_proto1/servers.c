@@ -72,7 +72,7 @@ int p_dovecot_start(void **state)
 		 "-days 2 -keyout %s/key.pem -out %s/cert.pem 2>/dev/null &&"
 		 " mkdir -m 777 %s/home", p_dir) != 0)
 		return -1;
-	p_file("passwd", "alice:{PLAIN}secret::::::\n");
+	p_file("passwd", "alice:{PLAIN}secret::::::nodelay=yes\n");
 	p_file("dovecot.conf",
 	       "base_dir = %1$s/run\nstate_dir = %1$s/state\n"
 	       "log_path = %1$s/dovecot.log\nprotocols = imap pop3\n"
@@ -81,6 +81,8 @@ int p_dovecot_start(void **state)
 	       "disable_plaintext_auth = no\nauth_mechanisms = plain login\n"
 	       /* failed logins answered at once, never penalised */
 	       "auth_failure_delay = 0\nlogin_trusted_networks = 127.0.0.0/8\n"
+	       "service anvil {\n unix_listener anvil-auth-penalty {\n"
+	       "  mode = 0\n }\n}\n"
 	       "passdb {\n driver = passwd-file\n args = %1$s/passwd\n}\n"
 	       "userdb {\n driver = static\n"
 	       " args = uid=nobody gid=nogroup home=%1$s/home/%%u\n}\n"
