@@ -94,7 +94,13 @@ void hd_ping_sock_free(struct hd_ping_sock *ps);
 /* check_external.c: processes killed on timeout and not yet reaped. */
 struct hd_reaper;
 void hd_reapers_free(struct hd_checker *ck);
-/* check_tls.c */
+/* check_tls.c: an unconnected bufferevent for c, TLS when tls (host:
+ * the name connected to, vhost: the virtualhost, for SNI); NULL with errno.
+ * hd_tls_error: why its BEV_EVENT_ERROR came. */
+struct bufferevent;
+struct bufferevent *hd_tls_bufferevent(struct hd_check *c, bool tls,
+				       const char *host, const char *vhost);
+void hd_tls_error(struct bufferevent *bev, char *buf, size_t len);
 void hd_tls_free(struct hd_checker *ck);
 
 #endif

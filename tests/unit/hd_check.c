@@ -70,10 +70,10 @@ static void connect_timeout_alone(void **state)
 	struct hd_check_target dead = t_target(HD_CHECK_CONNECT, T_SILENT4, 80);
 	struct hd_check_target live = t_target(HD_CHECK_CONNECT, "127.0.0.1", port);
 
-	dead.timeout_ms = 700;
-	t_hang_beside(&dead, &live, 700, "timed out after 700 ms");
+	dead.timeout_ms = 400;
+	t_hang_beside(&dead, &live, 400, "timed out after 400 ms");
 	dead = t_target(HD_CHECK_CONNECT, T_SILENT6, 80);
-	dead.timeout_ms = 1000;
+	dead.timeout_ms = 1000;         /* whole seconds read "s" */
 	t_hang_beside(&dead, &live, 1000, "timed out after 1 s");
 	close(l);
 }
@@ -183,6 +183,23 @@ int main(void)
 		cmocka_unit_test(connect_scale),
 	};
 
+	static const struct t_group dflt = { t_group_setup, t_group_teardown };
+	struct { const char *name; const struct CMUnitTest *t; size_t n;
+		 const struct t_group *g; }
+	groups[] = {
+		{ "external", t_external_tests, t_external_ntests, &dflt },
+		{ "http", t_http_tests, t_http_ntests, &t_http_group },
+		{ "simpletcp", t_simpletcp_tests, t_simpletcp_ntests,
+		  &t_simpletcp_group },
+		{ "ping", t_ping_tests, t_ping_ntests, &t_ping_group },
+	};
+	int failed;
+
 	t_setup_netns();
-	return cmocka_run_group_tests(tests, t_group_setup, t_group_teardown);
+	failed = cmocka_run_group_tests(tests, t_group_setup, t_group_teardown);
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		failed += _cmocka_run_group_tests(groups[i].name, groups[i].t,
+						  groups[i].n, groups[i].g->setup,
+						  groups[i].g->teardown);
+	return failed;
 }
