@@ -19,10 +19,7 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 
 struct hd_conv {
 	struct event_base *base;
@@ -140,21 +137,10 @@ void hd_conv_cancel(struct hd_conv *cv)
 
 static void conv_error(struct hd_conv *cv)
 {
-	unsigned long e = cv->bev ? bufferevent_get_openssl_error(cv->bev) : 0;
-	int err = EVUTIL_SOCKET_ERROR();
+	char why[160];
 
-	if (e) {
-		char buf[160];
-
-		ERR_error_string_n(e, buf, sizeof(buf));
-		hd_conv_finish(cv, false, "%s: TLS: %s", cv->ops->name, buf);
-	} else if (err) {
-		hd_conv_finish(cv, false, "%s: %s", cv->ops->name,
-			       strerror(err));
-	} else {
-		hd_conv_finish(cv, false, "%s: connection failed",
-			       cv->ops->name);
-	}
+	hd_tls_error(cv->bev, why, sizeof(why));
+	hd_conv_finish(cv, false, "%s: %s", cv->ops->name, why);
 }
 
 static void conv_event_cb(struct bufferevent *bev, short what, void *arg)
@@ -297,26 +283,14 @@ static int conv_udp(struct hd_conv *cv)
 	return 0;
 }
 
-static struct bufferevent *conv_tcp(struct hd_conv *cv, SSL_CTX *tls)
+/* bev: the caller's unconnected bufferevent (TLS: check_tls.c's), or
+ * NULL for plain TCP.  It is ours from here on, even on failure. */
+static struct bufferevent *conv_tcp(struct hd_conv *cv,
+				    struct bufferevent *bev)
 {
-	struct bufferevent *bev;
-
-	if (tls) {
-		SSL *ssl = SSL_new(tls);
-
-		if (!ssl) {
-			errno = ENOMEM;
-			return NULL;
-		}
-		bev = bufferevent_openssl_socket_new(cv->base, -1, ssl,
-				BUFFEREVENT_SSL_CONNECTING,
-				BEV_OPT_CLOSE_ON_FREE);
-		if (!bev)
-			SSL_free(ssl);
-	} else {
+	if (!bev)
 		bev = bufferevent_socket_new(cv->base, -1,
 					     BEV_OPT_CLOSE_ON_FREE);
-	}
 	if (!bev) {
 		errno = ENOMEM;
 		return NULL;
@@ -345,7 +319,8 @@ static int conv_timer(struct hd_conv *cv)
 	return 0;
 }
 
-struct hd_conv *hd_conv_start(struct event_base *base, SSL_CTX *tls,
+struct hd_conv *hd_conv_start(struct event_base *base,
+			      struct bufferevent *bev,
 			      const struct hd_check_target *t, int socktype,
 			      unsigned timeout_ms, const struct hd_conv_ops *ops,
 			      hd_check_done_fn done, void *arg)
@@ -353,8 +328,11 @@ struct hd_conv *hd_conv_start(struct event_base *base, SSL_CTX *tls,
 	struct hd_conv *cv = calloc(1, sizeof(*cv));
 	int e;
 
-	if (!cv)
+	if (!cv) {
+		if (bev)
+			bufferevent_free(bev);
 		return NULL;
+	}
 	*cv = (struct hd_conv){ .base = base, .t = t, .ops = ops,
 				.done = done, .arg = arg,
 				.socktype = socktype, .ufd = -1,
@@ -364,13 +342,17 @@ struct hd_conv *hd_conv_start(struct event_base *base, SSL_CTX *tls,
 	if (!cv->priv)
 		goto fail;
 	if (socktype == SOCK_DGRAM) {
+		if (bev)
+			bufferevent_free(bev);
+		bev = NULL;
 		e = conv_udp(cv);
 		if (e < 0) {
 			errno = -e;
 			goto fail;
 		}
 	} else {
-		cv->bev = conv_tcp(cv, tls);
+		cv->bev = conv_tcp(cv, bev);
+		bev = NULL;
 		if (!cv->bev)
 			goto fail;
 		bufferevent_setcb(cv->bev, conv_read_cb, conv_write_cb,
@@ -384,6 +366,8 @@ struct hd_conv *hd_conv_start(struct event_base *base, SSL_CTX *tls,
 	return cv;
 fail:
 	e = errno;
+	if (bev)
+		bufferevent_free(bev);
 	conv_free(cv);
 	errno = e;
 	return NULL;

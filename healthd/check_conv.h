@@ -17,7 +17,7 @@
 
 struct event_base;
 struct evbuffer;
-typedef struct ssl_ctx_st SSL_CTX;
+struct bufferevent;
 
 /* The longest line a server may send before the check fails. */
 #define HD_CONV_MAX_LINE 4096
@@ -41,11 +41,14 @@ struct hd_conv_ops {
 };
 
 /* Starts a conversation with t->rip on checkport (or rip.port): socktype
- * SOCK_STREAM or SOCK_DGRAM, over TLS when tls is not NULL.  done is called
+ * SOCK_STREAM or SOCK_DGRAM.  bev: an unconnected bufferevent to connect
+ * (TLS: check_tls.c's), or NULL for plain TCP; it is the conversation's
+ * from here on, freed even when this fails.  done is called
  * once, from the loop; timeout_ms (0: none, the engine's timer bounds it)
  * bounds the whole conversation.
  * NULL with errno when it cannot start. */
-struct hd_conv *hd_conv_start(struct event_base *base, SSL_CTX *tls,
+struct hd_conv *hd_conv_start(struct event_base *base,
+			      struct bufferevent *bev,
 			      const struct hd_check_target *t, int socktype,
 			      unsigned timeout_ms, const struct hd_conv_ops *ops,
 			      hd_check_done_fn done, void *arg);

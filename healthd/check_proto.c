@@ -4,7 +4,8 @@
  * hd_svc_<name>_ops (check.c finds them by name) runs its conversation
  * (check_conv.c) and hands its one result to hd_check_finish.  The
  * engine's timer bounds the check, so the conversation has none of its
- * own.
+ * own; TLS (pops, imaps) is check_tls.c's bufferevent, unverified as in
+ * ldirectord.
  */
 #include "check_proto.h"
 #include "check_int.h"
@@ -13,20 +14,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include <openssl/ssl.h>
-
-/* Until check_tls.c has one: the client context of pops and imaps.
- * ldirectord's IO::Socket::SSL under Net::IMAP::Simple and POP3Client is
- * given no CA, and this verifies nothing either. */
-static SSL_CTX *proto_tls(struct hd_checker *ck)
-{
-	if (!ck->tls) {
-		ck->tls = SSL_CTX_new(TLS_client_method());
-		if (ck->tls)
-			SSL_CTX_set_verify(ck->tls, SSL_VERIFY_NONE, NULL);
-	}
-	return ck->tls;
-}
+#include <event2/bufferevent.h>
 
 static const struct hd_conv_ops *proto_ops(enum hd_service s, bool *tls)
 {
@@ -59,19 +47,22 @@ static int proto_socktype(const struct hd_check_target *t)
 	return SOCK_STREAM;
 }
 
-struct hd_conv *hd_proto_start(struct event_base *base, SSL_CTX *tls,
+struct hd_conv *hd_proto_start(struct event_base *base,
+			       struct bufferevent *tls_bev,
 			       const struct hd_check_target *t,
 			       hd_check_done_fn done, void *arg)
 {
 	bool need_tls;
 	const struct hd_conv_ops *ops = proto_ops(t->service, &need_tls);
 
-	if (!ops || (need_tls && !tls)) {
+	if (!ops || need_tls != (tls_bev != NULL)) {
+		if (tls_bev)
+			bufferevent_free(tls_bev);
 		errno = EINVAL;
 		return NULL;
 	}
-	return hd_conv_start(base, need_tls ? tls : NULL, t,
-			     proto_socktype(t), 0, ops, done, arg);
+	return hd_conv_start(base, tls_bev, t, proto_socktype(t), 0, ops,
+			     done, arg);
 }
 
 static void proto_done(void *arg, bool up, const char *why)
@@ -84,12 +75,14 @@ static void proto_done(void *arg, bool up, const char *why)
 
 static int proto_start(struct hd_check *c)
 {
-	SSL_CTX *tls = NULL;
+	struct bufferevent *tls = NULL;
 
+	/* No name to send by SNI: ldirectord's Net:: clients connect to
+	 * the address. */
 	if (c->t.service == HD_SVC_POPS || c->t.service == HD_SVC_IMAPS) {
-		tls = proto_tls(c->ck);
+		tls = hd_tls_bufferevent(c, true, NULL, NULL);
 		if (!tls)
-			return -ENOMEM;
+			return -errno;
 	}
 	c->priv = hd_proto_start(c->ck->base, tls, &c->t, proto_done, c);
 	if (c->priv)

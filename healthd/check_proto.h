@@ -13,10 +13,12 @@
 /* Whether service s is one of these. */
 bool hd_proto_handles(enum hd_service s);
 
-/* Starts t's negotiate check; pops and imaps need tls (a client context),
- * the others ignore it.  done is called once, from the loop.  NULL with
- * errno set when it cannot start (EINVAL: not one of ours, or no tls). */
-struct hd_conv *hd_proto_start(struct event_base *base, SSL_CTX *tls,
+/* Starts t's negotiate check; pops and imaps need tls_bev (an unconnected
+ * TLS bufferevent: check_tls.c's), which becomes the check's; the others
+ * take NULL.  done is called once, from the loop.  NULL with errno set
+ * when it cannot start (EINVAL: not one of ours, or no tls_bev). */
+struct hd_conv *hd_proto_start(struct event_base *base,
+			       struct bufferevent *tls_bev,
 			       const struct hd_check_target *t,
 			       hd_check_done_fn done, void *arg);
 
