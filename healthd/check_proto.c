@@ -31,13 +31,6 @@ static const struct hd_conv_ops *proto_ops(enum hd_service s, bool *tls)
 	}
 }
 
-bool hd_proto_handles(enum hd_service s)
-{
-	bool tls;
-
-	return proto_ops(s, &tls) != NULL;
-}
-
 static int proto_socktype(const struct hd_check_target *t)
 {
 	/* dns and sip speak the virtual service's protocol. */

@@ -10,9 +10,6 @@
 #include <stdbool.h>
 #include "check_conv.h"
 
-/* Whether service s is one of these. */
-bool hd_proto_handles(enum hd_service s);
-
 /* Starts t's negotiate check; pops and imaps need tls_bev (an unconnected
  * TLS bufferevent: check_tls.c's), which becomes the check's; the others
  * take NULL.  done is called once, from the loop.  NULL with errno set

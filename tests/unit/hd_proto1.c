@@ -79,6 +79,22 @@ static void dns_mismatch(void **state)
 	p_expect(&t, false, "no answer");
 }
 
+/* dns is one of the services ldirectord checks over IPv6. */
+static void dns_ipv6(void **state)
+{
+	struct hd_check_target t = p_target6(HD_SVC_DNS, P_DNS_PORT);
+
+	(void)state;
+	t.proto = IPPROTO_UDP;
+	t.request = "www.example.test";
+	t.receive = "^10\\.1\\.2\\.3$";
+	p_expect(&t, true, "");
+	t.proto = IPPROTO_TCP;
+	p_expect(&t, true, "");
+	t.receive = "^10\\.1\\.2\\.4$";
+	p_expect(&t, false, "Response mismatch");
+}
+
 static void dns_silent_refused(void **state)
 {
 	struct hd_check_target t = dns_target("www.example.test", "10");
@@ -86,6 +102,10 @@ static void dns_silent_refused(void **state)
 	(void)state;
 	t.rip.port = p_udp_silent();
 	expect_timeout(&t);
+	t.proto = IPPROTO_TCP;
+	t.rip.port = p_canned(NULL, NULL);
+	expect_timeout(&t);
+	t.proto = IPPROTO_UDP;
 	t.rip.port = p_closed_port();
 	t.timeout_ms = 2000;
 	assert_true(p_expect(&t, false, "refused") < 500);
@@ -288,6 +308,14 @@ static void sip_pass(void **state)
 	p_expect(&t, true, "");
 	t.proto = IPPROTO_TCP;
 	p_expect(&t, true, "");
+	/* Over IPv6 (the Via address bracketed), UDP and TCP. */
+	t = p_target6(HD_SVC_SIP, P_SIP_PORT);
+	t.proto = IPPROTO_UDP;
+	p_expect(&t, true, "");
+	t.proto = IPPROTO_TCP;
+	p_expect(&t, true, "");
+	t.login = "down@example.test";
+	p_expect(&t, false, "sip: SIP/2.0 503");
 }
 
 static void sip_fail(void **state)
@@ -319,6 +347,7 @@ int main(void)
 	const struct CMUnitTest dns[] = {
 		cmocka_unit_test(dns_udp_a), cmocka_unit_test(dns_tcp_a),
 		cmocka_unit_test(dns_ptr), cmocka_unit_test(dns_mismatch),
+		cmocka_unit_test(dns_ipv6),
 		cmocka_unit_test(dns_silent_refused),
 	};
 	const struct CMUnitTest smtp[] = {

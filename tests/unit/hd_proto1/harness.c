@@ -95,6 +95,17 @@ struct hd_check_target p_target(enum hd_service s, int port)
 	return t;
 }
 
+struct hd_check_target p_target6(enum hd_service s, int port)
+{
+	struct hd_check_target t = p_target(s, port);
+
+	t.rip.af = 6;
+	memset(t.rip.addr, 0, sizeof(t.rip.addr));
+	t.rip.addr[15] = 1;
+	t.vip = t.rip;
+	return t;
+}
+
 struct p_result {
 	int calls;
 	bool up;

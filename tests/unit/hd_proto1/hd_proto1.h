@@ -27,6 +27,8 @@ void p_setup(void);             /* namespace, loop, folder; once */
 /* A negotiate check of service at 127.0.0.1:port (proto TCP unless
  * changed), with timeout_ms 2000. */
 struct hd_check_target p_target(enum hd_service s, int port);
+/* The same at ::1. */
+struct hd_check_target p_target6(enum hd_service s, int port);
 /* Runs it; asserts one callback, with up as expected and why containing
  * want (NULL: anything); returns the milliseconds it took. */
 double p_expect(const struct hd_check_target *t, bool up, const char *want);

@@ -5,7 +5,9 @@
  * dnsmasq (dns over UDP and TCP), OpenSMTPD (smtp), dovecot (imap, imaps,
  * pop3, pop3s; a passwd-file user alice/secret, a self-signed
  * certificate), vsftpd (anonymous, one file) and kamailio (sip over UDP
- * and TCP: OPTIONS answered 200, 503 for the user "down").
+ * and TCP: OPTIONS answered 200, 503 for the user "down").  dnsmasq and
+ * kamailio listen on ::1 too: dns and sip are among the services
+ * ldirectord checks over IPv6.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +36,8 @@ int p_dnsmasq_start(void **state)
 	snprintf(pid, sizeof(pid), "--pid-file=%s/dnsmasq.pid", p_dir);
 	char *argv[] = {
 		"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-		port, "--listen-address=127.0.0.1", "--bind-interfaces",
+		port, "--listen-address=127.0.0.1", "--listen-address=::1",
+		"--bind-interfaces",
 		"--no-resolv", "--no-hosts", "--user=root", "--group=root",
 		pid, "--host-record=www.example.test,10.1.2.3",
 		"--log-queries", "--log-facility=-", NULL };
@@ -125,7 +128,8 @@ int p_kamailio_start(void **state)
 	p_file("kamailio.cfg",
 	       "#!KAMAILIO\ndebug=1\nlog_stderror=yes\nchildren=1\n"
 	       "tcp_children=1\nlisten=udp:127.0.0.1:%1$d\n"
-	       "listen=tcp:127.0.0.1:%1$d\n"
+	       "listen=tcp:127.0.0.1:%1$d\nlisten=udp:[::1]:%1$d\n"
+	       "listen=tcp:[::1]:%1$d\n"
 	       "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\n"
 	       "request_route {\n"
 	       "\tif ($rU == \"down\") {\n"
