@@ -174,12 +174,26 @@ static void pop_pass(void **state)
 	p_expect(&t, true, "");
 	t.login = "";           /* unset: no login */
 	p_expect(&t, true, "");
+	/* Mail::POP3Client's "BEST": CRAM-MD5 when CAPA offers it, APOP
+	 * when the greeting has a <msg-id>; each refuses a wrong password. */
+	t = mail_target(HD_SVC_POP, P_POP_CRAM_PORT, "alice", "secret");
+	p_expect(&t, true, "");
+	t.rip.port = P_POP_APOP_PORT;
+	p_expect(&t, true, "");
 }
 
 static void pop_fail(void **state)
 {
-	static const char *const no_stat[] = { "+OK\r\n", "+OK in\r\n",
-		"+OK\r\n", NULL };
+	/* CAPA refused, USER, PASS: in; no STAT needed. */
+	static const char *const no_stat[] = { "-ERR\r\n", "+OK\r\n",
+		"+OK in\r\n", NULL };
+	/* CAPA offers CRAM-MD5, AUTH refused: USER/PASS after it. */
+	static const char *const cram_no[] = {
+		"+OK\r\nSASL PLAIN CRAM-MD5\r\n.\r\n", "-ERR no\r\n",
+		"+OK\r\n", "-ERR bad password\r\n", NULL };
+	/* APOP refused and the NOOP after it too: POP3Client gives up. */
+	static const char *const apop_no[] = { "-ERR no\r\n",
+		"-ERR not now\r\n", NULL };
 	struct hd_check_target t = mail_target(HD_SVC_POP, P_POP_PORT,
 					       "alice", "wrong");
 
@@ -193,7 +207,15 @@ static void pop_fail(void **state)
 	/* POP3Client's Login_Pass wants STAT's "+OK n m". */
 	t = mail_target(HD_SVC_POP, p_canned("+OK hi\r\n", no_stat),
 			"alice", "x");
-	p_expect(&t, false, "pop: STAT");
+	p_expect(&t, true, "");
+	t.rip.port = p_canned("+OK hi\r\n", cram_no);
+	p_expect(&t, false, "pop: login failed: -ERR bad password");
+	t.rip.port = p_canned("+OK ready <1.2@example.test>\r\n", apop_no);
+	p_expect(&t, false, "pop: login failed (APOP): -ERR not now");
+	t = mail_target(HD_SVC_POP, P_POP_CRAM_PORT, "alice", "wrong");
+	p_expect(&t, false, "pop: login failed: -ERR");
+	t.rip.port = P_POP_APOP_PORT;
+	p_expect(&t, false, "pop: login failed (APOP)");
 	t.rip.port = p_canned(NULL, NULL);
 	expect_timeout(&t);
 }
@@ -372,7 +394,7 @@ int main(void)
 	fails += cmocka_run_group_tests_name("smtp", smtp, p_smtpd_start,
 					     p_server_stop);
 	fails += cmocka_run_group_tests_name("pop/imap", mail,
-					     p_dovecot_start, p_server_stop);
+					     p_dovecot_start, p_dovecot_stop);
 	fails += cmocka_run_group_tests_name("ftp", ftp, p_vsftpd_start,
 					     p_server_stop);
 	fails += cmocka_run_group_tests_name("nntp", nntp, NULL, NULL);

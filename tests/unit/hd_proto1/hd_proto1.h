@@ -60,6 +60,7 @@ int p_dovecot_start(void **state);
 int p_vsftpd_start(void **state);
 int p_kamailio_start(void **state);
 int p_server_stop(void **state);
+int p_dovecot_stop(void **state);
 
 #define P_DNS_PORT   5353
 #define P_SMTP_PORT  2525
@@ -67,6 +68,8 @@ int p_server_stop(void **state);
 #define P_IMAPS_PORT 10993
 #define P_POP_PORT   10110
 #define P_POPS_PORT  10995
+#define P_POP_CRAM_PORT 10111   /* also in servers.c's P_POP3_LISTENER */
+#define P_POP_APOP_PORT 10112
 #define P_FTP_PORT   2121
 #define P_SIP_PORT   5060
 

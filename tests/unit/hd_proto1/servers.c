@@ -66,22 +66,20 @@ static int p_sh(const char *fmt, const char *arg)
 	return system(cmd);
 }
 
-int p_dovecot_start(void **state)
+/* One dovecot: name.conf, its own run and state folders; mechs its
+ * auth_mechanisms; services its protocols' listeners. */
+static pid_t p_dovecot(const char *name, const char *protocols,
+		       const char *mechs, const char *services, int port)
 {
-	char conf[128];
+	char conf[128], path[160];
 
-	if (p_sh("openssl req -x509 -newkey ec -pkeyopt "
-		 "ec_paramgen_curve:prime256v1 -nodes -subj /CN=hdtest "
-		 "-days 2 -keyout %s/key.pem -out %s/cert.pem 2>/dev/null &&"
-		 " mkdir -m 777 %s/home", p_dir) != 0)
-		return -1;
-	p_file("passwd", "alice:{PLAIN}secret::::::nodelay=yes\n");
-	p_file("dovecot.conf",
-	       "base_dir = %1$s/run\nstate_dir = %1$s/state\n"
-	       "log_path = %1$s/dovecot.log\nprotocols = imap pop3\n"
+	snprintf(conf, sizeof(conf), "%s.conf", name);
+	p_file(conf,
+	       "base_dir = %1$s/%2$s-run\nstate_dir = %1$s/%2$s-state\n"
+	       "log_path = %1$s/%2$s.log\nprotocols = %3$s\n"
 	       "listen = 127.0.0.1\nssl = yes\n"
 	       "ssl_cert = <%1$s/cert.pem\nssl_key = <%1$s/key.pem\n"
-	       "disable_plaintext_auth = no\nauth_mechanisms = plain login\n"
+	       "disable_plaintext_auth = no\nauth_mechanisms = %4$s\n"
 	       /* failed logins answered at once, never penalised */
 	       "auth_failure_delay = 0\nlogin_trusted_networks = 127.0.0.0/8\n"
 	       "service anvil {\n unix_listener anvil-auth-penalty {\n"
@@ -89,17 +87,61 @@ int p_dovecot_start(void **state)
 	       "passdb {\n driver = passwd-file\n args = %1$s/passwd\n}\n"
 	       "userdb {\n driver = static\n"
 	       " args = uid=nobody gid=nogroup home=%1$s/home/%%u\n}\n"
-	       "mail_location = maildir:~/Maildir\n"
-	       "service imap-login {\n"
-	       " inet_listener imap {\n  port = %2$d\n }\n"
-	       " inet_listener imaps {\n  port = %3$d\n  ssl = yes\n }\n}\n"
-	       "service pop3-login {\n"
-	       " inet_listener pop3 {\n  port = %4$d\n }\n"
-	       " inet_listener pop3s {\n  port = %5$d\n  ssl = yes\n }\n}\n",
-	       p_dir, P_IMAP_PORT, P_IMAPS_PORT, P_POP_PORT, P_POPS_PORT);
-	snprintf(conf, sizeof(conf), "%s/dovecot.conf", p_dir);
-	char *argv[] = { "dovecot", "-F", "-c", conf, NULL };
-	return p_started(state, p_spawn("dovecot", P_POPS_PORT, argv));
+	       "mail_location = maildir:~/Maildir\n%5$s",
+	       p_dir, name, protocols, mechs, services);
+	snprintf(path, sizeof(path), "%s/%s", p_dir, conf);
+	char *argv[] = { "dovecot", "-F", "-c", path, NULL };
+	return p_spawn(name, port, argv);
+}
+
+#define P_POP3_LISTENER(port) \
+	"service pop3-login {\n inet_listener pop3 {\n  port = " #port \
+	"\n }\n inet_listener pop3s {\n  port = 0\n }\n}\n"
+
+/* Three dovecots: imap, imaps, pop3, pop3s with "plain login" (so POP3
+ * is USER/PASS); pop3 with CRAM-MD5 offered; pop3 with APOP (its
+ * greeting has the <msg-id>). */
+static pid_t p_dovecot_pids[3];
+
+int p_dovecot_start(void **state)
+{
+	char services[512];
+
+	(void)state;
+	if (p_sh("openssl req -x509 -newkey ec -pkeyopt "
+		 "ec_paramgen_curve:prime256v1 -nodes -subj /CN=hdtest "
+		 "-days 2 -keyout %s/key.pem -out %s/cert.pem 2>/dev/null &&"
+		 " mkdir -m 777 %s/home", p_dir) != 0)
+		return -1;
+	p_file("passwd", "alice:{PLAIN}secret::::::nodelay=yes\n");
+	snprintf(services, sizeof(services),
+		 "service imap-login {\n"
+		 " inet_listener imap {\n  port = %d\n }\n"
+		 " inet_listener imaps {\n  port = %d\n  ssl = yes\n }\n}\n"
+		 "service pop3-login {\n"
+		 " inet_listener pop3 {\n  port = %d\n }\n"
+		 " inet_listener pop3s {\n  port = %d\n  ssl = yes\n }\n}\n",
+		 P_IMAP_PORT, P_IMAPS_PORT, P_POP_PORT, P_POPS_PORT);
+	p_dovecot_pids[0] = p_dovecot("dovecot", "imap pop3", "plain login",
+				      services, P_POPS_PORT);
+	p_dovecot_pids[1] = p_dovecot("dovecot-cram", "pop3",
+				      "plain login cram-md5",
+				      P_POP3_LISTENER(10111), P_POP_CRAM_PORT);
+	p_dovecot_pids[2] = p_dovecot("dovecot-apop", "pop3",
+				      "plain login apop",
+				      P_POP3_LISTENER(10112), P_POP_APOP_PORT);
+	for (int i = 0; i < 3; i++)
+		if (p_dovecot_pids[i] <= 0)
+			return -1;
+	return 0;
+}
+
+int p_dovecot_stop(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		p_kill(p_dovecot_pids[i]);
+	return 0;
 }
 
 int p_vsftpd_start(void **state)
