@@ -149,7 +149,13 @@ static void conv_event_cb(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	conv_enter(cv);
-	if (what & BEV_EVENT_CONNECTED) {
+	if (cv->flushing && (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF))) {
+		/* The result was decided; only the QUIT was still going. */
+		char why[sizeof(cv->why)];
+
+		memcpy(why, cv->why, sizeof(why));
+		hd_conv_finish(cv, cv->flush_up, "%s", why);
+	} else if (what & BEV_EVENT_CONNECTED) {
 		bufferevent_enable(cv->bev, EV_READ);
 		if (cv->ops->ready)
 			cv->ops->ready(cv);
