@@ -364,6 +364,22 @@ static void sip_fail(void **state)
 	assert_true(p_expect(&t, false, "refused") < 500);
 }
 
+/* A silent server holds up no other check. */
+static void sip_hang_beside_live(void **state)
+{
+	struct hd_check_target hang = p_target(HD_SVC_SIP, p_udp_silent());
+	struct hd_check_target live = p_target(HD_SVC_SIP, P_SIP_PORT);
+
+	(void)state;
+	hang.proto = live.proto = IPPROTO_UDP;
+	hang.timeout_ms = 600;
+	p_hang_beside(&hang, &live);
+	hang = p_target(HD_SVC_IMAP, p_canned(NULL, NULL));
+	hang.timeout_ms = 600;
+	live.proto = IPPROTO_TCP;
+	p_hang_beside(&hang, &live);
+}
+
 int main(void)
 {
 	const struct CMUnitTest dns[] = {
@@ -385,6 +401,7 @@ int main(void)
 	const struct CMUnitTest nntp[] = { cmocka_unit_test(nntp_all) };
 	const struct CMUnitTest sip[] = {
 		cmocka_unit_test(sip_pass), cmocka_unit_test(sip_fail),
+		cmocka_unit_test(sip_hang_beside_live),
 	};
 	int fails = 0;
 

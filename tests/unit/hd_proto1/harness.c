@@ -257,3 +257,48 @@ gone:
 		if (p_pids[i] == pid)
 			p_pids[i] = 0;
 }
+
+struct p_timed {
+	struct p_result r;
+	double t0, ms;
+};
+
+static void p_timed_done(void *arg, bool up, const char *why)
+{
+	struct p_timed *pt = arg;
+
+	p_done(&pt->r, up, why);
+	pt->ms = p_now_ms() - pt->t0;
+}
+
+void p_hang_beside(const struct hd_check_target *hang,
+		   const struct hd_check_target *live)
+{
+	struct p_timed h = { .t0 = p_now_ms() }, l = { .t0 = h.t0 };
+	struct hd_check *ch = hd_check_start(p_ck, hang, p_timed_done, &h);
+	struct hd_check *cl = hd_check_start(p_ck, live, p_timed_done, &l);
+	struct timeval tick = { 0, 20000 };
+	struct event *ev = event_new(p_base, -1, EV_PERSIST, p_tick, NULL);
+
+	assert_non_null(ch);
+	assert_non_null(cl);
+	event_add(ev, &tick);
+	while ((h.r.calls == 0 || l.r.calls == 0) &&
+	       p_now_ms() - h.t0 < hang->timeout_ms + 1000.0)
+		event_base_loop(p_base, EVLOOP_ONCE);
+	event_free(ev);
+	if (h.r.calls == 0)
+		hd_check_cancel(ch);
+	if (l.r.calls == 0)
+		hd_check_cancel(cl);
+	print_message("hang %.0f ms (%s), live %.0f ms\n", h.ms, h.r.why,
+		      l.ms);
+	assert_int_equal(l.r.calls, 1);
+	assert_true(l.r.up);
+	assert_true(l.ms < 300);
+	assert_int_equal(h.r.calls, 1);
+	assert_false(h.r.up);
+	assert_non_null(strstr(h.r.why, "timed out"));
+	assert_true(h.ms >= hang->timeout_ms - 10 &&
+		    h.ms < hang->timeout_ms + 150);
+}

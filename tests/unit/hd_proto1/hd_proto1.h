@@ -33,6 +33,11 @@ struct hd_check_target p_target6(enum hd_service s, int port);
  * want (NULL: anything); returns the milliseconds it took. */
 double p_expect(const struct hd_check_target *t, bool up, const char *want);
 
+/* hang (silent) and live started together: live passes within 300 ms,
+ * hang fails by its timeout, on time. */
+void p_hang_beside(const struct hd_check_target *hang,
+		   const struct hd_check_target *live);
+
 /* A Debian server: argv run in its own process group (killed with this
  * process), output to p_dir/<name>.log; waits until 127.0.0.1:port
  * accepts TCP (2 s at most).  Its pid. */
