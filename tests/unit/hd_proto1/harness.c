@@ -162,6 +162,10 @@ double p_expect(const struct hd_check_target *t, bool up, const char *want)
 	assert_int_equal(r.up, up);
 	if (want)
 		assert_non_null(strstr(r.why, want));
+	if (getenv("HD_PROTO1_TIMES"))
+		print_message("%s %.0f ms: %s\n",
+			      hd_service_name(t->service), p_now_ms() - t0,
+			      r.why);
 	return p_now_ms() - t0;
 }
 

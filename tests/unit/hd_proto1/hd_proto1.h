@@ -66,6 +66,9 @@ int p_vsftpd_start(void **state);
 int p_kamailio_start(void **state);
 int p_server_stop(void **state);
 int p_dovecot_stop(void **state);
+/* All of the above. */
+int p_servers_start(void **state);
+int p_servers_stop(void **state);
 
 #define P_DNS_PORT   5353
 #define P_SMTP_PORT  2525

@@ -190,3 +190,25 @@ int p_kamailio_start(void **state)
 			 "-Y", run, "-m", "16", "-M", "4", NULL };
 	return p_started(state, p_spawn("kamailio", P_SIP_PORT, argv));
 }
+
+/* All of them, for the one group (tests/run reads one cmocka summary). */
+static void *p_pid_slots[4];
+
+int p_servers_start(void **state)
+{
+	(void)state;
+	if (p_dnsmasq_start(&p_pid_slots[0]) ||
+	    p_smtpd_start(&p_pid_slots[1]) ||
+	    p_vsftpd_start(&p_pid_slots[2]) ||
+	    p_kamailio_start(&p_pid_slots[3]) || p_dovecot_start(NULL))
+		return -1;
+	return 0;
+}
+
+int p_servers_stop(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		p_server_stop(&p_pid_slots[i]);
+	return p_dovecot_stop(NULL);
+}
