@@ -99,6 +99,19 @@ static void result_from_loop(void **state)
 	assert_int_equal(hd_checker_running(t_ck), 0);
 }
 
+/* service=none: ldirectord's check_none, up without a check. */
+static void negotiate_none(void **state)
+{
+	(void)state;
+	struct hd_check_target t = t_target(HD_CHECK_NEGOTIATE, T_SILENT4, 1);
+	struct t_result r;
+
+	t.service = HD_SVC_NONE;
+	t_run1(&t, &r);
+	assert_true(r.up);
+	assert_true(r.ms < 50);
+}
+
 /* A cancelled check never calls back, even one whose result is due. */
 static void cancel_silences(void **state)
 {
@@ -122,6 +135,23 @@ static void cancel_silences(void **state)
 	assert_int_equal(q.calls, 0);
 	assert_int_equal(hd_checker_running(t_ck), 0);
 	close(l);
+}
+
+/* Freeing the checker ends its running checks without calling back. */
+static void free_ends_checks(void **state)
+{
+	(void)state;
+	struct hd_checker *ck = hd_checker_new(t_base);
+	struct hd_check_target s = t_target(HD_CHECK_CONNECT, T_SILENT4, 80);
+	struct hd_check_target p = t_target(HD_CHECK_PING, T_SILENT6, 0);
+	struct t_result r = { 0 };
+
+	assert_non_null(hd_check_start(ck, &s, t_done, &r));
+	assert_non_null(hd_check_start(ck, &p, t_done, &r));
+	assert_int_equal(hd_checker_running(ck), 2);
+	hd_checker_free(ck);
+	t_loop_ms(50);
+	assert_int_equal(r.calls, 0);
 }
 
 static void service_names(void **state)
@@ -176,6 +206,8 @@ int main(void)
 		cmocka_unit_test(service_names),
 		cmocka_unit_test(result_from_loop),
 		cmocka_unit_test(cancel_silences),
+		cmocka_unit_test(negotiate_none),
+		cmocka_unit_test(free_ends_checks),
 		cmocka_unit_test(connect_up),
 		cmocka_unit_test(connect_refused),
 		cmocka_unit_test(connect_checkport),

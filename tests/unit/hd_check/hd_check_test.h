@@ -76,6 +76,8 @@ void t_http_serve(int fd, void *arg);
 void t_simpletcp_serve(int fd, void *arg);
 /* servers.c: writes arg (a string) at once and closes. */
 void t_banner_serve(int fd, void *arg);
+/* servers.c: a header byte every 50 ms, for 10 s. */
+void t_trickle_serve(int fd, void *arg);
 /* tls_peer.c: the HTTP server behind TLS with a fresh self-signed
  * certificate. */
 void t_https_serve(int fd, void *arg);

@@ -221,6 +221,24 @@ static void http_hang(void **state)
 	close(l);
 }
 
+/* The timeout bounds the whole check, not each read: a server that keeps
+ * sending a byte at a time is cut off on time. */
+static void http_trickle(void **state)
+{
+	(void)state;
+	int p, l = t_listen(AF_INET, &p);
+	pid_t slow = t_server(l, t_trickle_serve, NULL);
+	struct hd_check_target hang = t_target(HD_CHECK_NEGOTIATE, "127.0.0.1", p);
+	struct hd_check_target live = t_target(HD_CHECK_NEGOTIATE, "127.0.0.1",
+					       port4);
+
+	hang.service = live.service = HD_SVC_HTTP;
+	hang.timeout_ms = 500;
+	t_hang_beside(&hang, &live, 500, "timed out after 500 ms");
+	t_server_stop(slow);
+	close(l);
+}
+
 const struct CMUnitTest t_http_tests[] = {
 	cmocka_unit_test(http_pass),
 	cmocka_unit_test(http_bodies),
@@ -230,6 +248,7 @@ const struct CMUnitTest t_http_tests[] = {
 	cmocka_unit_test(http_proxy),
 	cmocka_unit_test(https_pass_fail),
 	cmocka_unit_test(http_hang),
+	cmocka_unit_test(http_trickle),
 };
 const size_t t_http_ntests = sizeof(t_http_tests) / sizeof(t_http_tests[0]);
 const struct t_group t_http_group = { http_setup, http_teardown };
