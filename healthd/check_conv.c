@@ -379,6 +379,36 @@ fail:
 	return NULL;
 }
 
+struct hd_conv *hd_conv_start_connected(struct event_base *base,
+					struct bufferevent *bev,
+					const struct hd_check_target *t,
+					const struct hd_conv_ops *ops,
+					hd_check_done_fn done, void *arg)
+{
+	struct hd_conv *cv = calloc(1, sizeof(*cv));
+
+	if (!cv || !(cv->priv = calloc(1, ops->priv_size ?
+					  ops->priv_size : 1))) {
+		free(cv);
+		bufferevent_free(bev);
+		errno = ENOMEM;
+		return NULL;
+	}
+	cv->base = base;
+	cv->t = t;
+	cv->ops = ops;
+	cv->done = done;
+	cv->arg = arg;
+	cv->ufd = -1;
+	cv->socktype = SOCK_STREAM;
+	cv->peerlen = hd_sockaddr(&t->rip, hd_check_port(t), &cv->peer);
+	cv->bev = bev;
+	bufferevent_setcb(bev, conv_read_cb, conv_write_cb, conv_event_cb, cv);
+	bufferevent_trigger_event(bev, BEV_EVENT_CONNECTED,
+				  BEV_TRIG_DEFER_CALLBACKS);
+	return cv;
+}
+
 void *hd_conv_priv(struct hd_conv *cv)
 {
 	return cv->priv;

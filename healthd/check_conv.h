@@ -52,6 +52,13 @@ struct hd_conv *hd_conv_start(struct event_base *base,
 			      const struct hd_check_target *t, int socktype,
 			      unsigned timeout_ms, const struct hd_conv_ops *ops,
 			      hd_check_done_fn done, void *arg);
+/* The same over bev, a stream already connected (one end of a
+ * bufferevent_pair in the fuzzer), with no timeout of its own. */
+struct hd_conv *hd_conv_start_connected(struct event_base *base,
+					struct bufferevent *bev,
+					const struct hd_check_target *t,
+					const struct hd_conv_ops *ops,
+					hd_check_done_fn done, void *arg);
 /* Frees it; done is never called. */
 void hd_conv_cancel(struct hd_conv *cv);
 
