@@ -9,6 +9,7 @@
  * never matches (ldirectord's length($recstr)).  Messages are built and
  * parsed by ldns; the socket is check_conv's.
  *
+ * A truncated UDP answer is asked again over TCP, as Net::DNS's send().
  * One difference: Net::DNS's search() also tries the resolv.conf search
  * domains for a name without dots; here the name is asked as it is.
  */
@@ -16,6 +17,7 @@
 #include "check_int.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,9 @@
 struct dns {
 	uint16_t id;
 	bool tcp;
+	struct hd_conv *retry;          /* over TCP after a truncated answer */
+	struct hd_check_target tt;      /* its target */
+	struct hd_conv *cv;
 };
 
 static ldns_pkt *dns_query(const char *request)
@@ -130,6 +135,27 @@ static void dns_judge(struct hd_conv *cv, const ldns_pkt *p)
 	hd_conv_finish(cv, false, "dns: Response mismatch");
 }
 
+static void dns_retry_done(void *arg, bool up, const char *why)
+{
+	struct dns *d = arg;
+
+	d->retry = NULL;         /* it frees itself */
+	hd_conv_finish(d->cv, up, "%s", why);
+}
+
+/* Net::DNS's send(): a truncated UDP answer is asked again over TCP. */
+static void dns_retry_tcp(struct hd_conv *cv, struct dns *d)
+{
+	d->cv = cv;
+	d->tt = *hd_conv_target(cv);
+	d->tt.proto = IPPROTO_TCP;
+	d->retry = hd_conv_start(hd_conv_base(cv), NULL, &d->tt, SOCK_STREAM,
+				 0, &hd_dns_ops, dns_retry_done, d);
+	if (!d->retry)
+		hd_conv_finish(cv, false, "dns: retry over TCP: %s",
+			       strerror(errno));
+}
+
 /* UDP: each read is a datagram; TCP: a length, then the message. */
 static void dns_input(struct hd_conv *cv, struct evbuffer *in)
 {
@@ -158,7 +184,10 @@ static void dns_input(struct hd_conv *cv, struct evbuffer *in)
 		return;
 	}
 	evbuffer_drain(in, off + n);
-	dns_judge(cv, p);
+	if (!d->tcp && ldns_pkt_tc(p))
+		dns_retry_tcp(cv, d);
+	else
+		dns_judge(cv, p);
 	ldns_pkt_free(p);
 }
 
@@ -167,10 +196,19 @@ static void dns_eof(struct hd_conv *cv)
 	hd_conv_finish(cv, false, "dns: connection closed");
 }
 
+static void dns_cleanup(struct hd_conv *cv)
+{
+	struct dns *d = hd_conv_priv(cv);
+
+	hd_conv_cancel(d->retry);
+	d->retry = NULL;
+}
+
 const struct hd_conv_ops hd_dns_ops = {
 	.name = "dns",
 	.priv_size = sizeof(struct dns),
 	.ready = dns_ready,
 	.input = dns_input,
 	.eof = dns_eof,
+	.cleanup = dns_cleanup,
 };

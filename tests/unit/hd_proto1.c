@@ -79,6 +79,18 @@ static void dns_mismatch(void **state)
 	p_expect(&t, false, "no answer");
 }
 
+/* A truncated UDP answer is asked again over TCP (Net::DNS's send). */
+static void dns_truncated(void **state)
+{
+	struct hd_check_target t = dns_target("big.example.test",
+					      "^10\\.9\\.0\\.40$");
+
+	(void)state;
+	p_expect(&t, true, "");
+	t.receive = "^10\\.9\\.0\\.41$";
+	p_expect(&t, false, "Response mismatch");
+}
+
 /* dns is one of the services ldirectord checks over IPv6. */
 static void dns_ipv6(void **state)
 {
@@ -385,7 +397,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dns_udp_a), cmocka_unit_test(dns_tcp_a),
 		cmocka_unit_test(dns_ptr), cmocka_unit_test(dns_mismatch),
-		cmocka_unit_test(dns_ipv6),
+		cmocka_unit_test(dns_ipv6), cmocka_unit_test(dns_truncated),
 		cmocka_unit_test(dns_silent_refused),
 		cmocka_unit_test(smtp_pass), cmocka_unit_test(smtp_wrong),
 		cmocka_unit_test(pop_pass), cmocka_unit_test(pop_fail),

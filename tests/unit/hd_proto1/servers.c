@@ -30,8 +30,19 @@ int p_server_stop(void **state)
 
 int p_dnsmasq_start(void **state)
 {
-	char port[16], pid[128];
+	char port[16], pid[128], hosts[128];
+	FILE *f;
 
+	/* 40 addresses for big.example.test: more than 512 bytes, so the
+	 * UDP answer (no EDNS asked, as Net::DNS) is truncated. */
+	snprintf(hosts, sizeof(hosts), "%s/big.hosts", p_dir);
+	f = fopen(hosts, "w");
+	if (!f)
+		return -1;
+	for (int i = 1; i <= 40; i++)
+		fprintf(f, "10.9.0.%d big.example.test\n", i);
+	fclose(f);
+	snprintf(hosts, sizeof(hosts), "--addn-hosts=%s/big.hosts", p_dir);
 	snprintf(port, sizeof(port), "--port=%d", P_DNS_PORT);
 	snprintf(pid, sizeof(pid), "--pid-file=%s/dnsmasq.pid", p_dir);
 	char *argv[] = {
@@ -39,7 +50,7 @@ int p_dnsmasq_start(void **state)
 		port, "--listen-address=127.0.0.1", "--listen-address=::1",
 		"--bind-interfaces",
 		"--no-resolv", "--no-hosts", "--user=root", "--group=root",
-		pid, "--host-record=www.example.test,10.1.2.3",
+		pid, "--host-record=www.example.test,10.1.2.3", hosts,
 		"--log-queries", "--log-facility=-", NULL };
 	return p_started(state, p_spawn("dnsmasq", P_DNS_PORT, argv));
 }
