@@ -32,7 +32,7 @@ PROGS    := $(BIN)/xlvsadm $(BIN)/xlvs-realserver
 HD_SRC    := $(wildcard healthd/*.c)
 HD_OBJ    := $(HD_SRC:%.c=$(BUILD)/%.o)
 HD_LIB    := $(filter-out $(BUILD)/healthd/main.o,$(HD_OBJ))
-HD_LDLIBS := -levent -levent_openssl -lssl -lcrypto -lpcre2-8 -lldns
+HD_LDLIBS := -levent -levent_openssl -lssl -lcrypto -lpcre2-8 -lldap -llber -lmariadb -lpq -lldns
 ifneq ($(wildcard healthd/main.c),)
 PROGS    += $(BIN)/xlvs-healthd
 endif

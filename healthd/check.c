@@ -259,7 +259,7 @@ struct hd_check *hd_check_start(struct hd_checker *ck,
 		return NULL;
 	c->ops = check_ops(t);
 	if (!c->ops) {
-		hd_check_finish(c, false, "service %s not supported",
+		hd_check_finish(c, false, "service %s is not supported",
 				hd_service_name(t->service));
 		return c;
 	}

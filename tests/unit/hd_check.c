@@ -95,7 +95,7 @@ static void result_from_loop(void **state)
 	t_wait(&r, 1, 1000);
 	assert_int_equal(r.calls, 1);
 	assert_false(r.up);
-	assert_string_equal(r.why, "service oracle not supported");
+	assert_string_equal(r.why, "service oracle is not supported");
 	assert_int_equal(hd_checker_running(t_ck), 0);
 }
 
