@@ -32,7 +32,7 @@ PROGS    := $(BIN)/xlvsadm $(BIN)/xlvs-realserver
 HD_SRC    := $(wildcard healthd/*.c)
 HD_OBJ    := $(HD_SRC:%.c=$(BUILD)/%.o)
 HD_LIB    := $(filter-out $(BUILD)/healthd/main.o,$(HD_OBJ))
-HD_LDLIBS := -levent -levent_openssl -lssl -lcrypto -lpcre2-8
+HD_LDLIBS := -levent -levent_openssl -lssl -lcrypto -lpcre2-8 -lldap -llber -lmariadb -lpq -lldns
 ifneq ($(wildcard healthd/main.c),)
 PROGS    += $(BIN)/xlvs-healthd
 endif
@@ -161,14 +161,15 @@ FUZZ_LIB    := $(FUZZ_DIR)/libxlvs.a
 FUZZ_ADM    := $(addprefix $(FUZZ_DIR)/xlvsadm/,options.o sysctl_cmd.o \
 		 restore_parse.o restore_check.o cmd_check.o)
 FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.o)
-FUZZ_TARGETS := options restore addr xdp decap rs_state
+FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
-$(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h) \
-		$(BUILD)/xlvs.skel.h
+$(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h \
+		healthd/*.h) $(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd \
+		-c $< -o $@
 
 $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 	ar rcs $@ $^
@@ -188,6 +189,17 @@ $(FUZZ_RS) $(FUZZ_DIR)/fuzz/decap.o $(FUZZ_DIR)/fuzz/rs_state.o: \
 $(FUZZ_DIR)/fuzz_decap $(FUZZ_DIR)/fuzz_rs_state: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_RS) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+# xlvs-healthd's: the HTTP response parser the http checks read servers with.
+$(FUZZ_DIR)/fuzz_http_resp: $(FUZZ_DIR)/fuzz/http_resp.o \
+		$(FUZZ_DIR)/healthd/check_http_parse.o
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ -levent
+
+# xlvs-healthd's: what servers say to the text-protocol and dns checks
+# (all of healthd/ but main.o: check.c needs its families).
+FUZZ_HD := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(filter-out healthd/main.c,$(HD_SRC)))
+$(FUZZ_DIR)/fuzz_proto: $(FUZZ_DIR)/fuzz/proto.o $(FUZZ_HD) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS) $(HD_LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 

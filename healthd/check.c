@@ -138,6 +138,8 @@ void hd_checker_free(struct hd_checker *ck)
 {
 	if (!ck)
 		return;
+	while (ck->checks)      /* their callbacks are never called */
+		hd_check_cancel(ck->checks);
 	hd_ping_sock_free(ck->ping[0]);
 	hd_ping_sock_free(ck->ping[1]);
 	hd_tls_free(ck);
@@ -161,6 +163,9 @@ static void check_release(struct hd_check *c)
 		event_free(c->timer);
 	if (c->deliver)
 		event_free(c->deliver);
+	*c->pprev = c->next;
+	if (c->next)
+		c->next->pprev = c->pprev;
 	c->ck->running--;
 	free(c);
 }
@@ -232,6 +237,11 @@ static struct hd_check *check_new(struct hd_checker *ck,
 		errno = ENOMEM;
 		return NULL;
 	}
+	c->next = ck->checks;
+	if (c->next)
+		c->next->pprev = &c->next;
+	c->pprev = &ck->checks;
+	ck->checks = c;
 	ck->running++;
 	return c;
 }
@@ -249,7 +259,7 @@ struct hd_check *hd_check_start(struct hd_checker *ck,
 		return NULL;
 	c->ops = check_ops(t);
 	if (!c->ops) {
-		hd_check_finish(c, false, "service %s not supported",
+		hd_check_finish(c, false, "service %s is not supported",
 				hd_service_name(t->service));
 		return c;
 	}

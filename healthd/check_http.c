@@ -18,6 +18,7 @@
  * (ldirectord: verify_hostname => 0).
  */
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,9 +179,14 @@ static void http_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_ERROR) {
-		char why[128];
+		int dns = bufferevent_socket_get_dns_error(bev);
+		char why[sizeof(s->url.host) + 64];
 
-		hd_tls_error(bev, why, sizeof(why));
+		if (dns)
+			snprintf(why, sizeof(why), "%s: %s", s->url.host,
+				 evutil_gai_strerror(dns));
+		else
+			hd_tls_error(bev, why, sizeof(why));
 		hd_check_finish(c, false, "%s", why);
 		return;
 	}

@@ -36,7 +36,7 @@ struct hd_http_resp {
 
 /* Consumes what it can of in; eof: the peer closed.  1 when the response
  * is complete (a body cut short by the peer's close or by the bound counts
- * as complete, as LWP keeps what arrived), 0 for more, -1 on a malformed
+ * as complete: it is judged on what arrived), 0 for more, -1 on a malformed
  * response (err says why). */
 int hd_http_parse(struct hd_http_resp *r, struct evbuffer *in, bool eof);
 

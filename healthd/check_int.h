@@ -33,6 +33,7 @@ struct hd_check_ops {
 struct hd_checker {
 	struct event_base *base;
 	unsigned running;
+	struct hd_check *checks;        /* running, so that free can end them */
 	struct hd_ping_sock *ping[2];   /* [0] ICMP, [1] ICMPv6; lazily */
 	struct ssl_ctx_st *tls;         /* lazily, check_tls.c */
 	struct evdns_base *dns;         /* lazily: names in request URLs */
@@ -42,6 +43,7 @@ struct hd_checker {
 
 struct hd_check {
 	struct hd_checker *ck;
+	struct hd_check *next, **pprev;
 	struct hd_check_target t;       /* a copy: the caller's strings */
 	hd_check_done_fn done;
 	void *arg;

@@ -70,10 +70,10 @@ static void connect_timeout_alone(void **state)
 	struct hd_check_target dead = t_target(HD_CHECK_CONNECT, T_SILENT4, 80);
 	struct hd_check_target live = t_target(HD_CHECK_CONNECT, "127.0.0.1", port);
 
-	dead.timeout_ms = 700;
-	t_hang_beside(&dead, &live, 700, "timed out after 700 ms");
+	dead.timeout_ms = 400;
+	t_hang_beside(&dead, &live, 400, "timed out after 400 ms");
 	dead = t_target(HD_CHECK_CONNECT, T_SILENT6, 80);
-	dead.timeout_ms = 1000;
+	dead.timeout_ms = 1000;         /* whole seconds read "s" */
 	t_hang_beside(&dead, &live, 1000, "timed out after 1 s");
 	close(l);
 }
@@ -95,8 +95,21 @@ static void result_from_loop(void **state)
 	t_wait(&r, 1, 1000);
 	assert_int_equal(r.calls, 1);
 	assert_false(r.up);
-	assert_string_equal(r.why, "service oracle not supported");
+	assert_string_equal(r.why, "service oracle is not supported");
 	assert_int_equal(hd_checker_running(t_ck), 0);
+}
+
+/* service=none: ldirectord's check_none, up without a check. */
+static void negotiate_none(void **state)
+{
+	(void)state;
+	struct hd_check_target t = t_target(HD_CHECK_NEGOTIATE, T_SILENT4, 1);
+	struct t_result r;
+
+	t.service = HD_SVC_NONE;
+	t_run1(&t, &r);
+	assert_true(r.up);
+	assert_true(r.ms < 50);
 }
 
 /* A cancelled check never calls back, even one whose result is due. */
@@ -122,6 +135,23 @@ static void cancel_silences(void **state)
 	assert_int_equal(q.calls, 0);
 	assert_int_equal(hd_checker_running(t_ck), 0);
 	close(l);
+}
+
+/* Freeing the checker ends its running checks without calling back. */
+static void free_ends_checks(void **state)
+{
+	(void)state;
+	struct hd_checker *ck = hd_checker_new(t_base);
+	struct hd_check_target s = t_target(HD_CHECK_CONNECT, T_SILENT4, 80);
+	struct hd_check_target p = t_target(HD_CHECK_PING, T_SILENT6, 0);
+	struct t_result r = { 0 };
+
+	assert_non_null(hd_check_start(ck, &s, t_done, &r));
+	assert_non_null(hd_check_start(ck, &p, t_done, &r));
+	assert_int_equal(hd_checker_running(ck), 2);
+	hd_checker_free(ck);
+	t_loop_ms(50);
+	assert_int_equal(r.calls, 0);
 }
 
 static void service_names(void **state)
@@ -176,6 +206,8 @@ int main(void)
 		cmocka_unit_test(service_names),
 		cmocka_unit_test(result_from_loop),
 		cmocka_unit_test(cancel_silences),
+		cmocka_unit_test(negotiate_none),
+		cmocka_unit_test(free_ends_checks),
 		cmocka_unit_test(connect_up),
 		cmocka_unit_test(connect_refused),
 		cmocka_unit_test(connect_checkport),
@@ -191,6 +223,7 @@ int main(void)
 		{ "http", t_http_tests, t_http_ntests, &t_http_group },
 		{ "simpletcp", t_simpletcp_tests, t_simpletcp_ntests,
 		  &t_simpletcp_group },
+		{ "ping", t_ping_tests, t_ping_ntests, &t_ping_group },
 	};
 	int failed;
 

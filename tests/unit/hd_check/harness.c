@@ -15,6 +15,7 @@
 #include "hd_check_test.h"
 
 struct event_base *t_base;
+int t_tap_fd;
 struct hd_checker *t_ck;
 
 static void t_sh(const char *cmd)
@@ -31,13 +32,14 @@ static void t_sh(const char *cmd)
 static void t_silent_link(void)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
-	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
 
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "hdsilent");
 	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		perror("hd_check: tap");
 		exit(1);
 	}
+	t_tap_fd = fd;
 	t_sh("ip link set hdsilent up");
 	t_sh("ip addr add 10.77.0.1/24 dev hdsilent");
 	t_sh("ip -6 addr add fd77::1/64 dev hdsilent nodad");
@@ -62,9 +64,16 @@ void t_setup_netns(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* libevent's own warnings (evdns' nameservers, unreachable from here). */
+static void t_event_log(int severity, const char *msg)
+{
+	(void)severity, (void)msg;
+}
+
 int t_group_setup(void **state)
 {
 	(void)state;
+	event_set_log_callback(t_event_log);
 	t_base = event_base_new();
 	t_ck = t_base ? hd_checker_new(t_base) : NULL;
 	return t_ck ? 0 : -1;
@@ -229,4 +238,20 @@ void t_server_stop(pid_t pid)
 {
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+}
+
+int t_listen_dual(int *port)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_addr = IN6ADDR_ANY_INIT };
+	socklen_t len = sizeof(s6);
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), off = 0;
+
+	assert_true(fd >= 0);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	assert_int_equal(bind(fd, (struct sockaddr *)&s6, len), 0);
+	assert_int_equal(listen(fd, 64), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&s6, &len), 0);
+	*port = ntohs(s6.sin6_port);
+	return fd;
 }

@@ -29,6 +29,7 @@
 #define T_SILENT6 "fd77::2"
 
 extern struct event_base *t_base;
+extern int t_tap_fd;            /* the silent link's frames, unread */
 extern struct hd_checker *t_ck;
 
 struct t_result {
@@ -61,6 +62,8 @@ void t_hang_beside(const struct hd_check_target *hang,
 
 /* A listening TCP socket on the family's loopback; *port its port. */
 int t_listen(int af, int *port);
+/* One listener for both families (every address of the namespace). */
+int t_listen_dual(int *port);
 /* A forked server (servers.c) that answers each connection with fn; its
  * pid for t_server_stop. */
 typedef void (*t_serve_fn)(int fd, void *arg);
@@ -73,6 +76,8 @@ void t_http_serve(int fd, void *arg);
 void t_simpletcp_serve(int fd, void *arg);
 /* servers.c: writes arg (a string) at once and closes. */
 void t_banner_serve(int fd, void *arg);
+/* servers.c: a header byte every 50 ms, for 10 s. */
+void t_trickle_serve(int fd, void *arg);
 /* tls_peer.c: the HTTP server behind TLS with a fresh self-signed
  * certificate. */
 void t_https_serve(int fd, void *arg);
@@ -87,6 +92,6 @@ extern const struct CMUnitTest t_http_tests[], t_simpletcp_tests[],
 	t_external_tests[], t_ping_tests[];
 extern const size_t t_http_ntests, t_simpletcp_ntests, t_external_ntests,
 	t_ping_ntests;
-extern const struct t_group t_http_group, t_simpletcp_group;
+extern const struct t_group t_http_group, t_simpletcp_group, t_ping_group;
 
 #endif

@@ -137,6 +137,26 @@ static void http_request_form(void **state)
 	assert_down(r, "receive string not found");
 }
 
+/* A URL naming a host: resolved on the loop (evdns; "localhost" from
+ * /etc/hosts), to whichever of its addresses comes first, so the server
+ * listens on both on one port. */
+static void http_url_names(void **state)
+{
+	(void)state;
+	int p, l = t_listen_dual(&p);
+	pid_t srv = t_server(l, t_http_serve, NULL);
+	char url[128];
+	struct t_result r;
+
+	snprintf(url, sizeof(url), "http://localhost:%d/echo", p);
+	r = get(HD_SVC_HTTP, "127.0.0.2", 1, url, "^GET /echo ");
+	snprintf(url, sizeof(url), "http://[::1]:%d/ok", p);
+	assert_up(get(HD_SVC_HTTP, "127.0.0.2", 1, url, "hello"));
+	t_server_stop(srv);
+	close(l);
+	assert_up(r);
+}
+
 static void http_proxy(void **state)
 {
 	(void)state;
@@ -194,10 +214,28 @@ static void http_hang(void **state)
 					       port4);
 
 	hang.service = live.service = HD_SVC_HTTP;
-	hang.timeout_ms = 800;
-	t_hang_beside(&hang, &live, 800, "timed out after 800 ms");
+	hang.timeout_ms = 500;
+	t_hang_beside(&hang, &live, 500, "timed out after 500 ms");
 	hang.service = HD_SVC_HTTPS;
-	t_hang_beside(&hang, &live, 800, "timed out after 800 ms");
+	t_hang_beside(&hang, &live, 500, "timed out after 500 ms");
+	close(l);
+}
+
+/* The timeout bounds the whole check, not each read: a server that keeps
+ * sending a byte at a time is cut off on time. */
+static void http_trickle(void **state)
+{
+	(void)state;
+	int p, l = t_listen(AF_INET, &p);
+	pid_t slow = t_server(l, t_trickle_serve, NULL);
+	struct hd_check_target hang = t_target(HD_CHECK_NEGOTIATE, "127.0.0.1", p);
+	struct hd_check_target live = t_target(HD_CHECK_NEGOTIATE, "127.0.0.1",
+					       port4);
+
+	hang.service = live.service = HD_SVC_HTTP;
+	hang.timeout_ms = 500;
+	t_hang_beside(&hang, &live, 500, "timed out after 500 ms");
+	t_server_stop(slow);
 	close(l);
 }
 
@@ -206,9 +244,11 @@ const struct CMUnitTest t_http_tests[] = {
 	cmocka_unit_test(http_bodies),
 	cmocka_unit_test(http_fail),
 	cmocka_unit_test(http_request_form),
+	cmocka_unit_test(http_url_names),
 	cmocka_unit_test(http_proxy),
 	cmocka_unit_test(https_pass_fail),
 	cmocka_unit_test(http_hang),
+	cmocka_unit_test(http_trickle),
 };
 const size_t t_http_ntests = sizeof(t_http_tests) / sizeof(t_http_tests[0]);
 const struct t_group t_http_group = { http_setup, http_teardown };

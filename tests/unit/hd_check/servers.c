@@ -166,3 +166,14 @@ void t_banner_serve(int fd, void *arg)
 		return;
 	close(fd);
 }
+
+/* An answer that never ends: a header byte every 50 ms, for 10 s. */
+void t_trickle_serve(int fd, void *arg)
+{
+	(void)arg;
+	if (write(fd, "HTTP/1.1 200 OK\r\nX-Slow: ", 26) < 0)
+		return;
+	for (int i = 0; i < 200 && write(fd, "x", 1) == 1; i++)
+		usleep(50000);
+	close(fd);
+}
