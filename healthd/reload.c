@@ -48,7 +48,12 @@ void hd_reload_apply(struct hd_state *st, struct hd_vs *nv, size_t nnv)
 	struct hd_vs *old = st->virtuals;
 	size_t nold = st->nvirtuals;
 
-	hd_tbl_begin(st->tbl);
+	if (hd_tbl_begin(st->tbl) < 0) {
+		/* The new picture stands; its servers start down, unchecked. */
+		st->virtuals = nv;
+		st->nvirtuals = nnv;
+		return;
+	}
 	st->virtuals = nv;
 	st->nvirtuals = nnv;
 	for (size_t i = 0; i < nnv; i++) {

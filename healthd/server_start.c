@@ -74,7 +74,10 @@ void hd_state_start_virtual(struct hd_state *st, struct hd_vs *v)
 
 void hd_state_start(struct hd_state *st)
 {
-	hd_tbl_begin(st->tbl);
+	/* Without the table nothing here can be done; the checks still run
+	 * and their batches try again. */
+	if (hd_tbl_begin(st->tbl) < 0)
+		return;
 	for (size_t i = 0; i < st->nvirtuals; i++)
 		hd_tbl_service_set(st->tbl, &st->virtuals[i], false);
 	for (size_t i = 0; i < st->nvirtuals; i++)
@@ -84,7 +87,8 @@ void hd_state_start(struct hd_state *st)
 
 void hd_state_stop(struct hd_state *st)
 {
-	hd_tbl_begin(st->tbl);
+	if (hd_tbl_begin(st->tbl) < 0)
+		return;
 	for (size_t i = 0; i < st->nvirtuals; i++) {
 		struct hd_vs *v = &st->virtuals[i];
 
