@@ -28,6 +28,7 @@ struct hd_cf_vsec {
 	struct hd_virtual *v;        /* NULL: a refused virtual= (fwmark, bad
 				      * address): its lines are still checked */
 	bool refused;
+	bool fwmark;                 /* virtual=N: protocol=fwm is its own */
 	char port_text[64];          /* the port as written (a number or name) */
 	bool service_set;            /* service= given */
 	char *fallback_text;         /* fallback= of the section, settled at its

@@ -150,6 +150,7 @@ static bool real_flags(struct hd_cf *p, const char *s, struct hd_real *r)
 	char num[16], which;
 	uint32_t t;
 	size_t n = strcspn(w, " \t");
+	int seen_l = 0, seen_u = 0;
 
 	if (!hd_cf_fwd(w, n, &r->fwd)) {
 		hd_cf_error(p, "forward method must be gate, masq or ipip");
@@ -175,13 +176,19 @@ static bool real_flags(struct hd_cf *p, const char *s, struct hd_real *r)
 		s = skip_blank(s);
 		if (*s == ',')
 			s = skip_blank(s + 1);
+		if (!*s) {
+			hd_cf_error(p, "the request string has no receive string "
+				    "after it");
+			return false;
+		}
 		if (!real_quoted(p, &s, &r->receive))
 			goto junk;
 		s = skip_blank(s);
 	}
-	while (*s && real_threshold(&s, &which, &t)) {
+	for (w = s; *s && real_threshold(&w, &which, &t); s = w = skip_blank(w)) {
+		if (which == 'l' ? seen_l++ : seen_u++)
+			goto junk;      /* each once, as ldirectord */
 		*(which == 'l' ? &r->l_threshold : &r->u_threshold) = t;
-		s = skip_blank(s);
 	}
 	if (!*s)
 		return true;

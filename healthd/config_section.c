@@ -278,6 +278,11 @@ static void s_protocol(struct hd_cf *p, struct hd_virtual *v, const char *val)
 {
 	if (!all_of(val, is_word))
 		hd_cf_error(p, "invalid protocol");
+	else if (p->sec.fwmark && strcmp(val, "fwm"))
+		hd_cf_error(p, "protocol must be fwm if the virtual service is "
+			    "a fwmark (a number)");
+	else if (p->sec.fwmark)
+		;       /* the virtual= line is refused already */
 	else if (!strcmp(val, "tcp"))
 		v->proto = IPPROTO_TCP;
 	else if (!strcmp(val, "udp"))

@@ -81,8 +81,9 @@ static bool virtual_addr(struct hd_cf *p, struct hd_virtual *v, const char *val)
 	int af = v->virtual6 ? AF_INET6 : AF_INET;
 
 	if (val[strspn(val, "0123456789")] == 0) {
+		sec->fwmark = true;
 		hd_cf_error(p, "fwmark services are not supported yet "
-			    "(virtual=%s)", val);
+			    "(%s=%s)", p->directive, val);
 		return false;
 	}
 	if (!v->virtual6 && *val == '[') {
