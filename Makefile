@@ -156,14 +156,17 @@ FUZZ_LIB    := $(FUZZ_DIR)/libxlvs.a
 FUZZ_ADM    := $(addprefix $(FUZZ_DIR)/xlvsadm/,options.o sysctl_cmd.o \
 		 restore_parse.o restore_check.o cmd_check.o)
 FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.o)
-FUZZ_TARGETS := options restore addr xdp decap rs_state
+# xlvs-healthd's ldirectord.cf parser: its config_*.c alone.
+FUZZ_HD     := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
+FUZZ_TARGETS := options restore addr xdp decap rs_state ldirectord_cf
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
-$(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h) \
-		$(BUILD)/xlvs.skel.h
+$(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h \
+		healthd/*.h) $(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd \
+		-c $< -o $@
 
 $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 	ar rcs $@ $^
@@ -182,6 +185,9 @@ $(FUZZ_RS) $(FUZZ_DIR)/fuzz/decap.o $(FUZZ_DIR)/fuzz/rs_state.o: \
 	$(wildcard realserver/*.h) $(BUILD)/decap.skel.h
 $(FUZZ_DIR)/fuzz_decap $(FUZZ_DIR)/fuzz_rs_state: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_RS) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+$(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)

@@ -231,6 +231,10 @@ static bool real_add(struct hd_cf *p, const struct hd_real *tmpl,
 			    HD_CF_MAX_RANGE);
 		return false;
 	}
+	if (p->nreals >= HD_CF_MAX_REALS) {
+		hd_cf_error(p, "more than %u real servers in all", HD_CF_MAX_REALS);
+		return false;
+	}
 	a = hd_cf_grow(p, v->reals, &p->sec.reals_cap, v->nreals, sizeof(*a));
 	if (!a)
 		return false;
@@ -241,6 +245,7 @@ static bool real_add(struct hd_cf *p, const struct hd_real *tmpl,
 	r->request = tmpl->request ? hd_cf_strdup(p, tmpl->request) : NULL;
 	r->receive = tmpl->receive ? hd_cf_strdup(p, tmpl->receive) : NULL;
 	v->nreals++;
+	p->nreals++;
 	return !p->nomem;
 }
 
