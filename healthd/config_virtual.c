@@ -80,7 +80,7 @@ static bool virtual_addr(struct hd_cf *p, struct hd_virtual *v, const char *val)
 	char host[256];
 	int af = v->virtual6 ? AF_INET6 : AF_INET;
 
-	if (val[strspn(val, "0123456789")] == 0) {
+	if (*val && val[strspn(val, "0123456789")] == 0) {
 		sec->fwmark = true;
 		hd_cf_error(p, "fwmark services are not supported yet "
 			    "(%s=%s)", p->directive, val);
@@ -165,6 +165,7 @@ static bool virtual_settle(struct hd_cf *p, struct hd_virtual *v)
 	struct hd_cf_vsec *sec = &p->sec;
 	const char *dname = v->virtual6 ? "virtual6" : "virtual";
 	unsigned line = p->line;
+	const char *directive = p->directive;
 	bool ok = true;
 
 	if (hd_cf_port(sec->port_text, proto_name(v->proto), &v->vip.port)) {
@@ -181,6 +182,7 @@ static bool virtual_settle(struct hd_cf *p, struct hd_virtual *v)
 		hd_cf_fallback(p, sec->fallback_text, v->virtual6 ? AF_INET6 : AF_INET,
 			       sec->port_text, proto_name(v->proto), &v->fallback);
 		p->line = line;
+		p->directive = directive;
 	}
 	if (!hd_cf_reals_check(p, v))
 		ok = false;

@@ -665,9 +665,18 @@ static void virtual_all(void **state)
 	assert_int_equal(fb.fwd, XLVS_FWD_TUNNEL);
 	assert_int_equal(w->failurecount, 1);
 	hd_config_free(c);
+}
 
-	c = good("fork=yes\ncheckinterval=4\nvirtual=10.0.0.1:80\n\tcheckinterval=2\n"
-		 "virtual=10.0.0.1:81\n");
+/* A virtual's checkinterval counts with fork=yes only (ldirectord's
+ * run_child; one loop for all otherwise). */
+static void checkinterval_fork(void **state)
+{
+	struct hd_config *c = good("fork=yes\ncheckinterval=4\n"
+				   "virtual=10.0.0.1:80\n\tcheckinterval=2\n"
+				   "virtual=10.0.0.1:81\n");
+
+	(void)state;
+	assert_string_equal(msgs, "");
 	assert_int_equal(hd_virtual_checkinterval(c, &c->virtuals[0]), 2);
 	assert_int_equal(hd_virtual_checkinterval(c, &c->virtuals[1]), 4);
 	hd_config_free(c);
@@ -764,6 +773,12 @@ static void refused(void **state)
 		       "t.cf:4: real: duplicate real server 10.0.0.2:80 (as at "
 		       "line 2)\n"
 		       "t.cf:5: quiescent: must be 'yes' or 'no'\n");
+	/* A section settled as the next line starts: that line's directive
+	 * still names its errors. */
+	assert_refused("virtual=10.0.0.1:80\n\tfallback=10.0.0.9\n"
+		       "quiescent=perhaps\nvirtual=\n",
+		       "t.cf:3: quiescent: must be 'yes' or 'no'\n"
+		       "t.cf:4: virtual: invalid address for virtual server\n");
 	assert_refused("virtual=42\n\treal=10.0.0.2 gate\n",
 		       "t.cf:1: virtual: fwmark services are not supported yet "
 		       "(virtual=42)\n");
@@ -853,6 +868,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(timeouts),
 		cmocka_unit_test(globals_all),
 		cmocka_unit_test(virtual_all),
+		cmocka_unit_test(checkinterval_fork),
 		cmocka_unit_test(reals),
 		cmocka_unit_test(lines),
 		cmocka_unit_test(refused),
