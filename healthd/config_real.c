@@ -322,17 +322,22 @@ void hd_cf_real(struct hd_cf *p, const char *val, bool v6)
 	real_clear(&tmpl);
 }
 
-static int real_cmp(const void *x, const void *y)
+static int real_key_cmp(const struct hd_real *a, const struct hd_real *b)
 {
-	const struct hd_real *a = *(const struct hd_real *const *)x;
-	const struct hd_real *b = *(const struct hd_real *const *)y;
 	int c = memcmp(a->addr.addr, b->addr.addr, sizeof(a->addr.addr));
 
 	if (c)
 		return c;
-	if (a->addr.port != b->addr.port)
-		return a->addr.port < b->addr.port ? -1 : 1;
-	return a < b ? -1 : a > b;      /* file order */
+	return a->addr.port < b->addr.port ? -1 : a->addr.port > b->addr.port;
+}
+
+static int real_cmp(const void *x, const void *y)
+{
+	const struct hd_real *a = *(const struct hd_real *const *)x;
+	const struct hd_real *b = *(const struct hd_real *const *)y;
+	int c = real_key_cmp(a, b);
+
+	return c ? c : a < b ? -1 : a > b;      /* then file order */
 }
 
 /* A real server twice in one virtual: ipvsadm -a would refuse the second
@@ -342,20 +347,26 @@ bool hd_cf_reals_check(struct hd_cf *p, struct hd_virtual *v)
 	const struct hd_real **s;
 	char addr[64];
 	bool ok = true;
+	size_t i;
 
 	if (v->nreals < 2)
+		return true;
+	/* Listed in order (a range, most files): no two alike, no sort. */
+	for (i = 1; i < v->nreals; i++)
+		if (real_key_cmp(&v->reals[i - 1], &v->reals[i]) >= 0)
+			break;
+	if (i == v->nreals)
 		return true;
 	s = calloc(v->nreals, sizeof(*s));
 	if (!s) {
 		p->nomem = true;
 		return false;
 	}
-	for (size_t i = 0; i < v->nreals; i++)
+	for (i = 0; i < v->nreals; i++)
 		s[i] = &v->reals[i];
 	qsort(s, v->nreals, sizeof(*s), real_cmp);
-	for (size_t i = 1; i < v->nreals; i++) {
-		if (memcmp(s[i - 1]->addr.addr, s[i]->addr.addr, 16) ||
-		    s[i - 1]->addr.port != s[i]->addr.port)
+	for (i = 1; i < v->nreals; i++) {
+		if (real_key_cmp(s[i - 1], s[i]))
 			continue;
 		xlvs_endpoint_format(&s[i]->addr, addr, sizeof(addr));
 		hd_cf_error_at(p, s[i]->line, v->virtual6 ? "real6" : "real",
