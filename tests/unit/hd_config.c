@@ -402,7 +402,7 @@ static void man_syntax(void **state)
 
 	(void)state;
 	assert_string_equal(msgs, "");
-	assert_ep(&c->fallback.addr, "127.0.0.1:80");  /* http, /etc/services */
+	assert_ep(&c->fallback.addr, "127.0.0.1:80");
 	assert_ep(&c->fallback6.addr, "[::1]:80");
 	assert_string_equal(c->logfile, "daemon");
 	assert_true(c->logfile_syslog);
@@ -426,7 +426,7 @@ static void man_syntax(void **state)
 	assert_int_equal(v->num_connects, 5);
 	assert_int_equal(v->emailalertstatus, 0);
 	assert_true(hd_virtual_fallback(c, v, &fb));
-	assert_ep(&fb.addr, "127.0.0.1:8080");
+	assert_ep(&fb.addr, "127.0.0.1:8080");  /* http-alt, /etc/services */
 	assert_int_equal(w->checktype, HD_CT_EXTERNAL_PERL);
 	assert_string_equal(w->checkcommand, "/usr/local/bin/check.pl");
 	assert_int_equal(w->netmask, 64);
