@@ -32,7 +32,7 @@ PROGS    := $(BIN)/xlvsadm $(BIN)/xlvs-realserver
 HD_SRC    := $(wildcard healthd/*.c)
 HD_OBJ    := $(HD_SRC:%.c=$(BUILD)/%.o)
 HD_LIB    := $(filter-out $(BUILD)/healthd/main.o,$(HD_OBJ))
-HD_LDLIBS := -levent -levent_openssl -lssl -lcrypto -lpcre2-8
+HD_LDLIBS := -levent -levent_openssl -lssl -lcrypto -lpcre2-8 -lldap -llber -lmariadb -lpq
 ifneq ($(wildcard healthd/main.c),)
 PROGS    += $(BIN)/xlvs-healthd
 endif
@@ -115,10 +115,15 @@ $(BUILD)/tests/unit_rs_%: tests/unit/rs_%.c $(RS_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ilib -Irealserver $^ -o $@ $(LDLIBS) -lcmocka
 
-# xlvs-healthd's (tests/unit/hd_*.c) link its modules.
-$(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $(HD_LIB) $(BUILD)/libxlvs.a
+# xlvs-healthd's (tests/unit/hd_*.c) link its modules, and a folder
+# tests/unit/hd_NAME/ of the test's own servers and helpers when it has one.
+.SECONDEXPANSION:
+$(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $$(wildcard tests/unit/hd_%/*.c) \
+		$$(wildcard tests/unit/hd_%/*.h) $(HD_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ilib -Ihealthd $^ -o $@ $(LDLIBS) $(HD_LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Ilib -Ihealthd -Itests/unit/hd_$* \
+		$(filter-out %.h,$^) -o $@ $(LDLIBS) \
+		$(HD_LDLIBS) -lcmocka
 
 DP_SRC   := $(wildcard tests/dataplane/*.c)
 DP_BIN   := $(BUILD)/tests/dataplane
@@ -158,7 +163,7 @@ FUZZ_ADM    := $(addprefix $(FUZZ_DIR)/xlvsadm/,options.o sysctl_cmd.o \
 FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.o)
 # xlvs-healthd's ldirectord.cf parser: its config_*.c alone.
 FUZZ_HD     := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
-FUZZ_TARGETS := options restore addr xdp decap rs_state ldirectord_cf
+FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp ldirectord_cf
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
@@ -186,6 +191,11 @@ $(FUZZ_RS) $(FUZZ_DIR)/fuzz/decap.o $(FUZZ_DIR)/fuzz/rs_state.o: \
 $(FUZZ_DIR)/fuzz_decap $(FUZZ_DIR)/fuzz_rs_state: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_RS) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+# xlvs-healthd's: the HTTP response parser the http checks read servers with.
+$(FUZZ_DIR)/fuzz_http_resp: $(FUZZ_DIR)/fuzz/http_resp.o \
+		$(FUZZ_DIR)/healthd/check_http_parse.o
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ -levent
 
 $(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)

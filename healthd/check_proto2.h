@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the library-driven negotiate checks (check_ldap.c, check_mysql.c,
+ * check_pgsql.c, check_radius.c) share.
+ */
+#ifndef XLVS_HEALTHD_CHECK_PROTO2_H
+#define XLVS_HEALTHD_CHECK_PROTO2_H
+
+#include <stdbool.h>
+#include <string.h>
+
+struct ssl_st;
+struct ldap;
+
+/* Perl's truth, which ldirectord's "if ($$v{login} && $$v{passwd})" and
+ * "unless ($$v{login} && $query)" use: set, not "" and not "0". */
+static inline bool hd_perl_true(const char *s)
+{
+	return s && *s && strcmp(s, "0") != 0;
+}
+
+/* The request without its leading "/": ldirectord's configuration puts
+ * one before every request and its ldap, mysql and pgsql checks take it
+ * off again.  NULL (no request) is "/", ldirectord's default. */
+static inline const char *hd_request_body(const char *request)
+{
+	if (!request)
+		return "";
+	return request[0] == '/' ? request + 1 : request;
+}
+
+/* check_ldap_tls.c: a client SSL on the connected fd (the process's
+ * context, no certificate verification, as Net::LDAP's default), and the
+ * lber layer that makes libldap read and write through it. */
+struct ssl_st *hd_ldap_ssl_new(int fd);
+int hd_ldap_push_tls(struct ldap *ld, struct ssl_st *ssl);
+
+#endif
