@@ -103,6 +103,10 @@ static void corpus_case(void **state)
 	bool bad = !strncmp(rel, "bad/", 4);
 	int rc;
 
+	if (!rel) {
+		fail();
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/%s", corpus, rel);
 	snprintf(errpath, sizeof(errpath), "%.*s.err", (int)strlen(path) - 3, path);
 	snprintf(name, sizeof(name), "%s", strrchr(rel, '/') + 1);
