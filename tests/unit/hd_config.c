@@ -444,6 +444,33 @@ static void man_syntax(void **state)
 	hd_config_free(c);
 }
 
+/* read_config sets ftp's and sip's logins at the service= line, for those
+ * not given yet; not when the port picks the service. */
+static void logins(void **state)
+{
+	struct hd_config *c = good(
+		"virtual=10.0.0.1:21\n"
+		"virtual=10.0.0.2:21\n\tlogin=\"me\"\n\tservice=ftp\n"
+		"virtual=10.0.0.3:21\n\tservice=ftp\n\tpasswd=\"pw\"\n"
+		"virtual=10.0.0.4:5060\n\tservice=sip\n"
+		"virtual=10.0.0.5:5060\n");
+	struct hd_virtual *v = c->virtuals;
+
+	(void)state;
+	assert_int_equal(v[0].service, HD_SVC_FTP);
+	assert_null(v[0].login);
+	assert_null(v[0].passwd);
+	assert_string_equal(v[1].login, "me");
+	assert_string_equal(v[1].passwd, "ldirectord@localhost");
+	assert_string_equal(v[2].login, "anonymous");
+	assert_string_equal(v[2].passwd, "pw");
+	assert_string_equal(v[3].login, "ldirectord@localhost");
+	assert_null(v[3].passwd);
+	assert_int_equal(v[4].service, HD_SVC_SIP);
+	assert_null(v[4].login);
+	hd_config_free(c);
+}
+
 /* ---- defaults and settled values (set_defaults, read_config, ld_setup) ---- */
 
 static void defaults(void **state)
@@ -869,6 +896,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(example_ipv6),
 		cmocka_unit_test(man_syntax),
 		cmocka_unit_test(defaults),
+		cmocka_unit_test(logins),
 		cmocka_unit_test(timeouts),
 		cmocka_unit_test(globals_all),
 		cmocka_unit_test(virtual_all),
