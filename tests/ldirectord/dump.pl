@@ -18,6 +18,7 @@
 			    " q=" . dv($$v{quiescent}) . "\n";
 			for my $r (@{$$v{real}}) {
 				print "  R $$r{server}:$$r{port} $$r{forward} w=$$r{weight}" .
+				    " req=$$r{request} recv=" . dv($$r{receive}) .
 				    " l=" . dv($$r{"l-threshold"}) . " u=" . dv($$r{"u-threshold"}) . "\n";
 			}
 		}

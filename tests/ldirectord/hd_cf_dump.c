@@ -67,7 +67,10 @@ static void dump_virtual(const struct hd_config *c, const struct hd_virtual *v)
 		const struct hd_real *r = &v->reals[i];
 
 		xlvs_endpoint_format(&r->addr, a, sizeof(a));
-		printf("  R %s %s w=%u l=", a, fwd(r->fwd), r->weight);
+		/* What a check of it asks and expects, as ld_setup settles. */
+		printf("  R %s %s w=%u req=%s recv=%s l=", a, fwd(r->fwd), r->weight,
+		       r->request ? r->request : v->request,
+		       str(r->request ? r->receive : v->receive));
 		r->l_threshold ? printf("%u", r->l_threshold) : printf("-");
 		printf(" u=");
 		r->u_threshold ? printf("%u\n", r->u_threshold) : printf("-\n");
