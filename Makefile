@@ -32,7 +32,7 @@ PROGS    := $(BIN)/xlvsadm $(BIN)/xlvs-realserver
 HD_SRC    := $(wildcard healthd/*.c)
 HD_OBJ    := $(HD_SRC:%.c=$(BUILD)/%.o)
 HD_LIB    := $(filter-out $(BUILD)/healthd/main.o,$(HD_OBJ))
-HD_LDLIBS := -levent -levent_openssl -lssl -lcrypto -lpcre2-8 -lldap -llber -lmariadb -lpq
+HD_LDLIBS := -levent -levent_openssl -lssl -lcrypto -lpcre2-8 -lldap -llber -lmariadb -lpq -lldns
 ifneq ($(wildcard healthd/main.c),)
 PROGS    += $(BIN)/xlvs-healthd
 endif
@@ -162,8 +162,8 @@ FUZZ_ADM    := $(addprefix $(FUZZ_DIR)/xlvsadm/,options.o sysctl_cmd.o \
 		 restore_parse.o restore_check.o cmd_check.o)
 FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.o)
 # xlvs-healthd's ldirectord.cf parser: its config_*.c alone.
-FUZZ_HD     := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
-FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp ldirectord_cf
+FUZZ_HD_CF  := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
+FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto ldirectord_cf
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
@@ -197,7 +197,13 @@ $(FUZZ_DIR)/fuzz_http_resp: $(FUZZ_DIR)/fuzz/http_resp.o \
 		$(FUZZ_DIR)/healthd/check_http_parse.o
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ -levent
 
-$(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD) $(FUZZ_LIB)
+# xlvs-healthd's: what servers say to the text-protocol and dns checks
+# (all of healthd/ but main.o: check.c needs its families).
+FUZZ_HD := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(filter-out healthd/main.c,$(HD_SRC)))
+$(FUZZ_DIR)/fuzz_proto: $(FUZZ_DIR)/fuzz/proto.o $(FUZZ_HD) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS) $(HD_LDLIBS)
+
+$(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD_CF) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)

@@ -220,6 +220,10 @@ END {
 	close(dat)
 }' "$RAW" || exit 1
 
-if command -v gnuplot >/dev/null; then
+# The chart has a panel per load: a run of some loads alone (BENCH_LOADS)
+# has none to draw (the labels hold spaces: cc_krps is the 6th field from the end).
+if ! awk 'NR > 1 && $(NF - 5) != "?" { ok = 1 } END { exit !ok }' "$OUT/chart.dat"; then
+	echo "report.sh: no chart (not every load ran)" >&2
+elif command -v gnuplot >/dev/null; then
 	(cd "$OUT" && gnuplot "$BENCH/plot.gp") || echo "report.sh: gnuplot failed" >&2
 fi
