@@ -191,42 +191,51 @@ int hd_config_parse(const char *name, const char *text, size_t len,
 	return rc;
 }
 
+/* The whole file (a pipe too: -t /dev/stdin), at most HD_CF_MAX_FILE. */
 static int cf_read_file(const char *path, char **buf, size_t *len)
 {
+	size_t cap = 0, off = 0;
 	struct stat st;
+	char *b = NULL, *nb;
 	ssize_t n;
-	size_t off = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st)) {
-		rc = -errno;
+	if (fstat(fd, &st) || S_ISDIR(st.st_mode)) {
+		rc = S_ISDIR(st.st_mode) ? -EISDIR : -errno;
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > HD_CF_MAX_FILE) {
-		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EFBIG;
-		goto out;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	while (off < (size_t)st.st_size &&
-	       (n = read(fd, *buf + off, (size_t)st.st_size - off)) != 0) {
+	for (;;) {
+		if (off == cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > HD_CF_MAX_FILE) {
+				rc = -EFBIG;
+				goto out;
+			}
+			nb = realloc(b, cap + 1);
+			if (!nb) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			b = nb;
+		}
+		n = read(fd, b + off, cap - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			rc = -errno;
-			free(*buf);
-			*buf = NULL;
 			goto out;
 		}
+		if (!n)
+			break;
 		off += (size_t)n;
 	}
+	*buf = b;
 	*len = off;
+	b = NULL;
 out:
+	free(b);
 	close(fd);
 	return rc;
 }

@@ -100,10 +100,14 @@ struct hd_virtual {
 	char *receive;               /* a Perl regular expression; NULL: none */
 	char *httpmethod;            /* "GET" (default) or "HEAD", upper case */
 	char *virtualhost;           /* Host: header; NULL: unset */
-	char *login, *passwd;        /* NULL: unset; service ftp without them:
-				      * "anonymous" / "ldirectord@HOSTNAME";
-				      * sip without login: "ldirectord@HOSTNAME"
-				      * (HOSTNAME: $HOSTNAME, else uname's) */
+	char *login, *passwd;        /* NULL: unset.  A service=ftp line sets
+				      * those not given yet to "anonymous" /
+				      * "ldirectord@HOSTNAME", service=sip the
+				      * login to "ldirectord@HOSTNAME" (HOSTNAME:
+				      * $HOSTNAME, else uname's), as ldirectord's
+				      * code; not when the port picks the
+				      * service (its Net::FTP then logs in as
+				      * anonymous with an empty password) */
 	char *database, *secret;     /* NULL: unset */
 	char *load;                  /* load= (accepted, unused by ldirectord) */
 

@@ -150,6 +150,10 @@ void hd_cf_fallback(struct hd_cf *p, const char *val, int af,
 	char text[256], host[256];
 	const char *sp, *port, *fwd = NULL;
 
+	if (!*val) {
+		hd_cf_error(p, "no fallback server given");
+		return;
+	}
 	snprintf(text, sizeof(text), "%s", val);
 	sp = strpbrk(text, " \t");
 	if (sp) {

@@ -102,6 +102,11 @@ static void g_logfile(struct hd_cf *p, const char *val)
 
 	if (!s)
 		return;
+	if (!*s) {
+		hd_cf_error(p, "no log file or facility given");
+		free(s);
+		return;
+	}
 	for (i = 0; s[0] != '/' && i < n; i++)
 		if (!strcmp(s, facilities[i]))
 			break;

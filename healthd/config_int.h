@@ -15,7 +15,9 @@
 /* The limits of a number we take (ldirectord takes any \d+): a time must
  * still fit in milliseconds in 32 bits. */
 #define HD_CF_MAX_SECONDS  1000000u
-#define HD_CF_MAX_RANGE    65536u   /* real servers one a->b may expand to */
+#define HD_CF_MAX_RANGE    65536u   /* real servers one a->b may expand to,
+				     * and one virtual may have */
+#define HD_CF_MAX_REALS    262144u  /* real servers in all */
 #define HD_CF_MAX_WEIGHT   65535u   /* ipvsadm's */
 
 struct hd_cf_msg {
@@ -28,6 +30,7 @@ struct hd_cf_vsec {
 	struct hd_virtual *v;        /* NULL: a refused virtual= (fwmark, bad
 				      * address): its lines are still checked */
 	bool refused;
+	bool fwmark;                 /* virtual=N: protocol=fwm is its own */
 	char port_text[64];          /* the port as written (a number or name) */
 	bool service_set;            /* service= given */
 	char *fallback_text;         /* fallback= of the section, settled at its
@@ -51,6 +54,7 @@ struct hd_cf {
 	struct hd_cf_vsec sec;       /* the open virtual section */
 	bool in_section;
 	size_t virtuals_cap;
+	size_t nreals;               /* in all virtuals so far */
 };
 
 /* Messages (config.c).  The directive is p->directive unless given. */

@@ -150,6 +150,7 @@ static bool real_flags(struct hd_cf *p, const char *s, struct hd_real *r)
 	char num[16], which;
 	uint32_t t;
 	size_t n = strcspn(w, " \t");
+	int seen_l = 0, seen_u = 0;
 
 	if (!hd_cf_fwd(w, n, &r->fwd)) {
 		hd_cf_error(p, "forward method must be gate, masq or ipip");
@@ -175,13 +176,19 @@ static bool real_flags(struct hd_cf *p, const char *s, struct hd_real *r)
 		s = skip_blank(s);
 		if (*s == ',')
 			s = skip_blank(s + 1);
+		if (!*s) {
+			hd_cf_error(p, "the request string has no receive string "
+				    "after it");
+			return false;
+		}
 		if (!real_quoted(p, &s, &r->receive))
 			goto junk;
 		s = skip_blank(s);
 	}
-	while (*s && real_threshold(&s, &which, &t)) {
+	for (w = s; *s && real_threshold(&w, &which, &t); s = w = skip_blank(w)) {
+		if (which == 'l' ? seen_l++ : seen_u++)
+			goto junk;      /* each once, as ldirectord */
 		*(which == 'l' ? &r->l_threshold : &r->u_threshold) = t;
-		s = skip_blank(s);
 	}
 	if (!*s)
 		return true;
@@ -224,6 +231,10 @@ static bool real_add(struct hd_cf *p, const struct hd_real *tmpl,
 			    HD_CF_MAX_RANGE);
 		return false;
 	}
+	if (p->nreals >= HD_CF_MAX_REALS) {
+		hd_cf_error(p, "more than %u real servers in all", HD_CF_MAX_REALS);
+		return false;
+	}
 	a = hd_cf_grow(p, v->reals, &p->sec.reals_cap, v->nreals, sizeof(*a));
 	if (!a)
 		return false;
@@ -234,6 +245,7 @@ static bool real_add(struct hd_cf *p, const struct hd_real *tmpl,
 	r->request = tmpl->request ? hd_cf_strdup(p, tmpl->request) : NULL;
 	r->receive = tmpl->receive ? hd_cf_strdup(p, tmpl->receive) : NULL;
 	v->nreals++;
+	p->nreals++;
 	return !p->nomem;
 }
 
@@ -310,17 +322,22 @@ void hd_cf_real(struct hd_cf *p, const char *val, bool v6)
 	real_clear(&tmpl);
 }
 
-static int real_cmp(const void *x, const void *y)
+static int real_key_cmp(const struct hd_real *a, const struct hd_real *b)
 {
-	const struct hd_real *a = *(const struct hd_real *const *)x;
-	const struct hd_real *b = *(const struct hd_real *const *)y;
 	int c = memcmp(a->addr.addr, b->addr.addr, sizeof(a->addr.addr));
 
 	if (c)
 		return c;
-	if (a->addr.port != b->addr.port)
-		return a->addr.port < b->addr.port ? -1 : 1;
-	return a < b ? -1 : a > b;      /* file order */
+	return a->addr.port < b->addr.port ? -1 : a->addr.port > b->addr.port;
+}
+
+static int real_cmp(const void *x, const void *y)
+{
+	const struct hd_real *a = *(const struct hd_real *const *)x;
+	const struct hd_real *b = *(const struct hd_real *const *)y;
+	int c = real_key_cmp(a, b);
+
+	return c ? c : a < b ? -1 : a > b;      /* then file order */
 }
 
 /* A real server twice in one virtual: ipvsadm -a would refuse the second
@@ -330,20 +347,26 @@ bool hd_cf_reals_check(struct hd_cf *p, struct hd_virtual *v)
 	const struct hd_real **s;
 	char addr[64];
 	bool ok = true;
+	size_t i;
 
 	if (v->nreals < 2)
+		return true;
+	/* Listed in order (a range, most files): no two alike, no sort. */
+	for (i = 1; i < v->nreals; i++)
+		if (real_key_cmp(&v->reals[i - 1], &v->reals[i]) >= 0)
+			break;
+	if (i == v->nreals)
 		return true;
 	s = calloc(v->nreals, sizeof(*s));
 	if (!s) {
 		p->nomem = true;
 		return false;
 	}
-	for (size_t i = 0; i < v->nreals; i++)
+	for (i = 0; i < v->nreals; i++)
 		s[i] = &v->reals[i];
 	qsort(s, v->nreals, sizeof(*s), real_cmp);
-	for (size_t i = 1; i < v->nreals; i++) {
-		if (memcmp(s[i - 1]->addr.addr, s[i]->addr.addr, 16) ||
-		    s[i - 1]->addr.port != s[i]->addr.port)
+	for (i = 1; i < v->nreals; i++) {
+		if (real_key_cmp(s[i - 1], s[i]))
 			continue;
 		xlvs_endpoint_format(&s[i]->addr, addr, sizeof(addr));
 		hd_cf_error_at(p, s[i]->line, v->virtual6 ? "real6" : "real",

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "config_int.h"
 
 typedef void (*section_fn)(struct hd_cf *p, struct hd_virtual *v,
@@ -278,6 +279,11 @@ static void s_protocol(struct hd_cf *p, struct hd_virtual *v, const char *val)
 {
 	if (!all_of(val, is_word))
 		hd_cf_error(p, "invalid protocol");
+	else if (p->sec.fwmark && strcmp(val, "fwm"))
+		hd_cf_error(p, "protocol must be fwm if the virtual service is "
+			    "a fwmark (a number)");
+	else if (p->sec.fwmark)
+		;       /* the virtual= line is refused already */
 	else if (!strcmp(val, "tcp"))
 		v->proto = IPPROTO_TCP;
 	else if (!strcmp(val, "udp"))
@@ -290,6 +296,31 @@ static void s_protocol(struct hd_cf *p, struct hd_virtual *v, const char *val)
 static void s_ops(struct hd_cf *p, struct hd_virtual *v, const char *val)
 {
 	hd_cf_yesno(p, val, &v->ops);
+}
+
+/* As read_config at a service= line naming ftp or sip (not when the port
+ * picks the service, as its manual has it): a login not given yet is
+ * anonymous for ftp and ldirectord@HOSTNAME for sip, an ftp password
+ * ldirectord@HOSTNAME.  One given later replaces it. */
+static void s_logins(struct hd_cf *p, struct hd_virtual *v)
+{
+	char host[256], who[300];
+	const char *h = getenv("HOSTNAME");
+
+	if (v->service != HD_SVC_FTP && v->service != HD_SVC_SIP)
+		return;
+	if (!h || !*h) {
+		if (gethostname(host, sizeof(host)))
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = 0;
+		h = host;
+	}
+	snprintf(who, sizeof(who), "ldirectord@%s", h);
+	if (!v->login)
+		v->login = hd_cf_strdup(p, v->service == HD_SVC_FTP ?
+					"anonymous" : who);
+	if (v->service == HD_SVC_FTP && !v->passwd)
+		v->passwd = hd_cf_strdup(p, who);
 }
 
 static void s_service(struct hd_cf *p, struct hd_virtual *v, const char *val)
@@ -305,6 +336,7 @@ static void s_service(struct hd_cf *p, struct hd_virtual *v, const char *val)
 	}
 	v->service = (enum hd_service)s;
 	p->sec.service_set = true;
+	s_logins(p, v);
 }
 
 static void s_httpmethod(struct hd_cf *p, struct hd_virtual *v, const char *val)

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 #include "config_int.h"
 
 static struct hd_virtual *virtual_new(struct hd_cf *p, const char *val, bool v6)
@@ -80,9 +79,10 @@ static bool virtual_addr(struct hd_cf *p, struct hd_virtual *v, const char *val)
 	char host[256];
 	int af = v->virtual6 ? AF_INET6 : AF_INET;
 
-	if (val[strspn(val, "0123456789")] == 0) {
+	if (*val && val[strspn(val, "0123456789")] == 0) {
+		sec->fwmark = true;
 		hd_cf_error(p, "fwmark services are not supported yet "
-			    "(virtual=%s)", val);
+			    "(%s=%s)", p->directive, val);
 		return false;
 	}
 	if (!v->virtual6 && *val == '[') {
@@ -128,29 +128,6 @@ static const char *proto_name(uint8_t proto)
 	return proto == IPPROTO_UDP ? "udp" : "tcp";
 }
 
-/* ftp and sip log in as someone (the manual's defaults; ldirectord's code
- * sets them only when service= names ftp or sip, not for port 21). */
-static void virtual_logins(struct hd_cf *p, struct hd_virtual *v)
-{
-	char host[256], who[300];
-	const char *h = getenv("HOSTNAME");
-
-	if (v->service != HD_SVC_FTP && v->service != HD_SVC_SIP)
-		return;
-	if (!h || !*h) {
-		if (gethostname(host, sizeof(host)))
-			snprintf(host, sizeof(host), "localhost");
-		host[sizeof(host) - 1] = 0;
-		h = host;
-	}
-	snprintf(who, sizeof(who), "ldirectord@%s", h);
-	if (!v->login)
-		v->login = hd_cf_strdup(p, v->service == HD_SVC_FTP ?
-					"anonymous" : who);
-	if (v->service == HD_SVC_FTP && !v->passwd)
-		v->passwd = hd_cf_strdup(p, who);
-}
-
 static bool virtual_same(const struct hd_virtual *a, const struct hd_virtual *b)
 {
 	return a->proto == b->proto && a->vip.af == b->vip.af &&
@@ -164,6 +141,7 @@ static bool virtual_settle(struct hd_cf *p, struct hd_virtual *v)
 	struct hd_cf_vsec *sec = &p->sec;
 	const char *dname = v->virtual6 ? "virtual6" : "virtual";
 	unsigned line = p->line;
+	const char *directive = p->directive;
 	bool ok = true;
 
 	if (hd_cf_port(sec->port_text, proto_name(v->proto), &v->vip.port)) {
@@ -173,13 +151,13 @@ static bool virtual_settle(struct hd_cf *p, struct hd_virtual *v)
 	}
 	if (!sec->service_set)
 		v->service = hd_cf_service_by_port(v->vip.port);
-	virtual_logins(p, v);
 	if (sec->fallback_text) {
 		p->line = sec->fallback_line;
 		p->directive = sec->fallback_name;
 		hd_cf_fallback(p, sec->fallback_text, v->virtual6 ? AF_INET6 : AF_INET,
 			       sec->port_text, proto_name(v->proto), &v->fallback);
 		p->line = line;
+		p->directive = directive;
 	}
 	if (!hd_cf_reals_check(p, v))
 		ok = false;
