@@ -46,8 +46,10 @@ static int edit_begin(struct xlvs_table *t, uint8_t proto,
 	if (bpf_map_lookup_elem(t->sched_fd, &key, e->sched))
 		return -errno;
 	for (uint32_t i = 0; i < e->sched->ndests; i++) {
-		if (bpf_map_lookup_elem(t->dest_fd, &e->sched->dests[i], &d))
-			return -errno;
+		int rc = dest_get(t, e->sched->dests[i], &d);
+
+		if (rc)
+			return rc;
 		e->w[i] = d.weight;
 	}
 	e->st = sched_state_now(e->sched, e->svc.sched_kind, e->w);
@@ -71,8 +73,7 @@ int dest_sched_build(struct xlvs_table *t, struct xlvs_sched *s, int kind,
 	if (!d)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < s->ndests && !rc; i++)
-		if (bpf_map_lookup_elem(t->dest_fd, &s->dests[i], &d[i]))
-			rc = -errno;
+		rc = dest_get(t, s->dests[i], &d[i]);
 	if (!rc)
 		rc = sched_maglev_fill(s, d);
 	free(d);
@@ -116,7 +117,7 @@ static int find_dest(struct xlvs_table *t, const struct dest_edit *e,
 	struct xlvs_dest d;
 
 	for (uint32_t i = 0; i < e->sched->ndests; i++) {
-		if (bpf_map_lookup_elem(t->dest_fd, &e->sched->dests[i], &d))
+		if (dest_get(t, e->sched->dests[i], &d))
 			continue;
 		/* ip_vs_lookup_dest: the family too (a mixed service's
 		 * 10.0.0.1 is not its a00:1::). */
@@ -133,26 +134,6 @@ static uint16_t dest_port(const struct dest_edit *e, const struct xlvs_dest_conf
 	if (c->fwd != XLVS_FWD_MASQ || !c->addr.port)
 		return ntohs(e->key.port);
 	return c->addr.port;
-}
-
-struct xlvs_dest *dest_read_all(const struct xlvs_table *t)
-{
-	struct xlvs_dest *all = calloc(XLVS_DEST_MAX, sizeof(*all));
-	uint32_t *keys = calloc(XLVS_DEST_MAX, sizeof(*keys));
-	uint32_t out, n = XLVS_DEST_MAX;
-	int err;
-
-	if (!all || !keys)
-		goto fail;
-	err = bpf_map_lookup_batch(t->dest_fd, NULL, &out, keys, all, &n, NULL);
-	if (err && errno != ENOENT)
-		goto fail;
-	free(keys);
-	return all;
-fail:
-	free(all);
-	free(keys);
-	return NULL;
 }
 
 /* Nothing counts on a trashed server any more: it may become another. */
@@ -271,6 +252,7 @@ static int thresholds_set(struct xlvs_table *t, uint32_t id,
 			break;
 	}
 	close(fd);
+	dest_reread(t, id);
 	return rc;
 }
 
@@ -319,7 +301,7 @@ static int dest_place(struct xlvs_table *t, const struct dest_edit *e,
 		      const struct xlvs_dest_conf *c, uint32_t *id,
 		      struct xlvs_dest *d, struct xlvs_dest *old, bool *revived)
 {
-	struct xlvs_dest *all = dest_read_all(t);
+	const struct xlvs_dest *all = dest_all(t);
 	int i, rc = 0;
 
 	if (!all)
@@ -336,7 +318,6 @@ static int dest_place(struct xlvs_table *t, const struct dest_edit *e,
 	}
 	if (!rc)
 		*old = all[*id];
-	free(all);
 	return rc;
 }
 
@@ -382,16 +363,15 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	d.svc_id = e->svc.id;
 	d.flags = (d.flags | XLVS_DEST_F_AVAILABLE) & ~XLVS_DEST_F_FOLDED;
 	dest_fill(&d, c, true);
-	if (bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY)) {
-		rc = -errno;
+	rc = dest_write(t, id, &d);
+	if (rc)
 		goto out;
-	}
 	/* ip_vs_add_dest of a trashed server: __ip_vs_update_dest's rule for
 	 * its thresholds, as for an edit. */
 	if (revived && thresholds_differ(t, id, &d, c)) {
 		rc = thresholds_set(t, id, c);
 		if (rc) {
-			bpf_map_update_elem(t->dest_fd, &id, &old, BPF_ANY);
+			dest_write(t, id, &old);
 			goto out;
 		}
 	}
@@ -403,7 +383,7 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	e->sched->ndests = n + 1;
 	rc = edit_commit(t, e);
 	if (rc) {
-		bpf_map_update_elem(t->dest_fd, &id, &old, BPF_ANY);
+		dest_write(t, id, &old);
 		goto out;
 	}
 	if (folded && stats_fold(t, e->svc.id, id, -1))
@@ -448,18 +428,16 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
 		rc = -ENOENT;
 		goto out;
 	}
-	if (bpf_map_lookup_elem(t->dest_fd, &e->sched->dests[i], &d)) {
-		rc = -errno;
+	rc = dest_get(t, e->sched->dests[i], &d);
+	if (rc)
 		goto out;
-	}
 	dest_fill(&d, c, false);
 	e->w[i] = c->weight;
 	/* The record first: until the flip, only listings see the new weight;
 	 * then the thresholds, which __ip_vs_update_dest sets before its
 	 * scheduler's upd_dest. */
-	if (bpf_map_update_elem(t->dest_fd, &e->sched->dests[i], &d, BPF_ANY))
-		rc = -errno;
-	else if (thresholds_differ(t, e->sched->dests[i], &d, c))
+	rc = dest_write(t, e->sched->dests[i], &d);
+	if (!rc && thresholds_differ(t, e->sched->dests[i], &d, c))
 		rc = thresholds_set(t, e->sched->dests[i], c);
 	if (!rc)
 		rc = edit_commit(t, e);
@@ -472,13 +450,12 @@ static int dest_fold(struct xlvs_table *t, uint32_t svc_id, uint32_t id);
 
 static bool addr_in_use(struct xlvs_table *t, uint8_t af, const uint8_t addr[16])
 {
-	struct xlvs_dest *all = dest_read_all(t);
+	const struct xlvs_dest *all = dest_all(t);
 	bool used = !all;    /* when in doubt, keep the neighbour entry */
 
 	for (uint32_t i = 0; all && !used && i < XLVS_DEST_MAX; i++)
 		used = (all[i].flags & XLVS_DEST_F_AVAILABLE) && all[i].af == af &&
 		       !memcmp(all[i].addr, addr, sizeof(all[i].addr));
-	free(all);
 	return used;
 }
 
@@ -543,21 +520,22 @@ static int dest_fold(struct xlvs_table *t, uint32_t svc_id, uint32_t id)
 	struct xlvs_dest d;
 	int rc;
 
-	if (bpf_map_lookup_elem(t->dest_fd, &id, &d))
-		return -errno;
+	rc = dest_get(t, id, &d);
+	if (rc)
+		return rc;
 	rc = stats_fold(t, svc_id, id, 1);
 	if (rc)
 		return rc;
 	d.flags |= XLVS_DEST_F_FOLDED;
-	return bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY) ? -errno : 0;
+	return dest_write(t, id, &d);
 }
 
 void dest_trash(struct xlvs_table *t, uint32_t id)
 {
 	struct xlvs_dest d;
 
-	if (bpf_map_lookup_elem(t->dest_fd, &id, &d))
+	if (dest_get(t, id, &d))
 		return;
 	d.flags &= ~XLVS_DEST_F_AVAILABLE;
-	bpf_map_update_elem(t->dest_fd, &id, &d, BPF_ANY);
+	dest_write(t, id, &d);
 }

@@ -68,7 +68,16 @@ uint32_t loader_prog_id(const char *path);
 int lblc_flush(const struct xlvs_table *t, uint32_t svc_id);
 
 /* dest.c: the whole real-server array in one system call; free with free(). */
+/* dest_cache.c: every real-server record, read now (the caller frees it);
+ * or as this handle knows them (a writer reads once; the pointer lives
+ * until the next call for a reader, until close for a writer); one
+ * record; and a write that keeps the copy true (every write of a record
+ * goes through it).  NULL (no memory) or 0 / -errno. */
 struct xlvs_dest *dest_read_all(const struct xlvs_table *t);
+const struct xlvs_dest *dest_all(struct xlvs_table *t);
+int dest_get(struct xlvs_table *t, uint32_t id, struct xlvs_dest *d);
+int dest_write(struct xlvs_table *t, uint32_t id, const struct xlvs_dest *d);
+void dest_reread(struct xlvs_table *t, uint32_t id);
 /* A server leaves its service for the trash (struct xlvs_dest): its record
  * and gen stay for the connections that still use it. */
 void dest_trash(struct xlvs_table *t, uint32_t id);

@@ -48,18 +48,13 @@ static uint32_t live_key(const struct xlvs_svc *s)
 	return s->id * 2 + (s->sched_slot & 1);
 }
 
-static int dest_read(struct xlvs_table *t, uint32_t id, struct xlvs_dest *d)
-{
-	return bpf_map_lookup_elem(t->dest_fd, &id, d) ? -errno : 0;
-}
-
 static int weights_of(struct xlvs_table *t, const struct xlvs_sched *s,
 		      int32_t *w)
 {
 	struct xlvs_dest d;
 
 	for (uint32_t i = 0; i < s->ndests; i++) {
-		if (dest_read(t, s->dests[i], &d))
+		if (dest_get(t, s->dests[i], &d))
 			return -errno;
 		w[i] = d.weight;
 	}
@@ -237,16 +232,16 @@ int xlvs_service_edit(struct xlvs_table *t, const struct xlvs_service_conf *c)
  * one's (it zeroes the server's instead, lib/dest.c). */
 static void dests_unfold(struct xlvs_table *t, uint32_t svc_id)
 {
-	struct xlvs_dest *all = dest_read_all(t);
+	const struct xlvs_dest *all = dest_all(t);
 
 	for (uint32_t i = 0; all && i < XLVS_DEST_MAX; i++) {
-		if (!all[i].gen || all[i].svc_id != svc_id ||
-		    !(all[i].flags & XLVS_DEST_F_FOLDED))
+		struct xlvs_dest d = all[i];
+
+		if (!d.gen || d.svc_id != svc_id || !(d.flags & XLVS_DEST_F_FOLDED))
 			continue;
-		all[i].flags &= ~XLVS_DEST_F_FOLDED;
-		bpf_map_update_elem(t->dest_fd, &i, &all[i], BPF_ANY);
+		d.flags &= ~XLVS_DEST_F_FOLDED;
+		dest_write(t, i, &d);
 	}
-	free(all);
 }
 
 int xlvs_service_del(struct xlvs_table *t, uint8_t proto,

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -148,6 +149,7 @@ int xlvs_table_open(struct xlvs_table *t, int flags, uint32_t conn_max)
 		return rc;
 	rc = table_open_pins(t, flags, conn_max);
 	nsroot_leave(&g);
+	t->writer = flags & XLVS_OPEN_WRITE;
 	if (!rc && bpf_map_lookup_elem(t->meta_fd, &zero, &t->meta))
 		rc = -errno;
 	if (!rc && t->meta.abi_version != XLVS_ABI_VERSION) {
@@ -173,6 +175,8 @@ void xlvs_table_close(struct xlvs_table *t)
 			close(*fds[i]);   /* closing dir_fd drops the lock */
 		*fds[i] = -1;
 	}
+	free(t->dest_cache);
+	t->dest_cache = NULL;
 }
 
 uint32_t xlvs_sweep_pass_ms(const struct xlvs_table *t)

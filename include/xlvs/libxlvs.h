@@ -39,6 +39,9 @@ struct xlvs_table {
 	int timers_fd;           /* the sweeper's pass time (xlvs_sweep_pass_ms) */
 	struct xlvs_meta meta;
 	char path[256];          /* the table's directory in the host's bpffs */
+	bool writer;             /* opened with XLVS_OPEN_WRITE */
+	struct xlvs_dest *dest_cache;  /* the real servers' records, as read
+					* (lib/dest_cache.c) */
 };
 
 enum {
