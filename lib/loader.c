@@ -47,20 +47,46 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 	return rc;
 }
 
-/* One shard (connection-keyed, of type and value size) put in outer at i. */
-static int shard_create(int outer, uint32_t i, enum bpf_map_type type,
-			const char *name, uint32_t value_size, uint32_t max,
-			uint32_t map_flags)
+/* A connection-keyed shard of type and value size, as an fd (or -errno). */
+static int shard_create(enum bpf_map_type type, const char *name,
+			uint32_t value_size, uint32_t max, uint32_t map_flags)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = map_flags);
 	int fd = bpf_map_create(type, name, sizeof(struct xlvs_conn_key),
 				value_size, max, &opts);
-	int rc = fd < 0 ? -errno : 0;
 
-	if (!rc && bpf_map_update_elem(outer, &i, &fd, BPF_ANY))
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Shards go into their array of maps a batch at a time: every update of an
+ * array of maps by syscall waits for an RCU grace period (kernel/bpf/
+ * syscall.c, maybe_wait_bpf_programs), a batch update only once.  One at a
+ * time, the 2 x 2048 shards of the default capacity took a minute (15 ms a
+ * grace period on a 2-CPU guest).  A batch's fds stay open until it is in.
+ */
+#define SHARD_BATCH 256
+
+/* Shards first..first+n-1 of outer: created, then put in with one update. */
+static int shard_batch(int outer, uint32_t first, uint32_t n,
+		       enum bpf_map_type type, const char *name,
+		       uint32_t value_size, uint32_t max, uint32_t map_flags)
+{
+	uint32_t keys[SHARD_BATCH], count = n, made = 0;
+	int fds[SHARD_BATCH], rc = 0;
+
+	for (; made < n; made++) {
+		keys[made] = first + made;
+		fds[made] = shard_create(type, name, value_size, max, map_flags);
+		if (fds[made] < 0) {
+			rc = fds[made];
+			break;
+		}
+	}
+	if (!rc && bpf_map_update_batch(outer, keys, fds, &count, NULL))
 		rc = -errno;
-	if (fd >= 0)
-		close(fd);      /* the outer map holds it now */
+	while (made > 0)
+		close(fds[--made]);     /* the outer map holds them now */
 	return rc;
 }
 
@@ -69,17 +95,19 @@ static int shard_create(int outer, uint32_t i, enum bpf_map_type type,
 static int conn_shards_create(struct xlvs_bpf *skel, uint32_t conn_max)
 {
 	uint32_t per = XLVS_CONN_HEADROOM(xlvs_conn_share(conn_max));
+	uint32_t shards = xlvs_conn_shards(conn_max), n;
 	int rc = 0;
 
-	for (uint32_t i = 0; !rc && i < xlvs_conn_shards(conn_max); i++) {
-		rc = shard_create(bpf_map__fd(skel->maps.conn), i,
-				  BPF_MAP_TYPE_LRU_HASH, "xlvs_conn",
-				  sizeof(struct xlvs_conn), per, 0);
+	for (uint32_t i = 0; !rc && i < shards; i += n) {
+		n = shards - i < SHARD_BATCH ? shards - i : SHARD_BATCH;
+		rc = shard_batch(bpf_map__fd(skel->maps.conn), i, n,
+				 BPF_MAP_TYPE_LRU_HASH, "xlvs_conn",
+				 sizeof(struct xlvs_conn), per, 0);
 		if (!rc)
-			rc = shard_create(bpf_map__fd(skel->maps.nat_reply), i,
-					  BPF_MAP_TYPE_HASH, "xlvs_nat_reply",
-					  sizeof(struct xlvs_nat_reply), per,
-					  BPF_F_NO_PREALLOC);
+			rc = shard_batch(bpf_map__fd(skel->maps.nat_reply), i, n,
+					 BPF_MAP_TYPE_HASH, "xlvs_nat_reply",
+					 sizeof(struct xlvs_nat_reply), per,
+					 BPF_F_NO_PREALLOC);
 	}
 	return rc;
 }

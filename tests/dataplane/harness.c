@@ -23,11 +23,14 @@ static bool table_loaded;
  * bpf_fib_lookup then resolves them deterministically. */
 static int pin_neighbours(void)
 {
+	char cmds[2048];
+	size_t n = 0;
+
 	for (int h = HOST_RS1; h <= HOST_CLIENT; h++)
-		if (tb_sh("ip neigh replace 10.0.0.%d lladdr 02:00:00:00:00:%02x "
-			  "dev %s nud permanent", h, h, DP_DEV))
-			return -1;
-	return 0;
+		n += (size_t)snprintf(cmds + n, sizeof(cmds) - n,
+				      "neigh replace 10.0.0.%d lladdr 02:00:00:00:00:%02x "
+				      "dev %s nud permanent\n", h, h, DP_DEV);
+	return n < sizeof(cmds) ? tb_ip_batch(cmds) : -1;
 }
 
 void dp_pin_neighbours(void)

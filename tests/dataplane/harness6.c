@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -15,11 +16,14 @@
 
 static int pin6(void)
 {
+	char cmds[2048];
+	size_t n = 0;
+
 	for (int h = HOST_RS1; h <= HOST6_CLIENT2; h++)
-		if (tb_sh("ip -6 neigh replace fd00::%x lladdr 02:00:00:00:00:%02x "
-			  "dev %s nud permanent", h, h, DP_DEV))
-			return -1;
-	return 0;
+		n += (size_t)snprintf(cmds + n, sizeof(cmds) - n,
+				      "neigh replace fd00::%x lladdr 02:00:00:00:00:%02x "
+				      "dev %s nud permanent\n", h, h, DP_DEV);
+	return n < sizeof(cmds) ? tb_ip_batch(cmds) : -1;
 }
 
 void dp6_pin_neighbours(void)

@@ -38,6 +38,14 @@ void rnd_seed(uint32_t seed)
 	rng_state = seed ? seed : 1;
 }
 
+uint32_t rnd_swap(uint32_t state)
+{
+	uint32_t old = rng_state;
+
+	rng_state = state ? state : 1;
+	return old;
+}
+
 uint32_t rnd(uint32_t n)
 {
 	rng_state ^= rng_state << 13;

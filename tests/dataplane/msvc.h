@@ -71,6 +71,9 @@ extern struct msvc_stats mst;
 /* The tests' xorshift generator: seeded per run, so a run can be replayed. */
 void rnd_seed(uint32_t seed);
 uint32_t rnd(uint32_t n);
+/* The generator's state set to state; the one it had returned (a test
+ * running two models side by side keeps a sequence for each). */
+uint32_t rnd_swap(uint32_t state);
 /* A random connection of s in one of the states wanted (mask of states),
  * or any if none; -1 if s has none. */
 int msvc_pick_conn(const struct msvc *s, uint32_t states);

@@ -276,44 +276,52 @@ static void model_lblcr(void **state)
  * Rounds of steps with sleeps between them, the expirations 2 s: a round
  * takes well under a second, so within one nothing expires, and a sleep
  * of 3 s passes an expiration while one of 1 s does not.  After a sleep
- * the collector's full check runs, in the table and in the model.
+ * the collector's full check runs, in the table and in the model.  lblc
+ * and lblcr run side by side, each service with its own model and random
+ * sequence (the one each had alone), so that they share the 11 s of
+ * sleeps: a round is lblc's steps, then lblcr's.
  */
 #define ROUNDS 5
 #define ROUND_STEPS 12
 
-static void run_timed(int kind, uint16_t port)
+static void timed_lblc_and_lblcr(void **state)
 {
-	static struct msvc s;
+	static const int kinds[2] = { XLVS_SCHED_LBLC, XLVS_SCHED_LBLCR };
+	static struct msvc s[2];
+	uint32_t rng[2];
 
+	(void)state;
 	expirations(2, 2);
-	svc_start(&s, kind, port, seed_for(kind, 1));
+	for (int v = 0; v < 2; v++) {
+		svc_start(&s[v], kinds[v], (uint16_t)(8403 + v), seed_for(kinds[v], 1));
+		rng[v] = rnd_swap(1);
+	}
 	for (int round = 0; round < ROUNDS; round++) {
-		for (int k = 0; k < ROUND_STEPS; k++) {
-			elog_step = round * ROUND_STEPS + k;
-			step(&s);
+		for (int v = 0; v < 2; v++) {
+			rnd_swap(rng[v]);
+			elog("%s's steps of round %d", kind_name(kinds[v]), round);
+			for (int k = 0; k < ROUND_STEPS; k++) {
+				elog_step = round * ROUND_STEPS + k;
+				step(&s[v]);
+			}
+			rng[v] = rnd_swap(1);
 		}
 		sleep_s(round % 3 == 1 ? 1 : 3);
 		elog("sleep; collector, model clock %.1f", msvc_clock);
 		if (xlvs_lblc_expire_now(&dp.t))
 			bad("xlvs_lblc_expire_now failed");
-		if (m_lblc_expired(&s.lb, msvc_clock, msvc_lblc_exp, msvc_lblcr_exp))
-			s.lb.has = false;
-		k_check_entry(&s);
+		for (int v = 0; v < 2; v++) {
+			if (m_lblc_expired(&s[v].lb, msvc_clock, msvc_lblc_exp,
+					   msvc_lblcr_exp))
+				s[v].lb.has = false;
+			k_check_entry(&s[v]);
+		}
 	}
-	conns_end(&s);
+	flush_all(s, 2);
+	for (int v = 0; v < 2; v++)
+		k_check_counts(&s[v]);
+	timeouts_default();
 	expirations(24 * 60 * 60, 24 * 60 * 60);
-}
-
-static void timed_lblc(void **state)
-{
-	(void)state;
-	run_timed(XLVS_SCHED_LBLC, 8403);
-}
-
-static void timed_lblcr(void **state)
-{
-	(void)state;
-	run_timed(XLVS_SCHED_LBLCR, 8404);
 }
 
 /*
@@ -461,8 +469,7 @@ size_t sched_lblc_tests(struct CMUnitTest *out, size_t room)
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test_setup(model_lblc, svc_fixture_empty),
 		cmocka_unit_test_setup(model_lblcr, svc_fixture_empty),
-		cmocka_unit_test_setup(timed_lblc, svc_fixture_empty),
-		cmocka_unit_test_setup(timed_lblcr, svc_fixture_empty),
+		cmocka_unit_test_setup(timed_lblc_and_lblcr, svc_fixture_empty),
 		cmocka_unit_test_setup(lblcr_set_expiry, svc_fixture_empty),
 		cmocka_unit_test_setup(sched_change_flushes, svc_fixture_empty),
 		cmocka_unit_test_setup(twos_distribution, svc_fixture_empty),

@@ -79,10 +79,16 @@ static struct xlvs_endpoint ep6_of(uint8_t host, uint16_t port)
  * libxlvs makes a real server's managed when it is added. */
 static void pin6(void)
 {
+	char cmds[1024];
+	size_t n = 0;
+
 	for (int h = HOST_RS1; h <= HOST_RS_LAST; h++)
-		if (tb_sh("ip -6 neigh replace fd00::%x lladdr 02:00:00:00:00:%02x "
-			  "dev " DP_DEV " nud permanent", h, h))
-			fail_msg("cannot pin the IPv6 neighbour fd00::%x", h);
+		n += (size_t)snprintf(cmds + n, sizeof(cmds) - n,
+				      "neigh replace fd00::%x lladdr 02:00:00:00:00:%02x "
+				      "dev " DP_DEV " nud permanent\n", h, h);
+	if (n >= sizeof(cmds) || tb_ip_batch(cmds))
+		fail_msg("cannot pin the IPv6 neighbours fd00::%x to fd00::%x",
+			 HOST_RS1, HOST_RS_LAST);
 }
 
 static void t6_check(const char *what, int rc)

@@ -32,6 +32,24 @@ int tb_sh(const char *fmt, ...)
 	return rc ? -1 : 0;
 }
 
+int tb_ip_batch(const char *cmds)
+{
+	FILE *ip = popen("ip -batch -", "w");
+	int rc;
+
+	if (!ip) {
+		fprintf(stderr, "%s: ip -batch: %s\n",
+			program_invocation_short_name, strerror(errno));
+		return -1;
+	}
+	fputs(cmds, ip);
+	rc = pclose(ip);
+	if (rc != 0)
+		fprintf(stderr, "%s: ip -batch of:\n%s failed (%d)\n",
+			program_invocation_short_name, cmds, rc);
+	return rc ? -1 : 0;
+}
+
 int tb_write_file(const char *path, const char *val)
 {
 	int fd = open(path, O_WRONLY), ok;

@@ -17,6 +17,11 @@
 
 /* Runs a shell command; its failure is reported. */
 int tb_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Runs cmds, ip(8) commands one a line without the "ip", in one ip
+ * process (ip -batch: it stops at the first that fails, which is reported).
+ * A fork and exec each would cost milliseconds; the data-plane tests pin
+ * their neighbours again after every real server they add. */
+int tb_ip_batch(const char *cmds);
 /* Writes val to path (a sysctl, say). */
 int tb_write_file(const char *path, const char *val);
 
