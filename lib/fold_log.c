@@ -274,8 +274,8 @@ int fold_repair(struct xlvs_table *t)
 		rc = fold_redo(t, &mv.log);
 		if (rc)
 			goto out;   /* the journal stays for the next writer */
-		xlvs_logf("finished a move of service %u's counters that a "
-			  "killed tool had left", mv.log.svc_id);
+		xlvs_logf("finished or undid a move of service %u's counters "
+			  "that a killed tool had left", mv.log.svc_id);
 		fold_mark(mv.seq_fd, mv.log.svc_id, false);
 		mv.log = (struct xlvs_fold_log){ .op = XLVS_FOLD_NONE };
 		if (bpf_map_update_elem(mv.log_fd, &zero, &mv.log, BPF_ANY))
