@@ -219,6 +219,15 @@ struct {
 	__type(value, __u32);
 } svc_fold SEC(".maps");
 
+/* libxlvs's journal of a move of counts (struct xlvs_fold_log); the data
+ * plane never reads it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xlvs_fold_log);
+} fold_log SEC(".maps");
+
 /* The estimator's own: each service's servers' counters summed in its
  * tick, and the fold sequence seen when the tick began. */
 struct svc_acc {

@@ -26,12 +26,15 @@ static __always_inline void stats_count(__u32 dest_id, __u32 bytes, int new_conn
 	st->inbytes += bytes;
 }
 
-/* A NAT server's reply (IPVS's ip_vs_out_stats). */
+/* A NAT server's reply (IPVS's ip_vs_out_stats): only while the server is
+ * available, as there -- a trashed server's counters stay as they were
+ * moved into its service's base (lib/fold_log.c counts on it). */
 static __always_inline void stats_count_out(__u32 dest_id, __u32 bytes)
 {
+	struct xlvs_dest *d = bpf_map_lookup_elem(&dest, &dest_id);
 	struct xlvs_stats *st = bpf_map_lookup_elem(&dest_stats, &dest_id);
 
-	if (!st)
+	if (!d || !(d->flags & XLVS_DEST_F_AVAILABLE) || !st)
 		return;
 	st->outpkts++;
 	st->outbytes += bytes;

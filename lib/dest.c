@@ -321,14 +321,27 @@ static int dest_place(struct xlvs_table *t, const struct dest_edit *e,
 	return rc;
 }
 
+/* A server's record back as it was before a failed add; a revival's
+ * counters as well (lib/fold_log.c). */
+static void dest_add_undo(struct xlvs_table *t, struct fold_move *mv,
+			  uint32_t id, const struct xlvs_dest *old)
+{
+	if (mv->log.op != XLVS_FOLD_REVIVE)
+		dest_write(t, id, old);
+	else if (fold_revive_undo(t, &mv->log))
+		xlvs_logf("warning: the service's counters may miss what the "
+			  "server counted during the failed add");
+}
+
 int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 		  const struct xlvs_endpoint *vip, const struct xlvs_dest_conf *c)
 {
 	struct dest_edit *e = NULL;
 	struct xlvs_dest d, old;
-	bool revived = false, folded;
+	struct fold_move mv = { .seq_fd = -1, .log_fd = -1 };
+	bool revived = false, folded = false;
 	uint32_t id, n;
-	int rc, fold_fd = -1;
+	int rc;
 
 	rc = xlvs_dest_conf_check(c, NULL);
 	if (!rc)
@@ -354,24 +367,24 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	folded = revived && (d.flags & XLVS_DEST_F_FOLDED);
 	if (revived && !folded)
 		rc = stats_reset(t, t->dest_stats_fd, id, XLVS_SVC_MAX + id);
-	fold_fd = rc ? rc : fold_open(t);
-	if (fold_fd < 0) {
-		rc = fold_fd;
+	if (!rc)
+		rc = fold_begin(t, &mv, folded ? XLVS_FOLD_REVIVE : XLVS_FOLD_PLAIN,
+				&e->key, e->svc.id, id);
+	if (rc)
 		goto out;
-	}
-	fold_mark(fold_fd, e->svc.id, true);
 	d.svc_id = e->svc.id;
 	d.flags = (d.flags | XLVS_DEST_F_AVAILABLE) & ~XLVS_DEST_F_FOLDED;
 	dest_fill(&d, c, true);
 	rc = dest_write(t, id, &d);
 	if (rc)
 		goto out;
+	fold_step();
 	/* ip_vs_add_dest of a trashed server: __ip_vs_update_dest's rule for
 	 * its thresholds, as for an edit. */
 	if (revived && thresholds_differ(t, id, &d, c)) {
 		rc = thresholds_set(t, id, c);
 		if (rc) {
-			dest_write(t, id, &old);
+			dest_add_undo(t, &mv, id, &old);
 			goto out;
 		}
 	}
@@ -383,10 +396,11 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	e->sched->ndests = n + 1;
 	rc = edit_commit(t, e);
 	if (rc) {
-		dest_write(t, id, &old);
+		dest_add_undo(t, &mv, id, &old);
 		goto out;
 	}
-	if (folded && stats_fold(t, e->svc.id, id, -1))
+	fold_step();
+	if (folded && fold_revive_finish(t, &mv.log))
 		xlvs_logf("warning: the service's counters may count the revived "
 			  "server's twice");
 	/* A tunnel's outer packet, and NAT's rewritten one, go to the real
@@ -400,10 +414,7 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 		xlvs_logf("warning: cannot resolve %s's link address yet", a);
 	}
 out:
-	if (fold_fd >= 0) {
-		fold_mark(fold_fd, e->svc.id, false);
-		close(fold_fd);
-	}
+	fold_end(&mv);
 	edit_end(e);
 	return rc;
 }
@@ -446,8 +457,6 @@ out:
 	return rc;
 }
 
-static int dest_fold(struct xlvs_table *t, uint32_t svc_id, uint32_t id);
-
 static bool addr_in_use(struct xlvs_table *t, uint8_t af, const uint8_t addr[16])
 {
 	const struct xlvs_dest *all = dest_all(t);
@@ -464,8 +473,9 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 {
 	struct dest_edit *e;
 	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
+	struct fold_move mv = { .seq_fd = -1, .log_fd = -1 };
 	uint32_t id, n;
-	int rc, i, fold_fd = -1;
+	int rc, i;
 
 	rc = edit_start(t, proto, vip, &e);
 	if (rc)
@@ -487,47 +497,24 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 		(n - i - 1) * sizeof(uint32_t));
 	memmove(&e->w[i], &e->w[i + 1], (n - i - 1) * sizeof(int32_t));
 	e->sched->ndests = n - 1;
-	fold_fd = fold_open(t);
-	if (fold_fd < 0) {
-		rc = fold_fd;
+	rc = fold_begin(t, &mv, XLVS_FOLD_DEL, &e->key, e->svc.id, id);
+	if (rc)
 		goto out;
-	}
-	fold_mark(fold_fd, e->svc.id, true);
 	rc = edit_commit(t, e);
 	if (rc)
 		goto out;
-	dest_trash(t, id);
+	fold_step();
 	/* Its counts stay in its service, as IPVS's service counted them too:
 	 * moved into the base once it counts no more (trashed). */
-	if (dest_fold(t, e->svc.id, id))
+	if (fold_del_finish(t, &mv.log))
 		xlvs_logf("warning: the deleted server's counters may be missing "
 			  "from its service's");
 	if (!addr_in_use(t, rip->af, rip->addr))
 		neigh_forget(rip->af, rip->addr);
 out:
-	if (fold_fd >= 0) {
-		fold_mark(fold_fd, e->svc.id, false);
-		close(fold_fd);
-	}
+	fold_end(&mv);
 	edit_end(e);
 	return rc;
-}
-
-/* Server id's counters into its service's base, and the record marked so
- * a revival takes them out again. */
-static int dest_fold(struct xlvs_table *t, uint32_t svc_id, uint32_t id)
-{
-	struct xlvs_dest d;
-	int rc;
-
-	rc = dest_get(t, id, &d);
-	if (rc)
-		return rc;
-	rc = stats_fold(t, svc_id, id, 1);
-	if (rc)
-		return rc;
-	d.flags |= XLVS_DEST_F_FOLDED;
-	return dest_write(t, id, &d);
 }
 
 void dest_trash(struct xlvs_table *t, uint32_t id)

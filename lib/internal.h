@@ -53,6 +53,7 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_SVC_STATS  "svc_stats"
 #define PIN_DEST_STATS "dest_stats"
 #define PIN_SVC_FOLD "svc_fold"
+#define PIN_FOLD_LOG "fold_log"
 #define PIN_RATES   "rates"
 #define PIN_DEST_CONNS "dest_conns"
 #define PIN_PROG    "prog_xdp"
@@ -98,11 +99,28 @@ int stats_reset(const struct xlvs_table *t, int fd, uint32_t id,
 /* stats_fold.c: a service's derived counters (bpf/stats.h). */
 int fold_open(const struct xlvs_table *t);
 void fold_mark(int fd, uint32_t svc_id, bool begin);
-int stats_fold(const struct xlvs_table *t, uint32_t svc_id, uint32_t dest_id,
-	       int sign);
+int base0_read(const struct xlvs_table *t, uint32_t svc_id, struct xlvs_stats *out);
+int base0_set(const struct xlvs_table *t, uint32_t svc_id, const struct xlvs_stats *v);
 int stats_svc_read(const struct xlvs_table *t, int fold_fd,
 		   const struct xlvs_svc_key *k, uint32_t svc_id,
 		   struct xlvs_stats *sum);
+
+/* fold_log.c: a move of counts, journalled (struct xlvs_fold_log). */
+struct fold_move {
+	int seq_fd, log_fd;
+	struct xlvs_fold_log log;
+};
+int fold_begin(struct xlvs_table *t, struct fold_move *mv, uint32_t op,
+	       const struct xlvs_svc_key *k, uint32_t svc_id, uint32_t dest_id);
+void fold_end(struct fold_move *mv);
+int fold_del_finish(struct xlvs_table *t, const struct xlvs_fold_log *l);
+int fold_revive_finish(struct xlvs_table *t, const struct xlvs_fold_log *l);
+int fold_revive_undo(struct xlvs_table *t, const struct xlvs_fold_log *l);
+int fold_repair(struct xlvs_table *t);
+void fold_step(void);       /* the test hook, xlvs_set_fold_hook */
+int progs_sync(void);
+/* stats.c: service s's base and listed servers' counters zeroed. */
+int stats_zero_counts(struct xlvs_table *t, const struct xlvs_svc *s);
 
 /* conf_check.c: the prefix length persistence keys by (c checked), or
  * -EINVAL. */

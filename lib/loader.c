@@ -33,6 +33,7 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 		{ skel->maps.svc_stats, PIN_SVC_STATS },
 		{ skel->maps.dest_stats, PIN_DEST_STATS },
 		{ skel->maps.svc_fold, PIN_SVC_FOLD },
+		{ skel->maps.fold_log, PIN_FOLD_LOG },
 		{ skel->maps.rates, PIN_RATES },
 		{ skel->maps.dest_conns, PIN_DEST_CONNS },
 		{ skel->maps.lblc, PIN_LBLC },

@@ -73,27 +73,34 @@ int stats_reset(const struct xlvs_table *t, int fd, uint32_t id,
 
 /* ip_vs_zero_service: the service's counters and its servers'; a server
  * in the trash keeps its own, as IPVS's does (its counts in the base go). */
-static int zero_service(struct xlvs_table *t, const struct xlvs_svc *s)
+int stats_zero_counts(struct xlvs_table *t, const struct xlvs_svc *s)
 {
 	uint32_t key = s->id * 2 + (s->sched_slot & 1);
 	struct xlvs_sched *sc = calloc(1, sizeof(*sc));
-	int rc, fold_fd = fold_open(t);
+	int rc = sc ? 0 : -ENOMEM;
 
-	rc = !sc ? -ENOMEM : fold_fd < 0 ? fold_fd : 0;
-	if (!rc)
-		fold_mark(fold_fd, s->id, true);
 	if (!rc)
 		rc = stats_reset(t, t->svc_stats_fd, s->id, s->id);
 	if (!rc && bpf_map_lookup_elem(t->sched_fd, &key, sc))
 		rc = -errno;
-	for (uint32_t i = 0; !rc && i < sc->ndests; i++)
+	for (uint32_t i = 0; !rc && i < sc->ndests; i++) {
 		rc = stats_reset(t, t->dest_stats_fd, sc->dests[i],
 				 XLVS_SVC_MAX + sc->dests[i]);
-	if (fold_fd >= 0) {
-		fold_mark(fold_fd, s->id, false);
-		close(fold_fd);
+		fold_step();
 	}
 	free(sc);
+	return rc;
+}
+
+static int zero_service(struct xlvs_table *t, const struct xlvs_svc_key *k,
+			const struct xlvs_svc *s)
+{
+	struct fold_move mv;
+	int rc = fold_begin(t, &mv, XLVS_FOLD_ZERO, k, s->id, 0);
+
+	if (!rc)
+		rc = stats_zero_counts(t, s);
+	fold_end(&mv);
 	return rc;
 }
 
@@ -113,13 +120,13 @@ int xlvs_stats_zero(struct xlvs_table *t, uint8_t proto,
 		k.af = vip->af;
 		if (bpf_map_lookup_elem(t->svc_fd, &k, &s))
 			return errno == ENOENT ? -ESRCH : -errno;
-		return zero_service(t, &s);
+		return zero_service(t, &k, &s);
 	}
 	while (!rc && bpf_map_get_next_key(t->svc_fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;
 		if (bpf_map_lookup_elem(t->svc_fd, &k, &s) == 0)
-			rc = zero_service(t, &s);
+			rc = zero_service(t, &k, &s);
 	}
 	return rc;
 }

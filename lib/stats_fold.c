@@ -8,7 +8,8 @@
  * in the trash goes "below zero" at its revival and the sum stays what
  * IPVS would show.  Each move, and -Z, is bracketed by the service's fold
  * sequence (odd while under way): a sum taken across one, here or by the
- * estimator, is known to be torn and taken again.
+ * estimator, is known to be torn and taken again.  Each is journalled
+ * (lib/fold_log.c), so a tool killed mid-move leaves no sequence odd.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -41,34 +42,44 @@ void fold_mark(int fd, uint32_t svc_id, bool begin)
 	bpf_map_update_elem(fd, &svc_id, &seq, BPF_ANY);
 }
 
-/* base += sign * (server dest_id's counters), on CPU 0's copy. */
-int stats_fold(const struct xlvs_table *t, uint32_t svc_id, uint32_t dest_id,
-	       int sign)
+/* The base's CPU 0 copy, where libxlvs's moves go (the data plane never
+ * writes a base; only a writer, under the lock, does). */
+int base0_read(const struct xlvs_table *t, uint32_t svc_id, struct xlvs_stats *out)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	struct xlvs_stats d, *base;
-	int rc;
+	struct xlvs_stats *base;
+	int rc = 0;
 
 	if (ncpu <= 0)
 		return -EINVAL;
-	rc = stats_read(t->dest_stats_fd, dest_id, &d);
-	if (rc)
-		return rc;
 	base = calloc(ncpu, sizeof(*base));
 	if (!base)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(t->svc_stats_fd, &svc_id, base)) {
+	if (bpf_map_lookup_elem(t->svc_stats_fd, &svc_id, base))
 		rc = -errno;
-		goto out;
-	}
-	base[0].conns += sign * d.conns;
-	base[0].inpkts += sign * d.inpkts;
-	base[0].outpkts += sign * d.outpkts;
-	base[0].inbytes += sign * d.inbytes;
-	base[0].outbytes += sign * d.outbytes;
-	if (bpf_map_update_elem(t->svc_stats_fd, &svc_id, base, BPF_ANY))
+	else
+		*out = base[0];
+	free(base);
+	return rc;
+}
+
+/* ... set to v: a value the journal can compute again (lib/fold_log.c). */
+int base0_set(const struct xlvs_table *t, uint32_t svc_id, const struct xlvs_stats *v)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xlvs_stats *base;
+	int rc = 0;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	base = calloc(ncpu, sizeof(*base));
+	if (!base)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(t->svc_stats_fd, &svc_id, base))
 		rc = -errno;
-out:
+	base[0] = *v;
+	if (!rc && bpf_map_update_elem(t->svc_stats_fd, &svc_id, base, BPF_ANY))
+		rc = -errno;
 	free(base);
 	return rc;
 }

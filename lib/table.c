@@ -158,6 +158,10 @@ int xlvs_table_open(struct xlvs_table *t, int flags, uint32_t conn_max)
 			  t->meta.abi_version, XLVS_ABI_VERSION);
 		rc = -EPROTO;
 	}
+	/* A writer holds the lock: no move of counters is under way but one
+	 * a killed tool left, and this one finishes it (lib/fold_log.c). */
+	if (!rc && (flags & XLVS_OPEN_WRITE))
+		rc = fold_repair(t);
 	if (rc)
 		xlvs_table_close(t);
 	return rc;

@@ -207,6 +207,9 @@ bool xlvs_sched_known(const char *name);
  * new schedule is written and before it goes live, where traffic's picks
  * race the edit (lib/sched_carry.c).  NULL: none. */
 void xlvs_set_sched_edit_hook(void (*fn)(void *arg), void *arg);
+/* For tests: fn(arg) runs at each step of a journalled move of counters
+ * (lib/fold_log.c), where a test can stop the tool as a kill would. */
+void xlvs_set_fold_hook(void (*fn)(void *arg), void *arg);
 
 /* Rates as ipvsadm --rate prints them: per second, IPVS's rounding. */
 struct xlvs_rates {

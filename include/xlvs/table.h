@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 18
+#define XLVS_ABI_VERSION 19
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -600,6 +600,33 @@ struct xlvs_stats {
 	__u64 conns;
 	__u64 inpkts, outpkts;
 	__u64 inbytes, outbytes;
+};
+
+/*
+ * The journal of the one move of counters under way (lib/fold_log.c): a
+ * writer holds the table's lock, so there is at most one.  Written before
+ * the service's fold sequence goes odd and cleared after it is even again,
+ * it tells the next writer how to finish or undo a move a killed tool left
+ * half done, exactly: the base the move started from and, for a revival,
+ * the counters the server had in the trash and its record there.
+ */
+enum xlvs_fold_op {
+	XLVS_FOLD_NONE,
+	XLVS_FOLD_PLAIN,            /* an add that moves no counts */
+	XLVS_FOLD_DEL,              /* -d: the server's counts into the base */
+	XLVS_FOLD_REVIVE,           /* a re-add: out of the base again */
+	XLVS_FOLD_ZERO,             /* -Z of one service */
+};
+
+struct xlvs_fold_log {
+	__u32 op;                   /* enum xlvs_fold_op */
+	__u32 svc_id;
+	__u32 dest_id;
+	__u32 pad;
+	struct xlvs_svc_key svc;
+	struct xlvs_stats base0;    /* the base's CPU 0 copy before the move */
+	struct xlvs_stats dest0;    /* REVIVE: the server's counters in the trash */
+	struct xlvs_dest old;       /* REVIVE: its record in the trash */
 };
 
 /*

@@ -59,6 +59,7 @@ int main(void)
 	n += sched_cycle_tests(tests + n, MAX_TESTS - n);
 	n += persist_tests(tests + n, MAX_TESTS - n);
 	n += stats_cpus_tests(tests + n, MAX_TESTS - n);
+	n += fold_tests(tests + n, MAX_TESTS - n);
 	n += conf_check_tests(tests + n, MAX_TESTS - n);
 	n += tunnel_tests(tests + n, MAX_TESTS - n);
 	n += tunnel6_tests(tests + n, MAX_TESTS - n);
