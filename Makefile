@@ -37,6 +37,16 @@ ifneq ($(wildcard healthd/main.c),)
 PROGS    += $(BIN)/xlvs-healthd
 endif
 
+# xlvs-failoverd (failoverd/): the heartbeat-compatible hot standby.  Its
+# modules (all but main.o) also link into its unit tests and fuzzers.
+FO_SRC    := $(wildcard failoverd/*.c)
+FO_OBJ    := $(FO_SRC:%.c=$(BUILD)/%.o)
+FO_LIB    := $(filter-out $(BUILD)/failoverd/main.o,$(FO_OBJ))
+FO_LDLIBS := -lcrypto
+ifneq ($(wildcard failoverd/main.c),)
+PROGS    += $(BIN)/xlvs-failoverd
+endif
+
 # The test bed and frame builder the data-plane tests and bench/micro share.
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
@@ -92,6 +102,13 @@ $(BIN)/xlvs-healthd: $(HD_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(HD_LDLIBS)
 
+$(FO_OBJ): $(wildcard failoverd/*.h)
+$(FO_OBJ): CFLAGS += -Ilib -Ifailoverd
+
+$(BIN)/xlvs-failoverd: $(FO_OBJ) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(FO_LDLIBS)
+
 # Small programs the demo and the tests run inside their namespaces.
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
@@ -124,6 +141,14 @@ $(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $$(wildcard tests/unit/hd_%/*.c) \
 	$(CC) $(CFLAGS) -Ilib -Ihealthd -Itests/unit/hd_$* \
 		$(filter-out %.h,$^) -o $@ $(LDLIBS) \
 		$(HD_LDLIBS) -lcmocka
+
+# xlvs-failoverd's (tests/unit/fo_*.c) link its modules; their data
+# (golden packets, config corpora) lives in tests/unit/fo_*/.
+$(BUILD)/tests/unit_fo_%: tests/unit/fo_%.c $$(wildcard tests/unit/fo_%/*.h) \
+		$(FO_LIB) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Ifailoverd -Itests/unit \
+		$(filter-out %.h,$^) -o $@ $(LDLIBS) $(FO_LDLIBS) -lcmocka
 
 DP_SRC   := $(wildcard tests/dataplane/*.c)
 DP_BIN   := $(BUILD)/tests/dataplane

@@ -71,6 +71,11 @@ int hb_msg_get_str(const struct hb_msg *m, const char *name, char *buf, size_t c
 /* Parses a "%lx" field strictly (1-16 hex digits, nothing else). */
 int hb_msg_get_hex(const struct hb_msg *m, const char *name, unsigned long *v);
 
+/* Classic mode's inner "auth=N TOKEN" field (hb_msg_classic.c), signed
+ * over hb_msg_classic_text: the fields so far minus any `auth`. */
+int hb_msg_classic_text(const struct hb_msg *m, char *buf, size_t cap, size_t *len);
+int hb_msg_add_inner_auth(struct hb_msg *m, const struct hb_authkeys *keys, int idx);
+
 /* Encodes m and signs it with key number idx of keys; *len gets the
  * length written.  -ENOSPC if cap is too small, -EINVAL for a field
  * heartbeat could not take back (an empty value, a bad name). */
