@@ -30,19 +30,20 @@ void hacf_store(struct hacf_ctx *c, const char *name, const char *value)
 	c->cf->nopt++;
 }
 
-static void set_time(struct hacf_ctx *c, const char *w, long *dst, long min, unsigned *line)
+static bool set_time(struct hacf_ctx *c, const char *w, long *dst, long min, unsigned *line)
 {
 	long v = fo_parse_msec(w);
 
 	if (v < min) {
 		HACF_ERR(c, "%s: invalid time [%s] (seconds, or a number with ms)", c->dir, w);
-		return;
+		return false;
 	}
 	if (line && *line)
 		HACF_WARN(c, "%s given again (line %u): the last value counts", c->dir, *line);
 	*dst = v;
 	if (line)
 		*line = c->line;
+	return true;
 }
 
 static void d_keepalive(struct hacf_ctx *c, const char *w)
@@ -57,20 +58,20 @@ static void d_deadtime(struct hacf_ctx *c, const char *w)
 
 static void d_warntime(struct hacf_ctx *c, const char *w)
 {
-	set_time(c, w, &c->cf->warntime_ms, 1, &c->warntime_line);
-	c->warntime_set = true;
+	if (set_time(c, w, &c->cf->warntime_ms, 1, &c->warntime_line))
+		c->warntime_set = true;
 }
 
 static void d_initdead(struct hacf_ctx *c, const char *w)
 {
-	set_time(c, w, &c->cf->initdead_ms, 0, &c->initdead_line);
-	c->initdead_set = true;
+	if (set_time(c, w, &c->cf->initdead_ms, 0, &c->initdead_line))
+		c->initdead_set = true;
 }
 
 static void d_deadping(struct hacf_ctx *c, const char *w)
 {
-	set_time(c, w, &c->cf->deadping_ms, 0, &c->deadping_line);
-	c->deadping_set = true;
+	if (set_time(c, w, &c->cf->deadping_ms, 0, &c->deadping_line))
+		c->deadping_set = true;
 }
 
 static void d_udpport(struct hacf_ctx *c, const char *w)

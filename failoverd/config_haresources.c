@@ -32,9 +32,10 @@ static bool parse_bits(const char *s, int *bits)
 /* ip[/bits[/dev-or-bcast[/bcast]]] */
 static int parse_ipspec(struct hr_ctx *c, char *spec, struct fo_rsc *r)
 {
-	char *part[5] = { 0 };
+	char *part[5] = { 0 }, whole[FO_PATHLEN];
 	unsigned n = 0;
 
+	fo_copy(whole, sizeof(whole), spec);
 	for (char *s = spec; n < 5; n++) {
 		part[n] = s;
 		if (!(s = strchr(s, '/')))
@@ -42,7 +43,7 @@ static int parse_ipspec(struct hr_ctx *c, char *spec, struct fo_rsc *r)
 		*s++ = '\0';
 	}
 	if (n >= 4) {
-		HR_ERR(c, "%s: too many '/' parts in [%s]", r->name, spec);
+		HR_ERR(c, "%s: too many '/' parts in [%s]", r->name, whole);
 		return -EINVAL;
 	}
 	r->prefix = -1;
@@ -59,7 +60,9 @@ static int parse_ipspec(struct hr_ctx *c, char *spec, struct fo_rsc *r)
 			r->has_bcast = true;
 			continue;
 		}
-		if (i == 2 && *part[i] && strlen(part[i]) < sizeof(r->dev)) {
+		/* IPaddr2 allows dev:label; the device itself is an ifname. */
+		if (i == 2 && *part[i] && strcspn(part[i], ":") < IF_NAMESIZE &&
+		    strlen(part[i]) < sizeof(r->dev)) {
 			memcpy(r->dev, part[i], strlen(part[i]) + 1);
 			continue;
 		}
