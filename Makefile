@@ -186,14 +186,14 @@ FUZZ_LIB    := $(FUZZ_DIR)/libxlvs.a
 FUZZ_ADM    := $(addprefix $(FUZZ_DIR)/xlvsadm/,options.o sysctl_cmd.o \
 		 restore_parse.o restore_check.o cmd_check.o)
 FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.o)
-FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto
+FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto hb_msg hacf
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
 $(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h \
-		healthd/*.h) $(BUILD)/xlvs.skel.h
+		healthd/*.h failoverd/*.h) $(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd -Ifailoverd \
 		-c $< -o $@
 
 $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
@@ -225,6 +225,13 @@ $(FUZZ_DIR)/fuzz_http_resp: $(FUZZ_DIR)/fuzz/http_resp.o \
 FUZZ_HD := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(filter-out healthd/main.c,$(HD_SRC)))
 $(FUZZ_DIR)/fuzz_proto: $(FUZZ_DIR)/fuzz/proto.o $(FUZZ_HD) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS) $(HD_LDLIBS)
+
+# xlvs-failoverd's: the heartbeat packet decoder and token check, and the
+# ha.cf/haresources/authkeys parsers (all of failoverd/ but main.o).
+FUZZ_FO := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(filter-out failoverd/main.c,$(FO_SRC)))
+$(FUZZ_DIR)/fuzz_hb_msg $(FUZZ_DIR)/fuzz_hacf: \
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FO_LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 
