@@ -110,6 +110,8 @@ int hb_msg_get_hex(const struct hb_msg *m, const char *name, unsigned long *v)
 
 	if (!f || f->type != HB_FT_STRING)
 		return -ENOENT;
+	if (f->vlen == 0)
+		return -EINVAL;
 	if (f->vlen > 2 * sizeof(unsigned long))
 		return -ERANGE;
 	for (size_t i = 0; i < f->vlen; i++) {

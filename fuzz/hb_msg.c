@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hb_fields.h"
 #include "hb_msg.h"
 #include "fence.h"
 
@@ -77,6 +78,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check_fields(data, size, &m);
+	{
+		struct hb_ctrl_in in;
+		if (hb_msg_ctrl_parse(&m, &in) == 0)
+			invariant(in.type[0] && in.src[0] && in.ts != 0 &&
+				  (in.has_seq || strncmp(in.type, "NS_", 3) == 0));
+	}
 	r = hb_auth_token(&keys.k[m.auth_idx], data, m.signed_len, tok);
 	invariant(r > 0);
 	want = (size_t)r == m.auth_toklen && memcmp(tok, m.auth_tok, (size_t)r) == 0;
