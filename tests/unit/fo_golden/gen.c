@@ -18,6 +18,8 @@ void ha_msg_del(struct ha_msg *m);
 int ha_msg_add(struct ha_msg *m, const char *name, const char *value);
 int ha_msg_addbin(struct ha_msg *m, const char *name, const void *v, size_t len);
 char *msg2wirefmt(struct ha_msg *m, size_t *len);
+struct ha_msg *wirefmt2msg(const char *s, size_t len, int flag);
+#define MSG_NEEDAUTH 0x01
 int msg2string_buf(const struct ha_msg *m, char *buf, size_t len, int depth, int needhead);
 void cl_set_authentication_computation_method(
 	int (*method)(int authmethod, const void *data, size_t datalen, char *authstr, size_t authlen));
@@ -120,6 +122,32 @@ static void add_inner_auth(struct ha_msg *m, const char *name)
 	ha_msg_add(m, "auth", val);
 }
 
+/* The other direction: libplumb's own receive path (wirefmt2msg with
+ * MSG_NEEDAUTH, as heartbeat reads every packet) takes these bytes, and
+ * refuses them with one bit of the signed part or the token changed. */
+static void check_verifies(const char *name, char *w, size_t len)
+{
+	struct ha_msg *m = wirefmt2msg(w, len, MSG_NEEDAUTH);
+	size_t sig = (size_t)(strstr(w, "%%%\n") - w) + 4;
+
+	if (!m) {
+		fprintf(stderr, "gen: %s: libplumb refuses its own message\n", name);
+		exit(1);
+	}
+	ha_msg_del(m);
+	/* The last value byte before "%%%\n", and the token's last digit. */
+	size_t at[2] = { sig - 6, len - 2 };
+	for (int k = 0; k < 2; k++) {
+		w[at[k]] ^= 0x01;
+		m = wirefmt2msg(w, len, MSG_NEEDAUTH);
+		w[at[k]] ^= 0x01;
+		if (m) {
+			fprintf(stderr, "gen: %s: libplumb accepts byte %zu changed\n", name, at[k]);
+			exit(1);
+		}
+	}
+}
+
 static void emit(struct ha_msg *m, const char *name)
 {
 	char fn[128];
@@ -132,6 +160,7 @@ static void emit(struct ha_msg *m, const char *name)
 	}
 	snprintf(fn, sizeof(fn), "%s.bin", name);
 	write_file(fn, w, len);
+	check_verifies(name, w, len);
 	free(w);
 	ha_msg_del(m);
 }
