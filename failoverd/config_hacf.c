@@ -5,6 +5,7 @@
  * heartbeat, a directive we do not implement is refused, a value-less
  * directive is an error, and udpport after a bcast/ucast line (which
  * heartbeat would silently not apply to it) is an error. */
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdlib.h>
@@ -107,7 +108,10 @@ static void d_node(struct hacf_ctx *c, const char *w)
 		HACF_ERR(c, "more than %d nodes", FO_MAXNODES);
 		return;
 	}
-	memcpy(c->cf->nodes[c->cf->nnodes++], w, strlen(w) + 1);
+	/* heartbeat keeps node names in lower case and matches src= so. */
+	char *n = c->cf->nodes[c->cf->nnodes++];
+	for (size_t i = 0; i <= strlen(w); i++)
+		n[i] = (char)tolower((unsigned char)w[i]);
 }
 
 static void d_auto_failback(struct hacf_ctx *c, const char *w)

@@ -12,46 +12,51 @@
 
 enum vkind { V_BOOL, V_INT, V_WORDS, V_ANY };
 
+static void d_option(struct hacf_ctx *c, const char *w);
+
+/* The directive comes first, so that a spec is found as its directive. */
 struct optspec {
-	const char *name;
+	struct directive d;
 	enum vkind kind;
 	long lo, hi;
 	const char *words;		/* V_WORDS: "|a|b|" */
 };
 
+#define OPT(n, k, lo, hi, w) { { n, D_WORD, d_option, NULL, NULL }, k, lo, hi, w }
+
 static const struct optspec opts[] = {
-	{ "cluster", V_ANY, 0, 0, NULL },
-	{ "hopfudge", V_INT, 0, 255, NULL },
-	{ "baud", V_INT, 1, 4000000, NULL },
-	{ "hbgenmethod", V_WORDS, 0, 0, "|file|time|" },
-	{ "realtime", V_BOOL, 0, 0, NULL },
-	{ "rtprio", V_INT, 1, 99, NULL },
-	{ "debug", V_INT, 0, 255, NULL },
-	{ "msgfmt", V_WORDS, 0, 0, "|classic|netstring|" },
-	{ "conn_logd_time", V_INT, 1, 86400, NULL },
-	{ "use_apphbd", V_BOOL, 0, 0, NULL },
-	{ "log_badpack", V_BOOL, 0, 0, NULL },
-	{ "syslogmsgfmt", V_BOOL, 0, 0, NULL },
-	{ "coredumps", V_BOOL, 0, 0, NULL },
-	{ "coreroot", V_ANY, 0, 0, NULL },
-	{ "crm_daemon_dir", V_ANY, 0, 0, NULL },
-	{ "crmd_spawns_pengine", V_BOOL, 0, 0, NULL },
-	{ "uuidfrom", V_WORDS, 0, 0, "|file|nodename|" },
-	{ "compression", V_ANY, 0, 0, NULL },
-	{ "compression_threshold", V_INT, 1, 1024 * 1024, NULL },
-	{ "traditional_compression", V_BOOL, 0, 0, NULL },
-	{ "env", V_ANY, 0, 0, NULL },
-	{ "max_rexmit_delay", V_INT, 1, 1000000, NULL },
-	{ "record_config_changes", V_BOOL, 0, 0, NULL },
-	{ "record_pengine_inputs", V_BOOL, 0, 0, NULL },
-	{ "enable_config_writes", V_BOOL, 0, 0, NULL },
-	{ "memreserve", V_INT, 0, 1024 * 1024, NULL },
+	OPT("cluster", V_ANY, 0, 0, NULL),
+	OPT("hopfudge", V_INT, 0, 255, NULL),
+	OPT("baud", V_INT, 1, 4000000, NULL),
+	OPT("hbgenmethod", V_WORDS, 0, 0, "|file|time|"),
+	OPT("realtime", V_BOOL, 0, 0, NULL),
+	OPT("rtprio", V_INT, 1, 99, NULL),
+	OPT("debug", V_INT, 0, 255, NULL),
+	OPT("msgfmt", V_WORDS, 0, 0, "|classic|netstring|"),
+	OPT("conn_logd_time", V_INT, 1, 86400, NULL),
+	OPT("use_apphbd", V_BOOL, 0, 0, NULL),
+	OPT("log_badpack", V_BOOL, 0, 0, NULL),
+	OPT("syslogmsgfmt", V_BOOL, 0, 0, NULL),
+	OPT("coredumps", V_BOOL, 0, 0, NULL),
+	OPT("coreroot", V_ANY, 0, 0, NULL),
+	OPT("crm_daemon_dir", V_ANY, 0, 0, NULL),
+	OPT("crmd_spawns_pengine", V_BOOL, 0, 0, NULL),
+	OPT("uuidfrom", V_WORDS, 0, 0, "|file|nodename|"),
+	OPT("compression", V_ANY, 0, 0, NULL),
+	OPT("compression_threshold", V_INT, 1, 1024 * 1024, NULL),
+	OPT("traditional_compression", V_BOOL, 0, 0, NULL),
+	OPT("env", V_ANY, 0, 0, NULL),
+	OPT("max_rexmit_delay", V_INT, 1, 1000000, NULL),
+	OPT("record_config_changes", V_BOOL, 0, 0, NULL),
+	OPT("record_pengine_inputs", V_BOOL, 0, 0, NULL),
+	OPT("enable_config_writes", V_BOOL, 0, 0, NULL),
+	OPT("memreserve", V_INT, 0, 1024 * 1024, NULL),
 };
 
 static const struct optspec *find_spec(const char *name)
 {
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (strcmp(opts[i].name, name) == 0)
+		if (strcmp(opts[i].d.name, name) == 0)
 			return &opts[i];
 	return NULL;
 }
@@ -140,8 +145,6 @@ static const struct directive option_directives[] = {
 	NOTSUP("hbaping", "hbaping is not supported by xlvs-failoverd"),
 };
 
-static struct directive generic = { NULL, D_WORD, d_option, NULL, NULL };
-
 const struct directive *hacf_find_option(const char *name)
 {
 	const struct optspec *o;
@@ -149,8 +152,6 @@ const struct directive *hacf_find_option(const char *name)
 	for (size_t i = 0; i < sizeof(option_directives) / sizeof(option_directives[0]); i++)
 		if (strcmp(option_directives[i].name, name) == 0)
 			return &option_directives[i];
-	if (!(o = find_spec(name)))
-		return NULL;
-	generic.name = o->name;
-	return &generic;
+	o = find_spec(name);
+	return o ? &o->d : NULL;
 }

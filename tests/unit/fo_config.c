@@ -197,6 +197,11 @@ static void test_hacf_defaults(void **state)
 	assert_int_equal(fo_hacf_parse("m", mid, strlen(mid), &cf, &d), 0);
 	assert_int_equal(cf.initdead_ms, 16000);
 	assert_int_equal(cf.deadping_ms, 8000);
+	/* Node names are kept in lower case, as heartbeat's add_node does. */
+	char upper[] = "ucast eth0 10.0.0.2\nnode HA1 Ha2\nlogfile /x\n";
+	assert_int_equal(fo_hacf_parse("u", upper, strlen(upper), &cf, &d), 0);
+	assert_string_equal(cf.nodes[0], "ha1");
+	assert_string_equal(cf.nodes[1], "ha2");
 }
 
 static void test_haresources_values(void **state)
