@@ -132,8 +132,10 @@ int fo_haresources_parse(const char *file, const char *buf, size_t len,
 int fo_authkeys_parse(const char *file, const char *buf, size_t len, unsigned mode,
 		      struct hb_authkeys *ak, struct fo_diag *d);
 
-/* Time as heartbeat's cl_get_msec: digits, optionally "ms" or "us"
- * (any case), else seconds.  -1 if malformed. */
+/* Time as heartbeat's cl_get_msec: a decimal number ("2", "0.5"),
+ * optionally "ms" or "us" (any case), else seconds; rounded to the
+ * nearest ms.  -1 if malformed (heartbeat ignores what follows "ms" and
+ * a second '.'; we refuse them). */
 long fo_parse_msec(const char *s);
 
 struct fo_config {

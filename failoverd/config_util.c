@@ -131,20 +131,30 @@ bool fo_parse_ipv4(const char *s, struct in_addr *a)
 
 long fo_parse_msec(const char *s)
 {
-	long v = 0, mul = 1000, div = 1;
-	size_t nd = strspn(s, "0123456789");
+	unsigned long long whole = 0, frac = 0, mul = 1000, div = 1, scale = 1000000;
+	size_t nd = strspn(s, "0123456789"), nf = 0;
 	const char *u = s + nd;
 
-	if (nd == 0 || nd > 9)
+	if (nd > 9)
 		return -1;
 	for (size_t i = 0; i < nd; i++)
-		v = v * 10 + (s[i] - '0');
+		whole = whole * 10 + (unsigned long long)(s[i] - '0');
+	/* cl_get_msec takes decimals too: "0.1" is 100 ms. */
+	if (*u == '.') {
+		nf = strspn(++u, "0123456789");
+		for (size_t i = 0; i < nf && i < 6; i++, scale /= 10)
+			frac = frac * 10 + (unsigned long long)(u[i] - '0');
+		frac *= scale;
+		u += nf;
+	}
+	if (nd + nf == 0)
+		return -1;
 	if (strcasecmp(u, "ms") == 0 || strcasecmp(u, "msec") == 0)
 		mul = 1;
 	else if (strcasecmp(u, "us") == 0 || strcasecmp(u, "usec") == 0)
 		mul = 1, div = 1000;
 	else if (*u)
 		return -1;
-	/* cl_get_msec rounds to the nearest millisecond. */
-	return (v * mul + div / 2) / div;
+	/* In millionths of the unit, rounded to the nearest ms as it does. */
+	return (long)(((whole * 1000000 + frac) * mul / div + 500000) / 1000000);
 }

@@ -295,7 +295,18 @@ static void test_msec(void **state)
 	assert_int_equal(fo_parse_msec("1500us"), 2);
 	assert_int_equal(fo_parse_msec("0"), 0);
 	assert_int_equal(fo_parse_msec("2s"), -1);
-	assert_int_equal(fo_parse_msec("1.5"), -1);
+	/* cl_get_msec's own examples. */
+	assert_int_equal(fo_parse_msec("0.1"), 100);
+	assert_int_equal(fo_parse_msec("0.001"), 1);
+	assert_int_equal(fo_parse_msec("1000000us"), 1000);
+	assert_int_equal(fo_parse_msec("499us"), 0);
+	assert_int_equal(fo_parse_msec("501us"), 1);
+	assert_int_equal(fo_parse_msec("1.5"), 1500);
+	assert_int_equal(fo_parse_msec(".5"), 500);
+	assert_int_equal(fo_parse_msec("1.5ms"), 2);
+	assert_int_equal(fo_parse_msec("."), -1);
+	assert_int_equal(fo_parse_msec("1.5.5"), -1);
+	assert_int_equal(fo_parse_msec("2msx"), -1);
 	assert_int_equal(fo_parse_msec(""), -1);
 	assert_int_equal(fo_parse_msec("ms"), -1);
 	assert_int_equal(fo_parse_msec("9999999999"), -1);
