@@ -186,7 +186,10 @@ FUZZ_LIB    := $(FUZZ_DIR)/libxlvs.a
 FUZZ_ADM    := $(addprefix $(FUZZ_DIR)/xlvsadm/,options.o sysctl_cmd.o \
 		 restore_parse.o restore_check.o cmd_check.o)
 FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.o)
-FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto hb_msg hacf
+# xlvs-healthd's ldirectord.cf parser: its config_*.c alone.
+FUZZ_HD_CF  := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
+FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto ldirectord_cf \
+		hb_msg hacf
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
@@ -225,6 +228,9 @@ $(FUZZ_DIR)/fuzz_http_resp: $(FUZZ_DIR)/fuzz/http_resp.o \
 FUZZ_HD := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(filter-out healthd/main.c,$(HD_SRC)))
 $(FUZZ_DIR)/fuzz_proto: $(FUZZ_DIR)/fuzz/proto.o $(FUZZ_HD) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS) $(HD_LDLIBS)
+
+$(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD_CF) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 # xlvs-failoverd's: the heartbeat packet decoder and token check, and the
 # ha.cf/haresources/authkeys parsers (all of failoverd/ but main.o).

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+/* By path: healthd/ has a config.h too, and both are on the fuzzers' -I. */
+#include "../failoverd/config.h"
 #include "fence.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

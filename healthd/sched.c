@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Per-server check timers with a bound on concurrent checks (sched.h). */
+#include <errno.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "hd_log.h"
+#include "hd_sched.h"
+
+struct hd_sched_slot {
+	struct hd_sched *s;
+	struct hd_rs *r;
+	struct event *timer;
+	struct timeval interval;
+	bool first;                     /* the phase timeout is still set */
+	struct hd_check *check;         /* running, or NULL */
+	bool queued;
+	struct hd_sched_slot *qnext;
+};
+
+struct hd_sched {
+	struct event_base *base;
+	struct hd_checker *ck;
+	struct hd_sched_check_ops ops;
+	unsigned max_running, running, queued;
+	unsigned long skipped;
+	hd_sched_due_fn due;
+	hd_sched_done_fn done;
+	void *arg;
+	struct hd_sched_slot *qhead, *qtail;
+};
+
+struct hd_sched *hd_sched_new(struct event_base *base, struct hd_checker *ck,
+			      unsigned max_running, hd_sched_due_fn due,
+			      hd_sched_done_fn done, void *arg)
+{
+	struct hd_sched *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->base = base;
+	s->ck = ck;
+	s->ops.start = hd_check_start;
+	s->ops.cancel = hd_check_cancel;
+	s->max_running = max_running ? max_running : 1;
+	s->due = due;
+	s->done = done;
+	s->arg = arg;
+	return s;
+}
+
+void hd_sched_set_check_ops(struct hd_sched *s, const struct hd_sched_check_ops *ops)
+{
+	s->ops = *ops;
+}
+
+static void sched_start(struct hd_sched_slot *sl);
+
+static void sched_pump(struct hd_sched *s)
+{
+	while (s->qhead && s->running < s->max_running) {
+		struct hd_sched_slot *sl = s->qhead;
+
+		s->qhead = sl->qnext;
+		if (!s->qhead)
+			s->qtail = NULL;
+		sl->qnext = NULL;
+		sl->queued = false;
+		s->queued--;
+		sched_start(sl);
+	}
+}
+
+static void sched_check_done(void *arg, bool up, const char *why)
+{
+	struct hd_sched_slot *sl = arg;
+	struct hd_sched *s = sl->s;
+
+	sl->check = NULL;
+	s->running--;
+	s->done(s->arg, sl->r, up, why);
+	sched_pump(s);
+}
+
+static void sched_start(struct hd_sched_slot *sl)
+{
+	struct hd_sched *s = sl->s;
+	char why[128];
+
+	sl->check = s->ops.start(s->ck, &sl->r->target, sched_check_done, sl);
+	if (sl->check) {
+		s->running++;
+		return;
+	}
+	snprintf(why, sizeof(why), "cannot start the check: %s", strerror(errno));
+	s->done(s->arg, sl->r, false, why);
+}
+
+static void sched_enqueue(struct hd_sched_slot *sl)
+{
+	struct hd_sched *s = sl->s;
+
+	sl->queued = true;
+	sl->qnext = NULL;
+	if (s->qtail)
+		s->qtail->qnext = sl;
+	else
+		s->qhead = sl;
+	s->qtail = sl;
+	s->queued++;
+}
+
+static void sched_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct hd_sched_slot *sl = arg;
+	struct hd_sched *s = sl->s;
+
+	(void)fd;
+	(void)what;
+	if (sl->first) {
+		/* From now on the period, not the phase. */
+		sl->first = false;
+		event_add(sl->timer, &sl->interval);
+	}
+	if (sl->check || sl->queued) {
+		s->skipped++;
+		hd_debug(3, "Check still running, not started again: %s",
+			 sl->r->v->id);
+		return;
+	}
+	if (!s->due(s->arg, sl->r))
+		return;
+	if (s->running < s->max_running && !s->qhead)
+		sched_start(sl);
+	else
+		sched_enqueue(sl);
+}
+
+int hd_sched_add(struct hd_sched *s, struct hd_rs *r, unsigned interval_ms,
+		 unsigned phase_ms)
+{
+	struct hd_sched_slot *sl = calloc(1, sizeof(*sl));
+	struct timeval phase = { phase_ms / 1000, (phase_ms % 1000) * 1000 };
+
+	if (!sl)
+		return -ENOMEM;
+	sl->s = s;
+	sl->r = r;
+	sl->first = true;
+	if (!interval_ms)
+		interval_ms = 1000;
+	sl->interval.tv_sec = interval_ms / 1000;
+	sl->interval.tv_usec = (interval_ms % 1000) * 1000;
+	sl->timer = event_new(s->base, -1, EV_PERSIST, sched_timer, sl);
+	if (!sl->timer || event_add(sl->timer, &phase) < 0) {
+		if (sl->timer)
+			event_free(sl->timer);
+		free(sl);
+		return -ENOMEM;
+	}
+	r->slot = sl;
+	return 0;
+}
+
+static void sched_unqueue(struct hd_sched *s, struct hd_sched_slot *sl)
+{
+	struct hd_sched_slot **pp = &s->qhead, *prev = NULL;
+
+	while (*pp && *pp != sl) {
+		prev = *pp;
+		pp = &(*pp)->qnext;
+	}
+	if (!*pp)
+		return;
+	*pp = sl->qnext;
+	if (s->qtail == sl)
+		s->qtail = prev;
+	sl->queued = false;
+	s->queued--;
+}
+
+void hd_sched_del(struct hd_sched *s, struct hd_rs *r)
+{
+	struct hd_sched_slot *sl = r->slot;
+
+	if (!sl)
+		return;
+	event_free(sl->timer);
+	if (sl->check) {
+		s->ops.cancel(sl->check);
+		s->running--;
+	}
+	if (sl->queued)
+		sched_unqueue(s, sl);
+	free(sl);
+	r->slot = NULL;
+	sched_pump(s);
+}
+
+void hd_sched_free(struct hd_sched *s)
+{
+	free(s);
+}
+
+unsigned hd_sched_running(const struct hd_sched *s)
+{
+	return s->running;
+}
+
+unsigned hd_sched_queued(const struct hd_sched *s)
+{
+	return s->queued;
+}
+
+unsigned long hd_sched_skipped(const struct hd_sched *s)
+{
+	return s->skipped;
+}
+
+unsigned hd_sched_limit_nofile(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 64;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	n = rl.rlim_cur == RLIM_INFINITY ? 1u << 20 : rl.rlim_cur;
+	/* 64 kept for the daemon; a check holds up to 3 (socket, pipe). */
+	n = n > 128 ? (n - 64) / 3 : 16;
+	return n > 100000 ? 100000 : (unsigned)n;
+}

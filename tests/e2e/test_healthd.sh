@@ -1,0 +1,349 @@
+# shellcheck shell=bash disable=SC2034,SC2015
+# xlvs-healthd on the seed's cluster: the seed's ldirectord.cf (addresses
+# made real, quiescent=yes, checkinterval=1, checktimeout=3) run on the
+# director ha1 while the client sends a request every 100 ms.  A server
+# whose web server stops goes to weight 0 (or leaves the table) within
+# checkinterval x failurecount + checktimeout + 1 s, after which no request
+# fails; it comes back when its server does; with both down the director's
+# own fallback (127.0.0.1:80) answers; a page without the receive text is
+# a failed negotiate check.
+
+XL_HD_BIN=${XL_HD_BIN:-$XL_ROOT/build/bin/xlvs-healthd}
+HD_BOUND_MS=5000	# checkinterval 1 x failurecount 1 + checktimeout 3 + 1 s
+
+setup() {
+	[ -x "$XL_HD_BIN" ] || xl_die "$XL_HD_BIN missing: run make"
+	xl_cluster_up
+	xl_adm --attach eth0 --conn-max 65536 || xl_fail "xlvsadm --attach failed"
+}
+
+# hd_conf FILE [CHECKTYPE [RECEIVE [GLOBAL...]]]: the seed's file (its
+# typographic quotes too), its addresses real, checktype (the seed's
+# connect) and receive (“Test Page”) as given, GLOBAL lines added
+# ("quiescent=no"); HD_NODES (default "1 2") says which real= lines.
+hd_conf() {
+	local file=$1 ct=${2:-connect} rcv=${3:-“Test Page”} global="" reals="" n
+	shift $(($# < 3 ? $# : 3))
+	for line in "$@"; do global+="$line"$'\n'; done
+	for n in ${HD_NODES:-1 2}; do
+		case $n in
+		1) reals+="        real=$XL_NODE1:80 gate 3"$'\n' ;;
+		2) reals+="        real=$XL_NODE2:80 gate 2"$'\n' ;;
+		esac
+	done
+	cat >"$file" <<-EOF
+	checktimeout=3
+	checkinterval=1
+	fallback=127.0.0.1:80 gate
+	logfile=“$XL_TMP/ldirectord.log”
+	quiescent=yes
+	${global}virtual=$XL_VIP:80
+	${reals}        service=http
+	        checkport=80
+	        checktype=$ct
+	        request=“index.html”
+	        receive=$rcv
+	        scheduler=wlc
+	        #persistent=600
+	EOF
+}
+
+# hd_start FILE: xlvs-healthd -d FILE start in ha1, its log in $XL_TMP/hd.log.
+hd_start() {
+	xl_bg ha1 "$XL_HD_BIN" -d "$1" start 2>>"$XL_TMP/hd.log"
+	HD_PID=$XL_LAST_PID
+}
+
+# hd_weight ADDR: the weight of real server ADDR:80 in the VIP's service,
+# "none" when it is not in the table.
+hd_weight() {
+	local w
+	w=$(xl_adm -L -n | awk -v a="$1:80" '$1 == "->" && $2 == a { print $4 }')
+	echo "${w:-none}"
+}
+
+# hd_wait_weight ADDR WANT MS: bounded wait until ADDR's weight is WANT;
+# prints the milliseconds it took; 1 on timeout.
+hd_wait_weight() {
+	local t0 now
+	t0=$(date +%s%3N)
+	while :; do
+		now=$(date +%s%3N)
+		[ "$(hd_weight "$1")" = "$2" ] && { echo $((now - t0)); return 0; }
+		((now - t0 > $3)) && return 1
+		sleep 0.1
+	done
+}
+
+# hd_clients_start: the client asks the VIP every 100 ms (60 s at most);
+# each line of $XL_TMP/client.log: start time in ms, then the page or FAIL.
+hd_clients_start() {
+	xl_bg client bash -c '
+		end=$((SECONDS + 60))
+		while ((SECONDS < end)); do
+			t=$(date +%s%3N)
+			p=$(curl -s --max-time 1 "http://'"$XL_VIP"'/") || p=FAIL
+			echo "$t ${p:-FAIL}"
+			sleep 0.1
+		done' >"$XL_TMP/client.log"
+	HD_CLIENT_PID=$XL_LAST_PID
+}
+
+hd_clients_stop() {
+	xl_kill_pid "$HD_CLIENT_PID"
+}
+
+# hd_no_failure_after MS: no request started at or after MS (epoch ms)
+# failed, and there were some.
+hd_no_failure_after() {
+	local n bad
+	n=$(awk -v t="$1" '$1 >= t' "$XL_TMP/client.log" | wc -l)
+	bad=$(awk -v t="$1" '$1 >= t && $2 == "FAIL"' "$XL_TMP/client.log")
+	((n >= 10)) || xl_fail "only $n client requests after $1"
+	[ -z "$bad" ] || xl_fail "requests failed after the server was out:" \
+		"$(echo "$bad" | head -5)"
+	echo "$n client requests after the change, none failed"
+}
+
+# hd_log_has TEXT: xlvs-healthd logged TEXT (ldirectord's wording).
+hd_log_has() {
+	grep -qF -- "$1" "$XL_TMP/hd.log" ||
+		xl_fail "not logged: \"$1\"; the log: $(tail -20 "$XL_TMP/hd.log")"
+}
+
+# hd_up_both: started, both servers checked up at their weights.
+hd_up_both() {
+	hd_wait_weight "$XL_NODE1" 3 5000 >/dev/null &&
+	hd_wait_weight "$XL_NODE2" 2 5000 >/dev/null ||
+		xl_fail "servers not up after start: $(xl_adm -L -n); $(cat "$XL_TMP/hd.log")"
+}
+
+test_healthd_quiescent_node_down_and_back() {
+	local ms t_out
+	hd_conf "$XL_TMP/ld.cf"
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	xl_adm -L -n | grep -q "^TCP  $XL_VIP:80 wlc" || xl_fail "service not wlc: $(xl_adm -L -n)"
+	hd_clients_start
+	sleep 1
+	xl_stop_testsrv node1
+	ms=$(hd_wait_weight "$XL_NODE1" 0 "$HD_BOUND_MS") ||
+		xl_fail "node1 not at weight 0 within $HD_BOUND_MS ms: $(xl_adm -L -n)"
+	t_out=$(date +%s%3N)
+	echo "node1 at weight 0 after $ms ms (bound $HD_BOUND_MS)"
+	[ "$(hd_weight "$XL_NODE2")" = 2 ] || xl_fail "node2 changed: $(xl_adm -L -n)"
+	sleep 2
+	xl_start_testsrv node1 node1
+	ms=$(hd_wait_weight "$XL_NODE1" 3 "$HD_BOUND_MS") ||
+		xl_fail "node1 not restored: $(xl_adm -L -n)"
+	echo "node1 back at weight 3 after $ms ms"
+	sleep 2
+	hd_clients_stop
+	hd_no_failure_after "$t_out"
+	# (Who answers after it is back is wlc's choice: node2's many
+	# inactive entries against a connection node1's stop left ESTABLISHED,
+	# as IPVS's direct routing leaves it, may keep node1 out a while.)
+	hd_log_has "Quiescent real server: $XL_NODE1:80 ($XL_VIP:80) (Weight set to 0)"
+	hd_log_has "Restored real server: $XL_NODE1:80 ($XL_VIP:80) (Weight set to 3)"
+	hd_log_has "Resetting soft failure count: $XL_NODE1:80 (tcp:$XL_VIP:80)"
+}
+
+test_healthd_fallback_when_all_down() {
+	local t_fb
+	# The director's own web server, on every address (the VIP too: the
+	# fallback is forwarded Local, to the director's stack).
+	xl_bg ha1 "$XL_TESTSRV" --name director --http-port 80 --udp-port 5353
+	xl_wait_listen ha1 80 || xl_fail "the director's web server did not start"
+	printf '#!/bin/sh\necho "$@" >>%s/fb.out\n' "$XL_TMP" >"$XL_TMP/fb.sh"
+	chmod +x "$XL_TMP/fb.sh"
+	hd_conf "$XL_TMP/ld.cf" connect "" "fallbackcommand=$XL_TMP/fb.sh"
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	[ "$(hd_weight 127.0.0.1)" = none ] || xl_fail "fallback in while servers are up"
+	hd_clients_start
+	xl_stop_testsrv node1
+	xl_stop_testsrv node2
+	hd_wait_weight 127.0.0.1 1 "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "no fallback with both down: $(xl_adm -L -n)"
+	t_fb=$(date +%s%3N)
+	sleep 2
+	xl_start_testsrv node2 node2
+	hd_wait_weight 127.0.0.1 none "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "the fallback stayed with node2 back: $(xl_adm -L -n)"
+	[ "$(hd_weight "$XL_NODE2")" = 2 ] || xl_fail "node2 not back: $(xl_adm -L -n)"
+	sleep 1.5
+	hd_clients_stop
+	awk -v t="$t_fb" '$1 >= t && $NF == "director"' "$XL_TMP/client.log" | grep -q . ||
+		xl_fail "the fallback never answered: $(tail -30 "$XL_TMP/client.log")"
+	hd_no_failure_after "$t_fb"
+	hd_log_has "Added fallback server: 127.0.0.1:80 ($XL_VIP:80) (Weight set to 1)"
+	hd_log_has "Deleted fallback server: 127.0.0.1:80 ($XL_VIP:80)"
+	# fallbackcommand: "start" at start-up (an empty table: no server up
+	# yet, as ldirectord's ld_start), "stop" when the first passed its
+	# check, "start" when both went, "stop" when node2 came back.
+	xl_assert_eq "start $XL_VIP:80 tcp|stop $XL_VIP:80 tcp|start $XL_VIP:80 tcp|stop $XL_VIP:80 tcp" \
+		"$(paste -sd'|' "$XL_TMP/fb.out")" "fallbackcommand's runs"
+}
+
+test_healthd_receive_text_missing_is_down() {
+	hd_conf "$XL_TMP/ld.cf" negotiate "“Test Page of node”"
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	# node1 answers, but its page no longer has the text.
+	xl_stop_testsrv node1
+	xl_start_testsrv node1 broken
+	hd_wait_weight "$XL_NODE1" 0 "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "node1 with the wrong page still in: $(xl_adm -L -n)"
+	[ "$(hd_weight "$XL_NODE2")" = 2 ] || xl_fail "node2 changed: $(xl_adm -L -n)"
+	xl_assert_eq "node2=5" "$(xl_http 5 | xl_tally)" "who answers with node1 down"
+	grep -q "Check negotiate failed: real server=$XL_NODE1:80" "$XL_TMP/hd.log" ||
+		xl_fail "the failed check and its reason not logged: $(cat "$XL_TMP/hd.log")"
+}
+
+test_healthd_not_quiescent_leaves_and_returns() {
+	local t_out
+	hd_conf "$XL_TMP/ld.cf" connect "" quiescent=no
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	hd_clients_start
+	sleep 0.5
+	xl_stop_testsrv node1
+	hd_wait_weight "$XL_NODE1" none "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "node1 still in the table: $(xl_adm -L -n)"
+	t_out=$(date +%s%3N)
+	sleep 1.5
+	xl_start_testsrv node1 node1
+	hd_wait_weight "$XL_NODE1" 3 "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "node1 not added back: $(xl_adm -L -n)"
+	sleep 1
+	hd_clients_stop
+	hd_no_failure_after "$t_out"
+	hd_log_has "Deleted real server: $XL_NODE1:80 ($XL_VIP:80)"
+	hd_log_has "Added real server: $XL_NODE1:80 ($XL_VIP:80) (Weight set to 3)"
+	# TERM: cleanstop (the default) takes the service away.
+	xl_kill_pid "$HD_PID"
+	xl_adm -L -n | grep -q "$XL_VIP:80" && xl_fail "service left after TERM: $(xl_adm -L -n)"
+	hd_log_has "Purged virtual server (stop): $XL_VIP:80"
+}
+
+# Start-up keeps what already matches: a server in the table at its
+# weight stays (no edit), a stray one goes; cleanstop=no keeps all on TERM.
+test_healthd_start_keeps_matching_no_cleanstop() {
+	xl_adm -A -t "$XL_VIP:80" -s rr &&
+	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE1:80" -g -w 3 &&
+	xl_adm -a -t "$XL_VIP:80" -r "$XL_HA2:80" -g -w 1 || xl_fail "xlvsadm failed"
+	hd_conf "$XL_TMP/ld.cf" connect "" cleanstop=no
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	hd_log_has "Changed virtual server: $XL_VIP:80"
+	hd_log_has "Purged real server (start): $XL_HA2:80 ($XL_VIP:80)"
+	grep -q "real server: $XL_NODE1:80" "$XL_TMP/hd.log" &&
+		xl_fail "node1, already right, was edited: $(cat "$XL_TMP/hd.log")"
+	xl_kill_pid "$HD_PID"
+	[ "$(hd_weight "$XL_NODE1")" = 3 ] && [ "$(hd_weight "$XL_NODE2")" = 2 ] ||
+		xl_fail "cleanstop=no changed the table on TERM: $(xl_adm -L -n)"
+}
+
+test_healthd_check_file() {
+	hd_conf "$XL_TMP/ld.cf"
+	"$XL_HD_BIN" -t "$XL_TMP/ld.cf" || xl_fail "-t refused the seed's file"
+	"$XL_HD_BIN" check "$XL_TMP/ld.cf" || xl_fail "check refused the seed's file"
+	printf 'checkinterval=1\nvirtual=%s:80\n\treal=%s:80 gate 3\n\tbogus=1\n' \
+		"$XL_VIP" "$XL_NODE1" >"$XL_TMP/bad.cf"
+	"$XL_HD_BIN" -t "$XL_TMP/bad.cf" 2>"$XL_TMP/err" && xl_fail "-t took a bad file"
+	grep -q "^$XL_TMP/bad.cf:4: " "$XL_TMP/err" || xl_fail "no file:line: $(cat "$XL_TMP/err")"
+	echo "the error: $(cat "$XL_TMP/err")"
+}
+
+# HUP reads the file again and applies only what changed: node2 added,
+# node1's held connection carries on (no reset, no retransmission); a
+# broken file keeps the running configuration.
+test_healthd_reload_adds_server_keeps_connections() {
+	local hold=$XL_ROOT/build/tests/tcphold n
+	[ -x "$hold" ] || xl_fail "$hold missing: run make"
+	HD_NODES=1 hd_conf "$XL_TMP/ld.cf"
+	hd_start "$XL_TMP/ld.cf"
+	hd_wait_weight "$XL_NODE1" 3 5000 >/dev/null || xl_fail "node1 not up: $(xl_adm -L -n)"
+	xl_bg client "$hold" "$XL_VIP" 80 "$XL_TMP/go" 25 >"$XL_TMP/hold" 2>"$XL_TMP/hold.err"
+	local hold_pid=$XL_LAST_PID
+	for ((n = 0; n < 50; n++)); do
+		grep -q '^port ' "$XL_TMP/hold" && break
+		sleep 0.1
+	done
+	grep -q '^port ' "$XL_TMP/hold" || xl_fail "tcphold: $(cat "$XL_TMP/hold.err")"
+	hd_conf "$XL_TMP/ld.cf"
+	: >"$XL_TMP/hd.log"
+	kill -HUP "$HD_PID"
+	hd_wait_weight "$XL_NODE2" 2 5000 >/dev/null || xl_fail "node2 not added: $(xl_adm -L -n)"
+	[ "$(hd_weight "$XL_NODE1")" = 3 ] || xl_fail "node1 changed: $(xl_adm -L -n)"
+	hd_log_has "Reloading Linux Director Daemon config on signal"
+	grep -E "virtual server|real server: $XL_NODE1" "$XL_TMP/hd.log" &&
+		xl_fail "the reload touched what did not change"
+	printf 'virtual=%s:80\n\tbogus=1\n' "$XL_VIP" >"$XL_TMP/ld.cf"
+	kill -HUP "$HD_PID"
+	sleep 1
+	hd_log_has "$XL_TMP/ld.cf:2: bogus: unknown directive"
+	hd_log_has "Reload failed: the running configuration stays"
+	[ "$(hd_weight "$XL_NODE1")" = 3 ] && [ "$(hd_weight "$XL_NODE2")" = 2 ] ||
+		xl_fail "a broken file changed the table: $(xl_adm -L -n)"
+	touch "$XL_TMP/go"
+	wait "$hold_pid" || xl_fail "the held connection did not survive: $(cat "$XL_TMP/hold" "$XL_TMP/hold.err")"
+	grep -q "Test Page of node1" "$XL_TMP/hold" || xl_fail "held: $(cat "$XL_TMP/hold")"
+}
+
+# A file in maintenancedir forces its server down (quiescent=no: deleted
+# from every virtual service, the file being the bare address) and its
+# removal brings it back; idle TCP connections held to it all along answer
+# again afterwards, from the same server (the table keeps a deleted
+# server's connections, expire_nodest_conn=0, as IPVS's trash does).
+test_healthd_maintenance_delete_and_back_keeps_connections() {
+	local hold=$XL_ROOT/build/tests/connhold echo=$XL_ROOT/build/tests/echosrv h n
+	[ -x "$hold" ] && [ -x "$echo" ] || xl_fail "connhold or echosrv missing: run make"
+	for h in node1 node2; do
+		xl_bg "$h" "$echo" --name "$h" --port 7000
+		xl_wait_listen "$h" 7000 || xl_fail "echosrv in $h did not start"
+	done
+	mkdir -p "$XL_TMP/maint"
+	cat >"$XL_TMP/ld.cf" <<-EOF
+	checktimeout=3
+	checkinterval=1
+	quiescent=no
+	maintenancedir=$XL_TMP/maint
+	logfile="$XL_TMP/ldirectord.log"
+	virtual=$XL_VIP:80
+	        real=$XL_NODE1:80 gate 3
+	        real=$XL_NODE2:80 gate 2
+	        checktype=connect
+	        scheduler=wrr
+	virtual=$XL_VIP:7000
+	        real=$XL_NODE1:7000 gate 1
+	        real=$XL_NODE2:7000 gate 1
+	        checktype=connect
+	        scheduler=rr
+	EOF
+	hd_start "$XL_TMP/ld.cf"
+	hd_up_both
+	xl_bg client "$hold" "$XL_VIP" 7000 8 "$XL_TMP/go" 40 >"$XL_TMP/hold" 2>"$XL_TMP/hold.err"
+	local hold_pid=$XL_LAST_PID
+	for ((n = 0; n < 50; n++)); do
+		grep -q '^held ' "$XL_TMP/hold" && break
+		sleep 0.1
+	done
+	grep -q '^held 8' "$XL_TMP/hold" || xl_fail "connhold: $(cat "$XL_TMP/hold" "$XL_TMP/hold.err")"
+	touch "$XL_TMP/maint/$XL_NODE1"
+	hd_wait_weight "$XL_NODE1" none "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "node1 in maintenance still in the table: $(xl_adm -L -n)"
+	xl_adm -L -n | grep -q -- "-> $XL_NODE1:" && xl_fail "node1 left in a service: $(xl_adm -L -n)"
+	sleep 1
+	rm "$XL_TMP/maint/$XL_NODE1"
+	hd_wait_weight "$XL_NODE1" 3 "$HD_BOUND_MS" >/dev/null ||
+		xl_fail "node1 not back after maintenance: $(xl_adm -L -n)"
+	hd_log_has "Deleted real server: $XL_NODE1:80 ($XL_VIP:80)"
+	hd_log_has "Deleted real server: $XL_NODE1:7000 ($XL_VIP:7000)"
+	hd_log_has "Added real server: $XL_NODE1:80 ($XL_VIP:80) (Weight set to 3)"
+	sleep 1.2	# node1:7000 comes back too
+	touch "$XL_TMP/go"
+	wait "$hold_pid" || xl_fail "held connections lost: $(cat "$XL_TMP/hold" "$XL_TMP/hold.err")"
+	grep -q "ok .* node1" "$XL_TMP/hold" || xl_fail "none held to node1: $(cat "$XL_TMP/hold")"
+	tail -1 "$XL_TMP/hold"
+}
