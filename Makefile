@@ -37,6 +37,16 @@ ifneq ($(wildcard healthd/main.c),)
 PROGS    += $(BIN)/xlvs-healthd
 endif
 
+# xlvs-failoverd (failoverd/): the heartbeat-compatible hot standby.  Its
+# modules (all but main.o) also link into its unit tests and fuzzers.
+FO_SRC    := $(wildcard failoverd/*.c)
+FO_OBJ    := $(FO_SRC:%.c=$(BUILD)/%.o)
+FO_LIB    := $(filter-out $(BUILD)/failoverd/main.o,$(FO_OBJ))
+FO_LDLIBS := -lcrypto
+ifneq ($(wildcard failoverd/main.c),)
+PROGS    += $(BIN)/xlvs-failoverd
+endif
+
 # The test bed and frame builder the data-plane tests and bench/micro share.
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
@@ -92,6 +102,13 @@ $(BIN)/xlvs-healthd: $(HD_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(HD_LDLIBS)
 
+$(FO_OBJ): $(wildcard failoverd/*.h)
+$(FO_OBJ): CFLAGS += -Ilib -Ifailoverd
+
+$(BIN)/xlvs-failoverd: $(FO_OBJ) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(FO_LDLIBS)
+
 # Small programs the demo and the tests run inside their namespaces.
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
@@ -124,6 +141,14 @@ $(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $$(wildcard tests/unit/hd_%/*.c) \
 	$(CC) $(CFLAGS) -Ilib -Ihealthd -Itests/unit/hd_$* \
 		$(filter-out %.h,$^) -o $@ $(LDLIBS) \
 		$(HD_LDLIBS) -lcmocka
+
+# xlvs-failoverd's (tests/unit/fo_*.c) link its modules; their data
+# (golden packets, config corpora) lives in tests/unit/fo_*/.
+$(BUILD)/tests/unit_fo_%: tests/unit/fo_%.c $$(wildcard tests/unit/fo_%/*.h) \
+		$(FO_LIB) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Ifailoverd -Itests/unit \
+		$(filter-out %.h,$^) -o $@ $(LDLIBS) $(FO_LDLIBS) -lcmocka
 
 DP_SRC   := $(wildcard tests/dataplane/*.c)
 DP_BIN   := $(BUILD)/tests/dataplane
@@ -163,14 +188,15 @@ FUZZ_ADM    := $(addprefix $(FUZZ_DIR)/xlvsadm/,options.o sysctl_cmd.o \
 FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.o)
 # xlvs-healthd's ldirectord.cf parser: its config_*.c alone.
 FUZZ_HD_CF  := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
-FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto ldirectord_cf
+FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto ldirectord_cf \
+		hb_msg hacf
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
 $(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h \
-		healthd/*.h) $(BUILD)/xlvs.skel.h
+		healthd/*.h failoverd/*.h) $(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd -Ifailoverd \
 		-c $< -o $@
 
 $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
@@ -205,6 +231,13 @@ $(FUZZ_DIR)/fuzz_proto: $(FUZZ_DIR)/fuzz/proto.o $(FUZZ_HD) $(FUZZ_LIB)
 
 $(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD_CF) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+# xlvs-failoverd's: the heartbeat packet decoder and token check, and the
+# ha.cf/haresources/authkeys parsers (all of failoverd/ but main.o).
+FUZZ_FO := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(filter-out failoverd/main.c,$(FO_SRC)))
+$(FUZZ_DIR)/fuzz_hb_msg $(FUZZ_DIR)/fuzz_hacf: \
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FO_LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 
