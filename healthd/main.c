@@ -26,6 +26,7 @@
 #include "daemon.h"
 #include "email.h"
 #include "hd_log.h"
+#include "internal.h"
 #include "ops.h"
 
 static void main_usage(FILE *f)
@@ -62,9 +63,20 @@ static int main_check(const char *path)
  * its pid file, so a status right after start finds it. */
 static int main_daemonise(int *ready_fd)
 {
+	struct nsroot_guard g;
 	int p[2], fd;
 	pid_t pid;
 
+	/* libxlvs finds the host's mount namespace (where the table's pins
+	 * are) through PID 1 or, where PID 1's is closed to us, through our
+	 * ancestors; a daemon has none, so it moves there now, for good
+	 * (`ip netns exec` gave us a private one with its own bpffs). */
+	if (nsroot_enter(&g) == 0) {
+		if (g.orig_mnt_fd >= 0)
+			close(g.orig_mnt_fd);
+		if (g.cwd_fd >= 0)
+			close(g.cwd_fd);
+	}
 	if (pipe(p) < 0)
 		return -errno;
 	pid = fork();

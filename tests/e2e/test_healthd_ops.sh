@@ -96,7 +96,7 @@ hd_log_has() {
 
 hd_up_both() {
 	hd_wait_weight "$XL_NODE1" 3 5000 && hd_wait_weight "$XL_NODE2" 2 5000 ||
-		xl_fail "servers not up after start: $(xl_adm -L -n)"
+		xl_fail "servers not up after start: $(xl_adm -L -n); $(cat "$XL_TMP/ldirectord.log" "$XL_TMP/hd.log" 2>&1 | tail -30)"
 }
 
 # hd_pid: the pid in the pid file (empty when there is none).
