@@ -80,16 +80,30 @@ static void ctl_sleep_ms(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
-/* The daemon gone: its process and its pid file (it removes the file as
- * it exits).  0, or -ETIMEDOUT. */
-static int ctl_wait_gone(const char *pidfile, pid_t pid)
+/* Whether pid still runs: a zombie (its reaper is init, which may take
+ * its time) has finished. */
+static bool ctl_runs(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	bool runs = false;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		runs = p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	fclose(f);
+	return runs;
+}
+
+/* The daemon gone (ldirectord's restart waits for the pid file to go; the
+ * file goes just before the process does): 0, or -ETIMEDOUT. */
+static int ctl_wait_gone(pid_t pid)
 {
 	for (unsigned t = 0; t < CTL_STOP_WAIT_MS; t += 50) {
-		pid_t p, fp;
-
-		if (kill(pid, 0) < 0 && errno == ESRCH)
-			return 0;
-		if (!hd_pid_live(pidfile, &p, &fp) && access(pidfile, F_OK) != 0)
+		if (!ctl_runs(pid))
 			return 0;
 		ctl_sleep_ms(50);
 	}
@@ -121,7 +135,7 @@ static int ctl_running(const struct hd_ctl *c, pid_t pid)
 		return 0;
 	case HD_CMD_STOP:
 		kill(pid, SIGTERM);
-		if (ctl_wait_gone(c->pidfile, pid) < 0) {
+		if (ctl_wait_gone(pid) < 0) {
 			fprintf(stderr, "xlvs-healthd (pid %ld) did not stop\n",
 				(long)pid);
 			return 1;
@@ -130,7 +144,7 @@ static int ctl_running(const struct hd_ctl *c, pid_t pid)
 	case HD_CMD_RESTART:
 	case HD_CMD_TRY_RESTART:
 		kill(pid, SIGTERM);
-		if (ctl_wait_gone(c->pidfile, pid) < 0) {
+		if (ctl_wait_gone(pid) < 0) {
 			fprintf(stderr, "xlvs-healthd (pid %ld) did not stop\n",
 				(long)pid);
 			return 1;

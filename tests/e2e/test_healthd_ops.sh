@@ -99,6 +99,13 @@ hd_up_both() {
 		xl_fail "servers not up after start: $(xl_adm -L -n); $(cat "$XL_TMP/ldirectord.log" "$XL_TMP/hd.log" 2>&1 | tail -30)"
 }
 
+# hd_runs PID: the process runs (a zombie waiting for init has ended).
+hd_runs() {
+	local st
+	st=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
 # hd_pid: the pid in the pid file (empty when there is none).
 hd_pid() {
 	cat "$HD_RUN/xlvs-healthd.ld.cf.pid" 2>/dev/null
@@ -180,7 +187,7 @@ test_healthd_ops_start_status_reload_restart_stop() {
 	pid2=$(hd_pid)
 	[ -n "$pid2" ] && [ "$pid2" != "$pid" ] && kill -0 "$pid2" ||
 		xl_fail "no new daemon after restart ($pid -> '$pid2')"
-	kill -0 "$pid" 2>/dev/null && xl_fail "the old daemon $pid still runs"
+	hd_runs "$pid" && xl_fail "the old daemon $pid still runs"
 	XL_PIDS+=("$pid2")
 	hd_log_has "Purged virtual server (stop): $XL_VIP:80" "$XL_TMP/ldirectord.log"
 	hd_up_both
@@ -191,7 +198,7 @@ test_healthd_ops_start_status_reload_restart_stop() {
 	hd_up_both
 	# stop: TERM, and it waits until the daemon is gone.
 	hd_cmd "$cf" stop || xl_fail "stop failed"
-	kill -0 "$pid" 2>/dev/null && xl_fail "daemon $pid still runs after stop"
+	hd_runs "$pid" && xl_fail "daemon $pid still runs after stop"
 	[ -e "$HD_RUN/xlvs-healthd.ld.cf.pid" ] && xl_fail "pid file left after stop"
 	[ -e "$HD_RUN/xlvs-healthd.ld.cf.status" ] && xl_fail "status file left after stop"
 	xl_adm -L -n | grep -q "$XL_VIP:80" && xl_fail "cleanstop left the service: $(xl_adm -L -n)"
@@ -238,6 +245,7 @@ test_healthd_ops_autoreload_adds_server_keeps_connection() {
 	hd_start_d "$cf"
 	hd_wait_weight "$XL_NODE1" 3 5000 || xl_fail "node1 not up: $(xl_adm -L -n)"
 	hd_hold
+	: >"$XL_TMP/hd.log"
 	sleep 1.1	# a new mtime second, as ldirectord needs
 	hd_conf "$cf" connect "" autoreload=yes "callback=\"$cb\""
 	hd_wait_weight "$XL_NODE2" 2 5000 || xl_fail "node2 not added: $(xl_adm -L -n); $(tail "$XL_TMP/hd.log")"
