@@ -90,6 +90,28 @@ int hd_email_format(char *buf, size_t len, const char *to, const char *from,
 	return n;
 }
 
+/* smtp=: the session in a grandchild of ours (init reaps it), ended by
+ * SIGALRM if the server hangs. */
+static void email_spawn_smtp(const char *host, const char *to,
+			     const char *from, const char *msg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (fork() == 0) {
+			setsid();
+			signal(SIGALRM, SIG_DFL);
+			alarm(HD_EMAIL_TIMEOUT_S);
+			_exit(hd_email_smtp_send(host, to, from, msg) ? 1 : 0);
+		}
+		_exit(0);
+	}
+	if (pid < 0)
+		hd_log("failed to send SMTP email message: fork: %s", strerror(errno));
+	else
+		waitpid(pid, NULL, 0);
+}
+
 /* sendmail -t fed through a pipe by a grandchild of ours (init reaps it);
  * SIGALRM, kept across exec, ends a sendmail that hangs. */
 static void email_spawn(const char *msg, size_t len)
@@ -184,7 +206,8 @@ static void email_send(const struct hd_config *cfg, const struct hd_virtual *v,
 {
 	unsigned freq = hd_virtual_emailalertfreq(cfg, v);
 	const char *to = hd_virtual_emailalert(cfg, v);
-	char id[160], host[256] = "", msg[2048];
+	const char *smtp = hd_virtual_smtp(cfg, v), *from = cfg->emailalertfrom;
+	char id[160], host[256] = "", msg[2048], sender[320];
 	int n;
 
 	snprintf(id, sizeof(id), "%s (%s)", rserver, vstr);
@@ -195,13 +218,20 @@ static void email_send(const struct hd_config *cfg, const struct hd_virtual *v,
 		return;
 	hd_log("emailalert: %s", subject);
 	gethostname(host, sizeof(host) - 1);
-	n = hd_email_format(msg, sizeof(msg), to, cfg->emailalertfrom, subject,
+	hd_email_smtp_from(sender, sizeof(sender));
+	/* ld_emailalert_net_smtp always writes a From: (the sender's when
+	 * emailalertfrom is unset); Mail::Send only when it is set. */
+	n = hd_email_format(msg, sizeof(msg), to,
+			    smtp && !from ? sender : from, subject,
 			    v->servicename, v->comment, host, em.status);
 	if (n < 0) {
 		hd_log("failed to send email message: too long");
 		return;
 	}
-	email_spawn(msg, (size_t)n);
+	if (smtp)
+		email_spawn_smtp(smtp, to, sender, msg);
+	else
+		email_spawn(msg, (size_t)n);
 }
 
 /* "... server[ (tag)]: RSERVER [mapped from X ](VIP:PORT)...": rserver
@@ -291,30 +321,4 @@ void hd_email_resend(const struct hd_config *cfg, const struct hd_vs *vs,
 		email_send(cfg, v, copy[i].vstr, copy[i].rserver, subject, now);
 	}
 	free(copy);
-}
-
-unsigned hd_email_smtp_line(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char line[4096];
-	unsigned n = 0, found = 0;
-
-	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f)) {
-		const char *p = line;
-
-		n++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!strncmp(p, "smtp", 4)) {
-			p += 4;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (*p == '=')
-				found = n;
-		}
-	}
-	fclose(f);
-	return found;
 }

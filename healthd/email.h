@@ -8,7 +8,7 @@
  * emailalertfreq seconds until it is restored; emailalertstatus picks the
  * daemon states that mail.  The message goes to `sendmail -t` in a child
  * process the loop never waits for (killed after HD_EMAIL_TIMEOUT_S).
- * smtp= is refused at start-up (email_smtp_line finds its line).
+ * With smtp=HOST the child talks SMTP to HOST instead (email_smtp.c).
  */
 #ifndef XLVS_HEALTHD_EMAIL_H
 #define XLVS_HEALTHD_EMAIL_H
@@ -44,7 +44,11 @@ int hd_email_format(char *buf, size_t len, const char *to, const char *from,
 		    const char *subject, const char *servicename,
 		    const char *comment, const char *host, unsigned status);
 
-/* The line of the first smtp= in the file at path, 0 if none. */
-unsigned hd_email_smtp_line(const char *path);
+/* Blocking (run only in the bounded child): msg, as hd_email_format wrote
+ * it, to HOST:25 for every address in to.  0 or -1. */
+int hd_email_smtp_send(const char *host, const char *to, const char *from,
+		       const char *msg);
+/* Net::SMTP's sender in ldirectord: "user@hostname". */
+void hd_email_smtp_from(char *buf, size_t len);
 
 #endif

@@ -126,7 +126,6 @@ static int main_start(const struct hd_cli *cli, const char *found,
 	struct hd_config *c = NULL;
 	struct hd_ops_conf oc = { 0 };
 	int rc, ready = -1;
-	unsigned line;
 
 	if (!realpath(found, path))
 		snprintf(path, sizeof(path), "%s", found);
@@ -134,13 +133,6 @@ static int main_start(const struct hd_cli *cli, const char *found,
 	if (rc != 0) {
 		if (rc < 0)
 			fprintf(stderr, "Config file %s: %s\n", path, strerror(-rc));
-		return 1;
-	}
-	line = hd_email_smtp_line(path);
-	if (line) {
-		fprintf(stderr, "%s:%u: smtp: not supported: emailalert is sent "
-			"through the local sendmail\n", path, line);
-		hd_config_free(c);
 		return 1;
 	}
 	if (!cli->debug && !c->supervised && main_daemonise(&ready) < 0) {

@@ -357,9 +357,56 @@ test_healthd_ops_emailalert_down_and_up() {
 	sleep 0.5
 	grep -lqF "Purged" "$XL_TMP"/mail/*.mail 2>/dev/null &&
 		xl_fail "a mail in stopping status despite emailalertstatus=running"
-	# smtp= is refused by its file:line.
-	hd_conf "$cf" connect "" "emailalert=admin@example.com" "smtp=127.0.0.1"
-	hd_cmd -d "$cf" start 2>"$XL_TMP/err" && xl_fail "smtp= was taken"
-	grep -q "^$cf:[0-9]*: smtp: " "$XL_TMP/err" || xl_fail "smtp refusal: $(cat "$XL_TMP/err")"
 	return 0
+}
+
+# smtp=127.0.0.1: the alert goes to that host's port 25 as Net::SMTP's
+# session (a fake SMTP server of the test's, in ha1, keeps the transcript).
+test_healthd_ops_emailalert_smtp() {
+	local cf=$XL_TMP/ld.cf n
+	cat >"$XL_TMP/smtpd.py" <<-'EOF'
+	import socket, sys
+	s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	s.bind(("127.0.0.1", 25)); s.listen(4); s.settimeout(30)
+	out = open(sys.argv[1], "a")
+	while True:
+	    c, _ = s.accept(); c.settimeout(10); f = c.makefile("rb")
+	    c.sendall(b"220 fake ESMTP\r\n"); data = False
+	    for line in f:
+	        out.write(line.decode()); out.flush()
+	        if data:
+	            if line == b".\r\n":
+	                data = False; c.sendall(b"250 queued\r\n")
+	            continue
+	        cmd = line[:4].upper()
+	        if cmd == b"DATA":
+	            data = True; c.sendall(b"354 go\r\n")
+	        elif cmd == b"QUIT":
+	            c.sendall(b"221 bye\r\n"); break
+	        else:
+	            c.sendall(b"250 ok\r\n")
+	    c.close()
+	EOF
+	xl_bg ha1 python3 "$XL_TMP/smtpd.py" "$XL_TMP/smtp.log"
+	xl_wait_listen ha1 25 || xl_fail "the fake SMTP server did not start"
+	hd_conf "$cf" connect "" "emailalert=admin@example.com, ops@example.com" \
+		"emailalertstatus=running" "smtp=127.0.0.1"
+	hd_start_d "$cf"
+	hd_up_both
+	xl_stop_testsrv node1
+	hd_wait_weight "$XL_NODE1" 0 5000 || xl_fail "node1 not quiescent: $(xl_adm -L -n)"
+	local subj="Quiescent real server: $XL_NODE1:80 ($XL_VIP:80) (Weight set to 0)"
+	hd_wait_grep "$XL_TMP/smtp.log" "QUIT" 5000 ||
+		xl_fail "no SMTP session: $(cat "$XL_TMP/smtp.log" 2>&1; tail "$XL_TMP/hd.log")"
+	cat "$XL_TMP/smtp.log"
+	local t
+	t=$(tr -d '\r' <"$XL_TMP/smtp.log")
+	grep -q "^EHLO " <<<"$t" || xl_fail "no EHLO"
+	grep -q "^MAIL FROM:<[^@]*@.*>$" <<<"$t" || xl_fail "no MAIL FROM"
+	grep -qx "RCPT TO:<admin@example.com>" <<<"$t" || xl_fail "no RCPT for admin"
+	grep -qx "RCPT TO:<ops@example.com>" <<<"$t" || xl_fail "no RCPT for ops"
+	grep -qx "Subject: $subj" <<<"$t" || xl_fail "no Subject"
+	grep -q "^From: [^@]*@" <<<"$t" || xl_fail "no From"
+	grep -qx "Log-Message: $subj" <<<"$t" || xl_fail "no Log-Message"
+	grep -qx "Daemon-Status: running" <<<"$t" || xl_fail "no Daemon-Status"
 }
