@@ -410,3 +410,40 @@ test_healthd_ops_emailalert_smtp() {
 	grep -qx "Log-Message: $subj" <<<"$t" || xl_fail "no Log-Message"
 	grep -qx "Daemon-Status: running" <<<"$t" || xl_fail "no Daemon-Status"
 }
+
+# execute=FILE: another xlvs-healthd runs FILE (its own pid file, its own
+# virtual service) from our start to our stop.
+test_healthd_ops_execute_runs_other_instance() {
+	local cf=$XL_TMP/ld.cf child=$XL_TMP/child.cf pid n
+	cat >"$child" <<-EOF
+	checkinterval=1
+	logfile="$XL_TMP/child.log"
+	virtual=$XL_VIP:8080
+	        real=$XL_NODE1:80 gate 5
+	        checktype=connect
+	        checkport=80
+	        scheduler=rr
+	EOF
+	HD_NODES=1 hd_conf "$cf" connect "" "execute=“$child”"
+	hd_start_d "$cf"
+	for ((n = 0; n < 50; n++)); do
+		pid=$(cat "$HD_RUN/xlvs-healthd.child.cf.pid" 2>/dev/null) && hd_runs "$pid" && break
+		sleep 0.1
+	done
+	hd_runs "${pid:-0}" || xl_fail "no instance for child.cf: $(ls "$HD_RUN"; tail "$XL_TMP/hd.log")"
+	XL_PIDS+=("$pid")
+	for ((n = 0; n < 50; n++)); do
+		xl_adm -L -n | grep -q -- "-> $XL_NODE1:80 .* 5 " && break
+		sleep 0.1
+	done
+	xl_adm -L -n | grep -q "$XL_VIP:8080" || xl_fail "child's service missing: $(xl_adm -L -n)"
+	hd_wait_weight "$XL_NODE1" 3 5000 || xl_fail "our own server not up: $(xl_adm -L -n)"
+	xl_kill_pid "$HD_PID"
+	for ((n = 0; n < 100; n++)); do
+		hd_runs "$pid" || break
+		sleep 0.1
+	done
+	hd_runs "$pid" && xl_fail "the child instance outlived our stop"
+	xl_adm -L -n | grep -q "$XL_VIP:8080" && xl_fail "child's service left: $(xl_adm -L -n)"
+	return 0
+}
