@@ -231,6 +231,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: name too long\n", cli.cfgname);
 		return 1;
 	}
+	/* As ld_init, which reads the file before it looks at the pid file: a
+	 * broken file stops nothing on a restart. */
+	if ((cli.cmd == HD_CMD_RESTART || cli.cmd == HD_CMD_TRY_RESTART) &&
+	    main_check(found) != 0)
+		return 1;
 	ctl.cli = &cli;
 	ctl.config = found;
 	ctl.pidfile = pidfile;

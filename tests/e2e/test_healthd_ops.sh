@@ -191,6 +191,13 @@ test_healthd_ops_start_status_reload_restart_stop() {
 	XL_PIDS+=("$pid2")
 	hd_log_has "Purged virtual server (stop): $XL_VIP:80" "$XL_TMP/ldirectord.log"
 	hd_up_both
+	# A broken file: restart refuses before it stops anything.
+	cp "$cf" "$cf.good"
+	printf 'checkinterval=1\nbogus=1\n' >"$cf"
+	hd_cmd "$cf" restart 2>"$XL_TMP/err" && xl_fail "restart took a broken file"
+	grep -q "^$cf:2: bogus" "$XL_TMP/err" || xl_fail "restart's error: $(cat "$XL_TMP/err")"
+	hd_runs "$pid2" || xl_fail "a refused restart stopped the daemon"
+	mv "$cf.good" "$cf"
 	hd_cmd "$cf" try-restart || xl_fail "try-restart failed"
 	pid=$(hd_pid)
 	[ -n "$pid" ] && [ "$pid" != "$pid2" ] || xl_fail "try-restart did not restart"
