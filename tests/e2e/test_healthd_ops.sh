@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034,SC2015
+# shellcheck shell=bash disable=SC2034,SC2015,SC1111
 # xlvs-healthd run as ldirectord is run: start (a daemon with its pid
 # file), status (ldirectord's "is running with pid" line, then each real
 # server up or down, since when, the last check), reload (HUP, and the
