@@ -11,6 +11,7 @@
 #include "fallback.h"
 #include "hd_log.h"
 #include "hd_sched.h"
+#include "ops.h"
 #include "reload.h"
 
 static bool daemon_due(void *arg, struct hd_rs *r)
@@ -34,7 +35,9 @@ static void daemon_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGHUP) {
 		hd_log("Reloading Linux Director Daemon config on signal");
+		hd_ops_set_status(HD_EMAIL_RELOADING);
 		daemon_reread(d);
+		hd_ops_set_status(HD_EMAIL_RUNNING);
 		return;
 	}
 	d->stop_signal = (int)sig;
@@ -176,6 +179,7 @@ static int daemon_loop(struct hd_daemon *d)
 		rc = daemon_schedule(d);
 	if (rc == 0) {
 		hd_state_start(&d->st);
+		hd_ops_set_status(HD_EMAIL_RUNNING);
 		hd_tbl_defer(&d->tbl, true, daemon_kick, d);
 		event_base_dispatch(d->base);
 	}
@@ -226,8 +230,12 @@ int hd_daemon_run(struct hd_config *cfg, const struct hd_daemon_opts *o)
 		d.st.tbl = &d.tbl;
 		d.st.spawn = hd_fallback_spawn_sh;
 		d.path = o->path;
-		rc = daemon_loop(&d);
+		rc = hd_ops_attach(&d);
+		if (rc == 0)
+			rc = daemon_loop(&d);
+		hd_ops_stopping(&d);
 		hd_state_stop(&d.st);
+		hd_ops_detach(&d);
 		hd_log("Linux Director Daemon terminated on signal: %s",
 		       daemon_signame(d.stop_signal));
 	}

@@ -1,47 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xlvs-healthd [-d] [configfile] start | -t FILE | check FILE
+ * xlvs-healthd [-d|--debug] [--] [configfile]
+ *     start|stop|restart|try-restart|reload|force-reload|status
+ * xlvs-healthd -t FILE | check FILE;  -h/--help;  -v/--version
  *
- * As ldirectord: the configuration is looked up as given, then in
- * /etc/ha.d and /etc/ha.d/conf; "ldirectord.cf" when none is named.  -d
- * stays in the foreground and logs to stderr.  -t / check validate a file:
- * every error on stderr, exit 0 or 1.
+ * As ldirectord 4.12's ld_init (cli.h, ctl.h): the configuration looked up
+ * in /etc/ha.d, /etc/ha.d/conf, then as given; a pid file per
+ * configuration (/run/xlvs-healthd.CFGNAME.pid); start daemonises unless
+ * -d or supervised=yes.  --confdir DIR / XLVS_HEALTHD_CONFDIR and
+ * --rundir DIR / XLVS_HEALTHD_RUNDIR replace /etc/ha.d and /run (tests);
+ * execute='s instances inherit them through the environment.
  */
-#include <getopt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "config.h"
+#include "ctl.h"
 #include "daemon.h"
+#include "email.h"
 #include "hd_log.h"
+#include "internal.h"
+#include "ops.h"
 
-static void main_usage(void)
+static void main_usage(FILE *f)
 {
-	fprintf(stderr,
-		"Usage: xlvs-healthd [-d] [configfile] start\n"
-		"       xlvs-healthd -t configfile | check configfile\n");
+	fprintf(f,
+		"Usage: xlvs-healthd [-d|--debug] [--] [configfile] "
+		"{start|stop|restart|try-restart|reload|force-reload|status}\n"
+		"       xlvs-healthd -t configfile | check configfile\n"
+		"       xlvs-healthd -h|--help | -v|--version\n");
 }
 
 static void main_err(void *arg, const char *msg)
 {
 	(void)arg;
 	fprintf(stderr, "%s\n", msg);
-}
-
-/* ldirectord's lookup: /etc/ha.d/NAME, /etc/ha.d/conf/NAME, else NAME. */
-static const char *main_find(const char *name, char *buf, size_t len)
-{
-	const char *dirs[] = { "/etc/ha.d/", "/etc/ha.d/conf/" };
-
-	if (name[0] == '/')
-		return name;
-	for (int i = 0; i < 2; i++) {
-		snprintf(buf, len, "%s%s", dirs[i], name);
-		if (access(buf, F_OK) == 0)
-			return buf;
-	}
-	return name;
 }
 
 static int main_check(const char *path)
@@ -58,42 +58,190 @@ static int main_check(const char *path)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* ldirectord's ld_daemon: fork, setsid, fork, chdir /, stdio on
+ * /dev/null.  The first process returns (1) once the daemon has written
+ * its pid file, so a status right after start finds it. */
+/* libxlvs finds the host's mount namespace (where the table's pins are)
+ * through PID 1 or, where PID 1's is closed to us, through our ancestors;
+ * a daemon, and the instances execute= starts, have none, so the process
+ * moves there for good before it forks (`ip netns exec` gave it a private
+ * one with its own bpffs, where it would make a second table). */
+static void main_host_mnt(void)
 {
-	struct hd_daemon_opts o = { 0 };
-	struct hd_config *c = NULL;
-	const char *name = "ldirectord.cf", *path, *slash;
-	char buf[4096];
-	int opt, rc;
+	struct nsroot_guard g;
 
-	while ((opt = getopt(argc, argv, "dht:")) != -1) {
-		switch (opt) {
-		case 'd': o.foreground = true; break;
-		case 't': return main_check(optarg);
-		default: main_usage(); return opt == 'h' ? 0 : 1;
+	if (nsroot_enter(&g) == 0) {
+		if (g.orig_mnt_fd >= 0)
+			close(g.orig_mnt_fd);
+		if (g.cwd_fd >= 0) {
+			(void)!fchdir(g.cwd_fd);
+			close(g.cwd_fd);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 2 && !strcmp(argv[0], "check"))
-		return main_check(argv[1]);
-	if (argc == 2)
-		name = argv[0];
-	if (argc < 1 || argc > 2 || strcmp(argv[argc - 1], "start")) {
-		main_usage();
-		return 1;
+}
+
+static int main_daemonise(int *ready_fd)
+{
+	int p[2], fd;
+	pid_t pid;
+
+	if (pipe(p) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		struct pollfd pf = { .fd = p[0], .events = POLLIN };
+		char c = 0;
+
+		close(p[1]);
+		if (poll(&pf, 1, 30000) == 1 && read(p[0], &c, 1) == 1 && c == 'y')
+			_exit(0);
+		_exit(1);
 	}
-	path = main_find(name, buf, sizeof(buf));
+	close(p[0]);
+	if (setsid() < 0)
+		_exit(1);
+	pid = fork();
+	if (pid != 0)
+		_exit(pid < 0);
+	if (chdir("/") < 0)
+		_exit(1);
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	*ready_fd = p[1];
+	return 0;
+}
+
+static void main_self(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+static int main_start(const struct hd_cli *cli, const char *found,
+		      const char *pidfile, const char *statusfile)
+{
+	static char path[PATH_MAX], self[PATH_MAX];
+	struct hd_daemon_opts o = { 0 };
+	struct hd_config *c = NULL;
+	struct hd_ops_conf oc = { 0 };
+	int rc, ready = -1;
+
+	if (!realpath(found, path))
+		snprintf(path, sizeof(path), "%s", found);
 	rc = hd_config_load(path, &c, main_err, NULL);
 	if (rc != 0) {
 		if (rc < 0)
 			fprintf(stderr, "Config file %s: %s\n", path, strerror(-rc));
 		return 1;
 	}
+	main_host_mnt();
+	if (!cli->debug && !c->supervised && main_daemonise(&ready) < 0) {
+		fprintf(stderr, "ld_daemon: cannot fork: %s\n", strerror(errno));
+		hd_config_free(c);
+		return 1;
+	}
+	/* ldirectord writes it only as a daemon; xlvs-healthd always, so stop
+	 * and status work with -d and supervised=yes too. */
+	rc = hd_pid_write(pidfile, getpid());
+	if (rc < 0) {
+		fprintf(stderr, "Can not open %s: %s\n", pidfile, strerror(-rc));
+		hd_config_free(c);
+		return 1;
+	}
+	if (ready >= 0) {
+		(void)!write(ready, "y", 1);
+		close(ready);
+	}
+	main_self(self, sizeof(self));
+	oc.statusfile = statusfile;
+	oc.self = self;
+	hd_ops_configure(&oc);
+	o.foreground = cli->debug;
 	o.path = path;
-	slash = strrchr(path, '/');
-	o.cfgname = slash ? slash + 1 : path;
-	if (o.foreground)
-		hd_log_set_debug(1);
-	return hd_daemon_run(c, &o);
+	o.cfgname = cli->cfgname;
+	if (cli->debug)
+		hd_log_set_debug(3);
+	rc = hd_daemon_run(c, &o);
+	{
+		pid_t p, fp;
+
+		/* Ours still (a restart may have put another's there). */
+		if (hd_pid_live(pidfile, &p, &fp) && p == getpid())
+			unlink(pidfile);
+		else if (fp == getpid())
+			unlink(pidfile);
+	}
+	return rc;
+}
+
+/* --confdir / --rundir win over the environment, and go into it for
+ * execute='s instances. */
+static const char *main_dir(const char *opt, const char *env)
+{
+	if (opt) {
+		setenv(env, opt, 1);
+		return opt;
+	}
+	opt = getenv(env);
+	return opt && *opt ? opt : NULL;
+}
+
+int main(int argc, char **argv)
+{
+	char found[PATH_MAX], pidfile[PATH_MAX], statusfile[PATH_MAX];
+	struct hd_cli cli;
+	struct hd_ctl ctl;
+	const char *confdir, *rundir;
+	int rc;
+
+	if (hd_cli_parse(argc, argv, &cli) < 0) {
+		main_usage(stderr);
+		return 1;
+	}
+	switch (cli.cmd) {
+	case HD_CMD_HELP:
+		main_usage(stdout);
+		return 0;
+	case HD_CMD_VERSION:
+		printf("xlvs-healthd (Linux Director v1.186-ha compatible)\n");
+		return 0;
+	case HD_CMD_CHECK:
+		return main_check(cli.config);
+	default:
+		break;
+	}
+	confdir = main_dir(cli.confdir, "XLVS_HEALTHD_CONFDIR");
+	rundir = main_dir(cli.rundir, "XLVS_HEALTHD_RUNDIR");
+	if (hd_cli_find_config(cli.config, confdir, found, sizeof(found)) < 0) {
+		fprintf(stderr, "Config file %s not found\n", cli.config);
+		return 1;
+	}
+	if (hd_cli_run_file(rundir, cli.cfgname, "pid", pidfile, sizeof(pidfile)) < 0 ||
+	    hd_cli_run_file(rundir, cli.cfgname, "status", statusfile,
+			    sizeof(statusfile)) < 0) {
+		fprintf(stderr, "%s: name too long\n", cli.cfgname);
+		return 1;
+	}
+	/* As ld_init, which reads the file before it looks at the pid file: a
+	 * broken file stops nothing on a restart. */
+	if ((cli.cmd == HD_CMD_RESTART || cli.cmd == HD_CMD_TRY_RESTART) &&
+	    main_check(found) != 0)
+		return 1;
+	ctl.cli = &cli;
+	ctl.config = found;
+	ctl.pidfile = pidfile;
+	ctl.statusfile = statusfile;
+	rc = hd_ctl_run(&ctl);
+	if (rc >= 0)
+		return rc;
+	return main_start(&cli, found, pidfile, statusfile);
 }
