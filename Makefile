@@ -42,7 +42,7 @@ endif
 FO_SRC    := $(wildcard failoverd/*.c)
 FO_OBJ    := $(FO_SRC:%.c=$(BUILD)/%.o)
 FO_LIB    := $(filter-out $(BUILD)/failoverd/main.o,$(FO_OBJ))
-FO_LDLIBS := -lcrypto
+FO_LDLIBS := -levent -lcrypto
 ifneq ($(wildcard failoverd/main.c),)
 PROGS    += $(BIN)/xlvs-failoverd
 endif
@@ -233,8 +233,9 @@ $(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD_CF) $
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 # xlvs-failoverd's: the heartbeat packet decoder and token check, and the
-# ha.cf/haresources/authkeys parsers (all of failoverd/ but main.o).
-FUZZ_FO := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(filter-out failoverd/main.c,$(FO_SRC)))
+# ha.cf/haresources/authkeys parsers (not the daemon's loop, links, roles).
+FUZZ_FO := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard failoverd/config*.c failoverd/hb_auth.c \
+	failoverd/hb_msg*.c failoverd/hb_status.c failoverd/hb_order.c))
 $(FUZZ_DIR)/fuzz_hb_msg $(FUZZ_DIR)/fuzz_hacf: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FO_LDLIBS)

@@ -1,0 +1,71 @@
+/* xlvs-failoverd's running state: one libevent loop, the heartbeat links
+ * (hb_link.c), the role state machine (role.c) and the resources it
+ * starts and stops (vip.c, rsc.c).  Only these files print (fo_log). */
+#ifndef XLVS_FO_DAEMON_H
+#define XLVS_FO_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "hb_order.h"
+
+struct event_base;
+struct event;
+
+#define FO_MAXSOCK FO_MAXMEDIA
+
+/* What we last accepted from the peer (heartbeat's node_info). */
+struct fo_peer {
+	char name[FO_NAMELEN];
+	bool heard;			/* a valid heartbeat since we started */
+	struct fo_seqstate ord;
+	int64_t last_ms;		/* when its last valid heartbeat came */
+	char status[16];
+	bool holds;			/* it says it holds the resources */
+	bool warned, dead;
+};
+
+struct fo_daemon {
+	struct fo_config cfg;
+	char self[FO_NAMELEN];
+	char statedir[FO_PATHLEN];
+	bool debug;
+	struct event_base *base;
+	int sock[FO_MAXSOCK];
+	struct event *rx[FO_MAXSOCK];
+	struct event *tx_timer, *tick, *garp_timer;
+	unsigned garp_left;
+	bool stopping;			/* our last heartbeats say "dead" */
+	unsigned long hg, seq;		/* our generation and last sequence number */
+	struct fo_peer peer;
+	int64_t start_ms;
+	bool holds;			/* our resources are up */
+	bool owner;			/* we are the haresources node */
+};
+
+void fo_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int64_t fo_now_ms(void);
+
+/* daemon.c */
+int fo_daemon_run(struct fo_daemon *dm);
+int fo_generation_next(const char *statedir, unsigned long *hg);
+
+/* hb_link.c */
+int fo_link_open(struct fo_daemon *dm);
+void fo_link_close(struct fo_daemon *dm);
+void fo_link_send_status(struct fo_daemon *dm);
+
+/* role.c: called on every valid heartbeat and every tick. */
+void fo_role_eval(struct fo_daemon *dm);
+void fo_role_shutdown(struct fo_daemon *dm);
+
+/* vip.c / rsc.c: 0 or -errno. */
+int fo_vip_add(const struct fo_rsc *r);
+int fo_vip_del(const struct fo_rsc *r);
+int fo_vip_garp(const struct fo_rsc *r);
+int fo_rsc_start_all(struct fo_daemon *dm);
+void fo_rsc_stop_all(struct fo_daemon *dm);
+void fo_rsc_clear_stale(struct fo_daemon *dm);
+
+#endif

@@ -1,0 +1,85 @@
+/* Who holds the resources.  Every heartbeat says whether its sender holds
+ * them (xlvs_holds), and both sides apply the same rules to the same
+ * facts:
+ *   - the peer dead (never heard within initdead, or silent for
+ *     deadtime): we take them;
+ *   - the peer alive, auto_failback on (or legacy): the haresources owner
+ *     should hold them, the other releases;
+ *   - off: whoever holds them keeps them; if both do (a healed
+ *     partition) the owner keeps them and the other releases at once;
+ *     if neither does, the owner takes them.
+ * Releasing is immediate; taking waits until the live peer's latest
+ * heartbeat says it holds nothing, so the address is never on both
+ * while both are alive.  Each change is announced at once. */
+#include <string.h>
+
+#include "daemon.h"
+
+static void age_peer(struct fo_daemon *dm, int64_t now)
+{
+	struct fo_peer *p = &dm->peer;
+	int64_t age = now - p->last_ms;
+
+	if (!p->heard || p->dead)
+		return;
+	if (!p->warned && dm->cfg.hacf.warntime_ms > 0 && age > dm->cfg.hacf.warntime_ms) {
+		fo_log("WARN: Late heartbeat: Node %s: interval %ld ms", p->name, (long)age);
+		p->warned = true;
+	}
+	if (age > dm->cfg.hacf.deadtime_ms) {
+		fo_log("node %s: is dead (no heartbeat for %ld ms)", p->name, (long)age);
+		p->dead = true;
+	}
+}
+
+static bool want(const struct fo_daemon *dm, bool alive)
+{
+	const struct fo_peer *p = &dm->peer;
+	bool back = dm->cfg.hacf.auto_failback != FO_FAILBACK_OFF;
+
+	if (!alive)
+		return true;
+	if (back)
+		return dm->owner;
+	if (dm->holds && p->holds)
+		return dm->owner;
+	if (dm->holds || p->holds)
+		return dm->holds;
+	return dm->owner;
+}
+
+void fo_role_eval(struct fo_daemon *dm)
+{
+	int64_t now = fo_now_ms();
+	const struct fo_peer *p = &dm->peer;
+	bool alive, w;
+
+	if (dm->stopping)
+		return;
+	age_peer(dm, now);
+	alive = p->heard && !p->dead;
+	if (!p->heard && now - dm->start_ms < dm->cfg.hacf.initdead_ms)
+		return;			/* still waiting for the peer */
+	w = want(dm, alive);
+	if (w && !dm->holds) {
+		if (alive && p->holds)
+			return;		/* it releases first, then we take */
+		fo_log("acquiring resources (peer %s)", alive ? "alive" : p->heard ? "dead" :
+			"never heard");
+		fo_rsc_start_all(dm);
+		fo_link_send_status(dm);
+	} else if (!w && dm->holds) {
+		fo_log("releasing resources to %s", p->name);
+		fo_rsc_stop_all(dm);
+		fo_link_send_status(dm);
+	}
+}
+
+/* Release, then tell the peer we are gone so it need not wait deadtime. */
+void fo_role_shutdown(struct fo_daemon *dm)
+{
+	dm->stopping = true;
+	if (dm->holds)
+		fo_rsc_stop_all(dm);
+	fo_link_send_status(dm);
+}

@@ -1,0 +1,153 @@
+/* A haresources IP resource: the address added and removed with rtnetlink
+ * (lib/nl.c), announced with gratuitous ARP over an AF_PACKET socket as
+ * heartbeat's IPaddr2 does (send_arp: an ARP request from and for the
+ * address, to the broadcast MAC), so neighbours move it to our MAC. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <linux/if_packet.h>
+#include <linux/rtnetlink.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/if_ether.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+
+#include "daemon.h"
+#include "internal.h"
+
+/* Where the address goes: its dev and prefix, or, as IPaddr does when
+ * they are left out, the interface whose subnet holds it. */
+static int vip_where(const struct fo_rsc *r, char dev[IF_NAMESIZE + 16], int *prefix)
+{
+	struct ifaddrs *ifa, *i;
+	int rc = -ENXIO;
+
+	snprintf(dev, IF_NAMESIZE + 16, "%s", r->dev);
+	*prefix = r->prefix;
+	if (dev[0] && *prefix >= 0)
+		return 0;
+	if (getifaddrs(&ifa) < 0)
+		return -errno;
+	for (i = ifa; i; i = i->ifa_next) {
+		uint32_t a, m;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask)
+			continue;
+		a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+		m = ((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr;
+		if (m == 0 || (a & m) != (r->ip.s_addr & m) || (dev[0] && strcmp(dev, i->ifa_name)))
+			continue;
+		if (!dev[0])
+			snprintf(dev, IF_NAMESIZE + 16, "%s", i->ifa_name);
+		if (*prefix < 0)
+			*prefix = __builtin_popcount(m);
+		rc = 0;
+		break;
+	}
+	freeifaddrs(ifa);
+	return rc;
+}
+
+static unsigned dev_index(const char *dev)
+{
+	char base[IF_NAMESIZE];
+
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(dev, ":"), dev);
+	return if_nametoindex(base);
+}
+
+static int vip_nl(const struct fo_rsc *r, int type, int flags)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], dev[IF_NAMESIZE + 16];
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifm;
+	int prefix, rc;
+	unsigned idx;
+
+	if ((rc = vip_where(r, dev, &prefix)))
+		return rc;
+	if (!(idx = dev_index(dev)))
+		return -ENODEV;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (uint16_t)type;
+	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifa_family = AF_INET;
+	ifm->ifa_prefixlen = (uint8_t)prefix;
+	ifm->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifm->ifa_index = idx;
+	mnl_attr_put(nlh, IFA_LOCAL, 4, &r->ip);
+	mnl_attr_put(nlh, IFA_ADDRESS, 4, &r->ip);
+	if (type == RTM_NEWADDR && r->has_bcast)
+		mnl_attr_put(nlh, IFA_BROADCAST, 4, &r->bcast);
+	if (type == RTM_NEWADDR && strchr(dev, ':'))
+		mnl_attr_put_strz(nlh, IFA_LABEL, dev);
+	return nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
+}
+
+/* 0 if added, 1 if it was there already. */
+int fo_vip_add(const struct fo_rsc *r)
+{
+	int rc = vip_nl(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+
+	return rc == -EEXIST ? 1 : rc;
+}
+
+/* 0 if removed, 1 if it was not there. */
+int fo_vip_del(const struct fo_rsc *r)
+{
+	int rc = vip_nl(r, RTM_DELADDR, 0);
+
+	return rc == -EADDRNOTAVAIL || rc == -ENOENT ? 1 : rc;
+}
+
+struct garp {
+	struct ether_header eh;
+	struct ether_arp ea;
+} __attribute__((packed));
+
+/* One gratuitous ARP request: sender and target both the address. */
+int fo_vip_garp(const struct fo_rsc *r)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
+				  .sll_halen = ETH_ALEN };
+	char dev[IF_NAMESIZE + 16];
+	struct garp p = { 0 };
+	struct ifreq ifr = { 0 };
+	int fd, prefix, rc = 0;
+
+	if ((rc = vip_where(r, dev, &prefix)))
+		return rc;
+	if (!(ll.sll_ifindex = (int)dev_index(dev)))
+		return -ENODEV;
+	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP))) < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%.*s", (int)strcspn(dev, ":"), dev);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	memset(ll.sll_addr, 0xff, ETH_ALEN);
+	memset(p.eh.ether_dhost, 0xff, ETH_ALEN);
+	memcpy(p.eh.ether_shost, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	p.eh.ether_type = htons(ETHERTYPE_ARP);
+	p.ea.arp_hrd = htons(ARPHRD_ETHER);
+	p.ea.arp_pro = htons(ETHERTYPE_IP);
+	p.ea.arp_hln = ETH_ALEN;
+	p.ea.arp_pln = 4;
+	p.ea.arp_op = htons(ARPOP_REQUEST);
+	memcpy(p.ea.arp_sha, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	memcpy(p.ea.arp_spa, &r->ip, 4);
+	memset(p.ea.arp_tha, 0xff, ETH_ALEN);
+	memcpy(p.ea.arp_tpa, &r->ip, 4);
+	if (sendto(fd, &p, sizeof(p), 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
+		rc = -errno;
+out:
+	close(fd);
+	return rc;
+}
