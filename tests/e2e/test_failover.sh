@@ -1,0 +1,184 @@
+# shellcheck shell=bash disable=SC2034,SC2015
+# xlvs-failoverd: two directors, ha1 and ha2, with the same xlvs table and
+# the same /etc/ha.d (ucast to each other, keepalive 200 ms, deadtime 2 s,
+# haresources "ha1 VIP/24/eth0", auto_failback on).  The VIP starts on no
+# director: failoverd places it.  Each case builds a fresh cluster.
+
+FO_BIN=$XL_ROOT/build/bin/xlvs-failoverd
+FO_PORT=694
+
+fo_write_conf() {
+	local d=$XL_TMP/ha.d
+	mkdir -p "$d"
+	cat >"$d/ha.cf" <<CF
+logfacility local0
+keepalive 200ms
+warntime 1
+deadtime 2
+initdead 3
+udpport $FO_PORT
+ucast eth0 $XL_HA1
+ucast eth0 $XL_HA2
+auto_failback on
+node ha1
+node ha2
+CF
+	echo "ha1 $XL_VIP/24/eth0" >"$d/haresources"
+	printf 'auth 1\n1 sha1 fo-test-secret\n' >"$d/authkeys"
+	chmod 600 "$d/authkeys"
+}
+
+# fo_start HOST: its failoverd in the foreground, log in $XL_TMP/HOST.log.
+fo_start() {
+	xl_bg "$1" "$FO_BIN" -c "$XL_TMP/ha.d" -n "$1" -d --statedir "$XL_TMP/state-$1" \
+		2>>"$XL_TMP/$1.log"
+	eval "FO_PID_$1=$XL_LAST_PID"
+}
+
+fo_has_vip() { xl_in "$1" ip -4 -o addr show dev eth0 | grep -q " $XL_VIP/24 "; }
+
+# fo_wait_vip HOST yes|no SECONDS: bounded wait for the VIP to be (not) on HOST.
+fo_wait_vip() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		if fo_has_vip "$1"; then [ "$2" = yes ] && return 0
+		else [ "$2" = no ] && return 0; fi
+		sleep 0.1
+	done
+	return 1
+}
+
+fo_logs() { for h in ha1 ha2; do echo "--- $h"; tail -n 20 "$XL_TMP/$h.log"; done >&2; }
+
+setup() {
+	xl_lan_up
+	xl_add_director ha1 "$XL_HA1"
+	xl_add_director ha2 "$XL_HA2"
+	xl_add_realserver node1 "$XL_NODE1"
+	xl_add_realserver node2 "$XL_NODE2"
+	xl_add_host client "$XL_CLIENT"
+	for h in ha1 ha2; do
+		XL_DIRECTOR=$h xl_adm --attach eth0 || xl_fail "xlvsadm --attach on $h failed"
+		XL_DIRECTOR=$h xl_seed_services
+	done
+	fo_write_conf
+	"$FO_BIN" -c "$XL_TMP/ha.d" -n ha1 -t 2>/dev/null || xl_fail "failoverd -t refused the config"
+	! fo_has_vip ha1 && ! fo_has_vip ha2 || xl_fail "the VIP is on a director before failoverd"
+	fo_start ha1
+	fo_start ha2
+	fo_wait_vip ha1 yes 5 || { fo_logs; xl_fail "ha1 did not take the VIP"; }
+	sleep 0.5
+	fo_has_vip ha2 && { fo_logs; xl_fail "the VIP is on ha2 as well"; }
+	[ "$(xl_http 1)" != none ] || xl_fail "the client gets no answer through ha1"
+}
+
+test_failover_master_takes_vip() {
+	local t0=$SECONDS
+	while ((SECONDS - t0 < 3)); do
+		fo_has_vip ha2 && { fo_logs; xl_fail "ha2 took the VIP while ha1 was alive"; }
+		fo_has_vip ha1 || { fo_logs; xl_fail "ha1 lost the VIP"; }
+		sleep 0.2
+	done
+	grep -q 'Status update for node ha2' "$XL_TMP/ha1.log" || xl_fail "ha1 never heard ha2"
+}
+
+# The client asks every 100 ms; prints the longest gap between answers.
+fo_client_loop() {
+	local out=$1 end=$((SECONDS + $2))
+	while ((SECONDS < end)); do
+		if xl_in client curl -s --max-time 0.3 "http://$XL_VIP/" | grep -q 'Test Page'; then
+			echo "${EPOCHREALTIME/./} ok"
+		else
+			echo "${EPOCHREALTIME/./} none"
+		fi
+		sleep 0.1
+	done >"$out"
+}
+
+fo_max_gap_ms() {
+	awk '$2 == "ok" { if (last) { g = ($1 - last) / 1000; if (g > max) max = g } last = $1 }
+	     END { printf "%d\n", max }' "$1"
+}
+
+test_failover_kill9_ha2_takes_over() {
+	local mac2 neigh gap
+	fo_client_loop "$XL_TMP/client" 8 &
+	local loop=$!
+	sleep 1
+	kill -KILL "$FO_PID_ha1"
+	# The director is gone too: its stale VIP and table answer nothing.
+	xl_in ha1 ip link set eth0 down
+	fo_wait_vip ha2 yes 4 || { fo_logs; xl_fail "ha2 did not take the VIP within deadtime + 2 s"; }
+	wait "$loop"
+	gap=$(fo_max_gap_ms "$XL_TMP/client")
+	echo "longest gap between answers: $gap ms"
+	((gap > 0 && gap <= 3000)) || { fo_logs; xl_fail "gap $gap ms > deadtime + 1 s"; }
+	tail -n 3 "$XL_TMP/client" | grep -q ok || xl_fail "the client is not answered through ha2"
+	mac2=$(xl_in ha2 cat /sys/class/net/eth0/address)
+	neigh=$(xl_in client ip neigh show "$XL_VIP" dev eth0)
+	echo "client's neighbour entry: $neigh (ha2: $mac2)"
+	[[ $neigh == *"lladdr $mac2 "* ]] || xl_fail "the client's entry for the VIP is not ha2's MAC"
+	grep -q 'node ha1: is dead' "$XL_TMP/ha2.log" || xl_fail "ha2 did not log ha1 dead"
+}
+
+# Without the link going down: ha1's address stays (killed), so only the
+# gratuitous ARPs can move the client's REACHABLE entry to ha2.
+test_failover_kill9_garp_moves_client() {
+	local mac1 mac2 neigh
+	mac1=$(xl_in ha1 cat /sys/class/net/eth0/address)
+	mac2=$(xl_in ha2 cat /sys/class/net/eth0/address)
+	xl_http 1 >/dev/null
+	neigh=$(xl_in client ip neigh show "$XL_VIP" dev eth0)
+	[[ $neigh == *"lladdr $mac1 "* ]] || xl_fail "before: client's entry $neigh is not ha1's $mac1"
+	kill -KILL "$FO_PID_ha1"
+	fo_wait_vip ha2 yes 4 || { fo_logs; xl_fail "ha2 did not take the VIP"; }
+	sleep 0.6
+	neigh=$(xl_in client ip neigh show "$XL_VIP" dev eth0)
+	echo "client's neighbour entry after takeover: $neigh (ha2: $mac2)"
+	[[ $neigh == *"lladdr $mac2 "* ]] || xl_fail "no gratuitous ARP moved the client to ha2"
+	# Restarted, ha1 removes the VIP its killed run left (it does not hold
+	# it), then takes it back (auto_failback on) once ha2 has released.
+	fo_start ha1
+	fo_wait_vip ha2 no 5 || { fo_logs; xl_fail "ha2 did not release the VIP to ha1"; }
+	fo_wait_vip ha1 yes 3 || { fo_logs; xl_fail "ha1 did not take the VIP back"; }
+	grep -q 'left behind by an earlier run' "$XL_TMP/ha1.log" ||
+		{ fo_logs; xl_fail "ha1 did not remove its stale VIP at start"; }
+	sleep 1
+	neigh=$(xl_in client ip neigh show "$XL_VIP" dev eth0)
+	[[ $neigh == *"lladdr $mac1 "* ]] || xl_fail "after failback: client's entry $neigh is not ha1's"
+	[ "$(xl_http 1)" != none ] || xl_fail "no answer after failback"
+}
+
+test_failover_autofailback() {
+	kill -KILL "$FO_PID_ha1"
+	xl_in ha1 ip link set eth0 down
+	fo_wait_vip ha2 yes 4 || { fo_logs; xl_fail "ha2 did not take the VIP"; }
+	xl_in ha1 ip link set eth0 up
+	fo_start ha1
+	# Never on both: sample while ha1 comes back.
+	local i both=0
+	for ((i = 0; i < 60; i++)); do
+		fo_has_vip ha1 && fo_has_vip ha2 && both=$((both + 1))
+		fo_has_vip ha1 && ! fo_has_vip ha2 && break
+		sleep 0.1
+	done
+	fo_has_vip ha1 && ! fo_has_vip ha2 || { fo_logs; xl_fail "the VIP did not return to ha1 alone"; }
+	((both == 0)) || xl_fail "the VIP was on both directors in $both samples"
+	grep -q 'Heartbeat restart on node ha1' "$XL_TMP/ha2.log" ||
+		{ fo_logs; xl_fail "ha2 did not see ha1's higher generation"; }
+	[ "$(xl_http 1)" != none ] || xl_fail "no answer after failback"
+}
+
+# A forged "ha1 is alive and holds the VIP" (with auto_failback on it
+# would make ha2 release) signed with the wrong key changes nothing; the
+# same heartbeats with the right key do release it (the control).
+test_failover_wrong_key_ignored() {
+	kill -KILL "$FO_PID_ha1"
+	xl_in ha1 ip link set eth0 down
+	fo_wait_vip ha2 yes 4 || { fo_logs; xl_fail "ha2 did not take the VIP"; }
+	xl_in client python3 "$XL_ROOT/tests/e2e/hbsend.py" "$XL_HA2" $FO_PORT ha1 wrong-key 999 15
+	fo_has_vip ha2 || { fo_logs; xl_fail "a wrong-key heartbeat made ha2 release the VIP"; }
+	grep -q 'bad authentication' "$XL_TMP/ha2.log" || xl_fail "ha2 did not log the bad packet"
+	xl_in client python3 "$XL_ROOT/tests/e2e/hbsend.py" "$XL_HA2" $FO_PORT ha1 fo-test-secret 999 5
+	fo_wait_vip ha2 no 2 || { fo_logs; xl_fail "control: the right key did not reach ha2"; }
+}
