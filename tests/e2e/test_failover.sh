@@ -6,6 +6,8 @@
 
 FO_BIN=$XL_ROOT/build/bin/xlvs-failoverd
 FO_PORT=694
+FO_PID_ha1=''
+FO_PID_ha2=''
 
 fo_write_conf() {
 	local d=$XL_TMP/ha.d
@@ -189,4 +191,57 @@ test_failover_wrong_key_ignored() {
 	grep -q 'bad authentication' "$XL_TMP/ha2.log" || xl_fail "ha2 did not log the bad packet"
 	xl_in client python3 "$XL_ROOT/tests/e2e/hbsend.py" "$XL_HA2" $FO_PORT ha1 fo-test-secret 999 5
 	fo_wait_vip ha2 no 2 || { fo_logs; xl_fail "control: the right key did not reach ha2"; }
+}
+
+# fo_partition HOST on|off: HOST's heartbeats dropped both ways (nft).
+fo_partition() {
+	if [ "$2" = on ]; then
+		xl_in "$1" nft -f - <<NFT || xl_fail "nft in $1 failed"
+table inet fo_part {
+	chain in { type filter hook input priority 0; udp dport $FO_PORT drop; }
+	chain out { type filter hook output priority 0; udp dport $FO_PORT drop; }
+}
+NFT
+	else
+		xl_in "$1" nft delete table inet fo_part || xl_fail "nft delete in $1 failed"
+	fi
+}
+
+# Split brain, then healed: both hold the VIP while they cannot hear each
+# other; once they can, the haresources owner (ha1) keeps it and ha2
+# releases at once.
+test_failover_partition_heals() {
+	fo_partition ha2 on
+	fo_wait_vip ha2 yes 5 || { fo_logs; xl_fail "ha2 did not take the VIP in the partition"; }
+	fo_has_vip ha1 || { fo_logs; xl_fail "ha1 gave the VIP up in the partition"; }
+	fo_partition ha2 off
+	fo_wait_vip ha2 no 2 || { fo_logs; xl_fail "ha2 kept the VIP after the partition healed"; }
+	fo_has_vip ha1 || { fo_logs; xl_fail "ha1 lost the VIP when the partition healed"; }
+	sleep 1
+	fo_has_vip ha1 && ! fo_has_vip ha2 || { fo_logs; xl_fail "not settled on ha1"; }
+}
+
+# A graceful stop releases the VIP and says so ("dead"), so the peer takes
+# it without waiting deadtime; auto_failback off: the owner, back, leaves it.
+test_failover_stop_and_no_failback() {
+	local t0
+	kill -TERM "$FO_PID_ha2"
+	wait "$FO_PID_ha2" 2>/dev/null
+	kill -TERM "$FO_PID_ha1"
+	wait "$FO_PID_ha1" 2>/dev/null
+	fo_has_vip ha1 && xl_fail "ha1 kept the VIP after a graceful stop"
+	sed -i 's/^auto_failback on$/auto_failback off/' "$XL_TMP/ha.d/ha.cf"
+	fo_start ha1
+	fo_start ha2
+	fo_wait_vip ha1 yes 5 || { fo_logs; xl_fail "ha1 did not take the VIP (failback off)"; }
+	t0=$EPOCHREALTIME
+	kill -TERM "$FO_PID_ha1"
+	fo_wait_vip ha2 yes 2 || { fo_logs; xl_fail "ha2 did not take over within 2 s of a graceful stop"; }
+	echo "takeover after a graceful stop: $(((${EPOCHREALTIME/./} - ${t0/./}) / 1000)) ms"
+	wait "$FO_PID_ha1" 2>/dev/null
+	fo_start ha1
+	sleep 3
+	fo_has_vip ha2 && ! fo_has_vip ha1 || { fo_logs; xl_fail "failback off: the VIP moved"; }
+	grep -c 'Status update for node ha2' "$XL_TMP/ha1.log" | grep -qv '^0$' ||
+		xl_fail "ha1 never heard ha2"
 }
