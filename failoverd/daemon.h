@@ -30,6 +30,7 @@ struct fo_daemon {
 	struct fo_config cfg;
 	char self[FO_NAMELEN];
 	char statedir[FO_PATHLEN];
+	char confdir[FO_PATHLEN];	/* -c: ha.cf's directory, resource.d's parent */
 	bool debug;
 	struct event_base *base;
 	int sock[FO_MAXSOCK];

@@ -73,5 +73,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (test)
 		return 0;
+	if (strlen(dir) >= sizeof(dm.confdir))
+		return 1;
+	memcpy(dm.confdir, dir, strlen(dir) + 1);
 	return fo_daemon_run(&dm) ? 1 : 0;
 }

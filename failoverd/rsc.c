@@ -2,8 +2,10 @@
  * reverse.  IP resources through vip.c (then a gratuitous ARP burst, as
  * IPaddr2: FO_GARP_COUNT, FO_GARP_GAP_MS apart, from the loop so
  * heartbeats keep going); ldirectord::FILE as `xlvs-healthd FILE
- * start|stop`; any other NAME as /etc/ha.d/resource.d/NAME or
- * /etc/init.d/NAME with its arguments and start|stop. */
+ * start|stop`; any other NAME as CONFDIR/resource.d/NAME (heartbeat's
+ * /etc/ha.d/resource.d) or /etc/init.d/NAME with its arguments and
+ * start|stop.  Scripts run to completion while the loop waits: one that
+ * hangs stops our heartbeats (no timeout yet). */
 #include <errno.h>
 #include <event2/event.h>
 #include <arpa/inet.h>
@@ -55,7 +57,7 @@ static int run(char *const argv[])
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -ECHILD;
 }
 
-static int script(const struct fo_rsc *r, const char *op)
+static int script(const struct fo_daemon *dm, const struct fo_rsc *r, const char *op)
 {
 	char path[PATH_MAX], *argv[FO_MAXARGS + 3];
 	unsigned n = 0;
@@ -63,7 +65,7 @@ static int script(const struct fo_rsc *r, const char *op)
 	if (r->kind == FO_RSC_LDIRECTORD) {
 		healthd_path(path, sizeof(path));
 	} else {
-		snprintf(path, sizeof(path), "/etc/ha.d/resource.d/%s", r->name);
+		snprintf(path, sizeof(path), "%s/resource.d/%s", dm->confdir, r->name);
 		if (access(path, X_OK) != 0)
 			snprintf(path, sizeof(path), "/etc/init.d/%s", r->name);
 	}
@@ -75,13 +77,13 @@ static int script(const struct fo_rsc *r, const char *op)
 	return run(argv);
 }
 
-static int rsc_op(const struct fo_rsc *r, bool start)
+static int rsc_op(const struct fo_daemon *dm, const struct fo_rsc *r, bool start)
 {
 	char a[INET_ADDRSTRLEN];
 	int rc;
 
 	if (r->kind != FO_RSC_IP) {
-		rc = script(r, start ? "start" : "stop");
+		rc = script(dm, r, start ? "start" : "stop");
 		fo_log("%s %s %s: %s", r->name, r->nargs ? r->args[0] : "",
 		       start ? "start" : "stop", rc ? "FAILED" : "ok");
 		return rc;
@@ -123,7 +125,7 @@ int fo_rsc_start_all(struct fo_daemon *dm)
 
 	for (unsigned g = 0; g < dm->cfg.hr.ngroups; g++)
 		for (unsigned i = 0; i < dm->cfg.hr.g[g].nrsc; i++)
-			if (rsc_op(&dm->cfg.hr.g[g].rsc[i], true))
+			if (rsc_op(dm, &dm->cfg.hr.g[g].rsc[i], true))
 				rc = -EIO;
 	dm->holds = true;
 	/* Always re-announced: a neighbour may still point at the peer. */
@@ -139,7 +141,7 @@ void fo_rsc_stop_all(struct fo_daemon *dm)
 {
 	for (unsigned g = dm->cfg.hr.ngroups; g-- > 0;)
 		for (unsigned i = dm->cfg.hr.g[g].nrsc; i-- > 0;)
-			rsc_op(&dm->cfg.hr.g[g].rsc[i], false);
+			rsc_op(dm, &dm->cfg.hr.g[g].rsc[i], false);
 	dm->holds = false;
 	dm->garp_left = 0;
 }

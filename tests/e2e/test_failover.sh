@@ -245,3 +245,31 @@ test_failover_stop_and_no_failback() {
 	grep -c 'Status update for node ha2' "$XL_TMP/ha1.log" | grep -qv '^0$' ||
 		xl_fail "ha1 never heard ha2"
 }
+
+# Other resources: CONFDIR/resource.d/NAME ARGS... start|stop, in
+# haresources order after the VIP, stopped in reverse (the VIP last).
+test_failover_scripts_in_order() {
+	local d=$XL_TMP/ha.d got
+	kill -TERM "$FO_PID_ha2"
+	wait "$FO_PID_ha2" 2>/dev/null
+	kill -TERM "$FO_PID_ha1"
+	wait "$FO_PID_ha1" 2>/dev/null
+	mkdir -p "$d/resource.d"
+	cat >"$d/resource.d/mark" <<SH
+#!/bin/sh
+vip=no; ip -4 -o addr show dev eth0 | grep -q " $XL_VIP/" && vip=yes
+echo "\$* vip=\$vip" >>"$XL_TMP/marks"
+SH
+	chmod 755 "$d/resource.d/mark"
+	echo "ha1 $XL_VIP/24/eth0 mark::a mark::b" >"$d/haresources"
+	fo_start ha1
+	fo_wait_vip ha1 yes 6 || { fo_logs; xl_fail "ha1 did not take the VIP"; }
+	sleep 0.5
+	kill -TERM "$FO_PID_ha1"
+	wait "$FO_PID_ha1" 2>/dev/null
+	got=$(tr '\n' ';' <"$XL_TMP/marks")
+	xl_assert_eq "a start vip=yes;b start vip=yes;b stop vip=yes;a stop vip=yes;" "$got" \
+		"resource scripts' order"
+	fo_has_vip ha1 && xl_fail "the VIP outlived the stop"
+	return 0
+}
