@@ -104,6 +104,11 @@ int fo_daemon_run(struct fo_daemon *dm)
 	struct event *sigs[2];
 	int r;
 
+	if (dm->cfg.hacf.nnodes != 2 || dm->cfg.hr.ngroups == 0) {
+		fo_log("need exactly two nodes in ha.cf and a haresources group "
+		       "(haresources mode, one peer)");
+		return -EINVAL;
+	}
 	if ((r = fo_generation_next(dm->statedir, &dm->hg))) {
 		fo_log("%s/hb_generation: %s", dm->statedir, strerror(-r));
 		return r;

@@ -35,6 +35,7 @@ struct fo_daemon {
 	struct event_base *base;
 	int sock[FO_MAXSOCK];
 	struct event *rx[FO_MAXSOCK];
+	bool no_tx[FO_MAXSOCK];		/* a ucast line naming one of our addresses */
 	struct event *tx_timer, *tick, *garp_timer;
 	unsigned garp_left;
 	bool stopping;			/* our last heartbeats say "dead" */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "internal.h"
 #include "hb_fields.h"
 
 #define FO_F_HOLDS "xlvs_holds"	/* ours: "1" while we hold the resources */
@@ -89,6 +90,10 @@ int fo_link_open(struct fo_daemon *dm)
 			return fd;
 		}
 		dm->sock[i] = fd;
+		/* As heartbeat, a ucast line for our own address sends nothing:
+		 * one ha.cf, both peers' addresses, serves both nodes. */
+		dm->no_tx[i] = cf->media[i].kind == FO_MEDIA_UCAST &&
+			       addr_is_local(4, (const uint8_t *)&cf->media[i].addr) == 1;
 		dm->rx[i] = event_new(dm->base, fd, EV_READ | EV_PERSIST, fo_link_on_rx, dm);
 		if (!dm->rx[i] || event_add(dm->rx[i], NULL))
 			return -ENOMEM;
@@ -139,6 +144,8 @@ void fo_link_send_status(struct fo_daemon *dm)
 		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(m->port),
 					  .sin_addr = m->addr };
 
+		if (dm->no_tx[i])
+			continue;
 		if (m->kind == FO_MEDIA_BCAST)
 			to.sin_addr = dev_bcast(m->dev);
 		if (sendto(dm->sock[i], buf, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 &&
