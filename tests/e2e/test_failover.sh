@@ -180,8 +180,10 @@ test_failover_autofailback() {
 }
 
 # A forged "ha1 is alive and holds the VIP" (with auto_failback on it
-# would make ha2 release) signed with the wrong key changes nothing; the
-# same heartbeats with the right key do release it (the control).
+# would make ha2 release) signed with the wrong key changes nothing, nor
+# does one with the right key from an older generation (a replay); the
+# same heartbeats with the right key and a new generation do release it
+# (the control).
 test_failover_wrong_key_ignored() {
 	kill -KILL "$FO_PID_ha1"
 	xl_in ha1 ip link set eth0 down
@@ -189,6 +191,10 @@ test_failover_wrong_key_ignored() {
 	xl_in client python3 "$XL_ROOT/tests/e2e/hbsend.py" "$XL_HA2" $FO_PORT ha1 wrong-key 999 15
 	fo_has_vip ha2 || { fo_logs; xl_fail "a wrong-key heartbeat made ha2 release the VIP"; }
 	grep -q 'bad authentication' "$XL_TMP/ha2.log" || xl_fail "ha2 did not log the bad packet"
+	# The right key but an older generation than ha1's run had: a replay.
+	xl_in client python3 "$XL_ROOT/tests/e2e/hbsend.py" "$XL_HA2" $FO_PORT ha1 fo-test-secret 0 15
+	fo_has_vip ha2 || { fo_logs; xl_fail "an old-generation heartbeat made ha2 release the VIP"; }
+	grep -q 'attempted replay attack' "$XL_TMP/ha2.log" || xl_fail "ha2 did not log the replay"
 	xl_in client python3 "$XL_ROOT/tests/e2e/hbsend.py" "$XL_HA2" $FO_PORT ha1 fo-test-secret 999 5
 	fo_wait_vip ha2 no 2 || { fo_logs; xl_fail "control: the right key did not reach ha2"; }
 }
