@@ -22,7 +22,9 @@
 
 #define FO_F_HOLDS "xlvs_holds"	/* ours: "1" while we hold the resources */
 
-/* The broadcast address of dev, as heartbeat's bcast medium sends to. */
+/* The broadcast address of dev, as heartbeat's bcast medium sends to; if
+ * the address was added without one (iproute2's default: getifaddrs then
+ * gives the address itself), its subnet's. */
 static struct in_addr dev_bcast(const char *dev)
 {
 	struct in_addr a = { htonl(INADDR_BROADCAST) };
@@ -30,13 +32,20 @@ static struct in_addr dev_bcast(const char *dev)
 
 	if (getifaddrs(&ifa) < 0)
 		return a;
-	for (i = ifa; i; i = i->ifa_next)
-		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
-		    (i->ifa_flags & IFF_BROADCAST) && i->ifa_broadaddr &&
-		    strcmp(i->ifa_name, dev) == 0) {
-			a = ((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr;
-			break;
-		}
+	for (i = ifa; i; i = i->ifa_next) {
+		uint32_t b = 0, own = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    !(i->ifa_flags & IFF_BROADCAST) || strcmp(i->ifa_name, dev) != 0)
+			continue;
+		if (i->ifa_broadaddr)
+			b = ((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr.s_addr;
+		if ((!b || b == own) && i->ifa_netmask)
+			b = own | ~((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr;
+		if (b)
+			a.s_addr = b;
+		break;
+	}
 	freeifaddrs(ifa);
 	return a;
 }

@@ -279,3 +279,31 @@ SH
 	fo_has_vip ha1 && xl_fail "the VIP outlived the stop"
 	return 0
 }
+
+# fo_media_case MEDIA-LINE: both restarted with MEDIA-LINE instead of the
+# ucast lines; ha1 takes the VIP, ha2 takes over when ha1 is killed.
+fo_media_case() {
+	local cf=$XL_TMP/ha.d/ha.cf
+	kill -TERM "$FO_PID_ha2"
+	wait "$FO_PID_ha2" 2>/dev/null
+	kill -TERM "$FO_PID_ha1"
+	wait "$FO_PID_ha1" 2>/dev/null
+	grep -v '^ucast ' "$cf" >"$cf.new"
+	echo "$1" >>"$cf.new"
+	mv "$cf.new" "$cf"
+	"$FO_BIN" -c "$XL_TMP/ha.d" -n ha1 -t 2>/dev/null || xl_fail "-t refused: $1"
+	: >"$XL_TMP/ha2.log"
+	fo_start ha1
+	fo_start ha2
+	fo_wait_vip ha1 yes 5 || { fo_logs; xl_fail "$1: ha1 did not take the VIP"; }
+	sleep 0.5
+	grep -q 'Status update for node ha1' "$XL_TMP/ha2.log" ||
+		{ fo_logs; xl_fail "$1: ha2 does not hear ha1"; }
+	fo_has_vip ha2 && { fo_logs; xl_fail "$1: the VIP is on ha2 as well"; }
+	kill -KILL "$FO_PID_ha1"
+	fo_wait_vip ha2 yes 4 || { fo_logs; xl_fail "$1: ha2 did not take over"; }
+	return 0
+}
+
+test_failover_bcast() { fo_media_case "bcast eth0"; }
+test_failover_mcast() { fo_media_case "mcast eth0 239.77.0.1 694 1 0"; }
