@@ -59,6 +59,9 @@ void fo_link_close(struct fo_daemon *dm);
 void fo_link_send_status(struct fo_daemon *dm);
 
 /* role.c: called on every valid heartbeat and every tick. */
+/* Whether we should hold the resources, from what both sides know: the
+ * same facts seen from the other side give the other's answer. */
+bool fo_role_want(bool owner, bool failback, bool peer_alive, bool holds, bool peer_holds);
 void fo_role_eval(struct fo_daemon *dm);
 void fo_role_shutdown(struct fo_daemon *dm);
 

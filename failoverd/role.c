@@ -32,20 +32,17 @@ static void age_peer(struct fo_daemon *dm, int64_t now)
 	}
 }
 
-static bool want(const struct fo_daemon *dm, bool alive)
+bool fo_role_want(bool owner, bool failback, bool peer_alive, bool holds, bool peer_holds)
 {
-	const struct fo_peer *p = &dm->peer;
-	bool back = dm->cfg.hacf.auto_failback != FO_FAILBACK_OFF;
-
-	if (!alive)
+	if (!peer_alive)
 		return true;
-	if (back)
-		return dm->owner;
-	if (dm->holds && p->holds)
-		return dm->owner;
-	if (dm->holds || p->holds)
-		return dm->holds;
-	return dm->owner;
+	if (failback)
+		return owner;
+	if (holds && peer_holds)
+		return owner;
+	if (holds || peer_holds)
+		return holds;
+	return owner;
 }
 
 void fo_role_eval(struct fo_daemon *dm)
@@ -60,7 +57,8 @@ void fo_role_eval(struct fo_daemon *dm)
 	alive = p->heard && !p->dead;
 	if (!p->heard && now - dm->start_ms < dm->cfg.hacf.initdead_ms)
 		return;			/* still waiting for the peer */
-	w = want(dm, alive);
+	w = fo_role_want(dm->owner, dm->cfg.hacf.auto_failback != FO_FAILBACK_OFF, alive,
+			 dm->holds, p->holds);
 	if (w && !dm->holds) {
 		if (alive && p->holds)
 			return;		/* it releases first, then we take */
