@@ -4,8 +4,8 @@
  * heartbeats keep going); ldirectord::FILE as `xlvs-healthd FILE
  * start|stop`; any other NAME as CONFDIR/resource.d/NAME (heartbeat's
  * /etc/ha.d/resource.d) or /etc/init.d/NAME with its arguments and
- * start|stop.  Scripts run to completion while the loop waits: one that
- * hangs stops our heartbeats (no timeout yet). */
+ * start|stop.  Scripts run while the loop waits (our heartbeats pause),
+ * at most FO_SCRIPT_MS each. */
 #include <errno.h>
 #include <event2/event.h>
 #include <arpa/inet.h>
@@ -13,13 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
 
 #define FO_GARP_COUNT 5
 #define FO_GARP_GAP_MS 100
+#define FO_SCRIPT_MS 10000
 
 /* xlvs-healthd next to our own binary, else from PATH. */
 static void healthd_path(char *buf, size_t cap)
@@ -40,8 +43,11 @@ static void healthd_path(char *buf, size_t cap)
 	snprintf(buf, cap, "xlvs-healthd");
 }
 
+/* Runs argv to completion, killed after FO_SCRIPT_MS (heartbeat waits
+ * forever; we would rather the peer not declare us dead over a hang). */
 static int run(char *const argv[])
 {
+	struct timespec gap = { 0, 20 * 1000000 };
 	pid_t pid = fork();
 	int st;
 
@@ -51,10 +57,18 @@ static int run(char *const argv[])
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
+	for (int i = 0; i < FO_SCRIPT_MS / 20; i++) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -ECHILD;
+		if (r < 0 && errno != EINTR)
 			return -errno;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -ECHILD;
+		nanosleep(&gap, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -ETIMEDOUT;
 }
 
 static int script(const struct fo_daemon *dm, const struct fo_rsc *r, const char *op)
