@@ -521,7 +521,8 @@ test_healthd_ops_hanging_check_times_out_others_keep_interval() {
 		xl_fail "node1 quiesced $((t_down - t_hang)) ms after its check began to hang, want 3000-4700"
 	line=$(grep -F "$XL_NODE1:80" "$XL_TMP/ldirectord.log" | grep -i quiescent | tail -1)
 	[ -n "$line" ] || xl_fail "no quiesce line: $(tail -5 "$XL_TMP/ldirectord.log")"
-	t_log=$(date -d "$(echo "$line" | sed 's/^\[\([^|]*\)|.*/\1/')" +%s) ||
+	t_log=${line#\[}
+	t_log=$(date -d "${t_log%%|*}" +%s) ||
 		xl_fail "bad time stamp: $line"
 	((t_log - t_hang / 1000 >= 2 && t_log - t_hang / 1000 <= 5)) ||
 		xl_fail "logged at $t_log, the hang began at $((t_hang / 1000)): $line"
@@ -530,7 +531,7 @@ test_healthd_ops_hanging_check_times_out_others_keep_interval() {
 	gaps=$(awk -v t="$t_hang" '$1 >= t - 1500 { if (p) print $1 - p; p = $1 }' "$XL_TMP/node2.access")
 	[ "$(echo "$gaps" | wc -l)" -ge 4 ] || xl_fail "too few node2 checks: $gaps"
 	worst=$(echo "$gaps" | sort -n | tail -1)
-	((worst <= 1600)) || xl_fail "node2's checks waited $worst ms (gaps: $(echo $gaps))"
+	((worst <= 1600)) || xl_fail "node2's checks waited $worst ms (gaps: ${gaps//$'\n'/ })"
 	[ "$(hd_weight "$XL_NODE2")" = 2 ] || xl_fail "node2 changed: $(xl_adm -L -n)"
 	hd_cmd "$cf" stop || xl_fail "stop failed"
 	echo "node1 quiesced after $((t_down - t_hang)) ms ($line); node2's longest gap $worst ms"
