@@ -116,6 +116,10 @@ tools: $(TOOLS)
 $(BUILD)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -o $@
+# The daemon of the mount-namespace case must be a libxlvs program.
+$(BUILD)/tests/nsdaemon: tests/tools/nsdaemon.c $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # Unit tests (cmocka) and data-plane tests (BPF_PROG_TEST_RUN).
 UNIT_SRC := $(wildcard tests/unit/*.c)

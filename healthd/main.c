@@ -61,25 +61,6 @@ static int main_check(const char *path)
 /* ldirectord's ld_daemon: fork, setsid, fork, chdir /, stdio on
  * /dev/null.  The first process returns (1) once the daemon has written
  * its pid file, so a status right after start finds it. */
-/* libxlvs finds the host's mount namespace (where the table's pins are)
- * through PID 1 or, where PID 1's is closed to us, through our ancestors;
- * a daemon, and the instances execute= starts, have none, so the process
- * moves there for good before it forks (`ip netns exec` gave it a private
- * one with its own bpffs, where it would make a second table). */
-static void main_host_mnt(void)
-{
-	struct nsroot_guard g;
-
-	if (nsroot_enter(&g) == 0) {
-		if (g.orig_mnt_fd >= 0)
-			close(g.orig_mnt_fd);
-		if (g.cwd_fd >= 0) {
-			(void)!fchdir(g.cwd_fd);
-			close(g.cwd_fd);
-		}
-	}
-}
-
 static int main_daemonise(int *ready_fd)
 {
 	int p[2], fd;
@@ -143,7 +124,6 @@ static int main_start(const struct hd_cli *cli, const char *found,
 			fprintf(stderr, "Config file %s: %s\n", path, strerror(-rc));
 		return 1;
 	}
-	main_host_mnt();
 	if (!cli->debug && !c->supervised && main_daemonise(&ready) < 0) {
 		fprintf(stderr, "ld_daemon: cannot fork: %s\n", strerror(errno));
 		hd_config_free(c);

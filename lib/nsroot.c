@@ -9,11 +9,14 @@
  * So every path operation on the pins happens in the host's mount namespace,
  * which outlives every command; the map fds we take there stay valid after
  * we switch back.  XLVS_PIN_ROOT (a directory on a bpffs) overrides
- * this for setups without access to PID 1's namespace.
+ * this for setups without access to PID 1's namespace.  Where PID 1's is
+ * closed to us, the host's is found through our ancestors, and noted at
+ * start (XLVS_HOST_MNTNS) for a daemon that will have none.
  *
  * The netns cookie is never reused while the system runs, so two namespaces'
  * tables cannot mix; the inode in the name lets a sweep spot dead ones.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -49,19 +52,60 @@ static pid_t parent_of(pid_t pid)
 }
 
 /*
- * The host's mount namespace: PID 1's where we may open it, else that of our
- * oldest ancestor we may open (some sandboxes hide PID 1; `ip netns exec` is
- * always run from a process in the host's namespace).
+ * Where the host's namespace was found: PID 1's (so it is the host's for
+ * sure), the one XLVS_HOST_MNTNS names (found by an ancestor that was sure
+ * enough), an ancestor's, or only our own.  Only the first may get a bpffs
+ * mounted: in any other, a missing bpffs more likely means we are stuck in
+ * a private namespace (a daemon under `ip netns exec` whose parents have
+ * exited), where a new one would hold a second, invisible table.
  */
-static int host_mnt_open(void)
+enum host_how { HOST_PID1, HOST_ENV, HOST_ANCESTOR, HOST_SELF };
+static enum host_how host_how = HOST_SELF;
+
+#define HOST_ENV_NAME "XLVS_HOST_MNTNS"
+
+/* Any process's mount namespace that is the one XLVS_HOST_MNTNS names
+ * ("<dev>:<inode>" of its nsfs file): found again through whoever still
+ * lives there, so a daemon whose parents have exited keeps its way home. */
+static int host_env_open(void)
+{
+	const char *v = getenv(HOST_ENV_NAME);
+	unsigned long long dev, ino;
+	char path[300];
+	struct dirent *de;
+	struct stat st;
+	int fd = -1;
+	DIR *d;
+
+	if (!v || sscanf(v, "%llu:%llu", &dev, &ino) != 2)
+		return -1;
+	d = opendir("/proc");
+	if (!d)
+		return -1;
+	while (fd < 0 && (de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/mnt", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && (fstat(fd, &st) || st.st_dev != dev ||
+				st.st_ino != ino)) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	closedir(d);
+	return fd;
+}
+
+/* Our oldest ancestor's mount namespace we may open (`ip netns exec` is
+ * always run from a process in the host's namespace); our own if none. */
+static int host_ancestor_open(void)
 {
 	char path[64];
 	pid_t pid = getppid();
-	int fd = open("/proc/1/ns/mnt", O_RDONLY | O_CLOEXEC), cand;
+	int fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC), cand;
 
-	if (fd >= 0)
-		return fd;
-	fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	host_how = HOST_SELF;
 	for (int depth = 0; pid > 1 && depth < 64; depth++) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
 		cand = open(path, O_RDONLY | O_CLOEXEC);
@@ -69,10 +113,55 @@ static int host_mnt_open(void)
 			if (fd >= 0)
 				close(fd);
 			fd = cand;
+			host_how = HOST_ANCESTOR;
 		}
 		pid = parent_of(pid);
 	}
 	return fd;
+}
+
+/* The host's mount namespace: PID 1's where we may open it (some sandboxes
+ * hide it), else the remembered one, else through our ancestors. */
+static int host_mnt_open(void)
+{
+	int fd = open("/proc/1/ns/mnt", O_RDONLY | O_CLOEXEC);
+
+	host_how = HOST_PID1;
+	if (fd >= 0)
+		return fd;
+	host_how = HOST_ENV;
+	fd = host_env_open();
+	if (fd >= 0)
+		return fd;
+	return host_ancestor_open();
+}
+
+/*
+ * Remember the host's namespace while our parents still live, before main()
+ * can fork and let them go: children (a daemon, what it executes) inherit
+ * the note.  Only from PID 1 or an ancestor in another namespace than ours:
+ * our own proves nothing (we may be a daemon already).
+ */
+__attribute__((constructor)) static void nsroot_remember(void)
+{
+	char buf[48];
+	struct stat st, self;
+	int fd;
+
+	if (getenv("XLVS_PIN_ROOT") || getenv(HOST_ENV_NAME))
+		return;
+	fd = host_mnt_open();
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && stat("/proc/self/ns/mnt", &self) == 0 &&
+	    (host_how == HOST_PID1 || (host_how == HOST_ANCESTOR &&
+	     (st.st_ino != self.st_ino || st.st_dev != self.st_dev)))) {
+		snprintf(buf, sizeof(buf), "%llu:%llu",
+			 (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino);
+		setenv(HOST_ENV_NAME, buf, 0);
+	}
+	close(fd);
 }
 
 static int same_ns_fd(int a, int b)
@@ -142,6 +231,14 @@ static int ensure_bpffs(const char *mnt)
 
 	if (statfs(mnt, &st) == 0 && st.f_type == BPFFS_MAGIC)
 		return 0;
+	if (host_how != HOST_PID1) {
+		xlvs_logf("no bpf filesystem on %s in what should be the host's "
+			  "mount namespace (PID 1's is closed to us, and no "
+			  "ancestor or %s led to one): refusing to make a "
+			  "second table; mount one there or set XLVS_PIN_ROOT",
+			  mnt, HOST_ENV_NAME);
+		return -ENOENT;
+	}
 	if (mount("bpf", mnt, "bpf", 0, "mode=0700")) {
 		xlvs_logf("cannot mount a bpf filesystem on %s: %s", mnt,
 			  strerror(errno));

@@ -347,3 +347,122 @@ test_healthd_maintenance_delete_and_back_keeps_connections() {
 	grep -q "ok .* node1" "$XL_TMP/hold" || xl_fail "none held to node1: $(cat "$XL_TMP/hold")"
 	tail -1 "$XL_TMP/hold"
 }
+
+# hd_in_services ADDR: in how many of the table's services ADDR serves.
+hd_in_services() {
+	xl_adm -L -n | grep -c -- "-> $1:" || true
+}
+
+# hd_wait_in ADDR N MS: bounded wait until ADDR is in N services; 1 on timeout.
+hd_wait_in() {
+	local i
+	for ((i = 0; i < $3 / 100; i++)); do
+		[ "$(hd_in_services "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# hd_udp_hold VIP PORT N GOFILE MAX_S: N UDP flows (one socket each), each
+# asked once ("held" and the names that answered), then, once GOFILE
+# exists, asked again on the same socket: "ok NAME" when the same server
+# answers, "lost ..." otherwise.  Exit 0 when all N answered the same.
+HD_UDP_HOLD='
+import os, socket, sys, time
+vip, port, n, go, maxs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], float(sys.argv[5])
+socks, first = [], []
+for i in range(n):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    s.connect((vip, port))
+    s.send(b"q\n")
+    first.append(s.recv(200).decode().strip())
+    socks.append(s)
+print("held", " ".join(first), flush=True)
+end = time.time() + maxs
+while not os.path.exists(go) and time.time() < end:
+    time.sleep(0.1)
+bad = 0
+for s, f in zip(socks, first):
+    try:
+        s.send(b"q\n")
+        got = s.recv(200).decode().strip()
+    except OSError as e:
+        got = "error " + str(e)
+    print(("ok " if got == f else "lost ") + f + " " + got, flush=True)
+    bad += got != f
+sys.exit(1 if bad else 0)
+'
+
+# quiescent=no and a real reason: node1's check port (a listener of its
+# own, checkport=8080) stops while its services keep serving, so node1 is
+# deleted from both virtual services; the listener returns, node1 is added
+# back, and the TCP connections and UDP flows it had before answer again
+# from node1 (the table keeps a deleted server's connections, as IPVS's
+# trash does, and revives them when it returns).
+test_healthd_failed_check_delete_and_back_keeps_tcp_udp() {
+	local hold=$XL_ROOT/build/tests/connhold echo=$XL_ROOT/build/tests/echosrv h n
+	local chk1 hold_pid udp_pid
+	[ -x "$hold" ] && [ -x "$echo" ] || xl_fail "connhold or echosrv missing: run make"
+	for h in node1 node2; do
+		xl_bg "$h" "$echo" --name "$h" --port 7000
+		xl_wait_listen "$h" 7000 || xl_fail "echosrv in $h did not start"
+		xl_bg "$h" "$XL_TESTSRV" --name "$h-check" --http-port 8080 --udp-port 5454
+		[ "$h" = node1 ] && chk1=$XL_LAST_PID
+		xl_wait_listen "$h" 8080 || xl_fail "the check listener in $h did not start"
+	done
+	cat >"$XL_TMP/ld.cf" <<-EOF
+	checktimeout=2
+	checkinterval=1
+	quiescent=no
+	logfile="$XL_TMP/ldirectord.log"
+	virtual=$XL_VIP:7000
+	        real=$XL_NODE1:7000 gate 1
+	        real=$XL_NODE2:7000 gate 1
+	        checktype=negotiate
+	        service=http
+	        checkport=8080
+	        request="index.html"
+	        receive="Test Page"
+	        scheduler=rr
+	virtual=$XL_VIP:53
+	        real=$XL_NODE1:53 gate 1
+	        real=$XL_NODE2:53 gate 1
+	        checktype=negotiate
+	        service=http
+	        checkport=8080
+	        request="index.html"
+	        receive="Test Page"
+	        scheduler=rr
+	EOF
+	hd_start "$XL_TMP/ld.cf"
+	hd_wait_in "$XL_NODE1" 2 5000 && hd_wait_in "$XL_NODE2" 2 5000 ||
+		xl_fail "servers not up: $(xl_adm -L -n); $(cat "$XL_TMP/hd.log")"
+	xl_bg client "$hold" "$XL_VIP" 7000 8 "$XL_TMP/go" 40 >"$XL_TMP/hold" 2>"$XL_TMP/hold.err"
+	hold_pid=$XL_LAST_PID
+	xl_bg client python3 -c "$HD_UDP_HOLD" "$XL_VIP" 53 6 "$XL_TMP/go" 40 >"$XL_TMP/udp" 2>"$XL_TMP/udp.err"
+	udp_pid=$XL_LAST_PID
+	for ((n = 0; n < 50; n++)); do
+		grep -q '^held ' "$XL_TMP/hold" && grep -q '^held ' "$XL_TMP/udp" && break
+		sleep 0.1
+	done
+	grep -q '^held 8' "$XL_TMP/hold" || xl_fail "connhold: $(cat "$XL_TMP/hold" "$XL_TMP/hold.err")"
+	grep -q '^held .*node1' "$XL_TMP/udp" ||
+		xl_fail "no UDP flow on node1: $(cat "$XL_TMP/udp" "$XL_TMP/udp.err")"
+	xl_kill_pid "$chk1"
+	hd_wait_in "$XL_NODE1" 0 "$HD_BOUND_MS" ||
+		xl_fail "node1 with its check failing still in the table: $(xl_adm -L -n)"
+	hd_log_has "Deleted real server: $XL_NODE1:7000 ($XL_VIP:7000)"
+	hd_log_has "Deleted real server: $XL_NODE1:53 ($XL_VIP:53)"
+	xl_bg node1 "$XL_TESTSRV" --name node1-check --http-port 8080 --udp-port 5454
+	hd_wait_in "$XL_NODE1" 2 "$HD_BOUND_MS" ||
+		xl_fail "node1 not back with its check passing: $(xl_adm -L -n)"
+	hd_log_has "Added real server: $XL_NODE1:7000 ($XL_VIP:7000)"
+	touch "$XL_TMP/go"
+	wait "$hold_pid" || xl_fail "held TCP connections lost: $(cat "$XL_TMP/hold" "$XL_TMP/hold.err")"
+	grep -q "ok .* node1" "$XL_TMP/hold" || xl_fail "no TCP connection held to node1: $(cat "$XL_TMP/hold")"
+	wait "$udp_pid" || xl_fail "UDP flows lost: $(cat "$XL_TMP/udp" "$XL_TMP/udp.err")"
+	grep -q "^ok node1 node1" "$XL_TMP/udp" || xl_fail "no UDP flow kept on node1: $(cat "$XL_TMP/udp")"
+	tail -1 "$XL_TMP/hold"
+	grep -c '^ok node1' "$XL_TMP/udp" | sed 's/^/UDP flows of node1 kept: /'
+}

@@ -454,3 +454,85 @@ test_healthd_ops_execute_runs_other_instance() {
 	xl_adm -L -n | grep -q "$XL_VIP:8080" && xl_fail "child's service left: $(xl_adm -L -n)"
 	return 0
 }
+
+# HD_CHECK_SRV PORT NAME LOG HANGFILE: an HTTP check listener: each request
+# answered "Test Page of NAME", its time (epoch ms) appended to LOG; while
+# HANGFILE exists a connection is accepted and never answered (held 60 s).
+HD_CHECK_SRV='
+import os, socketserver, sys, time
+port, name, log, hang = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+class H(socketserver.BaseRequestHandler):
+    def handle(self):
+        if os.path.exists(hang):
+            time.sleep(60)
+            return
+        self.request.settimeout(2)
+        try:
+            self.request.recv(4096)
+        except OSError:
+            return
+        with open(log, "a") as f:
+            f.write("%d\n" % int(time.time() * 1000))
+        body = ("Test Page of %s\n" % name).encode()
+        self.request.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+class S(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+S(("0.0.0.0", port), H).serve_forever()
+'
+
+# A check that hangs (node1's check port accepts and never answers) ends
+# after negotiatetimeout (3 s; checktimeout, 6 s, is not the one a
+# negotiate check uses) and node1 is quiesced, as the daemon's log's time
+# stamps show, while node2's checks keep their checkinterval (1 s) all
+# along: checks run side by side, a hung one delays no other.
+test_healthd_ops_hanging_check_times_out_others_keep_interval() {
+	local cf=$XL_TMP/ld.cf h t_hang t_down line t_log gaps worst
+	for h in node1 node2; do
+		xl_bg "$h" python3 -c "$HD_CHECK_SRV" 8080 "$h" "$XL_TMP/$h.access" "$XL_TMP/$h.hang"
+		xl_wait_listen "$h" 8080 || xl_fail "the check listener in $h did not start"
+	done
+	cat >"$cf" <<-EOF
+	checktimeout=6
+	negotiatetimeout=3
+	checkinterval=1
+	quiescent=yes
+	logfile="$XL_TMP/ldirectord.log"
+	virtual=$XL_VIP:80
+	        real=$XL_NODE1:80 gate 3
+	        real=$XL_NODE2:80 gate 2
+	        checktype=negotiate
+	        service=http
+	        checkport=8080
+	        request="index.html"
+	        receive="Test Page"
+	        scheduler=wlc
+	EOF
+	hd_cmd "$cf" start || xl_fail "start failed: $(tail -5 "$XL_TMP/ldirectord.log")"
+	hd_up_both
+	sleep 1
+	touch "$XL_TMP/node1.hang"
+	t_hang=$(date +%s%3N)
+	hd_wait_weight "$XL_NODE1" 0 6000 ||
+		xl_fail "node1 with a hanging check not quiesced within 6 s: $(xl_adm -L -n)"
+	t_down=$(date +%s%3N)
+	# It cannot time out before 3 s; it starts at most checkinterval later.
+	((t_down - t_hang >= 2900 && t_down - t_hang <= 3000 + 1000 + 700)) ||
+		xl_fail "node1 quiesced $((t_down - t_hang)) ms after its check began to hang, want 3000-4700"
+	line=$(grep -F "$XL_NODE1:80" "$XL_TMP/ldirectord.log" | grep -i quiescent | tail -1)
+	[ -n "$line" ] || xl_fail "no quiesce line: $(tail -5 "$XL_TMP/ldirectord.log")"
+	t_log=${line#\[}
+	t_log=$(date -d "${t_log%%|*}" +%s) ||
+		xl_fail "bad time stamp: $line"
+	((t_log - t_hang / 1000 >= 2 && t_log - t_hang / 1000 <= 5)) ||
+		xl_fail "logged at $t_log, the hang began at $((t_hang / 1000)): $line"
+	sleep 1.5
+	# node2's checks from before the hang to now: no gap over 1 s + 0.6 s.
+	gaps=$(awk -v t="$t_hang" '$1 >= t - 1500 { if (p) print $1 - p; p = $1 }' "$XL_TMP/node2.access")
+	[ "$(echo "$gaps" | wc -l)" -ge 4 ] || xl_fail "too few node2 checks: $gaps"
+	worst=$(echo "$gaps" | sort -n | tail -1)
+	((worst <= 1600)) || xl_fail "node2's checks waited $worst ms (gaps: ${gaps//$'\n'/ })"
+	[ "$(hd_weight "$XL_NODE2")" = 2 ] || xl_fail "node2 changed: $(xl_adm -L -n)"
+	hd_cmd "$cf" stop || xl_fail "stop failed"
+	echo "node1 quiesced after $((t_down - t_hang)) ms ($line); node2's longest gap $worst ms"
+}

@@ -6,6 +6,7 @@
 # nothing loaded (setup); each case attaches as it needs.
 
 TB_TCPHOLD=${TB_TCPHOLD:-$XL_ROOT/build/tests/tcphold}
+TB_NSDAEMON=${TB_NSDAEMON:-$XL_ROOT/build/tests/nsdaemon}
 TB_VIP2=$XL_NET.200	# ha2's service address (held by no host)
 TB_NODE3=$XL_NET.105
 
@@ -306,4 +307,46 @@ test_table_held_connection_keeps_real_server() {
 	done
 	xl_assert_eq "node3=4" "$(xl_http 4 | xl_tally)" \
 		"4 new requests after the change"
+}
+
+# tb_nsdaemon_run OUT [-u] CMD...: CMD run in ha1 by a daemon whose parents
+# have exited (nsdaemon); bounded wait (10 s) for its "rc=" line.
+tb_nsdaemon_run() {
+	local out=$1 i; shift
+	: >"$out"
+	xl_in ha1 "$TB_NSDAEMON" "$@" || xl_fail "nsdaemon did not start"
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^rc=' "$out" && return 0
+		sleep 0.1
+	done
+	xl_fail "the daemon did not finish: $(cat "$out")"
+}
+
+# A daemon under `ip netns exec` (fork, setsid, fork, parents gone: no
+# ancestor left in the host's mount namespace, and PID 1's may be closed
+# to us) edits the one table xlvsadm sees, not one of its own in the
+# command's private bpffs; one that lost libxlvs's note of the host's
+# namespace fails loudly rather than making a second table.
+test_table_daemon_edits_the_host_table() {
+	local out=$XL_TMP/nsd.out
+	[ -x "$TB_NSDAEMON" ] || xl_die "$TB_NSDAEMON missing: run make"
+	tb_nsdaemon_run "$out" "$out" "$XL_ADM_BIN" -A -t "$XL_VIP:80" -s rr
+	grep -q '^ppid=' "$out" && ! grep -qx "ppid=$$" "$out" ||
+		xl_fail "the daemon was not orphaned: $(cat "$out")"
+	grep -qx 'rc=0' "$out" || xl_fail "the daemon's xlvsadm -A failed: $(cat "$out")"
+	xl_adm -L -n | grep -qF "$XL_VIP:80" ||
+		xl_fail "the daemon's service is not in the table xlvsadm sees: $(xl_adm -L -n)"
+	tb_nsdaemon_run "$out" -u "$out" "$XL_ADM_BIN" -A -t "$XL_VIP:81" -s rr
+	if ! (exec 3</proc/1/ns/mnt) 2>/dev/null; then
+		grep -qx 'rc=0' "$out" &&
+			xl_fail "a daemon with no way to the host's namespace succeeded: $(cat "$out")"
+		grep -q 'refusing to make a second table' "$out" ||
+			xl_fail "no clear message: $(cat "$out")"
+		xl_adm -L -n | grep -qF "$XL_VIP:81" &&
+			xl_fail "the failed edit reached the table"
+	else
+		grep -qx 'rc=0' "$out" && xl_adm -L -n | grep -qF "$XL_VIP:81" ||
+			xl_fail "with PID 1's namespace open the edit must work: $(cat "$out")"
+	fi
+	return 0
 }
