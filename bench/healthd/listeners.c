@@ -2,7 +2,7 @@
 /* bench/healthd/listeners: N real servers for the health-check benchmark,
  * in one epoll process.  Server i (0-based) listens on BASE + i + 1, port
  * PORT (the namespace routes BASE/16 to lo as local, so no address needs
- * adding).  Every accept is logged as "A idx sec.nsec" (CLOCK_REALTIME) so
+ * adding).  Every accept is logged as "A idx sec.nsec" (CLOCK_BOOTTIME: /proc/uptime's clock; this VM's wall clock jumps) so
  * each server's real check interval can be computed; a connection that sends
  * a request gets an HTTP page (negotiate checks), one that closes is closed.
  * SIGUSR1 reads CTLFILE (one index a line) and closes those listeners, so
@@ -41,7 +41,7 @@ static void ls_stamp(char kind, unsigned idx)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_BOOTTIME, &ts);
 	fprintf(ls_log, "%c %u %lld.%09ld\n", kind, idx, (long long)ts.tv_sec, ts.tv_nsec);
 }
 
