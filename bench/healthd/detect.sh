@@ -18,22 +18,30 @@ h_dead_addrs() {
 }
 
 # h_detect_healthd T_STOP BOUND: per dead server, seconds to leave the table.
+# One loop inside the namespace lists the table (xlvsadm -L -n) as fast as it
+# can (~10-20 ms a round here) and logs each round's uptime and the dead
+# servers still listed; a server's time is the first round it is missing.
 h_detect_healthd() {
-	local t_stop=$1 bound=$2 left a t
-	declare -A gone=()
-	left=$(h_dead_addrs)
-	while [ -n "$left" ]; do
-		t=$(now)
-		local tab
-		tab=$(in_ns "$ADM_BIN" -L -n 2>/dev/null)
-		for a in $left; do
-			grep -q " $a:80 " <<<"$tab" || gone[$a]=$(echo "$t - $t_stop" | bc)
-		done
-		left=$(for a in $left; do [ -z "${gone[$a]:-}" ] && echo "$a"; done)
-		(( ${t%.*} - ${t_stop%.*} >= bound )) && break
-		sleep 0.1
+	local t_stop=$1 bound=$2
+	h_dead_addrs | sed 's/$/:80 /; s/^/ /' >"$TMP/dead"
+	ip netns exec "$NS" bash -c '
+		end=$(( ${1%.*} + $2 ))
+		while :; do
+			read -r u _ </proc/uptime
+			((${u%.*} >= end)) && break
+			tab=$("$0" -L -n)
+			echo "T $u"
+			grep -oF -f "$3" <<<"$tab" | sed "s/^/L /"
+			grep -qF -f "$3" <<<"$tab" || break
+		done' "$ADM_BIN" "$t_stop" "$bound" "$TMP/dead" >"$TMP/poll"
+	h_dead_addrs | while read -r a; do
+		awk -v a=" $a:80 " -v t="$t_stop" '
+			$1 == "T" { if (started && !seen) { printf "%.3f\n", pt - t; found = 1; exit }
+				    started = 1; seen = 0; pt = $2; next }
+			$1 == "L" && " " $2 " " == a { seen = 1 }
+			END { if (!found && started && !seen) printf "%.3f\n", pt - t; else if (!found) print "-" }' \
+			"$TMP/poll" | { read -r d; echo "$a ${d:--}"; }
 	done
-	for a in $(h_dead_addrs); do echo "$a ${gone[$a]:--}"; done
 }
 
 # h_detect_ld T_STOP BOUND: the same from the fake ipvsadm's log.

@@ -10,7 +10,7 @@ tsv=$1 md=$2
 	echo
 	grep '^#' "$tsv" | sed 's/^# /- /'
 	echo "- same ldirectord.cf for both: checkinterval=1, checktimeout=3, negotiatetimeout=3,"
-	echo "  failurecount=1, quiescent=no; one virtual, N real servers (listeners in a namespace);"
+	echo "  failurecount=1, quiescent=no; N real servers, a virtual per 1,000 (listeners in a namespace);"
 	echo "  ldirectord runs against bench/healthd/fake-ipvsadm (no ip_vs in this kernel); its"
 	echo "  checking loop is real. \"-\": not reached within the run's bound."
 	echo
