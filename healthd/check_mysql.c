@@ -173,13 +173,8 @@ static int myck_start(struct hd_check *c)
 {
 	struct myck_chk *m;
 
-	if (!hd_perl_true(c->t.login) ||
-	    !hd_perl_true(hd_request_body(c->t.request))) {
-		hd_check_finish(c, false, "Error: Must specify a login and "
-				"request string for MySQL, Oracle and "
-				"PostgreSQL checks");
+	if (hd_sql_unasked(c))
 		return 0;
-	}
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;

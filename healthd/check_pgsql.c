@@ -177,13 +177,8 @@ static int pgck_start(struct hd_check *c)
 {
 	struct pgck_chk *p;
 
-	if (!hd_perl_true(c->t.login) ||
-	    !hd_perl_true(hd_request_body(c->t.request))) {
-		hd_check_finish(c, false, "Error: Must specify a login and "
-				"request string for MySQL, Oracle and "
-				"PostgreSQL checks");
+	if (hd_sql_unasked(c))
 		return 0;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <string.h>
+#include "check_int.h"
 
 struct ssl_st;
 struct ldap;
@@ -27,6 +28,18 @@ static inline const char *hd_request_body(const char *request)
 	if (!request)
 		return "";
 	return request[0] == '/' ? request + 1 : request;
+}
+
+/* ldirectord's check_mysql/check_pgsql refuse to run without a login
+ * and a request: the check fails with its words.  True if c ended so. */
+static inline bool hd_sql_unasked(struct hd_check *c)
+{
+	if (hd_perl_true(c->t.login) &&
+	    hd_perl_true(hd_request_body(c->t.request)))
+		return false;
+	hd_check_finish(c, false, "Error: Must specify a login and request "
+			"string for MySQL, Oracle and PostgreSQL checks");
+	return true;
 }
 
 /* check_ldap_tls.c: a client SSL on the connected fd (the process's

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The fallback server and fallbackcommand (fallback.h), as ldirectord's
  * fallback_on, fallback_off and do_fallback_command. */
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -75,6 +76,7 @@ void hd_fallback_spawn_sh(void *arg, const char *cmdline)
 		}
 		_exit(gpid < 0);
 	}
-	while (waitpid(pid, &status, 0) < 0)
+	/* The child only forks: a moment.  ECHILD: reaped elsewhere. */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 }

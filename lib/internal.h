@@ -109,6 +109,9 @@ int neigh_keep_on(uint8_t af, const uint8_t *addr, uint32_t oif);
 /* neigh_gw.c: ... and for the gateways of the main table's routes out of
  * interface ifindex; 0 or -errno. */
 int neigh_keep_gateways(uint32_t ifindex);
+/* 1 if addr is the gateway of a main-table route out of ifindex, 0 if
+ * not, or -errno. */
+int neigh_is_gateway(uint8_t af, const uint8_t *addr, uint32_t ifindex);
 int neigh_forget(uint8_t af, const uint8_t *addr);
 /* 1 if addr is one of this host's (a route of type RTN_LOCAL), 0 if not,
  * or -errno. */

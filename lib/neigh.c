@@ -204,8 +204,18 @@ int neigh_forget(uint8_t af, const uint8_t *addr)
 	int rc;
 
 	rc = nexthop_of(af, addr, &nh);
-	if (!rc)
-		rc = neigh_get(&nh, &e);
+	if (rc)
+		return rc;
+	/* A server behind a gateway made the gateway's entry: other servers,
+	 * the routes --attach keeps resolved (neigh_gw.c) and NAT's replies
+	 * use it too.  Only a server's own entry goes, and not while it is a
+	 * route's gateway itself. */
+	if (memcmp(nh.addr, addr, addr_len(af)))
+		return 0;
+	rc = neigh_is_gateway(af, addr, nh.oif);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	rc = neigh_get(&nh, &e);
 	if (rc || !e.found || !(e.flags_ext & NTF_EXT_MANAGED))
 		return rc;
 	return nl_talk(NETLINK_ROUTE, neigh_msg(buf, RTM_DELNEIGH, 0, &nh, 0),

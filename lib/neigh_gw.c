@@ -106,3 +106,16 @@ int neigh_keep_gateways(uint32_t ifindex)
 	}
 	return rc;
 }
+
+int neigh_is_gateway(uint8_t af, const uint8_t *addr, uint32_t ifindex)
+{
+	struct gw_list l = { .oif = ifindex, .af = af };
+	int rc = gateways_of(&l);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < l.n; i++)
+		if (!memcmp(l.addr[i], addr, af == 6 ? 16 : 4))
+			return 1;
+	return 0;
+}

@@ -154,7 +154,9 @@ test_healthd_fallback_when_all_down() {
 	# fallback is forwarded Local, to the director's stack).
 	xl_bg ha1 "$XL_TESTSRV" --name director --http-port 80 --udp-port 5353
 	xl_wait_listen ha1 80 || xl_fail "the director's web server did not start"
-	hd_conf "$XL_TMP/ld.cf"
+	printf '#!/bin/sh\necho "$@" >>%s/fb.out\n' "$XL_TMP" >"$XL_TMP/fb.sh"
+	chmod +x "$XL_TMP/fb.sh"
+	hd_conf "$XL_TMP/ld.cf" connect "" "fallbackcommand=$XL_TMP/fb.sh"
 	hd_start "$XL_TMP/ld.cf"
 	hd_up_both
 	[ "$(hd_weight 127.0.0.1)" = none ] || xl_fail "fallback in while servers are up"
@@ -176,6 +178,11 @@ test_healthd_fallback_when_all_down() {
 	hd_no_failure_after "$t_fb"
 	hd_log_has "Added fallback server: 127.0.0.1:80 ($XL_VIP:80) (Weight set to 1)"
 	hd_log_has "Deleted fallback server: 127.0.0.1:80 ($XL_VIP:80)"
+	# fallbackcommand: "start" at start-up (an empty table: no server up
+	# yet, as ldirectord's ld_start), "stop" when the first passed its
+	# check, "start" when both went, "stop" when node2 came back.
+	xl_assert_eq "start $XL_VIP:80 tcp|stop $XL_VIP:80 tcp|start $XL_VIP:80 tcp|stop $XL_VIP:80 tcp" \
+		"$(paste -sd'|' "$XL_TMP/fb.out")" "fallbackcommand's runs"
 }
 
 test_healthd_receive_text_missing_is_down() {

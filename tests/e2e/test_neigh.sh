@@ -101,3 +101,32 @@ test_neigh_managed_entry_and_static_entry() {
 	xl_assert_eq "$static" "$(nb_neigh "$XL_NODE2")" \
 		"the permanent entry for node2 after -d"
 }
+
+# Real servers behind a gateway share the gateway's managed entry (and so
+# do NAT's replies through it): deleting one of them, or all, or a server
+# that is itself a route's gateway, never takes that entry away.
+test_neigh_gateway_entry_outlives_its_servers() {
+	local entry
+	xl_in ha1 ip route add 10.77.9.0/24 via "$XL_NODE2" dev eth0 ||
+		xl_fail "cannot add the route via node2"
+	xl_adm -A -t "$XL_VIP:80" -s rr &&
+	xl_adm -a -t "$XL_VIP:80" -r 10.77.9.1:80 -m -w 1 &&
+	xl_adm -a -t "$XL_VIP:80" -r 10.77.9.2:80 -m -w 1 &&
+	xl_adm -a -t "$XL_VIP:80" -r "$XL_NODE2:80" -g -w 1 ||
+		xl_fail "configuring the service failed"
+	entry=$(nb_neigh "$XL_NODE2")
+	[[ " $entry " == *" managed "* ]] ||
+		xl_fail "the gateway node2's entry is not managed after -a: '$entry'"
+	xl_adm -d -t "$XL_VIP:80" -r 10.77.9.1:80 || xl_fail "-d 10.77.9.1 failed"
+	entry=$(nb_neigh "$XL_NODE2")
+	[[ " $entry " == *" managed "* ]] ||
+		xl_fail "deleting a server behind node2 took node2's entry: '$entry'"
+	xl_adm -d -t "$XL_VIP:80" -r "$XL_NODE2:80" || xl_fail "-d node2 failed"
+	entry=$(nb_neigh "$XL_NODE2")
+	[[ " $entry " == *" managed "* ]] ||
+		xl_fail "deleting node2, a route's gateway, took its entry: '$entry'"
+	xl_adm -d -t "$XL_VIP:80" -r 10.77.9.2:80 || xl_fail "-d 10.77.9.2 failed"
+	entry=$(nb_neigh "$XL_NODE2")
+	[[ " $entry " == *" managed "* ]] ||
+		xl_fail "deleting the last server behind node2 took its entry: '$entry'"
+}
