@@ -113,6 +113,8 @@ static void sched_enqueue(struct hd_sched_slot *sl)
 	s->queued++;
 }
 
+#define SCHED_TICK_US 5000u
+
 static uint64_t sched_now_us(void)
 {
 	struct timespec ts;
@@ -136,7 +138,10 @@ static void sched_rearm(struct hd_sched_slot *sl)
 	sl->due_us += iv;
 	if (sl->due_us <= now)
 		sl->due_us += ((now - sl->due_us) / iv + 1) * iv;
-	wait = sl->due_us - now;
+	/* Armed at the next SCHED_TICK_US boundary: the servers due within one
+	 * tick run from one wake-up of the loop (5,000 servers a second would
+	 * otherwise be 5,000 wake-ups), at most a tick late. */
+	wait = (sl->due_us + SCHED_TICK_US - 1) / SCHED_TICK_US * SCHED_TICK_US - now;
 	tv.tv_sec = (time_t)(wait / 1000000u);
 	tv.tv_usec = (suseconds_t)(wait % 1000000u);
 	event_add(sl->timer, &tv);
