@@ -96,6 +96,7 @@ h_detect() {
 		res=$(h_detect_ld "$t_stop" 60)
 	fi
 	h_log "$sys detection ($mode): $(awk '{ printf "%s ", $2 }' <<<"$res")"
+	[ -n "${HDB_KEEP:-}" ] && cp "$TMP/poll" "$HDB_KEEP/poll.$sys.$mode" 2>/dev/null
 	awk -v r="$rep" -v s="$sys" -v m="$mode" '{ printf "%s\t%s\tdetect_%s\t1000\t%s\t%s\n", r, s, m, $1, $2 }' \
 		<<<"$res" >>"$TSV"
 	h_down
