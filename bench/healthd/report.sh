@@ -43,7 +43,7 @@ tsv=$1 md=$2
 				med(k "|checks_per_s"), med(k "|p50"), med(k "|p99"), med(k "|max"), med(k "|start")
 		}
 		print ""
-		print "## Ratios (ldirectord / xlvs-healthd, same run)"
+		print "## Ratios (ldirectord / xlvs-healthd; the header says which run each is from)"
 		print ""
 		print "| check | servers | CPU per check | start-up |"
 		print "|---|---|---|---|"
