@@ -52,7 +52,8 @@ h_detect_ld() {
 		local n
 		n=$(awk -v t="$t_stop" '$1 >= t && $2 == "-d"' "$TMP/fake/commands" | wc -l)
 		((n >= want)) && break
-		(( $(date +%s) - ${t_stop%.*} >= bound )) && break
+		local u; u=$(now)
+		(( ${u%.*} - ${t_stop%.*} >= bound )) && break
 		sleep 0.5
 	done
 	for a in $(h_dead_addrs); do
