@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "hd_log.h"
 #include "hd_sched.h"
@@ -14,7 +15,7 @@ struct hd_sched_slot {
 	struct hd_rs *r;
 	struct event *timer;
 	struct timeval interval;
-	bool first;                     /* the phase timeout is still set */
+	uint64_t due_us;                /* CLOCK_MONOTONIC: this run's due time */
 	struct hd_check *check;         /* running, or NULL */
 	bool queued;
 	struct hd_sched_slot *qnext;
@@ -112,6 +113,40 @@ static void sched_enqueue(struct hd_sched_slot *sl)
 	s->queued++;
 }
 
+#define SCHED_TICK_US 5000u
+
+static uint64_t sched_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The next run at the server's own phase.  Not EV_PERSIST: libevent
+ * reschedules a persistent timer that fired late from "now", so one stall of
+ * the loop longer than the interval (a big table batch at start-up) moved
+ * every server that was due during it to the same instant, and the spread
+ * never came back.  Runs missed in a stall are skipped, the phase kept. */
+static void sched_rearm(struct hd_sched_slot *sl)
+{
+	uint64_t iv = (uint64_t)sl->interval.tv_sec * 1000000u +
+		      (uint64_t)sl->interval.tv_usec;
+	uint64_t now = sched_now_us(), wait;
+	struct timeval tv;
+
+	sl->due_us += iv;
+	if (sl->due_us <= now)
+		sl->due_us += ((now - sl->due_us) / iv + 1) * iv;
+	/* Armed at the next SCHED_TICK_US boundary: the servers due within one
+	 * tick run from one wake-up of the loop (5,000 servers a second would
+	 * otherwise be 5,000 wake-ups), at most a tick late. */
+	wait = (sl->due_us + SCHED_TICK_US - 1) / SCHED_TICK_US * SCHED_TICK_US - now;
+	tv.tv_sec = (time_t)(wait / 1000000u);
+	tv.tv_usec = (suseconds_t)(wait % 1000000u);
+	event_add(sl->timer, &tv);
+}
+
 static void sched_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct hd_sched_slot *sl = arg;
@@ -119,11 +154,7 @@ static void sched_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (sl->first) {
-		/* From now on the period, not the phase. */
-		sl->first = false;
-		event_add(sl->timer, &sl->interval);
-	}
+	sched_rearm(sl);
 	if (sl->check || sl->queued) {
 		s->skipped++;
 		hd_debug(3, "Check still running, not started again: %s",
@@ -148,12 +179,12 @@ int hd_sched_add(struct hd_sched *s, struct hd_rs *r, unsigned interval_ms,
 		return -ENOMEM;
 	sl->s = s;
 	sl->r = r;
-	sl->first = true;
+	sl->due_us = sched_now_us() + (uint64_t)phase_ms * 1000u;
 	if (!interval_ms)
 		interval_ms = 1000;
 	sl->interval.tv_sec = interval_ms / 1000;
 	sl->interval.tv_usec = (interval_ms % 1000) * 1000;
-	sl->timer = event_new(s->base, -1, EV_PERSIST, sched_timer, sl);
+	sl->timer = event_new(s->base, -1, 0, sched_timer, sl);
 	if (!sl->timer || event_add(sl->timer, &phase) < 0) {
 		if (sl->timer)
 			event_free(sl->timer);
