@@ -8,7 +8,8 @@
 # server goes down, again every emailalertfreq, and when it is back.
 # The seed's cluster and hd_conf's file, as tests/e2e/test_healthd.sh.
 
-XL_HD_BIN=${XL_HD_BIN:-$XL_ROOT/build/bin/xlvs-healthd}
+# shellcheck source=tests/e2e/healthd_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/healthd_lib.sh"
 
 setup() {
 	[ -x "$XL_HD_BIN" ] || xl_die "$XL_HD_BIN missing: run make"
@@ -16,35 +17,6 @@ setup() {
 	xl_adm --attach eth0 --conn-max 65536 || xl_fail "xlvsadm --attach failed"
 	HD_RUN=$XL_TMP/run
 	mkdir -p "$HD_RUN"
-}
-
-# hd_conf FILE [CHECKTYPE [RECEIVE [GLOBAL...]]]: the seed's file with its
-# addresses real (test_healthd.sh's); HD_NODES picks the real= lines.
-hd_conf() {
-	local file=$1 ct=${2:-connect} rcv=${3:-“Test Page”} global="" reals="" n
-	shift $(($# < 3 ? $# : 3))
-	for line in "$@"; do global+="$line"$'\n'; done
-	for n in ${HD_NODES:-1 2}; do
-		case $n in
-		1) reals+="        real=$XL_NODE1:80 gate 3"$'\n' ;;
-		2) reals+="        real=$XL_NODE2:80 gate 2"$'\n' ;;
-		esac
-	done
-	cat >"$file" <<-EOF
-	checktimeout=3
-	checkinterval=1
-	fallback=127.0.0.1:80 gate
-	logfile=“$XL_TMP/ldirectord.log”
-	quiescent=yes
-	${global}virtual=$XL_VIP:80
-	${reals}        service=http
-	        checkport=80
-	        checktype=$ct
-	        request=“index.html”
-	        receive=$rcv
-	        scheduler=wlc
-	        #persistent=600
-	EOF
 }
 
 # hd_cmd ARGS...: xlvs-healthd with the test's pid-file directory, in ha1.
@@ -61,24 +33,6 @@ hd_start_d() {
 	HD_PID=$XL_LAST_PID
 }
 
-hd_weight() {
-	local w
-	w=$(xl_adm -L -n | awk -v a="$1:80" '$1 == "->" && $2 == a { print $4 }')
-	echo "${w:-none}"
-}
-
-# hd_wait_weight ADDR WANT MS: bounded wait for ADDR's weight to be WANT.
-hd_wait_weight() {
-	local t0 now
-	t0=$(date +%s%3N)
-	while :; do
-		now=$(date +%s%3N)
-		[ "$(hd_weight "$1")" = "$2" ] && return 0
-		((now - t0 > $3)) && return 1
-		sleep 0.1
-	done
-}
-
 # hd_wait_grep FILE TEXT MS: bounded wait for FILE to hold TEXT (fixed).
 hd_wait_grep() {
 	local i
@@ -87,16 +41,6 @@ hd_wait_grep() {
 		sleep 0.1
 	done
 	return 1
-}
-
-hd_log_has() {
-	grep -qF -- "$1" "${2:-$XL_TMP/hd.log}" ||
-		xl_fail "not logged: \"$1\"; the log: $(tail -20 "${2:-$XL_TMP/hd.log}")"
-}
-
-hd_up_both() {
-	hd_wait_weight "$XL_NODE1" 3 5000 && hd_wait_weight "$XL_NODE2" 2 5000 ||
-		xl_fail "servers not up after start: $(xl_adm -L -n); $(cat "$XL_TMP/ldirectord.log" "$XL_TMP/hd.log" 2>&1 | tail -30)"
 }
 
 # hd_runs PID: the process runs (a zombie waiting for init has ended).
