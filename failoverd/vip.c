@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <linux/if_packet.h>
-#include <linux/rtnetlink.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/if_ether.h>
@@ -15,7 +14,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <libmnl/libmnl.h>
 
 #include "daemon.h"
 #include "internal.h"
@@ -61,39 +59,26 @@ static unsigned dev_index(const char *dev)
 	return if_nametoindex(base);
 }
 
-static int vip_nl(const struct fo_rsc *r, int type, int flags)
+static int vip_nl(const struct fo_rsc *r, bool add)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], dev[IF_NAMESIZE + 16];
-	struct nlmsghdr *nlh;
-	struct ifaddrmsg *ifm;
+	char dev[IF_NAMESIZE + 16];
+	struct nl_addr a = { .family = AF_INET, .addr = &r->ip };
 	int prefix, rc;
-	unsigned idx;
 
 	if ((rc = vip_where(r, dev, &prefix)))
 		return rc;
-	if (!(idx = dev_index(dev)))
+	if (!(a.ifindex = dev_index(dev)))
 		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (uint16_t)type;
-	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags);
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifa_family = AF_INET;
-	ifm->ifa_prefixlen = (uint8_t)prefix;
-	ifm->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifm->ifa_index = idx;
-	mnl_attr_put(nlh, IFA_LOCAL, 4, &r->ip);
-	mnl_attr_put(nlh, IFA_ADDRESS, 4, &r->ip);
-	if (type == RTM_NEWADDR && r->has_bcast)
-		mnl_attr_put(nlh, IFA_BROADCAST, 4, &r->bcast);
-	if (type == RTM_NEWADDR && strchr(dev, ':'))
-		mnl_attr_put_strz(nlh, IFA_LABEL, dev);
-	return nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
+	a.prefix = (uint8_t)prefix;
+	a.bcast = r->has_bcast ? &r->bcast : NULL;
+	a.label = strchr(dev, ':') ? dev : NULL;
+	return add ? nl_addr_add(&a) : nl_addr_del(&a);
 }
 
 /* 0 if added, 1 if it was there already. */
 int fo_vip_add(const struct fo_rsc *r)
 {
-	int rc = vip_nl(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	int rc = vip_nl(r, true);
 
 	return rc == -EEXIST ? 1 : rc;
 }
@@ -101,7 +86,7 @@ int fo_vip_add(const struct fo_rsc *r)
 /* 0 if removed, 1 if it was not there. */
 int fo_vip_del(const struct fo_rsc *r)
 {
-	int rc = vip_nl(r, RTM_DELADDR, 0);
+	int rc = vip_nl(r, false);
 
 	return rc == -EADDRNOTAVAIL || rc == -ENOENT ? 1 : rc;
 }
