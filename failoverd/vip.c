@@ -11,7 +11,6 @@
 #include <netinet/if_ether.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -101,38 +100,35 @@ int fo_vip_garp(const struct fo_rsc *r)
 {
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
 				  .sll_halen = ETH_ALEN };
-	char dev[IF_NAMESIZE + 16];
+	char dev[IF_NAMESIZE + 16], base[IF_NAMESIZE];
 	struct garp p = { 0 };
-	struct ifreq ifr = { 0 };
-	int fd, prefix, rc = 0;
+	uint8_t mac[ETH_ALEN];
+	int fd, prefix, rc;
 
 	if ((rc = vip_where(r, dev, &prefix)))
 		return rc;
 	if (!(ll.sll_ifindex = (int)dev_index(dev)))
 		return -ENODEV;
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(dev, ":"), dev);
+	if ((rc = dev_mac_read(base, mac)))
+		return rc;
 	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP))) < 0)
 		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%.*s", (int)strcspn(dev, ":"), dev);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
-		rc = -errno;
-		goto out;
-	}
 	memset(ll.sll_addr, 0xff, ETH_ALEN);
 	memset(p.eh.ether_dhost, 0xff, ETH_ALEN);
-	memcpy(p.eh.ether_shost, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	memcpy(p.eh.ether_shost, mac, ETH_ALEN);
 	p.eh.ether_type = htons(ETHERTYPE_ARP);
 	p.ea.arp_hrd = htons(ARPHRD_ETHER);
 	p.ea.arp_pro = htons(ETHERTYPE_IP);
 	p.ea.arp_hln = ETH_ALEN;
 	p.ea.arp_pln = 4;
 	p.ea.arp_op = htons(ARPOP_REQUEST);
-	memcpy(p.ea.arp_sha, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	memcpy(p.ea.arp_sha, mac, ETH_ALEN);
 	memcpy(p.ea.arp_spa, &r->ip, 4);
 	memset(p.ea.arp_tha, 0xff, ETH_ALEN);
 	memcpy(p.ea.arp_tpa, &r->ip, 4);
 	if (sendto(fd, &p, sizeof(p), 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
 		rc = -errno;
-out:
 	close(fd);
 	return rc;
 }
