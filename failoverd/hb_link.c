@@ -33,11 +33,12 @@ static struct in_addr dev_bcast(const char *dev)
 	if (getifaddrs(&ifa) < 0)
 		return a;
 	for (i = ifa; i; i = i->ifa_next) {
-		uint32_t b = 0, own = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+		uint32_t b = 0, own;
 
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
 		    !(i->ifa_flags & IFF_BROADCAST) || strcmp(i->ifa_name, dev) != 0)
 			continue;
+		own = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
 		if (i->ifa_broadaddr)
 			b = ((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr.s_addr;
 		if ((!b || b == own) && i->ifa_netmask)
