@@ -20,8 +20,6 @@
 #include "internal.h"
 #include "hb_fields.h"
 
-#define FO_F_HOLDS "xlvs_holds"	/* ours: "1" while we hold the resources */
-
 /* The broadcast address of dev, as heartbeat's bcast medium sends to; if
  * the address was added without one (iproute2's default: getifaddrs then
  * gives the address itself), its subnet's. */
