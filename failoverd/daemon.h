@@ -42,7 +42,10 @@ struct fo_daemon {
 	unsigned long hg, seq;		/* our generation and last sequence number */
 	struct fo_peer peer;
 	int64_t start_ms;
-	bool holds;			/* our resources are up */
+	bool holds;			/* our resources are up, or going up or down */
+	int rsc_pid;			/* the child starting or stopping them, or 0 */
+	bool rsc_starting;
+	struct event *rsc_timer;	/* polls rsc_pid */
 	bool owner;			/* we are the haresources node */
 };
 
@@ -69,8 +72,12 @@ void fo_role_shutdown(struct fo_daemon *dm);
 int fo_vip_add(const struct fo_rsc *r);
 int fo_vip_del(const struct fo_rsc *r);
 int fo_vip_garp(const struct fo_rsc *r);
-int fo_rsc_start_all(struct fo_daemon *dm);
+/* Start or stop the resources in a child process, so heartbeats go on
+ * while scripts run; holds is true from the start until a stop is done. */
+void fo_rsc_start_all(struct fo_daemon *dm);
 void fo_rsc_stop_all(struct fo_daemon *dm);
+/* At exit: waits for a running child, then stops them in-process. */
+void fo_rsc_stop_now(struct fo_daemon *dm);
 void fo_rsc_clear_stale(struct fo_daemon *dm);
 
 #endif

@@ -35,6 +35,8 @@
 #define HB_F_RTYPE "rtype"
 #define HB_F_ISSTABLE "isstable"
 #define HB_F_COMMENT "info"
+/* Ours, not heartbeat's: "1" while the sender holds the resources. */
+#define FO_F_HOLDS "xlvs_holds"
 
 #define HB_T_STATUS "status"
 #define HB_T_REXMIT "NS_rexmit"

@@ -20,8 +20,6 @@
 #include "internal.h"
 #include "hb_fields.h"
 
-#define FO_F_HOLDS "xlvs_holds"	/* ours: "1" while we hold the resources */
-
 /* The broadcast address of dev, as heartbeat's bcast medium sends to; if
  * the address was added without one (iproute2's default: getifaddrs then
  * gives the address itself), its subnet's. */
@@ -33,11 +31,12 @@ static struct in_addr dev_bcast(const char *dev)
 	if (getifaddrs(&ifa) < 0)
 		return a;
 	for (i = ifa; i; i = i->ifa_next) {
-		uint32_t b = 0, own = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+		uint32_t b = 0, own;
 
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
 		    !(i->ifa_flags & IFF_BROADCAST) || strcmp(i->ifa_name, dev) != 0)
 			continue;
+		own = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
 		if (i->ifa_broadaddr)
 			b = ((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr.s_addr;
 		if ((!b || b == own) && i->ifa_netmask)

@@ -15,8 +15,6 @@
 #include "daemon.h"
 #include "hb_fields.h"
 
-#define FO_F_HOLDS "xlvs_holds"
-
 static bool is_node(const struct fo_hacf *cf, const char *name)
 {
 	for (unsigned i = 0; i < cf->nnodes; i++)

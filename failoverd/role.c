@@ -51,9 +51,9 @@ void fo_role_eval(struct fo_daemon *dm)
 	const struct fo_peer *p = &dm->peer;
 	bool alive, w;
 
-	if (dm->stopping)
-		return;
 	age_peer(dm, now);
+	if (dm->stopping || dm->rsc_pid)
+		return;			/* exiting, or resources going up or down */
 	alive = p->heard && !p->dead;
 	if (!p->heard && now - dm->start_ms < dm->cfg.hacf.initdead_ms)
 		return;			/* still waiting for the peer */
@@ -77,7 +77,6 @@ void fo_role_eval(struct fo_daemon *dm)
 void fo_role_shutdown(struct fo_daemon *dm)
 {
 	dm->stopping = true;
-	if (dm->holds)
-		fo_rsc_stop_all(dm);
+	fo_rsc_stop_now(dm);
 	fo_link_send_status(dm);
 }

@@ -4,8 +4,9 @@
  * heartbeats keep going); ldirectord::FILE as `xlvs-healthd FILE
  * start|stop`; any other NAME as CONFDIR/resource.d/NAME (heartbeat's
  * /etc/ha.d/resource.d) or /etc/init.d/NAME with its arguments and
- * start|stop.  Scripts run while the loop waits (our heartbeats pause),
- * at most FO_SCRIPT_MS each. */
+ * start|stop, at most FO_SCRIPT_MS each.  The sequence runs in a child
+ * process polled from the loop, so our heartbeats go on meanwhile and a
+ * slow script does not make the peer declare us dead. */
 #include <errno.h>
 #include <event2/event.h>
 #include <arpa/inet.h>
@@ -23,6 +24,7 @@
 #define FO_GARP_COUNT 5
 #define FO_GARP_GAP_MS 100
 #define FO_SCRIPT_MS 10000
+#define FO_RSC_POLL_MS 20
 
 /* xlvs-healthd next to our own binary, else from PATH. */
 static void healthd_path(char *buf, size_t cap)
@@ -133,31 +135,115 @@ static void on_garp(evutil_socket_t fd, short ev, void *arg)
 	}
 }
 
-int fo_rsc_start_all(struct fo_daemon *dm)
+/* Every resource in haresources order, or stopped in reverse. */
+static void rsc_seq(const struct fo_daemon *dm, bool start)
 {
-	int rc = 0;
+	const struct fo_haresources *hr = &dm->cfg.hr;
 
-	for (unsigned g = 0; g < dm->cfg.hr.ngroups; g++)
-		for (unsigned i = 0; i < dm->cfg.hr.g[g].nrsc; i++)
-			if (rsc_op(dm, &dm->cfg.hr.g[g].rsc[i], true))
-				rc = -EIO;
-	dm->holds = true;
+	if (start) {
+		for (unsigned g = 0; g < hr->ngroups; g++)
+			for (unsigned i = 0; i < hr->g[g].nrsc; i++)
+				rsc_op(dm, &hr->g[g].rsc[i], true);
+		return;
+	}
+	for (unsigned g = hr->ngroups; g-- > 0;)
+		for (unsigned i = hr->g[g].nrsc; i-- > 0;)
+			rsc_op(dm, &hr->g[g].rsc[i], false);
+}
+
+static void rsc_done(struct fo_daemon *dm, bool start)
+{
+	if (!start) {
+		dm->holds = false;
+		fo_link_send_status(dm);
+		return;
+	}
 	/* Always re-announced: a neighbour may still point at the peer. */
 	if (!dm->garp_timer)
 		dm->garp_timer = evtimer_new(dm->base, on_garp, dm);
 	dm->garp_left = FO_GARP_COUNT;
 	if (dm->garp_timer)
 		on_garp(-1, 0, dm);
-	return rc;
 }
 
+static void on_rsc_poll(evutil_socket_t fd, short ev, void *arg)
+{
+	struct timeval tv = { 0, FO_RSC_POLL_MS * 1000 };
+	struct fo_daemon *dm = arg;
+	pid_t r;
+	int st;
+
+	(void)fd;
+	(void)ev;
+	if (!dm->rsc_pid)
+		return;
+	r = waitpid(dm->rsc_pid, &st, WNOHANG);
+	if (r == 0 || (r < 0 && errno == EINTR)) {
+		event_add(dm->rsc_timer, &tv);
+		return;
+	}
+	dm->rsc_pid = 0;
+	rsc_done(dm, dm->rsc_starting);
+}
+
+/* The sequence in a child; in-process if there can be none. */
+static void rsc_spawn(struct fo_daemon *dm, bool start)
+{
+	struct timeval tv = { 0, FO_RSC_POLL_MS * 1000 };
+	pid_t pid = -1;
+
+	if (!dm->rsc_timer)
+		dm->rsc_timer = evtimer_new(dm->base, on_rsc_poll, dm);
+	if (dm->rsc_timer)
+		pid = fork();
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		rsc_seq(dm, start);
+		_exit(0);
+	}
+	if (pid < 0) {
+		rsc_seq(dm, start);
+		rsc_done(dm, start);
+		return;
+	}
+	dm->rsc_pid = pid;
+	dm->rsc_starting = start;
+	event_add(dm->rsc_timer, &tv);
+}
+
+void fo_rsc_start_all(struct fo_daemon *dm)
+{
+	dm->holds = true;
+	rsc_spawn(dm, true);
+}
+
+/* holds stays true until the child is done: the peer takes them only
+ * once our heartbeat says they are down. */
 void fo_rsc_stop_all(struct fo_daemon *dm)
 {
-	for (unsigned g = dm->cfg.hr.ngroups; g-- > 0;)
-		for (unsigned i = dm->cfg.hr.g[g].nrsc; i-- > 0;)
-			rsc_op(dm, &dm->cfg.hr.g[g].rsc[i], false);
+	dm->garp_left = 0;
+	rsc_spawn(dm, false);
+}
+
+void fo_rsc_stop_now(struct fo_daemon *dm)
+{
+	int st;
+
+	if (dm->rsc_pid) {
+		while (waitpid(dm->rsc_pid, &st, 0) < 0 && errno == EINTR)
+			;
+		dm->rsc_pid = 0;
+		if (!dm->rsc_starting)
+			dm->holds = false;
+	}
+	if (dm->holds)
+		rsc_seq(dm, false);
 	dm->holds = false;
 	dm->garp_left = 0;
+	if (dm->rsc_timer)
+		event_free(dm->rsc_timer);
+	dm->rsc_timer = NULL;
 }
 
 /* At start we hold nothing: an address a killed earlier run left on this

@@ -6,16 +6,13 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <linux/if_packet.h>
-#include <linux/rtnetlink.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/if_ether.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <libmnl/libmnl.h>
 
 #include "daemon.h"
 #include "internal.h"
@@ -61,39 +58,26 @@ static unsigned dev_index(const char *dev)
 	return if_nametoindex(base);
 }
 
-static int vip_nl(const struct fo_rsc *r, int type, int flags)
+static int vip_nl(const struct fo_rsc *r, bool add)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], dev[IF_NAMESIZE + 16];
-	struct nlmsghdr *nlh;
-	struct ifaddrmsg *ifm;
+	char dev[IF_NAMESIZE + 16];
+	struct nl_addr a = { .family = AF_INET, .addr = &r->ip };
 	int prefix, rc;
-	unsigned idx;
 
 	if ((rc = vip_where(r, dev, &prefix)))
 		return rc;
-	if (!(idx = dev_index(dev)))
+	if (!(a.ifindex = dev_index(dev)))
 		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (uint16_t)type;
-	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags);
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifa_family = AF_INET;
-	ifm->ifa_prefixlen = (uint8_t)prefix;
-	ifm->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifm->ifa_index = idx;
-	mnl_attr_put(nlh, IFA_LOCAL, 4, &r->ip);
-	mnl_attr_put(nlh, IFA_ADDRESS, 4, &r->ip);
-	if (type == RTM_NEWADDR && r->has_bcast)
-		mnl_attr_put(nlh, IFA_BROADCAST, 4, &r->bcast);
-	if (type == RTM_NEWADDR && strchr(dev, ':'))
-		mnl_attr_put_strz(nlh, IFA_LABEL, dev);
-	return nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
+	a.prefix = (uint8_t)prefix;
+	a.bcast = r->has_bcast ? &r->bcast : NULL;
+	a.label = strchr(dev, ':') ? dev : NULL;
+	return add ? nl_addr_add(&a) : nl_addr_del(&a);
 }
 
 /* 0 if added, 1 if it was there already. */
 int fo_vip_add(const struct fo_rsc *r)
 {
-	int rc = vip_nl(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	int rc = vip_nl(r, true);
 
 	return rc == -EEXIST ? 1 : rc;
 }
@@ -101,7 +85,7 @@ int fo_vip_add(const struct fo_rsc *r)
 /* 0 if removed, 1 if it was not there. */
 int fo_vip_del(const struct fo_rsc *r)
 {
-	int rc = vip_nl(r, RTM_DELADDR, 0);
+	int rc = vip_nl(r, false);
 
 	return rc == -EADDRNOTAVAIL || rc == -ENOENT ? 1 : rc;
 }
@@ -116,38 +100,35 @@ int fo_vip_garp(const struct fo_rsc *r)
 {
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
 				  .sll_halen = ETH_ALEN };
-	char dev[IF_NAMESIZE + 16];
+	char dev[IF_NAMESIZE + 16], base[IF_NAMESIZE];
 	struct garp p = { 0 };
-	struct ifreq ifr = { 0 };
-	int fd, prefix, rc = 0;
+	uint8_t mac[ETH_ALEN];
+	int fd, prefix, rc;
 
 	if ((rc = vip_where(r, dev, &prefix)))
 		return rc;
 	if (!(ll.sll_ifindex = (int)dev_index(dev)))
 		return -ENODEV;
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(dev, ":"), dev);
+	if ((rc = dev_mac_read(base, mac)))
+		return rc;
 	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP))) < 0)
 		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%.*s", (int)strcspn(dev, ":"), dev);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
-		rc = -errno;
-		goto out;
-	}
 	memset(ll.sll_addr, 0xff, ETH_ALEN);
 	memset(p.eh.ether_dhost, 0xff, ETH_ALEN);
-	memcpy(p.eh.ether_shost, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	memcpy(p.eh.ether_shost, mac, ETH_ALEN);
 	p.eh.ether_type = htons(ETHERTYPE_ARP);
 	p.ea.arp_hrd = htons(ARPHRD_ETHER);
 	p.ea.arp_pro = htons(ETHERTYPE_IP);
 	p.ea.arp_hln = ETH_ALEN;
 	p.ea.arp_pln = 4;
 	p.ea.arp_op = htons(ARPOP_REQUEST);
-	memcpy(p.ea.arp_sha, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	memcpy(p.ea.arp_sha, mac, ETH_ALEN);
 	memcpy(p.ea.arp_spa, &r->ip, 4);
 	memset(p.ea.arp_tha, 0xff, ETH_ALEN);
 	memcpy(p.ea.arp_tpa, &r->ip, 4);
 	if (sendto(fd, &p, sizeof(p), 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
 		rc = -errno;
-out:
 	close(fd);
 	return rc;
 }

@@ -151,6 +151,22 @@ int route_oif(uint8_t af, const uint8_t *addr, uint32_t *oif);
 struct nlmsghdr;
 int nl_talk(int bus, struct nlmsghdr *nlh,
 	    int (*cb)(const struct nlmsghdr *nlh, void *data), void *data);
+/* An address on interface ifindex, as `ip addr add|del` (scope global).
+ * bcast (IPv4), label ("eth0:1") and flags (IFA_F_NODAD) only on add,
+ * each left out when NULL or 0. */
+struct nl_addr {
+	uint8_t family;         /* AF_INET or AF_INET6 */
+	uint8_t prefix;
+	uint32_t ifindex;
+	const void *addr;       /* 4 or 16 bytes */
+	const void *bcast;
+	const char *label;
+	uint32_t flags;
+};
+/* 0, -EEXIST when it is there already, or -errno. */
+int nl_addr_add(const struct nl_addr *a);
+/* 0, -EADDRNOTAVAIL when it is not there, or -errno. */
+int nl_addr_del(const struct nl_addr *a);
 
 /* sched_build.c: IPVS rr/wrr state and its precomputed schedule. */
 struct sched_state {

@@ -13,40 +13,29 @@
 #include "internal.h"
 #include "link.h"
 
-static int addr_msg(int type, int flags, const struct decap_vip *v)
+static int addr_msg(bool add, const struct decap_vip *v)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifaddrmsg *ifa;
-	unsigned int lo = if_nametoindex("lo");
-	size_t alen = v->family == 6 ? 16 : 4;
+	struct nl_addr a = {
+		.family = v->family == 6 ? AF_INET6 : AF_INET,
+		.prefix = v->family == 6 ? 128 : 32,
+		.ifindex = if_nametoindex("lo"),
+		.addr = v->addr,
+		.flags = v->family == 6 ? IFA_F_NODAD : 0,
+	};
 
-	if (!lo)
+	if (!a.ifindex)
 		return -ENODEV;
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = v->family == 6 ? AF_INET6 : AF_INET;
-	ifa->ifa_prefixlen = v->family == 6 ? 128 : 32;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;     /* as `ip addr add` gives it */
-	ifa->ifa_index = lo;
-	mnl_attr_put(nlh, IFA_LOCAL, alen, v->addr);
-	mnl_attr_put(nlh, IFA_ADDRESS, alen, v->addr);
-	if (v->family == 6 && type == RTM_NEWADDR) {
-		ifa->ifa_flags = IFA_F_NODAD;
-		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
-	}
-	return nl_talk(NETLINK_ROUTE, nlh, NULL, NULL);
+	return add ? nl_addr_add(&a) : nl_addr_del(&a);
 }
 
 int rs_lo_addr_add(const struct decap_vip *v)
 {
-	return addr_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, v);
+	return addr_msg(true, v);
 }
 
 int rs_lo_addr_del(const struct decap_vip *v)
 {
-	return addr_msg(RTM_DELADDR, 0, v);
+	return addr_msg(false, v);
 }
 
 int rs_lo_addr_has(const struct decap_vip *v)

@@ -307,3 +307,33 @@ fo_media_case() {
 
 test_failover_bcast() { fo_media_case "bcast eth0"; }
 test_failover_mcast() { fo_media_case "mcast eth0 239.77.0.1 694 1 0"; }
+
+# A resource script slower than deadtime (3 s against 2 s): our heartbeats
+# go on while it runs, so the peer neither declares ha1 dead nor takes the
+# VIP, and the VIP stays on ha1 alone through the script's start and stop.
+test_failover_slow_script_keeps_heartbeats() {
+	local d=$XL_TMP/ha.d t0
+	kill -TERM "$FO_PID_ha2"
+	wait "$FO_PID_ha2" 2>/dev/null
+	kill -TERM "$FO_PID_ha1"
+	wait "$FO_PID_ha1" 2>/dev/null
+	mkdir -p "$d/resource.d"
+	printf '#!/bin/sh\nsleep 3\necho "$*" >>"%s"\n' "$XL_TMP/marks" >"$d/resource.d/slow"
+	chmod 755 "$d/resource.d/slow"
+	echo "ha1 $XL_VIP/24/eth0 slow::a" >"$d/haresources"
+	: >"$XL_TMP/ha2.log"
+	fo_start ha1
+	fo_start ha2
+	fo_wait_vip ha1 yes 5 || { fo_logs; xl_fail "ha1 did not take the VIP"; }
+	t0=$SECONDS
+	while ((SECONDS - t0 < 4)); do
+		fo_has_vip ha2 && { fo_logs; xl_fail "ha2 took the VIP while ha1's script ran"; }
+		sleep 0.2
+	done
+	grep -q 'a start' "$XL_TMP/marks" || { fo_logs; xl_fail "the slow script did not finish"; }
+	grep -q 'node ha1: is dead' "$XL_TMP/ha2.log" &&
+		{ fo_logs; xl_fail "ha2 declared ha1 dead while its script ran"; }
+	grep -q 'Late heartbeat' "$XL_TMP/ha2.log" &&
+		{ fo_logs; xl_fail "ha1's heartbeats paused while its script ran"; }
+	return 0
+}
