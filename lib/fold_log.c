@@ -100,8 +100,8 @@ int fold_begin(struct xlvs_table *t, struct fold_move *mv, uint32_t op,
 		rc = base0_read(t, svc_id, &l->base0);
 	if (!rc && op == XLVS_FOLD_REVIVE) {
 		rc = stats_read(t->dest_stats_fd, dest_id, &l->dest0);
-		if (!rc && bpf_map_lookup_elem(t->dest_fd, &dest_id, &l->old))
-			rc = -errno;
+		if (!rc)
+			rc = dest_get(t, dest_id, &l->old);
 	}
 	if (!rc && bpf_map_update_elem(mv->log_fd, &zero, l, BPF_ANY))
 		rc = -errno;
