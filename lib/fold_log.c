@@ -69,15 +69,6 @@ static void stats_sub(struct xlvs_stats *to, const struct xlvs_stats *from)
 	to->outbytes -= from->outbytes;
 }
 
-static void stats_add(struct xlvs_stats *to, const struct xlvs_stats *from)
-{
-	to->conns += from->conns;
-	to->inpkts += from->inpkts;
-	to->outpkts += from->outpkts;
-	to->inbytes += from->inbytes;
-	to->outbytes += from->outbytes;
-}
-
 /* A move starts: the journal, then the sequence odd. */
 int fold_begin(struct xlvs_table *t, struct fold_move *mv, uint32_t op,
 	       const struct xlvs_svc_key *k, uint32_t svc_id, uint32_t dest_id)

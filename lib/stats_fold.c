@@ -84,15 +84,6 @@ int base0_set(const struct xlvs_table *t, uint32_t svc_id, const struct xlvs_sta
 	return rc;
 }
 
-static void stats_add_to(struct xlvs_stats *to, const struct xlvs_stats *from)
-{
-	to->conns += from->conns;
-	to->inpkts += from->inpkts;
-	to->outpkts += from->outpkts;
-	to->inbytes += from->inbytes;
-	to->outbytes += from->outbytes;
-}
-
 static int svc_sum(const struct xlvs_table *t, const struct xlvs_svc_key *k,
 		   struct xlvs_sched *sc, struct xlvs_stats *sum)
 {
@@ -116,7 +107,7 @@ static int svc_sum(const struct xlvs_table *t, const struct xlvs_svc_key *k,
 			continue;
 		rc = stats_read(t->dest_stats_fd, id, &one);
 		if (!rc)
-			stats_add_to(sum, &one);
+			stats_add(sum, &one);
 	}
 	return rc;
 }
