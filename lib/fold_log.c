@@ -41,7 +41,7 @@ void fold_step(void)
  * an array of maps waits for an RCU grace period (the kernel's
  * maybe_wait_bpf_programs, there so that user space can rely on it).
  */
-int progs_sync(void)
+static int progs_sync(void)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o);
 	int inner, outer = -1, rc = 0;

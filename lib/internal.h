@@ -118,7 +118,6 @@ int fold_revive_finish(struct xlvs_table *t, const struct xlvs_fold_log *l);
 int fold_revive_undo(struct xlvs_table *t, const struct xlvs_fold_log *l);
 int fold_repair(struct xlvs_table *t);
 void fold_step(void);       /* the test hook, xlvs_set_fold_hook */
-int progs_sync(void);
 /* stats.c: service s's base and listed servers' counters zeroed. */
 int stats_zero_counts(struct xlvs_table *t, const struct xlvs_svc *s);
 
