@@ -41,7 +41,7 @@ void fold_step(void)
  * an array of maps waits for an RCU grace period (the kernel's
  * maybe_wait_bpf_programs, there so that user space can rely on it).
  */
-int progs_sync(void)
+static int progs_sync(void)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o);
 	int inner, outer = -1, rc = 0;
@@ -69,15 +69,6 @@ static void stats_sub(struct xlvs_stats *to, const struct xlvs_stats *from)
 	to->outbytes -= from->outbytes;
 }
 
-static void stats_add(struct xlvs_stats *to, const struct xlvs_stats *from)
-{
-	to->conns += from->conns;
-	to->inpkts += from->inpkts;
-	to->outpkts += from->outpkts;
-	to->inbytes += from->inbytes;
-	to->outbytes += from->outbytes;
-}
-
 /* A move starts: the journal, then the sequence odd. */
 int fold_begin(struct xlvs_table *t, struct fold_move *mv, uint32_t op,
 	       const struct xlvs_svc_key *k, uint32_t svc_id, uint32_t dest_id)
@@ -100,8 +91,8 @@ int fold_begin(struct xlvs_table *t, struct fold_move *mv, uint32_t op,
 		rc = base0_read(t, svc_id, &l->base0);
 	if (!rc && op == XLVS_FOLD_REVIVE) {
 		rc = stats_read(t->dest_stats_fd, dest_id, &l->dest0);
-		if (!rc && bpf_map_lookup_elem(t->dest_fd, &dest_id, &l->old))
-			rc = -errno;
+		if (!rc)
+			rc = dest_get(t, dest_id, &l->old);
 	}
 	if (!rc && bpf_map_update_elem(mv->log_fd, &zero, l, BPF_ANY))
 		rc = -errno;

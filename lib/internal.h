@@ -68,7 +68,6 @@ uint32_t loader_prog_id(const char *path);
  * a service ends or its scheduler changes). */
 int lblc_flush(const struct xlvs_table *t, uint32_t svc_id);
 
-/* dest.c: the whole real-server array in one system call; free with free(). */
 /* dest_cache.c: every real-server record, read now (the caller frees it);
  * or as this handle knows them (a writer reads once; the pointer lives
  * until the next call for a reader, until close for a writer); one
@@ -90,7 +89,8 @@ typedef int (*conn_walk_fn)(const struct xlvs_conn_key *k,
 			    void *arg);
 int conn_walk(const struct xlvs_table *t, conn_walk_fn fn, void *arg);
 
-/* stats.c */
+/* stats.c; stats_add: to += from, field by field. */
+void stats_add(struct xlvs_stats *to, const struct xlvs_stats *from);
 int stats_read(int fd, uint32_t id, struct xlvs_stats *sum);
 int rates_read(const struct xlvs_table *t, uint32_t slot, struct xlvs_rates *out);
 int stats_reset(const struct xlvs_table *t, int fd, uint32_t id,
@@ -118,7 +118,6 @@ int fold_revive_finish(struct xlvs_table *t, const struct xlvs_fold_log *l);
 int fold_revive_undo(struct xlvs_table *t, const struct xlvs_fold_log *l);
 int fold_repair(struct xlvs_table *t);
 void fold_step(void);       /* the test hook, xlvs_set_fold_hook */
-int progs_sync(void);
 /* stats.c: service s's base and listed servers' counters zeroed. */
 int stats_zero_counts(struct xlvs_table *t, const struct xlvs_svc *s);
 

@@ -54,8 +54,10 @@ static int weights_of(struct xlvs_table *t, const struct xlvs_sched *s,
 	struct xlvs_dest d;
 
 	for (uint32_t i = 0; i < s->ndests; i++) {
-		if (dest_get(t, s->dests[i], &d))
-			return -errno;
+		int rc = dest_get(t, s->dests[i], &d);
+
+		if (rc)
+			return rc;
 		w[i] = d.weight;
 	}
 	return 0;

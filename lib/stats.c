@@ -12,6 +12,15 @@
 #include <bpf/libbpf.h>
 #include "internal.h"
 
+void stats_add(struct xlvs_stats *to, const struct xlvs_stats *from)
+{
+	to->conns += from->conns;
+	to->inpkts += from->inpkts;
+	to->outpkts += from->outpkts;
+	to->inbytes += from->inbytes;
+	to->outbytes += from->outbytes;
+}
+
 int stats_read(int fd, uint32_t id, struct xlvs_stats *sum)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -27,13 +36,8 @@ int stats_read(int fd, uint32_t id, struct xlvs_stats *sum)
 		free(per);
 		return -errno;
 	}
-	for (int c = 0; c < ncpu; c++) {
-		sum->conns += per[c].conns;
-		sum->inpkts += per[c].inpkts;
-		sum->outpkts += per[c].outpkts;
-		sum->inbytes += per[c].inbytes;
-		sum->outbytes += per[c].outbytes;
-	}
+	for (int c = 0; c < ncpu; c++)
+		stats_add(sum, &per[c]);
 	free(per);
 	return 0;
 }

@@ -43,8 +43,10 @@ void fold_mark(int fd, uint32_t svc_id, bool begin)
 }
 
 /* The base's CPU 0 copy, where libxlvs's moves go (the data plane never
- * writes a base; only a writer, under the lock, does). */
-int base0_read(const struct xlvs_table *t, uint32_t svc_id, struct xlvs_stats *out)
+ * writes a base; only a writer, under the lock, does): read into get,
+ * then, if set, set to it (the other CPUs' copies as they are). */
+static int base0_access(const struct xlvs_table *t, uint32_t svc_id,
+			struct xlvs_stats *get, const struct xlvs_stats *set)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	struct xlvs_stats *base;
@@ -57,40 +59,26 @@ int base0_read(const struct xlvs_table *t, uint32_t svc_id, struct xlvs_stats *o
 		return -ENOMEM;
 	if (bpf_map_lookup_elem(t->svc_stats_fd, &svc_id, base))
 		rc = -errno;
-	else
-		*out = base[0];
+	else if (get)
+		*get = base[0];
+	if (!rc && set) {
+		base[0] = *set;
+		if (bpf_map_update_elem(t->svc_stats_fd, &svc_id, base, BPF_ANY))
+			rc = -errno;
+	}
 	free(base);
 	return rc;
+}
+
+int base0_read(const struct xlvs_table *t, uint32_t svc_id, struct xlvs_stats *out)
+{
+	return base0_access(t, svc_id, out, NULL);
 }
 
 /* ... set to v: a value the journal can compute again (lib/fold_log.c). */
 int base0_set(const struct xlvs_table *t, uint32_t svc_id, const struct xlvs_stats *v)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct xlvs_stats *base;
-	int rc = 0;
-
-	if (ncpu <= 0)
-		return -EINVAL;
-	base = calloc(ncpu, sizeof(*base));
-	if (!base)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(t->svc_stats_fd, &svc_id, base))
-		rc = -errno;
-	base[0] = *v;
-	if (!rc && bpf_map_update_elem(t->svc_stats_fd, &svc_id, base, BPF_ANY))
-		rc = -errno;
-	free(base);
-	return rc;
-}
-
-static void stats_add_to(struct xlvs_stats *to, const struct xlvs_stats *from)
-{
-	to->conns += from->conns;
-	to->inpkts += from->inpkts;
-	to->outpkts += from->outpkts;
-	to->inbytes += from->inbytes;
-	to->outbytes += from->outbytes;
+	return base0_access(t, svc_id, NULL, v);
 }
 
 static int svc_sum(const struct xlvs_table *t, const struct xlvs_svc_key *k,
@@ -116,7 +104,7 @@ static int svc_sum(const struct xlvs_table *t, const struct xlvs_svc_key *k,
 			continue;
 		rc = stats_read(t->dest_stats_fd, id, &one);
 		if (!rc)
-			stats_add_to(sum, &one);
+			stats_add(sum, &one);
 	}
 	return rc;
 }
