@@ -58,19 +58,17 @@ int dest_write(struct xlvs_table *t, uint32_t id, const struct xlvs_dest *d)
 	return 0;
 }
 
+/* One record: from the copy if there is one, else from the map (a
+ * one-shot edit need not read all of them). */
 int dest_get(struct xlvs_table *t, uint32_t id, struct xlvs_dest *d)
 {
-	const struct xlvs_dest *all;
-
 	if (id >= XLVS_DEST_MAX)
 		return -EINVAL;
-	if (!t->writer)
-		return bpf_map_lookup_elem(t->dest_fd, &id, d) ? -errno : 0;
-	all = dest_all(t);
-	if (!all)
-		return -ENOMEM;
-	*d = all[id];
-	return 0;
+	if (t->writer && t->dest_cache) {
+		*d = t->dest_cache[id];
+		return 0;
+	}
+	return bpf_map_lookup_elem(t->dest_fd, &id, d) ? -errno : 0;
 }
 
 /* Record id as the map holds it now, after something other than
