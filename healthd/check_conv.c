@@ -386,14 +386,6 @@ struct event_base *hd_conv_base(const struct hd_conv *cv)
 	return cv->base;
 }
 
-const struct sockaddr_storage *hd_conv_peer(const struct hd_conv *cv,
-					    socklen_t *len)
-{
-	if (len)
-		*len = cv->peerlen;
-	return &cv->peer;
-}
-
 int hd_conv_local(const struct hd_conv *cv, struct sockaddr_storage *ss,
 		  socklen_t *len)
 {

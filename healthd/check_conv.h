@@ -65,9 +65,6 @@ void hd_conv_cancel(struct hd_conv *cv);
 void *hd_conv_priv(struct hd_conv *cv);
 const struct hd_check_target *hd_conv_target(const struct hd_conv *cv);
 struct event_base *hd_conv_base(const struct hd_conv *cv);
-/* The address the check connects to (port included). */
-const struct sockaddr_storage *hd_conv_peer(const struct hd_conv *cv,
-					    socklen_t *len);
 /* The connection's own address, 0 or -errno. */
 int hd_conv_local(const struct hd_conv *cv, struct sockaddr_storage *ss,
 		  socklen_t *len);
