@@ -2,8 +2,8 @@
 /*
  * The conversation under the text protocols' checks: one bufferevent (plain
  * TCP, OpenSSL over TCP, or a connected UDP socket read as a stream of
- * datagrams, as ldirectord's `<$sock>` does), a line reader and one
- * timeout.  A protocol may end the check from inside any callback: the
+ * datagrams, as ldirectord's `<$sock>` does) and a line reader; the
+ * engine's timer bounds the check.  A protocol may end the check from inside any callback: the
  * conversation is freed only when the outermost callback returns (depth).
  */
 #include "check_conv.h"
@@ -31,11 +31,9 @@ struct hd_conv {
 	int ufd;                        /* UDP: the socket, its events, */
 	struct event *urd, *uwr;        /* and what was read */
 	struct evbuffer *uin;
-	struct event *timer;
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
 	int socktype;
-	unsigned timeout_ms;
 	unsigned depth;          /* callbacks of ours now running */
 	bool finished;           /* done called (or cancelled): free at depth 0 */
 	bool flushing;           /* finish once the output is written */
@@ -58,8 +56,6 @@ static void conv_free(struct hd_conv *cv)
 		evbuffer_free(cv->uin);
 	if (cv->ufd >= 0)
 		close(cv->ufd);
-	if (cv->timer)
-		event_free(cv->timer);
 	free(cv->priv);
 	free(cv);
 }
@@ -91,8 +87,6 @@ static void conv_vfinish(struct hd_conv *cv, bool up, const char *fmt,
 		event_del(cv->urd);
 	if (cv->uwr)
 		event_del(cv->uwr);
-	if (cv->timer)
-		event_del(cv->timer);
 	if (up || !fmt)
 		cv->why[0] = '\0';
 	else
@@ -221,19 +215,6 @@ static void conv_write_cb(struct bufferevent *bev, void *arg)
 	conv_leave(cv);
 }
 
-static void conv_timeout_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct hd_conv *cv = arg;
-	unsigned ms = cv->timeout_ms;
-
-	(void)fd;
-	(void)what;
-	conv_enter(cv);
-	hd_conv_finish(cv, false, "%s: timed out after %u.%03u s",
-		       cv->ops->name, ms / 1000, ms % 1000);
-	conv_leave(cv);
-}
-
 /* UDP without a bufferevent: libevent's reader takes a refusal (the ICMP
  * port unreachable a connected socket reports) for a failed connect and
  * says nothing, and each write must be one datagram. */
@@ -312,23 +293,10 @@ static struct bufferevent *conv_tcp(struct hd_conv *cv,
 	return bev;
 }
 
-static int conv_timer(struct hd_conv *cv)
-{
-	unsigned ms = cv->timeout_ms;
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	if (!ms)
-		return 0;
-	cv->timer = evtimer_new(cv->base, conv_timeout_cb, cv);
-	if (!cv->timer || evtimer_add(cv->timer, &tv) < 0)
-		return -ENOMEM;
-	return 0;
-}
-
 struct hd_conv *hd_conv_start(struct event_base *base,
 			      struct bufferevent *bev,
 			      const struct hd_check_target *t, int socktype,
-			      unsigned timeout_ms, const struct hd_conv_ops *ops,
+			      const struct hd_conv_ops *ops,
 			      hd_check_done_fn done, void *arg)
 {
 	struct hd_conv *cv = calloc(1, sizeof(*cv));
@@ -341,8 +309,7 @@ struct hd_conv *hd_conv_start(struct event_base *base,
 	}
 	*cv = (struct hd_conv){ .base = base, .t = t, .ops = ops,
 				.done = done, .arg = arg,
-				.socktype = socktype, .ufd = -1,
-				.timeout_ms = timeout_ms };
+				.socktype = socktype, .ufd = -1 };
 	cv->peerlen = hd_sockaddr(&t->rip, hd_check_port(t), &cv->peer);
 	cv->priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
 	if (!cv->priv)
@@ -363,11 +330,6 @@ struct hd_conv *hd_conv_start(struct event_base *base,
 			goto fail;
 		bufferevent_setcb(cv->bev, conv_read_cb, conv_write_cb,
 				  conv_event_cb, cv);
-	}
-	e = conv_timer(cv);
-	if (e < 0) {
-		errno = -e;
-		goto fail;
 	}
 	return cv;
 fail:
@@ -422,14 +384,6 @@ const struct hd_check_target *hd_conv_target(const struct hd_conv *cv)
 struct event_base *hd_conv_base(const struct hd_conv *cv)
 {
 	return cv->base;
-}
-
-const struct sockaddr_storage *hd_conv_peer(const struct hd_conv *cv,
-					    socklen_t *len)
-{
-	if (len)
-		*len = cv->peerlen;
-	return &cv->peer;
 }
 
 int hd_conv_local(const struct hd_conv *cv, struct sockaddr_storage *ss,

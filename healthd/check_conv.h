@@ -3,7 +3,7 @@
  * One conversation with a real server for the text protocols' negotiate
  * checks (smtp, pop, imap, ftp, nntp, sip) and dns over TCP or UDP: the
  * connection (TCP, TLS over TCP, or a connected UDP socket), the line
- * reader, the check's own timeout and its one ending.  Each protocol is a
+ * reader and the check's one ending.  Each protocol is a
  * hd_conv_ops: it is told when the connection is ready, gets every line
  * (or the raw input) and ends the check with hd_conv_finish().
  */
@@ -44,16 +44,16 @@ struct hd_conv_ops {
  * SOCK_STREAM or SOCK_DGRAM.  bev: an unconnected bufferevent to connect
  * (TLS: check_tls.c's), or NULL for plain TCP; it is the conversation's
  * from here on, freed even when this fails.  done is called
- * once, from the loop; timeout_ms (0: none, the engine's timer bounds it)
- * bounds the whole conversation.
+ * once, from the loop.  No timeout of its own: the engine's timer bounds
+ * the check and cancels the conversation.
  * NULL with errno when it cannot start. */
 struct hd_conv *hd_conv_start(struct event_base *base,
 			      struct bufferevent *bev,
 			      const struct hd_check_target *t, int socktype,
-			      unsigned timeout_ms, const struct hd_conv_ops *ops,
+			      const struct hd_conv_ops *ops,
 			      hd_check_done_fn done, void *arg);
 /* The same over bev, a stream already connected (one end of a
- * bufferevent_pair in the fuzzer), with no timeout of its own. */
+ * bufferevent_pair in the fuzzer). */
 struct hd_conv *hd_conv_start_connected(struct event_base *base,
 					struct bufferevent *bev,
 					const struct hd_check_target *t,
@@ -65,9 +65,6 @@ void hd_conv_cancel(struct hd_conv *cv);
 void *hd_conv_priv(struct hd_conv *cv);
 const struct hd_check_target *hd_conv_target(const struct hd_conv *cv);
 struct event_base *hd_conv_base(const struct hd_conv *cv);
-/* The address the check connects to (port included). */
-const struct sockaddr_storage *hd_conv_peer(const struct hd_conv *cv,
-					    socklen_t *len);
 /* The connection's own address, 0 or -errno. */
 int hd_conv_local(const struct hd_conv *cv, struct sockaddr_storage *ss,
 		  socklen_t *len);

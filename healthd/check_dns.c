@@ -150,7 +150,7 @@ static void dns_retry_tcp(struct hd_conv *cv, struct dns *d)
 	d->tt = *hd_conv_target(cv);
 	d->tt.proto = IPPROTO_TCP;
 	d->retry = hd_conv_start(hd_conv_base(cv), NULL, &d->tt, SOCK_STREAM,
-				 0, &hd_dns_ops, dns_retry_done, d);
+				 &hd_dns_ops, dns_retry_done, d);
 	if (!d->retry)
 		hd_conv_finish(cv, false, "dns: retry over TCP: %s",
 			       strerror(errno));

@@ -164,7 +164,7 @@ static void ftp_retr(struct hd_conv *cv, struct ftp *f, const char *line)
 	}
 	hd_conv_printf(cv, "RETR %s\r\n", t->request ? t->request : "/");
 	f->data = hd_conv_start(hd_conv_base(cv), NULL, &f->dt, SOCK_STREAM,
-				0, &ftp_data_ops, data_done, f);
+				&ftp_data_ops, data_done, f);
 	if (!f->data) {
 		hd_conv_finish(cv, false, "ftp: data connection: %s",
 			       strerror(errno));

@@ -72,6 +72,7 @@ static int http_first_url(struct hd_check *c, struct hd_url *u)
 {
 	const char *req = c->t.request && *c->t.request ? c->t.request : "/";
 	const char *scheme = c->t.service == HD_SVC_HTTPS ? "https" : "http";
+	struct xlvs_endpoint ep = c->t.rip;
 	char mark[16], rip[64], url[sizeof(u->path) + 128];
 
 	if (*req == '/')
@@ -79,9 +80,9 @@ static int http_first_url(struct hd_check *c, struct hd_url *u)
 	snprintf(mark, sizeof(mark), "%s://", scheme);
 	if (strstr(req, mark))
 		return hd_url_parse(req, u);
-	hd_addr_str(&c->t.rip, rip, sizeof(rip));
-	snprintf(url, sizeof(url), "%s%s:%u/%s", mark, rip,
-		 hd_check_port(&c->t), req);
+	ep.port = hd_check_port(&c->t);
+	xlvs_endpoint_format(&ep, rip, sizeof(rip));
+	snprintf(url, sizeof(url), "%s%s/%s", mark, rip, req);
 	return hd_url_parse(url, u);
 }
 

@@ -103,6 +103,8 @@ struct bufferevent;
 struct bufferevent *hd_tls_bufferevent(struct hd_check *c, bool tls,
 				       const char *host, const char *vhost);
 void hd_tls_error(struct bufferevent *bev, char *buf, size_t len);
+/* A client SSL on the checker's one context (no verification); NULL. */
+struct ssl_st *hd_tls_ssl_new(struct hd_checker *ck);
 void hd_tls_free(struct hd_checker *ck);
 
 #endif

@@ -149,7 +149,7 @@ static void ldapck_connected(struct ldapck_chk *l)
 		ldapck_attach(l);
 		return;
 	}
-	l->ssl = hd_ldap_ssl_new(l->fd);
+	l->ssl = hd_ldap_ssl_new(l->c->ck, l->fd);
 	if (!l->ssl) {
 		ldapck_finish(l, false, "Connection failed", "TLS setup");
 		return;

@@ -13,20 +13,11 @@
 
 #include "check_proto2.h"
 
-static SSL_CTX *ldaps_ctx;      /* one for the process */
-
-SSL *hd_ldap_ssl_new(int fd)
+/* check_tls.c's context: Net::LDAP's default is verify => 'none' too. */
+SSL *hd_ldap_ssl_new(struct hd_checker *ck, int fd)
 {
-	SSL *ssl;
+	SSL *ssl = hd_tls_ssl_new(ck);
 
-	if (!ldaps_ctx) {
-		ldaps_ctx = SSL_CTX_new(TLS_client_method());
-		if (!ldaps_ctx)
-			return NULL;
-		/* Net::LDAP's default is verify => 'none'. */
-		SSL_CTX_set_verify(ldaps_ctx, SSL_VERIFY_NONE, NULL);
-	}
-	ssl = SSL_new(ldaps_ctx);
 	if (ssl && !SSL_set_fd(ssl, fd)) {
 		SSL_free(ssl);
 		return NULL;

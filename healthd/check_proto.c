@@ -54,7 +54,7 @@ struct hd_conv *hd_proto_start(struct event_base *base,
 		errno = EINVAL;
 		return NULL;
 	}
-	return hd_conv_start(base, tls_bev, t, proto_socktype(t), 0, ops,
+	return hd_conv_start(base, tls_bev, t, proto_socktype(t), ops,
 			     done, arg);
 }
 

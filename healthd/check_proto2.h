@@ -42,10 +42,10 @@ static inline bool hd_sql_unasked(struct hd_check *c)
 	return true;
 }
 
-/* check_ldap_tls.c: a client SSL on the connected fd (the process's
+/* check_ldap_tls.c: a client SSL on the connected fd (the checker's
  * context, no certificate verification, as Net::LDAP's default), and the
  * lber layer that makes libldap read and write through it. */
-struct ssl_st *hd_ldap_ssl_new(int fd);
+struct ssl_st *hd_ldap_ssl_new(struct hd_checker *ck, int fd);
 int hd_ldap_push_tls(struct ldap *ld, struct ssl_st *ssl);
 
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The checks' connections as bufferevents, TLS through libevent's
- * bufferevent_openssl for https (and pops, imaps, ldaps later).  One
- * client context in the checker; no certificate is verified, as
+ * bufferevent_openssl for https, pops and imaps, and the SSL ldaps
+ * drives itself.  One client context in the checker; no certificate is verified, as
  * ldirectord's LWP (verify_hostname => 0) and its Net:: clients do.  The
  * name sent by SNI is the URL's host when it is a name (as IO::Socket::SSL
  * does), else the virtualhost, so that name-based TLS hosts answer.
@@ -29,6 +29,13 @@ static SSL_CTX *tls_ctx(struct hd_checker *ck)
 	return ck->tls;
 }
 
+SSL *hd_tls_ssl_new(struct hd_checker *ck)
+{
+	SSL_CTX *ctx = tls_ctx(ck);
+
+	return ctx ? SSL_new(ctx) : NULL;
+}
+
 void hd_tls_free(struct hd_checker *ck)
 {
 	SSL_CTX_free(ck->tls);
@@ -48,7 +55,6 @@ struct bufferevent *hd_tls_bufferevent(struct hd_check *c, bool tls,
 				       const char *host, const char *vhost)
 {
 	struct event_base *base = c->ck->base;
-	SSL_CTX *ctx;
 	SSL *ssl;
 	struct bufferevent *bev;
 	const char *sni = tls_is_name(host) ? host :
@@ -56,7 +62,7 @@ struct bufferevent *hd_tls_bufferevent(struct hd_check *c, bool tls,
 
 	if (!tls)
 		return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (!(ctx = tls_ctx(c->ck)) || !(ssl = SSL_new(ctx))) {
+	if (!(ssl = hd_tls_ssl_new(c->ck))) {
 		errno = ENOMEM;
 		return NULL;
 	}

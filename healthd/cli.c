@@ -14,14 +14,6 @@ static const char *const cli_names[] = {
 	[HD_CMD_STATUS] = "status", [HD_CMD_CHECK] = "check",
 };
 
-const char *hd_cli_cmd_name(enum hd_cmd cmd)
-{
-	if ((size_t)cmd < sizeof(cli_names) / sizeof(cli_names[0]) &&
-	    cli_names[cmd])
-		return cli_names[cmd];
-	return "?";
-}
-
 static enum hd_cmd cli_cmd(const char *s)
 {
 	for (size_t i = HD_CMD_START; i <= HD_CMD_STATUS; i++)

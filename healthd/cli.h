@@ -45,7 +45,4 @@ int hd_cli_find_config(const char *name, const char *confdir, char *buf,
 int hd_cli_run_file(const char *rundir, const char *cfgname,
 		    const char *suffix, char *buf, size_t len);
 
-/* The command's name ("start"...). */
-const char *hd_cli_cmd_name(enum hd_cmd cmd);
-
 #endif

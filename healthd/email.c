@@ -32,11 +32,6 @@ void hd_email_set_status(unsigned status)
 	em.status = status;
 }
 
-unsigned hd_email_status(void)
-{
-	return em.status;
-}
-
 void hd_email_reset(void)
 {
 	free(em.p);

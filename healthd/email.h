@@ -24,7 +24,6 @@
 /* What the daemon is doing now (HD_EMAIL_STARTING...): the mail's
  * Daemon-Status and emailalertstatus's filter. */
 void hd_email_set_status(unsigned status);
-unsigned hd_email_status(void);
 
 /* A log line of the daemon: mails it when it is one of the table's
  * changes.  vs[i] is cfg->virtuals[i]. */

@@ -8,24 +8,27 @@
  */
 #include <netdb.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check_proto.h"
 #include "email.h"
 
 /* The reply's code (its last line's), or -1. */
 static int smtp_reply(FILE *in)
 {
 	char line[1024];
+	bool more;
 
 	while (fgets(line, sizeof(line), in)) {
-		if (strlen(line) < 4)
-			return -1;
-		if (line[3] != '-')
-			return atoi(line);
+		int code = hd_reply_parse(line, &more);
+
+		if (code < 0 || !more)
+			return code;
 	}
 	return -1;
 }

@@ -125,11 +125,6 @@ static struct xlvs_dest_conf *tbl_dest(struct hd_table *t,
 	return NULL;
 }
 
-bool hd_tbl_service_exists(struct hd_table *t, const struct hd_vs *v)
-{
-	return tbl_service(t, v) != NULL;
-}
-
 int hd_tbl_dest_get(struct hd_table *t, const struct hd_vs *v,
 		    const struct xlvs_endpoint *rip, struct xlvs_dest_conf *out)
 {

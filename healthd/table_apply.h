@@ -101,8 +101,6 @@ bool hd_tbl_queue(struct hd_table *t, const struct hd_tbl_op *op);
  * real server) or -ESRCH (no such service). */
 int hd_tbl_dest_get(struct hd_table *t, const struct hd_vs *v,
 		    const struct xlvs_endpoint *rip, struct xlvs_dest_conf *out);
-/* Whether v's service is in the table. */
-bool hd_tbl_service_exists(struct hd_table *t, const struct hd_vs *v);
 
 /* ldirectord's _restore_service: rip at weight (and thresholds, fwd)
  * edited if it differs ("Restored <tag> server: ... (Weight set to W)"),
