@@ -58,6 +58,9 @@ struct hd_cf {
 };
 
 /* Messages (config.c).  The directive is p->directive unless given. */
+/* config_regex.c: re (NULL or "" allowed) compiles as a Perl regular
+ * expression; else an error at the current line and false. */
+bool hd_cf_regex_ok(struct hd_cf *p, const char *re);
 void hd_cf_error(struct hd_cf *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hd_cf_warn(struct hd_cf *p, const char *fmt, ...)

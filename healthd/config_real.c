@@ -183,6 +183,8 @@ static bool real_flags(struct hd_cf *p, const char *s, struct hd_real *r)
 		}
 		if (!real_quoted(p, &s, &r->receive))
 			goto junk;
+		if (!hd_cf_regex_ok(p, r->receive))
+			return false;
 		s = skip_blank(s);
 	}
 	for (w = s; *s && real_threshold(&w, &which, &t); s = w = skip_blank(w)) {

@@ -70,6 +70,7 @@ static void s_request(struct hd_cf *p, struct hd_virtual *v, const char *val)
 static void s_receive(struct hd_cf *p, struct hd_virtual *v, const char *val)
 {
 	s_string(p, val, HD_CF_QUOTED, &v->receive, "invalid receive string");
+	hd_cf_regex_ok(p, v->receive);
 }
 
 static const struct {
