@@ -65,7 +65,8 @@ static enum host_how host_how = HOST_SELF;
 #define HOST_ENV_NAME "XLVS_HOST_MNTNS"
 
 /* Any process's mount namespace that is the one XLVS_HOST_MNTNS names
- * ("<dev>:<inode>" of its nsfs file): found again through whoever still
+ * ("<dev>:<inode>:<sure>" of its nsfs file, sure when it was PID 1's,
+ * which may then get a bpffs): found again through whoever still
  * lives there, so a daemon whose parents have exited keeps its way home. */
 static int host_env_open(void)
 {
@@ -74,10 +75,10 @@ static int host_env_open(void)
 	char path[300];
 	struct dirent *de;
 	struct stat st;
-	int fd = -1;
+	int fd = -1, sure = 0;
 	DIR *d;
 
-	if (!v || sscanf(v, "%llu:%llu", &dev, &ino) != 2)
+	if (!v || sscanf(v, "%llu:%llu:%d", &dev, &ino, &sure) < 2)
 		return -1;
 	d = opendir("/proc");
 	if (!d)
@@ -94,6 +95,8 @@ static int host_env_open(void)
 		}
 	}
 	closedir(d);
+	if (fd >= 0 && sure == 1)
+		host_how = HOST_PID1;
 	return fd;
 }
 
@@ -120,13 +123,57 @@ static int host_ancestor_open(void)
 	return fd;
 }
 
-/* The host's mount namespace: PID 1's where we may open it (some sandboxes
- * hide it), else the remembered one, else through our ancestors. */
+/* The id of the mount at "/" in a process's namespace.  Mount ids are
+ * unique system-wide and a copied namespace gets new ones, so two processes
+ * see the same root mount id only when they share a mount namespace. */
+static int root_mount_id(pid_t pid)
+{
+	char path[64], line[4096], mp[256];
+	int id = -1, n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..."; spaces in names are \040 */
+	while (id < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d %*d %*s %*s %255s", &n, mp) == 2 &&
+		    strcmp(mp, "/") == 0)
+			id = n;
+	fclose(f);
+	return id;
+}
+
+/* PID 1's namespace through a process that shares it, where a sandbox hides
+ * PID 1's ns file but not its mountinfo: we, or one of our ancestors. */
+static int pid1_ns_via_mountinfo(void)
+{
+	int want = root_mount_id(1), depth = 0;
+	char path[64];
+	pid_t pid = getpid();
+
+	if (want < 0)
+		return -1;
+	for (; pid > 1 && depth < 64; depth++, pid = parent_of(pid)) {
+		if (root_mount_id(pid) != want)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+		return open(path, O_RDONLY | O_CLOEXEC);
+	}
+	return -1;
+}
+
+/* The host's mount namespace: PID 1's where we may open it or find a
+ * process in it (some sandboxes hide it), else the remembered one, else
+ * through our ancestors. */
 static int host_mnt_open(void)
 {
 	int fd = open("/proc/1/ns/mnt", O_RDONLY | O_CLOEXEC);
 
 	host_how = HOST_PID1;
+	if (fd < 0)
+		fd = pid1_ns_via_mountinfo();
 	if (fd >= 0)
 		return fd;
 	host_how = HOST_ENV;
@@ -156,9 +203,9 @@ __attribute__((constructor)) static void nsroot_remember(void)
 	if (fstat(fd, &st) == 0 && stat("/proc/self/ns/mnt", &self) == 0 &&
 	    (host_how == HOST_PID1 || (host_how == HOST_ANCESTOR &&
 	     (st.st_ino != self.st_ino || st.st_dev != self.st_dev)))) {
-		snprintf(buf, sizeof(buf), "%llu:%llu",
+		snprintf(buf, sizeof(buf), "%llu:%llu:%d",
 			 (unsigned long long)st.st_dev,
-			 (unsigned long long)st.st_ino);
+			 (unsigned long long)st.st_ino, host_how == HOST_PID1);
 		setenv(HOST_ENV_NAME, buf, 0);
 	}
 	close(fd);
