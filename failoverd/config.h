@@ -105,11 +105,21 @@ struct fo_rsc {
 	char name[FO_NAMELEN];		/* IPaddr, IPaddr2, ldirectord, script */
 	char args[FO_MAXARGS][FO_PATHLEN];
 	unsigned nargs;
-	/* FO_RSC_IP: a.b.c.d[/bits[/dev[/bcast]]] (IPaddr2 also dev:label). */
+	/* FO_RSC_IP: a.b.c.d[/bits[/dev[/bcast]]] (IPaddr2 also dev:label);
+	 * IPv6addr: ADDR[/bits[/dev]] (family AF_INET6, ip6). */
+	int family;
 	struct in_addr ip, bcast;
+	struct in6_addr ip6;
 	int prefix;			/* -1: follow the route, as IPaddr does */
 	char dev[IF_NAMESIZE + 16];
 	bool has_bcast;
+	/* The gratuitous ARP burst (IPv4: this many request/reply pairs,
+	 * interval/2 between frames, as send_arp; IPv6: unsolicited
+	 * neighbour advertisements, interval apart): the resource agent's
+	 * defaults, or its OCF_RESKEY_ variables from our environment, as
+	 * heartbeat's wrappers pass them (fo_config_load). */
+	unsigned arp_count;
+	long arp_interval_ms;
 };
 
 struct fo_group {

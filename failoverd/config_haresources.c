@@ -2,7 +2,10 @@
  * continued on the next, '#' to the end of the line a comment.  Each
  * resource is NAME[::ARG[::ARG...]]; IPaddr/IPaddr2 and a bare address
  * take "ip[/bits[/dev[/bcast]]]" (the third part may be the broadcast
- * address instead of the device); ldirectord takes its config file. */
+ * address instead of the device); IPv6addr takes "addr[/bits[/dev]]",
+ * the rest of the word after "IPv6addr::" whole, since an address may
+ * hold "::" itself; ldirectord takes its config file. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +75,48 @@ static int parse_ipspec(struct hr_ctx *c, char *spec, struct fo_rsc *r)
 	return 0;
 }
 
+/* addr[/bits[/dev]], as the IPv6addr wrapper splits it. */
+static int parse_ip6spec(struct hr_ctx *c, char *spec, struct fo_rsc *r)
+{
+	char *bits = strchr(spec, '/'), *dev = NULL;
+
+	if (bits) {
+		*bits++ = '\0';
+		if ((dev = strchr(bits, '/')))
+			*dev++ = '\0';
+	}
+	r->family = AF_INET6;
+	r->prefix = -1;
+	if (inet_pton(AF_INET6, spec, &r->ip6) != 1) {
+		HR_ERR(c, "%s: [%s] is not an IPv6 address", r->name, spec);
+		return -EINVAL;
+	}
+	if (bits && (strspn(bits, "0123456789") != strlen(bits) || !*bits ||
+		     strlen(bits) > 3 || atoi(bits) > 128)) {
+		HR_ERR(c, "%s: bad prefix length [%s]", r->name, bits);
+		return -EINVAL;
+	}
+	if (bits)
+		r->prefix = atoi(bits);
+	if (dev && (!*dev || strchr(dev, '/') || strlen(dev) >= IF_NAMESIZE)) {
+		HR_ERR(c, "%s: bad interface [%s]", r->name, dev);
+		return -EINVAL;
+	}
+	if (dev)
+		memcpy(r->dev, dev, strlen(dev) + 1);
+	return 0;
+}
+
+/* The agents' own defaults: IPaddr's ARP_REPEAT 10, ARP_INTERVAL_MS 500;
+ * IPaddr2's arp_count 5, arp_interval 200 (heartbeat.md B). */
+static void arp_defaults(struct fo_rsc *r)
+{
+	bool old = strcmp(r->name, "IPaddr") == 0;
+
+	r->arp_count = old ? 10 : 5;
+	r->arp_interval_ms = old ? 500 : 200;
+}
+
 static bool script_name_ok(const char *s)
 {
 	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -115,8 +160,20 @@ static int parse_rsc(struct hr_ctx *c, char *w, struct fo_rsc *r)
 		if (!fo_copy(r->args[0], FO_PATHLEN, w))
 			return HR_ERR(c, "address [%s] too long", w), -EINVAL;
 		r->nargs = 1;
+		r->family = AF_INET;
+		arp_defaults(r);
 		memcpy(spec, w, strlen(w) + 1);
 		return parse_ipspec(c, spec, r);
+	}
+	if (strncmp(w, "IPv6addr::", 10) == 0) {
+		memcpy(r->name, "IPv6addr", sizeof("IPv6addr"));
+		r->kind = FO_RSC_IP;
+		if (!w[10] || !fo_copy(r->args[0], FO_PATHLEN, w + 10))
+			return HR_ERR(c, "IPv6addr needs one argument: addr[/bits[/dev]]"), -EINVAL;
+		r->nargs = 1;
+		arp_defaults(r);
+		memcpy(spec, w + 10, strlen(w + 10) + 1);
+		return parse_ip6spec(c, spec, r);
 	}
 	if (split_args(c, w, r))
 		return -EINVAL;
@@ -126,8 +183,14 @@ static int parse_rsc(struct hr_ctx *c, char *w, struct fo_rsc *r)
 			HR_ERR(c, "%s needs one argument: ip[/bits[/dev[/bcast]]]", r->name);
 			return -EINVAL;
 		}
+		r->family = AF_INET;
+		arp_defaults(r);
 		memcpy(spec, r->args[0], strlen(r->args[0]) + 1);
 		return parse_ipspec(c, spec, r);
+	}
+	if (strcmp(r->name, "IPv6addr") == 0) {
+		HR_ERR(c, "IPv6addr needs one argument: addr[/bits[/dev]]");
+		return -EINVAL;
 	}
 	if (!script_name_ok(r->name)) {
 		HR_ERR(c, "bad resource name [%s]", r->name);

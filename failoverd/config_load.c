@@ -105,6 +105,50 @@ static int p_keys(const char *f, const char *b, size_t l, unsigned m, void *o, s
 	return fo_authkeys_parse(f, b, l, m, o, d);
 }
 
+/* heartbeat's wrappers pass no ARP parameters; the OCF agents read them
+ * from the environment heartbeat was started with.  So do we, each
+ * checked: "OCF_RESKEY_arp_count: ..." names the variable. */
+static void arp_env(struct fo_config *c, struct fo_diag *d)
+{
+	static const struct { const char *rsc, *count, *interval; } v[] = {
+		{ "IPaddr", "OCF_RESKEY_ARP_REPEAT", "OCF_RESKEY_ARP_INTERVAL_MS" },
+		{ "IPaddr2", "OCF_RESKEY_arp_count", "OCF_RESKEY_arp_interval" },
+		{ "IPv6addr", "OCF_RESKEY_arp_count", "OCF_RESKEY_arp_interval" },
+	};
+
+	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+		const char *cs = getenv(v[k].count), *is = getenv(v[k].interval);
+		long cnt = -1, iv = -1;
+		char *end;
+
+		if (cs && *cs) {
+			cnt = strtol(cs, &end, 10);
+			if (*end || cnt < 1 || cnt > 100) {
+				fo_diag_err(d, v[k].count, 0, "[%s] is not a count of 1 to 100", cs);
+				cnt = -1;
+			}
+		}
+		if (is && *is) {
+			iv = strtol(is, &end, 10);
+			if (*end || iv < 2 || iv > 60000) {
+				fo_diag_err(d, v[k].interval, 0, "[%s] is not 2 to 60000 ms", is);
+				iv = -1;
+			}
+		}
+		for (unsigned g = 0; g < c->hr.ngroups; g++)
+			for (unsigned i = 0; i < c->hr.g[g].nrsc; i++) {
+				struct fo_rsc *r = &c->hr.g[g].rsc[i];
+
+				if (r->kind != FO_RSC_IP || strcmp(r->name, v[k].rsc) != 0)
+					continue;
+				if (cnt > 0)
+					r->arp_count = (unsigned)cnt;
+				if (iv > 0)
+					r->arp_interval_ms = iv;
+			}
+	}
+}
+
 int fo_config_load(const char *dir, const char *self, struct fo_config *c, struct fo_diag *d)
 {
 	char hacf[FO_PATHLEN + 16], hres[FO_PATHLEN + 16], keys[FO_PATHLEN + 16];
@@ -117,5 +161,7 @@ int fo_config_load(const char *dir, const char *self, struct fo_config *c, struc
 	load_one(dir, "authkeys", keys, sizeof(keys), p_keys, &c->keys, d);
 	if (r1 == 0 && r2 == 0)
 		cross_check(c, self, hacf, hres, d);
+	if (r2 == 0)
+		arp_env(c, d);
 	return d->nerr > nerr ? -EINVAL : 0;
 }

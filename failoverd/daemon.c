@@ -16,20 +16,6 @@
 
 #define FO_TICK_MS 100
 
-void fo_log(const char *fmt, ...)
-{
-	struct timespec ts;
-	va_list ap;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	fprintf(stderr, "xlvs-failoverd[%d]: %ld.%03ld: ", (int)getpid(), (long)ts.tv_sec,
-		ts.tv_nsec / 1000000);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 int64_t fo_now_ms(void)
 {
 	struct timespec ts;
@@ -89,6 +75,7 @@ static void on_tick(evutil_socket_t fd, short ev, void *arg)
 	(void)fd;
 	(void)ev;
 	fo_role_eval(arg);
+	fo_run_mark(arg);
 }
 
 static int add_timer(struct fo_daemon *dm, struct event **ev, long ms, event_callback_fn fn)
@@ -118,9 +105,14 @@ int fo_daemon_run(struct fo_daemon *dm)
 	dm->start_ms = fo_now_ms();
 	if (!(dm->base = event_base_new()))
 		return -ENOMEM;
+	dm->run.ctl_fd = -1;
 	fo_rsc_clear_stale(dm);
 	if ((r = fo_link_open(dm)))
 		goto out;
+	if ((r = fo_ctl_open(dm))) {
+		fo_log("ERROR: %s: %s", dm->run.sock_path, strerror(-r));
+		goto out;
+	}
 	sigs[0] = evsignal_new(dm->base, SIGTERM, on_signal, dm);
 	sigs[1] = evsignal_new(dm->base, SIGINT, on_signal, dm);
 	event_add(sigs[0], NULL);
@@ -131,11 +123,17 @@ int fo_daemon_run(struct fo_daemon *dm)
 	fo_log("node %s, generation %lu, %s; waiting up to %ld ms for the peer", dm->self,
 	       dm->hg, dm->owner ? "resource owner" : "standby", dm->cfg.hacf.initdead_ms);
 	fo_link_send_status(dm);
+	fo_run_mark(dm);
+	if (dm->run.on_ready)
+		dm->run.on_ready(dm);
 	event_base_dispatch(dm->base);
 	fo_role_shutdown(dm);
+	fo_log("info: stopped: resources released%s",
+	       dm->run.reexec ? "; restarting for the new configuration" : "");
 	event_free(sigs[0]);
 	event_free(sigs[1]);
 out:
+	fo_ctl_close(dm);
 	fo_link_close(dm);
 	if (dm->tx_timer)
 		event_free(dm->tx_timer);

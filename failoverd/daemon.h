@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "hb_order.h"
+#include "run.h"
 
 struct event_base;
 struct event;
@@ -24,6 +25,7 @@ struct fo_peer {
 	char status[16];
 	bool holds;			/* it says it holds the resources */
 	bool warned, dead;
+	bool failed;			/* its resources failed to start: it will not take them */
 };
 
 struct fo_daemon {
@@ -37,7 +39,7 @@ struct fo_daemon {
 	struct event *rx[FO_MAXSOCK];
 	bool no_tx[FO_MAXSOCK];		/* a ucast line naming one of our addresses */
 	struct event *tx_timer, *tick, *garp_timer;
-	unsigned garp_left;
+	unsigned garp_step;		/* frames of the announcement sent */
 	bool stopping;			/* our last heartbeats say "dead" */
 	unsigned long hg, seq;		/* our generation and last sequence number */
 	struct fo_peer peer;
@@ -47,6 +49,7 @@ struct fo_daemon {
 	bool rsc_starting;
 	struct event *rsc_timer;	/* polls rsc_pid */
 	bool owner;			/* we are the haresources node */
+	struct fo_run run;		/* run.h: status, failures, reload */
 };
 
 void fo_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -71,7 +74,9 @@ void fo_role_shutdown(struct fo_daemon *dm);
 /* vip.c / rsc.c: 0 or -errno. */
 int fo_vip_add(const struct fo_rsc *r);
 int fo_vip_del(const struct fo_rsc *r);
-int fo_vip_garp(const struct fo_rsc *r);
+/* Frame step (0 .. 2*arp_count-1, interval/2 apart) of r's announcement. */
+int fo_vip_announce(const struct fo_rsc *r, unsigned step);
+void fo_vip_text(const struct fo_rsc *r, char *buf, size_t cap);
 /* Start or stop the resources in a child process, so heartbeats go on
  * while scripts run; holds is true from the start until a stop is done. */
 void fo_rsc_start_all(struct fo_daemon *dm);

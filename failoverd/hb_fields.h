@@ -37,6 +37,7 @@
 #define HB_F_COMMENT "info"
 /* Ours, not heartbeat's: "1" while the sender holds the resources. */
 #define FO_F_HOLDS "xlvs_holds"
+#define FO_F_FAILED "xlvs_failed"	/* "1": its resources failed to start */
 
 #define HB_T_STATUS "status"
 #define HB_T_REXMIT "NS_rexmit"

@@ -133,6 +133,8 @@ static int build_status(struct fo_daemon *dm, uint8_t *out, size_t cap, size_t *
 			       false, &c)) ||
 	    (r = hb_msg_add_str(&m, FO_F_HOLDS, dm->holds ? "1" : "0")))
 		return r;
+	if (dm->run.failures && !dm->holds && (r = hb_msg_add_str(&m, FO_F_FAILED, "1")))
+		return r;
 	return hb_msg_encode(&m, &dm->cfg.keys, dm->cfg.keys.active, out, cap, len);
 }
 

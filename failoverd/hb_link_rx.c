@@ -42,10 +42,11 @@ static void take_status(struct fo_daemon *dm, const struct hb_msg *m, const char
 			enum fo_order o)
 {
 	struct fo_peer *p = &dm->peer;
-	char holds[4] = "0", st[16] = "";
+	char holds[4] = "0", failed[4] = "0", st[16] = "";
 
 	hb_msg_get_str(m, HB_F_STATUS, st, sizeof(st));
 	hb_msg_get_str(m, FO_F_HOLDS, holds, sizeof(holds));
+	hb_msg_get_str(m, FO_F_FAILED, failed, sizeof(failed));
 	if (o == FO_ORD_RESTART)
 		fo_log("Heartbeat restart on node %s (generation %lu)", src, p->ord.hg);
 	if (!p->heard || p->dead || strcmp(p->status, st) != 0)
@@ -54,6 +55,11 @@ static void take_status(struct fo_daemon *dm, const struct hb_msg *m, const char
 	snprintf(p->name, sizeof(p->name), "%s", src);
 	snprintf(p->status, sizeof(p->status), "%s", st);
 	p->holds = strcmp(holds, "1") == 0;
+	if (strcmp(failed, "1") == 0 && !p->failed)
+		fo_log("node %s: its resources failed to start: we may take them", src);
+	else if (strcmp(failed, "1") != 0 && p->failed)
+		fo_log("node %s: its resources may start again", src);
+	p->failed = strcmp(failed, "1") == 0;
 	p->heard = true;
 	p->dead = strcmp(st, HB_ST_DEAD) == 0;	/* it stopped and released */
 	p->warned = false;

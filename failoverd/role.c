@@ -10,7 +10,11 @@
  *     if neither does, the owner takes them.
  * Releasing is immediate; taking waits until the live peer's latest
  * heartbeat says it holds nothing, so the address is never on both
- * while both are alive.  Each change is announced at once. */
+ * while both are alive.  Each change is announced at once.
+ * A peer whose resources failed to start (its heartbeats say
+ * xlvs_failed) counts as dead for who should hold them, as heartbeat's
+ * hb_standby hands them over; our own failure makes us wait out the
+ * backoff (rsc.c), and try again only while the peer holds nothing. */
 #include <string.h>
 
 #include "daemon.h"
@@ -57,17 +61,22 @@ void fo_role_eval(struct fo_daemon *dm)
 	alive = p->heard && !p->dead;
 	if (!p->heard && now - dm->start_ms < dm->cfg.hacf.initdead_ms)
 		return;			/* still waiting for the peer */
-	w = fo_role_want(dm->owner, dm->cfg.hacf.auto_failback != FO_FAILBACK_OFF, alive,
-			 dm->holds, p->holds);
+	w = fo_role_want(dm->owner, dm->cfg.hacf.auto_failback != FO_FAILBACK_OFF,
+			 alive && !p->failed, dm->holds, p->holds);
 	if (w && !dm->holds) {
 		if (alive && p->holds)
 			return;		/* it releases first, then we take */
-		fo_log("acquiring resources (peer %s)", alive ? "alive" : p->heard ? "dead" :
-			"never heard");
+		if (fo_rsc_backing_off(dm))
+			return;
+		fo_log("acquiring resources (peer %s)", !p->heard ? "never heard" :
+		       p->dead && strcmp(p->status, "dead") == 0 ? "stopped" :
+		       p->dead ? "dead" : p->failed ? "alive, its resources failed" : "alive");
 		fo_rsc_start_all(dm);
 		fo_link_send_status(dm);
 	} else if (!w && dm->holds) {
-		fo_log("releasing resources to %s", p->name);
+		fo_log("releasing resources to %s (%s)", p->name, p->holds ?
+		       "partition healed: both held them, the haresources owner keeps them" :
+		       "auto_failback: the haresources owner is back");
 		fo_rsc_stop_all(dm);
 		fo_link_send_status(dm);
 	}

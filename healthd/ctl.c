@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* stop, reload, status, restart through the pid file (ctl.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
+#include "pidfile.h"
 
 /* How long stop and restart wait for the daemon to go (its stop purges
  * the table; ldirectord's restart waits without a bound). */
@@ -17,97 +16,19 @@
 
 int hd_pid_live(const char *pidfile, pid_t *pid, pid_t *filepid)
 {
-	char buf[4096], path[64];
-	FILE *f = fopen(pidfile, "r");
-	long v = 0;
-	size_t n;
-	int fd;
-
-	*pid = 0;
-	*filepid = 0;
-	if (!f)
-		return 0;
-	if (fscanf(f, "%ld", &v) != 1 || v <= 0 || v > 0x3fffffff)
-		v = 0;
-	fclose(f);
-	*filepid = (pid_t)v;
-	if (!v)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld/cmdline", v);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	{
-		ssize_t r = read(fd, buf, sizeof(buf) - 1);
-
-		n = r > 0 ? (size_t)r : 0;
-	}
-	close(fd);
-	buf[n] = '\0';
-	/* cmdline's words are NUL-separated: search them all. */
-	for (size_t i = 0; i < n; i++)
-		if (!buf[i])
-			buf[i] = ' ';
-	if (!strstr(buf, "xlvs-healthd"))
-		return 0;
-	*pid = (pid_t)v;
-	return 1;
+	return xlvs_pid_live(pidfile, "xlvs-healthd", pid, filepid);
 }
 
 int hd_pid_write(const char *pidfile, pid_t pid)
 {
-	char tmp[4200];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", pidfile, (long)getpid());
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "%ld\n", (long)pid);
-	if (fclose(f) != 0 || rename(tmp, pidfile) != 0) {
-		int e = errno;
-
-		unlink(tmp);
-		return -e;
-	}
-	return 0;
-}
-
-static void ctl_sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Whether pid still runs: a zombie (its reaper is init, which may take
- * its time) has finished. */
-static bool ctl_runs(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-	bool runs = false;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
-		runs = p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-	fclose(f);
-	return runs;
+	return xlvs_pid_write(pidfile, pid);
 }
 
 /* The daemon gone (ldirectord's restart waits for the pid file to go; the
  * file goes just before the process does): 0, or -ETIMEDOUT. */
 static int ctl_wait_gone(pid_t pid)
 {
-	for (unsigned t = 0; t < CTL_STOP_WAIT_MS; t += 50) {
-		if (!ctl_runs(pid))
-			return 0;
-		ctl_sleep_ms(50);
-	}
-	return -ETIMEDOUT;
+	return xlvs_pid_wait_gone(pid, CTL_STOP_WAIT_MS);
 }
 
 static void ctl_print_status(const char *statusfile)

@@ -28,6 +28,7 @@
 #include "hd_log.h"
 #include "internal.h"
 #include "ops.h"
+#include "pidfile.h"
 
 static void main_usage(FILE *f)
 {
@@ -58,48 +59,6 @@ static int main_check(const char *path)
 	return 0;
 }
 
-/* ldirectord's ld_daemon: fork, setsid, fork, chdir /, stdio on
- * /dev/null.  The first process returns (1) once the daemon has written
- * its pid file, so a status right after start finds it. */
-static int main_daemonise(int *ready_fd)
-{
-	int p[2], fd;
-	pid_t pid;
-
-	if (pipe(p) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid > 0) {
-		struct pollfd pf = { .fd = p[0], .events = POLLIN };
-		char c = 0;
-
-		close(p[1]);
-		if (poll(&pf, 1, 30000) == 1 && read(p[0], &c, 1) == 1 && c == 'y')
-			_exit(0);
-		_exit(1);
-	}
-	close(p[0]);
-	if (setsid() < 0)
-		_exit(1);
-	pid = fork();
-	if (pid != 0)
-		_exit(pid < 0);
-	if (chdir("/") < 0)
-		_exit(1);
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	*ready_fd = p[1];
-	return 0;
-}
-
 static void main_self(char *buf, size_t len)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
@@ -124,7 +83,7 @@ static int main_start(const struct hd_cli *cli, const char *found,
 			fprintf(stderr, "Config file %s: %s\n", path, strerror(-rc));
 		return 1;
 	}
-	if (!cli->debug && !c->supervised && main_daemonise(&ready) < 0) {
+	if (!cli->debug && !c->supervised && xlvs_daemonise(&ready, 30000) < 0) {
 		fprintf(stderr, "ld_daemon: cannot fork: %s\n", strerror(errno));
 		hd_config_free(c);
 		return 1;
@@ -137,10 +96,9 @@ static int main_start(const struct hd_cli *cli, const char *found,
 		hd_config_free(c);
 		return 1;
 	}
-	if (ready >= 0) {
-		(void)!write(ready, "y", 1);
-		close(ready);
-	}
+	/* ldirectord's ld_daemon: the first process returns once the pid
+	 * file is there, so a status right after start finds it. */
+	xlvs_daemon_ready(ready, true);
 	main_self(self, sizeof(self));
 	oc.statusfile = statusfile;
 	oc.self = self;
