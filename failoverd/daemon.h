@@ -1,6 +1,7 @@
 /* xlvs-failoverd's running state: one libevent loop, the heartbeat links
  * (hb_link.c), the role state machine (role.c) and the resources it
- * starts and stops (vip.c, rsc.c).  Only these files print (fo_log). */
+ * starts and stops (vip.c, rsc.c); what operators see of it in run.h.
+ * Only these files print (fo_log, log.c). */
 #ifndef XLVS_FO_DAEMON_H
 #define XLVS_FO_DAEMON_H
 
@@ -39,7 +40,6 @@ struct fo_daemon {
 	struct event *rx[FO_MAXSOCK];
 	bool no_tx[FO_MAXSOCK];		/* a ucast line naming one of our addresses */
 	struct event *tx_timer, *tick, *garp_timer;
-	unsigned garp_step;		/* frames of the announcement sent */
 	bool stopping;			/* our last heartbeats say "dead" */
 	unsigned long hg, seq;		/* our generation and last sequence number */
 	struct fo_peer peer;
