@@ -8,6 +8,7 @@
  * successful authkeys has its signing index configured, a successful
  * ha.cf has a node, a medium and deadtime > 2 * keepalive.
  */
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		invariant(hr.g[i].nrsc > 0 && hr.g[i].nrsc <= FO_MAXRSC);
 		for (unsigned j = 0; j < hr.g[i].nrsc; j++)
 			invariant(hr.g[i].rsc[j].nargs <= FO_MAXARGS &&
-				  hr.g[i].rsc[j].prefix <= 32);
+				  hr.g[i].rsc[j].prefix <=
+					  (hr.g[i].rsc[j].family == AF_INET6 ? 128 : 32));
 	}
 
 	fo_diag_init(&d);
