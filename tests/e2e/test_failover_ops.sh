@@ -244,3 +244,31 @@ test_failover_ops_ipv6_na() {
 		{ cat "$XL_TMP/frames"; xl_fail "no unsolicited NA from ha2"; }
 	[[ $neigh == *"lladdr $mac2 "* ]] || xl_fail "the client's entry did not move to ha2"
 }
+
+# kill -9 of a started daemon: status says dead with its pid file left
+# (LSB 1); start again clears the VIP the killed run left, and since ha2
+# took over meanwhile, ha1 takes it back (auto_failback) without ever
+# both holding it.
+test_failover_ops_kill9_status_start() {
+	local out rc i both=0
+	fo_daemon ha1 || xl_fail "start on ha1 failed"
+	fo_daemon ha2 || xl_fail "start on ha2 failed"
+	fo_wait_vip ha1 yes 6 || { fo_ops_logs; xl_fail "ha1 did not take the VIP"; }
+	kill -KILL "$FO_PID_ha1"
+	sleep 0.2
+	out=$(fo_cmd ha1 status); rc=$?
+	echo "$out"
+	xl_assert_eq 1 "$rc" "status after kill -9"
+	fo_wait_vip ha2 yes 4 || { fo_ops_logs; xl_fail "ha2 did not take over"; }
+	fo_daemon ha1 || xl_fail "start after kill -9 failed"
+	grep -q "removed $XL_VIP, left behind by an earlier run" "$FO_LOG" ||
+		{ fo_ops_logs; xl_fail "the restarted ha1 did not clear its stale VIP"; }
+	for ((i = 0; i < 60; i++)); do
+		fo_has_vip ha1 && fo_has_vip ha2 && both=$((both + 1))
+		fo_has_vip ha1 && ! fo_has_vip ha2 && break
+		sleep 0.1
+	done
+	fo_has_vip ha1 && ! fo_has_vip ha2 || { fo_ops_logs; xl_fail "the VIP did not return to ha1"; }
+	((both == 0)) || xl_fail "the VIP was on both in $both samples"
+	fo_cmd ha1 status >/dev/null || xl_fail "status after the restart"
+}
