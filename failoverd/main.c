@@ -11,6 +11,7 @@
  * are named in cli.h.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,8 @@ static int serve(struct fo_daemon *dm, const struct fo_cli *cli, const struct fo
 	memcpy(dm->statedir, cli->statedir, strlen(cli->statedir) + 1);
 	memcpy(dm->run.sock_path, ctl->sock, strlen(ctl->sock) + 1);
 	dm->debug = cli->foreground;
+	/* A reload's HUP before the loop handles it must not kill us. */
+	signal(SIGHUP, SIG_IGN);
 	if ((r = fo_log_open(&dm->cfg.hacf, dm->debug, &bad))) {
 		fprintf(stderr, "xlvs-failoverd: %s: %s\n", bad, strerror(-r));
 		return FO_EXIT_NOTCONFIGURED;
