@@ -15,7 +15,7 @@ int fo_ctl_ask(const char *sock, const char *req, FILE *out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tmo = { 30, 0 };
-	char buf[4096];
+	char buf[4096], line[64];
 	ssize_t n;
 	int fd;
 
@@ -25,8 +25,11 @@ int fo_ctl_ask(const char *sock, const char *req, FILE *out)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
+	/* One send, the line whole: the daemon answers as soon as it has read
+	 * it and closes, and a second write would then meet a closed socket. */
+	snprintf(line, sizeof(line), "%s\n", req);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    write(fd, req, strlen(req)) != (ssize_t)strlen(req) || write(fd, "\n", 1) != 1) {
+	    send(fd, line, strlen(line), MSG_NOSIGNAL) != (ssize_t)strlen(line)) {
 		int e = -errno;
 
 		close(fd);

@@ -1,15 +1,16 @@
 # shellcheck shell=bash disable=SC2034
-# What the xlvs-failoverd cases share (test_failover.sh,
-# test_failover_ops.sh): one /etc/ha.d for both directors (ucast to each
-# other, keepalive 200 ms, deadtime 2 s, haresources "ha1 VIP/24/eth0",
-# auto_failback on), each daemon's pid file, socket and state under
-# $XL_TMP, its log in $XL_TMP/HOST.log.
+# Shared by test_failover.sh and test_failover_heartbeat.sh: two directors,
+# ha1 and ha2, with the same xlvs table and the same /etc/ha.d (ucast to
+# each other, keepalive 200 ms, deadtime 2 s, auto_failback on), two real
+# servers and a client; xlvs-failoverd started, watched and stopped.
 
 FO_BIN=$XL_ROOT/build/bin/xlvs-failoverd
 FO_PORT=694
 FO_PID_ha1=''
 FO_PID_ha2=''
 
+# fo_write_conf [RESOURCE]: $XL_TMP/ha.d; the haresources group is
+# "ha1 RESOURCE" (default the bare VIP/24/eth0, heartbeat's IPaddr).
 fo_write_conf() {
 	local d=$XL_TMP/ha.d
 	mkdir -p "$d"
@@ -26,23 +27,74 @@ auto_failback on
 node ha1
 node ha2
 CF
-	echo "ha1 $XL_VIP/24/eth0" >"$d/haresources"
+	echo "ha1 ${1:-$XL_VIP/24/eth0}" >"$d/haresources"
 	printf 'auth 1\n1 sha1 fo-test-secret\n' >"$d/authkeys"
 	chmod 600 "$d/authkeys"
+}
+
+# fo_net_up: the demo network, both directors attached with the seed table.
+fo_net_up() {
+	xl_lan_up
+	xl_add_director ha1 "$XL_HA1"
+	xl_add_director ha2 "$XL_HA2"
+	xl_add_realserver node1 "$XL_NODE1"
+	xl_add_realserver node2 "$XL_NODE2"
+	xl_add_host client "$XL_CLIENT"
+	for h in ha1 ha2; do
+		XL_DIRECTOR=$h xl_adm --attach eth0 || xl_fail "xlvsadm --attach on $h failed"
+		XL_DIRECTOR=$h xl_seed_services
+	done
 }
 
 # fo_start HOST: its failoverd in the foreground, log in $XL_TMP/HOST.log.
 fo_start() {
 	xl_bg "$1" "$FO_BIN" -c "$XL_TMP/ha.d" -n "$1" -d --statedir "$XL_TMP/state-$1" \
-		--rundir "$XL_TMP" 2>>"$XL_TMP/$1.log"
+		2>>"$XL_TMP/$1.log"
 	eval "FO_PID_$1=$XL_LAST_PID"
 }
+
+fo_has_vip() { xl_in "$1" ip -4 -o addr show dev eth0 | grep -q " $XL_VIP/24 "; }
+
+# fo_wait_vip HOST yes|no SECONDS: bounded wait for the VIP to be (not) on HOST.
+fo_wait_vip() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		if fo_has_vip "$1"; then [ "$2" = yes ] && return 0
+		else [ "$2" = no ] && return 0; fi
+		sleep 0.1
+	done
+	return 1
+}
+
+fo_logs() { for h in ha1 ha2; do echo "--- $h"; tail -n 20 "$XL_TMP/$h.log"; done >&2; }
+
+# The client asks every 100 ms; prints the longest gap between answers.
+fo_client_loop() {
+	local out=$1 end=$((SECONDS + $2))
+	while ((SECONDS < end)); do
+		if xl_in client curl -s --max-time 0.3 "http://$XL_VIP/" | grep -q 'Test Page'; then
+			echo "${EPOCHREALTIME/./} ok"
+		else
+			echo "${EPOCHREALTIME/./} none"
+		fi
+		sleep 0.1
+	done >"$out"
+}
+
+fo_max_gap_ms() {
+	awk '$2 == "ok" { if (last) { g = ($1 - last) / 1000; if (g > max) max = g } last = $1 }
+	     END { printf "%d\n", max }' "$1"
+}
+
+# Running it as an init script (test_failover_ops.sh): every daemon's pid
+# file and control socket under $XL_TMP, never /run.
+export XLVS_FAILOVERD_RUNDIR=$XL_TMP
 
 # fo_cmd HOST COMMAND: xlvs-failoverd COMMAND for HOST's daemon, in HOST;
 # its output on stdout, its exit status returned.
 fo_cmd() {
 	xl_in "$1" "$FO_BIN" -c "$XL_TMP/ha.d" -n "$1" --statedir "$XL_TMP/state-$1" \
-		--rundir "$XL_TMP" "$2" 2>&1
+		"$2" 2>&1
 }
 
 # fo_pidfile HOST: where HOST's daemon writes its pid.
@@ -63,19 +115,3 @@ fo_daemon() {
 	eval "XL_PIDS+=(\$FO_PID_$1)"
 	return 0
 }
-
-fo_has_vip() { xl_in "$1" ip -4 -o addr show dev eth0 | grep -q " $XL_VIP/24 "; }
-
-# fo_wait_vip HOST yes|no SECONDS: bounded wait for the VIP to be (not) on HOST.
-fo_wait_vip() {
-	local i
-	for ((i = 0; i < $3 * 10; i++)); do
-		if fo_has_vip "$1"; then [ "$2" = yes ] && return 0
-		else [ "$2" = no ] && return 0; fi
-		sleep 0.1
-	done
-	return 1
-}
-
-fo_logs() { for h in ha1 ha2; do echo "--- $h"; tail -n 20 "$XL_TMP/$h.log"; done >&2; }
-

@@ -8,16 +8,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/failover_lib.sh"
 
 setup() {
-	xl_lan_up
-	xl_add_director ha1 "$XL_HA1"
-	xl_add_director ha2 "$XL_HA2"
-	xl_add_realserver node1 "$XL_NODE1"
-	xl_add_realserver node2 "$XL_NODE2"
-	xl_add_host client "$XL_CLIENT"
-	for h in ha1 ha2; do
-		XL_DIRECTOR=$h xl_adm --attach eth0 || xl_fail "xlvsadm --attach on $h failed"
-		XL_DIRECTOR=$h xl_seed_services
-	done
+	fo_net_up
 	fo_write_conf
 	"$FO_BIN" -c "$XL_TMP/ha.d" -n ha1 -t 2>/dev/null || xl_fail "failoverd -t refused the config"
 	! fo_has_vip ha1 && ! fo_has_vip ha2 || xl_fail "the VIP is on a director before failoverd"
@@ -37,24 +28,6 @@ test_failover_master_takes_vip() {
 		sleep 0.2
 	done
 	grep -q 'Status update for node ha2' "$XL_TMP/ha1.log" || xl_fail "ha1 never heard ha2"
-}
-
-# The client asks every 100 ms; prints the longest gap between answers.
-fo_client_loop() {
-	local out=$1 end=$((SECONDS + $2))
-	while ((SECONDS < end)); do
-		if xl_in client curl -s --max-time 0.3 "http://$XL_VIP/" | grep -q 'Test Page'; then
-			echo "${EPOCHREALTIME/./} ok"
-		else
-			echo "${EPOCHREALTIME/./} none"
-		fi
-		sleep 0.1
-	done >"$out"
-}
-
-fo_max_gap_ms() {
-	awk '$2 == "ok" { if (last) { g = ($1 - last) / 1000; if (g > max) max = g } last = $1 }
-	     END { printf "%d\n", max }' "$1"
 }
 
 test_failover_kill9_ha2_takes_over() {
