@@ -38,7 +38,7 @@ setup() {
 	make -s -C "$XL_ROOT" package PKG_REUSE_BUILD=1 BUILD="$XL_ROOT/build" \
 		>"$XL_TMP/package.log" 2>&1 ||
 		xl_fail "make package failed: $(tail -n 40 "$XL_TMP/package.log")"
-	PK_DEB=$(ls "$XL_ROOT"/build/pkg/xlvs_*_amd64.deb 2>/dev/null | head -1)
+	PK_DEB=$(compgen -G "$XL_ROOT/build/pkg/xlvs_*_amd64.deb" | head -1)
 	[ -n "$PK_DEB" ] || xl_fail "no xlvs_*.deb: $(cat "$XL_TMP/package.log")"
 	# Purged whatever way the case ends.
 	trap 'pk_purge; xl_cleanup; rm -rf "$XL_TMP"' EXIT
@@ -64,8 +64,8 @@ test_package_install_run_purge() {
 		grep -qx "$f" "$XL_TMP/files" && [ -e "$f" ] || xl_fail "$f not installed"
 	done
 	# Nothing enabled: no unit of ours wanted by any target.
-	ls /etc/systemd/system/*.wants/ 2>/dev/null | grep -q '^xlvs' &&
-		xl_fail "the package enabled a unit: $(ls /etc/systemd/system/*.wants/)"
+	compgen -G '/etc/systemd/system/*.wants/xlvs*' >/dev/null &&
+		xl_fail "the package enabled a unit: $(compgen -G '/etc/systemd/system/*.wants/xlvs*')"
 	for f in /lib/systemd/system/xlvs*.service; do
 		systemd-analyze verify --man=no "$f" 2>&1 | grep -F "${f##*/}" &&
 			xl_fail "verify of the installed ${f##*/}"

@@ -219,7 +219,7 @@ test_units_healthd() {
 	mkdir -p "$XL_TMP/run"
 	UN_ENV+=(XLVS_HEALTHD_RUNDIR="$XL_TMP/run")
 	UN_INSTANCE=$XL_TMP/ld.cf
-	UN_EXEC=exec un_run xlvs-healthd@.service ha1 ExecStart >"$XL_TMP/hd.out" 2>&1 &
+	UN_EXEC="exec" un_run xlvs-healthd@.service ha1 ExecStart >"$XL_TMP/hd.out" 2>&1 &
 	pid=$!
 	XL_PIDS+=("$pid")
 	for ((n = 0; n < 100; n++)); do
@@ -232,6 +232,7 @@ test_units_healthd() {
 	[ -s "$XL_TMP/run/xlvs-healthd.ld.cf.pid" ] || xl_fail "no pid file"
 	grep -q . "$XL_TMP/hd.out" || xl_fail "nothing logged to stdout"
 	# The unit's ExecReload is kill -HUP $MAINPID: the node2 line edited.
+	# shellcheck disable=SC2016
 	[ "$(un_line xlvs-healthd@.service ExecReload)" = '/bin/kill -HUP $MAINPID' ] ||
 		xl_fail "ExecReload is not a HUP: $(un_line xlvs-healthd@.service ExecReload)"
 	xl_start_testsrv node2 node2
@@ -277,7 +278,7 @@ test_units_failoverd() {
 	un_exec xlvs-failoverd.service ha1 "${argv[@]}" -c "$d" -n ha1 ||
 		xl_fail "ExecStartPre (-t) refused a good configuration"
 	read -ra argv <<<"$(un_line xlvs-failoverd.service ExecStart)"
-	UN_EXEC=exec un_exec xlvs-failoverd.service ha1 "${argv[@]}" -c "$d" -n ha1 \
+	UN_EXEC="exec" un_exec xlvs-failoverd.service ha1 "${argv[@]}" -c "$d" -n ha1 \
 		--statedir "$XL_TMP/state" >"$XL_TMP/fo.out" 2>&1 &
 	pid=$!
 	XL_PIDS+=("$pid")
