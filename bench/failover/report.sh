@@ -25,7 +25,9 @@ tsv=$1 md=$2
   "longest without an answer" is the longest time between two answered requests
   (50 ms when none failed). The issue's goal is no outage: no failed request; the
   last column says whether the client was answered again within 0.3 s (the
-  hand-over of auto_failback: the standby stops, then the master starts).
+  hand-over of auto_failback: the standby stops, then the master starts; a
+  request in flight over the move fails, as its connection, opened through one
+  director, cannot go on through the other, which has no entry for it).
 - **at rest**: the daemon's CPU over a window with no failover (utime+stime of all
   its processes, /proc/PID/stat), its memory (VmRSS and Pss, summed over them).
 - The machine is shared with other agents' builds and tests, which run at the same
