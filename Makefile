@@ -265,18 +265,13 @@ bench: all
 	$(MAKE) -C bench
 	bench/run
 
-# xlvs-realserver --persist's unit, for systemd's unit directory.
-UNITDIR  ?= $(PREFIX)/lib/systemd/system
-
-install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin
-	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
-	install -d $(DESTDIR)$(UNITDIR)
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' realserver/xlvs-realserver.service \
-		> $(DESTDIR)$(UNITDIR)/xlvs-realserver.service
+# make install / uninstall (PREFIX, DESTDIR): install.mk; make package:
+# the Debian package (debian/), package.mk.
+include install.mk
+include package.mk
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools test-build test demo bench install clean fuzz fuzz-build
+.PHONY: all tools test-build test demo bench clean fuzz fuzz-build
 .SECONDARY:

@@ -58,6 +58,7 @@ static int cli_options(int argc, char **argv, struct hd_cli *o)
 		if (a[0] != '-' || a[1] == '\0')
 			return i;
 		if (!strcmp(a, "--debug")) { o->debug = true; continue; }
+		if (!strcmp(a, "--supervised")) { o->supervised = true; continue; }
 		if (!strcmp(a, "--help")) { o->cmd = HD_CMD_HELP; continue; }
 		if (!strcmp(a, "--version")) { o->cmd = HD_CMD_VERSION; continue; }
 		if ((rc = cli_value(argc, argv, &i, "--confdir", &o->confdir)))

@@ -2,7 +2,8 @@
 /*
  * The command line as ldirectord 4.12's: "[-d|--debug] [--] [configfile]
  * start|stop|restart|try-restart|reload|force-reload|status", -h/--help,
- * -v/--version, and xlvs-healthd's own -t FILE / check FILE.  Options stop
+ * -v/--version, and xlvs-healthd's own -t FILE / check FILE and
+ * --supervised (supervised=yes whatever the file says: xlvs-healthd@.service).  Options stop
  * at the first operand (Getopt::Long's require_order).  The configuration
  * is found as ldirectord's ld_init finds it, and each configuration has a
  * pid file named after it.  Nothing here prints.
@@ -22,6 +23,7 @@ enum hd_cmd {
 struct hd_cli {
 	enum hd_cmd cmd;
 	bool debug;                     /* -d */
+	bool supervised;                /* --supervised: as supervised=yes */
 	const char *config;             /* as written; "ldirectord.cf" if none */
 	const char *cfgname;            /* ldirectord's CFGNAME: the written
 					 * name's last component, "ldirectord"

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xlvs-healthd [-d|--debug] [--] [configfile]
+ * xlvs-healthd [-d|--debug] [--supervised] [--] [configfile]
  *     start|stop|restart|try-restart|reload|force-reload|status
  * xlvs-healthd -t FILE | check FILE;  -h/--help;  -v/--version
  *
  * As ldirectord 4.12's ld_init (cli.h, ctl.h): the configuration looked up
  * in /etc/ha.d, /etc/ha.d/conf, then as given; a pid file per
  * configuration (/run/xlvs-healthd.CFGNAME.pid); start daemonises unless
- * -d or supervised=yes.  --confdir DIR / XLVS_HEALTHD_CONFDIR and
+ * -d or supervised=yes (--supervised: whatever the file says, for a
+ * service manager: xlvs-healthd@.service).  --confdir DIR / XLVS_HEALTHD_CONFDIR and
  * --rundir DIR / XLVS_HEALTHD_RUNDIR replace /etc/ha.d and /run (tests);
  * execute='s instances inherit them through the environment.
  */
@@ -32,7 +33,7 @@
 static void main_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: xlvs-healthd [-d|--debug] [--] [configfile] "
+		"Usage: xlvs-healthd [-d|--debug] [--supervised] [--] [configfile] "
 		"{start|stop|restart|try-restart|reload|force-reload|status}\n"
 		"       xlvs-healthd -t configfile | check configfile\n"
 		"       xlvs-healthd -h|--help | -v|--version\n");
@@ -124,6 +125,10 @@ static int main_start(const struct hd_cli *cli, const char *found,
 			fprintf(stderr, "Config file %s: %s\n", path, strerror(-rc));
 		return 1;
 	}
+	/* supervised= is read at start only (daemonising, the log's
+	 * destination), so a reload cannot undo --supervised. */
+	if (cli->supervised)
+		c->supervised = true;
 	if (!cli->debug && !c->supervised && main_daemonise(&ready) < 0) {
 		fprintf(stderr, "ld_daemon: cannot fork: %s\n", strerror(errno));
 		hd_config_free(c);

@@ -107,6 +107,14 @@ static void options(void **state)
 	assert_int_equal(parse(&o, "-x", "start", NULL), -EINVAL);
 	assert_int_equal(parse(&o, "--deb", "start", NULL), -EINVAL);
 	assert_int_equal(parse(&o, "--debugx", "start", NULL), -EINVAL);
+	/* --supervised: the unit's foreground mode, whatever the file says. */
+	assert_int_equal(parse(&o, "--supervised", "web.cf", "start", NULL), 0);
+	assert_true(o.supervised);
+	assert_false(o.debug);
+	assert_int_equal(o.cmd, HD_CMD_START);
+	assert_int_equal(parse(&o, "web.cf", "start", NULL), 0);
+	assert_false(o.supervised);
+	assert_int_equal(parse(&o, "--supervise", "start", NULL), -EINVAL);
 	/* xlvs-healthd's own: -t FILE, check FILE, --confdir, --rundir. */
 	assert_int_equal(parse(&o, "-t", "a.cf", NULL), 0);
 	assert_int_equal(o.cmd, HD_CMD_CHECK);
