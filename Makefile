@@ -47,6 +47,19 @@ ifneq ($(wildcard failoverd/main.c),)
 PROGS    += $(BIN)/xlvs-failoverd
 endif
 
+# xlvs-exporter (exporter/): the table, healthd's and failoverd's state
+# over HTTP (Prometheus metrics and a status page), read-only.  Its
+# modules (all but main.o) also link into its unit tests; the status
+# page prints the table with xlvsadm's own listing code.
+EX_SRC    := $(wildcard exporter/*.c)
+EX_OBJ    := $(EX_SRC:%.c=$(BUILD)/%.o)
+EX_LIB    := $(filter-out $(BUILD)/exporter/main.o,$(EX_OBJ))
+EX_ADM    := $(addprefix $(BUILD)/xlvsadm/,list.o list_stats.o options.o sysctl_cmd.o)
+EX_LDLIBS := -levent
+ifneq ($(wildcard exporter/main.c),)
+PROGS    += $(BIN)/xlvs-exporter
+endif
+
 # The test bed and frame builder the data-plane tests and bench/micro share.
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
@@ -109,6 +122,13 @@ $(BIN)/xlvs-failoverd: $(FO_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(FO_LDLIBS)
 
+$(EX_OBJ): $(wildcard exporter/*.h)
+$(EX_OBJ): CFLAGS += -Ilib -Ixlvsadm -Iexporter
+
+$(BIN)/xlvs-exporter: $(EX_OBJ) $(EX_ADM) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(EX_LDLIBS)
+
 # Small programs the demo and the tests run inside their namespaces.
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
@@ -118,6 +138,10 @@ $(BUILD)/tests/%: tests/tools/%.c
 	$(CC) $(CFLAGS) $< -o $@
 # The daemon of the mount-namespace case must be a libxlvs program.
 $(BUILD)/tests/nsdaemon: tests/tools/nsdaemon.c $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+# ... and the read-only table's check (test_metrics).
+$(BUILD)/tests/rotable: tests/tools/rotable.c $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -145,6 +169,11 @@ $(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $$(wildcard tests/unit/hd_%/*.c) \
 	$(CC) $(CFLAGS) -Ilib -Ihealthd -Itests/unit/hd_$* \
 		$(filter-out %.h,$^) -o $@ $(LDLIBS) \
 		$(HD_LDLIBS) -lcmocka
+
+# xlvs-exporter's (tests/unit/ex_*.c) link its modules.
+$(BUILD)/tests/unit_ex_%: tests/unit/ex_%.c $(EX_LIB) $(EX_ADM) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Iexporter -Ixlvsadm $^ -o $@ $(LDLIBS) $(EX_LDLIBS) -lcmocka
 
 # xlvs-failoverd's (tests/unit/fo_*.c) link its modules; their data
 # (golden packets, config corpora) lives in tests/unit/fo_*/.
