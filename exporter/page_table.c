@@ -57,8 +57,10 @@ static void row_service(FILE *f, const struct view *v, const struct xlvs_service
 		fprintf(f, "<td class=\"l\">%u of %u up</td><td class=\"l\">", hv->nup, hv->nreals);
 	else
 		fputs("<td class=\"l\">not checked</td><td class=\"l\">", f);
-	if (hv)
+	if (hv) {
+		fputs("check ", f);
 		page_esc(f, hv->check);
+	}
 	fputs("</td></tr>\n", f);
 }
 
