@@ -222,15 +222,15 @@ FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.
 # xlvs-healthd's ldirectord.cf parser: its config_*.c alone.
 FUZZ_HD_CF  := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
 FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto ldirectord_cf \
-		hb_msg hacf
+		hb_msg hacf ex_status
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
 $(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h \
-		healthd/*.h failoverd/*.h) $(BUILD)/xlvs.skel.h
+		healthd/*.h failoverd/*.h exporter/*.h) $(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd -Ifailoverd \
-		-c $< -o $@
+		-Iexporter -c $< -o $@
 
 $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 	ar rcs $@ $^
@@ -272,6 +272,12 @@ FUZZ_FO := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard failoverd/config*.c failove
 $(FUZZ_DIR)/fuzz_hb_msg $(FUZZ_DIR)/fuzz_hacf: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FO_LDLIBS)
+
+# xlvs-exporter's: its readers of healthd's and failoverd's status texts,
+# and the label escape.
+FUZZ_EX := $(addprefix $(FUZZ_DIR)/exporter/,hdstat.o fostat.o prom.o)
+$(FUZZ_DIR)/fuzz_ex_status: $(FUZZ_DIR)/fuzz/ex_status.o $(FUZZ_EX) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 

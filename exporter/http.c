@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "metrics.h"
@@ -104,16 +107,54 @@ static void on_other(struct evhttp_request *req, void *arg)
 		evhttp_send_error(req, HTTP_NOTFOUND, "Not Found: /metrics or /");
 }
 
+/* The listening socket made here, not by evhttp_bind_socket: its
+ * getaddrinfo (AI_ADDRCONFIG) refuses 127.0.0.1 on a host whose only
+ * IPv4 address is loopback's, and says no errno when it fails. */
+static int listen_fd(const struct xlvs_endpoint *ep)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int fd, one = 1, e;
+
+	if (ep->af == 6) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(ep->port);
+		memcpy(&in6->sin6_addr, ep->addr, 16);
+		len = sizeof(*in6);
+	} else {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(ep->port);
+		memcpy(&in->sin_addr, ep->addr, 4);
+		len = sizeof(*in);
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ep->af == 6)	/* [::]:PORT is IPv6 only: IPv4 is listed apart */
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 128)) {
+		e = -errno;
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
 static int bind_one(struct evhttp *ev, const struct xlvs_endpoint *ep)
 {
-	char a[INET6_ADDRSTRLEN], shown[80];
+	char shown[80];
+	int fd = listen_fd(ep);
 
-	inet_ntop(ep->af == 6 ? AF_INET6 : AF_INET, ep->addr, a, sizeof(a));
-	if (evhttp_bind_socket(ev, a, ep->port) == 0)
+	if (fd >= 0 && evhttp_accept_socket(ev, fd) == 0)
 		return 0;
 	xlvs_endpoint_format(ep, shown, sizeof(shown));
 	fprintf(stderr, "xlvs-exporter: --listen %s: cannot listen there: %s\n", shown,
-		strerror(errno));
+		strerror(fd < 0 ? -fd : ENOMEM));
+	if (fd >= 0)
+		close(fd);
 	return -1;
 }
 

@@ -313,6 +313,16 @@ test_metrics_read_only_and_options() {
 	xl_assert_eq 405 "$(xl_in ha1 curl -s -o /dev/null -w '%{http_code}' -X POST "$MT_URL/metrics")" \
 		"POST refused"
 	xl_assert_eq 404 "$(xl_in ha1 curl -s -o /dev/null -w '%{http_code}' "$MT_URL/x")" "unknown path"
+	# A namespace with loopback alone and no table: it listens all the
+	# same (no AI_ADDRCONFIG) and says there is no table.
+	xl_ns_add bare
+	xl_bg bare "$MT_BIN" --healthd-rundir "$MT_RUN" --failoverd-socket "" 2>>"$XL_TMP/exporter.log"
+	xl_wait_listen bare $MT_PORT || xl_fail "no listener with loopback alone: $(cat "$XL_TMP/exporter.log")"
+	xl_in bare curl -s --max-time 5 "$MT_URL/metrics" >"$XL_TMP/m" || xl_fail "GET in bare"
+	mt_promtool
+	xl_assert_eq 0 "$(mt_value xlvs_table_up)" "no table in a namespace never attached"
+	xl_in bare curl -s --max-time 5 "$MT_URL/" | grep -q "No table read: No such file or directory" ||
+		xl_fail "the page does not say there is no table"
 	"$MT_BIN" --listen 10.0.0.1 2>"$XL_TMP/err" && xl_fail "--listen without a port taken"
 	xl_assert_eq "xlvs-exporter: --listen '10.0.0.1': not ADDR:PORT (an IPv4 address, or an IPv6 one in brackets, and a port 1-65535)" \
 		"$(cat "$XL_TMP/err")" "a bad --listen"
