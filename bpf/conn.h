@@ -136,9 +136,13 @@ static __always_inline union sword sword_get(const struct xlvs_conn *c)
 	return s;
 }
 
+#include "conn_cache.h"         /* each CPU's copies, each shard's epoch */
+
 /* Moves c from state `from` to `to` if no other CPU changed its state
  * word first (nor the element became another entry: the tag): 1 if this
- * CPU made the change (and is the one to count it). */
+ * CPU made the change (and is the one to count it).  A connection's
+ * claimer then bumps its shard's epoch (conn_epoch_bump), so that no CPU's
+ * cached copy of it (conn_cache.h) outlives the change. */
 static __always_inline int conn_claim_state(struct xlvs_conn *c, union sword from,
 					    __u8 to)
 {
@@ -254,13 +258,18 @@ static __noinline int conn_set_state(struct xlvs_conn *c, __u32 shard,
 	struct xlvs_dest *d;
 	struct chg g;
 
-	if (a == b)
-		return conn_claim_state(c, from, to);
+	if (a == b) {
+		if (!conn_claim_state(c, from, to))
+			return 0;
+		conn_epoch_bump(shard);
+		return 1;
+	}
 	chg_begin(&g, id);
 	if (!conn_claim_state(c, from, to)) {
 		chg_end(&g, shard, -1, -1, V_AUTO);
 		return 0;
 	}
+	conn_epoch_bump(shard);
 	/* A deleted server's slot may count another server now. */
 	d = bpf_map_lookup_elem(&dest, &id);
 	if (d && d->gen == gen)
@@ -298,6 +307,7 @@ static __always_inline long conn_take(void *map, const struct xlvs_conn_key *k,
 		chg_end(&g, shard, -1, -1, v);
 		return -1;
 	}
+	conn_epoch_bump(shard);
 	copy->state = s.state;
 	bpf_map_delete_elem(map, k);
 	if (copy->flags & XLVS_CONN_F_MASQ)
@@ -327,6 +337,7 @@ static __always_inline long conn_take_only(void *map, const struct xlvs_conn_key
 	*w1 = st ? *(volatile __u64 *)&st->cursor : 0;
 	if (!conn_claim_state(c, s, XLVS_STATE_DEAD))
 		return -1;
+	conn_epoch_bump(conn_shard_of(k));
 	copy->state = s.state;
 	bpf_map_delete_elem(map, k);
 	if (copy->flags & XLVS_CONN_F_MASQ)
@@ -370,6 +381,48 @@ static __always_inline void conn_key_of(struct xlvs_conn_key *k,
 	k->af = p->af;
 }
 
+/* The timeout of an entry in state st, of its own timeout (0: its
+ * state's), in seconds; -1 for an entry that is gone (dead, no state). */
+static __always_inline __s64 conn_limit(__u32 st, __u32 timeout,
+					const struct xlvs_meta *m)
+{
+	__u64 limit;
+
+	if (st == XLVS_STATE_DEAD)
+		return -1;
+	if (timeout) {
+		limit = timeout;
+	} else if (st < XLVS_STATE_MAX) {
+		barrier_var(st);
+		limit = m->timeout[st];
+	} else {
+		return -1;
+	}
+	/* Under a SYN flood half-open entries live XLVS_SYNFLOOD_TIMEOUT at
+	 * most (secure_tcp's SYN_RECV timeout), so spoofed ones leave early. */
+	if ((st == XLVS_TCP_SYN_RECV || st == XLVS_TCP_SYNACK) && !timeout &&
+	    limit > XLVS_SYNFLOOD_TIMEOUT) {
+		struct sweep_state *ss = sweep_state_get();
+
+		if (ss && ss->flood)
+			limit = XLVS_SYNFLOOD_TIMEOUT;
+	}
+	return (__s64)limit;
+}
+
+/* An entry in state st, of its own timeout (0: its state's), last seen
+ * at last_ns: idle longer than its timeout? */
+static __always_inline int conn_expired_at(__u32 st, __u32 timeout, __u64 last_ns,
+					   const struct xlvs_meta *m, __u64 now)
+{
+	__s64 limit = conn_limit(st, timeout, m);
+
+	if (limit < 0)
+		return 1;
+	/* now can trail last_ns a little: another CPU wrote it a tick later. */
+	return now > last_ns && now - last_ns > (__u64)limit * 1000000000ull;
+}
+
 /* Idle longer than its timeout: a template's own, else its state's. */
 static __always_inline int conn_expired(const struct xlvs_conn *c,
 					const struct xlvs_meta *m, __u64 now)
@@ -377,29 +430,8 @@ static __always_inline int conn_expired(const struct xlvs_conn *c,
 	/* One read: the compiler would otherwise bound one copy and index
 	 * with another. */
 	__u32 st = *(volatile const __u8 *)&c->state;
-	__u64 limit;
 
-	if (st == XLVS_STATE_DEAD)
-		return 1;
-	if (c->timeout) {
-		limit = c->timeout;
-	} else if (st < XLVS_STATE_MAX) {
-		barrier_var(st);
-		limit = m->timeout[st];
-	} else {
-		return 1;
-	}
-	/* Under a SYN flood half-open entries live XLVS_SYNFLOOD_TIMEOUT at
-	 * most (secure_tcp's SYN_RECV timeout), so spoofed ones leave early. */
-	if ((st == XLVS_TCP_SYN_RECV || st == XLVS_TCP_SYNACK) && !c->timeout &&
-	    limit > XLVS_SYNFLOOD_TIMEOUT) {
-		struct sweep_state *ss = sweep_state_get();
-
-		if (ss && ss->flood)
-			limit = XLVS_SYNFLOOD_TIMEOUT;
-	}
-	/* now can trail last_ns a little: another CPU wrote it a tick later. */
-	return now > c->last_ns && now - c->last_ns > limit * 1000000000ull;
+	return conn_expired_at(st, c->timeout, c->last_ns, m, now);
 }
 
 #endif

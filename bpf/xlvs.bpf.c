@@ -377,6 +377,71 @@ static __always_inline int conn_fate(struct xdp_md *ctx, struct pkt *p,
 	return *rc >= 0 ? -1 : 1;
 }
 
+/*
+ * A packet of a connection this CPU's cache holds a copy of, still good
+ * (its shard's epoch unchanged since): served as serve_hit would serve it,
+ * without the table, when the copy can decide; -1 sends it to the table
+ * (bpf/conn_cache.h says which cases those are).  The key is the
+ * scratch's.  Global functions, this and conn_cached_fill: their frames
+ * are their own, beside the schedulers' beneath serve_miss.
+ */
+__noinline int serve_cached(struct xdp_md *ctx, struct pkt *p, __u64 now)
+{
+	struct xlvs_meta *m = meta_get();
+	struct scratch *sc = scratch_get();
+	struct conn_slot *s;
+	struct xlvs_dest *d;
+	__u32 id, st, h, *ep;
+	__u64 age;
+	__s64 limit;
+
+	if (!m || !sc || !p)
+		return -1;
+	h = xlvs_conn_hash(&sc->key);
+	ep = conn_epoch_get(h >> (32 - (shard_bits & 31)));
+	s = conn_slot_get(h);
+	if (!ep || !s || s->epoch != *(volatile __u32 *)ep ||
+	    !conn_key_eq(&s->key, &sc->key))
+		return -1;
+	id = s->dest_id;
+	st = s->state;
+	/* Not when the entry's time is to be written (so also not when it
+	 * has expired: its timeout is longer). */
+	age = now > s->last_ns ? now - s->last_ns : 0;
+	limit = conn_limit(st, 0, m);
+	if (limit < 0 || age >= CONN_CACHE_NS ||
+	    age * CONN_CACHE_SHARE >= (__u64)limit * 1000000000ull)
+		return -1;
+	d = bpf_map_lookup_elem(&dest, &id);
+	if (!d || d->gen != s->dest_gen || !(d->flags & XLVS_DEST_F_AVAILABLE))
+		return -1;
+	if (p->proto == IPPROTO_TCP &&
+	    ((p->tcp_flags & TCP_FLAG_SYN) ||
+	     tcp_next_state(st, p->tcp_flags, tcp_dir_in(s->flags)) != st))
+		return -1;
+	count(XLVS_CNT_CONN_CACHE_HITS);
+	stats_count(id, p->ip_len, 0);
+	return forward(ctx, p, id, s->flags & XLVS_CONN_F_MASQ, now);
+}
+
+/* The table's entry c (of tag when found) served the scratch key's packet:
+ * this CPU's copy of it is made. */
+__noinline int conn_cached_fill(struct xlvs_conn *c, __u32 tag)
+{
+	struct scratch *sc = scratch_get();
+	struct conn_slot *s;
+	__u32 h, *ep;
+
+	if (!sc || !c)
+		return 0;
+	h = xlvs_conn_hash(&sc->key);
+	ep = conn_epoch_get(h >> (32 - (shard_bits & 31)));
+	s = conn_slot_get(h);
+	if (ep && s)
+		conn_slot_fill(s, ep, &sc->key, c, tag);
+	return 0;
+}
+
 /* The key is in the scratch, off the stack: serve_miss's frame and the
  * schedulers' beneath it need the room. */
 static __always_inline int serve(struct xdp_md *ctx, struct pkt *p)
@@ -395,15 +460,22 @@ static __always_inline int serve(struct xdp_md *ctx, struct pkt *p)
 		return XDP_PASS;
 	key = &sc->key;
 	conn_key_of(key, p);
+	rc = serve_cached(ctx, p, now);
+	if (rc >= 0)
+		return rc;
 	sidx = conn_shard_of(key);
 	shard = bpf_map_lookup_elem(&conn, &sidx);
 	if (!shard)
 		return XDP_PASS;    /* a table still being built */
 	c = bpf_map_lookup_elem(shard, key);
 	if (c) {
+		__u32 tag = sword_get(c).tag;
+
 		fate = conn_fate(ctx, p, m, sidx, key, c, now, &rc);
-		if (fate < 0)
+		if (fate < 0) {
+			conn_cached_fill(c, tag);
 			return rc;
+		}
 		forget_after = conn_leave(shard, sidx, key, c, fate, sc);
 	}
 	/* One call of serve_miss for all the ways here: each inlined copy

@@ -188,6 +188,14 @@ int loader_create(const char *path, uint32_t conn_max)
 	skel->rodata->nr_cpus = ncpu;
 	skel->rodata->shard_bits = xlvs_conn_shard_bits(conn_max);
 	port_range_read(&skel->rodata->tun_sport_min, &skel->rodata->tun_sport_max);
+	/* Each CPU's connection cache, CPU i's slots from i * the slots. */
+	rc = bpf_map__set_max_entries(skel->maps.conn_cache,
+				      bpf_map__max_entries(skel->maps.conn_cache) *
+				      (uint32_t)ncpu);
+	if (rc) {
+		xlvs_logf("cannot size the connection cache: %s", strerror(-rc));
+		goto out;
+	}
 	rc = xlvs_bpf__load(skel);
 	if (rc) {
 		xlvs_logf("cannot load the XDP program: %s", strerror(-rc));

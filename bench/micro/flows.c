@@ -11,17 +11,20 @@
  *   micro --flows [FLOWS [ROUNDS [TOUCH]]]
  *
  * One UDP service per method (DR, NAT, ipip tunnel), rr over two real
- * servers; FLOWS clients each make a connection to each; then ROUNDS
- * rounds send every flow's next packet, method by method, each run with
- * repeat 1 on a fresh copy of its frame.  Between two runs the process
- * writes TOUCH cache lines of a 16 MiB buffer (default 32, about what a
- * veth frame's skb, page and headers take), so that, as on a director,
- * other work goes through the caches between one flow's packets.
- * Prints, per method, the kernel's mean ns per packet of each round and
- * their median; the same for a frame to no service (the pass path, which
- * looks the connection up too and finds none) and an established TCP
- * packet of one connection repeated (micro.c's case: all in cache).
- * Compare only figures of one run, or of runs made side by side.
+ * servers; FLOWS clients (default 4096, as bench/run's UDP load) each
+ * make a connection to each; then, method by method, a round unmeasured
+ * and ROUNDS rounds (default 9) send every flow's next packet in a fixed
+ * shuffled order, each run with repeat 1 on a fresh copy of its frame.
+ * Between two runs the process writes TOUCH cache lines of a 16 MiB
+ * buffer (default 32, about what a veth frame's skb, page and headers
+ * take), so that, as on a director, other work goes through the caches
+ * between one flow's packets.  Prints, per method, the kernel's mean ns
+ * per packet of each round, their median and the share of packets the
+ * connection cache served (bpf/conn_cache.h); the same for a frame to no
+ * service (the pass path, which looks the connection up too and finds
+ * none) and a UDP packet of one flow repeated (micro.c's case: all in
+ * cache).  MICRO_CONN_MAX sets another capacity.  Compare only figures of
+ * one run, or of runs made side by side.
  */
 #include "micro.h"
 
@@ -87,12 +90,19 @@ static int flows_services(void)
 	return 0;
 }
 
+static uint64_t counter(unsigned int c)
+{
+	uint64_t v[XLVS_CNT_MAX];
+
+	return xlvs_counters_read(&env.t, v) ? 0 : v[c];
+}
+
 int flows_main(int argc, char **argv)
 {
 	unsigned int nflows = argc > 0 ? (unsigned int)atoi(argv[0]) : 4096;
 	int rounds = argc > 1 ? atoi(argv[1]) : 9;
 	unsigned int ntouch = argc > 2 ? (unsigned int)atoi(argv[2]) : 32;
-	static double res[F_NCASE + 1][MAX_ROUNDS];
+	static double res[F_NCASE + 1][MAX_ROUNDS], hits[F_NCASE + 1];
 	struct bench_frame *fr[F_NCASE], one;
 	uint32_t *order, rv, d;
 	int bad[F_NCASE] = { 0 };
@@ -148,30 +158,31 @@ int flows_main(int argc, char **argv)
 		}
 	frame_build(&one, IPPROTO_UDP, NET_CLIENT, NET_VIP, 40000,
 		    fcase[F_DR].port, 0);
-	for (int r = 0; r < rounds; r++) {
-		for (int m = 0; m < F_NCASE; m++) {
+	/* Case by case, so that only one case's flows go through the CPU's
+	 * caches at a time; a round first, unmeasured, to warm them. */
+	for (int m = 0; m <= F_NCASE; m++) {
+		uint64_t h0 = counter(XLVS_CNT_CONN_CACHE_HITS), h1;
+
+		for (int r = -1; r < rounds; r++) {
 			uint64_t sum = 0;
 
+			if (r == 0)
+				h0 = counter(XLVS_CNT_CONN_CACHE_HITS);
 			for (unsigned int i = 0; i < nflows; i++) {
+				const struct bench_frame *f =
+					m < F_NCASE ? &fr[m][order[i]] : &one;
+
 				touch(ntouch);
-				if (prog_run(&fr[m][order[i]], 1, &rv, &d) ||
+				if (prog_run(f, 1, &rv, &d) ||
 				    (m == F_PASS) != (rv == XDP_PASS))
-					bad[m]++;
+					bad[m < F_NCASE ? m : F_DR]++;
 				sum += d;
 			}
-			res[m][r] = (double)sum / nflows;
+			if (r >= 0)
+				res[m][r] = (double)sum / nflows;
 		}
-		/* One flow, again and again: its entry stays in cache. */
-		{
-			uint64_t sum = 0;
-
-			for (unsigned int i = 0; i < nflows; i++) {
-				touch(ntouch);
-				prog_run(&one, 1, &rv, &d);
-				sum += d;
-			}
-			res[F_NCASE][r] = (double)sum / nflows;
-		}
+		h1 = counter(XLVS_CNT_CONN_CACHE_HITS);
+		hits[m] = 100.0 * (double)(h1 - h0) / ((double)nflows * rounds);
 	}
 	printf("conn_max %u (%u shards), flows %u rounds %d touch %u lines; ns per packet (kernel's "
 	       "mean per round, median last)\n", env.t.meta.conn_max,
@@ -180,7 +191,8 @@ int flows_main(int argc, char **argv)
 		printf("%-12s", m < F_NCASE ? fcase[m].name : "DR, 1 flow");
 		for (int r = 0; r < rounds; r++)
 			printf(" %6.1f", res[m][r]);
-		printf("   median %6.1f", median(res[m], rounds));
+		printf("   median %6.1f   cache hits %5.1f %%", median(res[m], rounds),
+		       hits[m]);
 		if (m < F_NCASE && bad[m])
 			printf("   (%d wrong verdicts)", bad[m]);
 		printf("\n");

@@ -177,6 +177,8 @@ enum xlvs_counter {
 				     * the kernel to drop as PACKET_OTHERHOST */
 	XLVS_CNT_NAT_REPLY_ORPHANS, /* reply entries the sweeper's pass found
 				     * without their connection: removed */
+	XLVS_CNT_CONN_CACHE_HITS,   /* packets served from a CPU's copy of
+				     * their connection (bpf/conn_cache.h) */
 	XLVS_CNT_MAX,
 };
 
@@ -187,6 +189,14 @@ static inline int xlvs_counter_is_sweeper(unsigned int c)
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
 	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_HOLD_MORE) ||
 	       c == XLVS_CNT_NAT_REPLY_ORPHANS;
+}
+
+/* Counters that say which way a packet took, not what became of it: a
+ * packet served from a CPU's copy of its connection is served as the
+ * table would serve it. */
+static inline int xlvs_counter_is_path(unsigned int c)
+{
+	return c == XLVS_CNT_CONN_CACHE_HITS;
 }
 
 /*
@@ -529,14 +539,30 @@ static inline __u32 xlvs_conn_shards(__u32 conn_max)
 	return 1u << xlvs_conn_shard_bits(conn_max);
 }
 
-/* The shard of key k in a table of 2^bits shards. */
-static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k, __u32 bits)
+/* Key k's hash: its top bits name its shard (xlvs_conn_shard) and its
+ * slot in a CPU's connection cache (bpf/conn_cache.h). */
+static inline __u32 xlvs_conn_hash(const struct xlvs_conn_key *k)
 {
 	__u32 h = ((__u32)k->sport << 16 | k->dport) ^ k->proto;
 
 	for (int i = 0; i < 16; i += 4)
 		h ^= xlvs_load32(k->saddr + i) ^ (xlvs_load32(k->daddr + i) * 0x85ebca6bu);
-	return (h * 0x9e3779b1u) >> (32 - (bits & 31));
+	return h * 0x9e3779b1u;
+}
+
+/* Each CPU's connection cache has 2^XLVS_CONN_CACHE_BITS slots; key k's is
+ * the top bits of its hash (bpf/conn_cache.h). */
+#define XLVS_CONN_CACHE_BITS 14
+
+static inline __u32 xlvs_conn_cache_slot(const struct xlvs_conn_key *k)
+{
+	return xlvs_conn_hash(k) >> (32 - XLVS_CONN_CACHE_BITS);
+}
+
+/* The shard of key k in a table of 2^bits shards. */
+static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k, __u32 bits)
+{
+	return xlvs_conn_hash(k) >> (32 - (bits & 31));
 }
 
 /* A shard's share of the table's capacity, and what its hash holds: 1/4

@@ -3,6 +3,7 @@
 #include "harness.h"
 #include "msvc_expire.h"    /* now_s */
 
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -76,6 +77,26 @@ int dp_group_teardown(void **state)
 	(void)state;
 	unload_once();
 	return 0;
+}
+
+static cpu_set_t dp_saved_cpus;
+
+void dp_pin_here(void)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	assert_true(cpu >= 0);
+	assert_int_equal(sched_getaffinity(0, sizeof(dp_saved_cpus),
+					   &dp_saved_cpus), 0);
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+}
+
+void dp_unpin(void)
+{
+	sched_setaffinity(0, sizeof(dp_saved_cpus), &dp_saved_cpus);
 }
 
 uint16_t dp_port(void)

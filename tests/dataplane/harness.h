@@ -54,4 +54,9 @@ uint64_t dp_counter(unsigned int which);
 /* Waits for n more full passes of the sweeper (each at most a few s). */
 void dp_passes_wait(int n);
 
+/* The test's packets on the CPU it is on now, until dp_unpin: each CPU has
+ * its own copies of connections (bpf/conn_cache.h). */
+void dp_pin_here(void);
+void dp_unpin(void);
+
 #endif

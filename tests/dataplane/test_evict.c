@@ -313,11 +313,143 @@ static void full_shard_refuses_newcomer(void **state)
 	timeouts_default();
 }
 
+/* An entry the sweeper evicts is gone for every CPU's copy of it too
+ * (bpf/conn_cache.h): the flow's next packet is a new connection,
+ * scheduled anew, not sent where the copy said.  EV_VICTIMS UDP flows in
+ * one shard, each with a copy on this CPU; then, 300 ms later, new UDP
+ * flows (one packet each: no state moves, no copies) until the shard is
+ * EV_VICTIMS past the share it is evicted down to: the eviction takes the
+ * idlest of the class, the victims, and only them. */
+#define EV_VICTIMS 5
+
+/* How many of the n UDP flows from ports u to up are still in shard. */
+static unsigned int victims_left(uint32_t shard, const uint16_t *u, unsigned int n,
+				 uint16_t up)
+{
+	int fd = xlvs_conn_shard_fd(&dp.t, shard);
+	unsigned int left = 0;
+
+	assert_true(fd >= 0);
+	for (unsigned int i = 0; i < n; i++) {
+		struct xlvs_conn_key k;
+		struct xlvs_conn c;
+
+		tb_conn_key(&k, IPPROTO_UDP, NET_CLIENT, NET_VIP, u[i], up);
+		left += !bpf_map_lookup_elem(fd, &k, &c);
+	}
+	close(fd);
+	return left;
+}
+
+static unsigned int shard_scan_all(uint32_t shard)
+{
+	int fd = xlvs_conn_shard_fd(&dp.t, shard);
+	unsigned int ours, n;
+
+	assert_true(fd >= 0);
+	n = shard_scan(fd, NULL, 0, 0, &ours);
+	close(fd);
+	return n;
+}
+
+static void evicted_entry_not_served_from_copy(void **state)
+{
+	uint16_t fports[EV_MAX], u[EV_VICTIMS], up = EV_PORT + 1;
+	uint32_t shard = 0, share, n = 0, want, nu = 0;
+	struct dp_result r;
+	struct frame f;
+	uint64_t ev0;
+	unsigned int total;
+	int x[EV_VICTIMS];
+
+	(void)state;
+	flush_all(NULL, 0);
+	timeouts_default();
+	dp_pin_here();
+	svc_add(IPPROTO_UDP, up, "rr");
+	rs_add(IPPROTO_UDP, up, HOST_RS1, 1);
+	rs_add(IPPROTO_UDP, up, HOST_RS2, 1);
+	share = xlvs_conn_share(dp.t.meta.conn_max);
+	want = share + share / 16;      /* with the victims: over by nu */
+	/* An empty shard (earlier tests' templates may stay after the
+	 * flush), its flows, the victims each in a cache slot of its own. */
+	for (int tries = 0; tries < 64; tries++) {
+		unsigned int ours;
+		int fd;
+
+		shard = shard_of(dp_port());
+		fd = xlvs_conn_shard_fd(&dp.t, shard);
+		assert_true(fd >= 0);
+		n = shard_scan(fd, NULL, 0, 0, &ours);
+		close(fd);
+		if (!n)
+			break;
+	}
+	assert_int_equal(n, 0);
+	for (unsigned int tries = 0; (nu < EV_VICTIMS || n < want) && tries < 400000;
+	     tries++) {
+		struct xlvs_conn_key k;
+		uint16_t p = dp_port();
+		bool taken = false;
+
+		tb_conn_key(&k, IPPROTO_UDP, NET_CLIENT, NET_VIP, p, up);
+		if (xlvs_conn_shard(&k, xlvs_conn_shard_bits(dp.t.meta.conn_max)) != shard)
+			continue;
+		for (unsigned int i = 0; i < nu; i++) {
+			struct xlvs_conn_key v;
+
+			tb_conn_key(&v, IPPROTO_UDP, NET_CLIENT, NET_VIP, u[i], up);
+			taken |= xlvs_conn_cache_slot(&v) == xlvs_conn_cache_slot(&k);
+		}
+		if (nu < EV_VICTIMS && !taken)
+			u[nu++] = p;
+		else if (n < want)
+			fports[n++] = p;
+	}
+	assert_int_equal(nu, EV_VICTIMS);
+	assert_true(n == want && n <= EV_MAX);
+	for (unsigned int i = 0; i < nu; i++) {
+		x[i] = open_udp(u[i], up);
+		follow_udp(u[i], up, (uint8_t)x[i]);
+	}
+	for (unsigned int i = 0; i < nu; i++) {
+		send_udp(u[i], up, &f, &r);
+		expect_forwarded(&f, &r, (uint8_t)x[i]);
+		assert_int_equal(r.delta[XLVS_CNT_CONN_CACHE_HITS], 1);
+	}
+	usleep(300000);
+	ev0 = dp_counter(XLVS_CNT_EVICT_UDP);
+	for (unsigned int i = 0; i < n; i++)
+		assert_true(open_udp(fports[i], up) > 0);
+	for (int wait = 0; wait < 100 && victims_left(shard, u, nu, up); wait++)
+		usleep(50000);
+	total = shard_scan_all(shard);
+	print_message("shard %u: %u UDP flows with copies, then %u more; %u victims "
+		      "left, %u entries; evicted: %llu UDP\n", shard, nu, n,
+		      victims_left(shard, u, nu, up), total,
+		      (unsigned long long)(dp_counter(XLVS_CNT_EVICT_UDP) - ev0));
+	assert_int_equal(victims_left(shard, u, nu, up), 0);
+	assert_int_equal(total, n);     /* the idlest went, and only they */
+	assert_true(dp_counter(XLVS_CNT_EVICT_UDP) - ev0 >= nu);
+	/* Each victim's next packet: a new connection, where rr sends it. */
+	for (unsigned int i = 0; i < nu; i++) {
+		send_udp(u[i], up, &f, &r);
+		assert_true(chosen(&r) == HOST_RS1 || chosen(&r) == HOST_RS2);
+		assert_int_equal(r.delta[XLVS_CNT_CONN_CACHE_HITS], 0);
+		assert_int_equal(r.delta[XLVS_CNT_CONNS_NEW], 1);
+	}
+	dp_unpin();
+	flush_all(NULL, 0);
+	timeouts_default();
+}
+
 size_t evict_tests(struct CMUnitTest *out, size_t room)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test_setup(flood_keeps_established, svc_fixture_empty),
 		cmocka_unit_test_setup(full_shard_refuses_newcomer, svc_fixture_empty),
+		cmocka_unit_test_setup(evicted_entry_not_served_from_copy,
+				       svc_fixture_empty),
 	};
 	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
 }

@@ -339,6 +339,9 @@ static struct nat_want reply_want(uint16_t vport, uint32_t caddr, uint16_t cport
 }
 
 /* Run the client's packet; it must leave NAT'd to host:rport. */
+/* The counters the last fwd_ok moved. */
+static uint64_t last_delta[XLVS_CNT_MAX];
+
 static void fwd_ok(uint8_t proto, uint16_t cport, uint16_t vport, uint8_t flags,
 		   uint16_t payload, uint8_t host, uint16_t rport)
 {
@@ -350,6 +353,7 @@ static void fwd_ok(uint8_t proto, uint16_t cport, uint16_t vport, uint8_t flags,
 	dp_run(&f, &r);
 	EXPECT_OK(check_rewritten(&f, &r, &w));
 	assert_int_equal(r.delta[XLVS_CNT_PKTS_FWD], 1);
+	memcpy(last_delta, r.delta, sizeof(last_delta));
 }
 
 /* Run the server's reply; it must leave as from VIP:vport, counted. */
@@ -908,9 +912,10 @@ static bool reply_entry_there(uint8_t host, uint16_t rport, uint16_t cport)
 	return there;
 }
 
-/* A connection the LRU evicts silently (deleted here behind the
- * program's back) leaves its reply entry behind; the sweeper's next pass
- * removes it, and keeps a live connection's, whose replies still go. */
+/* A connection gone without its reply entry (deleted here behind the
+ * program's back, as a lost race could leave it) leaves that entry
+ * behind; the sweeper's next pass removes it, and keeps a live
+ * connection's, whose replies still go. */
 static void nat_reply_orphans(void **state)
 {
 	uint32_t bits = xlvs_conn_shard_bits(dp.t.meta.conn_max);
@@ -942,6 +947,34 @@ static void nat_reply_orphans(void **state)
 	assert_int_equal(active, 1);
 	assert_int_equal(inactive, 0);
 	reply_ok(IPPROTO_TCP, NAT_RS, 8086, 7086, live, TH_SYN | TH_ACK, 0);
+}
+
+/* The client's packet after a reply that moved the connection's state
+ * (OUTPUT table: ESTABLISHED + the server's FIN -> FIN_WAIT) is served by
+ * the table, not by this CPU's copy of the connection as it was before
+ * (bpf/conn_cache.h); the copy made then serves the next. */
+static void nat_cache_forgets_reply_state(void **state)
+{
+	uint16_t a = dp_port();
+	struct conn_seen s;
+
+	(void)state;
+	dp_pin_here();
+	nat_service(IPPROTO_TCP, 7087, NAT_RS, 8087);
+	fwd_ok(IPPROTO_TCP, a, 7087, TH_SYN, 0, NAT_RS, 8087);
+	reply_ok(IPPROTO_TCP, NAT_RS, 8087, 7087, a, TH_SYN | TH_ACK, 0);
+	fwd_ok(IPPROTO_TCP, a, 7087, TH_ACK, 0, NAT_RS, 8087);
+	fwd_ok(IPPROTO_TCP, a, 7087, TH_ACK | TH_PUSH, 10, NAT_RS, 8087);
+	assert_int_equal(last_delta[XLVS_CNT_CONN_CACHE_HITS], 1);
+	reply_ok(IPPROTO_TCP, NAT_RS, 8087, 7087, a, TH_FIN | TH_ACK, 0);
+	fwd_ok(IPPROTO_TCP, a, 7087, TH_ACK, 0, NAT_RS, 8087);
+	assert_int_equal(last_delta[XLVS_CNT_CONN_CACHE_HITS], 0);
+	fwd_ok(IPPROTO_TCP, a, 7087, TH_ACK, 0, NAT_RS, 8087);
+	assert_int_equal(last_delta[XLVS_CNT_CONN_CACHE_HITS], 1);
+	conn_seen(&s, IPPROTO_TCP, NET_CLIENT, a, 7087);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.state, "FIN_WAIT");
+	dp_unpin();
 }
 
 static void nat_reply_ttl(void **state)
@@ -1519,6 +1552,7 @@ size_t nat_tests(struct CMUnitTest *out, size_t room)
 		NAT_TEST(reply_nomatch),
 		NAT_TEST(reply_ttl),
 		NAT_TEST(reply_orphans),
+		NAT_TEST(cache_forgets_reply_state),
 		NAT_TEST(reply_malformed),
 		NAT_TEST(states_scripted),
 		NAT_TEST(states_random),
