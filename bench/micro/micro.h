@@ -119,5 +119,7 @@ double median(double *v, int n);
 
 /* mem.c: the memory figure, writes its markdown section to out. */
 int mem_bench(char *out, size_t len);
+/* sweep.c: the expiry sweeper at one million, its section to out. */
+int sweep_bench(char *out, size_t len);
 
 #endif

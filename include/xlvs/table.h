@@ -19,7 +19,7 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 19
+#define XLVS_ABI_VERSION 20
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -176,6 +176,9 @@ enum xlvs_counter {
 	XLVS_CNT_NAT_REPLY_ORPHANS, /* reply entries the sweeper's pass found
 				     * without their connection (the LRU
 				     * evicted it silently): removed */
+	XLVS_CNT_SWEEP_CAPPED,      /* walks that stopped taking entries out
+				     * at their cap (bpf/expiry.h), the rest
+				     * left to a walk of the same shard next */
 	XLVS_CNT_MAX,
 };
 
@@ -185,7 +188,7 @@ static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
 	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_HOLD_MORE) ||
-	       c == XLVS_CNT_NAT_REPLY_ORPHANS;
+	       c == XLVS_CNT_NAT_REPLY_ORPHANS || c == XLVS_CNT_SWEEP_CAPPED;
 }
 
 /*

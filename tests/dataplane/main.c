@@ -65,6 +65,7 @@ int main(void)
 	n += tunnel6_tests(tests + n, MAX_TESTS - n);
 	n += icmp_tests(tests + n, MAX_TESTS - n);
 	n += recount_tests(tests + n, MAX_TESTS - n);
+	n += expire_cap_tests(tests + n, MAX_TESTS - n);
 	n += stress_tests(tests + n, MAX_TESTS - n);
 	/* Last: IPv6 persistence templates outlive a flush. */
 	n += ipv6_sched_tests(tests + n, MAX_TESTS - n);
