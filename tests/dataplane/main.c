@@ -57,6 +57,8 @@ int main(void)
 	n += thresholds_tests(tests + n, MAX_TESTS - n);
 	/* Flush the table first: before the persistence tests too. */
 	n += sched_cycle_tests(tests + n, MAX_TESTS - n);
+	/* It flushes the table too. */
+	n += expire_cap_tests(tests + n, MAX_TESTS - n);
 	n += persist_tests(tests + n, MAX_TESTS - n);
 	n += stats_cpus_tests(tests + n, MAX_TESTS - n);
 	n += fold_tests(tests + n, MAX_TESTS - n);
@@ -65,7 +67,6 @@ int main(void)
 	n += tunnel6_tests(tests + n, MAX_TESTS - n);
 	n += icmp_tests(tests + n, MAX_TESTS - n);
 	n += recount_tests(tests + n, MAX_TESTS - n);
-	n += expire_cap_tests(tests + n, MAX_TESTS - n);
 	n += stress_tests(tests + n, MAX_TESTS - n);
 	/* Last: IPv6 persistence templates outlive a flush. */
 	n += ipv6_sched_tests(tests + n, MAX_TESTS - n);
