@@ -19,6 +19,7 @@ struct hd_sched_slot {
 	struct event *timer;
 	struct timeval interval;
 	uint64_t due_us;                /* CLOCK_MONOTONIC: this run's due time */
+	uint64_t started_us;            /* ... and when its check started */
 	struct hd_check *check;         /* running, or NULL */
 	bool queued;
 	struct hd_sched_slot *qnext;
@@ -61,6 +62,7 @@ void hd_sched_set_check_ops(struct hd_sched *s, const struct hd_sched_check_ops 
 }
 
 static void sched_start(struct hd_sched_slot *sl);
+static uint64_t sched_now_us(void);
 
 static void sched_pump(struct hd_sched *s)
 {
@@ -78,8 +80,10 @@ static void sched_pump(struct hd_sched *s)
 }
 
 /* The round's result to every server that was due in it.  A member's
- * check kind is the one that ran (combined checks count on it). */
-static void sched_deliver(struct hd_sched_slot *sl, bool up, const char *why)
+ * check kind is the one that ran (combined checks count on it), and so is
+ * its time (status shows it). */
+static void sched_deliver(struct hd_sched_slot *sl, bool up, const char *why,
+			  uint64_t took_us)
 {
 	struct hd_sched *s = sl->s;
 	struct hd_rs *r, *next;
@@ -90,6 +94,7 @@ static void sched_deliver(struct hd_sched_slot *sl, bool up, const char *why)
 			continue;
 		r->slot_due = false;
 		r->target.kind = sl->kind;
+		r->last_took_us = took_us;
 		s->done(s->arg, r, up, why);
 	}
 }
@@ -101,7 +106,9 @@ static void sched_check_done(void *arg, bool up, const char *why)
 
 	sl->check = NULL;
 	s->running--;
-	sched_deliver(sl, up, why);
+	/* From its start to its answer, queueing not included: what the
+	 * server (or its timeout) took. */
+	sched_deliver(sl, up, why, sched_now_us() - sl->started_us);
 	sched_pump(s);
 }
 
@@ -117,13 +124,14 @@ static void sched_start(struct hd_sched_slot *sl)
 	if (!r)
 		return;
 	sl->kind = r->target.kind;
+	sl->started_us = sched_now_us();
 	sl->check = s->ops.start(s->ck, &r->target, sched_check_done, sl);
 	if (sl->check) {
 		s->running++;
 		return;
 	}
 	snprintf(why, sizeof(why), "cannot start the check: %s", strerror(errno));
-	sched_deliver(sl, false, why);
+	sched_deliver(sl, false, why, 0);
 }
 
 static void sched_enqueue(struct hd_sched_slot *sl)
