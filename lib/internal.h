@@ -40,7 +40,8 @@ int meta_write(struct xlvs_table *t);
 /* loader.c */
 int loader_create(const char *path, uint32_t conn_max);
 int loader_remove(const char *path);
-uint32_t loader_prog_id(const char *path);
+struct xlvs_bpf;
+int loader_component_open(const struct xlvs_table *t, struct xlvs_bpf **out);
 
 /* Names of the pinned objects inside a table directory. */
 #define PIN_META    "meta"

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loading the data plane: create and pin a table, attach its XDP program to
- * interfaces, and remove it all again.  The program and maps stay pinned, so
- * forwarding and expiry go on with no process of ours running.
+ * Loading the data plane: create and pin a table, open further copies of
+ * its XDP program over the same maps (what libxdp attaches to interfaces,
+ * xdp_attach.c), and remove it all again.  The program and maps stay
+ * pinned, so forwarding and expiry go on with no process of ours running.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xlvs.skel.h"
@@ -170,6 +169,15 @@ static void port_range_read(uint32_t *lo, uint32_t *hi)
 	fclose(f);
 }
 
+/* The settings a program of the table is loaded with. */
+static void rodata_set(struct xlvs_bpf *skel, int ncpu, uint32_t conn_max)
+{
+	/* The estimator sums the counters of this many CPUs: all possible. */
+	skel->rodata->nr_cpus = ncpu;
+	skel->rodata->shard_bits = xlvs_conn_shard_bits(conn_max);
+	port_range_read(&skel->rodata->tun_sport_min, &skel->rodata->tun_sport_max);
+}
+
 int loader_create(const char *path, uint32_t conn_max)
 {
 	struct xlvs_bpf *skel;
@@ -184,10 +192,7 @@ int loader_create(const char *path, uint32_t conn_max)
 	skel = xlvs_bpf__open();
 	if (!skel)
 		return -errno;
-	/* The estimator sums the counters of this many CPUs: all possible. */
-	skel->rodata->nr_cpus = ncpu;
-	skel->rodata->shard_bits = xlvs_conn_shard_bits(conn_max);
-	port_range_read(&skel->rodata->tun_sport_min, &skel->rodata->tun_sport_max);
+	rodata_set(skel, ncpu, conn_max);
 	rc = xlvs_bpf__load(skel);
 	if (rc) {
 		xlvs_logf("cannot load the XDP program: %s", strerror(-rc));
@@ -219,10 +224,11 @@ out:
 	return rc;
 }
 
-/* Unpin everything in the table directory and remove it. */
-int loader_remove(const char *path)
+/* Unpin everything in dir, its subdirectories too (libxdp's state beside
+ * a namespace's table, lib/xdp_attach.c), and remove it. */
+static int remove_tree(const char *dir)
 {
-	DIR *d = opendir(path);
+	DIR *d = opendir(dir);
 	struct dirent *e;
 	char p[512];
 	int rc = 0;
@@ -230,151 +236,132 @@ int loader_remove(const char *path)
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
-		if (unlink(p) && !rc)
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (e->d_type == DT_DIR) {
+			int r = remove_tree(p);
+
+			if (r && !rc)
+				rc = r;
+		} else if (unlink(p) && !rc) {
 			rc = -errno;
+		}
 	}
 	closedir(d);
-	if (rmdir(path) && !rc)
+	if (rmdir(dir) && !rc)
 		rc = -errno;
 	return rc;
 }
 
-static uint32_t prog_id_of_fd(int fd)
+int loader_remove(const char *path)
 {
-	struct bpf_prog_info info = {};
-	uint32_t len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return 0;
-	return info.id;
+	return remove_tree(path);
 }
 
-/* The id of the table's XDP program, 0 if none; path is in the host ns. */
-uint32_t loader_prog_id(const char *path)
+/* The maps a pinned program of the table uses, by their kernel names, as
+ * fds (the caller closes them); their number or -errno. */
+static int prog_maps(int prog_fd, int *fds, char (*names)[BPF_OBJ_NAME_LEN],
+		     int max)
 {
-	char p[512];
-	uint32_t id;
-	int fd;
+	uint32_t ids[64], len;
+	struct bpf_prog_info info;
+	int n = 0;
 
-	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);
-	fd = bpf_obj_get(p);
-	if (fd < 0)
-		return 0;
-	id = prog_id_of_fd(fd);
-	close(fd);
-	return id;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (uintptr_t)ids;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	for (uint32_t i = 0; i < info.nr_map_ids && i < 64 && n < max; i++) {
+		struct bpf_map_info mi;
+		uint32_t mlen = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		memset(&mi, 0, sizeof(mi));
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &mi, &mlen)) {
+			int rc = -errno;
+
+			if (fd >= 0)
+				close(fd);
+			while (n > 0)
+				close(fds[--n]);
+			return rc;
+		}
+		fds[n] = fd;
+		memcpy(names[n++], mi.name, BPF_OBJ_NAME_LEN);
+	}
+	return n;
 }
 
-/* Frames to this interface's MAC are the program's, others the kernel's
- * (lib/dev_mac.c); an interface without an Ethernet MAC takes any. */
-static int dev_mac_note(struct xlvs_table *t, const char *ifname,
-			unsigned int ifindex)
+/*
+ * A second copy of the table's XDP program, opened and not yet loaded,
+ * for libxdp to load as a component of its dispatcher (an extension of
+ * the dispatcher's slot is a program of its own).  Every map of the copy
+ * is the very one the table's pinned program uses, found by name through
+ * that program: the pinned ones and the others alike (the sweeper's notes
+ * of each shard's fill, the next-hop caches), so both copies are one data
+ * plane.  Only the XDP program is loaded: user space runs the table's
+ * pinned helpers, and the timers run the callbacks they were armed with.
+ */
+int loader_component_open(const struct xlvs_table *t, struct xlvs_bpf **out)
 {
-	uint8_t mac[6];
-	int rc = dev_mac_read(ifname, mac);
+	char names[64][BPF_OBJ_NAME_LEN];
+	int fds[64], n, rc = 0, prog_fd, ncpu;
+	struct bpf_program *prog;
+	struct xlvs_bpf *skel;
+	struct bpf_map *map;
 
-	return xlvs_dev_mac_set(t, ifindex, rc ? NULL : mac);
-}
-
-int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mode)
-{
-	unsigned int ifindex = if_nametoindex(ifname);
-	uint32_t cur = 0, ours;
-	int fd, rc, flags;
-
-	if (!ifindex)
-		return -ENODEV;
-	fd = table_obj_get(t, PIN_PROG);
-	if (fd < 0)
-		return fd;
-	ours = prog_id_of_fd(fd);
-	flags = mode == XLVS_XDP_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-	if (bpf_xdp_query_id(ifindex, 0, &cur) == 0 && cur && cur != ours) {
-		xlvs_logf("%s already runs another XDP program (id %u)", ifname, cur);
-		close(fd);
-		return -EBUSY;
+	*out = NULL;
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu < 1)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	prog_fd = table_obj_get(t, PIN_PROG);
+	if (prog_fd < 0)
+		return prog_fd;
+	n = prog_maps(prog_fd, fds, names, 64);
+	close(prog_fd);
+	if (n < 0)
+		return n;
+	skel = xlvs_bpf__open();
+	if (!skel) {
+		rc = -errno;
+		goto out;
 	}
-	/* Ours already, in the other mode: the kernel keeps one at a time. */
-	if (cur == ours && bpf_xdp_query_id(ifindex, flags, &cur) == 0 &&
-	    cur != ours) {
-		close(fd);
-		return -EEXIST;
+	rodata_set(skel, ncpu, t->meta.conn_max);
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, prog == skel->progs.xlvs_xdp);
+	bpf_object__for_each_map(map, skel->obj) {
+		if (bpf_map__is_internal(map))
+			continue;       /* .rodata: set above, as at creation */
+		for (int i = 0; !rc && i < n; i++)
+			if (!strncmp(names[i], bpf_map__name(map),
+				     BPF_OBJ_NAME_LEN - 1))
+				rc = bpf_map__reuse_fd(map, fds[i]);
 	}
-	rc = cur == ours ? 0 : bpf_xdp_attach(ifindex, fd, flags, NULL);
-	close(fd);
-	if (!rc)
-		rc = dev_mac_note(t, ifname, ifindex);
-	if (!rc) {
-		int e = neigh_keep_gateways(ifindex);
-
-		if (e)
-			xlvs_logf("%s: cannot keep its routes' gateways resolved: %s",
-				  ifname, strerror(-e));
-	}
+	if (rc)
+		xlvs_bpf__destroy(skel);
+	else
+		*out = skel;
+out:
+	while (n > 0)
+		close(fds[--n]);
 	return rc;
 }
 
-static int detach_if_ours(unsigned int ifindex, uint32_t ours)
+int xlvs_prog_load_copy(const struct xlvs_table *t)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	int flags;
+	struct xlvs_bpf *skel;
+	int rc = loader_component_open(t, &skel);
 
-	if (bpf_xdp_query(ifindex, 0, &q))
-		return 0;
-	if (q.attach_mode == XDP_ATTACHED_SKB && q.skb_prog_id == ours)
-		flags = XDP_FLAGS_SKB_MODE;
-	else if (q.attach_mode == XDP_ATTACHED_DRV && q.drv_prog_id == ours)
-		flags = XDP_FLAGS_DRV_MODE;
-	else
-		return -ENOENT;
-	return bpf_xdp_detach(ifindex, flags, NULL);
-}
-
-int xlvs_detach(struct xlvs_table *t, const char *ifname)
-{
-	unsigned int ifindex = if_nametoindex(ifname);
-	uint32_t ours;
-	int fd;
-
-	if (!ifindex)
-		return -ENODEV;
-	fd = table_obj_get(t, PIN_PROG);
-	if (fd < 0)
-		return fd;
-	ours = prog_id_of_fd(fd);
-	close(fd);
-	xlvs_dev_mac_set(t, ifindex, NULL);
-	return detach_if_ours(ifindex, ours);
-}
-
-int xlvs_unload(void)
-{
-	struct if_nameindex *ifs, *i;
-	struct nsroot_guard g;
-	char path[256];
-	uint32_t ours;
-	int rc;
-
-	rc = xlvs_table_path(path, sizeof(path));
 	if (rc)
 		return rc;
-	rc = nsroot_enter(&g);
+	rc = xlvs_bpf__load(skel);
 	if (rc)
-		return rc;
-	ours = loader_prog_id(path);
-	nsroot_leave(&g);
-	ifs = if_nameindex();
-	for (i = ifs; ours && i && i->if_index; i++)
-		detach_if_ours(i->if_index, ours);
-	if (ifs)
-		if_freenameindex(ifs);
-	rc = nsroot_enter(&g);
-	if (rc)
-		return rc;
-	rc = loader_remove(path);
-	nsroot_leave(&g);
+		xlvs_logf("cannot load a copy of the XDP program: %s", strerror(-rc));
+	else if ((rc = dup(bpf_program__fd(skel->progs.xlvs_xdp))) < 0)
+		rc = -errno;
+	xlvs_bpf__destroy(skel);
 	return rc;
 }
