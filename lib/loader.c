@@ -6,6 +6,7 @@
  * pinned, so forwarding and expiry go on with no process of ours running.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +39,7 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 		{ skel->maps.lblc, PIN_LBLC },
 		{ skel->maps.nat_reply, PIN_NAT_REPLY },
 		{ skel->maps.dev_mac, PIN_DEV_MAC },
+		{ skel->maps.svc_acc, PIN_SVC_ACC },
 		{ skel->maps.meta, PIN_META },  /* last: its pin means "whole" */
 	};
 	int rc = 0;
@@ -119,7 +121,7 @@ static int conn_shards_create(struct xlvs_bpf *skel, uint32_t conn_max)
  * the timer without sleeping, which may fail for a moment. */
 #define ARM_TRIES 5
 
-static int arm_timers(struct xlvs_bpf *skel)
+int loader_arm_timers(struct xlvs_bpf *skel)
 {
 	int fd = bpf_program__fd(skel->progs.xlvs_arm_timers);
 	unsigned int step = 0, err = 0;
@@ -202,7 +204,7 @@ int loader_create(const char *path, uint32_t conn_max)
 	if (!rc)
 		rc = conn_shards_create(skel, conn_max);
 	if (!rc)
-		rc = arm_timers(skel);
+		rc = loader_arm_timers(skel);
 	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_xdp, p);
@@ -259,14 +261,53 @@ int loader_remove(const char *path)
 	return remove_tree(path);
 }
 
-/* The maps a pinned program of the table uses, by their kernel names, as
- * fds (the caller closes them); their number or -errno. */
-static int prog_maps(int prog_fd, int *fds, char (*names)[BPF_OBJ_NAME_LEN],
-		     int max)
+/* The maps of a table, by their kernel names, as fds (the caller closes
+ * them), each once. */
+struct map_set {
+	int fd[64];
+	uint32_t id[64];
+	char name[64][BPF_OBJ_NAME_LEN];
+	int n;
+};
+
+static void map_set_close(struct map_set *ms)
+{
+	while (ms->n > 0)
+		close(ms->fd[--ms->n]);
+}
+
+/* Takes fd (a map's) into ms unless ms has it already. */
+static int map_set_add(struct map_set *ms, int fd)
+{
+	struct bpf_map_info mi;
+	uint32_t len = sizeof(mi);
+
+	memset(&mi, 0, sizeof(mi));
+	if (bpf_obj_get_info_by_fd(fd, &mi, &len)) {
+		close(fd);
+		return -errno;
+	}
+	for (int i = 0; i < ms->n; i++)
+		if (ms->id[i] == mi.id) {
+			close(fd);
+			return 0;
+		}
+	if (ms->n == 64) {
+		close(fd);
+		return -E2BIG;
+	}
+	ms->fd[ms->n] = fd;
+	ms->id[ms->n] = mi.id;
+	memcpy(ms->name[ms->n++], mi.name, BPF_OBJ_NAME_LEN);
+	return 0;
+}
+
+/* The maps a pinned program uses, by their ids. */
+static int map_set_add_prog(struct map_set *ms, int prog_fd)
 {
 	uint32_t ids[64], len;
 	struct bpf_prog_info info;
-	int n = 0;
+	int rc = 0;
 
 	memset(&info, 0, sizeof(info));
 	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
@@ -274,56 +315,88 @@ static int prog_maps(int prog_fd, int *fds, char (*names)[BPF_OBJ_NAME_LEN],
 	len = sizeof(info);
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
 		return -errno;
-	for (uint32_t i = 0; i < info.nr_map_ids && i < 64 && n < max; i++) {
-		struct bpf_map_info mi;
-		uint32_t mlen = sizeof(mi);
+	for (uint32_t i = 0; !rc && i < info.nr_map_ids && i < 64; i++) {
 		int fd = bpf_map_get_fd_by_id(ids[i]);
 
-		memset(&mi, 0, sizeof(mi));
-		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &mi, &mlen)) {
-			int rc = -errno;
-
-			if (fd >= 0)
-				close(fd);
-			while (n > 0)
-				close(fds[--n]);
-			return rc;
-		}
-		fds[n] = fd;
-		memcpy(names[n++], mi.name, BPF_OBJ_NAME_LEN);
+		rc = fd < 0 ? -errno : map_set_add(ms, fd);
 	}
-	return n;
+	return rc;
+}
+
+/* Every map of the table at path: its pins, and what its pinned programs
+ * use (the maps only the packet path and the timers know: the sweeper's
+ * notes of each shard's fill, the next-hop caches). */
+static int map_set_read(const char *path, struct map_set *ms)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char p[512];
+	int rc = 0;
+
+	ms->n = 0;
+	if (!d)
+		return -errno;
+	while (!rc && (e = readdir(d))) {
+		int fd;
+
+		if (e->d_name[0] == '.' || e->d_type == DT_DIR)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
+		fd = bpf_obj_get(p);
+		if (fd < 0)
+			continue;
+		if (!strncmp(e->d_name, "prog_", 5)) {
+			rc = map_set_add_prog(ms, fd);
+			close(fd);
+		} else {
+			rc = map_set_add(ms, fd);
+		}
+	}
+	closedir(d);
+	if (rc)
+		map_set_close(ms);
+	return rc;
+}
+
+static int table_map_set(const struct xlvs_table *t, struct map_set *ms)
+{
+	struct nsroot_guard g;
+	int rc = nsroot_enter(&g);
+
+	if (rc)
+		return rc;
+	rc = map_set_read(t->path, ms);
+	nsroot_leave(&g);
+	return rc;
 }
 
 /*
- * A second copy of the table's XDP program, opened and not yet loaded,
- * for libxdp to load as a component of its dispatcher (an extension of
- * the dispatcher's slot is a program of its own).  Every map of the copy
- * is the very one the table's pinned program uses, found by name through
- * that program: the pinned ones and the others alike (the sweeper's notes
- * of each shard's fill, the next-hop caches), so both copies are one data
- * plane.  Only the XDP program is loaded: user space runs the table's
- * pinned helpers, and the timers run the callbacks they were armed with.
+ * A second copy of the table's programs, opened and not yet loaded, every
+ * map of it the very one of the table's, found by name: so both copies
+ * are one data plane.  For libxdp to load as a component of its
+ * dispatcher (an extension of the dispatcher's slot is a program of its
+ * own; all false: only the XDP program, user space runs the table's
+ * pinned helpers and the timers the callbacks they were armed with), or
+ * for an upgrade to put in place of the running ones (all true).  A map
+ * this build has and the table does not is made anew (a cache; a map of
+ * state would have changed the layout, XLVS_ABI_VERSION).
  */
-int loader_component_open(const struct xlvs_table *t, struct xlvs_bpf **out)
+int loader_component_open(const struct xlvs_table *t, struct xlvs_bpf **out,
+			  bool all)
 {
-	char names[64][BPF_OBJ_NAME_LEN];
-	int fds[64], n, rc = 0, prog_fd, ncpu;
 	struct bpf_program *prog;
 	struct xlvs_bpf *skel;
 	struct bpf_map *map;
+	struct map_set ms;
+	int rc, ncpu;
 
 	*out = NULL;
 	ncpu = libbpf_num_possible_cpus();
 	if (ncpu < 1)
 		return ncpu < 0 ? ncpu : -EINVAL;
-	prog_fd = table_obj_get(t, PIN_PROG);
-	if (prog_fd < 0)
-		return prog_fd;
-	n = prog_maps(prog_fd, fds, names, 64);
-	close(prog_fd);
-	if (n < 0)
-		return n;
+	rc = table_map_set(t, &ms);
+	if (rc)
+		return rc;
 	skel = xlvs_bpf__open();
 	if (!skel) {
 		rc = -errno;
@@ -331,29 +404,28 @@ int loader_component_open(const struct xlvs_table *t, struct xlvs_bpf **out)
 	}
 	rodata_set(skel, ncpu, t->meta.conn_max);
 	bpf_object__for_each_program(prog, skel->obj)
-		bpf_program__set_autoload(prog, prog == skel->progs.xlvs_xdp);
+		bpf_program__set_autoload(prog, all || prog == skel->progs.xlvs_xdp);
 	bpf_object__for_each_map(map, skel->obj) {
 		if (bpf_map__is_internal(map))
 			continue;       /* .rodata: set above, as at creation */
-		for (int i = 0; !rc && i < n; i++)
-			if (!strncmp(names[i], bpf_map__name(map),
+		for (int i = 0; !rc && i < ms.n; i++)
+			if (!strncmp(ms.name[i], bpf_map__name(map),
 				     BPF_OBJ_NAME_LEN - 1))
-				rc = bpf_map__reuse_fd(map, fds[i]);
+				rc = bpf_map__reuse_fd(map, ms.fd[i]);
 	}
 	if (rc)
 		xlvs_bpf__destroy(skel);
 	else
 		*out = skel;
 out:
-	while (n > 0)
-		close(fds[--n]);
+	map_set_close(&ms);
 	return rc;
 }
 
 int xlvs_prog_load_copy(const struct xlvs_table *t)
 {
 	struct xlvs_bpf *skel;
-	int rc = loader_component_open(t, &skel);
+	int rc = loader_component_open(t, &skel, false);
 
 	if (rc)
 		return rc;

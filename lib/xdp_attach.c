@@ -264,7 +264,7 @@ static int component_attach(const struct xlvs_table *t, unsigned int ifindex,
 	struct xlvs_bpf *skel;
 	long rc;
 
-	rc = loader_component_open(t, &skel);
+	rc = loader_component_open(t, &skel, false);
 	if (rc)
 		return (int)rc;
 	p = xdp_program__from_bpf_obj(skel->obj, "xdp");
@@ -506,4 +506,87 @@ int xlvs_unload(void)
 	rc = unload_in_root(path);
 	nsroot_leave(&g);
 	return rc;
+}
+
+/* One interface's program of ours, running alone, replaced by new_fd in
+ * one step (XDP_FLAGS_REPLACE: the kernel swaps it only if old is still
+ * the one there). */
+static int alone_replace(unsigned int ifindex, const struct xdp_place *pl,
+			 int old_fd, int new_fd)
+{
+	int flags = XDP_FLAGS_REPLACE | (pl->mode == XDP_MODE_SKB ?
+		    XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+	LIBBPF_OPTS(bpf_xdp_attach_opts, o);
+	int fd = old_fd, rc;
+
+	if (pl->ours[0] != pl->main_id)
+		return -EINVAL;
+	if (fd < 0 && (fd = bpf_prog_get_fd_by_id(pl->main_id)) < 0)
+		return -errno;
+	o.old_prog_fd = fd;
+	rc = bpf_xdp_attach((int)ifindex, new_fd, flags, &o);
+	if (fd != old_fd)
+		close(fd);
+	return rc;
+}
+
+/* In libxdp's dispatcher: the new copy added (the dispatcher replaced in
+ * one step, both copies in it), then the old ones removed (again in one
+ * step).  Between the two the old copy runs first for every packet, over
+ * the same maps: nothing is lost. */
+static int dispatcher_replace(const struct xlvs_table *t, unsigned int ifindex,
+			      const struct xdp_place *pl)
+{
+	int rc = component_attach(t, ifindex, pl->mode);
+
+	for (int i = 0; !rc && i < pl->nours; i++) {
+		struct xdp_program *p = xdp_program__from_id(pl->ours[i]);
+
+		rc = (int)libxdp_get_error(p);
+		if (!rc && !p)
+			rc = -ENOENT;
+		if (!rc)
+			rc = xdp_program__detach(p, (int)ifindex, XDP_MODE_UNSPEC, 0);
+		if (p && !libxdp_get_error(p))
+			xdp_program__close(p);
+	}
+	return rc;
+}
+
+int xdp_replace_all(const struct xlvs_table *t, int new_fd)
+{
+	struct if_nameindex *ifs, *i;
+	struct table_ids ids;
+	struct xdp_place pl;
+	char p[300];
+	int rc, n = 0, old_fd;
+
+	libxdp_setup(t->path);
+	rc = table_ids_get(t->meta_fd, t->path, &ids);
+	if (rc)
+		return rc;
+	snprintf(p, sizeof(p), "%s/" PIN_PROG, t->path);
+	old_fd = bpf_obj_get(p);
+	ifs = if_nameindex();
+	if (!ifs)
+		rc = -errno;
+	for (i = ifs; !rc && i && i->if_index; i++) {
+		rc = place_read(i->if_index, &ids, &pl);
+		if (rc || !pl.nours)
+			continue;
+		if (pl.legacy)
+			rc = alone_replace(i->if_index, &pl,
+					   pl.main_id == ids.prog ? old_fd : -1, new_fd);
+		else
+			rc = dispatcher_replace(t, i->if_index, &pl);
+		if (rc)
+			xlvs_logf("%s: cannot replace the data plane: %s",
+				  i->if_name, strerror(-rc));
+		n++;
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	if (old_fd >= 0)
+		close(old_fd);
+	return rc ? rc : n;
 }
