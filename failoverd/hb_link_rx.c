@@ -155,6 +155,9 @@ static const char *handle(struct fo_daemon *dm, const uint8_t *buf, size_t len,
 	if (o == FO_ORD_GAP && dm->debug)
 		fo_log("%u lost packet(s) for [%s] [%lu:%lu]", dm->peer.ord.nmiss, in->src,
 		       dm->peer.ord.miss[0], in->seq);
+	if (o == FO_ORD_LATE && dm->debug)
+		fo_log("late packet %lu from [%s] taken%s", in->seq, in->src,
+		       dm->peer.ord.nmiss ? "" : ": no packets missing");
 	snprintf(dm->peer.name, sizeof(dm->peer.name), "%s", in->src);
 	if (o == FO_ORD_RESTART) {
 		fo_log("Heartbeat restart on node %s (generation %lu)", in->src, dm->peer.ord.hg);

@@ -31,7 +31,7 @@
 #include "daemon.h"
 
 #define FO_SB_TIMEOUT_MS 10000	/* heartbeat's STANDBY_INIT_TO_MS */
-#define FO_IPREQ_TIMEOUT_MS 10000
+#define FO_IPREQ_TIMEOUT_MS 5000
 #define FO_STARTING_EVERY_MS 2000
 
 static void age_peer(struct fo_daemon *dm, int64_t now)
@@ -186,6 +186,10 @@ void fo_role_eval(struct fo_daemon *dm)
 	if (!p->heard && now - dm->start_ms < dm->cfg.hacf.initdead_ms)
 		return;			/* still waiting for the peer */
 	facts(dm, &f);
+	/* heartbeat acts on resource messages only once its links are up
+	 * (comm_now_up, its status turning active): until then, wait. */
+	if (f.alive && strcmp(p->status, HB_ST_ACTIVE) != 0)
+		return;
 	/* A peer still in init/up sends its own starting once its links are
 	 * up (comm_now_up), with its status turning active; one active for a
 	 * while that has not, we ask. */
