@@ -103,8 +103,8 @@ static int conn_shards_create(struct xlvs_bpf *skel, uint32_t conn_max)
 	for (uint32_t i = 0; !rc && i < shards; i += n) {
 		n = shards - i < SHARD_BATCH ? shards - i : SHARD_BATCH;
 		rc = shard_batch(bpf_map__fd(skel->maps.conn), i, n,
-				 BPF_MAP_TYPE_LRU_HASH, "xlvs_conn",
-				 sizeof(struct xlvs_conn), per, 0);
+				 BPF_MAP_TYPE_HASH, "xlvs_conn",
+				 sizeof(struct xlvs_conn), per, BPF_F_NO_PREALLOC);
 		if (!rc)
 			rc = shard_batch(bpf_map__fd(skel->maps.nat_reply), i, n,
 					 BPF_MAP_TYPE_HASH, "xlvs_nat_reply",
