@@ -9,11 +9,11 @@ CC       ?= cc
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD)
-LDLIBS   := -lbpf -lelf -lz -lmnl
+CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD) $(CFLAGS_EXTRA)
+LDLIBS   := -lxdp -lbpf -lelf -lz -lmnl
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
-	      -Wall -Werror -Iinclude -I$(BUILD)
+	      -Wall -Werror -Iinclude -I$(BUILD) $(BPF_EXTRA)
 
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -204,7 +204,17 @@ $(RANDPKT): $(RANDPKT_OBJ) $(TESTLIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-test-build: all $(UNIT_BIN) $(DP_BIN) $(RANDPKT)
+# The upgrade test's other builds of xlvsadm from the same sources
+# (tests/e2e/test_upgrade.sh): $(BUILD)/next compiled anew, the data plane
+# it loads replaced in place by this build's; $(BUILD)/abi-next with the
+# table's layout version one up (XLVS_ABI_NEXT), to migrate a table to.
+UPGRADE_BUILDS := $(BUILD)/next/bin/xlvsadm $(BUILD)/abi-next/bin/xlvsadm
+upgrade-builds:
+	$(MAKE) BUILD=$(BUILD)/next $(BUILD)/next/bin/xlvsadm
+	$(MAKE) BUILD=$(BUILD)/abi-next BPF_EXTRA=-DXLVS_ABI_NEXT \
+		CFLAGS_EXTRA=-DXLVS_ABI_NEXT $(BUILD)/abi-next/bin/xlvsadm
+
+test-build: all $(UNIT_BIN) $(DP_BIN) $(RANDPKT) upgrade-builds
 
 # Fuzzers (libFuzzer, fuzz/): every source they use is built again by
 # clang with the fuzzer's coverage and the address and undefined-behaviour
@@ -308,5 +318,5 @@ include package.mk
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools test-build test demo bench clean fuzz fuzz-build
+.PHONY: all tools test-build upgrade-builds test demo bench clean fuzz fuzz-build
 .SECONDARY:
