@@ -273,5 +273,27 @@ include package.mk
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools test-build test demo bench clean fuzz fuzz-build
+# make deps: installs what the build needs (as root; the tests' servers
+# and tools come with scripts/install-deps alone, which tests/run runs).
+deps:
+	scripts/install-deps --build
+
+# Before anything is built: every tool and library the goals need, checked
+# at once (scripts/check-deps), so a fresh machine gets one message naming
+# all that is missing and `sudo make deps`, not a shell's "bpftool: not
+# found" halfway through.  Goals that build nothing, or install what they
+# need themselves (test, demo), are not held up.
+DEPS_FREE_GOALS := deps clean uninstall test demo
+DEPS_GOALS := $(filter-out $(DEPS_FREE_GOALS),$(or $(MAKECMDGOALS),all))
+ifneq ($(DEPS_GOALS),)
+DEPS_MISSING := $(shell CC='$(CC)' CLANG='$(CLANG)' BPFTOOL='$(BPFTOOL)' FUZZ_CC='$(FUZZ_CC)' \
+	BTF_NEEDED=$(if $(wildcard $(BUILD)/vmlinux.h),0,1) scripts/check-deps \
+	$(if $(filter test-build,$(DEPS_GOALS)),--test) \
+	$(if $(filter fuzz fuzz-build,$(DEPS_GOALS)),--fuzz))
+ifneq ($(DEPS_MISSING),)
+$(error $(DEPS_MISSING))
+endif
+endif
+
+.PHONY: all tools test-build test demo bench clean fuzz fuzz-build deps
 .SECONDARY:
