@@ -63,6 +63,14 @@ test_package_install_run_purge() {
 		/usr/share/doc/xlvs/examples/ldirectord.cf; do
 		grep -qx "$f" "$XL_TMP/files" && [ -e "$f" ] || xl_fail "$f not installed"
 	done
+	# Every man page, compressed by dh_compress, and found by man.
+	for f in "$XL_ROOT"/man/*.[578]; do
+		f=${f##*/}
+		grep -qx "/usr/share/man/man${f##*.}/$f.gz" "$XL_TMP/files" ||
+			xl_fail "man page $f not in the package"
+		[ "$(man -w "${f##*.}" "${f%.*}")" = "/usr/share/man/man${f##*.}/$f.gz" ] ||
+			xl_fail "man ${f##*.} ${f%.*} does not find the package's page"
+	done
 	# Nothing enabled: no unit of ours wanted by any target.
 	compgen -G '/etc/systemd/system/*.wants/xlvs*' >/dev/null &&
 		xl_fail "the package enabled a unit: $(compgen -G '/etc/systemd/system/*.wants/xlvs*')"
