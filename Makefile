@@ -11,6 +11,8 @@ BPFTOOL  ?= bpftool
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD)
 LDLIBS   := -lbpf -lelf -lz -lmnl
+# xlvsadm -L --json (xlvsadm/list_json.c) writes JSON through Jansson.
+ADM_LDLIBS := -ljansson
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
 	      -Wall -Werror -Iinclude -I$(BUILD)
@@ -78,7 +80,7 @@ $(TESTLIB): $(TESTLIB_OBJ)
 
 $(BIN)/xlvsadm: $(ADM_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(ADM_LDLIBS)
 
 # xlvs-realserver: a real server's side (realserver/), with its own small
 # XDP decapsulation program.
@@ -128,7 +130,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit_%)
 ADM_LIB  := $(filter-out $(BUILD)/xlvsadm/main.o,$(ADM_OBJ))
 $(BUILD)/tests/unit_%: tests/unit/%.c $(ADM_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ilib -Ixlvsadm $^ -o $@ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Ilib -Ixlvsadm $^ -o $@ $(LDLIBS) $(ADM_LDLIBS) -lcmocka
 
 # xlvs-realserver's unit tests (tests/unit/rs_*.c) link its modules instead.
 RS_LIB   := $(filter-out $(BUILD)/realserver/main.o,$(RS_OBJ))
