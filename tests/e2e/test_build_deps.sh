@@ -16,7 +16,8 @@ bd_path() {
 		[ -d "$d" ] || continue
 		for f in "$d"/*; do
 			n=${f##*/}
-			[ -x "$f" ] && [ ! -e "$XL_TMP/bin/$n" ] || continue
+			[ -x "$f" ] || continue
+			[ -e "$XL_TMP/bin/$n" ] && continue
 			[[ " $* " == *" $n "* ]] && continue
 			ln -s "$f" "$XL_TMP/bin/$n"
 		done
