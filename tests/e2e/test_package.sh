@@ -48,7 +48,7 @@ test_package_install_run_purge() {
 	local f left=() deps
 	grep -E '^(E|W): ' "$XL_TMP/package.log" | grep '^E:' && xl_fail "lintian errors"
 	deps=$(dpkg-deb -f "$PK_DEB" Depends)
-	for lib in libbpf1 libc6 libevent-2.1-7 libssl3 libmnl0; do
+	for lib in libbpf1 libc6 libevent-2.1-7 libssl3 libmnl0 libjansson4; do
 		[[ $deps == *"$lib "* ]] || xl_fail "Depends lacks $lib (shlibs): $deps"
 	done
 	[ "$(dpkg-deb -f "$PK_DEB" Package)" = xlvs ] || xl_fail "not the xlvs package"
