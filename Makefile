@@ -7,7 +7,10 @@ BIN      := $(BUILD)/bin
 
 CC       ?= cc
 CLANG    ?= clang
-BPFTOOL  ?= bpftool
+# Debian puts bpftool in /usr/sbin, which a user's PATH often lacks.
+ifeq ($(origin BPFTOOL),undefined)
+BPFTOOL  := $(or $(shell command -v bpftool),$(firstword $(wildcard /usr/sbin/bpftool /sbin/bpftool)),bpftool)
+endif
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD)
 LDLIBS   := -lbpf -lelf -lz -lmnl

@@ -25,10 +25,15 @@ bd_path() {
 }
 
 # bd_make GOAL...: make in the tree with the case's PATH and build
-# directory; its output (stdout and stderr) in $XL_TMP/make.log.
+# directory; its output (stdout and stderr) in $XL_TMP/make.log.  With
+# BD_NO_SBIN=1, /usr/sbin (and so /sbin) is emptied for it, in a mount
+# namespace of its own: a machine without the bpftool package, where
+# the Makefile would otherwise find /usr/sbin/bpftool outside PATH.
 bd_make() {
-	local rc=0
-	env PATH="$XL_TMP/bin" make -C "$XL_ROOT" --no-print-directory \
+	local rc=0 hide=
+	[ "${BD_NO_SBIN:-}" = 1 ] && hide='mount -t tmpfs xlvs-no-sbin /usr/sbin &&'
+	unshare -m sh -c "$hide"' exec "$@"' sh env PATH="$XL_TMP/bin" \
+		make -C "$XL_ROOT" --no-print-directory \
 		BUILD="$XL_TMP/build" "$@" >"$XL_TMP/make.log" 2>&1 || rc=$?
 	echo "make $*: exit $rc" >&2
 	sed 's/^/  | /' "$XL_TMP/make.log" >&2
@@ -54,7 +59,7 @@ bd_one_message() {
 # A fresh machine without bpftool: the seed's `make` failed with
 # "/bin/sh: 1: bpftool: not found" after compiling.
 test_build_deps_no_bpftool() {
-	command -v bpftool >/dev/null || xl_fail "this case needs bpftool installed (to take away)"
+	local BD_NO_SBIN=1
 	bd_path bpftool
 	bd_make && xl_fail "make succeeded without bpftool"
 	bd_one_message "bpftool (package bpftool)"
@@ -70,6 +75,7 @@ test_build_deps_no_bpftool() {
 # The library is taken away by a compiler that cannot link it (as ld
 # says when its -dev package is missing).
 test_build_deps_many() {
+	local BD_NO_SBIN=1
 	bd_path bpftool clang cc
 	cat >"$XL_TMP/bin/cc" <<-'EOF'
 	#!/bin/sh
@@ -85,6 +91,17 @@ test_build_deps_many() {
 	# The test runner is asked for only by the goals that link it.
 	grep -q cmocka "$XL_TMP/make.log" && xl_fail "cmocka named for make all"
 	return 0
+}
+
+# bpftool installed where Debian puts it, /usr/sbin, and a user's PATH
+# without /usr/sbin (Debian's default for users): make finds it.
+test_build_deps_bpftool_outside_path() {
+	[ -x /usr/sbin/bpftool ] || xl_fail "this case needs /usr/sbin/bpftool (scripts/install-deps)"
+	bd_path bpftool
+	bd_make -n all || xl_fail "make -n all failed with bpftool in /usr/sbin only"
+	grep -q '^/usr/sbin/bpftool btf dump' "$XL_TMP/make.log" ||
+		xl_fail "make does not run /usr/sbin/bpftool"
+	[ ! -e "$XL_TMP/build" ] || xl_fail "make -n built something"
 }
 
 # Where everything is there the check says nothing and lets make go on:
