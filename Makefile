@@ -52,6 +52,19 @@ ifneq ($(wildcard failoverd/main.c),)
 PROGS    += $(BIN)/xlvs-failoverd
 endif
 
+# xlvs-exporter (exporter/): the table, healthd's and failoverd's state
+# over HTTP (Prometheus metrics and a status page), read-only.  Its
+# modules (all but main.o) also link into its unit tests; the status
+# page prints the table with xlvsadm's own listing code.
+EX_SRC    := $(wildcard exporter/*.c)
+EX_OBJ    := $(EX_SRC:%.c=$(BUILD)/%.o)
+EX_LIB    := $(filter-out $(BUILD)/exporter/main.o,$(EX_OBJ))
+EX_ADM    := $(addprefix $(BUILD)/xlvsadm/,list.o list_stats.o options.o sysctl_cmd.o)
+EX_LDLIBS := -levent
+ifneq ($(wildcard exporter/main.c),)
+PROGS    += $(BIN)/xlvs-exporter
+endif
+
 # The test bed and frame builder the data-plane tests and bench/micro share.
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
@@ -114,6 +127,13 @@ $(BIN)/xlvs-failoverd: $(FO_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(FO_LDLIBS)
 
+$(EX_OBJ): $(wildcard exporter/*.h)
+$(EX_OBJ): CFLAGS += -Ilib -Ixlvsadm -Iexporter
+
+$(BIN)/xlvs-exporter: $(EX_OBJ) $(EX_ADM) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(EX_LDLIBS)
+
 # Small programs the demo and the tests run inside their namespaces.
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
@@ -123,6 +143,10 @@ $(BUILD)/tests/%: tests/tools/%.c
 	$(CC) $(CFLAGS) $< -o $@
 # The daemon of the mount-namespace case must be a libxlvs program.
 $(BUILD)/tests/nsdaemon: tests/tools/nsdaemon.c $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+# ... and the read-only table's check (test_metrics).
+$(BUILD)/tests/rotable: tests/tools/rotable.c $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -150,6 +174,11 @@ $(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $$(wildcard tests/unit/hd_%/*.c) \
 	$(CC) $(CFLAGS) -Ilib -Ihealthd -Itests/unit/hd_$* \
 		$(filter-out %.h,$^) -o $@ $(LDLIBS) \
 		$(HD_LDLIBS) -lcmocka
+
+# xlvs-exporter's (tests/unit/ex_*.c) link its modules.
+$(BUILD)/tests/unit_ex_%: tests/unit/ex_%.c $(EX_LIB) $(EX_ADM) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Iexporter -Ixlvsadm $^ -o $@ $(LDLIBS) $(EX_LDLIBS) -lcmocka
 
 # xlvs-failoverd's (tests/unit/fo_*.c) link its modules; their data
 # (golden packets, config corpora) lives in tests/unit/fo_*/.
@@ -198,15 +227,15 @@ FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.
 # xlvs-healthd's ldirectord.cf parser: its config_*.c alone.
 FUZZ_HD_CF  := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
 FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto ldirectord_cf \
-		hb_msg hacf
+		hb_msg hacf ex_status
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
 $(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h \
-		healthd/*.h failoverd/*.h) $(BUILD)/xlvs.skel.h
+		healthd/*.h failoverd/*.h exporter/*.h) $(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd -Ifailoverd \
-		-c $< -o $@
+		-Iexporter -c $< -o $@
 
 $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 	ar rcs $@ $^
@@ -248,6 +277,12 @@ FUZZ_FO := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard failoverd/config*.c failove
 $(FUZZ_DIR)/fuzz_hb_msg $(FUZZ_DIR)/fuzz_hacf: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FO_LDLIBS)
+
+# xlvs-exporter's: its readers of healthd's and failoverd's status texts,
+# and the label escape.
+FUZZ_EX := $(addprefix $(FUZZ_DIR)/exporter/,hdstat.o fostat.o prom.o)
+$(FUZZ_DIR)/fuzz_ex_status: $(FUZZ_DIR)/fuzz/ex_status.o $(FUZZ_EX) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -38,6 +38,7 @@ struct hd_rs {
 	/* What status and the log say. */
 	time_t since;                   /* of the last up/down change */
 	int last_ok;                    /* -1 never checked, 0 failed, 1 ok */
+	uint64_t last_took_us;          /* how long that check took */
 	char last_why[96];
 	char maint_names[2][256];       /* fqdn and short name, "" if none
 					 * (resolved once: see maintenance.c) */

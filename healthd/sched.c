@@ -16,6 +16,7 @@ struct hd_sched_slot {
 	struct event *timer;
 	struct timeval interval;
 	uint64_t due_us;                /* CLOCK_MONOTONIC: this run's due time */
+	uint64_t started_us;            /* ... and when its check started */
 	struct hd_check *check;         /* running, or NULL */
 	bool queued;
 	struct hd_sched_slot *qnext;
@@ -58,6 +59,7 @@ void hd_sched_set_check_ops(struct hd_sched *s, const struct hd_sched_check_ops 
 }
 
 static void sched_start(struct hd_sched_slot *sl);
+static uint64_t sched_now_us(void);
 
 static void sched_pump(struct hd_sched *s)
 {
@@ -81,6 +83,9 @@ static void sched_check_done(void *arg, bool up, const char *why)
 
 	sl->check = NULL;
 	s->running--;
+	/* From its start to its answer, queueing not included: what the
+	 * server (or its timeout) took. */
+	sl->r->last_took_us = sched_now_us() - sl->started_us;
 	s->done(s->arg, sl->r, up, why);
 	sched_pump(s);
 }
@@ -90,12 +95,14 @@ static void sched_start(struct hd_sched_slot *sl)
 	struct hd_sched *s = sl->s;
 	char why[128];
 
+	sl->started_us = sched_now_us();
 	sl->check = s->ops.start(s->ck, &sl->r->target, sched_check_done, sl);
 	if (sl->check) {
 		s->running++;
 		return;
 	}
 	snprintf(why, sizeof(why), "cannot start the check: %s", strerror(errno));
+	sl->r->last_took_us = 0;
 	s->done(s->arg, sl->r, false, why);
 }
 

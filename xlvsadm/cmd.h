@@ -114,6 +114,7 @@ void conn_line(FILE *f, const struct xlvs_conn_info *ci, bool numeric);
  * values as one JSON document on f; 0 or -errno (-ESRCH: the service
  * asked for is not there). */
 int json_list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c);
+int json_list_table(FILE *f, struct xlvs_table *t, const struct cmd *c);
 int json_list_conns(FILE *f, struct xlvs_table *t, const struct cmd *c);
 int json_list_timeouts(FILE *f, uint32_t tcp, uint32_t tcpfin, uint32_t udp);
 /* --stats and --rate listings (list_stats.c). */

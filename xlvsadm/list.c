@@ -311,8 +311,7 @@ int list_table(struct xlvs_table *t, const struct cmd *c)
 
 	if (rc)
 		return rc;
-	rc = (c->opts & OPT_JSON) ? json_list_snapshot(stdout, &snap, c)
-				  : list_snapshot(stdout, &snap, c);
+	rc = list_snapshot(stdout, &snap, c);
 	xlvs_snapshot_free(&snap);
 	return rc;
 }

@@ -214,6 +214,18 @@ int json_list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct c
 	return jprint(f, doc);
 }
 
+int json_list_table(FILE *f, struct xlvs_table *t, const struct cmd *c)
+{
+	struct xlvs_snapshot snap;
+	int rc = xlvs_snapshot_take(t, &snap);
+
+	if (rc)
+		return rc;
+	rc = json_list_snapshot(f, &snap, c);
+	xlvs_snapshot_free(&snap);
+	return rc;
+}
+
 int json_list_timeouts(FILE *f, uint32_t tcp, uint32_t tcpfin, uint32_t udp)
 {
 	json_t *doc = json_object(), *t = json_object();

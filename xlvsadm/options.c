@@ -86,8 +86,9 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Short options ipvsadm has that xlvs does not yet support.  -m is
- * parsed: libxlvs refuses its method, and cmd_check.c says so by name. */
+/* Short options ipvsadm has that xlvs does not support: firewall-mark
+ * services (-f, and -6 that goes with it) need the mark netfilter sets,
+ * and XDP runs before netfilter. */
 static const char unsupported_short[] = "f6";
 
 static const char *const cmd_names[CMD_MAX] = {

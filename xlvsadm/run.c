@@ -48,7 +48,7 @@ static int table_op(struct xlvs_table *t, const struct cmd *c)
 			return list_timeouts(t, c);
 		if (c->opts & OPT_CONNECTION)
 			return list_conns(t, c);
-		return list_table(t, c);
+		return (c->opts & OPT_JSON) ? json_list_table(stdout, t, c) : list_table(t, c);
 	case CMD_SAVE: return save_table(t, c);
 	case CMD_COUNTERS: return counters(t);
 	case CMD_SYSCTL: return sysctl_run(t, c) ? -ECANCELED : 0;

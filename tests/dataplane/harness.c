@@ -18,19 +18,10 @@
 struct dp_env dp = { .prog_fd = -1 };
 static bool table_loaded;
 
-/* Nothing answers ARP on the veth, so the real servers' MACs, and the
- * client's (NAT's replies go to it), come from permanent entries:
- * bpf_fib_lookup then resolves them deterministically. */
+/* The real servers' MACs, and the client's (NAT's replies go to it). */
 static int pin_neighbours(void)
 {
-	char cmds[2048];
-	size_t n = 0;
-
-	for (int h = HOST_RS1; h <= HOST_CLIENT; h++)
-		n += (size_t)snprintf(cmds + n, sizeof(cmds) - n,
-				      "neigh replace 10.0.0.%d lladdr 02:00:00:00:00:%02x "
-				      "dev %s nud permanent\n", h, h, DP_DEV);
-	return n < sizeof(cmds) ? tb_ip_batch(cmds) : -1;
+	return tb_pin_hosts(DP_DEV, 0, HOST_RS1, HOST_CLIENT);
 }
 
 void dp_pin_neighbours(void)

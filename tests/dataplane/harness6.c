@@ -16,14 +16,7 @@
 
 static int pin6(void)
 {
-	char cmds[2048];
-	size_t n = 0;
-
-	for (int h = HOST_RS1; h <= HOST6_CLIENT2; h++)
-		n += (size_t)snprintf(cmds + n, sizeof(cmds) - n,
-				      "neigh replace fd00::%x lladdr 02:00:00:00:00:%02x "
-				      "dev %s nud permanent\n", h, h, DP_DEV);
-	return n < sizeof(cmds) ? tb_ip_batch(cmds) : -1;
+	return tb_pin_hosts(DP_DEV, 1, HOST_RS1, HOST6_CLIENT2);
 }
 
 void dp6_pin_neighbours(void)

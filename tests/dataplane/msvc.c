@@ -245,13 +245,8 @@ static struct xlvs_endpoint ep(uint8_t host, uint16_t port)
  * and drops it on delete; nothing answers ARP here, so put ours back. */
 static void pin_host(uint8_t host)
 {
-	char cmd[160];
-
-	snprintf(cmd, sizeof(cmd),
-		 "ip neigh replace 10.0.0.%u lladdr 02:00:00:00:00:%02x dev %s "
-		 "nud permanent", host, host, DP_DEV);
-	if (system(cmd) != 0)
-		fail_msg("'%s' failed", cmd);
+	if (tb_pin_hosts(DP_DEV, 0, host, host))
+		fail_msg("cannot pin the neighbour 10.0.0.%u", host);
 }
 
 static void check(const char *what, int rc)

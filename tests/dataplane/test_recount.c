@@ -222,7 +222,12 @@ static void *race(void *arg)
 				race_stop = true;
 				return NULL;
 			}
-			if (race_stop)
+			/* Only at a round's start: cpu 0 decides at a round's
+			 * end, after the other may have passed the last
+			 * barrier but not yet looked; looking there, the other
+			 * would leave a segment early and cpu 0 would wait at
+			 * the next barrier for a thread that has gone. */
+			if (i == 0 && race_stop)
 				return NULL;
 			if (tb_xdp_run(dp.prog_fd, dp.ifindex, f[i].b,
 				       (uint32_t)f[i].len, out, sizeof(out), 1,

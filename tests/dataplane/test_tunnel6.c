@@ -79,14 +79,7 @@ static struct xlvs_endpoint ep6_of(uint8_t host, uint16_t port)
  * libxlvs makes a real server's managed when it is added. */
 static void pin6(void)
 {
-	char cmds[1024];
-	size_t n = 0;
-
-	for (int h = HOST_RS1; h <= HOST_RS_LAST; h++)
-		n += (size_t)snprintf(cmds + n, sizeof(cmds) - n,
-				      "neigh replace fd00::%x lladdr 02:00:00:00:00:%02x "
-				      "dev " DP_DEV " nud permanent\n", h, h);
-	if (n >= sizeof(cmds) || tb_ip_batch(cmds))
+	if (tb_pin_hosts(DP_DEV, 1, HOST_RS1, HOST_RS_LAST))
 		fail_msg("cannot pin the IPv6 neighbours fd00::%x to fd00::%x",
 			 HOST_RS1, HOST_RS_LAST);
 }

@@ -37,6 +37,7 @@ PARSERS = {
     "xlvs-healthd": ["healthd/cli.c"],
     "xlvs-failoverd": ["failoverd/cli.c"],
     "xlvs-realserver": ["realserver/options.c", "realserver/main.c"],
+    "xlvs-exporter": ["exporter/cli.c"],
 }
 SECTION = {p: "8" for p in PARSERS}
 

@@ -6,7 +6,7 @@
 # to a parser and not to the page.
 
 MP_PAGES="xlvs.7 xlvsadm.8 xlvs-healthd.8 xlvs-failoverd.8 xlvs-realserver.8
-xlvs-ldirectord.cf.5 xlvs-ha.cf.5 xlvs-haresources.5 xlvs-authkeys.5"
+xlvs-exporter.8 xlvs-ldirectord.cf.5 xlvs-ha.cf.5 xlvs-haresources.5 xlvs-authkeys.5"
 
 # mp_manpath DIR: man/ laid out as a man directory (manN/) with its
 # mandoc.db, so that mandoc resolves our pages' references to each other.
@@ -65,7 +65,7 @@ test_manpages_lint() {
 # The parser, --help and the page of every program name the same options.
 test_manpages_options() {
 	local p
-	for p in xlvsadm xlvs-healthd xlvs-failoverd xlvs-realserver; do
+	for p in xlvsadm xlvs-healthd xlvs-failoverd xlvs-realserver xlvs-exporter; do
 		[ -x "$XL_ROOT/build/bin/$p" ] || xl_fail "build/bin/$p not built"
 	done
 	python3 "$XL_ROOT/tests/e2e/man_options.py" --root "$XL_ROOT" check ||
@@ -77,7 +77,8 @@ mp_copy() {
 	rm -rf "$XL_TMP/root"
 	mkdir -p "$XL_TMP/root"
 	(cd "$XL_ROOT" && cp -r --parents man xlvsadm/options.c healthd/cli.c \
-		failoverd/cli.c realserver/options.c realserver/main.c "$XL_TMP/root/")
+		failoverd/cli.c realserver/options.c realserver/main.c exporter/cli.c \
+		"$XL_TMP/root/")
 }
 
 # mp_must_notice FILE OPTION: after the edit to FILE (in the copy), the

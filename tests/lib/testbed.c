@@ -50,6 +50,25 @@ int tb_ip_batch(const char *cmds)
 	return rc ? -1 : 0;
 }
 
+int tb_pin_hosts(const char *dev, int v6, int first, int last)
+{
+	char cmds[4096];
+	size_t n = 0;
+
+	for (int h = first; h <= last && n < sizeof(cmds); h++)
+		n += (size_t)snprintf(cmds + n, sizeof(cmds) - n,
+				      v6 ? "neigh replace fd00::%x lladdr 02:00:00:00:00:%02x "
+					   "dev %s nud permanent\n"
+					 : "neigh replace 10.0.0.%d lladdr 02:00:00:00:00:%02x "
+					   "dev %s nud permanent\n", h, h, dev);
+	if (n >= sizeof(cmds)) {
+		fprintf(stderr, "%s: too many hosts to pin (%d to %d)\n",
+			program_invocation_short_name, first, last);
+		return -1;
+	}
+	return tb_ip_batch(cmds);
+}
+
 int tb_write_file(const char *path, const char *val)
 {
 	int fd = open(path, O_WRONLY), ok;

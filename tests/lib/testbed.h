@@ -22,6 +22,13 @@ int tb_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * A fork and exec each would cost milliseconds; the data-plane tests pin
  * their neighbours again after every real server they add. */
 int tb_ip_batch(const char *cmds);
+/* Permanent neighbour entries on dev for hosts first..last of the tests'
+ * plan: 10.0.0.H (or fd00::H with v6) at MAC 02:00:00:00:00:HH.  Nothing
+ * answers ARP or NDP on the test veth, and libxlvs swaps a real server's
+ * entry for a managed one on add and drops it on delete, so tests pin them
+ * again after such edits: bpf_fib_lookup then resolves them the same way
+ * every time. */
+int tb_pin_hosts(const char *dev, int v6, int first, int last);
 /* Writes val to path (a sysctl, say). */
 int tb_write_file(const char *path, const char *val);
 
