@@ -12,13 +12,13 @@ ifeq ($(origin BPFTOOL),undefined)
 BPFTOOL  := $(or $(shell command -v bpftool),$(firstword $(wildcard /usr/sbin/bpftool /sbin/bpftool)),bpftool)
 endif
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD)
-LDLIBS   := -lbpf -lelf -lz -lmnl
+CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD) $(CFLAGS_EXTRA)
+LDLIBS   := -lxdp -lbpf -lelf -lz -lmnl
 # xlvsadm -L --json (xlvsadm/list_json.c) writes JSON through Jansson.
 ADM_LDLIBS := -ljansson
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
-	      -Wall -Werror -Iinclude -I$(BUILD)
+	      -Wall -Werror -Iinclude -I$(BUILD) $(BPF_EXTRA)
 
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -209,7 +209,17 @@ $(RANDPKT): $(RANDPKT_OBJ) $(TESTLIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-test-build: all $(UNIT_BIN) $(DP_BIN) $(RANDPKT)
+# The upgrade test's other builds of xlvsadm from the same sources
+# (tests/e2e/test_upgrade.sh): $(BUILD)/next compiled anew, the data plane
+# it loads replaced in place by this build's; $(BUILD)/abi-next with the
+# table's layout version one up (XLVS_ABI_NEXT), to migrate a table to.
+UPGRADE_BUILDS := $(BUILD)/next/bin/xlvsadm $(BUILD)/abi-next/bin/xlvsadm
+upgrade-builds:
+	$(MAKE) BUILD=$(BUILD)/next $(BUILD)/next/bin/xlvsadm
+	$(MAKE) BUILD=$(BUILD)/abi-next BPF_EXTRA=-DXLVS_ABI_NEXT \
+		CFLAGS_EXTRA=-DXLVS_ABI_NEXT $(BUILD)/abi-next/bin/xlvsadm
+
+test-build: all $(UNIT_BIN) $(DP_BIN) $(RANDPKT) upgrade-builds
 
 # Fuzzers (libFuzzer, fuzz/): every source they use is built again by
 # clang with the fuzzer's coverage and the address and undefined-behaviour
@@ -335,5 +345,5 @@ $(error $(DEPS_MISSING))
 endif
 endif
 
-.PHONY: all tools test-build test demo bench clean fuzz fuzz-build deps
+.PHONY: all tools test-build upgrade-builds test demo bench clean fuzz fuzz-build deps
 .SECONDARY:

@@ -37,6 +37,7 @@ static void usage(void)
 	       "  xlvsadm --attach DEV [--xdp-mode auto|native|generic] [--conn-max N]\n"
 	       "  xlvsadm --detach DEV\n"
 	       "  xlvsadm --unload\n"
+	       "  xlvsadm --upgrade\n"
 	       "  xlvsadm --counters\n"
 	       "  xlvsadm --sysctl [NAME[=VALUE]]...\n"
 	       "  xlvsadm -h | -v\n"
