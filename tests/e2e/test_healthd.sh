@@ -14,6 +14,9 @@ HD_BOUND_MS=5000	# checkinterval 1 x failurecount 1 + checktimeout 3 + 1 s
 
 setup() {
 	[ -x "$XL_HD_BIN" ] || xl_die "$XL_HD_BIN missing: run make"
+	# The pid and status files in the case's own directory, not /run:
+	# cases run side by side.
+	export XLVS_HEALTHD_RUNDIR=$XL_TMP
 	xl_cluster_up
 	xl_adm --attach eth0 --conn-max 65536 || xl_fail "xlvsadm --attach failed"
 }
@@ -269,6 +272,11 @@ test_healthd_maintenance_delete_and_back_keeps_connections() {
 	touch "$XL_TMP/maint/$XL_NODE1"
 	hd_wait_weight "$XL_NODE1" none "$HD_BOUND_MS" >/dev/null ||
 		xl_fail "node1 in maintenance still in the table: $(xl_adm -L -n)"
+	# Each virtual's check runs at its own phase: :7000's within the bound too.
+	for ((n = 0; n < HD_BOUND_MS / 100; n++)); do
+		xl_adm -L -n | grep -q -- "-> $XL_NODE1:" || break
+		sleep 0.1
+	done
 	xl_adm -L -n | grep -q -- "-> $XL_NODE1:" && xl_fail "node1 left in a service: $(xl_adm -L -n)"
 	sleep 1
 	rm "$XL_TMP/maint/$XL_NODE1"
