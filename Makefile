@@ -9,11 +9,11 @@ CC       ?= cc
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD)
-LDLIBS   := -lbpf -lelf -lz -lmnl
+CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD) $(CFLAGS_EXTRA)
+LDLIBS   := -lxdp -lbpf -lelf -lz -lmnl
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
-	      -Wall -Werror -Iinclude -I$(BUILD)
+	      -Wall -Werror -Iinclude -I$(BUILD) $(BPF_EXTRA)
 
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -45,6 +45,19 @@ FO_LIB    := $(filter-out $(BUILD)/failoverd/main.o,$(FO_OBJ))
 FO_LDLIBS := -levent -lcrypto
 ifneq ($(wildcard failoverd/main.c),)
 PROGS    += $(BIN)/xlvs-failoverd
+endif
+
+# xlvs-exporter (exporter/): the table, healthd's and failoverd's state
+# over HTTP (Prometheus metrics and a status page), read-only.  Its
+# modules (all but main.o) also link into its unit tests; the status
+# page prints the table with xlvsadm's own listing code.
+EX_SRC    := $(wildcard exporter/*.c)
+EX_OBJ    := $(EX_SRC:%.c=$(BUILD)/%.o)
+EX_LIB    := $(filter-out $(BUILD)/exporter/main.o,$(EX_OBJ))
+EX_ADM    := $(addprefix $(BUILD)/xlvsadm/,list.o list_stats.o options.o sysctl_cmd.o)
+EX_LDLIBS := -levent
+ifneq ($(wildcard exporter/main.c),)
+PROGS    += $(BIN)/xlvs-exporter
 endif
 
 # The test bed and frame builder the data-plane tests and bench/micro share.
@@ -109,6 +122,13 @@ $(BIN)/xlvs-failoverd: $(FO_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(FO_LDLIBS)
 
+$(EX_OBJ): $(wildcard exporter/*.h)
+$(EX_OBJ): CFLAGS += -Ilib -Ixlvsadm -Iexporter
+
+$(BIN)/xlvs-exporter: $(EX_OBJ) $(EX_ADM) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(EX_LDLIBS)
+
 # Small programs the demo and the tests run inside their namespaces.
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
@@ -118,6 +138,10 @@ $(BUILD)/tests/%: tests/tools/%.c
 	$(CC) $(CFLAGS) $< -o $@
 # The daemon of the mount-namespace case must be a libxlvs program.
 $(BUILD)/tests/nsdaemon: tests/tools/nsdaemon.c $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+# ... and the read-only table's check (test_metrics).
+$(BUILD)/tests/rotable: tests/tools/rotable.c $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -145,6 +169,11 @@ $(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $$(wildcard tests/unit/hd_%/*.c) \
 	$(CC) $(CFLAGS) -Ilib -Ihealthd -Itests/unit/hd_$* \
 		$(filter-out %.h,$^) -o $@ $(LDLIBS) \
 		$(HD_LDLIBS) -lcmocka
+
+# xlvs-exporter's (tests/unit/ex_*.c) link its modules.
+$(BUILD)/tests/unit_ex_%: tests/unit/ex_%.c $(EX_LIB) $(EX_ADM) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Iexporter -Ixlvsadm $^ -o $@ $(LDLIBS) $(EX_LDLIBS) -lcmocka
 
 # xlvs-failoverd's (tests/unit/fo_*.c) link its modules; their data
 # (golden packets, config corpora) lives in tests/unit/fo_*/.
@@ -175,7 +204,17 @@ $(RANDPKT): $(RANDPKT_OBJ) $(TESTLIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-test-build: all $(UNIT_BIN) $(DP_BIN) $(RANDPKT)
+# The upgrade test's other builds of xlvsadm from the same sources
+# (tests/e2e/test_upgrade.sh): $(BUILD)/next compiled anew, the data plane
+# it loads replaced in place by this build's; $(BUILD)/abi-next with the
+# table's layout version one up (XLVS_ABI_NEXT), to migrate a table to.
+UPGRADE_BUILDS := $(BUILD)/next/bin/xlvsadm $(BUILD)/abi-next/bin/xlvsadm
+upgrade-builds:
+	$(MAKE) BUILD=$(BUILD)/next $(BUILD)/next/bin/xlvsadm
+	$(MAKE) BUILD=$(BUILD)/abi-next BPF_EXTRA=-DXLVS_ABI_NEXT \
+		CFLAGS_EXTRA=-DXLVS_ABI_NEXT $(BUILD)/abi-next/bin/xlvsadm
+
+test-build: all $(UNIT_BIN) $(DP_BIN) $(RANDPKT) upgrade-builds
 
 # Fuzzers (libFuzzer, fuzz/): every source they use is built again by
 # clang with the fuzzer's coverage and the address and undefined-behaviour
@@ -193,15 +232,15 @@ FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.
 # xlvs-healthd's ldirectord.cf parser: its config_*.c alone.
 FUZZ_HD_CF  := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
 FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto ldirectord_cf \
-		hb_msg hacf
+		hb_msg hacf ex_status
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
 $(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h \
-		healthd/*.h failoverd/*.h) $(BUILD)/xlvs.skel.h
+		healthd/*.h failoverd/*.h exporter/*.h) $(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd -Ifailoverd \
-		-c $< -o $@
+		-Iexporter -c $< -o $@
 
 $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 	ar rcs $@ $^
@@ -244,6 +283,12 @@ $(FUZZ_DIR)/fuzz_hb_msg $(FUZZ_DIR)/fuzz_hacf: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FO_LDLIBS)
 
+# xlvs-exporter's: its readers of healthd's and failoverd's status texts,
+# and the label escape.
+FUZZ_EX := $(addprefix $(FUZZ_DIR)/exporter/,hdstat.o fostat.o prom.o)
+$(FUZZ_DIR)/fuzz_ex_status: $(FUZZ_DIR)/fuzz/ex_status.o $(FUZZ_EX) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
 fuzz-build: $(FUZZ_BINS)
 
 # Each target for FUZZ_SECONDS (tests/run runs them for 10 s each), then
@@ -273,5 +318,5 @@ include package.mk
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools test-build test demo bench clean fuzz fuzz-build
+.PHONY: all tools test-build upgrade-builds test demo bench clean fuzz fuzz-build
 .SECONDARY:

@@ -1,5 +1,6 @@
 # make install (included by the Makefile): programs, man pages, systemd
-# units, xlvs.service's helper and settings, example configurations.
+# units, xlvs.service's helper, its and xlvs-exporter.service's settings,
+# example configurations.
 # PREFIX (/usr/local) and DESTDIR are honoured; the units name the
 # programs where they were installed.  The configuration stays in /etc
 # whatever PREFIX is, as the units and the programs read it there.
@@ -35,16 +36,19 @@ install: progs
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
 	done
 	install -d $(DESTDIR)$(DOCDIR)/examples
-	install -m 0644 $(EXAMPLES) systemd/xlvs.default $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 $(EXAMPLES) systemd/xlvs.default systemd/xlvs-exporter.default \
+		$(DESTDIR)$(DOCDIR)/examples/
 	install -d $(DESTDIR)$(SYSCONFDIR)/xlvs $(DESTDIR)$(SYSCONFDIR)/default
 	@# An admin's settings are never overwritten (a package's are its
 	@# conffile, which dpkg merges).
-	if [ -n "$(DESTDIR)" ] || [ ! -e $(SYSCONFDIR)/default/xlvs ]; then \
-		install -m 0644 systemd/xlvs.default $(DESTDIR)$(SYSCONFDIR)/default/xlvs; \
-	else \
-		echo "install: $(SYSCONFDIR)/default/xlvs exists: left as it is" \
-		     "(the new one is $(DOCDIR)/examples/xlvs.default)"; \
-	fi
+	for d in xlvs xlvs-exporter; do \
+		if [ -n "$(DESTDIR)" ] || [ ! -e $(SYSCONFDIR)/default/$$d ]; then \
+			install -m 0644 systemd/$$d.default $(DESTDIR)$(SYSCONFDIR)/default/$$d || exit 1; \
+		else \
+			echo "install: $(SYSCONFDIR)/default/$$d exists: left as it is" \
+			     "(the new one is $(DOCDIR)/examples/$$d.default)"; \
+		fi; \
+	done
 
 # What install put there, but /etc: the settings and the saved table are
 # the admin's.

@@ -49,6 +49,29 @@ b_emit() {
 	awk "$@" "BEGIN { v = ($expr); if (v == v + 0) printf \"%s\t%.6g\n\", \"$name\", v }" 2>/dev/null
 }
 
+# With BENCH_PERF=1, the director's CPU is sampled (perf record -C, the
+# cpu-clock event: this VM has no PMU) over the UDP window, and the
+# symbols taking the time go to $B_PERF_DIR/perf.REP.SYSTEM.txt: where a
+# system's time goes, which busy-time figures cannot say.
+B_PERF_PID=
+b_perf_start() {
+	[ "${BENCH_PERF:-0}" = 1 ] && command -v perf >/dev/null || return 0
+	mkdir -p "$B_PERF_DIR"
+	perf record -q -C "$B_DIR_CPU" -e cpu-clock -F 4999 \
+		-o "$B_PERF_DIR/perf.$B_PERF_TAG.data" -- sleep "$B_SECONDS" \
+		>/dev/null 2>>"$B_LOG" &
+	B_PERF_PID=$!
+}
+
+b_perf_stop() {
+	[ -n "$B_PERF_PID" ] || return 0
+	wait "$B_PERF_PID"
+	B_PERF_PID=
+	perf report -q -i "$B_PERF_DIR/perf.$B_PERF_TAG.data" --sort sym \
+		--percent-limit 0.3 > "$B_PERF_DIR/perf.$B_PERF_TAG.txt" 2>>"$B_LOG"
+	rm -f "$B_PERF_DIR/perf.$B_PERF_TAG.data"
+}
+
 load_udp() {
 	[ -n "$S_UDP_DST" ] || return 0
 	local dmac pid c1a c2a c1b c2b cpua cpub ta tb out owna ownb
@@ -64,7 +87,9 @@ load_udp() {
 	B_PIDS+=("$pid")
 	sleep 1
 	c1a=$(b_count rs1); c2a=$(b_count rs2); cpua=$(b_cpu); owna=$(b_own); ta=$(b_now)
+	b_perf_start
 	sleep "$B_SECONDS"
+	b_perf_stop
 	c1b=$(b_count rs1); c2b=$(b_count rs2); cpub=$(b_cpu); ownb=$(b_own); tb=$(b_now)
 	wait "$pid"
 	cat "$out" >> "$B_LOG"

@@ -17,9 +17,9 @@
  * million entries, a few seconds).  Fast-filling and over-full shards are
  * walked sooner, up to 1/(SWEEP_URGENT_BUDGET + 1) of a CPU.
  *
- * Eviction by class: an LRU hash that is full evicts its least recently
- * used entry silently -- a held keep-alive connection before a spoofed
- * SYN a second old.  So each shard's LRU hash holds more than its share of
+ * Eviction by class: a shard's hash that is full refuses new entries (the
+ * packet path drops their packets, as IPVS does when it cannot allocate a
+ * connection), so it must not fill: it holds more than its share of
  * --conn-max (XLVS_CONN_HEADROOM), and when a walk finds a shard above its
  * share and 1/8 (shard_limit), the next tick evicts down to its share and
  * 1/16 (7/8 of its share under a SYN flood), as IPVS's

@@ -37,12 +37,15 @@ struct {
 	__type(value, struct xlvs_sched);
 } sched SEC(".maps");
 
-/* The loader creates the shards (max_entries = capacity / shards) and puts
- * them in conn; this is their template.  Sizes, not BTF types: clang emits
+/* The loader creates the shards (max_entries: XLVS_CONN_HEADROOM of the
+ * share) and puts them in conn; this is their template (an inner map's type
+ * and flags must be its template's).  Hashes, not preallocated: see
+ * xlvs_conn_shard_bits in table.h.  Sizes, not BTF types: clang emits
  * the key struct only as a forward declaration here. */
 struct conn_shard {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XLVS_CONN_DEFAULT / XLVS_CONN_SHARDS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(key_size, sizeof(struct xlvs_conn_key));
 	__uint(value_size, sizeof(struct xlvs_conn));
 };
@@ -68,8 +71,8 @@ struct {
  * table's (a reply key's shard is xlvs_conn_shard of it), each as big as
  * a connection shard: the loader creates them.  Sharded so that the
  * sweeper's pass walks them a shard a tick, as it walks the connections,
- * and removes the entries of connections the LRU evicted silently.  Not
- * preallocated: only NAT uses them. */
+ * and removes the entries whose connection has gone without them.  Not
+ * preallocated, as the connections' shards are not. */
 struct nat_reply_shard {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XLVS_CONN_DEFAULT / XLVS_CONN_SHARDS);

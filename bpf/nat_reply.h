@@ -131,8 +131,8 @@ static __always_inline int nat_reply_out(struct xdp_md *ctx, __u8 af, __u32 what
  * The sweeper's pass over a reply shard: entry rk -> *r goes
  * unless a NAT connection of its tag is in the table (one that expired is
  * the pass's to take, with its entry).  An entry outlives its connection
- * only when the LRU evicted the connection silently; a SYN flood on a NAT
- * service would otherwise fill the map with them for good.  A connection
+ * only when nat_forget could not find it (its server deleted meanwhile, a
+ * race between CPUs); left there, such entries would pile up for good.  A connection
  * made on the same ports to the same server as the entry is removed has
  * its entry put back, in case it wrote it before the removal.  1 if the
  * entry was removed.  A global function: inlined in the walk's callback,

@@ -4,8 +4,8 @@
  * connection counts exact.
  *
  * The counts (dest_conns) are moved by the packet path and the sweeper, one
- * atomic add per change.  They can still drift: the LRU may evict an entry
- * silently, and an entry may be lost in a race nobody won.  So the sweeper
+ * atomic add per change.  They can still drift: an entry may be lost in a
+ * race nobody won.  So the sweeper
  * recounts: each pass walks every shard once and adds up, per real server,
  * the entries it finds (tally.seen).  The walk is not a snapshot -- packets
  * change entries while it goes -- so every change of a count also notes
@@ -102,7 +102,7 @@ struct {
 
 /* What the sweeper knows of each shard's fill: inserts since its last walk
  * tell the packet path when a shard fills fast enough to be swept out of
- * turn (urgent), long before the LRU would evict by itself. */
+ * turn (urgent), long before its hash is full. */
 struct shard_fill {
 	__u32 live;             /* entries at the last walk */
 	__u32 ins;              /* inserts, ever (atomic) */
@@ -127,8 +127,9 @@ static __always_inline __u32 sweep_pass_ms(void)
 
 /* A shard is evicted from once it holds more than its share and 1/8 (a
  * shard of a full table is over its share now and then by chance alone),
- * down to its share and 1/16 (7/8 of it under a SYN flood); its LRU hash has room for more
- * (XLVS_CONN_HEADROOM), so the LRU itself never evicts. */
+ * down to its share and 1/16 (7/8 of it under a SYN flood); its hash has room for more
+ * (XLVS_CONN_HEADROOM), so it refuses a new entry only when the sweeper
+ * cannot keep up. */
 static __always_inline __u32 shard_limit(__u32 share)
 {
 	return share + share / 8;

@@ -14,6 +14,7 @@
 #define IPPROTO_UDP 17
 #define CLOCK_MONOTONIC 1
 #define BPF_NOEXIST 1
+#define EEXIST 17
 
 #include "maps.h"
 #include "parse.h"
@@ -178,6 +179,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 	struct xlvs_dest *d;
 	struct chg g;
 	__u32 id = 0;
+	long rc;
 	int ok;
 
 	if (p->proto == IPPROTO_TCP && ((p->tcp_flags & TCP_FLAG_RST) ||
@@ -210,11 +212,19 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 		c->tpl_plen = s->tpl_plen;
 	}
 	chg_begin(&g, id);
-	ok = !bpf_map_update_elem(shard, key, c, BPF_NOEXIST);
+	rc = bpf_map_update_elem(shard, key, c, BPF_NOEXIST);
+	ok = !rc;
 	conn_bind(&g, d, sidx, cnt_of(XLVS_KIND_CONN, c->state), ok);
-	if (!ok) {
+	if (rc && rc != -EEXIST) {
+		/* A full shard (E2BIG) refuses the newcomer, as IPVS drops a
+		 * packet whose connection it cannot allocate: no entry is
+		 * ever pushed out to make room but by the sweeper's
+		 * eviction, which gives up held connections last.  (EEXIST:
+		 * another CPU made the entry first; the packet goes on.) */
 		count(XLVS_CNT_CONNS_INSERT_FAILED);
-	} else {
+		return XDP_DROP;
+	}
+	if (ok) {
 		count(XLVS_CNT_CONNS_NEW);
 		fill_note(sidx, m);
 		if (tpl)
@@ -459,8 +469,11 @@ int xlvs_xdp(struct xdp_md *ctx)
 	}
 }
 
-/* Arms one of the table's timers; -EBUSY means an earlier load did.
- * Fails with the step that failed and the helper's errno: step | errno << 8. */
+/* Arms one of the table's timers.  -EBUSY means an earlier load did: the
+ * timer runs on, and its callback becomes this program's (an upgrade's new
+ * code takes over the next tick; bpf_timer_set_callback leaves the expiry
+ * as it is).  Fails with the step that failed and the helper's errno:
+ * step | errno << 8. */
 static __always_inline int timer_arm(__u32 id, void *cb, __u64 first_ns)
 {
 	struct xlvs_timer *t = bpf_map_lookup_elem(&timers, &id);
@@ -469,8 +482,10 @@ static __always_inline int timer_arm(__u32 id, void *cb, __u64 first_ns)
 	if (!t)
 		return 1;
 	err = bpf_timer_init(&t->timer, &timers, CLOCK_MONOTONIC);
-	if (err == -16)
-		return 0;
+	if (err == -16) {
+		err = bpf_timer_set_callback(&t->timer, cb);
+		return err ? 5 | (int)(-err & 0xffff) << 8 : 0;
+	}
 	if (err)
 		return 2 | (int)(-err & 0xffff) << 8;
 	err = bpf_timer_set_callback(&t->timer, cb);

@@ -35,9 +35,9 @@
 #define HB_F_RTYPE "rtype"
 #define HB_F_ISSTABLE "isstable"
 #define HB_F_COMMENT "info"
-/* Ours, not heartbeat's: "1" while the sender holds the resources. */
-#define FO_F_HOLDS "xlvs_holds"
-#define FO_F_FAILED "xlvs_failed"	/* "1": its resources failed to start */
+#define HB_F_IPADDR "ipaddr"		/* ip-request: a haresources group's key */
+#define HB_F_WEOWN "weown"
+#define HB_F_OK "ok"
 
 #define HB_T_STATUS "status"
 #define HB_T_REXMIT "NS_rexmit"

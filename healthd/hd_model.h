@@ -38,10 +38,14 @@ struct hd_rs {
 	/* What status and the log say. */
 	time_t since;                   /* of the last up/down change */
 	int last_ok;                    /* -1 never checked, 0 failed, 1 ok */
+	uint64_t last_took_us;          /* how long that check took */
 	char last_why[96];
 	char maint_names[2][256];       /* fqdn and short name, "" if none
 					 * (resolved once: see maintenance.c) */
 	struct hd_sched_slot *slot;     /* sched.c's, NULL when unscheduled */
+	struct hd_rs *slot_next;        /* the next server the same check of
+					 * the same slot serves (sched.c) */
+	bool slot_due;                  /* due in the slot's running round */
 	char *monitor_id;               /* monitorfile's name of it (malloc'd) */
 };
 

@@ -37,6 +37,7 @@ static void reload_carry(struct hd_vs *v, struct hd_vs *ov)
 			continue;
 		r->since = or->since;
 		r->last_ok = or->last_ok;
+		r->last_took_us = or->last_took_us;
 		memcpy(r->last_why, or->last_why, sizeof(r->last_why));
 		if (!r->up)
 			r->failcount = or->failcount;

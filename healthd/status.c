@@ -51,6 +51,12 @@ static void status_real(FILE *f, const struct hd_vs *v, const struct hd_rs *r,
 			r->last_why[0] ? r->last_why : "-");
 	if (!r->up && r->failcount)
 		fprintf(f, " (failure %u/%u)", r->failcount, v->failurecount);
+	/* Last on the line, after a reason that may hold anything, so a
+	 * reader (xlvs-exporter) finds it from the end. */
+	if (r->last_ok >= 0)
+		fprintf(f, " (check took %llu.%03llu ms)",
+			(unsigned long long)(r->last_took_us / 1000),
+			(unsigned long long)(r->last_took_us % 1000));
 	fputc('\n', f);
 }
 

@@ -2,7 +2,8 @@
 /*
  * What `xlvs-healthd CONFIG status` prints after ldirectord's "is running
  * with pid" line: per virtual service and real server, up or down, since
- * when, and the last check's result.  The running daemon writes it to a
+ * when, the last check's result and how long it took (last on the line:
+ * " (check took 1.234 ms)", which xlvs-exporter reads).  The running daemon writes it to a
  * file beside its pid file (a temporary file renamed over it, so a reader
  * sees one whole version), when it changed, at most once a second.
  */

@@ -21,10 +21,11 @@
 
 static int pin_get(const struct xlvs_table *t, const char *name)
 {
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
 	char p[sizeof(t->path) + 32];
 
 	snprintf(p, sizeof(p), "%s/%s", t->path, name);
-	return bpf_obj_get(p);
+	return t->readonly ? bpf_obj_get_opts(p, &ro) : bpf_obj_get(p);
 }
 
 int table_obj_get(const struct xlvs_table *t, const char *name)
@@ -77,7 +78,7 @@ static int table_open_pins(struct xlvs_table *t, int flags, uint32_t conn_max)
 {
 	int rc;
 
-	if (mkdir(t->path, 0700) && errno != EEXIST)
+	if (!t->readonly && mkdir(t->path, 0700) && errno != EEXIST)
 		return -errno;
 	t->dir_fd = open(t->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (t->dir_fd < 0)
@@ -141,6 +142,10 @@ int xlvs_table_open(struct xlvs_table *t, int flags, uint32_t conn_max)
 	t->sched_fd = t->conn_fd = t->stats_fd = -1;
 	t->svc_stats_fd = t->dest_stats_fd = t->rates_fd = t->dest_conns_fd = -1;
 	t->timers_fd = -1;
+	if ((flags & XLVS_OPEN_READONLY) &&
+	    (flags & (XLVS_OPEN_WRITE | XLVS_OPEN_CREATE)))
+		return -EINVAL;
+	t->readonly = flags & XLVS_OPEN_READONLY;
 	rc = xlvs_table_path(t->path, sizeof(t->path));
 	if (rc)
 		return rc;
@@ -196,6 +201,7 @@ uint32_t xlvs_sweep_pass_ms(const struct xlvs_table *t)
 /* Shard shard of an array of maps (outer) of table t, as an fd. */
 static int shard_fd(const struct xlvs_table *t, int outer, uint32_t shard)
 {
+	LIBBPF_OPTS(bpf_get_fd_by_id_opts, ro, .open_flags = BPF_F_RDONLY);
 	uint32_t id;
 	int fd;
 
@@ -203,7 +209,7 @@ static int shard_fd(const struct xlvs_table *t, int outer, uint32_t shard)
 		return -EINVAL;
 	if (bpf_map_lookup_elem(outer, &shard, &id))
 		return -errno;
-	fd = bpf_map_get_fd_by_id(id);
+	fd = t->readonly ? bpf_map_get_fd_by_id_opts(id, &ro) : bpf_map_get_fd_by_id(id);
 	return fd < 0 ? -errno : fd;
 }
 

@@ -14,7 +14,7 @@ enum cmd_kind {
 	CMD_ADD_DEST, CMD_EDIT_DEST, CMD_DEL_DEST,
 	CMD_LIST, CMD_SAVE, CMD_RESTORE,
 	CMD_SET_TIMEOUT, CMD_ZERO,
-	CMD_ATTACH, CMD_DETACH, CMD_UNLOAD, CMD_COUNTERS, CMD_SYSCTL,
+	CMD_ATTACH, CMD_DETACH, CMD_UNLOAD, CMD_UPGRADE, CMD_COUNTERS, CMD_SYSCTL,
 	CMD_VERSION, CMD_HELP,
 	CMD_MAX,
 };
@@ -89,6 +89,7 @@ int cmd_run_on(struct xlvs_table *t, const struct cmd *c);
  * saying why it is refused; then the attach on the open table. */
 int attach_plan(const struct cmd *c, struct cmd *planned);
 int attach_run(struct xlvs_table *t, const struct cmd *c);
+int upgrade_run(struct xlvs_table *t);
 /* After -a or -e: warns if the native data plane cannot reach rs. */
 void attach_check_server(struct xlvs_table *t, const struct xlvs_endpoint *rs);
 /* ipvsadm's message for err from command kind k. */

@@ -33,6 +33,7 @@ static void usage(void)
 	       "  xlvsadm --attach DEV [--xdp-mode auto|native|generic] [--conn-max N]\n"
 	       "  xlvsadm --detach DEV\n"
 	       "  xlvsadm --unload\n"
+	       "  xlvsadm --upgrade\n"
 	       "  xlvsadm --counters\n"
 	       "  xlvsadm -h | -v\n"
 	       "Schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos.\n"

@@ -20,6 +20,7 @@ enum {
 	LONG_STATS, LONG_RATE, LONG_THRESHOLDS, LONG_PERSISTENT_CONN,
 	LONG_SYSCTL, LONG_TUN_INFO, LONG_TUN_TYPE, LONG_TUN_PORT,
 	LONG_TUN_NOCSUM, LONG_TUN_CSUM, LONG_TUN_REMCSUM, LONG_UNSUPPORTED,
+	LONG_UPGRADE,
 };
 
 static const struct option long_opts[] = {
@@ -59,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "attach", required_argument, NULL, LONG_ATTACH },
 	{ "detach", required_argument, NULL, LONG_DETACH },
 	{ "unload", no_argument, NULL, LONG_UNLOAD },
+	{ "upgrade", no_argument, NULL, LONG_UPGRADE },
 	{ "xdp-mode", required_argument, NULL, LONG_XDP_MODE },
 	{ "conn-max", required_argument, NULL, LONG_CONN_MAX },
 	{ "counters", no_argument, NULL, LONG_COUNTERS },
@@ -96,7 +98,8 @@ static const char *const cmd_names[CMD_MAX] = {
 	[CMD_DEL_DEST] = "delete-server", [CMD_LIST] = "list",
 	[CMD_SAVE] = "save", [CMD_RESTORE] = "restore",
 	[CMD_ATTACH] = "attach", [CMD_DETACH] = "detach",
-	[CMD_UNLOAD] = "unload", [CMD_COUNTERS] = "counters",
+	[CMD_UNLOAD] = "unload", [CMD_UPGRADE] = "upgrade",
+	[CMD_COUNTERS] = "counters",
 	[CMD_SYSCTL] = "sysctl",
 	[CMD_SET_TIMEOUT] = "set", [CMD_ZERO] = "zero",
 	[CMD_VERSION] = "version", [CMD_HELP] = "help",
@@ -342,6 +345,7 @@ static int opt_command(struct cmd *c, int opt, const char *arg)
 		{ 'Z', CMD_ZERO },
 		{ 'v', CMD_VERSION }, { LONG_ATTACH, CMD_ATTACH },
 		{ LONG_DETACH, CMD_DETACH }, { LONG_UNLOAD, CMD_UNLOAD },
+		{ LONG_UPGRADE, CMD_UPGRADE },
 		{ LONG_COUNTERS, CMD_COUNTERS }, { LONG_SET, CMD_SET_TIMEOUT },
 		{ LONG_SYSCTL, CMD_SYSCTL },
 	};

@@ -57,6 +57,7 @@ static int table_op(struct xlvs_table *t, const struct cmd *c)
 		return xlvs_timeouts_set(t, c->timeouts[0], c->timeouts[1],
 					 c->timeouts[2]);
 	case CMD_DETACH: return xlvs_detach(t, c->ifname);
+	case CMD_UPGRADE: return upgrade_run(t);
 	default: return -EINVAL;
 	}
 }
@@ -111,7 +112,7 @@ static int open_flags(const struct cmd *c)
 	if (k == CMD_LIST || k == CMD_SAVE || k == CMD_COUNTERS ||
 	    (k == CMD_SYSCTL && !sysctl_sets(c)))
 		return 0;
-	if (k == CMD_DETACH || k == CMD_ZERO)
+	if (k == CMD_DETACH || k == CMD_ZERO || k == CMD_UPGRADE)
 		return XLVS_OPEN_WRITE;
 	return XLVS_OPEN_WRITE | XLVS_OPEN_CREATE;
 }
@@ -147,6 +148,8 @@ int cmd_run(const struct cmd *c)
 			c->ifname);
 		return 1;
 	}
+	if (rc == -ENOENT && c->kind == CMD_UPGRADE)
+		return 0;           /* no table: nothing runs, nothing to upgrade */
 	if (rc == -ENOENT && c->kind == CMD_ZERO && !(c->opts & OPT_SERVICE))
 		return 0;           /* no table: no counters to zero */
 	if (rc == -ENOENT && c->kind == CMD_ZERO) {

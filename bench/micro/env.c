@@ -287,6 +287,7 @@ void table_remove_wait(void)
 
 	if (!env.open)
 		return;
+	/* The shards' buckets are vmalloc'ed, their entries from the slab. */
 	expect = conn_memlock() / 1024 * 9 / 10;
 	meminfo_read(&before);
 	table_remove();
@@ -294,9 +295,9 @@ void table_remove_wait(void)
 	do {
 		usleep(20000);
 		meminfo_read(&now);
-	} while (before.vmalloc - now.vmalloc < expect &&
+	} while (before.vmalloc + before.slab - now.vmalloc - now.slab < expect &&
 		 now_ns() - t < 10000000000ull);
-	if (before.vmalloc - now.vmalloc < expect)
+	if (before.vmalloc + before.slab - now.vmalloc - now.slab < expect)
 		fprintf(stderr, "micro: the removed table's memory has not come "
 			"back after 10 s\n");
 	usleep(100000);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel memory per tracked connection at one million connections.  A
- * table is created with conn_max 1048576, its connection shards (64 LRU
- * hashes of 16384) filled from user space with one million connections
- * (bpf_map_update_batch, one batch per shard), and the
+ * table is created with conn_max 1048576, its connection shards (2048
+ * hashes, not preallocated) filled from user space with one million
+ * connections (bpf_map_update_batch, one batch per shard), and the
  * kernel's memory is read three ways: what the maps say they use (fdinfo
  * memlock, which bpftool shows too), and the system's own counters
  * (/proc/meminfo) before and after.  While the table is full, the time the
@@ -241,7 +241,7 @@ static long long count_entries(struct xlvs_conn_key *keys, struct xlvs_conn *val
 }
 
 struct rep {
-	double conn_memlock, table_memlock;
+	double conn_memlock, table_memlock, conn_memlock_full;
 	double d_avail, d_slab, d_vmalloc, d_percpu;      /* create, kB */
 	double f_avail, f_slab, f_vmalloc, f_percpu;      /* fill, kB */
 	double entries, fill_s, stall_empty, stall_full, released;
@@ -362,6 +362,7 @@ int mem_bench(char *out, size_t len)
 			return -1;
 		p->fill_s = (now_ns() - t) / 1e9;
 		meminfo_read(&m2);
+		p->conn_memlock_full = (double)conn_memlock();
 		p->entries = (double)count_entries(keys, vals, &most, &least);
 		p->shard_most = (double)most;
 		p->shard_least = (double)least;
@@ -377,7 +378,7 @@ int mem_bench(char *out, size_t len)
 			fprintf(stderr, "micro: the sweeper's figures could not be read\n");
 		table_remove_wait();
 		meminfo_read(&m3);
-		p->released = (double)(m2.vmalloc - m3.vmalloc);
+		p->released = (double)(m2.vmalloc + m2.slab - m3.vmalloc - m3.slab);
 		p->d_avail = (double)(m0.avail - m1.avail);
 		p->d_slab = (double)(m1.slab - m0.slab);
 		p->d_vmalloc = (double)(m1.vmalloc - m0.vmalloc);
@@ -401,18 +402,19 @@ int mem_bench(char *out, size_t len)
 	per = MED(entries) > 0 ? MED(entries) : FILL;
 	(void)snprintf(out, len,
 "## Kernel memory per connection at one million\n\n"
-"Table created with conn_max %u (the connection table: %d LRU hashes, "
-"\"shards\", of %u entries each, in the pinned array `conn`), then %u "
+"Table created with conn_max %u (the connection table: %d hashes, "
+"\"shards\", of a share of %u entries each, not preallocated, in the pinned "
+"array `conn`), then %u "
 "connections written into the shards with `bpf_map_update_batch`, each "
 "chunk grouped by `xlvs_conn_shard()` and written one batch per shard; "
 "median of %d repetitions.  Per-connection figures divide by the %.0f "
 "entries read back from the shards.\n\n"
 "| measure | at creation (empty) | added by the fill | bytes/conn, creation | bytes/conn, creation + fill |\n"
 "|---|---:|---:|---:|---:|\n"
-"| conn table `memlock`, %d shards + their array (fdinfo / bpftool) | %.1f MiB | - | **%.0f** | - |\n"
+"| conn table `memlock`, %d shards + their array (fdinfo / bpftool) | %.1f MiB | %.1f MiB | %.0f | **%.0f** |\n"
 "| whole table `memlock` (every map, shards and program) | %.1f MiB | - | %.0f | - |\n"
-"| `VmallocUsed` rise | %.1f MiB | %.1f MiB | **%.0f** | %.0f |\n"
-"| `MemAvailable` drop | %.1f MiB | %.1f MiB | %.0f | %.0f |\n"
+"| `VmallocUsed` rise | %.1f MiB | %.1f MiB | %.0f | %.0f |\n"
+"| `MemAvailable` drop | %.1f MiB | %.1f MiB | %.0f | **%.0f** |\n"
 "| `Slab` rise | %.1f MiB | %.1f MiB | %.1f | %.1f |\n"
 "| `Percpu` rise | %.2f MiB | %.2f MiB | %.1f | %.1f |\n\n"
 "Expiry sweeper at one million, by its own account (counter `sweep_ns`, "
@@ -425,7 +427,7 @@ int mem_bench(char *out, size_t len)
 "stalls).\n\n"
 "Connections that fit: %.0f of %u written (conn_max %u); the fullest "
 "shard held %.0f and the emptiest %.0f (of %u each).  Filling took "
-"%.2f s.  VmallocUsed fell by %.1f MiB when the table was removed.\n\n"
+"%.2f s.  VmallocUsed and Slab fell by %.1f MiB when the table was removed.\n\n"
 "Expiry sweeper: a thread on the sweeper's CPU reads the clock in a loop "
 "for %.1f s (%d shards); every gap is time "
 "the CPU was taken from it.  The longest stall was %.2f ms with the table "
@@ -443,29 +445,28 @@ int mem_bench(char *out, size_t len)
 "### Method\n\n"
 "* `memlock` in `/proc/<pid>/fdinfo/<map fd>` (the same number `bpftool "
 "map show` prints) is, on Linux 6.4 and later, the map's own account of "
-"its memory (`map_mem_usage`): for a preallocated LRU hash that is "
-"buckets + max_entries x element size, so it is the same empty or full.  "
-"The row sums it over the %d shards (each opened by id from the array, "
-"`xlvs_conn_shard_fd()`) and the array itself.\n"
+"its memory (`map_mem_usage`): for a hash that is not preallocated, its "
+"buckets and the entries it holds now, each the size of its allocator's "
+"object.  The row sums it over the %d shards (each opened by id from the "
+"array, `xlvs_conn_shard_fd()`) and the array itself.\n"
 "* `/proc/meminfo` is read before creating the table, after creating it "
-"and after the fill.  The shards are preallocated (an LRU hash is "
-"always preallocated), so their memory is taken when the table is created "
-"and the fill adds next to nothing; large BPF map areas are vmalloc'ed, "
-"so they show in `VmallocUsed` and not in `Slab`.  `MemAvailable` is the "
+"and after the fill.  The shards' buckets and every other map are taken "
+"at creation (large ones vmalloc'ed, so `VmallocUsed`); an entry's memory "
+"is taken when it is made, from the slab (`Slab`).  `MemAvailable` is the "
 "whole machine's figure and moves with everything else running, hence "
 "the medians.\n"
-"* The honest number is the system's: the `VmallocUsed` rise at creation "
-"(what the kernel actually allocated, page-rounded, all maps and the JIT "
-"image included) divided by the connections held, cross-checked by the "
-"`MemAvailable` drop.  Anything the fill column shows is other activity "
-"on the machine during the fill (the shards cannot grow: they are "
-"preallocated); it is shown, not hidden, so noise is visible.  The `memlock` figure is an estimate computed from "
-"the map's geometry; it agrees when the two are close and omits small "
-"LRU and per-CPU bookkeeping.  For IPVS, about 300 bytes per connection "
-"(an `ip_vs_conn` slab object plus its hash chain).\n",
+"* The honest number is the system's: the `MemAvailable` drop over "
+"creation and fill (what the kernel took, page-rounded, all maps and the "
+"JIT image included), divided by the connections held, cross-checked by "
+"the `VmallocUsed` and `Slab` rises.  The `memlock` figure is an "
+"estimate computed from the map's geometry; it agrees when the two are "
+"close.  For IPVS, about 300 bytes per connection (an `ip_vs_conn` slab "
+"object plus its hash chain).\n",
 		CONN_MAX, XLVS_CONN_SHARDS,
 		(CONN_MAX + XLVS_CONN_SHARDS - 1) / XLVS_CONN_SHARDS, FILL, REPS,
-		per, XLVS_CONN_SHARDS, MED(conn_memlock) / 1048576.0, MED(conn_memlock) / per,
+		per, XLVS_CONN_SHARDS, MED(conn_memlock) / 1048576.0,
+		(MED(conn_memlock_full) - MED(conn_memlock)) / 1048576.0,
+		MED(conn_memlock) / per, MED(conn_memlock_full) / per,
 		MED(table_memlock) / 1048576.0, MED(table_memlock) / per,
 		MED(d_vmalloc) / 1024.0, MED(f_vmalloc) / 1024.0,
 		MED(d_vmalloc) * 1024.0 / per,

@@ -117,6 +117,10 @@ uint64_t now_ns(void);
 int cmp_double(const void *a, const void *b);
 double median(double *v, int n);
 
+/* flows.c: `micro --flows [FLOWS [ROUNDS [TOUCH]]]`, established UDP
+ * packets of many flows, each a cache miss away (see there). */
+int flows_main(int argc, char **argv);
+
 /* mem.c: the memory figure, writes its markdown section to out. */
 int mem_bench(char *out, size_t len);
 

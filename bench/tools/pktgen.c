@@ -241,8 +241,12 @@ int main(int argc, char **argv)
 		} else {
 			sent += rc;
 		}
-		if (rc < n)	/* resend from where the kernel stopped */
-			next = (next - (n - rc) + nframes) % nframes;
+		/* Resend from where the kernel stopped.  The batch may have
+		 * gone round the cycle more than once (fewer frames than a
+		 * batch): the step back is taken modulo the cycle first, so
+		 * that next never goes negative. */
+		if (rc < n)
+			next = (next + nframes - (n - rc) % nframes) % nframes;
 		t1 = now();
 	}
 	printf("sent %ld failed %ld seconds %.3f pps %.0f\n", sent, failed,

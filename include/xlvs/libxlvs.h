@@ -40,6 +40,7 @@ struct xlvs_table {
 	struct xlvs_meta meta;
 	char path[256];          /* the table's directory in the host's bpffs */
 	bool writer;             /* opened with XLVS_OPEN_WRITE */
+	bool readonly;           /* opened with XLVS_OPEN_READONLY */
 	struct xlvs_dest *dest_cache;  /* the real servers' records, as read
 					* (lib/dest_cache.c) */
 };
@@ -47,6 +48,12 @@ struct xlvs_table {
 enum {
 	XLVS_OPEN_WRITE = 1,     /* take the writers' lock */
 	XLVS_OPEN_CREATE = 2,    /* load and pin the table if there is none */
+	/* Every map opened read-only (BPF_F_RDONLY, for pins and for maps
+	 * got by id): the kernel refuses any update or delete through these
+	 * fds with -EPERM, so a reader opened so cannot change the table
+	 * whatever it calls; nothing is created (not even the table's
+	 * directory).  Not with WRITE or CREATE (-EINVAL). */
+	XLVS_OPEN_READONLY = 4,
 };
 
 /* conn_max: capacity used when the table is created (0 = default); one
@@ -56,11 +63,24 @@ void xlvs_table_close(struct xlvs_table *t);
 /* Where this network namespace's table lives; -errno if it cannot tell. */
 int xlvs_table_path(char *buf, size_t len);
 
-/* ---- the data plane on interfaces (loader.c) ---- */
+/* ---- the data plane on interfaces (xdp_attach.c: through libxdp) ---- */
 /* AUTO (0, what an unspecified mode means) is resolved by xlvs_xdp_choose
  * before attaching; xlvs_attach takes NATIVE or GENERIC. */
 enum xlvs_xdp_mode { XLVS_XDP_AUTO, XLVS_XDP_NATIVE, XLVS_XDP_GENERIC };
 int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mode);
+/* A second copy of the data plane's XDP program over every map of t's
+ * (what libxdp's dispatcher runs as its component, and what an upgrade
+ * puts in place of a running program), loaded as a plain XDP program: a
+ * program fd (the caller closes it) or -errno. */
+int xlvs_prog_load_copy(const struct xlvs_table *t);
+/* Upgrading in place (upgrade.c): this build's XDP program put in place of
+ * the running one on every interface of this namespace that runs it (one
+ * kernel step each: no packet meets no program), the table's helper
+ * programs and its timers moved to this build's code, the table itself
+ * (maps, connections, counters) kept as it is.  t: open with
+ * XLVS_OPEN_WRITE, of this build's layout.  How many interfaces were
+ * switched, or -errno. */
+int xlvs_upgrade(struct xlvs_table *t);
 /* The MAC the program takes frames to on interface ifindex (NULL: any, as
  * where none was ever set); xlvs_attach and xlvs_detach keep it. */
 int xlvs_dev_mac_set(struct xlvs_table *t, unsigned int ifindex,
@@ -300,6 +320,23 @@ int xlvs_nat_reply_shard_fd(const struct xlvs_table *t, uint32_t shard);
  * servers, or (vip NULL) of every one. */
 int xlvs_stats_zero(struct xlvs_table *t, uint8_t proto,
 		    const struct xlvs_endpoint *vip);
+
+/* ---- how full the table is (usage.c) ---- */
+struct xlvs_usage {
+	uint32_t conn_max;       /* the connection table's capacity */
+	uint64_t conns;          /* connections, as the data plane counts them
+				  * on their real servers (ActiveConn +
+				  * InActConn of every server, those in the
+				  * trash too): what is in the table give or
+				  * take the sweeper's next recount */
+	uint64_t templates;      /* persistence templates, counted alike */
+	uint32_t services;       /* of XLVS_SVC_MAX */
+	uint32_t dests;          /* real-server records in use, of
+				  * XLVS_DEST_MAX: listed and in the trash */
+	uint32_t dests_trash;    /* ... of them deleted, kept for their
+				  * connections (IPVS's trash) */
+};
+int xlvs_usage_read(struct xlvs_table *t, struct xlvs_usage *u);
 
 /* Data-plane counters summed over CPUs (enum xlvs_counter). */
 int xlvs_counters_read(struct xlvs_table *t, uint64_t out[XLVS_CNT_MAX]);

@@ -19,7 +19,14 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
+#ifndef XLVS_ABI_NEXT
 #define XLVS_ABI_VERSION 19
+#else
+/* The upgrade test's build of "the next layout" (Makefile: upgrade-builds):
+ * the same structs under the next version number, which a table of 19 is
+ * migrated to (lib/migrate.c), as it would be to a real next layout. */
+#define XLVS_ABI_VERSION 20
+#endif
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -115,7 +122,9 @@ enum xlvs_counter {
 	XLVS_CNT_CONNS_EXPIRED,     /* connections removed by expiry */
 	XLVS_CNT_CONNS_EVICTED,     /* entries removed from a full shard: the
 				     * sum of the conns_evicted_* below */
-	XLVS_CNT_CONNS_INSERT_FAILED,
+	XLVS_CNT_CONNS_INSERT_FAILED, /* a new connection its shard had no
+				     * room for (or no memory): its packet
+				     * dropped, nothing pushed out */
 	XLVS_CNT_PKTS_LOCAL,        /* to a Local real server: passed to this host */
 	XLVS_CNT_PKTS_FTP_PASS,     /* no server, FTP service, other port: passed */
 	XLVS_CNT_ICMP_SENT,         /* ICMP answers sent: port unreachable,
@@ -174,8 +183,7 @@ enum xlvs_counter {
 				     * flooding, promiscuous mode): passed, for
 				     * the kernel to drop as PACKET_OTHERHOST */
 	XLVS_CNT_NAT_REPLY_ORPHANS, /* reply entries the sweeper's pass found
-				     * without their connection (the LRU
-				     * evicted it silently): removed */
+				     * without their connection: removed */
 	XLVS_CNT_MAX,
 };
 
@@ -401,8 +409,7 @@ enum xlvs_tpl_state {
 
 /*
  * IPVS counts a template's connections (n_control).  A count here could
- * drift for good -- the LRU evicts a full shard's entries without telling
- * anyone, and CPUs race the sweeper -- so instead every live connection a
+ * drift for good -- CPUs race the sweeper and each other -- so instead every live connection a
  * template controls stamps it each time the sweeper's pass comes by (once
  * a second, longer for a big table: xlvs_timer.pass_ms), and a template
  * stamped within two passes (XLVS_TPL_CTL_NS at least) still controls some.
@@ -471,8 +478,9 @@ struct xlvs_conn {
 			__u8 tpl_plen;      /* controlled: the template's mask
 					     * length, to find the template */
 			__u8 pad0;
-			/* A random tag set at insertion.  The LRU hash may
-			 * reuse a deleted element for another entry at once;
+			/* A random tag set at insertion.  The hash may reuse
+			 * a deleted element's memory for another entry at
+			 * once (its allocator does not wait for readers);
 			 * with the tag in the exchanged word, a CPU still
 			 * holding the old one fails its claim instead of
 			 * changing (and counting) the new entry. */
@@ -487,8 +495,14 @@ struct xlvs_conn {
 #define XLVS_STATE_DEAD 0xfe
 
 /*
- * The connection table is 64 to XLVS_CONN_SHARDS LRU hashes, each holding
- * its share of the capacity; a connection's shard is a hash of its key.
+ * The connection table is 64 to XLVS_CONN_SHARDS hashes, each holding its
+ * share of the capacity; a connection's shard is a hash of its key.  The
+ * hashes are not preallocated (BPF_F_NO_PREALLOC): an entry's memory comes
+ * from the slab when it is made, so the table takes memory by its use, and
+ * the entries a director's traffic touches sit close together in the
+ * kernel's direct map, not one to a page of a preallocated area (the TLB
+ * misses of which were most of an established packet's cost).  A full
+ * hash refuses a new entry; nothing but the sweeper ever removes one.
  * How many depends on the capacity (xlvs_conn_shard_bits): enough that a
  * shard holds at most about 512 entries, so the sweeper, which walks one
  * shard at a time, never holds a CPU for long (a walk of a million entries
@@ -532,11 +546,11 @@ static inline __u32 xlvs_conn_shard(const struct xlvs_conn_key *k, __u32 bits)
 	return (h * 0x9e3779b1u) >> (32 - (bits & 31));
 }
 
-/* A shard's share of the table's capacity, and what its LRU hash holds:
- * 1/4 more, room above the 1/8 the sweeper lets a shard grow past its
- * share before it evicts (bpf/recount.h, shard_limit), and at least 512
- * more: the kernel's LRU hands each CPU free entries 128 at a time and
- * starts evicting early when it cannot, which a small hash would. */
+/* A shard's share of the table's capacity, and what its hash holds: 1/4
+ * more, room above the 1/8 the sweeper lets a shard grow past its share
+ * before it evicts (bpf/recount.h, shard_limit), and at least 512 more, so
+ * that a burst of new connections between two walks is taken in rather
+ * than refused.  Room costs nothing until it is used. */
 static inline __u32 xlvs_conn_share(__u32 conn_max)
 {
 	__u32 n = xlvs_conn_shards(conn_max);

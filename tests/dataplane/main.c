@@ -34,6 +34,7 @@ int main(void)
 	n += malformed_tests(tests + n, MAX_TESTS - n);
 	n += sched_tests(tests + n, MAX_TESTS - n);
 	n += conn_tests(tests + n, MAX_TESTS - n);
+	n += copy_tests(tests + n, MAX_TESTS - n);
 	n += neigh_tests(tests + n, MAX_TESTS - n);
 	n += sched_model_tests(tests + n, MAX_TESTS - n);
 	/* Before the persistence tests: their templates outlive a flush. */

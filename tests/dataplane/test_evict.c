@@ -6,8 +6,10 @@
  * always; ESTABLISHED and UDP only when idle for a while; never a template
  * in use), so a flood of half-open entries cannot push out held
  * keep-alive connections, however long idle.  The test bed's table holds
- * 4096 connections: 64 shards, 64 per shard (its LRU hash 576), evicted
- * from above 72 down to 68.
+ * 4096 connections: 64 shards, 64 per shard (its hash 576), evicted from
+ * above 72 down to 68.  A hash that is full all the same refuses the new
+ * connection, and drops its packet, as IPVS drops a packet whose
+ * connection it cannot allocate: nothing held is pushed out for it.
  *
  * The model below is written from those rules, not from bpf/expiry.h: the
  * class order, oldest first within a class.  Mutations (XLVS_MODEL_MUTATE):
@@ -216,10 +218,106 @@ static void flood_keeps_established(void **state)
 	timeouts_default();
 }
 
+/* Fills shard fd (of the flow's, sport) to its hash's capacity with TIME_WAIT
+ * entries of another client (10.0.0.77), behind the program's back and of no server
+ * (no count moves; the sweeper would give them up before anything held);
+ * how many it put in. */
+static unsigned int shard_fill_up(int fd, uint32_t shard, uint16_t *next_port)
+{
+	struct xlvs_conn c = { .state = XLVS_TCP_TIME_WAIT, .dest_gen = 0xfffffff0u };
+	unsigned int put = 0;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	c.last_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	for (unsigned int tries = 0; tries < 400000; tries++) {
+		struct xlvs_conn_key k;
+		uint16_t p = (*next_port)++;
+
+		tb_conn_key(&k, IPPROTO_TCP, IP4(10, 0, 0, 77), NET_VIP, p, EV_PORT);
+		if (xlvs_conn_shard(&k, xlvs_conn_shard_bits(dp.t.meta.conn_max)) != shard)
+			continue;
+		if (bpf_map_update_elem(fd, &k, &c, BPF_NOEXIST)) {
+			if (errno == E2BIG)
+				break;
+			continue;
+		}
+		put++;
+	}
+	return put;
+}
+
+static void full_shard_refuses_newcomer(void **state)
+{
+	unsigned int share, cap, put = 0, held = 0, total;
+	uint16_t held_port[4], new_port = 0, fill_port = 1024;
+	uint64_t failed0, failed1 = 0;
+	struct dp_result r;
+	struct frame f;
+	uint32_t shard;
+	int fd, refused = 0;
+
+	(void)state;
+	svc_add(IPPROTO_TCP, EV_PORT, "rr");
+	rs_add(IPPROTO_TCP, EV_PORT, HOST_RS1, 1);
+	timeouts_default();
+	share = xlvs_conn_share(dp.t.meta.conn_max);
+	cap = XLVS_CONN_HEADROOM(share);
+	shard = shard_of(dp_port());
+	fd = xlvs_conn_shard_fd(&dp.t, shard);
+	assert_true(fd >= 0);
+	for (unsigned int n = 0, tries = 0; n < 5 && tries < 200000; tries++) {
+		uint16_t p = dp_port();
+
+		if (shard_of(p) != shard)
+			continue;
+		if (n < 4)
+			held_port[n] = p;
+		else
+			new_port = p;
+		n++;
+	}
+	assert_true(new_port != 0);
+	for (int i = 0; i < 4; i++) {
+		send_tcp(held_port[i], EV_PORT, TH_SYN, 0, &f, &r);
+		send_tcp(held_port[i], EV_PORT, TH_ACK, 0, &f, &r);
+		assert_int_equal(chosen(&r), HOST_RS1);
+	}
+	/* The sweeper may walk the shard between the fill and the SYN, and
+	 * make room (its TIME_WAIT entries first): then fill it again. */
+	for (int attempt = 0; attempt < 20 && !refused; attempt++) {
+		put += shard_fill_up(fd, shard, &fill_port);
+		failed0 = dp_counter(XLVS_CNT_CONNS_INSERT_FAILED);
+		send_tcp(new_port, EV_PORT, TH_SYN, 0, &f, &r);
+		failed1 = dp_counter(XLVS_CNT_CONNS_INSERT_FAILED);
+		if (failed1 > failed0) {
+			assert_int_equal(r.rc, 0);
+			assert_int_equal(r.verdict, XDP_DROP);
+			refused = 1;
+		}
+	}
+	total = shard_scan(fd, held_port, 4, XLVS_TCP_ESTABLISHED, &held);
+	print_message("shard %u: hash of %u, %u put in by hand, %u entries now, "
+		      "%u of 4 held kept; the SYN %s\n", shard, cap, put, total,
+		      held, refused ? "refused" : "taken in");
+	assert_true(refused);
+	assert_int_equal(failed1 - failed0, 1);
+	/* Nothing held made room for it: each still goes to its server. */
+	assert_int_equal(held, 4);
+	for (int i = 0; i < 4; i++) {
+		send_tcp(held_port[i], EV_PORT, TH_ACK, 0, &f, &r);
+		assert_int_equal(chosen(&r), HOST_RS1);
+	}
+	close(fd);
+	flush_all(NULL, 0);
+	timeouts_default();
+}
+
 size_t evict_tests(struct CMUnitTest *out, size_t room)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test_setup(flood_keeps_established, svc_fixture_empty),
+		cmocka_unit_test_setup(full_shard_refuses_newcomer, svc_fixture_empty),
 	};
 	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
 }

@@ -20,6 +20,7 @@ size_t dr_tests(struct CMUnitTest *out, size_t room);
 size_t malformed_tests(struct CMUnitTest *out, size_t room);
 size_t sched_tests(struct CMUnitTest *out, size_t room);
 size_t conn_tests(struct CMUnitTest *out, size_t room);
+size_t copy_tests(struct CMUnitTest *out, size_t room);
 size_t neigh_tests(struct CMUnitTest *out, size_t room);
 size_t sched_model_tests(struct CMUnitTest *out, size_t room);
 size_t sched_wide_tests(struct CMUnitTest *out, size_t room);

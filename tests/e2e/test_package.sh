@@ -53,14 +53,18 @@ test_package_install_run_purge() {
 		[[ $deps == *"$lib "* ]] || xl_fail "Depends lacks $lib (shlibs): $deps"
 	done
 	[ "$(dpkg-deb -f "$PK_DEB" Package)" = xlvs ] || xl_fail "not the xlvs package"
-	dpkg-deb --ctrl-tarfile "$PK_DEB" | tar -xOf - ./conffiles | grep -qx /etc/default/xlvs ||
-		xl_fail "/etc/default/xlvs is not a conffile"
+	for f in /etc/default/xlvs /etc/default/xlvs-exporter; do
+		dpkg-deb --ctrl-tarfile "$PK_DEB" | tar -xOf - ./conffiles | grep -qx "$f" ||
+			xl_fail "$f is not a conffile"
+	done
 	dpkg -i "$PK_DEB" >"$XL_TMP/install.log" 2>&1 || xl_fail "dpkg -i failed: $(cat "$XL_TMP/install.log")"
 	dpkg -L xlvs >"$XL_TMP/files"
 	for f in /usr/sbin/xlvsadm /usr/sbin/xlvs-healthd /usr/sbin/xlvs-failoverd \
-		/usr/sbin/xlvs-realserver /usr/libexec/xlvs/xlvs-table /etc/default/xlvs \
+		/usr/sbin/xlvs-realserver /usr/sbin/xlvs-exporter /usr/libexec/xlvs/xlvs-table \
+		/etc/default/xlvs /etc/default/xlvs-exporter \
 		/lib/systemd/system/xlvs.service /lib/systemd/system/xlvs-healthd@.service \
 		/lib/systemd/system/xlvs-failoverd.service /lib/systemd/system/xlvs-realserver.service \
+		/lib/systemd/system/xlvs-exporter.service \
 		/usr/share/doc/xlvs/examples/ldirectord.cf; do
 		grep -qx "$f" "$XL_TMP/files" && [ -e "$f" ] || xl_fail "$f not installed"
 	done

@@ -86,7 +86,7 @@ test_units_verify() {
 			fi
 		done
 	done
-	[ "$n" -eq 4 ] || xl_fail "want 4 units installed, found $n"
+	[ "$n" -eq 5 ] || xl_fail "want 5 units installed, found $n"
 	echo "verified $n units"
 }
 
@@ -292,6 +292,42 @@ test_units_failoverd() {
 	wait "$pid"
 	xl_in ha1 ip -4 -o addr show dev eth0 | grep -q " $XL_VIP/24 " &&
 		xl_fail "the VIP left behind at stop: $(tail "$XL_TMP/fo.out")"
+	return 0
+}
+
+# xlvs-exporter.service: its ExecStart with the options of the installed
+# /etc/default/xlvs-exporter (and the test's own run directories) serves
+# the table under the unit's capabilities (CAP_BPF alone: read-only pins,
+# no setns), on 127.0.0.1:9780.
+test_units_exporter() {
+	local pid n argv=() w opts
+	xl_cluster_up
+	xl_adm --attach eth0 --conn-max 65536 || xl_fail "--attach"
+	xl_seed_services
+	xl_assert_eq "node1=3 node2=2" "$(xl_http 5 | xl_tally)" "5 requests"
+	[ "$(un_key xlvs-exporter.service EnvironmentFile)" = -/etc/default/xlvs-exporter ] ||
+		xl_fail "EnvironmentFile: $(un_key xlvs-exporter.service EnvironmentFile)"
+	# shellcheck disable=SC1091
+	opts=$(. "$UN_P/etc/default/xlvs-exporter" && echo "$XLVS_EXPORTER_OPTS")
+	for w in $(un_line xlvs-exporter.service ExecStart); do
+		# shellcheck disable=SC2016,SC2206
+		if [ "$w" = '$XLVS_EXPORTER_OPTS' ]; then argv+=($opts); else argv+=("$w"); fi
+	done
+	mkdir -p "$XL_TMP/run"
+	UN_EXEC="exec" un_exec xlvs-exporter.service ha1 "${argv[@]}" \
+		--healthd-rundir "$XL_TMP/run" --failoverd-socket "$XL_TMP/none.sock" \
+		>"$XL_TMP/ex.out" 2>&1 &
+	pid=$!
+	XL_PIDS+=("$pid")
+	xl_wait_listen ha1 9780 || xl_fail "the exporter did not listen: $(cat "$XL_TMP/ex.out")"
+	xl_in ha1 curl -s --max-time 5 http://127.0.0.1:9780/metrics >"$XL_TMP/m" ||
+		xl_fail "GET /metrics"
+	grep -qx 'xlvs_table_up 1' "$XL_TMP/m" ||
+		xl_fail "the table not read under CAP_BPF: $(cat "$XL_TMP/ex.out"; grep xlvs_table_up "$XL_TMP/m")"
+	grep -qx "xlvs_service_connections_total{service=\"tcp:$XL_VIP:80\"} 5" "$XL_TMP/m" ||
+		xl_fail "the HTTP service's 5 connections: $(grep service_connections "$XL_TMP/m")"
+	kill -TERM "$pid"
+	wait "$pid" || xl_fail "the exporter's exit at TERM: $?"
 	return 0
 }
 

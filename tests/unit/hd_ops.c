@@ -271,15 +271,17 @@ static void status_text(void **state)
 	r[0].up = true;
 	r[0].since = now - 10;
 	r[0].last_ok = 1;
+	r[0].last_took_us = 1234;
 	r[1].since = now - 3;
+	r[1].last_took_us = 2000007;
 	r[1].last_ok = 0;
 	strcpy(r[1].last_why, "Connection refused");
 	assert_true(hd_status_render(&v, 1, now, &text) > 0);
 	assert_non_null(strstr(text, "virtual tcp:10.0.0.1:80: 1 of 2 real servers up, check connect, fallback none\n"));
 	assert_non_null(strstr(text, "  real 10.0.0.3:80 gate weight 2: up since "));
-	assert_non_null(strstr(text, " (10s ago), last check passed\n"));
+	assert_non_null(strstr(text, " (10s ago), last check passed (check took 1.234 ms)\n"));
 	assert_non_null(strstr(text, "  real 10.0.0.4:80 gate weight 2: down since "));
-	assert_non_null(strstr(text, " (3s ago), last check failed: Connection refused\n"));
+	assert_non_null(strstr(text, " (3s ago), last check failed: Connection refused (check took 2000.007 ms)\n"));
 	free(text);
 }
 
