@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2015
+# e2e: alone (dpkg installs on this machine)
 # The Debian package (debian/, issue 12 item 4): built by `make package`
 # with PKG_REUSE_BUILD=1 (the tree's up-to-date objects copied in, so
 # dpkg-buildpackage and lintian run without the full compile; `make
