@@ -11,11 +11,13 @@
  *
  * Each round times NEW_N new TCP connections and NEW_N new UDP flows, then
  * deletes them from user space (the counts are not told, as in micro.c).
- * With SECONDS, rounds go on until that long has passed (for perf).
+ * With SECONDS, rounds go on until that long has passed, and only the new
+ * flows run (no floor, no pass frames): for a profiler.
  * Prints each round's figures and the medians.
  */
 #include "micro.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +60,7 @@ static int nc_services(void)
  * pass frame's mean, plus floor.  -1 if any was not forwarded. */
 static double nc_batch(uint8_t proto, uint64_t *next, struct bench_frame *fr,
 		       struct xlvs_conn_key *keys, const struct bench_frame *pass,
-		       double floor)
+		       double floor, bool profile)
 {
 	uint16_t port = proto == IPPROTO_UDP ? NC_PORT_UDP : NC_PORT_TCP;
 	uint64_t sum = 0;
@@ -80,7 +82,10 @@ static double nc_batch(uint8_t proto, uint64_t *next, struct bench_frame *fr,
 			bad++;
 		sum += d;
 	}
-	batch_run(pass, NEW_N, XDP_PASS, &pk, &pw);
+	if (profile)
+		pk = 0;
+	else
+		batch_run(pass, NEW_N, XDP_PASS, &pk, &pw);
 	if (conn_delete(keys, NEW_N) != NEW_N)
 		bad++;
 	return bad ? -1 : (double)sum / NEW_N - pk + floor;
@@ -106,11 +111,11 @@ int newconn_main(int argc, char **argv)
 	frame_build(&pass, IPPROTO_TCP, NET_CLIENT, NET_OTHER_IP, 40000, 80, TH_SYN);
 	t0 = now_ns();
 	for (; n < NC_ROUNDS_MAX && (n < rounds || (now_ns() - t0) / 1e9 < secs); n++) {
-		if (prog_run(&pass, 500000, &rv, &d) || rv != XDP_PASS)
+		if (prog_run(&pass, secs ? 1 : 500000, &rv, &d) || rv != XDP_PASS)
 			return 1;
 		fl[n] = d;
-		tcp[n] = nc_batch(IPPROTO_TCP, &next, fr, keys, &pass, fl[n]);
-		udp[n] = nc_batch(IPPROTO_UDP, &next, fr, keys, &pass, fl[n]);
+		tcp[n] = nc_batch(IPPROTO_TCP, &next, fr, keys, &pass, fl[n], secs > 0);
+		udp[n] = nc_batch(IPPROTO_UDP, &next, fr, keys, &pass, fl[n], secs > 0);
 		if (tcp[n] < 0 || udp[n] < 0) {
 			fprintf(stderr, "micro --newconn: round %d: a flow was not "
 				"forwarded or not deleted\n", n + 1);
