@@ -469,8 +469,11 @@ int xlvs_xdp(struct xdp_md *ctx)
 	}
 }
 
-/* Arms one of the table's timers; -EBUSY means an earlier load did.
- * Fails with the step that failed and the helper's errno: step | errno << 8. */
+/* Arms one of the table's timers.  -EBUSY means an earlier load did: the
+ * timer runs on, and its callback becomes this program's (an upgrade's new
+ * code takes over the next tick; bpf_timer_set_callback leaves the expiry
+ * as it is).  Fails with the step that failed and the helper's errno:
+ * step | errno << 8. */
 static __always_inline int timer_arm(__u32 id, void *cb, __u64 first_ns)
 {
 	struct xlvs_timer *t = bpf_map_lookup_elem(&timers, &id);
@@ -479,8 +482,10 @@ static __always_inline int timer_arm(__u32 id, void *cb, __u64 first_ns)
 	if (!t)
 		return 1;
 	err = bpf_timer_init(&t->timer, &timers, CLOCK_MONOTONIC);
-	if (err == -16)
-		return 0;
+	if (err == -16) {
+		err = bpf_timer_set_callback(&t->timer, cb);
+		return err ? 5 | (int)(-err & 0xffff) << 8 : 0;
+	}
 	if (err)
 		return 2 | (int)(-err & 0xffff) << 8;
 	err = bpf_timer_set_callback(&t->timer, cb);

@@ -40,7 +40,18 @@ int meta_write(struct xlvs_table *t);
 /* loader.c */
 int loader_create(const char *path, uint32_t conn_max);
 int loader_remove(const char *path);
-uint32_t loader_prog_id(const char *path);
+struct xlvs_bpf;
+/* Arms the table's timers from skel's program (or, armed already, makes
+ * skel's callbacks theirs). */
+int loader_arm_timers(struct xlvs_bpf *skel);
+int loader_component_open(const struct xlvs_table *t, struct xlvs_bpf **out,
+			  bool all);
+
+/* xdp_attach.c: this build's program new_fd in place of the table's on
+ * every interface of this namespace that runs it (atomically where it
+ * runs alone; added, then the old removed, in libxdp's dispatcher); with
+ * the host's mount namespace entered.  How many interfaces, or -errno. */
+int xdp_replace_all(const struct xlvs_table *t, int new_fd);
 
 /* Names of the pinned objects inside a table directory. */
 #define PIN_META    "meta"
@@ -63,6 +74,7 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_NAT_REPLY "nat_reply"
 #define PIN_DEV_MAC "dev_mac"
 #define PIN_PROG_LBLC_COLLECT "prog_lblc_collect"
+#define PIN_SVC_ACC "svc_acc"   /* the rate estimator's sums: an upgrade re-arms its timer over them */
 
 /* lblc.c: forget service id's lblc/lblcr entries (the kernel's flush when
  * a service ends or its scheduler changes). */

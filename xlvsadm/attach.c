@@ -171,3 +171,17 @@ void attach_check_server(struct xlvs_table *t, const struct xlvs_endpoint *rs)
 			names[i], cause, fix, names[i], names[i]);
 	}
 }
+
+/* --upgrade: this xlvsadm's data plane in place of the running one, the
+ * table kept (lib/upgrade.c); silent when done, as ipvsadm's edits are. */
+int upgrade_run(struct xlvs_table *t)
+{
+	int rc = xlvs_upgrade(t);
+
+	if (rc < 0) {
+		fprintf(stderr, "xlvsadm: cannot upgrade the data plane: %s "
+			"(what ran before runs on)\n", strerror(-rc));
+		return -ECANCELED;
+	}
+	return 0;
+}

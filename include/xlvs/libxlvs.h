@@ -63,11 +63,24 @@ void xlvs_table_close(struct xlvs_table *t);
 /* Where this network namespace's table lives; -errno if it cannot tell. */
 int xlvs_table_path(char *buf, size_t len);
 
-/* ---- the data plane on interfaces (loader.c) ---- */
+/* ---- the data plane on interfaces (xdp_attach.c: through libxdp) ---- */
 /* AUTO (0, what an unspecified mode means) is resolved by xlvs_xdp_choose
  * before attaching; xlvs_attach takes NATIVE or GENERIC. */
 enum xlvs_xdp_mode { XLVS_XDP_AUTO, XLVS_XDP_NATIVE, XLVS_XDP_GENERIC };
 int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mode);
+/* A second copy of the data plane's XDP program over every map of t's
+ * (what libxdp's dispatcher runs as its component, and what an upgrade
+ * puts in place of a running program), loaded as a plain XDP program: a
+ * program fd (the caller closes it) or -errno. */
+int xlvs_prog_load_copy(const struct xlvs_table *t);
+/* Upgrading in place (upgrade.c): this build's XDP program put in place of
+ * the running one on every interface of this namespace that runs it (one
+ * kernel step each: no packet meets no program), the table's helper
+ * programs and its timers moved to this build's code, the table itself
+ * (maps, connections, counters) kept as it is.  t: open with
+ * XLVS_OPEN_WRITE, of this build's layout.  How many interfaces were
+ * switched, or -errno. */
+int xlvs_upgrade(struct xlvs_table *t);
 /* The MAC the program takes frames to on interface ifindex (NULL: any, as
  * where none was ever set); xlvs_attach and xlvs_detach keep it. */
 int xlvs_dev_mac_set(struct xlvs_table *t, unsigned int ifindex,
