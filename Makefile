@@ -7,10 +7,15 @@ BIN      := $(BUILD)/bin
 
 CC       ?= cc
 CLANG    ?= clang
-BPFTOOL  ?= bpftool
+# Debian puts bpftool in /usr/sbin, which a user's PATH often lacks.
+ifeq ($(origin BPFTOOL),undefined)
+BPFTOOL  := $(or $(shell command -v bpftool),$(firstword $(wildcard /usr/sbin/bpftool /sbin/bpftool)),bpftool)
+endif
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD) $(CFLAGS_EXTRA)
 LDLIBS   := -lxdp -lbpf -lelf -lz -lmnl
+# xlvsadm -L --json (xlvsadm/list_json.c) writes JSON through Jansson.
+ADM_LDLIBS := -ljansson
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
 	      -Wall -Werror -Iinclude -I$(BUILD) $(BPF_EXTRA)
@@ -91,7 +96,7 @@ $(TESTLIB): $(TESTLIB_OBJ)
 
 $(BIN)/xlvsadm: $(ADM_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(ADM_LDLIBS)
 
 # xlvs-realserver: a real server's side (realserver/), with its own small
 # XDP decapsulation program.
@@ -152,7 +157,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit_%)
 ADM_LIB  := $(filter-out $(BUILD)/xlvsadm/main.o,$(ADM_OBJ))
 $(BUILD)/tests/unit_%: tests/unit/%.c $(ADM_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ilib -Ixlvsadm $^ -o $@ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Ilib -Ixlvsadm $^ -o $@ $(LDLIBS) $(ADM_LDLIBS) -lcmocka
 
 # xlvs-realserver's unit tests (tests/unit/rs_*.c) link its modules instead.
 RS_LIB   := $(filter-out $(BUILD)/realserver/main.o,$(RS_OBJ))
@@ -278,7 +283,7 @@ $(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD_CF) $
 # xlvs-failoverd's: the heartbeat packet decoder and token check, and the
 # ha.cf/haresources/authkeys parsers (not the daemon's loop, links, roles).
 FUZZ_FO := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard failoverd/config*.c failoverd/hb_auth.c \
-	failoverd/hb_msg*.c failoverd/hb_status.c failoverd/hb_order.c))
+	failoverd/hb_msg*.c failoverd/hb_status.c failoverd/hb_order.c failoverd/hb_rsc.c))
 $(FUZZ_DIR)/fuzz_hb_msg $(FUZZ_DIR)/fuzz_hacf: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FO_LDLIBS)
@@ -318,5 +323,27 @@ include package.mk
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools test-build upgrade-builds test demo bench clean fuzz fuzz-build
+# make deps: installs what the build needs (as root; the tests' servers
+# and tools come with scripts/install-deps alone, which tests/run runs).
+deps:
+	scripts/install-deps --build
+
+# Before anything is built: every tool and library the goals need, checked
+# at once (scripts/check-deps), so a fresh machine gets one message naming
+# all that is missing and `sudo make deps`, not a shell's "bpftool: not
+# found" halfway through.  Goals that build nothing, or install what they
+# need themselves (test, demo), are not held up.
+DEPS_FREE_GOALS := deps clean uninstall test demo
+DEPS_GOALS := $(filter-out $(DEPS_FREE_GOALS),$(or $(MAKECMDGOALS),all))
+ifneq ($(DEPS_GOALS),)
+DEPS_MISSING := $(shell CC='$(CC)' CLANG='$(CLANG)' BPFTOOL='$(BPFTOOL)' FUZZ_CC='$(FUZZ_CC)' \
+	BTF_NEEDED=$(if $(wildcard $(BUILD)/vmlinux.h),0,1) scripts/check-deps \
+	$(if $(filter test-build,$(DEPS_GOALS)),--test) \
+	$(if $(filter fuzz fuzz-build,$(DEPS_GOALS)),--fuzz))
+ifneq ($(DEPS_MISSING),)
+$(error $(DEPS_MISSING))
+endif
+endif
+
+.PHONY: all tools test-build upgrade-builds test demo bench clean fuzz fuzz-build deps
 .SECONDARY:

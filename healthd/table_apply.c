@@ -364,6 +364,29 @@ void hd_tbl_service_purge(struct hd_table *t, const struct hd_vs *v,
 	hd_tbl_end(t);
 }
 
+int hd_tbl_purge_all(struct hd_table *t, const struct hd_vs *v,
+		     const struct xlvs_endpoint *rips, size_t n, const char *why)
+{
+	char rs[64];
+	int rc;
+
+	if (hd_tbl_begin(t) < 0)
+		return t->last_err;
+	rc = t->ops->service_del(t->ctx, v->svc.proto, &v->svc.vip);
+	tbl_snap_drop(t);
+	if (rc < 0 && rc != -ESRCH) {
+		hd_tbl_end(t);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		xlvs_endpoint_format(&rips[i], rs, sizeof(rs));
+		hd_log("Purged real server (%s): %s (%s)", why, rs, v->vstr);
+	}
+	hd_log("Purged virtual server (%s): %s", why, v->vstr);
+	hd_tbl_end(t);
+	return 0;
+}
+
 int hd_tbl_dest_list(struct hd_table *t, const struct hd_vs *v,
 		     struct xlvs_endpoint **out, size_t *n)
 {

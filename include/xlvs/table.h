@@ -20,12 +20,12 @@
 #endif
 
 #ifndef XLVS_ABI_NEXT
-#define XLVS_ABI_VERSION 19
+#define XLVS_ABI_VERSION 20
 #else
 /* The upgrade test's build of "the next layout" (Makefile: upgrade-builds):
- * the same structs under the next version number, which a table of 19 is
+ * the same structs under the next version number, which a table of 20 is
  * migrated to (lib/migrate.c), as it would be to a real next layout. */
-#define XLVS_ABI_VERSION 20
+#define XLVS_ABI_VERSION 21
 #endif
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
@@ -184,6 +184,9 @@ enum xlvs_counter {
 				     * the kernel to drop as PACKET_OTHERHOST */
 	XLVS_CNT_NAT_REPLY_ORPHANS, /* reply entries the sweeper's pass found
 				     * without their connection: removed */
+	XLVS_CNT_SWEEP_CAPPED,      /* walks that stopped taking entries out
+				     * at their cap (bpf/expiry.h), the rest
+				     * left to a walk of the same shard next */
 	XLVS_CNT_MAX,
 };
 
@@ -193,7 +196,7 @@ static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
 	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_HOLD_MORE) ||
-	       c == XLVS_CNT_NAT_REPLY_ORPHANS;
+	       c == XLVS_CNT_NAT_REPLY_ORPHANS || c == XLVS_CNT_SWEEP_CAPPED;
 }
 
 /*

@@ -35,6 +35,7 @@ size_t thresholds_tests(struct CMUnitTest *out, size_t room);
 size_t sched_cycle_tests(struct CMUnitTest *out, size_t room);
 size_t sched_lblc_tests(struct CMUnitTest *out, size_t room);
 size_t recount_tests(struct CMUnitTest *out, size_t room);
+size_t expire_cap_tests(struct CMUnitTest *out, size_t room);
 size_t stress_tests(struct CMUnitTest *out, size_t room);
 size_t fold_tests(struct CMUnitTest *out, size_t room);
 size_t tunnel_tests(struct CMUnitTest *out, size_t room);

@@ -428,17 +428,26 @@ static void stop_cleanstop(void **state)
 	struct params p = { true, false, true, 1, HD_CT_CONNECT };
 
 	ours_init(&o, &p);
+	unsigned edits;
+
 	hd_state_start(&o.st);
 	hd_state_result(&o.st, &o.reals[1], true, "");
+	hd_state_result(&o.st, &o.reals[2], true, "");
 	o.v.cleanstop = false;
 	hd_state_stop(&o.st);
 	assert_non_null(ft_find(&o.ft, IPPROTO_TCP, &o.v.svc.vip));
 	o.v.cleanstop = true;
 	o.nlog = 0;
+	edits = o.ft.edits;
 	hd_state_stop(&o.st);
 	assert_null(ft_find(&o.ft, IPPROTO_TCP, &o.v.svc.vip));
 	LOG_IS(&o, 0, "Purged real server (stop): 10.0.0.4:80 (10.0.0.1:80)");
-	LOG_IS(&o, 1, "Purged virtual server (stop): 10.0.0.1:80");
+	LOG_IS(&o, 1, "Purged real server (stop): 10.0.0.5:8080 (10.0.0.1:80)");
+	LOG_IS(&o, 2, "Purged virtual server (stop): 10.0.0.1:80");
+	assert_int_equal(o.nlog, 3);
+	/* The service's deletion took its servers: none deleted one by one. */
+	assert_int_equal(o.ft.edits - edits, 0);
+	assert_int_equal(o.v.nup, 0);
 	hd_log_set_sink(NULL, NULL, false);
 }
 
