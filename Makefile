@@ -305,7 +305,7 @@ $(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD_CF) $
 # xlvs-failoverd's: the heartbeat packet decoder and token check, and the
 # ha.cf/haresources/authkeys parsers (not the daemon's loop, links, roles).
 FUZZ_FO := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard failoverd/config*.c failoverd/hb_auth.c \
-	failoverd/hb_msg*.c failoverd/hb_status.c failoverd/hb_order.c))
+	failoverd/hb_msg*.c failoverd/hb_status.c failoverd/hb_order.c failoverd/hb_rsc.c))
 $(FUZZ_DIR)/fuzz_hb_msg $(FUZZ_DIR)/fuzz_hacf: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FO_LDLIBS)

@@ -39,6 +39,10 @@ int meta_write(struct xlvs_table *t);
 
 /* loader.c */
 int loader_create(const char *path, uint32_t conn_max);
+int loader_make(const char *path, uint32_t conn_max, bool arm);
+/* The timers of a table made with arm false, armed by a copy of its
+ * programs (which their callbacks then are). */
+int loader_arm_later(const struct xlvs_table *t);
 int loader_remove(const char *path);
 struct xlvs_bpf;
 /* Arms the table's timers from skel's program (or, armed already, makes
@@ -52,6 +56,9 @@ int loader_component_open(const struct xlvs_table *t, struct xlvs_bpf **out,
  * runs alone; added, then the old removed, in libxdp's dispatcher); with
  * the host's mount namespace entered.  How many interfaces, or -errno. */
 int xdp_replace_all(const struct xlvs_table *t, int new_fd);
+/* The same for a migration: the table at path (meta_fd its meta) gives
+ * way on its interfaces to table to's pinned program (or component). */
+int xdp_move_all(const char *path, int meta_fd, const struct xlvs_table *to);
 
 /* Names of the pinned objects inside a table directory. */
 #define PIN_META    "meta"

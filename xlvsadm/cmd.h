@@ -90,7 +90,7 @@ int cmd_run_on(struct xlvs_table *t, const struct cmd *c);
  * saying why it is refused; then the attach on the open table. */
 int attach_plan(const struct cmd *c, struct cmd *planned);
 int attach_run(struct xlvs_table *t, const struct cmd *c);
-int upgrade_run(struct xlvs_table *t);
+int upgrade_cmd(void);
 /* After -a or -e: warns if the native data plane cannot reach rs. */
 void attach_check_server(struct xlvs_table *t, const struct xlvs_endpoint *rs);
 /* ipvsadm's message for err from command kind k. */

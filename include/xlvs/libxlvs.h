@@ -15,7 +15,7 @@
 
 /* ---- messages ---- */
 typedef void (*xlvs_log_fn)(const char *msg);
-void xlvs_set_log(xlvs_log_fn fn);
+xlvs_log_fn xlvs_set_log(xlvs_log_fn fn);   /* the previous one */
 
 /* ---- addresses (addr.c) ---- */
 struct xlvs_endpoint {
@@ -81,6 +81,14 @@ int xlvs_prog_load_copy(const struct xlvs_table *t);
  * XLVS_OPEN_WRITE, of this build's layout.  How many interfaces were
  * switched, or -errno. */
 int xlvs_upgrade(struct xlvs_table *t);
+/* Migrating (migrate.c): this namespace's table, of another layout (or
+ * whose maps this build's programs cannot take: xlvs_upgrade's -EPROTO),
+ * copied into a new table of this build's layout, services, real servers,
+ * connections and counters, and the program swapped on its interfaces;
+ * the old table removed.  Takes the writers' lock itself (no table may be
+ * open).  How many interfaces were switched, or -errno (-EPROTO: a record
+ * this build cannot convert; nothing changed). */
+int xlvs_migrate(void);
 /* The MAC the program takes frames to on interface ifindex (NULL: any, as
  * where none was ever set); xlvs_attach and xlvs_detach keep it. */
 int xlvs_dev_mac_set(struct xlvs_table *t, unsigned int ifindex,

@@ -120,3 +120,48 @@ test_upgrade_in_place_keeps_connections() {
 	(($(xl_counter sweep_passes) > passes)) ||
 		xl_fail "the sweeper stopped with the upgrade"
 }
+
+# up_meta_id: the id of the meta map of ha1's table (which table it is).
+up_meta_id() {
+	local ino dir
+	ino=$(stat -L -c %i "/run/netns/${XL_PREFIX}ha1")
+	dir=$(ls -d /sys/fs/bpf/xlvs/netns-"$ino"-* 2>/dev/null | head -1)
+	[ -n "$dir" ] && bpftool map show pinned "$dir/meta" | awk -F: 'NR == 1 { print $1 }'
+}
+
+# up_conns BIN: each service's Conns counter (-L -n --stats), one a line.
+up_conns() {
+	up_adm "$1" -L -n --stats | awk '$1 == "TCP" || $1 == "UDP" { print $1, $2, $3 }'
+}
+
+# A layout change: build/abi-next's --upgrade finds this build's table of
+# version 19, migrates it into a table of 20 (a new meta map) and swaps
+# the program; nothing breaks, the connections and counts are the same,
+# and this build (19) now refuses the table by its version.
+test_upgrade_migrates_layout() {
+	local old_meta new_meta old_prog new_prog
+	[ -x "$UP_ABI" ] || xl_fail "$UP_ABI missing: make test-build"
+	up_cluster "$XL_ADM_BIN"
+	up_traffic
+	up_table "$XL_ADM_BIN" >"$XL_TMP/before"
+	up_conns "$XL_ADM_BIN" >"$XL_TMP/conns.before"
+	old_meta=$(up_meta_id)
+	old_prog=$(up_prog)
+	up_adm "$UP_ABI" --upgrade 2>"$XL_TMP/err" ||
+		xl_fail "--upgrade to the next layout: $(cat "$XL_TMP/err")"
+	new_meta=$(up_meta_id)
+	new_prog=$(up_prog)
+	echo "ha1's table: meta map $old_meta before, $new_meta after; eth0's program $old_prog, $new_prog"
+	[ -n "$new_meta" ] && [ "$new_meta" != "$old_meta" ] ||
+		xl_fail "no new table ($old_meta, $new_meta)"
+	[ -n "$new_prog" ] && [ "$new_prog" != "$old_prog" ] ||
+		xl_fail "the program on eth0 was not swapped ($old_prog, $new_prog)"
+	up_adm "$XL_ADM_BIN" -L -n >/dev/null 2>"$XL_TMP/err19" &&
+		xl_fail "this build (version 19) still reads the migrated table"
+	grep -q "layout version 20" "$XL_TMP/err19" ||
+		xl_fail "the refusal does not name the new version: $(cat "$XL_TMP/err19")"
+	up_conns "$UP_ABI" >"$XL_TMP/conns.after"
+	xl_assert_same_file "$XL_TMP/conns.before" "$XL_TMP/conns.after" \
+		"each service's Conns counter before and after the migration"
+	up_after "$XL_TMP/before" "$UP_ABI"
+}
