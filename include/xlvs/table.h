@@ -3,7 +3,8 @@
  * The xlvs table: every struct and constant that both the XDP program and
  * user space see.  The pinned maps built from these structs *are* the IPVS
  * table; tools only edit them.  Change a layout here and bump
- * XLVS_ABI_VERSION: a tool built for another layout refuses to touch a table.
+ * XLVS_ABI_VERSION: a tool built for another layout refuses to touch a table,
+ * but for xlvsadm --upgrade, which migrates it into its own (lib/migrate.c).
  *
  * Addresses are stored as 16 bytes so IPv6 can use the same maps; an IPv4
  * address lives in the first 4 bytes, network order, the rest zero.
@@ -23,8 +24,9 @@
 #define XLVS_ABI_VERSION 20
 #else
 /* The upgrade test's build of "the next layout" (Makefile: upgrade-builds):
- * the same structs under the next version number, which a table of 20 is
- * migrated to (lib/migrate.c), as it would be to a real next layout. */
+ * the same structs under the next version number (one up: bump both), which
+ * a table of this one is migrated to (lib/migrate.c), as it would be to a
+ * real next layout. */
 #define XLVS_ABI_VERSION 21
 #endif
 
