@@ -81,6 +81,9 @@ int xdp_move_all(const char *path, int meta_fd, const struct xlvs_table *to);
 #define PIN_NAT_REPLY "nat_reply"
 #define PIN_DEV_MAC "dev_mac"
 #define PIN_PROG_LBLC_COLLECT "prog_lblc_collect"
+#define PIN_SYNC_CTL "sync_ctl"   /* connection sync (include/xlvs/sync.h) */
+#define PIN_SYNC_RING "sync_ring"
+#define PIN_PROG_SYNC_INSTALL "prog_sync_install"
 #define PIN_SVC_ACC "svc_acc"   /* the rate estimator's sums: an upgrade re-arms its timer over them */
 
 /* lblc.c: forget service id's lblc/lblcr entries (the kernel's flush when

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "xlvs.skel.h"
 #include "internal.h"
+#include <xlvs/sync.h>
 
 static int pin_map(struct bpf_map *m, const char *dir, const char *name)
 {
@@ -40,6 +41,8 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 		{ skel->maps.nat_reply, PIN_NAT_REPLY },
 		{ skel->maps.dev_mac, PIN_DEV_MAC },
 		{ skel->maps.svc_acc, PIN_SVC_ACC },
+		{ skel->maps.sync_ctl, PIN_SYNC_CTL },
+		{ skel->maps.sync_ring, PIN_SYNC_RING },
 		{ skel->maps.meta, PIN_META },  /* last: its pin means "whole" */
 	};
 	int rc = 0;
@@ -145,11 +148,16 @@ int loader_arm_timers(struct xlvs_bpf *skel)
 
 static int write_meta(struct xlvs_bpf *skel, uint32_t conn_max)
 {
+	struct xlvs_sync_ctl sc = {
+		.threshold = XLVS_SYNC_THRESHOLD_DEFAULT,
+		.period = XLVS_SYNC_PERIOD_DEFAULT,
+	};
 	struct xlvs_meta m;
 	uint32_t zero = 0;
 
 	xlvs_meta_defaults(&m, conn_max);
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.meta), &zero, &m, 0))
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.meta), &zero, &m, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.sync_ctl), &zero, &sc, 0))
 		return -errno;
 	return 0;
 }
@@ -225,6 +233,9 @@ int loader_make(const char *path, uint32_t conn_max, bool arm)
 	snprintf(p, sizeof(p), "%s/" PIN_PROG_LBLC_COLLECT, path);
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_lblc_collect, p);
+	snprintf(p, sizeof(p), "%s/" PIN_PROG_SYNC_INSTALL, path);
+	if (!rc)
+		rc = bpf_program__pin(skel->progs.xlvs_sync_install, p);
 	if (!rc)
 		rc = pin_maps(skel, path);
 	if (rc)

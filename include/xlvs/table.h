@@ -445,6 +445,8 @@ static inline int xlvs_tpl_controls(__u32 ctl, __u64 now_ns, __u32 pass_ms)
 /* xlvs_conn.flags */
 #define XLVS_CONN_F_CONTROLLED 0x1  /* a template controls it (see below) */
 #define XLVS_CONN_F_TPL_NOPORT 0x2  /* and that template's vport is 0 */
+#define XLVS_CONN_F_SYNC       0x8  /* made by a backup sync daemon (IPVS's
+				     * IP_VS_CONN_F_SYNC) */
 #define XLVS_CONN_F_MASQ       0x4  /* NAT: its replies come back through
 				     * the director (struct xlvs_nat_reply) */
 
@@ -469,8 +471,13 @@ struct xlvs_conn {
 	__u32 dest_id;
 	__u32 dest_gen;
 	__u32 timeout;              /* templates: seconds; 0: the state's */
-	__u32 ctl_stamp;            /* templates: a controlled connection was
+	union {
+		__u32 ctl_stamp;    /* templates: a controlled connection was
 				     * last seen alive (xlvs_tpl_stamp) */
+		__u32 sync_pkts;    /* connections: packets counted while a
+				     * master sync daemon runs (IPVS's
+				     * in_pkts; include/xlvs/sync.h) */
+	};
 	/* The state word: a CPU changing the state (or taking the entry out)
 	 * claims the change with a compare-and-exchange on sword, and only
 	 * the CPU whose exchange succeeds moves the server's counts, so two
