@@ -335,6 +335,7 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_ICMP_RELAYED] = "icmp_relayed",
 		[XLVS_CNT_PKTS_NOT_HOST] = "pkts_not_host",
 		[XLVS_CNT_NAT_REPLY_ORPHANS] = "nat_reply_orphans",
+		[XLVS_CNT_SWEEP_CAPPED] = "sweep_capped",
 	};
 
 	return counter < XLVS_CNT_MAX && names[counter] ? names[counter] : "?";

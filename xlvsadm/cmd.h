@@ -48,6 +48,7 @@ enum cmd_opt {
 	OPT_TUN_NOCSUM = 1 << 24,
 	OPT_TUN_CSUM = 1 << 25,
 	OPT_TUN_REMCSUM = 1 << 26,
+	OPT_JSON = 1 << 27,
 };
 
 /* ipvsadm's names for tunnel types and flags (tunnames, tunflags,
@@ -89,7 +90,7 @@ int cmd_run_on(struct xlvs_table *t, const struct cmd *c);
  * saying why it is refused; then the attach on the open table. */
 int attach_plan(const struct cmd *c, struct cmd *planned);
 int attach_run(struct xlvs_table *t, const struct cmd *c);
-int upgrade_run(struct xlvs_table *t);
+int upgrade_cmd(void);
 /* After -a or -e: warns if the native data plane cannot reach rs. */
 void attach_check_server(struct xlvs_table *t, const struct xlvs_endpoint *rs);
 /* ipvsadm's message for err from command kind k. */
@@ -110,10 +111,25 @@ int save_table(struct xlvs_table *t, const struct cmd *c);
 int list_conns(struct xlvs_table *t, const struct cmd *c);
 void conn_title(unsigned int opts);
 void conn_line(FILE *f, const struct xlvs_conn_info *ci, bool numeric);
+/* -L --json (list_json.c): the table, -c's connections or --timeout's
+ * values as one JSON document on f; 0 or -errno (-ESRCH: the service
+ * asked for is not there). */
+int json_list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c);
+int json_list_table(FILE *f, struct xlvs_table *t, const struct cmd *c);
+int json_list_conns(FILE *f, struct xlvs_table *t, const struct cmd *c);
+int json_list_timeouts(FILE *f, uint32_t tcp, uint32_t tcpfin, uint32_t udp);
 /* --stats and --rate listings (list_stats.c). */
 void stats_title(FILE *f, unsigned int opts);
 void stats_line(FILE *f, const char *name, const struct xlvs_stats *st,
 		const struct xlvs_rates *r, unsigned int opts, bool is_dest);
+/* What the listings share (list.c): "TCP"/"UDP"; Route, Masq, Tunnel,
+ * Local; a scheduler flag's name for c's scheduler (NULL: none shown) and
+ * the flags in the order shown; whether -t/-u selects s. */
+const char *list_proto_name(uint8_t proto);
+const char *list_fwd_name(uint8_t fwd);
+const char *list_sched_flag_name(const struct xlvs_service_conf *c, uint32_t flag);
+extern const uint32_t list_sched_flags[3];
+bool list_selected(const struct cmd *c, const struct xlvs_service_info *s);
 /* addr:port, or host:service when numeric is false, as ipvsadm prints. */
 void addrport(const struct xlvs_endpoint *ep, uint8_t proto, bool numeric,
 	      char *buf, size_t len);

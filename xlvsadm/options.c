@@ -19,8 +19,8 @@ enum {
 	LONG_CONN_MAX, LONG_COUNTERS, LONG_SORT, LONG_SET, LONG_TIMEOUT,
 	LONG_STATS, LONG_RATE, LONG_THRESHOLDS, LONG_PERSISTENT_CONN,
 	LONG_SYSCTL, LONG_TUN_INFO, LONG_TUN_TYPE, LONG_TUN_PORT,
-	LONG_TUN_NOCSUM, LONG_TUN_CSUM, LONG_TUN_REMCSUM, LONG_UNSUPPORTED,
-	LONG_UPGRADE,
+	LONG_TUN_NOCSUM, LONG_TUN_CSUM, LONG_TUN_REMCSUM, LONG_JSON,
+	LONG_UNSUPPORTED, LONG_UPGRADE,
 };
 
 static const struct option long_opts[] = {
@@ -67,6 +67,7 @@ static const struct option long_opts[] = {
 	{ "set", no_argument, NULL, LONG_SET },
 	{ "timeout", no_argument, NULL, LONG_TIMEOUT },
 	{ "sysctl", no_argument, NULL, LONG_SYSCTL },
+	{ "json", no_argument, NULL, LONG_JSON },
 	/* ipvsadm's, not in xlvs yet: refused by name, never ignored. */
 	{ "start-daemon", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "stop-daemon", required_argument, NULL, LONG_UNSUPPORTED },
@@ -151,6 +152,7 @@ static const struct {
 	{ OPT_TUN_INFO, "tun-info" }, { OPT_TUN_TYPE, "tun-type" },
 	{ OPT_TUN_PORT, "tun-port" }, { OPT_TUN_NOCSUM, "tun-nocsum" },
 	{ OPT_TUN_CSUM, "tun-csum" }, { OPT_TUN_REMCSUM, "tun-remcsum" },
+	{ OPT_JSON, "json" },
 };
 
 const char *const cmd_tun_names[XLVS_TUN_TYPE_MAX] = { "ipip", "gue", "gre" };
@@ -180,7 +182,7 @@ static const struct {
 	[CMD_DEL_DEST] = { OPT_SERVICE | OPT_SERVER, OPT_SERVICE | OPT_SERVER },
 	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE | OPT_TIMEOUT | OPT_CONNECTION |
 		       OPT_STATS | OPT_RATE | OPT_EXACT | OPT_THRESHOLDS |
-		       OPT_PERSISTENT_CONN | OPT_TUN_INFO, 0 },
+		       OPT_PERSISTENT_CONN | OPT_TUN_INFO | OPT_JSON, 0 },
 	[CMD_ZERO] = { OPT_SERVICE, 0 },
 	[CMD_SAVE] = { OPT_NUMERIC, 0 },
 	[CMD_ATTACH] = { OPT_XDP_MODE | OPT_CONN_MAX, 0 },
@@ -412,6 +414,9 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 		return 0;
 	case LONG_TUN_INFO:
 		c->opts |= OPT_TUN_INFO;
+		return 0;
+	case LONG_JSON:
+		c->opts |= OPT_JSON;
 		return 0;
 	case LONG_TUN_NOCSUM:
 		c->opts |= OPT_TUN_NOCSUM;

@@ -123,5 +123,7 @@ int flows_main(int argc, char **argv);
 
 /* mem.c: the memory figure, writes its markdown section to out. */
 int mem_bench(char *out, size_t len);
+/* sweep.c: the expiry sweeper at one million, its section to out. */
+int sweep_bench(char *out, size_t len);
 
 #endif

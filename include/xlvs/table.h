@@ -3,7 +3,8 @@
  * The xlvs table: every struct and constant that both the XDP program and
  * user space see.  The pinned maps built from these structs *are* the IPVS
  * table; tools only edit them.  Change a layout here and bump
- * XLVS_ABI_VERSION: a tool built for another layout refuses to touch a table.
+ * XLVS_ABI_VERSION: a tool built for another layout refuses to touch a table,
+ * but for xlvsadm --upgrade, which migrates it into its own (lib/migrate.c).
  *
  * Addresses are stored as 16 bytes so IPv6 can use the same maps; an IPv4
  * address lives in the first 4 bytes, network order, the rest zero.
@@ -20,12 +21,13 @@
 #endif
 
 #ifndef XLVS_ABI_NEXT
-#define XLVS_ABI_VERSION 19
+#define XLVS_ABI_VERSION 20
 #else
 /* The upgrade test's build of "the next layout" (Makefile: upgrade-builds):
- * the same structs under the next version number, which a table of 19 is
- * migrated to (lib/migrate.c), as it would be to a real next layout. */
-#define XLVS_ABI_VERSION 20
+ * the same structs under the next version number (one up: bump both), which
+ * a table of this one is migrated to (lib/migrate.c), as it would be to a
+ * real next layout. */
+#define XLVS_ABI_VERSION 21
 #endif
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
@@ -184,6 +186,9 @@ enum xlvs_counter {
 				     * the kernel to drop as PACKET_OTHERHOST */
 	XLVS_CNT_NAT_REPLY_ORPHANS, /* reply entries the sweeper's pass found
 				     * without their connection: removed */
+	XLVS_CNT_SWEEP_CAPPED,      /* walks that stopped taking entries out
+				     * at their cap (bpf/expiry.h), the rest
+				     * left to a walk of the same shard next */
 	XLVS_CNT_MAX,
 };
 
@@ -193,7 +198,7 @@ static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
 	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_HOLD_MORE) ||
-	       c == XLVS_CNT_NAT_REPLY_ORPHANS;
+	       c == XLVS_CNT_NAT_REPLY_ORPHANS || c == XLVS_CNT_SWEEP_CAPPED;
 }
 
 /*
@@ -442,6 +447,8 @@ static inline int xlvs_tpl_controls(__u32 ctl, __u64 now_ns, __u32 pass_ms)
 /* xlvs_conn.flags */
 #define XLVS_CONN_F_CONTROLLED 0x1  /* a template controls it (see below) */
 #define XLVS_CONN_F_TPL_NOPORT 0x2  /* and that template's vport is 0 */
+#define XLVS_CONN_F_SYNC       0x8  /* made by a backup sync daemon (IPVS's
+				     * IP_VS_CONN_F_SYNC) */
 #define XLVS_CONN_F_MASQ       0x4  /* NAT: its replies come back through
 				     * the director (struct xlvs_nat_reply) */
 
@@ -466,8 +473,13 @@ struct xlvs_conn {
 	__u32 dest_id;
 	__u32 dest_gen;
 	__u32 timeout;              /* templates: seconds; 0: the state's */
-	__u32 ctl_stamp;            /* templates: a controlled connection was
+	union {
+		__u32 ctl_stamp;    /* templates: a controlled connection was
 				     * last seen alive (xlvs_tpl_stamp) */
+		__u32 sync_pkts;    /* connections: packets counted while a
+				     * master sync daemon runs (IPVS's
+				     * in_pkts; include/xlvs/sync.h) */
+	};
 	/* The state word: a CPU changing the state (or taking the entry out)
 	 * claims the change with a compare-and-exchange on sword, and only
 	 * the CPU whose exchange succeeds moves the server's counts, so two

@@ -56,8 +56,11 @@ int main(void)
 	n += ipv6_icmp_tests(tests + n, MAX_TESTS - n);
 	n += evict_tests(tests + n, MAX_TESTS - n);
 	n += thresholds_tests(tests + n, MAX_TESTS - n);
+	n += sync_tests(tests + n, MAX_TESTS - n);
 	/* Flush the table first: before the persistence tests too. */
 	n += sched_cycle_tests(tests + n, MAX_TESTS - n);
+	/* It flushes the table too. */
+	n += expire_cap_tests(tests + n, MAX_TESTS - n);
 	n += persist_tests(tests + n, MAX_TESTS - n);
 	n += stats_cpus_tests(tests + n, MAX_TESTS - n);
 	n += fold_tests(tests + n, MAX_TESTS - n);

@@ -199,3 +199,43 @@ foh_graceful() {
 
 test_failover_heartbeat_graceful_stop_heartbeat() { foh_graceful heartbeat failoverd; }
 test_failover_heartbeat_graceful_stop_failoverd() { foh_graceful failoverd heartbeat; }
+
+# A partition (the heartbeats dropped both ways at ha2), healed: both hold
+# the VIP while they cannot hear each other; within 2 s of the heal only
+# the owner does, and from then on never both, through real heartbeat's
+# own reaction (it restarts itself 2 s after "Cluster node ... returning
+# after partition", handing over with shutdone and taking back with
+# auto_failback on).  At the end ha1 holds it.
+foh_partition() {
+	local sys1=$1 sys2=$2 i both
+	foh_pair "$sys1" "$sys2" on
+	xl_in ha2 nft -f - <<NFT || xl_fail "nft in ha2 failed"
+table inet foh_part {
+	chain in { type filter hook input priority 0; udp dport $FO_PORT drop; }
+	chain out { type filter hook output priority 0; udp dport $FO_PORT drop; }
+}
+NFT
+	fo_wait_vip ha2 yes 6 || { foh_logs; xl_fail "ha2 ($sys2) did not take the VIP in the partition"; }
+	fo_has_vip ha1 || { foh_logs; xl_fail "ha1 ($sys1) gave the VIP up in the partition"; }
+	xl_in ha2 nft delete table inet foh_part || xl_fail "nft delete in ha2 failed"
+	fo_wait_vip ha2 no 2 || { foh_logs; xl_fail "ha2 ($sys2) kept the VIP after the heal"; }
+	fo_both_sampler "$FOH_SAMPLES" 20 &
+	local sampler=$!
+	XL_PIDS+=("$sampler")
+	for ((i = 0; i < 200; i++)); do
+		grep -q "Heartbeat restart on node" "$XL_TMP/ha-log" "$XL_TMP/ha1.log" "$XL_TMP/ha2.log" &&
+			fo_has_vip ha1 && ! fo_has_vip ha2 && break
+		sleep 0.1
+	done
+	sleep 3
+	kill "$sampler" 2>/dev/null
+	wait "$sampler" 2>/dev/null
+	fo_has_vip ha1 && ! fo_has_vip ha2 || { foh_logs; xl_fail "not settled on ha1"; }
+	both=$(fo_both_count "$FOH_SAMPLES")
+	echo "after the heal: $(wc -l <"$FOH_SAMPLES") samples, with the VIP up on both: $both"
+	((both == 0)) || { foh_logs; xl_fail "the VIP was up on both in $both samples after the heal"; }
+	grep -q "returning after partition" "$XL_TMP/ha-log" || xl_fail "heartbeat did not see the heal"
+}
+
+test_failover_heartbeat_partition_heartbeat_owner() { foh_partition heartbeat failoverd; }
+test_failover_heartbeat_partition_failoverd_owner() { foh_partition failoverd heartbeat; }

@@ -14,6 +14,9 @@ HD_BOUND_MS=5000	# checkinterval 1 x failurecount 1 + checktimeout 3 + 1 s
 
 setup() {
 	[ -x "$XL_HD_BIN" ] || xl_die "$XL_HD_BIN missing: run make"
+	# The pid and status files in the case's own directory, not /run:
+	# cases run side by side.
+	export XLVS_HEALTHD_RUNDIR=$XL_TMP
 	xl_cluster_up
 	xl_adm --attach eth0 --conn-max 65536 || xl_fail "xlvsadm --attach failed"
 }
