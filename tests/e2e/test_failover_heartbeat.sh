@@ -239,3 +239,42 @@ NFT
 
 test_failover_heartbeat_partition_heartbeat_owner() { foh_partition heartbeat failoverd; }
 test_failover_heartbeat_partition_failoverd_owner() { foh_partition failoverd heartbeat; }
+
+# foh_wait_log PATTERN SECONDS: bounded wait for PATTERN in the shared log.
+foh_wait_log() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		grep -q "$1" "$XL_TMP/ha-log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# reqnodes: heartbeat turns its flow control off only on a status without
+# `protocol` (A.8); if the first message it takes from a peer is another,
+# its links come up with flow control on, and it asks that peer for the
+# node list (reqnodes, every second) and stays "up", its resources
+# untaken, until a repnodes comes.  ha2's first message here is a report
+# played by hbsend.py (generation 5, as a previous run of ha2 that
+# stopped); then ha2's failoverd starts (generation 11): it must answer,
+# and heartbeat goes active and takes its VIP.
+test_failover_heartbeat_reqnodes_answered() {
+	foh_conf on
+	mkdir -p "$XL_TMP/state-ha2"
+	echo 10 >"$XL_TMP/state-ha2/hb_generation"
+	foh_start heartbeat ha1
+	# listening once it hears its own packets (well inside initdead)
+	foh_wait_log "Link ha1:eth0 up" 5 || { foh_logs; xl_fail "heartbeat on ha1 did not start"; }
+	xl_in ha2 python3 "$XL_ROOT/tests/e2e/hbsend.py" "$XL_HA1" $FO_PORT ha2 fo-test-secret 5 1 \
+		none || xl_fail "hbsend failed"
+	foh_start failoverd ha2
+	fo_wait_vip ha1 yes 15 || { foh_logs; xl_fail "heartbeat on ha1 did not take the VIP"; }
+	grep -q "node ha1 asks for the node list (reqnodes)" "$XL_TMP/ha2.log" ||
+		{ foh_logs; xl_fail "heartbeat never sent reqnodes (its flow control was off?)"; }
+	echo "heartbeat asked for the node list $(grep -c 'asks for the node list' "$XL_TMP/ha2.log")" \
+		"time(s), took the VIP after our repnodes"
+	sleep 1
+	fo_has_vip ha2 && { foh_logs; xl_fail "the VIP is on ha2 as well"; }
+	grep -q "Status update for node ha1: status active" "$XL_TMP/ha-log" ||
+		{ foh_logs; xl_fail "ha2 never saw ha1 active"; }
+}
