@@ -28,3 +28,7 @@ void syncd_log(int prio, const char *fmt, ...)
 	}
 	va_end(ap);
 }
+
+/* Set by the signal handlers main.c installs; the loops end on it.  Here
+ * so that the modules the tests link need no main. */
+volatile sig_atomic_t syncd_stop;

@@ -26,7 +26,7 @@
 #include "pidfile.h"
 #include "syncd.h"
 
-volatile sig_atomic_t syncd_stop;
+
 
 static void on_signal(int sig)
 {
