@@ -31,6 +31,8 @@ void netns_gc(const char *root, void (*remove)(const char *path));
 /* table.c: a pinned object of an open table, got from the host's mount
  * namespace; a new fd or -errno. */
 int table_obj_get(const struct xlvs_table *t, const char *name);
+/* The pins table_obj_get kept open, closed (an upgrade re-pins). */
+void table_obj_forget(struct xlvs_table *t);
 int dev_mac_read(const char *ifname, uint8_t mac[6]);
 /* t->meta afresh from the table (an editor re-reads it under the writers'
  * lock: another tool may have changed it), and back after a change. */
@@ -139,6 +141,13 @@ int fold_del_finish(struct xlvs_table *t, const struct xlvs_fold_log *l);
 int fold_revive_finish(struct xlvs_table *t, const struct xlvs_fold_log *l);
 int fold_revive_undo(struct xlvs_table *t, const struct xlvs_fold_log *l);
 int fold_repair(struct xlvs_table *t);
+/* A batched -d (lib/dest.c): begin (journal PENDING, sequence odd), then
+ * finish with the ids of the servers flagged, listed out and trashed: one
+ * wait, each folded, the sequence even. */
+int fold_batch_begin(struct xlvs_table *t, struct fold_move *mv,
+		     const struct xlvs_svc_key *k, uint32_t svc_id);
+int fold_batch_finish(struct xlvs_table *t, struct fold_move *mv,
+		      const uint32_t *ids, size_t n);
 void fold_step(void);       /* the test hook, xlvs_set_fold_hook */
 /* stats.c: service s's base and listed servers' counters zeroed. */
 int stats_zero_counts(struct xlvs_table *t, const struct xlvs_svc *s);

@@ -101,6 +101,7 @@ int xlvs_upgrade(struct xlvs_table *t)
 		rc = upgrade_in_root(t, skel);
 		nsroot_leave(&g);
 	}
+	table_obj_forget(t);    /* its programs are the new ones now */
 out:
 	xlvs_bpf__destroy(skel);
 	return rc;

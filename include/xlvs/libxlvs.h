@@ -43,6 +43,10 @@ struct xlvs_table {
 	bool readonly;           /* opened with XLVS_OPEN_READONLY */
 	struct xlvs_dest *dest_cache;  /* the real servers' records, as read
 					* (lib/dest_cache.c) */
+	/* A writer's other pins (the fold journal, the programs it runs),
+	 * each opened once and kept until close (lib/table.c). */
+	const char *obj_name[8];
+	int obj_fd[8];
 };
 
 enum {
@@ -230,6 +234,15 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoi
 		   const struct xlvs_dest_conf *d);
 int xlvs_dest_del(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoint *vip,
 		  const struct xlvs_endpoint *rip);
+/* -d of several servers of one service: as many xlvs_dest_del, but the
+ * wait for the data plane to let go of a server (an RCU grace period, some
+ * 10 ms) is one for them all, so a thousand servers failing at once leave
+ * the table in a fraction of a second instead of ten or more.  rcs[i] is
+ * rips[i]'s result (0, -ENOENT...).  0, or -ESRCH (no such service) or
+ * -errno with nothing deleted. */
+int xlvs_dest_del_many(struct xlvs_table *t, uint8_t proto,
+		       const struct xlvs_endpoint *vip,
+		       const struct xlvs_endpoint *rips, size_t n, int *rcs);
 bool xlvs_sched_known(const char *name);
 /* For tests: fn(arg) runs inside every rr/wrr real-server edit after the
  * new schedule is written and before it goes live, where traffic's picks
