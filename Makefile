@@ -52,6 +52,16 @@ ifneq ($(wildcard failoverd/main.c),)
 PROGS    += $(BIN)/xlvs-failoverd
 endif
 
+# xlvs-syncd (syncd/): IPVS's connection synchronisation daemon, master
+# and backup.  Its modules (all but main.o) also link into its unit tests
+# and fuzzers.
+SD_SRC    := $(wildcard syncd/*.c)
+SD_OBJ    := $(SD_SRC:%.c=$(BUILD)/%.o)
+SD_LIB    := $(filter-out $(BUILD)/syncd/main.o,$(SD_OBJ))
+ifneq ($(wildcard syncd/main.c),)
+PROGS    += $(BIN)/xlvs-syncd
+endif
+
 # xlvs-exporter (exporter/): the table, healthd's and failoverd's state
 # over HTTP (Prometheus metrics and a status page), read-only.  Its
 # modules (all but main.o) also link into its unit tests; the status
@@ -127,6 +137,13 @@ $(BIN)/xlvs-failoverd: $(FO_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(FO_LDLIBS)
 
+$(SD_OBJ): $(wildcard syncd/*.h)
+$(SD_OBJ): CFLAGS += -Ilib -Isyncd
+
+$(BIN)/xlvs-syncd: $(SD_OBJ) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 $(EX_OBJ): $(wildcard exporter/*.h)
 $(EX_OBJ): CFLAGS += -Ilib -Ixlvsadm -Iexporter
 
@@ -179,6 +196,11 @@ $(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $$(wildcard tests/unit/hd_%/*.c) \
 $(BUILD)/tests/unit_ex_%: tests/unit/ex_%.c $(EX_LIB) $(EX_ADM) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ilib -Iexporter -Ixlvsadm $^ -o $@ $(LDLIBS) $(EX_LDLIBS) -lcmocka
+
+# xlvs-syncd's (tests/unit/sd_*.c) link its modules.
+$(BUILD)/tests/unit_sd_%: tests/unit/sd_%.c $(SD_LIB) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Isyncd $^ -o $@ $(LDLIBS) -lcmocka
 
 # xlvs-failoverd's (tests/unit/fo_*.c) link its modules; their data
 # (golden packets, config corpora) lives in tests/unit/fo_*/.
@@ -237,15 +259,15 @@ FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.
 # xlvs-healthd's ldirectord.cf parser: its config_*.c alone.
 FUZZ_HD_CF  := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
 FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto ldirectord_cf \
-		hb_msg hacf ex_status
+		hb_msg hacf ex_status sync_msg
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
 $(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h \
-		healthd/*.h failoverd/*.h exporter/*.h) $(BUILD)/xlvs.skel.h
+		healthd/*.h failoverd/*.h exporter/*.h syncd/*.h) $(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd -Ifailoverd \
-		-Iexporter -c $< -o $@
+		-Iexporter -Isyncd -c $< -o $@
 
 $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 	ar rcs $@ $^
@@ -283,7 +305,7 @@ $(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD_CF) $
 # xlvs-failoverd's: the heartbeat packet decoder and token check, and the
 # ha.cf/haresources/authkeys parsers (not the daemon's loop, links, roles).
 FUZZ_FO := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard failoverd/config*.c failoverd/hb_auth.c \
-	failoverd/hb_msg*.c failoverd/hb_status.c failoverd/hb_order.c))
+	failoverd/hb_msg*.c failoverd/hb_status.c failoverd/hb_order.c failoverd/hb_rsc.c))
 $(FUZZ_DIR)/fuzz_hb_msg $(FUZZ_DIR)/fuzz_hacf: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FO_LDLIBS)
@@ -293,6 +315,11 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
 FUZZ_EX := $(addprefix $(FUZZ_DIR)/exporter/,hdstat.o fostat.o prom.o)
 $(FUZZ_DIR)/fuzz_ex_status: $(FUZZ_DIR)/fuzz/ex_status.o $(FUZZ_EX) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+# xlvs-syncd's: the sync message decoder, which reads whatever the
+# multicast group carries.
+$(FUZZ_DIR)/fuzz_sync_msg: $(FUZZ_DIR)/fuzz/sync_msg.o $(FUZZ_DIR)/syncd/sync_msg.o
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -30,6 +30,7 @@
 #include "nat_reply.h"
 #include "icmp_conn.h"
 #include "expiry.h"
+#include "sync.h"
 #include "lblc_expire.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -231,6 +232,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 			tpl->ctl_stamp = xlvs_tpl_stamp(now);
 		if (c->flags & XLVS_CONN_F_MASQ)
 			nat_remember(key, d, c->tag);
+		sync_note_new(shard, key, c->state);
 	}
 	stats_count(id, p->ip_len, 1);
 	return forward(ctx, p, id, d->fwd == XLVS_FWD_MASQ, now);
@@ -321,19 +323,24 @@ static __always_inline int serve_hit(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_PKTS_DEST_GONE);
 		return XDP_DROP;
 	}
+	union sword sw = sword_get(c);
+	__u8 st = sw.state;
+
 	if (p->proto == IPPROTO_TCP) {
-		union sword sw = sword_get(c);
 		__u8 next = tcp_next_state(sw.state, p->tcp_flags,
 					   tcp_dir_in(sw.flags));
 
 		/* Another CPU's change of the same entry may win: then this
 		 * packet's is not made (nor counted). */
 		if (next != sw.state && sw.state != XLVS_STATE_DEAD &&
-		    conn_set_state(c, sidx, sw.w, next) &&
-		    next == XLVS_TCP_ESTABLISHED &&
-		    (sw.flags & XLVS_CONN_F_CONTROLLED))
-			tpl_assure(key, c);
+		    conn_set_state(c, sidx, sw.w, next)) {
+			st = next;
+			if (next == XLVS_TCP_ESTABLISHED &&
+			    (sw.flags & XLVS_CONN_F_CONTROLLED))
+				tpl_assure(key, c);
+		}
 	}
+	sync_note(key, c, sw.state, st);
 	if (now > c->last_ns + CONN_TOUCH_NS)
 		c->last_ns = now;
 	stats_count(id, p->ip_len, 0);
@@ -547,6 +554,21 @@ int xlvs_set_thresholds(struct xlvs_thresholds_arg *a)
 			return 0;
 	}
 	return 2;
+}
+
+/* Run by libxlvs for a backup sync daemon (xlvs_sync_install): one
+ * connection received, made or updated in the table as the kernel's
+ * ip_vs_proc_conn does (bpf/sync.h). */
+SEC("syscall")
+int xlvs_sync_install(struct xlvs_sync_install *a)
+{
+	struct scratch *sc = scratch_get();
+	struct xlvs_sync_install in;
+
+	if (!sc)
+		return XLVS_SYNC_BUSY;
+	__builtin_memcpy(&in, a, sizeof(in));
+	return sync_install(&in, &sc->key, &sc->fresh, &sc->old);
 }
 
 /* Run by libxlvs after a schedule flip, when traffic moved the old schedule

@@ -92,6 +92,7 @@ struct fo_daemon {
 	enum fo_sb sb;
 	int64_t sb_ms;			/* when sb last changed */
 	char sb_rsc[16];		/* the exchange's rsc_hold, echoed */
+	bool sb_ours;			/* it moves our groups (not just the peer's own) */
 	int64_t starting_ms;		/* our last "starting", or 0 */
 	bool report_due;		/* send our resource report once stable */
 	bool sent_any;			/* what our last report said */

@@ -114,6 +114,7 @@ static void take_reqnodes(struct fo_daemon *dm, const char *src)
 	static struct hb_msg m;
 	struct hb_ctrl c = fo_tx_ctrl(dm, true);
 
+	fo_log("node %s asks for the node list (reqnodes): answering repnodes", src);
 	hb_msg_init(&m);
 	if (hb_msg_repnodes(&m, src, (const char (*)[64])dm->cfg.hacf.nodes, dm->cfg.hacf.nnodes,
 			    &c) == 0)
@@ -152,9 +153,11 @@ static const char *handle(struct fo_daemon *dm, const uint8_t *buf, size_t len,
 		return "attempted replay attack (old generation)";
 	if (o == FO_ORD_DUP)
 		return "duplicate or old sequence number";
-	if (o == FO_ORD_GAP && dm->debug)
+	if (o == FO_ORD_GAP && dm->debug && dm->peer.ord.nmiss)
 		fo_log("%u lost packet(s) for [%s] [%lu:%lu]", dm->peer.ord.nmiss, in->src,
 		       dm->peer.ord.miss[0], in->seq);
+	else if (o == FO_ORD_GAP && dm->debug)
+		fo_log("packets lost for [%s] before %lu: too many to ask for", in->src, in->seq);
 	if (o == FO_ORD_LATE && dm->debug)
 		fo_log("late packet %lu from [%s] taken%s", in->seq, in->src,
 		       dm->peer.ord.nmiss ? "" : ": no packets missing");

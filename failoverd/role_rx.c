@@ -167,6 +167,19 @@ static void on_resource(struct fo_daemon *dm, const struct hb_msg *m)
 	}
 }
 
+/* Whether the peer's "rsc_hold" of an ask_resources, in its terms, covers
+ * our groups: the owner's local ones, or a non-owner's foreign ones.  A
+ * heartbeat owner that took over during a partition holds "foreign" too
+ * (the non-owner's own groups, here none) and hands that back after the
+ * heal: that moves nothing of ours. */
+static bool gives_ours(const struct fo_daemon *dm, const char *rsc)
+{
+	enum hb_rsc r = HB_RSC_ALL;
+
+	hb_rsc_parse(rsc, &r);
+	return dm->owner ? (r & HB_RSC_FOREIGN) != 0 : (r & HB_RSC_LOCAL) != 0;
+}
+
 static void on_ask(struct fo_daemon *dm, const struct hb_msg *m)
 {
 	char info[16] = "", rsc[16] = "all";
@@ -177,6 +190,7 @@ static void on_ask(struct fo_daemon *dm, const struct hb_msg *m)
 	if (strcmp(info, "me") == 0 && dm->sb == FO_SB_NOT && fo_role_stable(dm)) {
 		fo_log("%s wants to go standby [%s]", peer, rsc);
 		snprintf(dm->sb_rsc, sizeof(dm->sb_rsc), "%s", rsc);
+		dm->sb_ours = gives_ours(dm, rsc);
 		set_sb(dm, FO_SB_OTHER);
 		fo_role_send_ask(dm, "other");
 	} else if (strcmp(info, "me") == 0) {
@@ -190,10 +204,15 @@ static void on_ask(struct fo_daemon *dm, const struct hb_msg *m)
 		else
 			fo_role_rsc_done(dm, false);
 	} else if (strcmp(info, "done") == 0 && dm->sb == FO_SB_OTHER) {
-		fo_log("standby: acquire [%s] resources from %s", dm->sb_rsc, peer);
+		fo_log("standby: acquire [%s] resources from %s%s", dm->sb_rsc, peer,
+		       dm->sb_ours ? "" : " (its own groups: none of ours)");
 		set_sb(dm, FO_SB_TAKING);
-		fo_rsc_start_all(dm);
-		fo_role_report(dm, false, NULL);
+		if (dm->sb_ours && !dm->holds) {
+			fo_rsc_start_all(dm);
+			fo_role_report(dm, false, NULL);
+		} else {
+			fo_role_rsc_done(dm, true);
+		}
 	} else if (strcmp(info, "done") == 0 && dm->sb == FO_SB_GAVE) {
 		fo_log("Other node completed standby takeover of %s resources.", dm->sb_rsc);
 		set_sb(dm, FO_SB_NOT);

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "xlvs.skel.h"
 #include "internal.h"
+#include <xlvs/sync.h>
 
 static int pin_map(struct bpf_map *m, const char *dir, const char *name)
 {
@@ -24,9 +25,16 @@ static int pin_map(struct bpf_map *m, const char *dir, const char *name)
 	return bpf_map__pin(m, p);
 }
 
-static int pin_maps(struct xlvs_bpf *skel, const char *path)
+/* The maps a table pins, in the order it pins them. */
+struct pin {
+	struct bpf_map *map;
+	const char *name;
+};
+#define PINS_MAX 24
+
+static size_t pin_list(struct xlvs_bpf *skel, struct pin out[PINS_MAX])
 {
-	const struct { struct bpf_map *map; const char *name; } pins[] = {
+	const struct pin pins[] = {
 		{ skel->maps.svc, PIN_SVC }, { skel->maps.dest, PIN_DEST },
 		{ skel->maps.sched, PIN_SCHED }, { skel->maps.conn, PIN_CONN },
 		{ skel->maps.stats, PIN_STATS }, { skel->maps.timers, PIN_TIMERS },
@@ -40,13 +48,38 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 		{ skel->maps.nat_reply, PIN_NAT_REPLY },
 		{ skel->maps.dev_mac, PIN_DEV_MAC },
 		{ skel->maps.svc_acc, PIN_SVC_ACC },
+		{ skel->maps.sync_ctl, PIN_SYNC_CTL },
+		{ skel->maps.sync_ring, PIN_SYNC_RING },
 		{ skel->maps.meta, PIN_META },  /* last: its pin means "whole" */
 	};
+	size_t n = sizeof(pins) / sizeof(pins[0]);
+
+	_Static_assert(sizeof(pins) / sizeof(pins[0]) <= PINS_MAX, "PINS_MAX");
+	memcpy(out, pins, sizeof(pins));
+	return n;
+}
+
+static int pin_maps(struct xlvs_bpf *skel, const char *path)
+{
+	struct pin pins[PINS_MAX];
+	size_t n = pin_list(skel, pins);
 	int rc = 0;
 
-	for (size_t i = 0; !rc && i < sizeof(pins) / sizeof(pins[0]); i++)
+	for (size_t i = 0; !rc && i < n; i++)
 		rc = pin_map(pins[i].map, path, pins[i].name);
 	return rc;
+}
+
+/* Whether this build pins map: state a table must have, not a cache. */
+static bool map_pinned(struct xlvs_bpf *skel, const struct bpf_map *map)
+{
+	struct pin pins[PINS_MAX];
+	size_t n = pin_list(skel, pins);
+
+	for (size_t i = 0; i < n; i++)
+		if (pins[i].map == map)
+			return true;
+	return false;
 }
 
 /* A connection-keyed shard of type and value size, as an fd (or -errno). */
@@ -145,11 +178,16 @@ int loader_arm_timers(struct xlvs_bpf *skel)
 
 static int write_meta(struct xlvs_bpf *skel, uint32_t conn_max)
 {
+	struct xlvs_sync_ctl sc = {
+		.threshold = XLVS_SYNC_THRESHOLD_DEFAULT,
+		.period = XLVS_SYNC_PERIOD_DEFAULT,
+	};
 	struct xlvs_meta m;
 	uint32_t zero = 0;
 
 	xlvs_meta_defaults(&m, conn_max);
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.meta), &zero, &m, 0))
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.meta), &zero, &m, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.sync_ctl), &zero, &sc, 0))
 		return -errno;
 	return 0;
 }
@@ -182,6 +220,14 @@ static void rodata_set(struct xlvs_bpf *skel, int ncpu, uint32_t conn_max)
 
 int loader_create(const char *path, uint32_t conn_max)
 {
+	return loader_make(path, conn_max, true);
+}
+
+/* arm false: the timers are left unarmed, for a migration to fill the
+ * table first (a sweeper that walked it while it filled would take the
+ * connections it had not seen yet for drift, and "heal" the counts). */
+int loader_make(const char *path, uint32_t conn_max, bool arm)
+{
 	struct xlvs_bpf *skel;
 	char p[512];
 	int rc, ncpu;
@@ -203,7 +249,7 @@ int loader_create(const char *path, uint32_t conn_max)
 	rc = write_meta(skel, conn_max);
 	if (!rc)
 		rc = conn_shards_create(skel, conn_max);
-	if (!rc)
+	if (!rc && arm)
 		rc = loader_arm_timers(skel);
 	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);
 	if (!rc)
@@ -217,6 +263,9 @@ int loader_create(const char *path, uint32_t conn_max)
 	snprintf(p, sizeof(p), "%s/" PIN_PROG_LBLC_COLLECT, path);
 	if (!rc)
 		rc = bpf_program__pin(skel->progs.xlvs_lblc_collect, p);
+	snprintf(p, sizeof(p), "%s/" PIN_PROG_SYNC_INSTALL, path);
+	if (!rc)
+		rc = bpf_program__pin(skel->progs.xlvs_sync_install, p);
 	if (!rc)
 		rc = pin_maps(skel, path);
 	if (rc)
@@ -266,6 +315,7 @@ int loader_remove(const char *path)
 struct map_set {
 	int fd[64];
 	uint32_t id[64];
+	struct bpf_map_info info[64];
 	char name[64][BPF_OBJ_NAME_LEN];
 	int n;
 };
@@ -298,6 +348,7 @@ static int map_set_add(struct map_set *ms, int fd)
 	}
 	ms->fd[ms->n] = fd;
 	ms->id[ms->n] = mi.id;
+	ms->info[ms->n] = mi;
 	memcpy(ms->name[ms->n++], mi.name, BPF_OBJ_NAME_LEN);
 	return 0;
 }
@@ -370,6 +421,37 @@ static int table_map_set(const struct xlvs_table *t, struct map_set *ms)
 	return rc;
 }
 
+/* Whether this build's map (its definition, not yet made) is the table's
+ * existing one in kind and records, an array of maps' shards included:
+ * a layout changed without XLVS_ABI_VERSION changing is still a changed
+ * layout, for the migration (migrate.c) to handle; -EPROTO if not. */
+static int map_same(struct bpf_map *map, int fd, const struct bpf_map_info *mi)
+{
+	struct bpf_map *inner = bpf_map__inner_map(map);
+	struct bpf_map_info si;
+	uint32_t zero = 0, id, len = sizeof(si);
+	int sfd, rc = 0;
+
+	if (bpf_map__type(map) != mi->type ||
+	    bpf_map__key_size(map) != mi->key_size ||
+	    (!inner && bpf_map__value_size(map) != mi->value_size))
+		rc = -EPROTO;
+	if (!rc && inner && !bpf_map_lookup_elem(fd, &zero, &id) &&
+	    (sfd = bpf_map_get_fd_by_id(id)) >= 0) {
+		memset(&si, 0, sizeof(si));
+		if (!bpf_obj_get_info_by_fd(sfd, &si, &len) &&
+		    (bpf_map__type(inner) != si.type ||
+		     bpf_map__key_size(inner) != si.key_size ||
+		     bpf_map__value_size(inner) != si.value_size))
+			rc = -EPROTO;
+		close(sfd);
+	}
+	if (rc)
+		xlvs_logf("the table's map %s is not this build's (its kind or "
+			  "records changed)", bpf_map__name(map));
+	return rc;
+}
+
 /*
  * A second copy of the table's programs, opened and not yet loaded, every
  * map of it the very one of the table's, found by name: so both copies
@@ -406,12 +488,27 @@ int loader_component_open(const struct xlvs_table *t, struct xlvs_bpf **out,
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, all || prog == skel->progs.xlvs_xdp);
 	bpf_object__for_each_map(map, skel->obj) {
+		bool found = false;
+
 		if (bpf_map__is_internal(map))
 			continue;       /* .rodata: set above, as at creation */
-		for (int i = 0; !rc && i < ms.n; i++)
-			if (!strncmp(ms.name[i], bpf_map__name(map),
-				     BPF_OBJ_NAME_LEN - 1))
+		for (int i = 0; !rc && i < ms.n; i++) {
+			if (strncmp(ms.name[i], bpf_map__name(map),
+				    BPF_OBJ_NAME_LEN - 1))
+				continue;
+			found = true;
+			if (all)
+				rc = map_same(map, ms.fd[i], &ms.info[i]);
+			if (!rc)
 				rc = bpf_map__reuse_fd(map, ms.fd[i]);
+		}
+		/* State this build keeps and the table has not: a table of
+		 * another build's layout, whatever its version says. */
+		if (!rc && !found && all && map_pinned(skel, map)) {
+			xlvs_logf("the table has no map %s: not this build's layout",
+				  bpf_map__name(map));
+			rc = -EPROTO;
+		}
 	}
 	if (rc)
 		xlvs_bpf__destroy(skel);
@@ -434,6 +531,20 @@ int xlvs_prog_load_copy(const struct xlvs_table *t)
 		xlvs_logf("cannot load a copy of the XDP program: %s", strerror(-rc));
 	else if ((rc = dup(bpf_program__fd(skel->progs.xlvs_xdp))) < 0)
 		rc = -errno;
+	xlvs_bpf__destroy(skel);
+	return rc;
+}
+
+int loader_arm_later(const struct xlvs_table *t)
+{
+	struct xlvs_bpf *skel;
+	int rc = loader_component_open(t, &skel, true);
+
+	if (rc)
+		return rc;
+	rc = xlvs_bpf__load(skel);
+	if (!rc)
+		rc = loader_arm_timers(skel);
 	xlvs_bpf__destroy(skel);
 	return rc;
 }

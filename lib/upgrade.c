@@ -57,6 +57,7 @@ static int upgrade_in_root(const struct xlvs_table *t, struct xlvs_bpf *skel)
 		{ skel->progs.xlvs_set_thresholds, PIN_PROG_SET_THRESHOLDS },
 		{ skel->progs.xlvs_sched_resume, PIN_PROG_SCHED_RESUME },
 		{ skel->progs.xlvs_lblc_collect, PIN_PROG_LBLC_COLLECT },
+		{ skel->progs.xlvs_sync_install, PIN_PROG_SYNC_INSTALL },
 		{ skel->progs.xlvs_xdp, PIN_PROG },  /* last: the attach's */
 	};
 	int n, rc;
@@ -67,6 +68,12 @@ static int upgrade_in_root(const struct xlvs_table *t, struct xlvs_bpf *skel)
 	rc = loader_arm_timers(skel);
 	if (!rc)
 		rc = pin_if_absent(t, skel->maps.svc_acc, PIN_SVC_ACC);
+	/* Tables made before connection sync: its maps, which its daemon
+	 * sets up when it starts. */
+	if (!rc)
+		rc = pin_if_absent(t, skel->maps.sync_ctl, PIN_SYNC_CTL);
+	if (!rc)
+		rc = pin_if_absent(t, skel->maps.sync_ring, PIN_SYNC_RING);
 	for (size_t i = 0; !rc && i < sizeof(pins) / sizeof(pins[0]); i++)
 		rc = repin(t, pins[i].prog, pins[i].name);
 	return rc ? rc : n;
@@ -94,6 +101,7 @@ int xlvs_upgrade(struct xlvs_table *t)
 		rc = upgrade_in_root(t, skel);
 		nsroot_leave(&g);
 	}
+	table_obj_forget(t);    /* its programs are the new ones now */
 out:
 	xlvs_bpf__destroy(skel);
 	return rc;

@@ -530,14 +530,14 @@ static int alone_replace(unsigned int ifindex, const struct xdp_place *pl,
 	return rc;
 }
 
-/* In libxdp's dispatcher: the new copy added (the dispatcher replaced in
- * one step, both copies in it), then the old ones removed (again in one
- * step).  Between the two the old copy runs first for every packet, over
- * the same maps: nothing is lost. */
-static int dispatcher_replace(const struct xlvs_table *t, unsigned int ifindex,
+/* In libxdp's dispatcher: src's new copy added (the dispatcher replaced
+ * in one step, both copies in it), then the old ones removed (again in
+ * one step).  Between the two the old copy runs first for every packet:
+ * nothing meets no program. */
+static int dispatcher_replace(const struct xlvs_table *src, unsigned int ifindex,
 			      const struct xdp_place *pl)
 {
-	int rc = component_attach(t, ifindex, pl->mode);
+	int rc = component_attach(src, ifindex, pl->mode);
 
 	for (int i = 0; !rc && i < pl->nours; i++) {
 		struct xdp_program *p = xdp_program__from_id(pl->ours[i]);
@@ -553,7 +553,11 @@ static int dispatcher_replace(const struct xlvs_table *t, unsigned int ifindex,
 	return rc;
 }
 
-int xdp_replace_all(const struct xlvs_table *t, int new_fd)
+/* On every interface that runs the table at path (meta_fd its meta),
+ * new_fd instead, or in a dispatcher src's component.  With the host's
+ * mount namespace entered; how many interfaces, or -errno. */
+static int replace_all(const char *path, int meta_fd, int new_fd,
+		       const struct xlvs_table *src)
 {
 	struct if_nameindex *ifs, *i;
 	struct table_ids ids;
@@ -561,11 +565,11 @@ int xdp_replace_all(const struct xlvs_table *t, int new_fd)
 	char p[300];
 	int rc, n = 0, old_fd;
 
-	libxdp_setup(t->path);
-	rc = table_ids_get(t->meta_fd, t->path, &ids);
+	libxdp_setup(path);
+	rc = table_ids_get(meta_fd, path, &ids);
 	if (rc)
 		return rc;
-	snprintf(p, sizeof(p), "%s/" PIN_PROG, t->path);
+	snprintf(p, sizeof(p), "%s/" PIN_PROG, path);
 	old_fd = bpf_obj_get(p);
 	ifs = if_nameindex();
 	if (!ifs)
@@ -578,7 +582,7 @@ int xdp_replace_all(const struct xlvs_table *t, int new_fd)
 			rc = alone_replace(i->if_index, &pl,
 					   pl.main_id == ids.prog ? old_fd : -1, new_fd);
 		else
-			rc = dispatcher_replace(t, i->if_index, &pl);
+			rc = dispatcher_replace(src, i->if_index, &pl);
 		if (rc)
 			xlvs_logf("%s: cannot replace the data plane: %s",
 				  i->if_name, strerror(-rc));
@@ -589,4 +593,23 @@ int xdp_replace_all(const struct xlvs_table *t, int new_fd)
 	if (old_fd >= 0)
 		close(old_fd);
 	return rc ? rc : n;
+}
+
+int xdp_replace_all(const struct xlvs_table *t, int new_fd)
+{
+	return replace_all(t->path, t->meta_fd, new_fd, t);
+}
+
+int xdp_move_all(const char *path, int meta_fd, const struct xlvs_table *to)
+{
+	char p[300];
+	int fd, rc;
+
+	snprintf(p, sizeof(p), "%s/" PIN_PROG, to->path);
+	fd = bpf_obj_get(p);
+	if (fd < 0)
+		return -errno;
+	rc = replace_all(path, meta_fd, fd, to);
+	close(fd);
+	return rc;
 }

@@ -59,7 +59,6 @@ static int table_op(struct xlvs_table *t, const struct cmd *c)
 		return xlvs_timeouts_set(t, c->timeouts[0], c->timeouts[1],
 					 c->timeouts[2]);
 	case CMD_DETACH: return xlvs_detach(t, c->ifname);
-	case CMD_UPGRADE: return upgrade_run(t);
 	default: return -EINVAL;
 	}
 }
@@ -142,6 +141,15 @@ int cmd_run(const struct cmd *c)
 			fprintf(stderr, "xlvsadm: cannot unload: %s\n", strerror(-rc));
 		return rc ? 1 : 0;
 	}
+	if (c->kind == CMD_UPGRADE)
+		return upgrade_cmd();
+	/* The daemons open the table themselves; their records are theirs. */
+	if (c->kind == CMD_START_DAEMON)
+		return daemon_start(c);
+	if (c->kind == CMD_STOP_DAEMON)
+		return daemon_stop(c);
+	if (c->kind == CMD_LIST && (c->opts & OPT_DAEMON))
+		return daemon_list(stdout);
 	rc = xlvs_table_open(&t, open_flags(c), c->conn_max);
 	if (rc == -ERANGE) {
 		fprintf(stderr, "xlvsadm: --conn-max %u is out of range: %u..%u\n",

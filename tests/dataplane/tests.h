@@ -38,6 +38,7 @@ size_t recount_tests(struct CMUnitTest *out, size_t room);
 size_t expire_cap_tests(struct CMUnitTest *out, size_t room);
 size_t stress_tests(struct CMUnitTest *out, size_t room);
 size_t fold_tests(struct CMUnitTest *out, size_t room);
+size_t sync_tests(struct CMUnitTest *out, size_t room);
 size_t tunnel_tests(struct CMUnitTest *out, size_t room);
 size_t tunnel6_tests(struct CMUnitTest *out, size_t room);
 size_t nat_tests(struct CMUnitTest *out, size_t room);

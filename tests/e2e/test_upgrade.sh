@@ -11,9 +11,12 @@
 #  - in place: `xlvsadm --upgrade` of this build replaces the program of
 #    build/next on eth0 (a new program id) and its pins, the table's maps
 #    kept (the same meta map);
-#  - a layout change: build/abi-next's `--upgrade` finds a table of
-#    version 19, migrates services, real servers, connections and
-#    counters into a table of 20 and swaps the program (a new meta map).
+#  - a layout change: build/abi-next's `--upgrade` finds a table of this
+#    build's version, migrates services, real servers, connections and
+#    counters into a table of the next and swaps the program (a new meta
+#    map);
+#  - the package's postinst on an upgrade does the first through the
+#    installed xlvsadm, and nothing where there is no table.
 
 UP_NEXT=$XL_ROOT/build/next/bin/xlvsadm
 UP_ABI=$XL_ROOT/build/abi-next/bin/xlvsadm
@@ -105,13 +108,15 @@ up_prog() {
 # In place: this build's program replaces build/next's; the table is the
 # same one (the same meta map), its timers run on.
 test_upgrade_in_place_keeps_connections() {
-	local old_prog new_prog passes
+	local old_prog new_prog passes old_meta
 	up_cluster "$UP_NEXT"
 	up_traffic
 	up_table "$UP_NEXT" >"$XL_TMP/before"
 	old_prog=$(up_prog)
+	old_meta=$(up_meta_id)
 	xl_adm --upgrade 2>"$XL_TMP/err" || xl_fail "--upgrade: $(cat "$XL_TMP/err")"
 	new_prog=$(up_prog)
+	xl_assert_eq "$old_meta" "$(up_meta_id)" "the table's meta map (in place: the same table)"
 	echo "eth0's program: id $old_prog before, $new_prog after"
 	[ -n "$new_prog" ] && [ "$new_prog" != "$old_prog" ] ||
 		xl_fail "the program on eth0 was not replaced ($old_prog, $new_prog)"
@@ -119,4 +124,77 @@ test_upgrade_in_place_keeps_connections() {
 	up_after "$XL_TMP/before" "$XL_ADM_BIN"
 	(($(xl_counter sweep_passes) > passes)) ||
 		xl_fail "the sweeper stopped with the upgrade"
+}
+
+# up_meta_id: the id of the meta map of ha1's table (which table it is).
+up_meta_id() {
+	local ino dir
+	ino=$(stat -L -c %i "/run/netns/${XL_PREFIX}ha1")
+	dir=$(ls -d /sys/fs/bpf/xlvs/netns-"$ino"-* 2>/dev/null | head -1)
+	[ -n "$dir" ] && bpftool map show pinned "$dir/meta" | awk -F: 'NR == 1 { print $1 }'
+}
+
+# up_conns BIN: each service's Conns counter (-L -n --stats), one a line.
+up_conns() {
+	up_adm "$1" -L -n --stats | awk '$1 == "TCP" || $1 == "UDP" { print $1, $2, $3 }'
+}
+
+# A layout change: build/abi-next's --upgrade finds this build's table of
+# version N, migrates it into a table of N+1 (a new meta map) and swaps
+# the program; nothing breaks, the connections and counts are the same,
+# and this build (N) now refuses the table by its version.
+test_upgrade_migrates_layout() {
+	local old_meta new_meta old_prog new_prog
+	[ -x "$UP_ABI" ] || xl_fail "$UP_ABI missing: make test-build"
+	up_cluster "$XL_ADM_BIN"
+	up_traffic
+	up_table "$XL_ADM_BIN" >"$XL_TMP/before"
+	up_conns "$XL_ADM_BIN" >"$XL_TMP/conns.before"
+	old_meta=$(up_meta_id)
+	old_prog=$(up_prog)
+	up_adm "$UP_ABI" --upgrade 2>"$XL_TMP/err" ||
+		xl_fail "--upgrade to the next layout: $(cat "$XL_TMP/err")"
+	new_meta=$(up_meta_id)
+	new_prog=$(up_prog)
+	echo "ha1's table: meta map $old_meta before, $new_meta after; eth0's program $old_prog, $new_prog"
+	[ -n "$new_meta" ] && [ "$new_meta" != "$old_meta" ] ||
+		xl_fail "no new table ($old_meta, $new_meta)"
+	[ -n "$new_prog" ] && [ "$new_prog" != "$old_prog" ] ||
+		xl_fail "the program on eth0 was not swapped ($old_prog, $new_prog)"
+	up_adm "$XL_ADM_BIN" -L -n >/dev/null 2>"$XL_TMP/err19" &&
+		xl_fail "this build still reads the migrated table of the next version"
+	grep -q "has layout version" "$XL_TMP/err19" ||
+		xl_fail "the refusal does not name the new version: $(cat "$XL_TMP/err19")"
+	up_conns "$UP_ABI" >"$XL_TMP/conns.after"
+	xl_assert_same_file "$XL_TMP/conns.before" "$XL_TMP/conns.after" \
+		"each service's Conns counter before and after the migration"
+	up_after "$XL_TMP/before" "$UP_ABI"
+}
+
+# The package's postinst on an upgrade (configure with the old version)
+# runs the installed xlvsadm --upgrade: here this build's, first on PATH,
+# in the director, whose table build/next made; with no table (the second
+# director) it does nothing and makes none.  It never fails the upgrade.
+test_upgrade_postinst() {
+	local old_prog new_prog ino
+	up_cluster "$UP_NEXT"
+	xl_add_director ha2 "$XL_HA2"
+	up_traffic
+	up_table "$UP_NEXT" >"$XL_TMP/before"
+	old_prog=$(up_prog)
+	xl_in ha1 env PATH="$XL_ROOT/build/bin:$PATH" sh "$XL_ROOT/debian/postinst" \
+		configure 0.1 >"$XL_TMP/postinst" 2>&1 ||
+		xl_fail "postinst configure 0.1: $(cat "$XL_TMP/postinst")"
+	new_prog=$(up_prog)
+	[ -n "$new_prog" ] && [ "$new_prog" != "$old_prog" ] ||
+		xl_fail "postinst did not replace the program ($old_prog, $new_prog): $(cat "$XL_TMP/postinst")"
+	xl_in ha2 env PATH="$XL_ROOT/build/bin:$PATH" sh "$XL_ROOT/debian/postinst" \
+		configure 0.1 >"$XL_TMP/postinst2" 2>&1 ||
+		xl_fail "postinst without a table: $(cat "$XL_TMP/postinst2")"
+	ino=$(stat -L -c %i "/run/netns/${XL_PREFIX}ha2")
+	# (a listing leaves the namespace's empty directory; a table has its
+	# meta pinned, last.)
+	! ls /sys/fs/bpf/xlvs/netns-"$ino"-*/meta >/dev/null 2>&1 ||
+		xl_fail "postinst made a table where there was none"
+	up_after "$XL_TMP/before" "$XL_ADM_BIN"
 }
