@@ -385,13 +385,18 @@ int sweep_bench(char *out, size_t len)
 	static struct sweep_fig r[SWEEP_REPS][SC_N];
 	double load[3] = { 0 };
 	size_t used;
-	int reps = 0;
+	int reps = 0, want = SWEEP_REPS;
 
 	if (!keys || !vals || !gkeys || !gvals)
 		return -1;
 	if (getloadavg(load, 3) < 0)
 		load[0] = -1;
-	for (; reps < SWEEP_REPS; reps++) {
+	/* MICRO_SWEEP_REPS: fewer, to interleave runs of two builds. */
+	if (getenv("MICRO_SWEEP_REPS"))
+		want = atoi(getenv("MICRO_SWEEP_REPS"));
+	if (want < 1 || want > SWEEP_REPS)
+		want = SWEEP_REPS;
+	for (; reps < want; reps++) {
 		if (sweep_rep(r[reps], keys, vals, gkeys, gvals))
 			break;
 		fprintf(stderr, "micro: sweeper repetition %d: longest tick %.0f / %.0f / "
