@@ -337,3 +337,44 @@ NFT
 	both=$(fo_both_count "$FOH_SAMPLES")
 	((both == 0)) || { foh_logs; xl_fail "the VIP was up on both directors in $both samples"; }
 }
+
+# foh_media SYS1 SYS2 MEDIA-LINE: the ucast lines replaced by MEDIA-LINE
+# (bcast or mcast); each hears the other and sees it active, ha1 takes
+# the VIP, and when ha1's director dies ha2 takes it over.
+foh_media() {
+	local sys1=$1 sys2=$2 media=$3 cf=$XL_TMP/ha.d/ha.cf h a
+	foh_conf on
+	grep -v '^ucast ' "$cf" >"$cf.new"
+	echo "$3" >>"$cf.new"
+	mv "$cf.new" "$cf"
+	"$FO_BIN" -c "$XL_TMP/ha.d" -n ha1 -t 2>/dev/null || xl_fail "-t refused: $media"
+	# heartbeat's bcast sends to the address's broadcast (SIOCGIFBRDADDR):
+	# an address added without one (iproute2's default, netns.sh's) makes
+	# it send to 0.0.0.0, which only it hears.  ifupdown and networkd set
+	# one; so do we here, for bcast.
+	for h in ha1 ha2; do
+		[[ $media == bcast* ]] || break
+		a=$XL_HA1
+		[ $h = ha2 ] && a=$XL_HA2
+		xl_in $h ip addr del "$a/24" dev eth0 &&
+			xl_in $h ip addr add "$a/24" brd + dev eth0 || xl_fail "cannot set brd in $h"
+	done
+	foh_start "$sys1" ha1
+	foh_start "$sys2" ha2
+	fo_wait_vip ha1 yes 15 || { foh_logs; xl_fail "$3: ha1 ($sys1) did not take the VIP"; }
+	sleep 1
+	fo_has_vip ha2 && { foh_logs; xl_fail "$3: the VIP is on ha2 as well"; }
+	grep -q "Status update for node ha2: status active" "$XL_TMP/ha-log" ||
+		{ foh_logs; xl_fail "$3: ha1 ($sys1) never saw ha2 active"; }
+	grep -q "Status update for node ha1: status active" "$XL_TMP/ha-log" ||
+		{ foh_logs; xl_fail "$3: ha2 ($sys2) never saw ha1 active"; }
+	foh_kill9 "$sys1" ha1
+	xl_in ha1 ip link set eth0 down
+	fo_wait_vip ha2 yes 6 || { foh_logs; xl_fail "$3: ha2 ($sys2) did not take over"; }
+	echo "$3: $sys1 on ha1 and $sys2 on ha2 paired; ha2 took over"
+	! grep -q "Assertion\|Emergency Shutdown\|core dump" "$XL_TMP/ha-log" "$XL_TMP/ha1.log" \
+		"$XL_TMP/ha2.log" || { foh_logs; xl_fail "heartbeat crashed"; }
+}
+
+test_failover_heartbeat_bcast() { foh_media heartbeat failoverd "bcast eth0"; }
+test_failover_heartbeat_mcast() { foh_media failoverd heartbeat "mcast eth0 239.77.0.1 694 1 0"; }
