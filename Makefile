@@ -7,13 +7,18 @@ BIN      := $(BUILD)/bin
 
 CC       ?= cc
 CLANG    ?= clang
-BPFTOOL  ?= bpftool
+# Debian puts bpftool in /usr/sbin, which a user's PATH often lacks.
+ifeq ($(origin BPFTOOL),undefined)
+BPFTOOL  := $(or $(shell command -v bpftool),$(firstword $(wildcard /usr/sbin/bpftool /sbin/bpftool)),bpftool)
+endif
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD)
-LDLIBS   := -lbpf -lelf -lz -lmnl
+CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BUILD) $(CFLAGS_EXTRA)
+LDLIBS   := -lxdp -lbpf -lelf -lz -lmnl
+# xlvsadm -L --json (xlvsadm/list_json.c) writes JSON through Jansson.
+ADM_LDLIBS := -ljansson
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
-	      -Wall -Werror -Iinclude -I$(BUILD)
+	      -Wall -Werror -Iinclude -I$(BUILD) $(BPF_EXTRA)
 
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -45,6 +50,16 @@ FO_LIB    := $(filter-out $(BUILD)/failoverd/main.o,$(FO_OBJ))
 FO_LDLIBS := -levent -lcrypto
 ifneq ($(wildcard failoverd/main.c),)
 PROGS    += $(BIN)/xlvs-failoverd
+endif
+
+# xlvs-syncd (syncd/): IPVS's connection synchronisation daemon, master
+# and backup.  Its modules (all but main.o) also link into its unit tests
+# and fuzzers.
+SD_SRC    := $(wildcard syncd/*.c)
+SD_OBJ    := $(SD_SRC:%.c=$(BUILD)/%.o)
+SD_LIB    := $(filter-out $(BUILD)/syncd/main.o,$(SD_OBJ))
+ifneq ($(wildcard syncd/main.c),)
+PROGS    += $(BIN)/xlvs-syncd
 endif
 
 # xlvs-exporter (exporter/): the table, healthd's and failoverd's state
@@ -91,7 +106,7 @@ $(TESTLIB): $(TESTLIB_OBJ)
 
 $(BIN)/xlvsadm: $(ADM_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(ADM_LDLIBS)
 
 # xlvs-realserver: a real server's side (realserver/), with its own small
 # XDP decapsulation program.
@@ -121,6 +136,13 @@ $(FO_OBJ): CFLAGS += -Ilib -Ifailoverd
 $(BIN)/xlvs-failoverd: $(FO_OBJ) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(FO_LDLIBS)
+
+$(SD_OBJ): $(wildcard syncd/*.h)
+$(SD_OBJ): CFLAGS += -Ilib -Isyncd
+
+$(BIN)/xlvs-syncd: $(SD_OBJ) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(EX_OBJ): $(wildcard exporter/*.h)
 $(EX_OBJ): CFLAGS += -Ilib -Ixlvsadm -Iexporter
@@ -152,7 +174,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit_%)
 ADM_LIB  := $(filter-out $(BUILD)/xlvsadm/main.o,$(ADM_OBJ))
 $(BUILD)/tests/unit_%: tests/unit/%.c $(ADM_LIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ilib -Ixlvsadm $^ -o $@ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Ilib -Ixlvsadm $^ -o $@ $(LDLIBS) $(ADM_LDLIBS) -lcmocka
 
 # xlvs-realserver's unit tests (tests/unit/rs_*.c) link its modules instead.
 RS_LIB   := $(filter-out $(BUILD)/realserver/main.o,$(RS_OBJ))
@@ -174,6 +196,11 @@ $(BUILD)/tests/unit_hd_%: tests/unit/hd_%.c $$(wildcard tests/unit/hd_%/*.c) \
 $(BUILD)/tests/unit_ex_%: tests/unit/ex_%.c $(EX_LIB) $(EX_ADM) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ilib -Iexporter -Ixlvsadm $^ -o $@ $(LDLIBS) $(EX_LDLIBS) -lcmocka
+
+# xlvs-syncd's (tests/unit/sd_*.c) link its modules.
+$(BUILD)/tests/unit_sd_%: tests/unit/sd_%.c $(SD_LIB) $(BUILD)/libxlvs.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Isyncd $^ -o $@ $(LDLIBS) -lcmocka
 
 # xlvs-failoverd's (tests/unit/fo_*.c) link its modules; their data
 # (golden packets, config corpora) lives in tests/unit/fo_*/.
@@ -204,7 +231,17 @@ $(RANDPKT): $(RANDPKT_OBJ) $(TESTLIB) $(BUILD)/libxlvs.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-test-build: all $(UNIT_BIN) $(DP_BIN) $(RANDPKT)
+# The upgrade test's other builds of xlvsadm from the same sources
+# (tests/e2e/test_upgrade.sh): $(BUILD)/next compiled anew, the data plane
+# it loads replaced in place by this build's; $(BUILD)/abi-next with the
+# table's layout version one up (XLVS_ABI_NEXT), to migrate a table to.
+UPGRADE_BUILDS := $(BUILD)/next/bin/xlvsadm $(BUILD)/abi-next/bin/xlvsadm
+upgrade-builds:
+	$(MAKE) BUILD=$(BUILD)/next $(BUILD)/next/bin/xlvsadm
+	$(MAKE) BUILD=$(BUILD)/abi-next BPF_EXTRA=-DXLVS_ABI_NEXT \
+		CFLAGS_EXTRA=-DXLVS_ABI_NEXT $(BUILD)/abi-next/bin/xlvsadm
+
+test-build: all $(UNIT_BIN) $(DP_BIN) $(RANDPKT) upgrade-builds
 
 # Fuzzers (libFuzzer, fuzz/): every source they use is built again by
 # clang with the fuzzer's coverage and the address and undefined-behaviour
@@ -222,15 +259,15 @@ FUZZ_RS     := $(addprefix $(FUZZ_DIR)/realserver/,state.o options.o conf.o xdp.
 # xlvs-healthd's ldirectord.cf parser: its config_*.c alone.
 FUZZ_HD_CF  := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard healthd/config*.c))
 FUZZ_TARGETS := options restore addr xdp decap rs_state http_resp proto ldirectord_cf \
-		hb_msg hacf ex_status
+		hb_msg hacf ex_status sync_msg
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SECONDS ?= 60
 
 $(FUZZ_DIR)/%.o: %.c $(wildcard include/xlvs/*.h lib/*.h xlvsadm/*.h tests/lib/*.h fuzz/*.h \
-		healthd/*.h failoverd/*.h exporter/*.h) $(BUILD)/xlvs.skel.h
+		healthd/*.h failoverd/*.h exporter/*.h syncd/*.h) $(BUILD)/xlvs.skel.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -Ixlvsadm -Itests/lib -Ifuzz -Irealserver -Ihealthd -Ifailoverd \
-		-Iexporter -c $< -o $@
+		-Iexporter -Isyncd -c $< -o $@
 
 $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 	ar rcs $@ $^
@@ -268,7 +305,7 @@ $(FUZZ_DIR)/fuzz_ldirectord_cf: $(FUZZ_DIR)/fuzz/ldirectord_cf.o $(FUZZ_HD_CF) $
 # xlvs-failoverd's: the heartbeat packet decoder and token check, and the
 # ha.cf/haresources/authkeys parsers (not the daemon's loop, links, roles).
 FUZZ_FO := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard failoverd/config*.c failoverd/hb_auth.c \
-	failoverd/hb_msg*.c failoverd/hb_status.c failoverd/hb_order.c))
+	failoverd/hb_msg*.c failoverd/hb_status.c failoverd/hb_order.c failoverd/hb_rsc.c))
 $(FUZZ_DIR)/fuzz_hb_msg $(FUZZ_DIR)/fuzz_hacf: \
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(FO_LDLIBS)
@@ -278,6 +315,11 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz/%.o $(FUZZ_FO)
 FUZZ_EX := $(addprefix $(FUZZ_DIR)/exporter/,hdstat.o fostat.o prom.o)
 $(FUZZ_DIR)/fuzz_ex_status: $(FUZZ_DIR)/fuzz/ex_status.o $(FUZZ_EX) $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+# xlvs-syncd's: the sync message decoder, which reads whatever the
+# multicast group carries.
+$(FUZZ_DIR)/fuzz_sync_msg: $(FUZZ_DIR)/fuzz/sync_msg.o $(FUZZ_DIR)/syncd/sync_msg.o
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -308,5 +350,27 @@ include package.mk
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tools test-build test demo bench clean fuzz fuzz-build
+# make deps: installs what the build needs (as root; the tests' servers
+# and tools come with scripts/install-deps alone, which tests/run runs).
+deps:
+	scripts/install-deps --build
+
+# Before anything is built: every tool and library the goals need, checked
+# at once (scripts/check-deps), so a fresh machine gets one message naming
+# all that is missing and `sudo make deps`, not a shell's "bpftool: not
+# found" halfway through.  Goals that build nothing, or install what they
+# need themselves (test, demo), are not held up.
+DEPS_FREE_GOALS := deps clean uninstall test demo
+DEPS_GOALS := $(filter-out $(DEPS_FREE_GOALS),$(or $(MAKECMDGOALS),all))
+ifneq ($(DEPS_GOALS),)
+DEPS_MISSING := $(shell CC='$(CC)' CLANG='$(CLANG)' BPFTOOL='$(BPFTOOL)' FUZZ_CC='$(FUZZ_CC)' \
+	BTF_NEEDED=$(if $(wildcard $(BUILD)/vmlinux.h),0,1) scripts/check-deps \
+	$(if $(filter test-build,$(DEPS_GOALS)),--test) \
+	$(if $(filter fuzz fuzz-build,$(DEPS_GOALS)),--fuzz))
+ifneq ($(DEPS_MISSING),)
+$(error $(DEPS_MISSING))
+endif
+endif
+
+.PHONY: all tools test-build upgrade-builds test demo bench clean fuzz fuzz-build deps
 .SECONDARY:

@@ -15,7 +15,7 @@ SYSCONFDIR ?= /etc
 progs: $(PROGS)
 
 UNITS      := $(wildcard systemd/*.service)
-# Written by the manpages work (man/NAME.SECTION): whatever exists.
+# man/NAME.SECTION, mdoc: every page there (test_manpages.sh lists them).
 MANPAGES   := $(wildcard man/*.[578])
 EXAMPLES   := $(wildcard examples/*)
 SUBST      := sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'

@@ -6,16 +6,21 @@
  *   - the pass: the next shard's walk (bpf_for_each_map_elem), which frees
  *     expired entries, stamps templates and recounts (bpf/recount.h); a
  *     shard holds at most about 512 entries (xlvs_conn_shard_bits), so a
- *     walk holds its CPU for about 0.1 ms;
+ *     walk holds its CPU for about 0.1-0.2 ms;
  *   - after the last shard, the pass's correction of the real servers'
  *     counts, FIX_BATCH servers a tick;
  *   - out of turn, a shard a walk found over its share (the eviction walk),
  *     and one the packet path saw filling fast (urgent, see fill_note).
+ * A walk takes out at most half a shard's share (walk_cap); a shard whose
+ * entries all expire at once is emptied by walks of it in the ticks after
+ * (resumed), an eviction goes on the same way.
  * Budget: the next tick comes SWEEP_BUDGET times this tick's own run time
  * later, so the sweeper takes at most 1/(SWEEP_BUDGET + 1) of a CPU, and
  * a pass takes at least a second; a big table's pass takes longer (at a
- * million entries, a few seconds).  Fast-filling and over-full shards are
- * walked sooner, up to 1/(SWEEP_URGENT_BUDGET + 1) of a CPU.
+ * million entries, about ten seconds).  Fast-filling shards, and the
+ * evictions their walks find, are walked sooner, up to
+ * 1/(SWEEP_URGENT_BUDGET + 1) of a CPU; a shard the pass finds over its
+ * share with no new entry since waits its turn at the steady budget.
  *
  * Eviction by class: a shard's hash that is full refuses new entries (the
  * packet path drops their packets, as IPVS does when it cannot allocate a
@@ -49,6 +54,7 @@ enum walk_mode {
 	WALK_PASS = 0,          /* in the pass: expiry, stamps, recount */
 	WALK_URGENT,            /* out of turn: expiry, eviction candidates */
 	WALK_EVICT,             /* evict by class */
+	WALK_RESUME,            /* as urgent, after a walk stopped at its cap */
 };
 
 struct sweep_ctx {
@@ -62,6 +68,8 @@ struct sweep_ctx {
 	__u32 evicted_all;
 	__u32 pass_ms;
 	__u32 reply_orphans;    /* nat_reply_orphan */
+	__u32 cap;              /* entries a walk takes out at most */
+	__u32 capped;           /* it stopped taking them out there */
 };
 
 /* floor(log2(v)) of a 17-bit v > 0 by halving the range five times: a
@@ -231,7 +239,13 @@ static __always_inline long evict_one(struct xlvs_conn_key *key,
 			    evict_counter(cls, s.state) % 7]++;
 		sc->evicted_all++;
 	}
-	return sc->evicted_all >= st->evict_target;   /* 1 stops the walk */
+	if (sc->evicted_all >= st->evict_target)
+		return 1;               /* 1 stops the walk */
+	if (sc->evicted_all >= sc->cap) {
+		sc->capped = 1;
+		return 1;
+	}
+	return 0;
 }
 
 /* One entry of a walk (key: a copy). */
@@ -255,6 +269,17 @@ __noinline long sweep_entry(struct xlvs_conn_key *key, struct xlvs_conn *c,
 	if (conn_expired(c, m, sc->now)) {
 		if (key->kind != XLVS_KIND_TEMPLATE ||
 		    !xlvs_tpl_controls(c->ctl_stamp, sc->now, sc->pass_ms)) {
+			if (sc->expired + sc->evicted_all >= sc->cap) {
+				/* Left to the next walk of this shard.  Still
+				 * bound to its server, so the pass counts it;
+				 * that walk's removal is then a change after
+				 * this one (V_POST). */
+				sc->capped = 1;
+				if (sc->mode == WALK_PASS)
+					recount_entry(c, key->kind, s.state,
+						      (__u32)sc->pass);
+				return 0;
+			}
 			/* In the pass walk the walk itself is the order. */
 			if (!sweep_take(key, c, sc->shard,
 					sc->mode == WALK_PASS ? V_NONE : V_AUTO)) {
@@ -315,13 +340,20 @@ static __always_inline void evict_threshold(struct sweep_state *st, __u32 target
 		}
 }
 
-/* After a walk of shard sh that found sc->live entries. */
-static __always_inline void walk_done(struct sweep_state *st, struct sweep_ctx *sc,
-				      const struct xlvs_meta *m)
+/* After a walk of shard sc->shard that found sc->live entries.  A global
+ * function: the verifier checks it once, not once a walk mode. */
+__noinline int walk_done(struct sweep_ctx *sc)
 {
-	__u32 sh = sc->shard, share = xlvs_conn_share(m->conn_max);
-	struct shard_fill *f = bpf_map_lookup_elem(&shard_fill, &sh);
+	struct sweep_state *st = sweep_state_get();
+	struct xlvs_meta *m = meta_get();
+	struct shard_fill *f;
+	__u32 sh, share;
 
+	if (!sc || !st || !m)
+		return 0;
+	sh = sc->shard;
+	share = xlvs_conn_share(m->conn_max);
+	f = bpf_map_lookup_elem(&shard_fill, &sh);
 	if (f) {
 		f->live = sc->live;
 		f->ins_at_walk = *(volatile __u32 *)&f->ins;
@@ -337,7 +369,13 @@ static __always_inline void walk_done(struct sweep_state *st, struct sweep_ctx *
 		st->evict_target = sc->live - shard_evict_to(share, st->flood);
 		evict_threshold(st, st->evict_target);
 		st->evict_due = sh + 1;
+		/* A shard that gets a new entry past its limit is marked
+		 * urgent by the packet path (fill_note); one the pass found
+		 * there without that can wait for the next tick at the
+		 * steady budget. */
+		st->evict_soon = sc->mode == WALK_URGENT;
 	}
+	return 0;
 }
 
 struct fix_ctx {
@@ -419,7 +457,7 @@ static __always_inline void walk(struct sweep_state *st, struct sweep_ctx *sc,
 		__builtin_memset(st->hist, 0, sizeof(st->hist));
 	bpf_for_each_map_elem(conns, sweep_one, sc, 0);
 	if (mode != WALK_EVICT)
-		walk_done(st, sc, m);
+		walk_done(sc);
 	replies = mode == WALK_PASS ? bpf_map_lookup_elem(&nat_reply, &sh) : NULL;
 	if (replies)
 		bpf_for_each_map_elem(replies, reply_sweep_one, sc, 0);
@@ -492,9 +530,54 @@ static __noinline int walk_counted(struct sweep_state *st, struct sweep_ctx *sc,
 	return 0;
 }
 
+/*
+ * A walk takes out at most walk_cap entries: taking one out (its claim,
+ * the delete, the unbinding and its counts' atomics) costs several times
+ * a visit, so a shard whose entries all expire at once (or an eviction
+ * from a shard far over its share) would hold the CPU for that many
+ * removals.  Half a share keeps such a walk near an ordinary one's
+ * length.  The rest is taken out by a walk of the same shard the tick
+ * after (bpf_for_each_map_elem cannot resume mid-map; the walk starts
+ * over, and what was taken out is gone).
+ */
+static __always_inline __u32 walk_cap(const struct xlvs_meta *m)
+{
+	__u32 share = (m->conn_max + conn_nshards() - 1) >> (shard_bits & 15);
+
+	return share / 2 > 8 ? share / 2 : 8;
+}
+
+/* Walk sh again for what the capped walk in mode left: an eviction goes on
+ * with what is left of its target; expired entries are taken out by a
+ * resumed walk, or, if one is pending already, by an urgent one.  A global
+ * function: indexing by sh here would make the verifier follow every
+ * shard number the caller's branches give apart. */
+__noinline int walk_resume_later(const struct sweep_ctx *sc, __u32 sh, __u32 mode)
+{
+	struct sweep_state *st = sweep_state_get();
+
+	if (!st || !sc)
+		return 0;
+	count_add(XLVS_CNT_SWEEP_CAPPED, 1);
+	if (mode == WALK_EVICT) {
+		if (sc->evicted_all < st->evict_target) {
+			st->evict_target -= sc->evicted_all;
+			st->evict_due = sh + 1;
+		}
+	} else if (!st->resume) {
+		st->resume = sh + 1;
+	} else {
+		__sync_fetch_and_or(&st->urgent[(sh / 64) & (XLVS_CONN_SHARDS / 64 - 1)],
+				    1ull << (sh & 63));
+	}
+	return 0;
+}
+
+/* Work to do at the urgent budget: shards filling fast, and an eviction
+ * one of their walks found. */
 static __always_inline int sweep_pending(const struct sweep_state *st)
 {
-	__u64 any = st->evict_due;
+	__u64 any = st->evict_due && st->evict_soon;
 
 	for (int w = 0; w < XLVS_CONN_SHARDS / 64; w++)
 		any |= st->urgent[w];
@@ -528,7 +611,14 @@ static int sweep(void *map, __u32 *key, struct xlvs_timer *sw)
 	cur = st->cursor;
 	pos = CUR_POS(cur);
 	sc.pass = CUR_PASS(cur);
-	if (st->evict_due && st->evict_due <= XLVS_CONN_SHARDS) {
+	sc.cap = walk_cap(m);
+	if (st->resume && st->resume <= XLVS_CONN_SHARDS) {
+		/* First: its expired entries are still in the shard, and an
+		 * eviction's count is of the rest. */
+		sh = st->resume - 1;
+		st->resume = 0;
+		mode = WALK_RESUME;
+	} else if (st->evict_due && st->evict_due <= XLVS_CONN_SHARDS) {
 		sh = st->evict_due - 1;
 		st->evict_due = 0;
 		mode = WALK_EVICT;
@@ -546,6 +636,8 @@ static int sweep(void *map, __u32 *key, struct xlvs_timer *sw)
 		__atomic_exchange_n(&st->cursor, cur | 1, __ATOMIC_SEQ_CST);
 	}
 	walk_counted(st, &sc, m, sh, mode);
+	if (sc.capped)
+		walk_resume_later(&sc, sh, mode);
 	if (mode == WALK_PASS)
 		__atomic_exchange_n(&st->cursor, (sc.pass << 16) | ((__u64)(pos + 1) << 1),
 				    __ATOMIC_SEQ_CST);

@@ -66,6 +66,10 @@ struct sweep_state {
 	__u32 evict_target;     /* evict this many, */
 	__u32 evict_class;      /* every entry of a class below this one */
 	__u32 evict_bucket;     /* and of this class, idle bucket >= this */
+	__u32 evict_soon;       /* found by a walk out of turn: at the
+				 * urgent budget (bpf/expiry.h) */
+	__u32 resume;           /* a walk of shard resume - 1 stopped at its
+				 * cap (0: none): walked again next */
 	__u32 tick_max_us;      /* the longest tick of this pass so far */
 	__u32 hist[EC_MAX][IDLE_BUCKETS];   /* the walk's eviction candidates */
 };

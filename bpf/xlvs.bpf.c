@@ -30,6 +30,7 @@
 #include "nat_reply.h"
 #include "icmp_conn.h"
 #include "expiry.h"
+#include "sync.h"
 #include "lblc_expire.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -231,6 +232,7 @@ static __always_inline int serve_new(struct xdp_md *ctx, struct pkt *p,
 			tpl->ctl_stamp = xlvs_tpl_stamp(now);
 		if (c->flags & XLVS_CONN_F_MASQ)
 			nat_remember(key, d, c->tag);
+		sync_note_new(shard, key, c->state);
 	}
 	stats_count(id, p->ip_len, 1);
 	return forward(ctx, p, id, d->fwd == XLVS_FWD_MASQ, now);
@@ -321,19 +323,24 @@ static __always_inline int serve_hit(struct xdp_md *ctx, struct pkt *p,
 		count(XLVS_CNT_PKTS_DEST_GONE);
 		return XDP_DROP;
 	}
+	union sword sw = sword_get(c);
+	__u8 st = sw.state;
+
 	if (p->proto == IPPROTO_TCP) {
-		union sword sw = sword_get(c);
 		__u8 next = tcp_next_state(sw.state, p->tcp_flags,
 					   tcp_dir_in(sw.flags));
 
 		/* Another CPU's change of the same entry may win: then this
 		 * packet's is not made (nor counted). */
 		if (next != sw.state && sw.state != XLVS_STATE_DEAD &&
-		    conn_set_state(c, sidx, sw.w, next) &&
-		    next == XLVS_TCP_ESTABLISHED &&
-		    (sw.flags & XLVS_CONN_F_CONTROLLED))
-			tpl_assure(key, c);
+		    conn_set_state(c, sidx, sw.w, next)) {
+			st = next;
+			if (next == XLVS_TCP_ESTABLISHED &&
+			    (sw.flags & XLVS_CONN_F_CONTROLLED))
+				tpl_assure(key, c);
+		}
 	}
+	sync_note(key, c, sw.state, st);
 	if (now > c->last_ns + CONN_TOUCH_NS)
 		c->last_ns = now;
 	stats_count(id, p->ip_len, 0);
@@ -385,6 +392,16 @@ static __always_inline int conn_fate(struct xdp_md *ctx, struct pkt *p,
  * scratch's.  Global functions, this and conn_cached_fill: their frames
  * are their own, beside the schedulers' beneath serve_miss.
  */
+/* While a sync master runs, every packet goes by the table: it counts
+ * each connection's packets on the entry (bpf/sync.h). */
+static __always_inline int cache_on(void)
+{
+	__u32 zero = 0;
+	struct xlvs_sync_ctl *c = bpf_map_lookup_elem(&sync_ctl, &zero);
+
+	return c && !c->master;
+}
+
 __noinline int serve_cached(struct xdp_md *ctx, struct pkt *p, __u64 now)
 {
 	struct xlvs_meta *m = meta_get();
@@ -395,7 +412,7 @@ __noinline int serve_cached(struct xdp_md *ctx, struct pkt *p, __u64 now)
 	__u64 age;
 	__s64 limit;
 
-	if (!m || !sc || !p)
+	if (!m || !sc || !p || !cache_on())
 		return -1;
 	h = xlvs_conn_hash(&sc->key);
 	ep = conn_epoch_get(h >> (32 - (shard_bits & 31)));
@@ -541,8 +558,11 @@ int xlvs_xdp(struct xdp_md *ctx)
 	}
 }
 
-/* Arms one of the table's timers; -EBUSY means an earlier load did.
- * Fails with the step that failed and the helper's errno: step | errno << 8. */
+/* Arms one of the table's timers.  -EBUSY means an earlier load did: the
+ * timer runs on, and its callback becomes this program's (an upgrade's new
+ * code takes over the next tick; bpf_timer_set_callback leaves the expiry
+ * as it is).  Fails with the step that failed and the helper's errno:
+ * step | errno << 8. */
 static __always_inline int timer_arm(__u32 id, void *cb, __u64 first_ns)
 {
 	struct xlvs_timer *t = bpf_map_lookup_elem(&timers, &id);
@@ -551,8 +571,10 @@ static __always_inline int timer_arm(__u32 id, void *cb, __u64 first_ns)
 	if (!t)
 		return 1;
 	err = bpf_timer_init(&t->timer, &timers, CLOCK_MONOTONIC);
-	if (err == -16)
-		return 0;
+	if (err == -16) {
+		err = bpf_timer_set_callback(&t->timer, cb);
+		return err ? 5 | (int)(-err & 0xffff) << 8 : 0;
+	}
 	if (err)
 		return 2 | (int)(-err & 0xffff) << 8;
 	err = bpf_timer_set_callback(&t->timer, cb);
@@ -614,6 +636,21 @@ int xlvs_set_thresholds(struct xlvs_thresholds_arg *a)
 			return 0;
 	}
 	return 2;
+}
+
+/* Run by libxlvs for a backup sync daemon (xlvs_sync_install): one
+ * connection received, made or updated in the table as the kernel's
+ * ip_vs_proc_conn does (bpf/sync.h). */
+SEC("syscall")
+int xlvs_sync_install(struct xlvs_sync_install *a)
+{
+	struct scratch *sc = scratch_get();
+	struct xlvs_sync_install in;
+
+	if (!sc)
+		return XLVS_SYNC_BUSY;
+	__builtin_memcpy(&in, a, sizeof(in));
+	return sync_install(&in, &sc->key, &sc->fresh, &sc->old);
 }
 
 /* Run by libxlvs after a schedule flip, when traffic moved the old schedule

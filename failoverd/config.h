@@ -124,6 +124,7 @@ struct fo_rsc {
 
 struct fo_group {
 	char node[FO_NAMELEN];		/* the preferred node */
+	char key[FO_PATHLEN];		/* its first resource as written: ResourceManager's key */
 	struct fo_rsc rsc[FO_MAXRSC];
 	unsigned nrsc;
 	unsigned line;

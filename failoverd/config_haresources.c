@@ -227,6 +227,10 @@ static void parse_group(struct hr_ctx *c, char *p, struct fo_haresources *hr)
 			HR_ERR(c, "more than %d resources in a group", FO_MAXRSC);
 			return;
 		}
+		if (g->nrsc == 0 && !fo_copy(g->key, sizeof(g->key), w)) {
+			HR_ERR(c, "resource [%s] too long", w);
+			return;
+		}
 		if (parse_rsc(c, w, &g->rsc[g->nrsc]))
 			return;
 		g->nrsc++;

@@ -72,10 +72,14 @@ static void on_keepalive(evutil_socket_t fd, short ev, void *arg)
 
 static void on_tick(evutil_socket_t fd, short ev, void *arg)
 {
+	static unsigned n;
+
 	(void)fd;
 	(void)ev;
 	fo_role_eval(arg);
 	fo_run_mark(arg);
+	if (++n % 3 == 0)
+		fo_tx_request_missing(arg);
 }
 
 static int add_timer(struct fo_daemon *dm, struct event **ev, long ms, event_callback_fn fn)
@@ -135,6 +139,7 @@ int fo_daemon_run(struct fo_daemon *dm)
 out:
 	fo_ctl_close(dm);
 	fo_link_close(dm);
+	fo_tx_free(dm);
 	if (dm->tx_timer)
 		event_free(dm->tx_timer);
 	if (dm->tick)

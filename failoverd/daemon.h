@@ -10,23 +10,65 @@
 
 #include "config.h"
 #include "hb_order.h"
+#include "hb_rsc.h"
 #include "run.h"
 
 struct event_base;
 struct event;
+struct fo_txhist;
 
 #define FO_MAXSOCK FO_MAXMEDIA
 
-/* What we last accepted from the peer (heartbeat's node_info). */
+/* What we last accepted from the peer (heartbeat's node_info, and what
+ * hb_resource.c keeps of the other node: other_holds_resources,
+ * other_is_stable). */
 struct fo_peer {
 	char name[FO_NAMELEN];
 	bool heard;			/* a valid heartbeat since we started */
 	struct fo_seqstate ord;
 	int64_t last_ms;		/* when its last valid heartbeat came */
+	int64_t active_ms;		/* when its status became active */
 	char status[16];
-	bool holds;			/* it says it holds the resources */
 	bool warned, dead;
-	bool failed;			/* its resources failed to start: it will not take them */
+	bool gone;			/* it sent shutdone: stopped, holds nothing */
+	bool known;			/* its starting or a resource report since it (re)started */
+	enum hb_rsc rsc;		/* what its reports say it holds, in its terms */
+	bool stable;			/* its last report's isstable */
+	bool holds;			/* so: it holds our groups (derived from rsc) */
+};
+
+/* The standby hand-over (hb_resource.c ask_for_resources / go_standby),
+ * from our side: ask_resources "me" (I give up), "other" (you may take),
+ * "done" (given up / taken). */
+enum fo_sb {
+	FO_SB_NOT,		/* no hand-over */
+	FO_SB_ME,		/* we sent "me", waiting for "other" */
+	FO_SB_GIVING,		/* got "other": releasing, then "done" */
+	FO_SB_GAVE,		/* sent "done", waiting for the peer's "done" */
+	FO_SB_OTHER,		/* peer sent "me", we said "other": waiting for its "done" */
+	FO_SB_TAKING,		/* got its "done": taking, then "done" */
+};
+
+/* What the role machine does next (fo_role_decide). */
+enum fo_act {
+	FO_ACT_NONE,
+	FO_ACT_TAKE,		/* start the resources */
+	FO_ACT_RELEASE,		/* stop them at once (the peer keeps its own) */
+	FO_ACT_ASK,		/* hand them to the peer: ask_resources "me" */
+	FO_ACT_IPREQ,		/* legacy: ip-request, take on its answer */
+};
+
+/* The facts a decision rests on; the peer, computing from the mirror image
+ * of the same facts, must not decide to hold them too. */
+struct fo_facts {
+	bool owner;		/* we are the haresources node */
+	enum fo_failback fb;
+	bool alive;		/* the peer: heard, not dead, not stopped */
+	bool known;		/* what it holds is known (nice_failback) */
+	bool peer_holds, peer_stable;
+	bool holds;		/* our resources are up */
+	bool failed;		/* ours failed to start since the last success */
+	bool backing_off;	/* and the next attempt is not due yet */
 };
 
 struct fo_daemon {
@@ -45,6 +87,22 @@ struct fo_daemon {
 	struct fo_peer peer;
 	int64_t start_ms;
 	bool holds;			/* our resources are up, or going up or down */
+	struct fo_txhist *hist;		/* hb_tx.c: what we sent, for NS_rexmit */
+	/* hb_resource.c's side of it (role.c, role_rx.c) */
+	enum fo_sb sb;
+	int64_t sb_ms;			/* when sb last changed */
+	char sb_rsc[16];		/* the exchange's rsc_hold, echoed */
+	bool sb_ours;			/* it moves our groups (not just the peer's own) */
+	int64_t starting_ms;		/* our last "starting", or 0 */
+	bool report_due;		/* send our resource report once stable */
+	bool sent_any;			/* what our last report said */
+	enum hb_rsc sent_rsc;
+	bool sent_stable;
+	int64_t forced_ms;		/* last report sent because both held */
+	bool ipreq;			/* legacy: our ip-requests are out */
+	int64_t ipreq_ms;
+	unsigned ipreq_got;		/* bit per group: answered OK */
+	unsigned ipresp_owed;		/* bit per group: answer once released */
 	int rsc_pid;			/* the child starting or stopping them, or 0 */
 	bool rsc_starting;
 	struct event *rsc_timer;	/* polls rsc_pid */
@@ -59,17 +117,45 @@ int64_t fo_now_ms(void);
 int fo_daemon_run(struct fo_daemon *dm);
 int fo_generation_next(const char *statedir, unsigned long *hg);
 
-/* hb_link.c */
+/* hb_link.c, hb_link_rx.c */
 int fo_link_open(struct fo_daemon *dm);
 void fo_link_close(struct fo_daemon *dm);
+
+/* hb_tx.c: the control fields for our next message (seq taken if
+ * sequenced), sending (kept for NS_rexmit if seq), retransmitting. */
+struct hb_ctrl fo_tx_ctrl(struct fo_daemon *dm, bool sequenced);
+int fo_tx_send(struct fo_daemon *dm, const struct hb_msg *m, unsigned long seq);
+void fo_tx_rexmit(struct fo_daemon *dm, const char *to, unsigned long first, unsigned long last);
+void fo_tx_request_missing(struct fo_daemon *dm);
+void fo_tx_free(struct fo_daemon *dm);
 void fo_link_send_status(struct fo_daemon *dm);
 
-/* role.c: called on every valid heartbeat and every tick. */
-/* Whether we should hold the resources, from what both sides know: the
- * same facts seen from the other side give the other's answer. */
-bool fo_role_want(bool owner, bool failback, bool peer_alive, bool holds, bool peer_holds);
+/* role.c: the decision, applied on every message and every tick. */
+enum fo_act fo_role_decide(const struct fo_facts *f);
 void fo_role_eval(struct fo_daemon *dm);
 void fo_role_shutdown(struct fo_daemon *dm);
+/* Our groups in heartbeat's terms, and whether we are stable (no
+ * resource change under way, nothing waited for). */
+enum hb_rsc fo_role_rsc(const struct fo_daemon *dm);
+bool fo_role_stable(const struct fo_daemon *dm);
+
+/* role_rx.c: the peer's resource messages (after hb_link_rx.c has
+ * checked them) and our own. */
+void fo_role_on_msg(struct fo_daemon *dm, const char *type, const struct hb_msg *m);
+/* Our resource report, if it changed since the last (or if force). */
+void fo_role_report(struct fo_daemon *dm, bool force, const char *info);
+void fo_role_send_report(struct fo_daemon *dm, enum hb_rsc rsc, bool stable, const char *info);
+void fo_role_send_starting(struct fo_daemon *dm);
+void fo_role_send_ask(struct fo_daemon *dm, const char *info);
+void fo_role_send_ipreq(struct fo_daemon *dm);
+void fo_role_send_shutdone(struct fo_daemon *dm);
+/* The resource child finished (rsc.c): hand-overs and answers go on. */
+void fo_role_rsc_done(struct fo_daemon *dm, bool start);
+/* The peer died or stopped; came back in the same run (a healed
+ * partition); restarted (a new generation: what it held is unknown). */
+void fo_role_peer_dead(struct fo_daemon *dm);
+void fo_role_peer_back(struct fo_daemon *dm);
+void fo_role_peer_reset(struct fo_daemon *dm);
 
 /* vip.c / rsc.c: 0 or -errno. */
 int fo_vip_add(const struct fo_rsc *r);

@@ -4,7 +4,8 @@
  *
  * Every cluster message ends with the control fields heartbeat's
  * add_control_msg_fields appends, in this order: src, srcuuid (binary,
- * optional), seq (not for NS_* types), hg, ts, ld, ttl, and in classic
+ * optional), seq (not for NS_* types), hg, ts, ld (optional; not for
+ * NS_* types), ttl, and in classic
  * msgfmt the inner auth.  Numbers are "%lx" hex except ttl (decimal). */
 #ifndef XLVS_HB_FIELDS_H
 #define XLVS_HB_FIELDS_H
@@ -35,9 +36,9 @@
 #define HB_F_RTYPE "rtype"
 #define HB_F_ISSTABLE "isstable"
 #define HB_F_COMMENT "info"
-/* Ours, not heartbeat's: "1" while the sender holds the resources. */
-#define FO_F_HOLDS "xlvs_holds"
-#define FO_F_FAILED "xlvs_failed"	/* "1": its resources failed to start */
+#define HB_F_IPADDR "ipaddr"		/* ip-request: a haresources group's key */
+#define HB_F_WEOWN "weown"
+#define HB_F_OK "ok"
 
 #define HB_T_STATUS "status"
 #define HB_T_REXMIT "NS_rexmit"

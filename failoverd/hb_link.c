@@ -13,41 +13,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
 #include "internal.h"
 #include "hb_fields.h"
-
-/* The broadcast address of dev, as heartbeat's bcast medium sends to; if
- * the address was added without one (iproute2's default: getifaddrs then
- * gives the address itself), its subnet's. */
-static struct in_addr dev_bcast(const char *dev)
-{
-	struct in_addr a = { htonl(INADDR_BROADCAST) };
-	struct ifaddrs *ifa, *i;
-
-	if (getifaddrs(&ifa) < 0)
-		return a;
-	for (i = ifa; i; i = i->ifa_next) {
-		uint32_t b = 0, own;
-
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
-		    !(i->ifa_flags & IFF_BROADCAST) || strcmp(i->ifa_name, dev) != 0)
-			continue;
-		own = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
-		if (i->ifa_broadaddr)
-			b = ((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr.s_addr;
-		if ((!b || b == own) && i->ifa_netmask)
-			b = own | ~((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr;
-		if (b)
-			a.s_addr = b;
-		break;
-	}
-	freeifaddrs(ifa);
-	return a;
-}
 
 static int open_one(const struct fo_media *m)
 {
@@ -118,48 +88,5 @@ void fo_link_close(struct fo_daemon *dm)
 		if (dm->sock[i] >= 0)
 			close(dm->sock[i]);
 		dm->sock[i] = -1;
-	}
-}
-
-static int build_status(struct fo_daemon *dm, uint8_t *out, size_t cap, size_t *len)
-{
-	static struct hb_msg m;
-	struct hb_ctrl c = { .src = dm->self, .seq = ++dm->seq, .hg = dm->hg,
-			     .ts = (unsigned long)time(NULL), .ttl = 3 };
-	int r;
-
-	hb_msg_init(&m);
-	if ((r = hb_msg_status(&m, dm->stopping ? HB_ST_DEAD : HB_ST_ACTIVE, (unsigned long)dm->cfg.hacf.deadtime_ms,
-			       false, &c)) ||
-	    (r = hb_msg_add_str(&m, FO_F_HOLDS, dm->holds ? "1" : "0")))
-		return r;
-	if (dm->run.failures && !dm->holds && (r = hb_msg_add_str(&m, FO_F_FAILED, "1")))
-		return r;
-	return hb_msg_encode(&m, &dm->cfg.keys, dm->cfg.keys.active, out, cap, len);
-}
-
-void fo_link_send_status(struct fo_daemon *dm)
-{
-	const struct fo_hacf *cf = &dm->cfg.hacf;
-	uint8_t buf[2048];
-	size_t len;
-	int r;
-
-	if ((r = build_status(dm, buf, sizeof(buf), &len))) {
-		fo_log("cannot build a heartbeat: %s", strerror(-r));
-		return;
-	}
-	for (unsigned i = 0; i < cf->nmedia; i++) {
-		const struct fo_media *m = &cf->media[i];
-		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(m->port),
-					  .sin_addr = m->addr };
-
-		if (dm->no_tx[i])
-			continue;
-		if (m->kind == FO_MEDIA_BCAST)
-			to.sin_addr = dev_bcast(m->dev);
-		if (sendto(dm->sock[i], buf, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 &&
-		    dm->debug && errno != EAGAIN)
-			fo_log("send on %s: %s", m->dev, strerror(errno));
 	}
 }

@@ -31,7 +31,16 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: xlvs-failoverd [-c DIR] [-n NODE] [--statedir DIR] [--rundir DIR]\n"
 		   "           start|stop|restart|reload|force-reload|status\n"
 		   "       xlvs-failoverd [-c DIR] [-n NODE] [--statedir DIR] [--rundir DIR] -d\n"
-		   "       xlvs-failoverd [-c DIR] [-n NODE] -t\n");
+		   "       xlvs-failoverd [-c DIR] [-n NODE] -t\n"
+		   "       xlvs-failoverd -h|--help\n"
+		   "Options:\n"
+		   "  -c DIR           heartbeat's configuration directory (default /etc/ha.d)\n"
+		   "  -n NODE          this node's name (default: uname -n)\n"
+		   "  -d               run in the foreground, the log on stderr too\n"
+		   "  -t               check ha.cf, haresources and authkeys; exit 0 or 1\n"
+		   "  --statedir DIR   the generation file's directory (default /var/lib/xlvs-failoverd)\n"
+		   "  --rundir DIR     pid file and control socket (default /run)\n"
+		   "  -h, --help       this help\n");
 }
 
 static int load(struct fo_daemon *dm, const char *dir, const char *node)

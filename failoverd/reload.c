@@ -83,6 +83,7 @@ int fo_reload(struct fo_daemon *dm, struct fo_diag *d)
 		event_add(dm->tx_timer, &tv);
 	fo_log("info: configuration reloaded from %s", dm->confdir);
 	fo_run_mark(dm);
+	fo_role_report(dm, false, NULL);
 	fo_link_send_status(dm);
 	return 0;
 }

@@ -1,23 +1,38 @@
-/* Who holds the resources.  Every heartbeat says whether its sender holds
- * them (xlvs_holds), and both sides apply the same rules to the same
- * facts:
- *   - the peer dead (never heard within initdead, or silent for
- *     deadtime): we take them;
- *   - the peer alive, auto_failback on (or legacy): the haresources owner
- *     should hold them, the other releases;
- *   - off: whoever holds them keeps them; if both do (a healed
- *     partition) the owner keeps them and the other releases at once;
- *     if neither does, the owner takes them.
- * Releasing is immediate; taking waits until the live peer's latest
- * heartbeat says it holds nothing, so the address is never on both
- * while both are alive.  Each change is announced at once.
- * A peer whose resources failed to start (its heartbeats say
- * xlvs_failed) counts as dead for who should hold them, as heartbeat's
- * hb_standby hands them over; our own failure makes us wait out the
- * backoff (rsc.c), and try again only while the peer holds nothing. */
+/* Who holds the resources: heartbeat 3.0.6's haresources rules
+ * (hb_resource.c, heartbeat.md A.9), spoken with its own messages, so
+ * that the peer may be a real heartbeat or another xlvs-failoverd.  All
+ * haresources groups move as one unit, the first group's node being
+ * their owner (our two-node case); "local" and "foreign" in the messages
+ * are relative to their sender.
+ *
+ *   - The peer dead (never heard within initdead, silent for its
+ *     deadtime, or it said shutdone / status dead): we take them.
+ *   - auto_failback on or off (heartbeat's nice_failback): once we hear
+ *     the peer we ask what it holds (starting; its resource report
+ *     answers).  Nobody holding them, the owner takes them.  Someone
+ *     holding them keeps them, except that with auto_failback on the
+ *     non-owner hands them back once the owner is stable and holds
+ *     nothing, through heartbeat's standby exchange (ask_resources
+ *     me / other / done: the holder releases first, then the owner
+ *     takes).  Both holding them (a healed partition): the owner keeps
+ *     them, the other releases at once.
+ *   - legacy: the owner asks for them (ip-request), the holder releases
+ *     and answers (ip-request-resp), the owner takes them; a non-owner
+ *     holding them releases as soon as the owner is alive.
+ *   - Our resources failed to start: we give them up, say we are not
+ *     stable, and (nice_failback) hand them to the peer as hb_standby
+ *     would; we try again after the backoff only while the peer holds
+ *     nothing (rsc.c).
+ * Releasing is immediate; taking never starts while the peer says it
+ * holds them, so the address is never on both while both are alive. */
+#include <stdio.h>
 #include <string.h>
 
 #include "daemon.h"
+
+#define FO_SB_TIMEOUT_MS 10000	/* heartbeat's STANDBY_INIT_TO_MS */
+#define FO_IPREQ_TIMEOUT_MS 5000
+#define FO_STARTING_EVERY_MS 2000
 
 static void age_peer(struct fo_daemon *dm, int64_t now)
 {
@@ -33,59 +48,168 @@ static void age_peer(struct fo_daemon *dm, int64_t now)
 	if (age > dm->cfg.hacf.deadtime_ms) {
 		fo_log("node %s: is dead (no heartbeat for %ld ms)", p->name, (long)age);
 		p->dead = true;
+		fo_role_peer_dead(dm);
 	}
 }
 
-bool fo_role_want(bool owner, bool failback, bool peer_alive, bool holds, bool peer_holds)
+static enum fo_act decide_legacy(const struct fo_facts *f)
 {
-	if (!peer_alive)
-		return true;
-	if (failback)
-		return owner;
-	if (holds && peer_holds)
-		return owner;
-	if (holds || peer_holds)
-		return holds;
-	return owner;
+	if (f->owner)
+		return f->holds || f->backing_off ? FO_ACT_NONE : FO_ACT_IPREQ;
+	return f->holds ? FO_ACT_RELEASE : FO_ACT_NONE;
+}
+
+enum fo_act fo_role_decide(const struct fo_facts *f)
+{
+	if (!f->alive)
+		return f->holds || f->backing_off ? FO_ACT_NONE : FO_ACT_TAKE;
+	if (f->fb == FO_FAILBACK_LEGACY)
+		return decide_legacy(f);
+	if (!f->known)
+		return FO_ACT_NONE;		/* its answer to our starting first */
+	if (f->holds && f->peer_holds)
+		return f->owner ? FO_ACT_NONE : FO_ACT_RELEASE;
+	if (f->holds)
+		return !f->owner && f->fb == FO_FAILBACK_ON && f->peer_stable ? FO_ACT_ASK
+									  : FO_ACT_NONE;
+	if (f->peer_holds || !f->owner)
+		return FO_ACT_NONE;
+	/* The owner, nobody holding them: take them, or after a failure let
+	 * a stable peer have them (hb_standby), or try again once due if it
+	 * cannot. */
+	if (!f->failed)
+		return FO_ACT_TAKE;
+	if (f->peer_stable)
+		return FO_ACT_ASK;
+	return f->backing_off ? FO_ACT_NONE : FO_ACT_TAKE;
+}
+
+enum hb_rsc fo_role_rsc(const struct fo_daemon *dm)
+{
+	if (!dm->holds)
+		return HB_RSC_NONE;
+	return dm->owner ? HB_RSC_LOCAL : HB_RSC_ALL;
+}
+
+bool fo_role_stable(const struct fo_daemon *dm)
+{
+	const struct fo_peer *p = &dm->peer;
+	bool alive = p->heard && !p->dead && !p->gone;
+
+	return !dm->rsc_pid && dm->sb == FO_SB_NOT && !dm->run.failures && !dm->stopping &&
+	       (!alive || p->known || dm->cfg.hacf.auto_failback == FO_FAILBACK_LEGACY);
+}
+
+static void facts(const struct fo_daemon *dm, struct fo_facts *f)
+{
+	const struct fo_peer *p = &dm->peer;
+
+	*f = (struct fo_facts){
+		.owner = dm->owner, .fb = dm->cfg.hacf.auto_failback,
+		.alive = p->heard && !p->dead && !p->gone, .known = p->known,
+		.peer_holds = p->holds, .peer_stable = p->stable, .holds = dm->holds,
+		.failed = dm->run.failures > 0, .backing_off = fo_rsc_backing_off(dm),
+	};
+}
+
+/* Exchanges the peer stopped answering are given up (and retried by the
+ * next decision, if it still holds). */
+static void expire(struct fo_daemon *dm, int64_t now)
+{
+	if ((dm->sb == FO_SB_ME || dm->sb == FO_SB_GAVE || dm->sb == FO_SB_OTHER) &&
+	    now - dm->sb_ms > FO_SB_TIMEOUT_MS) {
+		fo_log("WARN: standby hand-over with %s timed out (state %d)", dm->peer.name, dm->sb);
+		dm->sb = FO_SB_NOT;
+	}
+	if (dm->ipreq && now - dm->ipreq_ms > FO_IPREQ_TIMEOUT_MS) {
+		fo_log("WARN: no ip-request-resp from %s: asking again", dm->peer.name);
+		dm->ipreq = false;
+	}
+}
+
+static const char *why_take(const struct fo_daemon *dm)
+{
+	const struct fo_peer *p = &dm->peer;
+
+	if (!p->heard)
+		return "never heard";
+	if (p->gone || (p->dead && strcmp(p->status, HB_ST_DEAD) == 0))
+		return "stopped";
+	if (p->dead)
+		return "dead";
+	return dm->run.failures ? "alive, holding nothing; retrying" : "alive, holding nothing";
+}
+
+static void act(struct fo_daemon *dm, enum fo_act a)
+{
+	switch (a) {
+	case FO_ACT_TAKE:
+		fo_log("acquiring resources (peer %s)", why_take(dm));
+		fo_rsc_start_all(dm);
+		break;
+	case FO_ACT_RELEASE:
+		fo_log("releasing resources to %s (%s)", dm->peer.name,
+		       dm->cfg.hacf.auto_failback == FO_FAILBACK_LEGACY ?
+		       "auto_failback legacy: the haresources owner is alive" :
+		       "partition healed: both held them, the haresources owner keeps them");
+		fo_rsc_stop_all(dm);
+		break;
+	case FO_ACT_ASK:
+		fo_log("%s: asking %s to take the resources (standby)",
+		       dm->holds ? "auto_failback" : "our resources failed", dm->peer.name);
+		snprintf(dm->sb_rsc, sizeof(dm->sb_rsc), "%s",
+			 dm->owner ? hb_rsc_name(HB_RSC_LOCAL) : hb_rsc_name(HB_RSC_FOREIGN));
+		dm->sb = FO_SB_ME;
+		dm->sb_ms = fo_now_ms();
+		fo_role_send_ask(dm, "me");
+		break;
+	case FO_ACT_IPREQ:
+		fo_log("requesting the resources from %s (ip-request)", dm->peer.name);
+		fo_role_send_ipreq(dm);
+		break;
+	case FO_ACT_NONE:
+		break;
+	}
+	fo_role_report(dm, false, a == FO_ACT_RELEASE ? "release" : NULL);
 }
 
 void fo_role_eval(struct fo_daemon *dm)
 {
 	int64_t now = fo_now_ms();
 	const struct fo_peer *p = &dm->peer;
-	bool alive, w;
+	struct fo_facts f;
 
 	age_peer(dm, now);
-	if (dm->stopping || dm->rsc_pid)
+	expire(dm, now);
+	if (dm->stopping || dm->rsc_pid || dm->sb != FO_SB_NOT || dm->ipreq)
 		return;			/* exiting, or resources going up or down */
-	alive = p->heard && !p->dead;
 	if (!p->heard && now - dm->start_ms < dm->cfg.hacf.initdead_ms)
 		return;			/* still waiting for the peer */
-	w = fo_role_want(dm->owner, dm->cfg.hacf.auto_failback != FO_FAILBACK_OFF,
-			 alive && !p->failed, dm->holds, p->holds);
-	if (w && !dm->holds) {
-		if (alive && p->holds)
-			return;		/* it releases first, then we take */
-		if (fo_rsc_backing_off(dm))
-			return;
-		fo_log("acquiring resources (peer %s)", !p->heard ? "never heard" :
-		       p->dead && strcmp(p->status, "dead") == 0 ? "stopped" :
-		       p->dead ? "dead" : p->failed ? "alive, its resources failed" : "alive");
-		fo_rsc_start_all(dm);
-		fo_link_send_status(dm);
-	} else if (!w && dm->holds) {
-		fo_log("releasing resources to %s (%s)", p->name, p->holds ?
-		       "partition healed: both held them, the haresources owner keeps them" :
-		       "auto_failback: the haresources owner is back");
-		fo_rsc_stop_all(dm);
-		fo_link_send_status(dm);
-	}
+	facts(dm, &f);
+	/* heartbeat acts on resource messages only once its links are up
+	 * (comm_now_up, its status turning active): until then, wait. */
+	if (f.alive && strcmp(p->status, HB_ST_ACTIVE) != 0)
+		return;
+	/* A peer still in init/up sends its own starting once its links are
+	 * up (comm_now_up), with its status turning active; one active for a
+	 * while that has not, we ask. */
+	if (f.alive && !f.known && f.fb != FO_FAILBACK_LEGACY &&
+	    strcmp(p->status, HB_ST_ACTIVE) == 0 &&
+	    now - p->active_ms >= 2 * dm->cfg.hacf.keepalive_ms &&
+	    (!dm->starting_ms || now - dm->starting_ms >= FO_STARTING_EVERY_MS))
+		fo_role_send_starting(dm);
+	act(dm, fo_role_decide(&f));
 }
 
-/* Release, then tell the peer we are gone so it need not wait deadtime. */
+/* Release, then tell the peer we are gone so it need not wait deadtime:
+ * heartbeat's hb_giveup_resources (a report with info=shutdown, the
+ * resources given up, shutdone), then our last heartbeat says dead. */
 void fo_role_shutdown(struct fo_daemon *dm)
 {
 	dm->stopping = true;
+	if (dm->cfg.hacf.auto_failback != FO_FAILBACK_LEGACY)
+		fo_role_send_report(dm, HB_RSC_NONE, false, "shutdown");
 	fo_rsc_stop_now(dm);
+	fo_role_send_shutdone(dm);
 	fo_link_send_status(dm);
 }

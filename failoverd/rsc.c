@@ -319,15 +319,15 @@ static void rsc_done(struct fo_daemon *dm, bool start, int code)
 		if (start)
 			rsc_failed(dm);
 		fo_run_mark(dm);
-		fo_link_send_status(dm);
+		fo_role_rsc_done(dm, start);
 		return;
 	}
 	if (dm->run.failures)
 		fo_log("resources started after %u failure(s)", dm->run.failures);
 	dm->run.failures = 0;
 	fo_run_mark(dm);
-	fo_link_send_status(dm);
 	garp_begin(dm);
+	fo_role_rsc_done(dm, start);
 }
 
 static void read_reports(struct fo_daemon *dm)
@@ -418,7 +418,7 @@ void fo_rsc_start_all(struct fo_daemon *dm)
 }
 
 /* holds stays true until the child is done: the peer takes them only
- * once our heartbeat says they are down. */
+ * once our report says they are down. */
 void fo_rsc_stop_all(struct fo_daemon *dm)
 {
 	if (dm->garp_timer)

@@ -86,5 +86,6 @@ void fo_status_text(const struct fo_daemon *dm, char *buf, size_t cap)
 		n = add(buf, cap, n, "peer %s: %s, status %s, %s%s, last heartbeat %ld ms ago\n",
 			p->name, p->dead ? "dead" : "alive", p->status,
 			p->holds ? "holds the resources" : "holds nothing",
-			p->failed ? ", its resources failed" : "", (long)(now - p->last_ms));
+			!p->known ? " (not reported yet)" : p->stable ? "" : " (in transition)",
+			(long)(now - p->last_ms));
 }

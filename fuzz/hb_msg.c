@@ -8,7 +8,9 @@
  * message the decoder accepts, and writes exactly the same signed bytes
  * (the decoder accepts only the canonical form heartbeat writes); the
  * verifier accepts the re-signed copy and, for the original, agrees with
- * a token computed here.
+ * a token computed here.  What the daemon reads of a decoded message
+ * before acting on it (the control fields, a resource report, the
+ * sequence tracking) never reads outside it and stays within its bounds.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -18,6 +20,8 @@
 
 #include "hb_fields.h"
 #include "hb_msg.h"
+#include "hb_order.h"
+#include "hb_rsc.h"
 #include "fence.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -79,10 +83,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_fields(data, size, &m);
 	{
+		static struct fo_seqstate st;
+		struct hb_rsc_report rep;
 		struct hb_ctrl_in in;
-		if (hb_msg_ctrl_parse(&m, &in) == 0)
+
+		if (hb_msg_ctrl_parse(&m, &in) == 0) {
 			invariant(in.type[0] && in.src[0] && in.ts != 0 &&
 				  (in.has_seq || strncmp(in.type, "NS_", 3) == 0));
+			if (in.has_seq)
+				fo_order_check(&st, in.hg, in.seq);
+			invariant(st.nmiss <= FO_MISSMAX);
+		}
+		if (hb_rsc_report_parse(&m, &rep) == 0)
+			invariant((unsigned)rep.held <= HB_RSC_ALL && strlen(rep.info) < sizeof(rep.info));
 	}
 	r = hb_auth_token(&keys.k[m.auth_idx], data, m.signed_len, tok);
 	invariant(r > 0);

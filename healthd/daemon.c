@@ -44,28 +44,9 @@ static void daemon_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(d->base);
 }
 
-/* Every real server on its timer, the phases spread evenly over each
- * one's interval in the order of the file. */
 static int daemon_schedule(struct hd_daemon *d)
 {
-	size_t total = 0, k = 0;
-
-	for (size_t i = 0; i < d->nvs; i++)
-		total += d->vs[i].nreals;
-	for (size_t i = 0; i < d->nvs; i++) {
-		struct hd_vs *v = &d->vs[i];
-
-		for (size_t j = 0; j < v->nreals; j++, k++) {
-			unsigned phase = (unsigned)((unsigned long long)k *
-						    v->checkinterval_ms / total);
-			int rc = hd_sched_add(d->sched, &v->reals[j],
-					      v->checkinterval_ms, phase);
-
-			if (rc < 0)
-				return rc;
-		}
-	}
-	return 0;
+	return hd_sched_all(d->sched, d->vs, d->nvs);
 }
 
 static void daemon_unschedule(struct hd_daemon *d)

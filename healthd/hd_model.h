@@ -43,6 +43,9 @@ struct hd_rs {
 	char maint_names[2][256];       /* fqdn and short name, "" if none
 					 * (resolved once: see maintenance.c) */
 	struct hd_sched_slot *slot;     /* sched.c's, NULL when unscheduled */
+	struct hd_rs *slot_next;        /* the next server the same check of
+					 * the same slot serves (sched.c) */
+	bool slot_due;                  /* due in the slot's running round */
 	char *monitor_id;               /* monitorfile's name of it (malloc'd) */
 };
 

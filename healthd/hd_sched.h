@@ -43,8 +43,25 @@ void hd_sched_free(struct hd_sched *s);
 /* r checked every interval_ms, the first time phase_ms from now. */
 int hd_sched_add(struct hd_sched *s, struct hd_rs *r, unsigned interval_ms,
 		 unsigned phase_ms);
-/* Its timer stopped, its check cancelled, out of the queue. */
+/* r checked by leader's check (already added): at each of leader's due
+ * times r is asked whether it is due too, one check runs with the target
+ * of the first member that is, and its result goes to every member that
+ * was.  For servers of several virtuals whose checks are the same
+ * (hd_sched_all). */
+int hd_sched_join(struct hd_sched *s, struct hd_rs *r, struct hd_rs *leader);
+/* r unscheduled; with the last member of its check, the timer stopped,
+ * the check cancelled, out of the queue. */
 void hd_sched_del(struct hd_sched *s, struct hd_rs *r);
+
+/* Every real server of vs[0..nvs) scheduled: servers whose checks are the
+ * same (hd_sched_same_check) share one, as ldirectord's single process
+ * checks a real server id once a round; the checks' phases spread evenly
+ * over the interval in the order of the file.  -errno (ENOMEM). */
+int hd_sched_all(struct hd_sched *s, struct hd_vs *vs, size_t nvs);
+/* a's and b's checks are the same: the same server, port, check and
+ * everything the check sends or expects, the same interval and timeouts
+ * (so one result stands for both). */
+bool hd_sched_same_check(const struct hd_rs *a, const struct hd_rs *b);
 
 unsigned hd_sched_running(const struct hd_sched *s);
 unsigned hd_sched_queued(const struct hd_sched *s);

@@ -37,7 +37,15 @@ static void main_usage(FILE *f)
 		"Usage: xlvs-healthd [-d|--debug] [--supervised] [--] [configfile] "
 		"{start|stop|restart|try-restart|reload|force-reload|status}\n"
 		"       xlvs-healthd -t configfile | check configfile\n"
-		"       xlvs-healthd -h|--help | -v|--version\n");
+		"       xlvs-healthd -h|-?|--help | -v|--version\n"
+		"Options (before the configfile):\n"
+		"  -d, --debug     start stays in the foreground, debug log on stderr\n"
+		"  --supervised    start stays in the foreground, log on stdout (supervised=yes)\n"
+		"  -t FILE         check FILE, errors as FILE:LINE; exit 0 or 1 (check FILE)\n"
+		"  --confdir DIR   look configurations up in DIR, not /etc/ha.d\n"
+		"  --rundir DIR    pid and status files in DIR, not /run\n"
+		"  -h, -?, --help  this help\n"
+		"  -v, --version   the version\n");
 }
 
 static void main_err(void *arg, const char *msg)

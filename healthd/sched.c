@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Per-server check timers with a bound on concurrent checks (sched.h). */
+/* Per-server check timers with a bound on concurrent checks; one check
+ * for the servers of several virtuals that share it (hd_sched.h). */
 #include <errno.h>
 #include <event2/event.h>
 #include <stdlib.h>
@@ -12,7 +13,9 @@
 
 struct hd_sched_slot {
 	struct hd_sched *s;
-	struct hd_rs *r;
+	struct hd_rs *members;          /* chained by slot_next; the first's
+					 * timer and phase */
+	enum hd_check_kind kind;        /* of the running round's check */
 	struct event *timer;
 	struct timeval interval;
 	uint64_t due_us;                /* CLOCK_MONOTONIC: this run's due time */
@@ -76,6 +79,26 @@ static void sched_pump(struct hd_sched *s)
 	}
 }
 
+/* The round's result to every server that was due in it.  A member's
+ * check kind is the one that ran (combined checks count on it), and so is
+ * its time (status shows it). */
+static void sched_deliver(struct hd_sched_slot *sl, bool up, const char *why,
+			  uint64_t took_us)
+{
+	struct hd_sched *s = sl->s;
+	struct hd_rs *r, *next;
+
+	for (r = sl->members; r; r = next) {
+		next = r->slot_next;
+		if (!r->slot_due)
+			continue;
+		r->slot_due = false;
+		r->target.kind = sl->kind;
+		r->last_took_us = took_us;
+		s->done(s->arg, r, up, why);
+	}
+}
+
 static void sched_check_done(void *arg, bool up, const char *why)
 {
 	struct hd_sched_slot *sl = arg;
@@ -85,25 +108,30 @@ static void sched_check_done(void *arg, bool up, const char *why)
 	s->running--;
 	/* From its start to its answer, queueing not included: what the
 	 * server (or its timeout) took. */
-	sl->r->last_took_us = sched_now_us() - sl->started_us;
-	s->done(s->arg, sl->r, up, why);
+	sched_deliver(sl, up, why, sched_now_us() - sl->started_us);
 	sched_pump(s);
 }
 
+/* The round's check, with the target of its first due member. */
 static void sched_start(struct hd_sched_slot *sl)
 {
 	struct hd_sched *s = sl->s;
+	struct hd_rs *r = sl->members;
 	char why[128];
 
+	while (r && !r->slot_due)
+		r = r->slot_next;
+	if (!r)
+		return;
+	sl->kind = r->target.kind;
 	sl->started_us = sched_now_us();
-	sl->check = s->ops.start(s->ck, &sl->r->target, sched_check_done, sl);
+	sl->check = s->ops.start(s->ck, &r->target, sched_check_done, sl);
 	if (sl->check) {
 		s->running++;
 		return;
 	}
 	snprintf(why, sizeof(why), "cannot start the check: %s", strerror(errno));
-	sl->r->last_took_us = 0;
-	s->done(s->arg, sl->r, false, why);
+	sched_deliver(sl, false, why, 0);
 }
 
 static void sched_enqueue(struct hd_sched_slot *sl)
@@ -158,6 +186,7 @@ static void sched_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct hd_sched_slot *sl = arg;
 	struct hd_sched *s = sl->s;
+	bool any = false;
 
 	(void)fd;
 	(void)what;
@@ -165,10 +194,15 @@ static void sched_timer(evutil_socket_t fd, short what, void *arg)
 	if (sl->check || sl->queued) {
 		s->skipped++;
 		hd_debug(3, "Check still running, not started again: %s",
-			 sl->r->v->id);
+			 sl->members->v->id);
 		return;
 	}
-	if (!s->due(s->arg, sl->r))
+	for (struct hd_rs *r = sl->members, *next; r; r = next) {
+		next = r->slot_next;
+		r->slot_due = s->due(s->arg, r);
+		any |= r->slot_due;
+	}
+	if (!any)
 		return;
 	if (s->running < s->max_running && !s->qhead)
 		sched_start(sl);
@@ -185,7 +219,9 @@ int hd_sched_add(struct hd_sched *s, struct hd_rs *r, unsigned interval_ms,
 	if (!sl)
 		return -ENOMEM;
 	sl->s = s;
-	sl->r = r;
+	sl->members = r;
+	r->slot_next = NULL;
+	r->slot_due = false;
 	sl->due_us = sched_now_us() + (uint64_t)phase_ms * 1000u;
 	if (!interval_ms)
 		interval_ms = 1000;
@@ -219,11 +255,43 @@ static void sched_unqueue(struct hd_sched *s, struct hd_sched_slot *sl)
 	s->queued--;
 }
 
+int hd_sched_join(struct hd_sched *s, struct hd_rs *r, struct hd_rs *leader)
+{
+	struct hd_sched_slot *sl = leader->slot;
+	struct hd_rs **pp;
+
+	(void)s;
+	if (!sl)
+		return -EINVAL;
+	for (pp = &sl->members; *pp; pp = &(*pp)->slot_next)
+		;
+	*pp = r;
+	r->slot_next = NULL;
+	r->slot_due = false;
+	r->slot = sl;
+	return 0;
+}
+
+/* r out of its slot's members; true if it was the last. */
+static bool sched_leave(struct hd_sched_slot *sl, struct hd_rs *r)
+{
+	struct hd_rs **pp;
+
+	for (pp = &sl->members; *pp && *pp != r; pp = &(*pp)->slot_next)
+		;
+	if (*pp)
+		*pp = r->slot_next;
+	r->slot_next = NULL;
+	r->slot_due = false;
+	r->slot = NULL;
+	return !sl->members;
+}
+
 void hd_sched_del(struct hd_sched *s, struct hd_rs *r)
 {
 	struct hd_sched_slot *sl = r->slot;
 
-	if (!sl)
+	if (!sl || !sched_leave(sl, r))
 		return;
 	event_free(sl->timer);
 	if (sl->check) {
@@ -233,7 +301,6 @@ void hd_sched_del(struct hd_sched *s, struct hd_rs *r)
 	if (sl->queued)
 		sched_unqueue(s, sl);
 	free(sl);
-	r->slot = NULL;
 	sched_pump(s);
 }
 

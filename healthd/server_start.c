@@ -85,26 +85,43 @@ void hd_state_start(struct hd_state *st)
 	hd_tbl_end(st->tbl);
 }
 
+/* ld_stop for one virtual with cleanstop: its servers that are up
+ * purged, then the virtual; in one deletion of the service where the
+ * table allows (hd_tbl_purge_all), else one by one. */
+static void stop_virtual(struct hd_state *st, struct hd_vs *v)
+{
+	struct xlvs_endpoint *up = calloc(v->nreals ? v->nreals : 1, sizeof(*up));
+	size_t n = 0;
+
+	for (size_t j = 0; j < v->nreals; j++) {
+		struct hd_rs *r = &v->reals[j];
+		struct xlvs_endpoint e = hd_tbl_entry_addr(v, &r->conf);
+
+		if (!r->up)
+			continue;
+		if (up)
+			up[n++] = e;
+		else            /* no memory: the slow way */
+			hd_tbl_purge_dest(st->tbl, v, &e, "stop");
+		r->up = false;
+		v->nup--;
+	}
+	if (up && hd_tbl_purge_all(st->tbl, v, up, n, "stop") == 0) {
+		free(up);
+		return;
+	}
+	for (size_t j = 0; up && j < n; j++)
+		hd_tbl_purge_dest(st->tbl, v, &up[j], "stop");
+	hd_tbl_service_purge(st->tbl, v, "stop");
+	free(up);
+}
+
 void hd_state_stop(struct hd_state *st)
 {
 	if (hd_tbl_begin(st->tbl) < 0)
 		return;
-	for (size_t i = 0; i < st->nvirtuals; i++) {
-		struct hd_vs *v = &st->virtuals[i];
-
-		if (!v->cleanstop)
-			continue;
-		for (size_t j = 0; j < v->nreals; j++) {
-			struct hd_rs *r = &v->reals[j];
-			struct xlvs_endpoint e = hd_tbl_entry_addr(v, &r->conf);
-
-			if (!r->up)
-				continue;
-			hd_tbl_purge_dest(st->tbl, v, &e, "stop");
-			r->up = false;
-			v->nup--;
-		}
-		hd_tbl_service_purge(st->tbl, v, "stop");
-	}
+	for (size_t i = 0; i < st->nvirtuals; i++)
+		if (st->virtuals[i].cleanstop)
+			stop_virtual(st, &st->virtuals[i]);
 	hd_tbl_end(st->tbl);
 }

@@ -275,6 +275,105 @@ static void tbl_remove_do(struct hd_table *t, const struct hd_vs *v,
 	}
 }
 
+/* "real server: rip:port [mapped from ...](vip:port)", as tbl_remove_do
+ * words it. */
+static void tbl_remove_args(const struct hd_vs *v, const struct xlvs_dest_conf *d,
+			    const struct xlvs_dest_conf *cur, bool mapped,
+			    const char *tag, char *buf, size_t len)
+{
+	char rs[64], orig[64];
+
+	xlvs_endpoint_format(&d->addr, orig, sizeof(orig));
+	xlvs_endpoint_format(mapped ? &cur->addr : &d->addr, rs, sizeof(rs));
+	snprintf(buf, len, "%s server: %s %s%s%s(%s)", tag, rs,
+		 mapped ? "mapped from " : "", mapped ? orig : "",
+		 mapped ? " " : "", v->vstr);
+}
+
+/* The batch's candidates from queue entry i: deletions of v's servers up
+ * to another edit of v's, each entry in the table once; their entries in
+ * the copy into cur[], their queue places into at[]. */
+static size_t tbl_batch_collect(struct hd_table *t, size_t i, size_t *at,
+				struct xlvs_dest_conf **cur, bool *mapped)
+{
+	const struct hd_vs *v = t->q[i].v;
+	size_t n = 0;
+
+	for (size_t j = i; j < t->nq; j++) {
+		struct hd_tbl_op *op = &t->q[j];
+		struct xlvs_dest_conf *c;
+		bool m, dup = false;
+
+		if (op->kind == HD_TBL_LOG || op->kind == HD_TBL_RUN || op->v != v)
+			continue;
+		if (op->kind != HD_TBL_REMOVE || op->quiescent)
+			break;
+		c = tbl_remove_find(t, v, &op->d, &m);
+		for (size_t k = 0; c && k < n; k++)
+			dup |= cur[k] == c;
+		if (!c || dup)          /* nothing to delete: left to the */
+			continue;       /* usual way, which finds nothing */
+		at[n] = j;
+		cur[n] = c;
+		mapped[n++] = m;
+	}
+	return n;
+}
+
+void hd_tbl_remove_batch(struct hd_table *t, size_t i)
+{
+	const struct hd_vs *v = t->q[i].v;
+	size_t n, nq = t->nq;
+	size_t *at = calloc(nq, sizeof(*at));
+	struct xlvs_dest_conf **cur = calloc(nq, sizeof(*cur));
+	struct xlvs_endpoint *rips = calloc(nq, sizeof(*rips));
+	bool *mapped = calloc(nq, sizeof(*mapped));
+	int *rcs = calloc(nq, sizeof(*rcs)), rc;
+	char args[256], line[400];
+
+	if (!t->ops->dest_del_many || !at || !cur || !rips || !mapped || !rcs ||
+	    !tbl_service(t, v))
+		goto out;
+	n = tbl_batch_collect(t, i, at, cur, mapped);
+	if (n < 2)                      /* one: the usual way */
+		goto out;
+	for (size_t k = 0; k < n; k++)
+		rips[k] = cur[k]->addr;
+	rc = t->ops->dest_del_many(t->ctx, v->svc.proto, &v->svc.vip, rips, n, rcs);
+	for (size_t k = 0; k < n; k++) {
+		struct hd_tbl_op *op = &t->q[at[k]];
+		int r = rc < 0 ? rc : rcs[k];
+
+		tbl_remove_args(v, &op->d, cur[k], mapped[k], op->tag, args,
+				sizeof(args));
+		if (r < 0) {
+			snprintf(line, sizeof(line), "Failed to delete %s: %s", args,
+				 strerror(-r));
+			t->last_err = r;
+		} else {
+			snprintf(line, sizeof(line), "Deleted %s", args);
+		}
+		op->done = true;
+		op->msg = strdup(line);
+	}
+	/* The deleted ones are gone from the copy; a refused one leaves it
+	 * unsure, and it goes. */
+	for (size_t k = 0; k < n; k++)
+		if (rc == 0 && rcs[k] == 0)
+			memset(&cur[k]->addr, 0, sizeof(cur[k]->addr));
+	for (size_t k = 0; k < n; k++)
+		if (rc < 0 || rcs[k] < 0) {
+			tbl_snap_drop(t);
+			break;
+		}
+out:
+	free(at);
+	free(cur);
+	free(rips);
+	free(mapped);
+	free(rcs);
+}
+
 void hd_tbl_remove(struct hd_table *t, const struct hd_vs *v,
 		   const struct xlvs_dest_conf *d, const char *tag,
 		   bool quiescent, bool readd)
@@ -362,6 +461,29 @@ void hd_tbl_service_purge(struct hd_table *t, const struct hd_vs *v,
 		hd_log("Purged virtual server (%s): %s", why, v->vstr);
 	}
 	hd_tbl_end(t);
+}
+
+int hd_tbl_purge_all(struct hd_table *t, const struct hd_vs *v,
+		     const struct xlvs_endpoint *rips, size_t n, const char *why)
+{
+	char rs[64];
+	int rc;
+
+	if (hd_tbl_begin(t) < 0)
+		return t->last_err;
+	rc = t->ops->service_del(t->ctx, v->svc.proto, &v->svc.vip);
+	tbl_snap_drop(t);
+	if (rc < 0 && rc != -ESRCH) {
+		hd_tbl_end(t);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		xlvs_endpoint_format(&rips[i], rs, sizeof(rs));
+		hd_log("Purged real server (%s): %s (%s)", why, rs, v->vstr);
+	}
+	hd_log("Purged virtual server (%s): %s", why, v->vstr);
+	hd_tbl_end(t);
+	return 0;
 }
 
 int hd_tbl_dest_list(struct hd_table *t, const struct hd_vs *v,

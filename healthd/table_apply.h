@@ -31,6 +31,10 @@ struct hd_table_ops {
 			 const struct xlvs_dest_conf *d);
 	int (*dest_del)(void *ctx, uint8_t proto, const struct xlvs_endpoint *vip,
 			const struct xlvs_endpoint *rip);
+	/* Several of one service at once (libxlvs waits for the data plane
+	 * once for all): 0 with rcs[i] each one's, or -errno for all. */
+	int (*dest_del_many)(void *ctx, uint8_t proto, const struct xlvs_endpoint *vip,
+			     const struct xlvs_endpoint *rips, size_t n, int *rcs);
 };
 
 /* An entry this batch added, beside the batch's copy of the table. */
@@ -53,6 +57,8 @@ struct hd_tbl_op {
 	struct xlvs_dest_conf d;
 	const char *tag;
 	bool quiescent, readd;
+	bool done;                      /* REMOVE: applied by a batch already;
+					 * msg (may be NULL) its log line */
 };
 
 struct hd_table {
@@ -94,6 +100,14 @@ void hd_tbl_log(struct hd_table *t, const char *fmt, ...)
  * fallback's edit, as ldirectord runs it): queued, or called now. */
 void hd_tbl_run(struct hd_table *t, void (*run)(void *arg, const char *cmd),
 		void *arg, const char *cmd);
+/* Deferred mode's flush, at queue entry i (a REMOVE that deletes): it and
+ * the later deletions of the same virtual's servers that no other edit of
+ * that virtual comes between are applied in one dest_del_many (a thousand
+ * servers failing at once leave the table in one wait of the data plane,
+ * not a thousand); each is marked done with its log line, which the flush
+ * writes when it reaches it, so the log keeps its order.  Fewer than two:
+ * nothing is done here. */
+void hd_tbl_remove_batch(struct hd_table *t, size_t i);
 /* Deferred mode's queue helper (table_defer.c): true if op was queued. */
 bool hd_tbl_queue(struct hd_table *t, const struct hd_tbl_op *op);
 
@@ -123,6 +137,16 @@ void hd_tbl_service_set(struct hd_table *t, const struct hd_vs *v, bool if_chang
 /* purge_virtual: -D ("Purged virtual server (<why>): vip"). */
 void hd_tbl_service_purge(struct hd_table *t, const struct hd_vs *v,
 			  const char *why);
+
+/* ld_stop's purge of v's servers rips[0..n) one by one and then of v
+ * (cleanstop), done as one deletion of the service, which takes its
+ * servers with it as ipvsadm -D does: libxlvs's -d waits for the data
+ * plane to let go of each server (an RCU grace period, about 10 ms), and a
+ * stop of 5,000 servers took over a minute.  Logged line for line as
+ * ldirectord's purges.  0 (also when the service was gone already), or
+ * -errno with nothing changed or logged. */
+int hd_tbl_purge_all(struct hd_table *t, const struct hd_vs *v,
+		     const struct xlvs_endpoint *rips, size_t n, const char *why);
 
 /* The address an entry for d has in v's service: ipvsadm gives a
  * direct-routing or tunnel server the service's port. */

@@ -373,7 +373,8 @@ int xlvs_dest_add(struct xlvs_table *t, uint8_t proto,
 	if (rc)
 		goto out;
 	d.svc_id = e->svc.id;
-	d.flags = (d.flags | XLVS_DEST_F_AVAILABLE) & ~XLVS_DEST_F_FOLDED;
+	d.flags = (d.flags | XLVS_DEST_F_AVAILABLE) &
+		  ~(XLVS_DEST_F_FOLDED | XLVS_DEST_F_FOLD_PENDING);
 	dest_fill(&d, c, true);
 	rc = dest_write(t, id, &d);
 	if (rc)
@@ -514,6 +515,100 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 out:
 	fold_end(&mv);
 	edit_end(e);
+	return rc;
+}
+
+/* One server of a batched -d out of its service's list and trashed, its
+ * record flagged XLVS_DEST_F_FOLD_PENDING before it leaves: its counters
+ * go into the base after the batch's one wait (fold_batch_finish), and a
+ * tool killed before then leaves the flag to the next writer. */
+static int dest_unlist(struct xlvs_table *t, uint8_t proto,
+		       const struct xlvs_endpoint *vip,
+		       const struct xlvs_endpoint *rip, uint32_t *out)
+{
+	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
+	struct dest_edit *e;
+	struct xlvs_dest d;
+	uint32_t id, n;
+	int rc, i;
+
+	rc = edit_start(t, proto, vip, &e);
+	if (rc)
+		goto out;
+	i = find_dest(t, e, rip, dest_port(e, &c));
+	if (i < 0 && rip->port)
+		i = find_dest(t, e, rip, rip->port);
+	if (i < 0) {
+		rc = -ENOENT;
+		goto out;
+	}
+	id = e->sched->dests[i];
+	n = e->sched->ndests;
+	rc = dest_get(t, id, &d);
+	if (rc)
+		goto out;
+	d.flags |= XLVS_DEST_F_FOLD_PENDING;
+	rc = dest_write(t, id, &d);
+	if (rc)
+		goto out;
+	fold_step();
+	e->carry.del_id = id;
+	e->carry.del_prev = i > 0 ? e->sched->dests[i - 1] : SCHED_HEAD;
+	memmove(&e->sched->dests[i], &e->sched->dests[i + 1],
+		(n - i - 1) * sizeof(uint32_t));
+	memmove(&e->w[i], &e->w[i + 1], (n - i - 1) * sizeof(int32_t));
+	e->sched->ndests = n - 1;
+	rc = edit_commit(t, e);
+	if (rc) {
+		d.flags &= ~XLVS_DEST_F_FOLD_PENDING;   /* still listed */
+		dest_write(t, id, &d);
+		goto out;
+	}
+	fold_step();
+	dest_trash(t, id);
+	fold_step();
+	*out = id;
+out:
+	edit_end(e);
+	return rc;
+}
+
+int xlvs_dest_del_many(struct xlvs_table *t, uint8_t proto,
+		       const struct xlvs_endpoint *vip,
+		       const struct xlvs_endpoint *rips, size_t n, int *rcs)
+{
+	struct fold_move mv = { .seq_fd = -1, .log_fd = -1 };
+	struct xlvs_svc_key k = { .port = htons(vip->port), .proto = proto,
+				  .af = vip->af };
+	uint32_t *ids = calloc(n + 1, sizeof(*ids));
+	struct xlvs_svc s;
+	size_t nd = 0;
+	int rc;
+
+	if (!ids)
+		return -ENOMEM;
+	memcpy(k.addr, vip->addr, sizeof(k.addr));
+	if (bpf_map_lookup_elem(t->svc_fd, &k, &s)) {
+		rc = errno == ENOENT ? -ESRCH : -errno;
+		goto out;
+	}
+	rc = fold_batch_begin(t, &mv, &k, s.id);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		rcs[i] = dest_unlist(t, proto, vip, &rips[i], &ids[nd]);
+		nd += rcs[i] == 0;
+	}
+	rc = fold_batch_finish(t, &mv, ids, nd);
+	if (rc)
+		xlvs_logf("warning: the deleted servers' counters may be missing "
+			  "from their service's until the next edit");
+	for (size_t i = 0; i < n; i++)
+		if (rcs[i] == 0 && !addr_in_use(t, rips[i].af, rips[i].addr))
+			neigh_forget(rips[i].af, rips[i].addr);
+	rc = 0;
+out:
+	free(ids);
 	return rc;
 }
 

@@ -187,6 +187,110 @@ int fold_revive_undo(struct xlvs_table *t, const struct xlvs_fold_log *l)
 	return base0_set(t, l->svc_id, &v);
 }
 
+/*
+ * A batched -d (xlvs_dest_del_many, lib/dest.c): the journal says PENDING
+ * for the service while its servers leave the list, each flagged
+ * XLVS_DEST_F_FOLD_PENDING before it does and trashed after; one wait for
+ * the data plane then serves them all, and each one's counters go into the
+ * base as a -d's last part does, journalled as a DEL of a batch (base0
+ * before it, so doing it again gives the same base), its flag then
+ * cleared.  The fold sequence stays odd from the first server to the last.
+ */
+int fold_batch_begin(struct xlvs_table *t, struct fold_move *mv,
+		     const struct xlvs_svc_key *k, uint32_t svc_id)
+{
+	uint32_t zero = 0;
+	int rc = 0;
+
+	memset(mv, 0, sizeof(*mv));
+	mv->log_fd = table_obj_get(t, PIN_FOLD_LOG);
+	mv->seq_fd = fold_open(t);
+	if (mv->log_fd < 0 || mv->seq_fd < 0) {
+		rc = mv->log_fd < 0 ? mv->log_fd : mv->seq_fd;
+		goto fail;
+	}
+	mv->log = (struct xlvs_fold_log){ .op = XLVS_FOLD_PENDING,
+					  .svc_id = svc_id, .svc = *k };
+	if (bpf_map_update_elem(mv->log_fd, &zero, &mv->log, BPF_ANY)) {
+		rc = -errno;
+		goto fail;
+	}
+	fold_step();
+	fold_mark(mv->seq_fd, svc_id, true);
+	fold_step();
+	return 0;
+fail:
+	fold_end(mv);
+	return rc;
+}
+
+/* One flagged, trashed server's counters into the base (the data plane
+ * let go of it already). */
+static int fold_pending_one(struct xlvs_table *t, int log_fd,
+			    const struct xlvs_fold_log *batch, uint32_t dest_id)
+{
+	struct xlvs_fold_log l = *batch;
+	struct xlvs_stats d, v;
+	struct xlvs_dest r;
+	uint32_t zero = 0;
+	int rc;
+
+	l.op = XLVS_FOLD_DEL;
+	l.dest_id = dest_id;
+	l.flags = XLVS_FOLD_F_BATCH;
+	rc = base0_read(t, l.svc_id, &l.base0);
+	if (!rc && bpf_map_update_elem(log_fd, &zero, &l, BPF_ANY))
+		rc = -errno;
+	if (rc)
+		return rc;
+	fold_step();
+	rc = stats_read(t->dest_stats_fd, dest_id, &d);
+	v = l.base0;
+	stats_add(&v, &d);
+	if (!rc)
+		rc = base0_set(t, l.svc_id, &v);
+	fold_step();
+	if (!rc)
+		rc = dest_get(t, dest_id, &r);
+	if (rc)
+		return rc;
+	r.flags = (r.flags | XLVS_DEST_F_FOLDED) & ~XLVS_DEST_F_FOLD_PENDING;
+	rc = dest_write(t, dest_id, &r);
+	fold_step();
+	if (!rc && bpf_map_update_elem(log_fd, &zero, batch, BPF_ANY))
+		rc = -errno;
+	return rc;
+}
+
+static int fold_pending_all(struct xlvs_table *t, int log_fd,
+			    const struct xlvs_fold_log *batch,
+			    const uint32_t *ids, size_t n)
+{
+	int rc = n ? progs_sync() : 0;
+
+	if (!rc)
+		fold_step();
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = fold_pending_one(t, log_fd, batch, ids[i]);
+	return rc;
+}
+
+int fold_batch_finish(struct xlvs_table *t, struct fold_move *mv,
+		      const uint32_t *ids, size_t n)
+{
+	int rc = fold_pending_all(t, mv->log_fd, &mv->log, ids, n);
+
+	/* A failure leaves the journal and the flags for the next writer. */
+	if (rc) {
+		close(mv->seq_fd);
+		close(mv->log_fd);
+		mv->seq_fd = mv->log_fd = -1;
+		return rc;
+	}
+	fold_end(mv);
+	return 0;
+}
+
 /* 1 if the journal's server is in its service's live list, 0 if not, -1
  * if the service is gone (its base with it: nothing to repair). */
 static int fold_listed(struct xlvs_table *t, const struct xlvs_fold_log *l,
@@ -210,16 +314,82 @@ static int fold_listed(struct xlvs_table *t, const struct xlvs_fold_log *l,
 	return listed;
 }
 
-static int fold_redo(struct xlvs_table *t, const struct xlvs_fold_log *l)
+/* Whether server id is in service s's live list. */
+static bool fold_in_list(struct xlvs_table *t, const struct xlvs_svc *s,
+			 uint32_t id)
+{
+	struct xlvs_sched *sc = calloc(1, sizeof(*sc));
+	uint32_t key = s->id * 2 + (s->sched_slot & 1);
+	bool listed = false;
+
+	if (!sc || bpf_map_lookup_elem(t->sched_fd, &key, sc)) {
+		free(sc);
+		return true;    /* when in doubt, it was not deleted */
+	}
+	for (uint32_t i = 0; i < sc->ndests && i < XLVS_SVC_DESTS_MAX; i++)
+		listed |= sc->dests[i] == id;
+	free(sc);
+	return listed;
+}
+
+/* A batched -d a killed tool left: each server of the journal's service
+ * still flagged is folded (or only unflagged, if it never left the list or
+ * was folded already); with the service gone, only unflagged. */
+static int fold_pending_repair(struct xlvs_table *t, int log_fd,
+			       const struct xlvs_fold_log *l, bool svc_there)
+{
+	struct xlvs_fold_log batch = *l;
+	const struct xlvs_dest *all = dest_all(t);
+	uint32_t *ids = NULL;
+	struct xlvs_svc s;
+	size_t n = 0;
+	int rc;
+
+	if (!all)
+		return -ENOMEM;
+	svc_there = svc_there && !bpf_map_lookup_elem(t->svc_fd, &l->svc, &s) &&
+		    s.id == l->svc_id;
+	ids = calloc(XLVS_DEST_MAX, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++) {
+		struct xlvs_dest d = all[i];
+
+		if (!d.gen || !(d.flags & XLVS_DEST_F_FOLD_PENDING) ||
+		    d.svc_id != l->svc_id || memcmp(&d.svc, &l->svc, sizeof(d.svc)))
+			continue;
+		if (!svc_there || (d.flags & XLVS_DEST_F_FOLDED) ||
+		    fold_in_list(t, &s, i)) {
+			d.flags &= ~XLVS_DEST_F_FOLD_PENDING;
+			dest_write(t, i, &d);
+			continue;
+		}
+		dest_trash(t, i);
+		ids[n++] = i;
+	}
+	batch.op = XLVS_FOLD_PENDING;
+	batch.flags = 0;
+	rc = fold_pending_all(t, log_fd, &batch, ids, n);
+	free(ids);
+	return rc;
+}
+
+static int fold_redo(struct xlvs_table *t, int log_fd, const struct xlvs_fold_log *l)
 {
 	struct xlvs_svc s;
-	int listed = fold_listed(t, l, &s);
+	int listed = fold_listed(t, l, &s), rc;
 
+	if (l->op == XLVS_FOLD_PENDING)
+		return fold_pending_repair(t, log_fd, l, listed >= 0);
 	if (listed < 0)
-		return 0;
+		return l->flags & XLVS_FOLD_F_BATCH ?
+		       fold_pending_repair(t, log_fd, l, false) : 0;
 	switch (l->op) {
 	case XLVS_FOLD_DEL:     /* undone: the list never lost it */
-		return listed ? 0 : fold_del_finish(t, l);
+		rc = listed ? 0 : fold_del_finish(t, l);
+		if (!rc && (l->flags & XLVS_FOLD_F_BATCH))
+			rc = fold_pending_repair(t, log_fd, l, true);
+		return rc;
 	case XLVS_FOLD_REVIVE:
 		return listed ? fold_revive_finish(t, l) : fold_revive_undo(t, l);
 	case XLVS_FOLD_ZERO:    /* finished: -Z asked for counting afresh */
@@ -262,7 +432,7 @@ int fold_repair(struct xlvs_table *t)
 		goto out;
 	}
 	if (mv.log.op != XLVS_FOLD_NONE) {
-		rc = fold_redo(t, &mv.log);
+		rc = fold_redo(t, mv.log_fd, &mv.log);
 		if (rc)
 			goto out;   /* the journal stays for the next writer */
 		xlvs_logf("finished or undid a move of service %u's counters "

@@ -31,6 +31,8 @@ void netns_gc(const char *root, void (*remove)(const char *path));
 /* table.c: a pinned object of an open table, got from the host's mount
  * namespace; a new fd or -errno. */
 int table_obj_get(const struct xlvs_table *t, const char *name);
+/* The pins table_obj_get kept open, closed (an upgrade re-pins). */
+void table_obj_forget(struct xlvs_table *t);
 int dev_mac_read(const char *ifname, uint8_t mac[6]);
 /* t->meta afresh from the table (an editor re-reads it under the writers'
  * lock: another tool may have changed it), and back after a change. */
@@ -39,8 +41,26 @@ int meta_write(struct xlvs_table *t);
 
 /* loader.c */
 int loader_create(const char *path, uint32_t conn_max);
+int loader_make(const char *path, uint32_t conn_max, bool arm);
+/* The timers of a table made with arm false, armed by a copy of its
+ * programs (which their callbacks then are). */
+int loader_arm_later(const struct xlvs_table *t);
 int loader_remove(const char *path);
-uint32_t loader_prog_id(const char *path);
+struct xlvs_bpf;
+/* Arms the table's timers from skel's program (or, armed already, makes
+ * skel's callbacks theirs). */
+int loader_arm_timers(struct xlvs_bpf *skel);
+int loader_component_open(const struct xlvs_table *t, struct xlvs_bpf **out,
+			  bool all);
+
+/* xdp_attach.c: this build's program new_fd in place of the table's on
+ * every interface of this namespace that runs it (atomically where it
+ * runs alone; added, then the old removed, in libxdp's dispatcher); with
+ * the host's mount namespace entered.  How many interfaces, or -errno. */
+int xdp_replace_all(const struct xlvs_table *t, int new_fd);
+/* The same for a migration: the table at path (meta_fd its meta) gives
+ * way on its interfaces to table to's pinned program (or component). */
+int xdp_move_all(const char *path, int meta_fd, const struct xlvs_table *to);
 
 /* Names of the pinned objects inside a table directory. */
 #define PIN_META    "meta"
@@ -63,6 +83,10 @@ uint32_t loader_prog_id(const char *path);
 #define PIN_NAT_REPLY "nat_reply"
 #define PIN_DEV_MAC "dev_mac"
 #define PIN_PROG_LBLC_COLLECT "prog_lblc_collect"
+#define PIN_SYNC_CTL "sync_ctl"   /* connection sync (include/xlvs/sync.h) */
+#define PIN_SYNC_RING "sync_ring"
+#define PIN_PROG_SYNC_INSTALL "prog_sync_install"
+#define PIN_SVC_ACC "svc_acc"   /* the rate estimator's sums: an upgrade re-arms its timer over them */
 
 /* lblc.c: forget service id's lblc/lblcr entries (the kernel's flush when
  * a service ends or its scheduler changes). */
@@ -117,6 +141,13 @@ int fold_del_finish(struct xlvs_table *t, const struct xlvs_fold_log *l);
 int fold_revive_finish(struct xlvs_table *t, const struct xlvs_fold_log *l);
 int fold_revive_undo(struct xlvs_table *t, const struct xlvs_fold_log *l);
 int fold_repair(struct xlvs_table *t);
+/* A batched -d (lib/dest.c): begin (journal PENDING, sequence odd), then
+ * finish with the ids of the servers flagged, listed out and trashed: one
+ * wait, each folded, the sequence even. */
+int fold_batch_begin(struct xlvs_table *t, struct fold_move *mv,
+		     const struct xlvs_svc_key *k, uint32_t svc_id);
+int fold_batch_finish(struct xlvs_table *t, struct fold_move *mv,
+		      const uint32_t *ids, size_t n);
 void fold_step(void);       /* the test hook, xlvs_set_fold_hook */
 /* stats.c: service s's base and listed servers' counters zeroed. */
 int stats_zero_counts(struct xlvs_table *t, const struct xlvs_svc *s);

@@ -7,9 +7,12 @@
 
 static xlvs_log_fn log_fn;
 
-void xlvs_set_log(xlvs_log_fn fn)
+xlvs_log_fn xlvs_set_log(xlvs_log_fn fn)
 {
+	xlvs_log_fn old = log_fn;
+
 	log_fn = fn;
+	return old;
 }
 
 void xlvs_logf(const char *fmt, ...)

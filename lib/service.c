@@ -239,9 +239,10 @@ static void dests_unfold(struct xlvs_table *t, uint32_t svc_id)
 	for (uint32_t i = 0; all && i < XLVS_DEST_MAX; i++) {
 		struct xlvs_dest d = all[i];
 
-		if (!d.gen || d.svc_id != svc_id || !(d.flags & XLVS_DEST_F_FOLDED))
+		if (!d.gen || d.svc_id != svc_id ||
+		    !(d.flags & (XLVS_DEST_F_FOLDED | XLVS_DEST_F_FOLD_PENDING)))
 			continue;
-		d.flags &= ~XLVS_DEST_F_FOLDED;
+		d.flags &= ~(XLVS_DEST_F_FOLDED | XLVS_DEST_F_FOLD_PENDING);
 		dest_write(t, i, &d);
 	}
 }

@@ -28,18 +28,51 @@ static int pin_get(const struct xlvs_table *t, const char *name)
 	return t->readonly ? bpf_obj_get_opts(p, &ro) : bpf_obj_get(p);
 }
 
-int table_obj_get(const struct xlvs_table *t, const char *name)
+/*
+ * A pinned object by name, a descriptor the caller closes.  A writer's are
+ * kept open from the first use to xlvs_table_close (or an upgrade, which
+ * re-pins programs): each lookup is a path walk in the host's mount
+ * namespace, two setns and, where PID 1's namespace is closed to us, more,
+ * and a real-server edit made three of them, a third of its time.  Under
+ * the writers' lock nobody else re-pins anything, so the kept one stays
+ * the pin's.  The cache is the table's only mutable part here.
+ */
+int table_obj_get(const struct xlvs_table *ct, const char *name)
 {
+	struct xlvs_table *t = (struct xlvs_table *)ct;
 	struct nsroot_guard g;
+	size_t i, n = sizeof(t->obj_name) / sizeof(t->obj_name[0]);
 	int fd, rc;
 
+	for (i = 0; t->writer && i < n && t->obj_name[i]; i++) {
+		if (strcmp(t->obj_name[i], name))
+			continue;
+		fd = fcntl(t->obj_fd[i], F_DUPFD_CLOEXEC, 0);
+		return fd < 0 ? -errno : fd;
+	}
 	rc = nsroot_enter(&g);
 	if (rc)
 		return rc;
 	fd = pin_get(t, name);
 	rc = fd < 0 ? -errno : fd;
 	nsroot_leave(&g);
+	if (fd >= 0 && t->writer && i < n) {
+		t->obj_fd[i] = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		if (t->obj_fd[i] >= 0)
+			t->obj_name[i] = name;
+	}
 	return rc;
+}
+
+void table_obj_forget(struct xlvs_table *t)
+{
+	size_t n = sizeof(t->obj_name) / sizeof(t->obj_name[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		if (t->obj_name[i])
+			close(t->obj_fd[i]);
+		t->obj_name[i] = NULL;
+	}
 }
 
 int xlvs_table_path(char *buf, size_t len)
@@ -186,6 +219,7 @@ void xlvs_table_close(struct xlvs_table *t)
 	}
 	free(t->dest_cache);
 	t->dest_cache = NULL;
+	table_obj_forget(t);
 }
 
 uint32_t xlvs_sweep_pass_ms(const struct xlvs_table *t)
@@ -301,6 +335,7 @@ const char *xlvs_counter_name(unsigned int counter)
 		[XLVS_CNT_ICMP_RELAYED] = "icmp_relayed",
 		[XLVS_CNT_PKTS_NOT_HOST] = "pkts_not_host",
 		[XLVS_CNT_NAT_REPLY_ORPHANS] = "nat_reply_orphans",
+		[XLVS_CNT_SWEEP_CAPPED] = "sweep_capped",
 		[XLVS_CNT_CONN_CACHE_HITS] = "conn_cache_hits",
 	};
 

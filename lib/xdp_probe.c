@@ -237,33 +237,3 @@ int xlvs_xdp_probe(const char *ifname, const struct xlvs_endpoint *servers,
 	*n = count;
 	return 0;
 }
-
-/* For the check of a real server added after --attach (xlvsadm -a). */
-int xlvs_native_ifaces(struct xlvs_table *t, char (*names)[16], size_t max)
-{
-	struct bpf_prog_info info = { 0 };
-	uint32_t len = sizeof(info);
-	struct if_nameindex *ifs, *i;
-	size_t n = 0;
-	int fd = table_obj_get(t, PIN_PROG);
-
-	if (fd < 0)
-		return fd;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		close(fd);
-		return -errno;
-	}
-	close(fd);
-	ifs = if_nameindex();
-	if (!ifs)
-		return -errno;
-	for (i = ifs; i->if_index && n < max; i++) {
-		LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-		if (!bpf_xdp_query((int)i->if_index, 0, &q) &&
-		    q.drv_prog_id == info.id)
-			snprintf(names[n++], sizeof(names[0]), "%s", i->if_name);
-	}
-	if_freenameindex(ifs);
-	return (int)n;
-}

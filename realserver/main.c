@@ -15,7 +15,19 @@ static void usage(FILE *f)
 		"                          [--dev IF]... [--persist] [--config FILE]\n"
 		"                          [--state FILE] VIP...\n"
 		"       xlvs-realserver down [--persist] [--config FILE] [--state FILE]\n"
-		"       xlvs-realserver status [--state FILE]\n");
+		"       xlvs-realserver status [--state FILE]\n"
+		"       xlvs-realserver -h|--help\n"
+		"Options:\n"
+		"  --tunnel[=ipip|gue|gre]  decapsulate the director's tunnel (ipip if no type)\n"
+		"  --tun-port PORT          gue: the director's --tun-port\n"
+		"  --dev IF                 decapsulate on IF only (repeatable; default every link up)\n"
+		"  --persist                up: also write --config's file and enable the unit;\n"
+		"                           down: remove the file and disable the unit\n"
+		"  --config FILE            up: read VIPs and settings from FILE; with --persist:\n"
+		"                           the file written or removed (default\n"
+		"                           /etc/xlvs/realserver.conf)\n"
+		"  --state FILE             the record of changes (default /run/xlvs-realserver/state)\n"
+		"  -h, --help               this help\n");
 }
 
 int main(int argc, char **argv)

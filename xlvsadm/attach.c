@@ -171,3 +171,43 @@ void attach_check_server(struct xlvs_table *t, const struct xlvs_endpoint *rs)
 			names[i], cause, fix, names[i], names[i]);
 	}
 }
+
+/* --upgrade: this xlvsadm's data plane in place of the running one, the
+ * table kept (lib/upgrade.c); a table of another layout, or whose maps
+ * this build's programs cannot take, migrated into one of this build's
+ * (lib/migrate.c).  No table: nothing to do.  Silent when done, as
+ * ipvsadm's edits are. */
+static void quiet(const char *msg)
+{
+	(void)msg;
+}
+
+static int upgrade_fail(const char *what, int rc)
+{
+	fprintf(stderr, "xlvsadm: cannot %s: %s (the table runs on as it was)\n",
+		what, strerror(-rc));
+	return 1;
+}
+
+int upgrade_cmd(void)
+{
+	struct xlvs_table t;
+	xlvs_log_fn log;
+	int rc;
+
+	log = xlvs_set_log(quiet);     /* a table of another layout is expected */
+	rc = xlvs_table_open(&t, XLVS_OPEN_WRITE, 0);
+	xlvs_set_log(log);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc && rc != -EPROTO)
+		return upgrade_fail("open the table", rc);
+	if (!rc) {
+		rc = xlvs_upgrade(&t);
+		xlvs_table_close(&t);
+		if (rc != -EPROTO)
+			return rc < 0 ? upgrade_fail("upgrade the data plane", rc) : 0;
+	}
+	rc = xlvs_migrate();
+	return rc < 0 ? upgrade_fail("migrate the table to this build's layout", rc) : 0;
+}

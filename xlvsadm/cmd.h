@@ -14,7 +14,8 @@ enum cmd_kind {
 	CMD_ADD_DEST, CMD_EDIT_DEST, CMD_DEL_DEST,
 	CMD_LIST, CMD_SAVE, CMD_RESTORE,
 	CMD_SET_TIMEOUT, CMD_ZERO,
-	CMD_ATTACH, CMD_DETACH, CMD_UNLOAD, CMD_COUNTERS, CMD_SYSCTL,
+	CMD_ATTACH, CMD_DETACH, CMD_UNLOAD, CMD_UPGRADE, CMD_COUNTERS, CMD_SYSCTL,
+	CMD_START_DAEMON, CMD_STOP_DAEMON,
 	CMD_VERSION, CMD_HELP,
 	CMD_MAX,
 };
@@ -48,6 +49,8 @@ enum cmd_opt {
 	OPT_TUN_NOCSUM = 1 << 24,
 	OPT_TUN_CSUM = 1 << 25,
 	OPT_TUN_REMCSUM = 1 << 26,
+	OPT_JSON = 1 << 27,
+	OPT_DAEMON = 1 << 28,       /* -L --daemon */
 };
 
 /* ipvsadm's names for tunnel types and flags (tunnames, tunflags,
@@ -76,7 +79,16 @@ struct cmd {
 		uint32_t value;
 	} sysctls[8];
 	int nsysctls;
+	/* --start-daemon's options (ipvsadm's OPT_MCAST_* and OPT_SYNCID),
+	 * as given: xlvs-syncd checks and applies them. */
+	char daemon_role[8];
+	unsigned int dopts;         /* which of them were given: bit i is
+				     * cmd_daemon_opts[i] */
+	char dvals[6][64];
 };
+
+/* The sync daemon's options, in the order xlvs-syncd takes them. */
+extern const char *const cmd_daemon_opts[6];
 
 /* Parses argv into c.  On a usage error prints one line on stderr and
  * returns 2 (ipvsadm's exit code for bad input); else 0. */
@@ -89,6 +101,7 @@ int cmd_run_on(struct xlvs_table *t, const struct cmd *c);
  * saying why it is refused; then the attach on the open table. */
 int attach_plan(const struct cmd *c, struct cmd *planned);
 int attach_run(struct xlvs_table *t, const struct cmd *c);
+int upgrade_cmd(void);
 /* After -a or -e: warns if the native data plane cannot reach rs. */
 void attach_check_server(struct xlvs_table *t, const struct xlvs_endpoint *rs);
 /* ipvsadm's message for err from command kind k. */
@@ -101,6 +114,10 @@ int cmd_conf_check(const struct cmd *c);
 int sysctl_args_parse(struct cmd *c, int n, char **words);
 /* --sysctl on a table (t NULL: none yet, the defaults are shown). */
 int sysctl_run(struct xlvs_table *t, const struct cmd *c);
+/* --start-daemon, --stop-daemon and -L --daemon (daemon.c): xlvs-syncd. */
+int daemon_start(const struct cmd *c);
+int daemon_stop(const struct cmd *c);
+int daemon_list(FILE *f);
 /* -R: reads commands from stdin, checks them all, then carries them out. */
 int cmd_restore(void);
 /* -L and -S: of the table, and of a snapshot (the formatting alone). */
@@ -109,10 +126,25 @@ int save_table(struct xlvs_table *t, const struct cmd *c);
 int list_conns(struct xlvs_table *t, const struct cmd *c);
 void conn_title(unsigned int opts);
 void conn_line(FILE *f, const struct xlvs_conn_info *ci, bool numeric);
+/* -L --json (list_json.c): the table, -c's connections or --timeout's
+ * values as one JSON document on f; 0 or -errno (-ESRCH: the service
+ * asked for is not there). */
+int json_list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c);
+int json_list_table(FILE *f, struct xlvs_table *t, const struct cmd *c);
+int json_list_conns(FILE *f, struct xlvs_table *t, const struct cmd *c);
+int json_list_timeouts(FILE *f, uint32_t tcp, uint32_t tcpfin, uint32_t udp);
 /* --stats and --rate listings (list_stats.c). */
 void stats_title(FILE *f, unsigned int opts);
 void stats_line(FILE *f, const char *name, const struct xlvs_stats *st,
 		const struct xlvs_rates *r, unsigned int opts, bool is_dest);
+/* What the listings share (list.c): "TCP"/"UDP"; Route, Masq, Tunnel,
+ * Local; a scheduler flag's name for c's scheduler (NULL: none shown) and
+ * the flags in the order shown; whether -t/-u selects s. */
+const char *list_proto_name(uint8_t proto);
+const char *list_fwd_name(uint8_t fwd);
+const char *list_sched_flag_name(const struct xlvs_service_conf *c, uint32_t flag);
+extern const uint32_t list_sched_flags[3];
+bool list_selected(const struct cmd *c, const struct xlvs_service_info *s);
 /* addr:port, or host:service when numeric is false, as ipvsadm prints. */
 void addrport(const struct xlvs_endpoint *ep, uint8_t proto, bool numeric,
 	      char *buf, size_t len);

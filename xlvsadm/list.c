@@ -13,12 +13,12 @@
 
 #define IPVS_VERSION "1.2.1"
 
-static const char *proto_name(uint8_t proto)
+const char *list_proto_name(uint8_t proto)
 {
 	return proto == IPPROTO_TCP ? "TCP" : "UDP";
 }
 
-static const char *fwd_name(uint8_t fwd)
+const char *list_fwd_name(uint8_t fwd)
 {
 	switch (fwd) {
 	case XLVS_FWD_MASQ: return "Masq";
@@ -70,28 +70,40 @@ void addrport(const struct xlvs_endpoint *ep, uint8_t proto,
 		snprintf(buf, len, "%s%s%s:%u", open, host, close, ep->port);
 }
 
+/* The name -b and -L give one scheduler flag of c's scheduler (sh and mh
+ * name only their two: ipvsadm never shows flag-3 beside them), or NULL. */
+const char *list_sched_flag_name(const struct xlvs_service_conf *c, uint32_t flag)
+{
+	bool sh = !strcmp(c->sched, "sh"), mh = !strcmp(c->sched, "mh");
+
+	switch (flag) {
+	case XLVS_SVC_F_SCHED1: return sh ? "sh-fallback" : mh ? "mh-fallback" : "flag-1";
+	case XLVS_SVC_F_SCHED2: return sh ? "sh-port" : mh ? "mh-port" : "flag-2";
+	case XLVS_SVC_F_SCHED3: return sh || mh ? NULL : "flag-3";
+	default: return NULL;
+	}
+}
+
+const uint32_t list_sched_flags[3] = {
+	XLVS_SVC_F_SCHED1, XLVS_SVC_F_SCHED2, XLVS_SVC_F_SCHED3,
+};
+
 /* ipvsadm's print_sched_flags: the flags by their scheduler's names,
- * comma-separated between pre and post, or "" when there are none.  sh and
- * mh name only their two flags: ipvsadm never shows flag-3 beside them. */
+ * comma-separated between pre and post, or "" when there are none. */
 static const char *sched_flags_text(const struct xlvs_service_conf *c,
 				    const char *pre, const char *post)
 {
 	static char buf[96];
-	bool sh = !strcmp(c->sched, "sh"), mh = !strcmp(c->sched, "mh");
-	const struct { uint32_t flag; const char *name; } names[] = {
-		{ XLVS_SVC_F_SCHED1, sh ? "sh-fallback" : mh ? "mh-fallback" : "flag-1" },
-		{ XLVS_SVC_F_SCHED2, sh ? "sh-port" : mh ? "mh-port" : "flag-2" },
-		{ XLVS_SVC_F_SCHED3, sh || mh ? NULL : "flag-3" },
-	};
 	const char *sep = "";
 	size_t len;
 
 	len = (size_t)snprintf(buf, sizeof(buf), "%s", pre);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!(c->flags & names[i].flag) || !names[i].name)
+	for (size_t i = 0; i < 3; i++) {
+		const char *name = list_sched_flag_name(c, list_sched_flags[i]);
+
+		if (!(c->flags & list_sched_flags[i]) || !name)
 			continue;
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", sep,
-					names[i].name);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", sep, name);
 		sep = ",";
 	}
 	if (!*sep)
@@ -131,7 +143,7 @@ static void print_service(FILE *f, const struct xlvs_service_info *s,
 	char ap[NI_MAXHOST + 40], name[NI_MAXHOST + 48];
 
 	addrport(&s->conf.vip, s->conf.proto, opts & OPT_NUMERIC, ap, sizeof(ap));
-	snprintf(name, sizeof(name), "%-4s %s", proto_name(s->conf.proto), ap);
+	snprintf(name, sizeof(name), "%-4s %s", list_proto_name(s->conf.proto), ap);
 	/* ipvsadm cuts an IPv4 service's name to 33 characters (a long host
 	 * name), never an IPv6 one's. */
 	if (s->conf.vip.af != 6)
@@ -207,15 +219,15 @@ static void print_dest(FILE *f, const struct xlvs_service_info *s,
 		char ti[32];
 
 		fprintf(f, "  -> %-28s %-7s %-13s %-6d %-10u %-10u\n", ap,
-			fwd_name(d->conf.fwd), tun_info(&d->conf, ti, sizeof(ti)),
+			list_fwd_name(d->conf.fwd), tun_info(&d->conf, ti, sizeof(ti)),
 			d->conf.weight, d->active, d->inactive);
 		return;
 	}
-	fprintf(f, "  -> %-28s %-7s %-6d %-10u %-10u\n", ap, fwd_name(d->conf.fwd),
+	fprintf(f, "  -> %-28s %-7s %-6d %-10u %-10u\n", ap, list_fwd_name(d->conf.fwd),
 	       d->conf.weight, d->active, d->inactive);
 }
 
-static bool selected(const struct cmd *c, const struct xlvs_service_info *s)
+bool list_selected(const struct cmd *c, const struct xlvs_service_info *s)
 {
 	if (!(c->opts & OPT_SERVICE))
 		return true;
@@ -229,7 +241,7 @@ int list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c
 	uint32_t shown = 0;
 
 	for (uint32_t i = 0; i < snap->nservices; i++)
-		shown += selected(c, &snap->services[i]);
+		shown += list_selected(c, &snap->services[i]);
 	if ((c->opts & OPT_SERVICE) && !shown)
 		return -ESRCH;
 	/* ipvsadm prints the version line only when listing everything. */
@@ -256,7 +268,7 @@ int list_snapshot(FILE *f, const struct xlvs_snapshot *snap, const struct cmd *c
 	for (uint32_t i = 0; i < snap->nservices; i++) {
 		const struct xlvs_service_info *s = &snap->services[i];
 
-		if (!selected(c, s))
+		if (!list_selected(c, s))
 			continue;
 		print_service(f, s, c->opts);
 		for (uint32_t j = 0; j < s->ndests; j++)

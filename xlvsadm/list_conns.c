@@ -49,6 +49,8 @@ int list_conns(struct xlvs_table *t, const struct cmd *c)
 {
 	bool numeric = c->opts & OPT_NUMERIC;
 
+	if (c->opts & OPT_JSON)
+		return json_list_conns(stdout, t, c);
 	conn_title(c->opts);
 	return xlvs_conns_list(t, conn_row, &numeric);
 }

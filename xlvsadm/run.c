@@ -22,11 +22,13 @@ static int counters(struct xlvs_table *t)
 	return rc;
 }
 
-static int list_timeouts(const struct xlvs_table *t)
+static int list_timeouts(const struct xlvs_table *t, const struct cmd *c)
 {
 	uint32_t tcp, tcpfin, udp;
 
 	xlvs_timeouts_get(t, &tcp, &tcpfin, &udp);
+	if (c->opts & OPT_JSON)
+		return json_list_timeouts(stdout, tcp, tcpfin, udp);
 	printf("Timeout (tcp tcpfin udp): %u %u %u\n", tcp, tcpfin, udp);
 	return 0;
 }
@@ -43,10 +45,10 @@ static int table_op(struct xlvs_table *t, const struct cmd *c)
 	case CMD_DEL_DEST: return xlvs_dest_del(t, c->svc.proto, &c->svc.vip, &c->dest.addr);
 	case CMD_LIST:
 		if (c->opts & OPT_TIMEOUT)
-			return list_timeouts(t);
+			return list_timeouts(t, c);
 		if (c->opts & OPT_CONNECTION)
 			return list_conns(t, c);
-		return list_table(t, c);
+		return (c->opts & OPT_JSON) ? json_list_table(stdout, t, c) : list_table(t, c);
 	case CMD_SAVE: return save_table(t, c);
 	case CMD_COUNTERS: return counters(t);
 	case CMD_SYSCTL: return sysctl_run(t, c) ? -ECANCELED : 0;
@@ -82,12 +84,15 @@ static int read_no_table(const struct cmd *c)
 		return sysctl_run(NULL, c);
 	default:
 		if (c->opts & OPT_TIMEOUT)
-			return list_timeouts(&t);
+			return list_timeouts(&t, c);
 		if (c->opts & OPT_CONNECTION) {
+			if (c->opts & OPT_JSON)
+				return json_list_conns(stdout, NULL, c) ? 1 : 0;
 			conn_title(c->opts);
 			return 0;
 		}
-		if (list_snapshot(stdout, &empty, c)) {
+		if ((c->opts & OPT_JSON) ? json_list_snapshot(stdout, &empty, c)
+					 : list_snapshot(stdout, &empty, c)) {
 			fprintf(stderr, "%s\n", cmd_error_message(CMD_LIST, ESRCH));
 			return 1;
 		}
@@ -111,7 +116,7 @@ static int open_flags(const struct cmd *c)
 	if (k == CMD_LIST || k == CMD_SAVE || k == CMD_COUNTERS ||
 	    (k == CMD_SYSCTL && !sysctl_sets(c)))
 		return 0;
-	if (k == CMD_DETACH || k == CMD_ZERO)
+	if (k == CMD_DETACH || k == CMD_ZERO || k == CMD_UPGRADE)
 		return XLVS_OPEN_WRITE;
 	return XLVS_OPEN_WRITE | XLVS_OPEN_CREATE;
 }
@@ -136,6 +141,15 @@ int cmd_run(const struct cmd *c)
 			fprintf(stderr, "xlvsadm: cannot unload: %s\n", strerror(-rc));
 		return rc ? 1 : 0;
 	}
+	if (c->kind == CMD_UPGRADE)
+		return upgrade_cmd();
+	/* The daemons open the table themselves; their records are theirs. */
+	if (c->kind == CMD_START_DAEMON)
+		return daemon_start(c);
+	if (c->kind == CMD_STOP_DAEMON)
+		return daemon_stop(c);
+	if (c->kind == CMD_LIST && (c->opts & OPT_DAEMON))
+		return daemon_list(stdout);
 	rc = xlvs_table_open(&t, open_flags(c), c->conn_max);
 	if (rc == -ERANGE) {
 		fprintf(stderr, "xlvsadm: --conn-max %u is out of range: %u..%u\n",
@@ -147,6 +161,8 @@ int cmd_run(const struct cmd *c)
 			c->ifname);
 		return 1;
 	}
+	if (rc == -ENOENT && c->kind == CMD_UPGRADE)
+		return 0;           /* no table: nothing runs, nothing to upgrade */
 	if (rc == -ENOENT && c->kind == CMD_ZERO && !(c->opts & OPT_SERVICE))
 		return 0;           /* no table: no counters to zero */
 	if (rc == -ENOENT && c->kind == CMD_ZERO) {

@@ -640,7 +640,7 @@ static void report(FILE *o, const char *mem_md, double secs)
 int main(int argc, char **argv)
 {
 	const char *out_path = argc > 1 ? argv[1] : NULL;
-	static char mem_md[16384];
+	static char mem_md[32768];
 	struct bench_frame pass, *fr;
 	struct xlvs_conn_key *keys;
 	uint64_t t_start = now_ns();
@@ -664,6 +664,8 @@ int main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	if (out_path && !strcmp(out_path, "--flows"))
 		return flows_main(argc - 2, argv + 2);
+	if (out_path && !strcmp(out_path, "--newconn"))
+		return newconn_main(argc - 2, argv + 2);
 	fr = calloc(NEW_N, sizeof(*fr));
 	keys = calloc(NEW_N, sizeof(*keys));
 	if (!fr || !keys || env_setup() || table_create(0) || services_setup() ||
@@ -717,6 +719,14 @@ int main(int argc, char **argv)
 		snprintf(mem_md, sizeof(mem_md), "(memory figure skipped)\n");
 	else if (mem_bench(mem_md, sizeof(mem_md)))
 		return 1;
+	if (!getenv("MICRO_SKIP_SWEEP")) {
+		size_t used = strlen(mem_md);
+
+		snprintf(mem_md + used, sizeof(mem_md) - used, "\n");
+		used = strlen(mem_md);
+		if (sweep_bench(mem_md + used, sizeof(mem_md) - used))
+			return 1;
+	}
 	o = out_path ? fopen(out_path, "w") : stdout;
 	if (!o) {
 		perror(out_path);

@@ -15,7 +15,7 @@
 
 /* ---- messages ---- */
 typedef void (*xlvs_log_fn)(const char *msg);
-void xlvs_set_log(xlvs_log_fn fn);
+xlvs_log_fn xlvs_set_log(xlvs_log_fn fn);   /* the previous one */
 
 /* ---- addresses (addr.c) ---- */
 struct xlvs_endpoint {
@@ -43,6 +43,10 @@ struct xlvs_table {
 	bool readonly;           /* opened with XLVS_OPEN_READONLY */
 	struct xlvs_dest *dest_cache;  /* the real servers' records, as read
 					* (lib/dest_cache.c) */
+	/* A writer's other pins (the fold journal, the programs it runs),
+	 * each opened once and kept until close (lib/table.c). */
+	const char *obj_name[8];
+	int obj_fd[8];
 };
 
 enum {
@@ -63,11 +67,32 @@ void xlvs_table_close(struct xlvs_table *t);
 /* Where this network namespace's table lives; -errno if it cannot tell. */
 int xlvs_table_path(char *buf, size_t len);
 
-/* ---- the data plane on interfaces (loader.c) ---- */
+/* ---- the data plane on interfaces (xdp_attach.c: through libxdp) ---- */
 /* AUTO (0, what an unspecified mode means) is resolved by xlvs_xdp_choose
  * before attaching; xlvs_attach takes NATIVE or GENERIC. */
 enum xlvs_xdp_mode { XLVS_XDP_AUTO, XLVS_XDP_NATIVE, XLVS_XDP_GENERIC };
 int xlvs_attach(struct xlvs_table *t, const char *ifname, enum xlvs_xdp_mode mode);
+/* A second copy of the data plane's XDP program over every map of t's
+ * (what libxdp's dispatcher runs as its component, and what an upgrade
+ * puts in place of a running program), loaded as a plain XDP program: a
+ * program fd (the caller closes it) or -errno. */
+int xlvs_prog_load_copy(const struct xlvs_table *t);
+/* Upgrading in place (upgrade.c): this build's XDP program put in place of
+ * the running one on every interface of this namespace that runs it (one
+ * kernel step each: no packet meets no program), the table's helper
+ * programs and its timers moved to this build's code, the table itself
+ * (maps, connections, counters) kept as it is.  t: open with
+ * XLVS_OPEN_WRITE, of this build's layout.  How many interfaces were
+ * switched, or -errno. */
+int xlvs_upgrade(struct xlvs_table *t);
+/* Migrating (migrate.c): this namespace's table, of another layout (or
+ * whose maps this build's programs cannot take: xlvs_upgrade's -EPROTO),
+ * copied into a new table of this build's layout, services, real servers,
+ * connections and counters, and the program swapped on its interfaces;
+ * the old table removed.  Takes the writers' lock itself (no table may be
+ * open).  How many interfaces were switched, or -errno (-EPROTO: a record
+ * this build cannot convert; nothing changed). */
+int xlvs_migrate(void);
 /* The MAC the program takes frames to on interface ifindex (NULL: any, as
  * where none was ever set); xlvs_attach and xlvs_detach keep it. */
 int xlvs_dev_mac_set(struct xlvs_table *t, unsigned int ifindex,
@@ -209,6 +234,15 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoi
 		   const struct xlvs_dest_conf *d);
 int xlvs_dest_del(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoint *vip,
 		  const struct xlvs_endpoint *rip);
+/* -d of several servers of one service: as many xlvs_dest_del, but the
+ * wait for the data plane to let go of a server (an RCU grace period, some
+ * 10 ms) is one for them all, so a thousand servers failing at once leave
+ * the table in a fraction of a second instead of ten or more.  rcs[i] is
+ * rips[i]'s result (0, -ENOENT...).  0, or -ESRCH (no such service) or
+ * -errno with nothing deleted. */
+int xlvs_dest_del_many(struct xlvs_table *t, uint8_t proto,
+		       const struct xlvs_endpoint *vip,
+		       const struct xlvs_endpoint *rips, size_t n, int *rcs);
 bool xlvs_sched_known(const char *name);
 /* For tests: fn(arg) runs inside every rr/wrr real-server edit after the
  * new schedule is written and before it goes live, where traffic's picks
@@ -301,6 +335,54 @@ uint32_t xlvs_sweep_pass_ms(const struct xlvs_table *t);
 int xlvs_conn_shard_fd(const struct xlvs_table *t, uint32_t shard);
 /* The same shard of NAT's reply sides (keyed by a reply's tuple). */
 int xlvs_nat_reply_shard_fd(const struct xlvs_table *t, uint32_t shard);
+
+/* ---- connection synchronisation (sync.c, sync_state.c) ---- */
+struct xlvs_sync_ctl;
+struct xlvs_sync_install;
+/* The sync control word (include/xlvs/sync.h), read and written whole:
+ * -ENOENT for a table made before connection sync (xlvsadm --upgrade
+ * adds its maps). */
+int xlvs_sync_ctl_read(const struct xlvs_table *t, struct xlvs_sync_ctl *sc);
+int xlvs_sync_ctl_write(const struct xlvs_table *t, const struct xlvs_sync_ctl *sc);
+/* The master's ring of events, and the backup's install program: new fds. */
+int xlvs_sync_ring_fd(const struct xlvs_table *t);
+int xlvs_sync_install_fd(const struct xlvs_table *t);
+/* Runs the install program (prog_fd from xlvs_sync_install_fd) on one
+ * connection: enum xlvs_sync_install_rc, or -errno. */
+int xlvs_sync_install(int prog_fd, const struct xlvs_sync_install *a);
+/* One entry of the connection table, by key: 0, -ENOENT. */
+int xlvs_conn_get(const struct xlvs_table *t, const struct xlvs_conn_key *k,
+		  struct xlvs_conn *c);
+/* The service the data plane takes a packet to k to (the exact port, the
+ * FTP and port-zero fallbacks): 0 with k->port the found service's and
+ * *s its record, or -ENOENT. */
+int xlvs_svc_find(struct xlvs_table *t, struct xlvs_svc_key *k, struct xlvs_svc *s);
+/* Every real-server record (XLVS_DEST_MAX of them, gen 0 where free), for
+ * the caller to free; NULL with errno. */
+struct xlvs_dest *xlvs_dests_read(const struct xlvs_table *t);
+
+/* A sync daemon of this network namespace as ipvsadm --start-daemon
+ * gives it and -L --daemon lists it (ipvs_daemon_t). */
+enum xlvs_sync_role { XLVS_SYNC_MASTER = 1, XLVS_SYNC_BACKUP = 2 };
+struct xlvs_sync_daemon {
+	int role;                   /* enum xlvs_sync_role */
+	char ifname[16];            /* --mcast-interface */
+	uint8_t syncid;
+	uint32_t maxlen;            /* --sync-maxlen (as clamped) */
+	uint8_t group_af;           /* 4 or 6 */
+	uint8_t group[16];          /* --mcast-group */
+	uint16_t port;              /* --mcast-port */
+	uint8_t ttl;                /* --mcast-ttl */
+	int pid;
+};
+/* Where the daemon of role records itself (a file per namespace and role
+ * under /run/xlvs/syncd/). */
+int xlvs_sync_daemon_path(int role, char *buf, size_t len);
+/* 1 with *d when a daemon of role runs here, 0 when none, or -errno. */
+int xlvs_sync_daemon_get(int role, struct xlvs_sync_daemon *d);
+/* The daemon's record, written whole (renamed into place); removed. */
+int xlvs_sync_daemon_put(const struct xlvs_sync_daemon *d);
+int xlvs_sync_daemon_clear(int role);
 
 /* ---- counters and rates (stats.c) ---- */
 /* ipvsadm -Z: zero the counters and rates of one service and its real

@@ -3,7 +3,8 @@
  * The xlvs table: every struct and constant that both the XDP program and
  * user space see.  The pinned maps built from these structs *are* the IPVS
  * table; tools only edit them.  Change a layout here and bump
- * XLVS_ABI_VERSION: a tool built for another layout refuses to touch a table.
+ * XLVS_ABI_VERSION: a tool built for another layout refuses to touch a table,
+ * but for xlvsadm --upgrade, which migrates it into its own (lib/migrate.c).
  *
  * Addresses are stored as 16 bytes so IPv6 can use the same maps; an IPv4
  * address lives in the first 4 bytes, network order, the rest zero.
@@ -19,7 +20,15 @@
 #include <linux/bpf.h>          /* struct bpf_timer */
 #endif
 
-#define XLVS_ABI_VERSION 19
+#ifndef XLVS_ABI_NEXT
+#define XLVS_ABI_VERSION 20
+#else
+/* The upgrade test's build of "the next layout" (Makefile: upgrade-builds):
+ * the same structs under the next version number (one up: bump both), which
+ * a table of this one is migrated to (lib/migrate.c), as it would be to a
+ * real next layout. */
+#define XLVS_ABI_VERSION 21
+#endif
 
 #define XLVS_SVC_MAX        1024   /* virtual services per table */
 #define XLVS_DEST_MAX       16384  /* real servers per table, all services */
@@ -177,6 +186,9 @@ enum xlvs_counter {
 				     * the kernel to drop as PACKET_OTHERHOST */
 	XLVS_CNT_NAT_REPLY_ORPHANS, /* reply entries the sweeper's pass found
 				     * without their connection: removed */
+	XLVS_CNT_SWEEP_CAPPED,      /* walks that stopped taking entries out
+				     * at their cap (bpf/expiry.h), the rest
+				     * left to a walk of the same shard next */
 	XLVS_CNT_CONN_CACHE_HITS,   /* packets served from a CPU's copy of
 				     * their connection (bpf/conn_cache.h) */
 	XLVS_CNT_MAX,
@@ -188,7 +200,7 @@ static inline int xlvs_counter_is_sweeper(unsigned int c)
 {
 	return c == XLVS_CNT_CONNS_EXPIRED || c == XLVS_CNT_CONNS_EVICTED ||
 	       (c >= XLVS_CNT_EVICT_TEMPLATE && c <= XLVS_CNT_SWEEP_HOLD_MORE) ||
-	       c == XLVS_CNT_NAT_REPLY_ORPHANS;
+	       c == XLVS_CNT_NAT_REPLY_ORPHANS || c == XLVS_CNT_SWEEP_CAPPED;
 }
 
 /* Counters that say which way a packet took, not what became of it: a
@@ -295,6 +307,8 @@ struct xlvs_svc {
 #define XLVS_DEST_F_AVAILABLE 0x1   /* IPVS's IP_VS_DEST_F_AVAILABLE */
 #define XLVS_DEST_F_FOLDED    0x4   /* trashed by -d: its counters are in its
 				     * service's base (bpf/stats.h) */
+#define XLVS_DEST_F_FOLD_PENDING 0x8 /* being deleted in a batch: its counters
+				     * not in the base yet (lib/fold_log.c) */
 
 struct xlvs_dest {
 	__u8 addr[16];
@@ -443,6 +457,8 @@ static inline int xlvs_tpl_controls(__u32 ctl, __u64 now_ns, __u32 pass_ms)
 /* xlvs_conn.flags */
 #define XLVS_CONN_F_CONTROLLED 0x1  /* a template controls it (see below) */
 #define XLVS_CONN_F_TPL_NOPORT 0x2  /* and that template's vport is 0 */
+#define XLVS_CONN_F_SYNC       0x8  /* made by a backup sync daemon (IPVS's
+				     * IP_VS_CONN_F_SYNC) */
 #define XLVS_CONN_F_MASQ       0x4  /* NAT: its replies come back through
 				     * the director (struct xlvs_nat_reply) */
 
@@ -467,8 +483,13 @@ struct xlvs_conn {
 	__u32 dest_id;
 	__u32 dest_gen;
 	__u32 timeout;              /* templates: seconds; 0: the state's */
-	__u32 ctl_stamp;            /* templates: a controlled connection was
+	union {
+		__u32 ctl_stamp;    /* templates: a controlled connection was
 				     * last seen alive (xlvs_tpl_stamp) */
+		__u32 sync_pkts;    /* connections: packets counted while a
+				     * master sync daemon runs (IPVS's
+				     * in_pkts; include/xlvs/sync.h) */
+	};
 	/* The state word: a CPU changing the state (or taking the entry out)
 	 * claims the change with a compare-and-exchange on sword, and only
 	 * the CPU whose exchange succeeds moves the server's counts, so two
@@ -649,13 +670,19 @@ enum xlvs_fold_op {
 	XLVS_FOLD_DEL,              /* -d: the server's counts into the base */
 	XLVS_FOLD_REVIVE,           /* a re-add: out of the base again */
 	XLVS_FOLD_ZERO,             /* -Z of one service */
+	XLVS_FOLD_PENDING,          /* a batched -d (xlvs_dest_del_many): the
+				     * service's servers flagged
+				     * XLVS_DEST_F_FOLD_PENDING await their
+				     * fold */
 };
+
+#define XLVS_FOLD_F_BATCH 0x1       /* a DEL of a batch: others may be pending */
 
 struct xlvs_fold_log {
 	__u32 op;                   /* enum xlvs_fold_op */
 	__u32 svc_id;
 	__u32 dest_id;
-	__u32 pad;
+	__u32 flags;                /* XLVS_FOLD_F_* */
 	struct xlvs_svc_key svc;
 	struct xlvs_stats base0;    /* the base's CPU 0 copy before the move */
 	struct xlvs_stats dest0;    /* REVIVE: the server's counters in the trash */

@@ -34,6 +34,7 @@ int main(void)
 	n += malformed_tests(tests + n, MAX_TESTS - n);
 	n += sched_tests(tests + n, MAX_TESTS - n);
 	n += conn_tests(tests + n, MAX_TESTS - n);
+	n += copy_tests(tests + n, MAX_TESTS - n);
 	n += conn_cache_tests(tests + n, MAX_TESTS - n);
 	n += neigh_tests(tests + n, MAX_TESTS - n);
 	n += sched_model_tests(tests + n, MAX_TESTS - n);
@@ -54,10 +55,14 @@ int main(void)
 	n += ipv6_nat_states_tests(tests + n, MAX_TESTS - n);
 	n += ipv6_tunnel_tests(tests + n, MAX_TESTS - n);
 	n += ipv6_icmp_tests(tests + n, MAX_TESTS - n);
+	/* Before the eviction tests: a full shard refuses their entries. */
+	n += sync_tests(tests + n, MAX_TESTS - n);
 	n += evict_tests(tests + n, MAX_TESTS - n);
 	n += thresholds_tests(tests + n, MAX_TESTS - n);
 	/* Flush the table first: before the persistence tests too. */
 	n += sched_cycle_tests(tests + n, MAX_TESTS - n);
+	/* It flushes the table too. */
+	n += expire_cap_tests(tests + n, MAX_TESTS - n);
 	n += persist_tests(tests + n, MAX_TESTS - n);
 	n += stats_cpus_tests(tests + n, MAX_TESTS - n);
 	n += fold_tests(tests + n, MAX_TESTS - n);

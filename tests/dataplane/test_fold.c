@@ -4,7 +4,8 @@
  * servers (lib/stats_fold.c, lib/fold_log.c), where IPVS keeps one set of
  * counters per service and per server and a deleted server's packets stay
  * counted in its service:
- *  - a tool killed at any step of -d, of a revival (the same server added
+ *  - a tool killed at any step of -d, of a batched -d of two servers
+ *    (xlvs_dest_del_many), of a revival (the same server added
  *    back) or of -Z: the next writer's open finishes or undoes the move, so
  *    the fold sequence is even again, the journal empty, and the service's
  *    sums are what they were (or zero, for -Z, which it finishes);
@@ -124,7 +125,7 @@ static void fd_expect_equal(const char *what, int step,
 			 (unsigned long long)want->inbytes);
 }
 
-enum fd_op { FD_DEL, FD_REVIVE, FD_ZERO };
+enum fd_op { FD_DEL, FD_DEL_MANY, FD_REVIVE, FD_ZERO };
 
 static int fd_kill_at, fd_steps;
 
@@ -133,6 +134,23 @@ static void fd_hook(void *arg)
 	(void)arg;
 	if (++fd_steps == fd_kill_at)
 		_exit(3);   /* as a kill would: nothing after this runs */
+}
+
+/* RS1 and RS2 deleted in one batch; both must go. */
+static void fd_del_many(uint16_t port)
+{
+	struct xlvs_endpoint vip = fd_vip(port), rips[2];
+	int rcs[2] = { 1, 1 };
+
+	for (int i = 0; i < 2; i++) {
+		uint32_t a = htonl(IP4(10, 0, 0, i ? HOST_RS2 : HOST_RS1));
+
+		rips[i] = (struct xlvs_endpoint){ .af = 4, .port = port };
+		memcpy(rips[i].addr, &a, 4);
+	}
+	if (xlvs_dest_del_many(&dp.t, IPPROTO_UDP, &vip, rips, 2, rcs) ||
+	    rcs[0] || rcs[1])
+		_exit(4);
 }
 
 /* The operation in a child stopped at its step-th step: 1 if it was,
@@ -153,6 +171,8 @@ static int fd_run_killed(enum fd_op op, uint16_t port, int step)
 			xlvs_stats_zero(&dp.t, IPPROTO_UDP, &vip);
 		else if (op == FD_DEL)
 			rs_del_raw(IPPROTO_UDP, port, HOST_RS1);
+		else if (op == FD_DEL_MANY)
+			fd_del_many(port);
 		else
 			rs_add_raw(IPPROTO_UDP, port, HOST_RS1, 1);
 		_exit(0);
@@ -161,6 +181,19 @@ static int fd_run_killed(enum fd_op op, uint16_t port, int step)
 	assert_true(WIFEXITED(status));
 	assert_true(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3);
 	return WEXITSTATUS(status) == 3;
+}
+
+/* No server is left flagged as awaiting its fold. */
+static void fd_no_pending(const char *what, int step)
+{
+	for (uint32_t i = 0; i < XLVS_DEST_MAX; i++) {
+		struct xlvs_dest d;
+
+		if (!bpf_map_lookup_elem(dp.t.dest_fd, &i, &d) &&
+		    (d.flags & XLVS_DEST_F_FOLD_PENDING))
+			fail_msg("%s killed at step %d: server %u still pending",
+				 what, step, i);
+	}
 }
 
 static void fd_one_op(enum fd_op op, const char *what)
@@ -206,19 +239,22 @@ static void fd_one_op(enum fd_op op, const char *what)
 		/* -Z's first step comes after its journal is written, so a
 		 * kill at any step leaves it for the next writer to finish. */
 		fd_expect_equal(what, step, &after, op == FD_ZERO ? &zero : &before);
-		if (op != FD_ZERO) {
+		if (op == FD_DEL_MANY)
+			fd_no_pending(what, step);
+		for (int h = 0; op != FD_ZERO && h < (op == FD_DEL_MANY ? 2 : 1); h++) {
 			/* Whichever way it went, the next edit of the server
 			 * keeps the sums exact too. */
+			uint8_t host = h ? HOST_RS2 : HOST_RS1;
 			struct xlvs_sched sc;
 			bool listed = false;
 
 			sched_live(NET_VIP, IPPROTO_UDP, port, &sc);
 			for (uint32_t i = 0; i < sc.ndests; i++)
-				listed |= rs_host(sc.dests[i]) == HOST_RS1;
+				listed |= rs_host(sc.dests[i]) == host;
 			if (listed)
-				rs_del(IPPROTO_UDP, port, HOST_RS1);
+				rs_del(IPPROTO_UDP, port, host);
 			else
-				rs_add(IPPROTO_UDP, port, HOST_RS1, 1);
+				rs_add(IPPROTO_UDP, port, host, 1);
 			after = fd_sum(port);
 			fd_expect_equal(what, step, &after, &before);
 		}
@@ -234,6 +270,12 @@ static void fold_killed_mid_delete(void **state)
 {
 	(void)state;
 	fd_one_op(FD_DEL, "-d");
+}
+
+static void fold_killed_mid_batch_delete(void **state)
+{
+	(void)state;
+	fd_one_op(FD_DEL_MANY, "batched -d");
 }
 
 static void fold_killed_mid_revival(void **state)
@@ -419,6 +461,7 @@ size_t fold_tests(struct CMUnitTest *out, size_t room)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test_setup(fold_killed_mid_delete, svc_fixture_empty),
+		cmocka_unit_test_setup(fold_killed_mid_batch_delete, svc_fixture_empty),
 		cmocka_unit_test_setup(fold_killed_mid_revival, svc_fixture_empty),
 		cmocka_unit_test_setup(fold_killed_mid_zero, svc_fixture_empty),
 		cmocka_unit_test_setup(two_cpus_fold_sums_exact,

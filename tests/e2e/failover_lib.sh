@@ -115,3 +115,68 @@ fo_daemon() {
 	eval "XL_PIDS+=(\$FO_PID_$1)"
 	return 0
 }
+
+# --- Debian's heartbeat 3.0.6 as one of the directors ----------------------
+# (test_failover_heartbeat.sh).  As bench/failover does: heartbeat has its
+# paths built in and takes its node name from uname -n, so each runs in a
+# mount and UTS namespace of its own (bench/failover/hb-node) with
+# $XL_TMP/hb-HOST/{etc,lib,run} bound over /etc/ha.d, /var/lib/heartbeat
+# and /run; its etc is the machine's /etc/ha.d (rc.d, resource.d,
+# shellfuncs) with the test's ha.cf, haresources and authkeys.
+
+# fo_hb_conf HOST: HOST's heartbeat directories (made once), the shared
+# $XL_TMP/ha.d files copied in.
+fo_hb_conf() {
+	local n=$XL_TMP/hb-$1
+	if [ ! -d "$n" ]; then
+		mkdir -p "$n/etc" "$n/lib" "$n/run/resource-agents" "$n/run/lock"
+		cp -a /etc/ha.d/. "$n/etc/"
+		cp -a /var/lib/heartbeat/. "$n/lib/"
+		rm -f "$n/lib/hb_generation" "$n/lib/hb_uuid"
+		install -d -o hacluster -g haclient -m 750 "$n/run/heartbeat"
+	fi
+	cp -a "$XL_TMP/ha.d/ha.cf" "$XL_TMP/ha.d/haresources" "$XL_TMP/ha.d/authkeys" "$n/etc/"
+}
+
+# fo_hb_start HOST: heartbeat in the foreground as node HOST; its stdout
+# and stderr in $XL_TMP/HOST.log (its log proper goes to ha.cf's logfile).
+fo_hb_start() {
+	fo_hb_conf "$1"
+	rm -f "$XL_TMP/hb-$1/run/heartbeat.pid"
+	xl_bg "$1" unshare --uts --mount --propagation private \
+		"$XL_ROOT/bench/failover/hb-node" "$XL_TMP/hb-$1" "$1" >>"$XL_TMP/$1.log" 2>&1
+	eval "FO_PID_$1=$XL_LAST_PID"
+}
+
+# fo_hb_pids HOST: every heartbeat process of HOST (one per medium and
+# direction besides the master).
+fo_hb_pids() {
+	local p
+	for p in $(ip netns pids "$(xl_ns "$1")" 2>/dev/null); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = heartbeat ] && echo "$p"
+	done
+}
+
+fo_hb_kill9() {
+	local p
+	for p in $(fo_hb_pids "$1"); do kill -KILL "$p" 2>/dev/null; done
+	return 0
+}
+
+# fo_both_sampler OUT SECONDS: every 100 ms, one line "TIME ha1 ha2" with
+# yes/no for "has the VIP on a link that is up" (a downed link's address
+# answers nothing); for the never-on-both checks.
+fo_both_sampler() {
+	local end=$((SECONDS + $2)) h s
+	while ((SECONDS < end)); do
+		s=${EPOCHREALTIME/./}
+		for h in ha1 ha2; do
+			if [ "$(xl_in "$h" cat /sys/class/net/eth0/operstate 2>/dev/null)" = up ] &&
+				fo_has_vip "$h"; then s+=" yes"; else s+=" no"; fi
+		done
+		echo "$s"
+		sleep 0.1
+	done >"$1"
+}
+
+fo_both_count() { awk '$2 == "yes" && $3 == "yes"' "$1" | wc -l; }

@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2015
+# e2e: alone (dpkg installs on this machine)
 # The Debian package (debian/, issue 12 item 4): built by `make package`
 # with PKG_REUSE_BUILD=1 (the tree's up-to-date objects copied in, so
 # dpkg-buildpackage and lintian run without the full compile; `make
@@ -48,7 +49,7 @@ test_package_install_run_purge() {
 	local f left=() deps
 	grep -E '^(E|W): ' "$XL_TMP/package.log" | grep '^E:' && xl_fail "lintian errors"
 	deps=$(dpkg-deb -f "$PK_DEB" Depends)
-	for lib in libbpf1 libc6 libevent-2.1-7 libssl3 libmnl0; do
+	for lib in libbpf1 libc6 libevent-2.1-7 libssl3 libmnl0 libjansson4; do
 		[[ $deps == *"$lib "* ]] || xl_fail "Depends lacks $lib (shlibs): $deps"
 	done
 	[ "$(dpkg-deb -f "$PK_DEB" Package)" = xlvs ] || xl_fail "not the xlvs package"
@@ -66,6 +67,14 @@ test_package_install_run_purge() {
 		/lib/systemd/system/xlvs-exporter.service \
 		/usr/share/doc/xlvs/examples/ldirectord.cf; do
 		grep -qx "$f" "$XL_TMP/files" && [ -e "$f" ] || xl_fail "$f not installed"
+	done
+	# Every man page, compressed by dh_compress, and found by man.
+	for f in "$XL_ROOT"/man/*.[578]; do
+		f=${f##*/}
+		grep -qx "/usr/share/man/man${f##*.}/$f.gz" "$XL_TMP/files" ||
+			xl_fail "man page $f not in the package"
+		[ "$(man -w "${f##*.}" "${f%.*}")" = "/usr/share/man/man${f##*.}/$f.gz" ] ||
+			xl_fail "man ${f##*.} ${f%.*} does not find the package's page"
 	done
 	# Nothing enabled: no unit of ours wanted by any target.
 	compgen -G '/etc/systemd/system/*.wants/xlvs*' >/dev/null &&

@@ -5,7 +5,9 @@
  * cancelled): phases spread over the interval, every server checked every
  * interval on its own timer, a check still running not started twice, a
  * hanging server not delaying the others, the bound on concurrent checks,
- * a check that cannot start counted as failed, and RLIMIT_NOFILE raised.
+ * a check that cannot start counted as failed, RLIMIT_NOFILE raised; and
+ * one check for the servers of several virtuals whose checks are the same
+ * (hd_sched_join, hd_sched_all), its result to each that was due.
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <netinet/in.h>
 #include <cmocka.h>
 
 #include "hd_sched.h"
@@ -37,6 +40,8 @@ static struct world {
 	struct hd_rs r[NR];
 	int delay_ms[NR];              /* -1: hangs until cancelled */
 	bool refuse[NR];               /* start returns NULL */
+	bool not_due[NR];              /* due() says no (maintenance...) */
+	struct hd_vs v2[2];
 	long starts[NR][MAXSTARTS];    /* ms since t0 */
 	int nstarts[NR], ndone[NR], nfailed[NR];
 	unsigned max_concurrent, running;
@@ -111,8 +116,7 @@ static void fake_cancel(struct hd_check *hc)
 static bool due(void *arg, struct hd_rs *r)
 {
 	(void)arg;
-	(void)r;
-	return true;
+	return !w.not_due[r - w.r];
 }
 
 static void done(void *arg, struct hd_rs *r, bool ok, const char *why)
@@ -244,6 +248,138 @@ static void start_failure_is_failed(void **state)
 	world_down(2);
 }
 
+/* r[1] (another virtual) shares r[0]'s check: one check a round, both
+ * told its result; r[2] keeps its own.  A member that is not due (in
+ * maintenance) is not told; when the first member is not due the check
+ * runs with the next one's target. */
+static void shared_check_once(void **state)
+{
+	(void)state;
+	int s0, s1, d0, d1;
+
+	world_up(10, 1, 300, false);
+	w.r[1].v = &w.v2[0];
+	w.r[2].v = &w.v2[0];
+	w.delay_ms[1] = w.delay_ms[2] = 20;
+	assert_int_equal(hd_sched_join(w.s, &w.r[1], &w.r[0]), 0);
+	assert_int_equal(hd_sched_add(w.s, &w.r[2], 300, 0), 0);
+	world_run(750);                 /* rounds at 0, 300, 600 ms */
+	assert_true(w.nstarts[0] >= 2);
+	assert_int_equal(w.nstarts[1], 0);
+	assert_int_equal(w.nstarts[2], w.nstarts[0]);
+	assert_int_equal(w.ndone[0], w.nstarts[0]);
+	assert_int_equal(w.ndone[1], w.nstarts[0]);
+	s0 = w.nstarts[0], s1 = w.nstarts[1], d0 = w.ndone[0], d1 = w.ndone[1];
+	w.not_due[0] = true;
+	world_run(300);
+	assert_int_equal(w.nstarts[0], s0);
+	assert_true(w.nstarts[1] > s1);
+	assert_int_equal(w.ndone[0], d0);
+	assert_true(w.ndone[1] > d1);
+	s0 = w.nstarts[0], d0 = w.ndone[0], d1 = w.ndone[1];
+	w.not_due[0] = false;
+	w.not_due[1] = true;
+	world_run(300);
+	assert_true(w.nstarts[0] > s0);
+	assert_true(w.ndone[0] > d0);
+	assert_int_equal(w.ndone[1], d1);
+	/* The leader leaves: the member keeps the slot and its check. */
+	w.not_due[1] = false;
+	s1 = w.nstarts[1], d1 = w.ndone[1];
+	hd_sched_del(w.s, &w.r[0]);
+	world_run(300);
+	assert_true(w.nstarts[1] > s1);
+	assert_true(w.ndone[1] > d1);
+	world_down(3);
+}
+
+static void sched_real(struct hd_vs *v, struct hd_rs *r, const char *ip,
+		       int port, const char *receive)
+{
+	memset(r, 0, sizeof(*r));
+	r->v = v;
+	assert_int_equal(xlvs_endpoint_parse(ip, false, &r->conf.addr), 0);
+	r->conf.addr.port = (uint16_t)port;
+	r->target.rip = r->conf.addr;
+	r->target.proto = IPPROTO_TCP;
+	r->target.service = HD_SVC_HTTP;
+	r->target.request = "/index.html";
+	r->target.receive = receive;
+}
+
+static void sched_virtual(struct hd_vs *v, const char *id, enum hd_checktype ct,
+			  struct hd_rs *reals, size_t n)
+{
+	memset(v, 0, sizeof(*v));
+	snprintf(v->id, sizeof(v->id), "%s", id);
+	v->checktype = ct;
+	v->checkinterval_ms = 400;
+	v->checktimeout_ms = v->negotiatetimeout_ms = 3000;
+	v->reals = reals;
+	v->nreals = n;
+}
+
+/* hd_sched_all: the same server with the same check in two virtuals is
+ * one check (receive given as another string of the same text too);
+ * another receive, port, checktype or interval is a check of its own (but
+ * what a connect check never sends does not count), and
+ * checktype=on runs none to share.  The checks' phases spread over the
+ * interval by their number, not the servers'. */
+static void sched_all_groups(void **state)
+{
+	(void)state;
+	static const struct hd_sched_check_ops ops = { fake_start, fake_cancel };
+	char same[] = "Test Page";
+
+	world_up(100, 0, 400, false);
+	sched_real(&w.v2[0], &w.r[0], "10.0.0.3", 80, "Test Page");
+	sched_real(&w.v2[0], &w.r[1], "10.0.0.4", 80, "Test Page");
+	sched_real(&w.v2[0], &w.r[2], "10.0.0.5", 80, "Test Page");
+	sched_real(&w.v2[1], &w.r[3], "10.0.0.3", 80, same);      /* = r0 */
+	sched_real(&w.v2[1], &w.r[4], "10.0.0.4", 80, "Other");   /* own */
+	sched_real(&w.v2[1], &w.r[5], "10.0.0.5", 8080, "Test Page"); /* own */
+	sched_virtual(&w.v2[0], "tcp:10.0.0.1:80", HD_CT_NEGOTIATE, &w.r[0], 3);
+	sched_virtual(&w.v2[1], "tcp:10.0.0.2:80", HD_CT_NEGOTIATE, &w.r[3], 3);
+	hd_sched_set_check_ops(w.s, &ops);
+	for (int i = 0; i < 6; i++)
+		w.delay_ms[i] = 10;
+	assert_true(hd_sched_same_check(&w.r[0], &w.r[3]));
+	assert_false(hd_sched_same_check(&w.r[1], &w.r[4]));
+	assert_false(hd_sched_same_check(&w.r[2], &w.r[5]));
+	w.v2[1].checkinterval_ms = 800;
+	assert_false(hd_sched_same_check(&w.r[0], &w.r[3]));
+	w.v2[1].checkinterval_ms = 400;
+	w.v2[1].checktype = HD_CT_CONNECT;
+	assert_false(hd_sched_same_check(&w.r[0], &w.r[3]));
+	/* A connect check sends nothing: another service or receive (set
+	 * from the virtual's port) does not make it another check. */
+	w.v2[0].checktype = HD_CT_CONNECT;
+	w.r[4].target.service = HD_SVC_NONE;
+	assert_true(hd_sched_same_check(&w.r[1], &w.r[4]));
+	w.r[4].target.service = HD_SVC_HTTP;
+	w.v2[0].checktype = w.v2[1].checktype = HD_CT_ON;
+	assert_false(hd_sched_same_check(&w.r[0], &w.r[3]));
+	w.v2[0].checktype = w.v2[1].checktype = HD_CT_NEGOTIATE;
+
+	assert_int_equal(hd_sched_all(w.s, w.v2, 2), 0);
+	assert_ptr_equal(w.r[3].slot, w.r[0].slot);
+	for (int i = 1; i < 6; i++)
+		for (int j = 0; j < i; j++)
+			if (!(i == 3 && j == 0))
+				assert_ptr_not_equal(w.r[i].slot, w.r[j].slot);
+	world_run(350);                 /* the first round: 5 checks */
+	assert_int_equal(w.nstarts[0] + w.nstarts[3], 1);
+	assert_int_equal(w.nstarts[0], 1);
+	assert_int_equal(w.ndone[3], 1);
+	for (int i = 1; i < 6; i++)
+		if (i != 3)
+			assert_int_equal(w.nstarts[i], 1);
+	/* 5 checks over 400 ms: 80 ms apart in the file's order. */
+	assert_true(w.starts[5][0] >= 4 * 80 - EARLY_MS);
+	assert_true(w.starts[4][0] >= 3 * 80 - EARLY_MS);
+	world_down(6);
+}
+
 static void nofile_raised(void **state)
 {
 	(void)state;
@@ -267,6 +403,8 @@ int main(void)
 		cmocka_unit_test(bound_concurrent),
 		cmocka_unit_test(start_failure_is_failed),
 		cmocka_unit_test(nofile_raised),
+		cmocka_unit_test(shared_check_once),
+		cmocka_unit_test(sched_all_groups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

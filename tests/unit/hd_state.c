@@ -428,17 +428,26 @@ static void stop_cleanstop(void **state)
 	struct params p = { true, false, true, 1, HD_CT_CONNECT };
 
 	ours_init(&o, &p);
+	unsigned edits;
+
 	hd_state_start(&o.st);
 	hd_state_result(&o.st, &o.reals[1], true, "");
+	hd_state_result(&o.st, &o.reals[2], true, "");
 	o.v.cleanstop = false;
 	hd_state_stop(&o.st);
 	assert_non_null(ft_find(&o.ft, IPPROTO_TCP, &o.v.svc.vip));
 	o.v.cleanstop = true;
 	o.nlog = 0;
+	edits = o.ft.edits;
 	hd_state_stop(&o.st);
 	assert_null(ft_find(&o.ft, IPPROTO_TCP, &o.v.svc.vip));
 	LOG_IS(&o, 0, "Purged real server (stop): 10.0.0.4:80 (10.0.0.1:80)");
-	LOG_IS(&o, 1, "Purged virtual server (stop): 10.0.0.1:80");
+	LOG_IS(&o, 1, "Purged real server (stop): 10.0.0.5:8080 (10.0.0.1:80)");
+	LOG_IS(&o, 2, "Purged virtual server (stop): 10.0.0.1:80");
+	assert_int_equal(o.nlog, 3);
+	/* The service's deletion took its servers: none deleted one by one. */
+	assert_int_equal(o.ft.edits - edits, 0);
+	assert_int_equal(o.v.nup, 0);
 	hd_log_set_sink(NULL, NULL, false);
 }
 
@@ -473,6 +482,70 @@ static void kick(void *arg)
 /* Deferred (the daemon's mode): changes queue, one kick asks for a flush,
  * and the flush applies them in order in one batch, logged as a direct
  * run logs them. */
+/* results[i] for server i, in order, through hd_state_result (deferred
+ * mode flushed at the end when defer); the log lines from the first. */
+static void run_results(struct ours *o, const int *res, int n, bool defer)
+{
+	int kicks = 0;
+
+	if (defer)
+		hd_tbl_defer(&o->tbl, true, kick, &kicks);
+	for (int k = 0; k < n; k++)
+		hd_state_result(&o->st, &o->reals[res[k] & 0xff], res[k] >> 8, "x");
+	if (defer) {
+		hd_tbl_flush(&o->tbl);
+		hd_tbl_defer(&o->tbl, false, NULL, NULL);
+	}
+}
+
+/* quiescent=no, deferred: the deletions of one flush of a virtual's
+ * servers go to the table in one dest_del_many, as far as the next other
+ * edit of that virtual (a restore, the fallback's add), and the log is
+ * line for line what one deletion at a time writes. */
+static void deferred_deletes_batched(void **state)
+{
+	(void)state;
+	static struct ours o;
+	static char direct[64][256];
+	struct params p = { false, false, true, 1, HD_CT_CONNECT };
+	/* server | up << 8 */
+	static const int up_all[] = { 0x100, 0x101, 0x102 };
+	static const int down_all[] = { 0, 1, 2 };
+	static const int mixed[] = { 0, 0x102, 1 };
+	const struct { const int *r; int n; unsigned calls; } steps[] = {
+		{ up_all, 3, 0 }, { down_all, 3, 1 }, { up_all, 2, 0 }, { mixed, 3, 0 },
+	};
+	int n = 0;
+
+	ours_init(&o, &p);
+	hd_state_start(&o.st);
+	o.nlog = 0;
+	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++)
+		run_results(&o, steps[s].r, steps[s].n, false);
+	n = o.nlog;
+	memcpy(direct, o.log, sizeof(direct));
+	ours_init(&o, &p);
+	hd_state_start(&o.st);
+	o.nlog = 0;
+	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+		unsigned calls = o.ft.del_many_calls;
+
+		run_results(&o, steps[s].r, steps[s].n, true);
+		assert_int_equal(o.ft.del_many_calls - calls, steps[s].calls);
+	}
+	assert_int_equal(o.nlog, n);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(o.log[i], direct[i]);
+	/* The batch's lines are there, before the fallback's. */
+	for (n = 0; n < o.nlog; n++)
+		if (!strcmp(o.log[n], "Deleted real server: 10.0.0.5:8080 (10.0.0.1:80)"))
+			break;
+	assert_true(n >= 2 && n + 1 < o.nlog);
+	assert_string_equal(o.log[n - 2], "Deleted real server: 10.0.0.3:80 (10.0.0.1:80)");
+	assert_string_equal(o.log[n + 1], "Added fallback server: 10.0.0.9:80 (10.0.0.1:80) (Weight set to 1)");
+	hd_log_set_sink(NULL, NULL, false);
+}
+
 static void deferred_batch(void **state)
 {
 	(void)state;
@@ -660,6 +733,7 @@ int main(void)
 		cmocka_unit_test(stop_cleanstop),
 		cmocka_unit_test(one_open_per_change),
 		cmocka_unit_test(deferred_batch),
+		cmocka_unit_test(deferred_deletes_batched),
 		cmocka_unit_test(reload_only_changes),
 		cmocka_unit_test(monitor_id_as_ldirectord),
 		cmocka_unit_test(maint_shortname),

@@ -205,9 +205,9 @@ static void list_save_restore(void **state)
 	parse_ok("-L --timeout", &c);
 	assert_int_equal(c.opts, OPT_TIMEOUT);
 	parse_fails("-L -c --timeout",
-		    "Only one of a service, -c and --timeout may be listed");
+		    "Only one of a service, -c, --timeout and --daemon may be listed");
 	parse_fails("-L -c -t 10.0.0.1:80",
-		    "Only one of a service, -c and --timeout may be listed");
+		    "Only one of a service, -c, --timeout and --daemon may be listed");
 	parse_fails("-A -t 10.0.0.1:80 -c",
 		    "Illegal 'connection' option with the 'add-service' command");
 	parse_ok("-L -n --stats --exact", &c);
@@ -274,6 +274,8 @@ static void attach_detach_unload(void **state)
 	assert_string_equal(c.ifname, "eth0");
 	parse_ok("--unload", &c);
 	assert_int_equal(c.kind, CMD_UNLOAD);
+	parse_ok("--upgrade", &c);
+	assert_int_equal(c.kind, CMD_UPGRADE);
 	parse_ok("--counters", &c);
 	assert_int_equal(c.kind, CMD_COUNTERS);
 }
@@ -420,6 +422,7 @@ static void two_commands(void **state)
 	parse_fails("-A -D -t 10.0.0.1:80", "multiple commands specified");
 	parse_fails("-L -S", "multiple commands specified");
 	parse_fails("-C --unload", "multiple commands specified");
+	parse_fails("--upgrade --unload", "multiple commands specified");
 }
 
 /* ipvsadm's generic_opt_check, option by option. */

@@ -173,6 +173,19 @@ static int ft_dest_del(void *ctx, uint8_t proto, const struct xlvs_endpoint *vip
 	return 0;
 }
 
+static int ft_dest_del_many(void *ctx, uint8_t proto, const struct xlvs_endpoint *vip,
+			    const struct xlvs_endpoint *rips, size_t n, int *rcs)
+{
+	struct fake_table *ft = ctx;
+
+	if (!ft_find(ft, proto, vip))
+		return -ESRCH;
+	ft->del_many_calls++;
+	for (size_t i = 0; i < n; i++)
+		rcs[i] = ft_dest_del(ctx, proto, vip, &rips[i]);
+	return 0;
+}
+
 const struct hd_table_ops fake_table_ops = {
 	.open = ft_open,
 	.close = ft_close,
@@ -184,4 +197,5 @@ const struct hd_table_ops fake_table_ops = {
 	.dest_add = ft_dest_add,
 	.dest_edit = ft_dest_edit,
 	.dest_del = ft_dest_del,
+	.dest_del_many = ft_dest_del_many,
 };

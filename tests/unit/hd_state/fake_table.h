@@ -21,6 +21,7 @@ struct fake_table {
 	struct ft_service svc[FT_SVC_MAX];
 	int open;                       /* nesting must never exceed 1 */
 	unsigned opens, snapshots, edits;
+	unsigned del_many_calls;        /* dest_del_many: each a batch */
 };
 
 extern const struct hd_table_ops fake_table_ops;
