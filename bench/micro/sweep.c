@@ -464,7 +464,10 @@ int sweep_bench(char *out, size_t len)
 "limit) to the end of the second pass after; the mass expiry's from "
 "setting the TCP timeout to 1 s at a pass's end until the entries are "
 "gone and a pass has ended.  The share is the ticks' time over the "
-"window's wall time.\n",
+"window's wall time.  The over-full case's healed counts are the "
+"user-space fill's: it writes the counts while a pass is under way, and "
+"that pass corrects them by what it saw.  The same cases before and "
+"after the walk cap, in interleaved runs: micro-sweep.md.\n",
 			M(SC_STEADY, pass_s), SWEEP_OVER);
 #undef M
 #undef X
