@@ -50,7 +50,12 @@ static void parse_resource(const char *line, struct fostat *st)
 }
 
 /* "peer NAME: alive|dead, status S, holds the resources|holds nothing
- * [, its resources failed], last heartbeat N ms ago" */
+ * [ (not reported yet)| (in transition)], last heartbeat N ms ago".
+ * Nothing says the peer's resources failed: heartbeat's messages carry
+ * no such thing (its ResourceManager gives the group up and, 30 s later,
+ * asks the peer to take it with hb_standby's ask_resources, which is
+ * what an operator's hb_standby sends too), so neither does failoverd's
+ * status; its own failures are the "failed:" line. */
 static void parse_peer(const char *line, struct fostat *st)
 {
 	const char *s = line + strlen("peer "), *c = strstr(s, ": "), *h;
@@ -64,7 +69,6 @@ static void parse_peer(const char *line, struct fostat *st)
 	st->peer_heard = true;
 	st->peer_alive = !strcmp(life, "alive");
 	st->peer_holds = strstr(c, ", holds the resources") != NULL;
-	st->peer_rsc_failed = strstr(c, ", its resources failed") != NULL;
 	h = strstr(c, ", last heartbeat ");
 	if (h)
 		sscanf(h, ", last heartbeat %ld ms ago", &st->peer_last_ms);

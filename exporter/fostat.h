@@ -37,7 +37,6 @@ struct fostat {
 	bool peer_alive;
 	char peer_status[32];
 	bool peer_holds;
-	bool peer_rsc_failed;
 	long peer_last_ms;      /* since its last heartbeat */
 	long since_start_ms;    /* never heard: since the daemon started */
 };

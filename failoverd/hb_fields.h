@@ -4,7 +4,8 @@
  *
  * Every cluster message ends with the control fields heartbeat's
  * add_control_msg_fields appends, in this order: src, srcuuid (binary,
- * optional), seq (not for NS_* types), hg, ts, ld, ttl, and in classic
+ * optional), seq (not for NS_* types), hg, ts, ld (optional; not for
+ * NS_* types), ttl, and in classic
  * msgfmt the inner auth.  Numbers are "%lx" hex except ttl (decimal). */
 #ifndef XLVS_HB_FIELDS_H
 #define XLVS_HB_FIELDS_H

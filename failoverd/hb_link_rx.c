@@ -114,6 +114,7 @@ static void take_reqnodes(struct fo_daemon *dm, const char *src)
 	static struct hb_msg m;
 	struct hb_ctrl c = fo_tx_ctrl(dm, true);
 
+	fo_log("node %s asks for the node list (reqnodes): answering repnodes", src);
 	hb_msg_init(&m);
 	if (hb_msg_repnodes(&m, src, (const char (*)[64])dm->cfg.hacf.nodes, dm->cfg.hacf.nnodes,
 			    &c) == 0)

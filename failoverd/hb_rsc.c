@@ -122,8 +122,8 @@ int hb_msg_repnodes(struct hb_msg *m, const char *dest, const char (*nodes)[64],
 	}
 	if (!len)
 		return -EINVAL;
-	if ((r = hb_msg_add_str(m, HB_F_TYPE, HB_T_REPNODES)) ||
-	    (r = hb_msg_add_str(m, HB_F_TO, dest)) ||
+	if ((r = hb_msg_add_str(m, HB_F_TO, dest)) ||
+	    (r = hb_msg_add_str(m, HB_F_TYPE, HB_T_REPNODES)) ||
 	    (r = hb_msg_add_str(m, HB_F_NODELIST, list)) ||
 	    (r = hb_msg_add_str(m, HB_F_DELNODELIST, " ")))
 		return r;
@@ -135,9 +135,9 @@ int hb_msg_rexmit(struct hb_msg *m, const char *dest, unsigned long seq, const s
 	int r;
 
 	if ((r = hb_msg_add_str(m, HB_F_TYPE, HB_T_REXMIT)) ||
+	    (r = hb_msg_add_str(m, HB_F_TO, dest)) ||
 	    (r = hb_msg_add_dec(m, HB_F_FIRSTSEQ, seq)) ||
-	    (r = hb_msg_add_dec(m, HB_F_LASTSEQ, seq)) ||
-	    (r = hb_msg_add_str(m, HB_F_TO, dest)))
+	    (r = hb_msg_add_dec(m, HB_F_LASTSEQ, seq)))
 		return r;
 	return hb_msg_add_ctrl(m, c, false);
 }
@@ -149,8 +149,8 @@ int hb_msg_nakrexmit(struct hb_msg *m, const char *dest, unsigned long seq, cons
 
 	if ((r = hb_msg_add_str(m, HB_F_TYPE, HB_T_NAKREXMIT)) ||
 	    (r = hb_msg_add_hex(m, HB_F_FIRSTSEQ, seq)) ||
-	    (r = hb_msg_add_str(m, HB_F_COMMENT, info)) ||
-	    (r = hb_msg_add_str(m, HB_F_TO, dest)))
+	    (r = hb_msg_add_str(m, HB_F_TO, dest)) ||
+	    (r = hb_msg_add_str(m, HB_F_COMMENT, info)))
 		return r;
 	return hb_msg_add_ctrl(m, c, false);
 }

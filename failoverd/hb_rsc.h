@@ -9,7 +9,12 @@
  *   shutdone st=dead                   a graceful stop is complete
  *   ip-request ipaddr                  legacy: give me this group
  *   ip-request-resp dest ipaddr weown ok=OK        legacy: done, take it
- *   NS_nak_rexmit firstseq info        a retransmission we cannot make
+ *   dest repnodes nodelist delnodelist the node list reqnodes asks for
+ *   NS_rexmit dest firstseq lastseq    send me this one again
+ *   NS_nak_rexmit firstseq dest info   a retransmission we cannot make
+ *
+ * Field order is each sender's in heartbeat (repnodes puts dest before
+ * t), checked byte for byte against Debian's libraries in fo_golden.
  *
  * rsc_hold is relative to its sender: "local" are the groups whose
  * haresources node it is, "foreign" the others'.  Every builder returns 0

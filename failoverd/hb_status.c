@@ -16,7 +16,8 @@ int hb_msg_add_ctrl(struct hb_msg *m, const struct hb_ctrl *c, bool sequenced)
 		return r;
 	if ((r = hb_msg_add_hex(m, HB_F_GEN, c->hg)) || (r = hb_msg_add_hex(m, HB_F_TIME, c->ts)))
 		return r;
-	if (c->ld && (r = hb_msg_add_str(m, HB_F_LOAD, c->ld)))
+	/* ld, like seq, is IS_SEQ in add_control_msg_fields: not for NS_ */
+	if (sequenced && c->ld && (r = hb_msg_add_str(m, HB_F_LOAD, c->ld)))
 		return r;
 	return hb_msg_add_dec(m, HB_F_TTL, c->ttl);
 }

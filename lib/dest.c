@@ -141,6 +141,20 @@ static uint16_t dest_port(const struct dest_edit *e, const struct xlvs_dest_conf
 	return c->addr.port;
 }
 
+/* The list position of the server a -d names: by the virtual port, as
+ * ipvsadm -d without a port means, else by the port given (a NAT server's
+ * own); -1 when the service has no such server. */
+static int find_deleted(struct xlvs_table *t, const struct dest_edit *e,
+			const struct xlvs_endpoint *rip)
+{
+	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
+	int i = find_dest(t, e, rip, dest_port(e, &c));
+
+	if (i < 0 && rip->port)
+		i = find_dest(t, e, rip, rip->port);
+	return i;
+}
+
 /* Nothing counts on a trashed server any more: it may become another. */
 static bool dest_unused(struct xlvs_table *t, uint32_t id)
 {
@@ -608,7 +622,6 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 		  const struct xlvs_endpoint *vip, const struct xlvs_endpoint *rip)
 {
 	struct dest_edit *e;
-	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
 	struct fold_move mv = { .seq_fd = -1, .log_fd = -1 };
 	uint32_t id, n;
 	int rc, i;
@@ -616,9 +629,7 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 	rc = edit_start(t, proto, vip, &e);
 	if (rc)
 		goto out;
-	i = find_dest(t, e, rip, dest_port(e, &c));
-	if (i < 0 && rip->port)
-		i = find_dest(t, e, rip, rip->port);
+	i = find_deleted(t, e, rip);
 	if (i < 0) {
 		rc = -ENOENT;
 		goto out;
@@ -661,7 +672,6 @@ static int dest_unlist(struct xlvs_table *t, uint8_t proto,
 		       const struct xlvs_endpoint *vip,
 		       const struct xlvs_endpoint *rip, uint32_t *out)
 {
-	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
 	struct dest_edit *e;
 	struct xlvs_dest d;
 	uint32_t id, n;
@@ -670,9 +680,7 @@ static int dest_unlist(struct xlvs_table *t, uint8_t proto,
 	rc = edit_start(t, proto, vip, &e);
 	if (rc)
 		goto out;
-	i = find_dest(t, e, rip, dest_port(e, &c));
-	if (i < 0 && rip->port)
-		i = find_dest(t, e, rip, rip->port);
+	i = find_deleted(t, e, rip);
 	if (i < 0) {
 		rc = -ENOENT;
 		goto out;

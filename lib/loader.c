@@ -25,9 +25,16 @@ static int pin_map(struct bpf_map *m, const char *dir, const char *name)
 	return bpf_map__pin(m, p);
 }
 
-static int pin_maps(struct xlvs_bpf *skel, const char *path)
+/* The maps a table pins, in the order it pins them. */
+struct pin {
+	struct bpf_map *map;
+	const char *name;
+};
+#define PINS_MAX 24
+
+static size_t pin_list(struct xlvs_bpf *skel, struct pin out[PINS_MAX])
 {
-	const struct { struct bpf_map *map; const char *name; } pins[] = {
+	const struct pin pins[] = {
 		{ skel->maps.svc, PIN_SVC }, { skel->maps.dest, PIN_DEST },
 		{ skel->maps.sched, PIN_SCHED }, { skel->maps.conn, PIN_CONN },
 		{ skel->maps.stats, PIN_STATS }, { skel->maps.timers, PIN_TIMERS },
@@ -45,11 +52,34 @@ static int pin_maps(struct xlvs_bpf *skel, const char *path)
 		{ skel->maps.sync_ring, PIN_SYNC_RING },
 		{ skel->maps.meta, PIN_META },  /* last: its pin means "whole" */
 	};
+	size_t n = sizeof(pins) / sizeof(pins[0]);
+
+	_Static_assert(sizeof(pins) / sizeof(pins[0]) <= PINS_MAX, "PINS_MAX");
+	memcpy(out, pins, sizeof(pins));
+	return n;
+}
+
+static int pin_maps(struct xlvs_bpf *skel, const char *path)
+{
+	struct pin pins[PINS_MAX];
+	size_t n = pin_list(skel, pins);
 	int rc = 0;
 
-	for (size_t i = 0; !rc && i < sizeof(pins) / sizeof(pins[0]); i++)
+	for (size_t i = 0; !rc && i < n; i++)
 		rc = pin_map(pins[i].map, path, pins[i].name);
 	return rc;
+}
+
+/* Whether this build pins map: state a table must have, not a cache. */
+static bool map_pinned(struct xlvs_bpf *skel, const struct bpf_map *map)
+{
+	struct pin pins[PINS_MAX];
+	size_t n = pin_list(skel, pins);
+
+	for (size_t i = 0; i < n; i++)
+		if (pins[i].map == map)
+			return true;
+	return false;
 }
 
 /* A connection-keyed shard of type and value size, as an fd (or -errno). */
@@ -458,16 +488,26 @@ int loader_component_open(const struct xlvs_table *t, struct xlvs_bpf **out,
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, all || prog == skel->progs.xlvs_xdp);
 	bpf_object__for_each_map(map, skel->obj) {
+		bool found = false;
+
 		if (bpf_map__is_internal(map))
 			continue;       /* .rodata: set above, as at creation */
 		for (int i = 0; !rc && i < ms.n; i++) {
 			if (strncmp(ms.name[i], bpf_map__name(map),
 				    BPF_OBJ_NAME_LEN - 1))
 				continue;
+			found = true;
 			if (all)
 				rc = map_same(map, ms.fd[i], &ms.info[i]);
 			if (!rc)
 				rc = bpf_map__reuse_fd(map, ms.fd[i]);
+		}
+		/* State this build keeps and the table has not: a table of
+		 * another build's layout, whatever its version says. */
+		if (!rc && !found && all && map_pinned(skel, map)) {
+			xlvs_logf("the table has no map %s: not this build's layout",
+				  bpf_map__name(map));
+			rc = -EPROTO;
 		}
 	}
 	if (rc)

@@ -15,6 +15,7 @@ enum cmd_kind {
 	CMD_LIST, CMD_SAVE, CMD_RESTORE,
 	CMD_SET_TIMEOUT, CMD_ZERO,
 	CMD_ATTACH, CMD_DETACH, CMD_UNLOAD, CMD_UPGRADE, CMD_COUNTERS, CMD_SYSCTL,
+	CMD_START_DAEMON, CMD_STOP_DAEMON,
 	CMD_VERSION, CMD_HELP,
 	CMD_MAX,
 };
@@ -49,6 +50,7 @@ enum cmd_opt {
 	OPT_TUN_CSUM = 1 << 25,
 	OPT_TUN_REMCSUM = 1 << 26,
 	OPT_JSON = 1 << 27,
+	OPT_DAEMON = 1 << 28,       /* -L --daemon */
 };
 
 /* ipvsadm's names for tunnel types and flags (tunnames, tunflags,
@@ -77,7 +79,16 @@ struct cmd {
 		uint32_t value;
 	} sysctls[8];
 	int nsysctls;
+	/* --start-daemon's options (ipvsadm's OPT_MCAST_* and OPT_SYNCID),
+	 * as given: xlvs-syncd checks and applies them. */
+	char daemon_role[8];
+	unsigned int dopts;         /* which of them were given: bit i is
+				     * cmd_daemon_opts[i] */
+	char dvals[6][64];
 };
+
+/* The sync daemon's options, in the order xlvs-syncd takes them. */
+extern const char *const cmd_daemon_opts[6];
 
 /* Parses argv into c.  On a usage error prints one line on stderr and
  * returns 2 (ipvsadm's exit code for bad input); else 0. */
@@ -103,6 +114,10 @@ int cmd_conf_check(const struct cmd *c);
 int sysctl_args_parse(struct cmd *c, int n, char **words);
 /* --sysctl on a table (t NULL: none yet, the defaults are shown). */
 int sysctl_run(struct xlvs_table *t, const struct cmd *c);
+/* --start-daemon, --stop-daemon and -L --daemon (daemon.c): xlvs-syncd. */
+int daemon_start(const struct cmd *c);
+int daemon_stop(const struct cmd *c);
+int daemon_list(FILE *f);
 /* -R: reads commands from stdin, checks them all, then carries them out. */
 int cmd_restore(void);
 /* -L and -S: of the table, and of a snapshot (the formatting alone). */

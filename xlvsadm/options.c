@@ -20,7 +20,11 @@ enum {
 	LONG_STATS, LONG_RATE, LONG_THRESHOLDS, LONG_PERSISTENT_CONN,
 	LONG_SYSCTL, LONG_TUN_INFO, LONG_TUN_TYPE, LONG_TUN_PORT,
 	LONG_TUN_NOCSUM, LONG_TUN_CSUM, LONG_TUN_REMCSUM, LONG_JSON,
-	LONG_UNSUPPORTED, LONG_UPGRADE,
+	LONG_UNSUPPORTED, LONG_UPGRADE, LONG_START_DAEMON, LONG_STOP_DAEMON,
+	LONG_DAEMON,
+	/* cmd_daemon_opts[i] is LONG_DOPT + i: */
+	LONG_DOPT, LONG_DOPT_SYNCID, LONG_DOPT_MAXLEN, LONG_DOPT_GROUP, LONG_DOPT_PORT,
+	LONG_DOPT_TTL,
 };
 
 static const struct option long_opts[] = {
@@ -69,14 +73,20 @@ static const struct option long_opts[] = {
 	{ "sysctl", no_argument, NULL, LONG_SYSCTL },
 	{ "json", no_argument, NULL, LONG_JSON },
 	/* ipvsadm's, not in xlvs yet: refused by name, never ignored. */
-	{ "start-daemon", required_argument, NULL, LONG_UNSUPPORTED },
-	{ "stop-daemon", required_argument, NULL, LONG_UNSUPPORTED },
+	{ "start-daemon", required_argument, NULL, LONG_START_DAEMON },
+	{ "stop-daemon", required_argument, NULL, LONG_STOP_DAEMON },
+	{ "mcast-interface", required_argument, NULL, LONG_DOPT },
+	{ "syncid", required_argument, NULL, LONG_DOPT_SYNCID },
+	{ "sync-maxlen", required_argument, NULL, LONG_DOPT_MAXLEN },
+	{ "mcast-group", required_argument, NULL, LONG_DOPT_GROUP },
+	{ "mcast-port", required_argument, NULL, LONG_DOPT_PORT },
+	{ "mcast-ttl", required_argument, NULL, LONG_DOPT_TTL },
 	{ "fwmark-service", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "sctp-service", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "pe", required_argument, NULL, LONG_UNSUPPORTED },
 	{ "masquerading", no_argument, NULL, 'm' },
 	{ "ipip", no_argument, NULL, 'i' },
-	{ "daemon", no_argument, NULL, LONG_UNSUPPORTED },
+	{ "daemon", no_argument, NULL, LONG_DAEMON },
 	{ "tun-info", no_argument, NULL, LONG_TUN_INFO },
 	{ "tun-type", required_argument, NULL, LONG_TUN_TYPE },
 	{ "tun-port", required_argument, NULL, LONG_TUN_PORT },
@@ -104,6 +114,12 @@ static const char *const cmd_names[CMD_MAX] = {
 	[CMD_SYSCTL] = "sysctl",
 	[CMD_SET_TIMEOUT] = "set", [CMD_ZERO] = "zero",
 	[CMD_VERSION] = "version", [CMD_HELP] = "help",
+	[CMD_START_DAEMON] = "start-daemon", [CMD_STOP_DAEMON] = "stop-daemon",
+};
+
+const char *const cmd_daemon_opts[6] = {
+	"mcast-interface", "syncid", "sync-maxlen", "mcast-group", "mcast-port",
+	"mcast-ttl",
 };
 
 __attribute__((format(printf, 1, 2)))
@@ -152,7 +168,7 @@ static const struct {
 	{ OPT_TUN_INFO, "tun-info" }, { OPT_TUN_TYPE, "tun-type" },
 	{ OPT_TUN_PORT, "tun-port" }, { OPT_TUN_NOCSUM, "tun-nocsum" },
 	{ OPT_TUN_CSUM, "tun-csum" }, { OPT_TUN_REMCSUM, "tun-remcsum" },
-	{ OPT_JSON, "json" },
+	{ OPT_JSON, "json" }, { OPT_DAEMON, "daemon" },
 };
 
 const char *const cmd_tun_names[XLVS_TUN_TYPE_MAX] = { "ipip", "gue", "gre" };
@@ -182,7 +198,7 @@ static const struct {
 	[CMD_DEL_DEST] = { OPT_SERVICE | OPT_SERVER, OPT_SERVICE | OPT_SERVER },
 	[CMD_LIST] = { OPT_NUMERIC | OPT_SERVICE | OPT_TIMEOUT | OPT_CONNECTION |
 		       OPT_STATS | OPT_RATE | OPT_EXACT | OPT_THRESHOLDS |
-		       OPT_PERSISTENT_CONN | OPT_TUN_INFO | OPT_JSON, 0 },
+		       OPT_PERSISTENT_CONN | OPT_TUN_INFO | OPT_JSON | OPT_DAEMON, 0 },
 	[CMD_ZERO] = { OPT_SERVICE, 0 },
 	[CMD_SAVE] = { OPT_NUMERIC, 0 },
 	[CMD_ATTACH] = { OPT_XDP_MODE | OPT_CONN_MAX, 0 },
@@ -429,6 +445,17 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 		c->opts |= OPT_TUN_REMCSUM;
 		c->dest.tun_flags |= XLVS_TUN_F_REMCSUM;
 		return 0;
+	case LONG_DAEMON:
+		c->opts |= OPT_DAEMON;
+		return 0;
+	case LONG_START_DAEMON:
+	case LONG_STOP_DAEMON:
+		/* ipvsadm: "illegal start-daemon parameter specified" */
+		if (strcmp(arg, "master") && strcmp(arg, "backup"))
+			return usage_fail("illegal %s parameter specified", word + 2);
+		strcpy(c->daemon_role, arg);
+		return set_cmd(c, opt == LONG_START_DAEMON ? CMD_START_DAEMON :
+			       CMD_STOP_DAEMON);
 	case LONG_UNSUPPORTED:
 		return usage_fail("xlvsadm: option '%s' is not supported yet", word);
 	}
@@ -436,6 +463,17 @@ static int opt_one(struct cmd *c, int opt, const char *arg, const char *word)
 		char name[3] = { '-', (char)opt, 0 };
 
 		return usage_fail("xlvsadm: option '%s' is not supported yet", name);
+	}
+	if (opt >= LONG_DOPT && opt < LONG_DOPT + 6) {
+		unsigned int i = (unsigned int)(opt - LONG_DOPT);
+
+		if (c->dopts & (1u << i))
+			return usage_fail("multiple '%s' options specified", cmd_daemon_opts[i]);
+		if (strlen(arg) >= sizeof(c->dvals[i]))
+			return usage_fail("illegal %s specified", cmd_daemon_opts[i]);
+		c->dopts |= 1u << i;
+		strcpy(c->dvals[i], arg);
+		return 0;
 	}
 	rc = opt_value(c, opt, arg);
 	if (rc >= 0)
@@ -618,11 +656,16 @@ int cmd_parse(int argc, char **argv, struct cmd *c)
 	rc = opts_check(c);
 	if (rc)
 		return rc;
-	if (__builtin_popcount(c->opts & (OPT_TIMEOUT | OPT_SERVICE | OPT_CONNECTION)) > 1)
-		return usage_fail("Only one of a service, -c and --timeout may be listed");
-	if (((c->opts & (OPT_TIMEOUT | OPT_CONNECTION)) &&
+	for (unsigned int i = 0; i < 6; i++)
+		if ((c->dopts & (1u << i)) && c->kind != CMD_START_DAEMON)
+			return usage_fail("Illegal '%s' option with the '%s' command",
+					  cmd_daemon_opts[i], cmd_names[c->kind]);
+	if (__builtin_popcount(c->opts & (OPT_TIMEOUT | OPT_SERVICE | OPT_CONNECTION |
+					  OPT_DAEMON)) > 1)
+		return usage_fail("Only one of a service, -c, --timeout and --daemon may be listed");
+	if (((c->opts & (OPT_TIMEOUT | OPT_CONNECTION | OPT_DAEMON)) &&
 	     (c->opts & (OPT_STATS | OPT_RATE | OPT_THRESHOLDS))) ||
-	    ((c->opts & OPT_TIMEOUT) && (c->opts & OPT_PERSISTENT_CONN)))
+	    ((c->opts & (OPT_TIMEOUT | OPT_DAEMON)) && (c->opts & OPT_PERSISTENT_CONN)))
 		return usage_fail("options conflicts in the list command");
 	/* ipvsadm's order: the zero port first. */
 	if ((c->opts & OPT_SERVICE) && !c->svc.vip.port &&

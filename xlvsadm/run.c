@@ -143,6 +143,13 @@ int cmd_run(const struct cmd *c)
 	}
 	if (c->kind == CMD_UPGRADE)
 		return upgrade_cmd();
+	/* The daemons open the table themselves; their records are theirs. */
+	if (c->kind == CMD_START_DAEMON)
+		return daemon_start(c);
+	if (c->kind == CMD_STOP_DAEMON)
+		return daemon_stop(c);
+	if (c->kind == CMD_LIST && (c->opts & OPT_DAEMON))
+		return daemon_list(stdout);
 	rc = xlvs_table_open(&t, open_flags(c), c->conn_max);
 	if (rc == -ERANGE) {
 		fprintf(stderr, "xlvsadm: --conn-max %u is out of range: %u..%u\n",

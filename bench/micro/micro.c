@@ -664,6 +664,8 @@ int main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	if (out_path && !strcmp(out_path, "--flows"))
 		return flows_main(argc - 2, argv + 2);
+	if (out_path && !strcmp(out_path, "--newconn"))
+		return newconn_main(argc - 2, argv + 2);
 	fr = calloc(NEW_N, sizeof(*fr));
 	keys = calloc(NEW_N, sizeof(*keys));
 	if (!fr || !keys || env_setup() || table_create(0) || services_setup() ||

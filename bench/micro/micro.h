@@ -120,6 +120,8 @@ double median(double *v, int n);
 /* flows.c: `micro --flows [FLOWS [ROUNDS [TOUCH]]]`, established UDP
  * packets of many flows, each a cache miss away (see there). */
 int flows_main(int argc, char **argv);
+/* newconn.c: micro --newconn, a new connection's first packet alone. */
+int newconn_main(int argc, char **argv);
 
 /* mem.c: the memory figure, writes its markdown section to out. */
 int mem_bench(char *out, size_t len);

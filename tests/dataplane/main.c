@@ -54,9 +54,10 @@ int main(void)
 	n += ipv6_nat_states_tests(tests + n, MAX_TESTS - n);
 	n += ipv6_tunnel_tests(tests + n, MAX_TESTS - n);
 	n += ipv6_icmp_tests(tests + n, MAX_TESTS - n);
+	/* Before the eviction tests: a full shard refuses their entries. */
+	n += sync_tests(tests + n, MAX_TESTS - n);
 	n += evict_tests(tests + n, MAX_TESTS - n);
 	n += thresholds_tests(tests + n, MAX_TESTS - n);
-	n += sync_tests(tests + n, MAX_TESTS - n);
 	/* Flush the table first: before the persistence tests too. */
 	n += sched_cycle_tests(tests + n, MAX_TESTS - n);
 	/* It flushes the table too. */

@@ -6,6 +6,10 @@ reference, not from failoverd's encoder) signed "1 sha1 KEY", sent every
 default) each is followed by the resource report heartbeat sends when it
 holds its own groups (t=resource rsc_hold=local rtype=full isstable=1,
 hb_resource.c hb_send_resources_held): "SRC is alive and holds them".
+With HOLDS 0 only the status packets; with HOLDS none only a report
+saying it holds nothing (t=resource rsc_hold=none rtype=full isstable=1),
+no status: a peer whose first message is not a heartbeat, which keeps a
+real heartbeat's flow control on (A.8).
 Sequence numbers count every message, as heartbeat's do."""
 import hashlib
 import hmac
@@ -36,9 +40,12 @@ def main():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     status = (("t", "status"), ("st", "active"), ("dt", "7d0"))
     report = (("t", "resource"), ("rsc_hold", "local"), ("rtype", "full"), ("isstable", "1"))
+    bodies = {"1": (status, report), "0": (status,),
+              "none": ((("t", "resource"), ("rsc_hold", "none"), ("rtype", "full"),
+                        ("isstable", "1")),)}[holds]
     seq = 0
     for _ in range(int(count)):
-        for body in (status, report) if holds == "1" else (status,):
+        for body in bodies:
             seq += 1
             s.sendto(packet(src, key, int(hg), seq, body), (dest, int(port)))
         time.sleep(0.2)

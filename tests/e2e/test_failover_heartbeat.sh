@@ -44,6 +44,17 @@ foh_logs() {
 	fo_logs
 }
 
+# foh_reboot HOST: a downed director comes back as after a reboot: its
+# killed run's address gone, its link up.
+foh_reboot() {
+	xl_in "$1" ip addr del "$XL_VIP/24" dev eth0 2>/dev/null
+	xl_in "$1" ip link set eth0 up
+	# The flap flushed its neighbour table, which its XDP program reads
+	# (pkts_no_neigh until it is filled again): the data plane's matter.
+	xl_in "$1" ping -c1 -W1 "$XL_NODE1" >/dev/null
+	xl_in "$1" ping -c1 -W1 "$XL_NODE2" >/dev/null
+}
+
 setup() {
 	fo_net_up
 	FOH_SAMPLES=$XL_TMP/samples
@@ -91,12 +102,7 @@ foh_case() {
 	# It comes back: rebooted (its killed run's address gone: heartbeat's
 	# IPaddr2 would find it "running" and announce nothing, issue 11),
 	# link up, its daemon started.
-	xl_in ha1 ip addr del "$XL_VIP/24" dev eth0 2>/dev/null
-	xl_in ha1 ip link set eth0 up
-	# The flap flushed its neighbour table, which its XDP program reads
-	# (pkts_no_neigh until it is filled again): the data plane's matter.
-	xl_in ha1 ping -c1 -W1 "$XL_NODE1" >/dev/null
-	xl_in ha1 ping -c1 -W1 "$XL_NODE2" >/dev/null
+	foh_reboot ha1
 	foh_start "$sys1" ha1
 	if [ "$fb" = off ]; then
 		sleep 6
@@ -239,3 +245,136 @@ NFT
 
 test_failover_heartbeat_partition_heartbeat_owner() { foh_partition heartbeat failoverd; }
 test_failover_heartbeat_partition_failoverd_owner() { foh_partition failoverd heartbeat; }
+
+# foh_wait_log PATTERN SECONDS: bounded wait for PATTERN in the shared log.
+foh_wait_log() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		grep -q "$1" "$XL_TMP/ha-log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# reqnodes: heartbeat turns its flow control off only on a status without
+# `protocol` (A.8); if the first message it takes from a peer is another,
+# its links come up with flow control on, and it asks that peer for the
+# node list (reqnodes, every second) and stays "up", its resources
+# untaken, until a repnodes comes.  ha2's first message here is a report
+# played by hbsend.py (generation 5, as a previous run of ha2 that
+# stopped); then ha2's failoverd starts (generation 11): it must answer,
+# and heartbeat goes active and takes its VIP.
+test_failover_heartbeat_reqnodes_answered() {
+	foh_conf on
+	mkdir -p "$XL_TMP/state-ha2"
+	echo 10 >"$XL_TMP/state-ha2/hb_generation"
+	foh_start heartbeat ha1
+	# listening once it hears its own packets (well inside initdead)
+	foh_wait_log "Link ha1:eth0 up" 5 || { foh_logs; xl_fail "heartbeat on ha1 did not start"; }
+	xl_in ha2 python3 "$XL_ROOT/tests/e2e/hbsend.py" "$XL_HA1" $FO_PORT ha2 fo-test-secret 5 1 \
+		none || xl_fail "hbsend failed"
+	foh_start failoverd ha2
+	fo_wait_vip ha1 yes 15 || { foh_logs; xl_fail "heartbeat on ha1 did not take the VIP"; }
+	grep -q "node ha1 asks for the node list (reqnodes)" "$XL_TMP/ha2.log" ||
+		{ foh_logs; xl_fail "heartbeat never sent reqnodes (its flow control was off?)"; }
+	echo "heartbeat asked for the node list $(grep -c 'asks for the node list' "$XL_TMP/ha2.log")" \
+		"time(s), took the VIP after our repnodes"
+	sleep 1
+	fo_has_vip ha2 && { foh_logs; xl_fail "the VIP is on ha2 as well"; }
+	grep -q "Status update for node ha1: status active" "$XL_TMP/ha-log" ||
+		{ foh_logs; xl_fail "ha2 never saw ha1 active"; }
+}
+
+# heartbeat's `starting` answered at once.  A heartbeat whose links come
+# up sends its status active and then `starting`, and waits in
+# HB_R_STARTING, its resources untaken, for a resource report
+# (hb_resource.c process_resources).  If its active statuses are lost and
+# the starting comes first, failoverd still sees the restarted peer as
+# "up" and takes no decision; when the statuses come through, nothing
+# has changed since its last report (to the dead peer: all, stable), so
+# only the report sent in answer to the starting itself gets heartbeat
+# going.  Here ha1's heartbeat is killed, ha2 takes over, and ha1 comes
+# back with its active statuses to ha2 dropped (an nft payload match on
+# "12:(0)st=active,", the bytes after "###\n11:(0)t=status,") until
+# ha2's failoverd has had the starting: auto_failback on must still bring
+# the VIP back to ha1.
+test_failover_heartbeat_starting_before_active() {
+	local hex from both sampler i
+	foh_pair heartbeat failoverd on
+	sleep 1
+	fo_hb_kill9 ha1
+	xl_in ha1 ip link set eth0 down
+	fo_wait_vip ha2 yes 5 || { foh_logs; xl_fail "ha2 (failoverd) did not take the VIP"; }
+	sleep 1
+	foh_reboot ha1
+	hex=$(printf '12:(0)st=active,' | od -An -tx1 | tr -d ' \n')
+	xl_in ha1 nft -f - <<NFT || xl_fail "nft in ha1 failed"
+table inet foh_act {
+	chain out { type filter hook output priority 0; ip daddr $XL_HA2 udp dport $FO_PORT @th,216,128 0x$hex drop; }
+}
+NFT
+	from=$(($(wc -l <"$XL_TMP/ha2.log") + 1))
+	fo_both_sampler "$FOH_SAMPLES" 25 &
+	sampler=$!
+	XL_PIDS+=("$sampler")
+	foh_start heartbeat ha1
+	for ((i = 0; i < 100; i++)); do
+		tail -n +"$from" "$XL_TMP/ha2.log" | grep -q "node ha1 is starting" && break
+		sleep 0.1
+	done
+	xl_in ha1 nft delete table inet foh_act || xl_fail "nft delete in ha1 failed"
+	tail -n +"$from" "$XL_TMP/ha2.log" | grep -q "node ha1 is starting" ||
+		{ foh_logs; xl_fail "ha2 never had the restarted heartbeat's starting"; }
+	tail -n +"$from" "$XL_TMP/ha2.log" | sed '/node ha1 is starting/q' |
+		grep -q "Status update for node ha1: status active" &&
+		xl_fail "ha2 saw ha1 active before its starting: the drop did not work"
+	fo_wait_vip ha1 yes 15 || { foh_logs; xl_fail "the VIP did not return to ha1 (heartbeat)"; }
+	fo_wait_vip ha2 no 2 || { foh_logs; xl_fail "ha2 (failoverd) kept the VIP"; }
+	echo "heartbeat's starting came before its status active; auto_failback on brought the VIP back"
+	sleep 1
+	kill "$sampler" 2>/dev/null
+	wait "$sampler" 2>/dev/null
+	both=$(fo_both_count "$FOH_SAMPLES")
+	((both == 0)) || { foh_logs; xl_fail "the VIP was up on both directors in $both samples"; }
+}
+
+# foh_media SYS1 SYS2 MEDIA-LINE: the ucast lines replaced by MEDIA-LINE
+# (bcast or mcast); each hears the other and sees it active, ha1 takes
+# the VIP, and when ha1's director dies ha2 takes it over.
+foh_media() {
+	local sys1=$1 sys2=$2 media=$3 cf=$XL_TMP/ha.d/ha.cf h a
+	foh_conf on
+	grep -v '^ucast ' "$cf" >"$cf.new"
+	echo "$3" >>"$cf.new"
+	mv "$cf.new" "$cf"
+	"$FO_BIN" -c "$XL_TMP/ha.d" -n ha1 -t 2>/dev/null || xl_fail "-t refused: $media"
+	# heartbeat's bcast sends to the address's broadcast (SIOCGIFBRDADDR):
+	# an address added without one (iproute2's default, netns.sh's) makes
+	# it send to 0.0.0.0, which only it hears.  ifupdown and networkd set
+	# one; so do we here, for bcast.
+	for h in ha1 ha2; do
+		[[ $media == bcast* ]] || break
+		a=$XL_HA1
+		[ $h = ha2 ] && a=$XL_HA2
+		xl_in $h ip addr del "$a/24" dev eth0 &&
+			xl_in $h ip addr add "$a/24" brd + dev eth0 || xl_fail "cannot set brd in $h"
+	done
+	foh_start "$sys1" ha1
+	foh_start "$sys2" ha2
+	fo_wait_vip ha1 yes 15 || { foh_logs; xl_fail "$3: ha1 ($sys1) did not take the VIP"; }
+	sleep 1
+	fo_has_vip ha2 && { foh_logs; xl_fail "$3: the VIP is on ha2 as well"; }
+	grep -q "Status update for node ha2: status active" "$XL_TMP/ha-log" ||
+		{ foh_logs; xl_fail "$3: ha1 ($sys1) never saw ha2 active"; }
+	grep -q "Status update for node ha1: status active" "$XL_TMP/ha-log" ||
+		{ foh_logs; xl_fail "$3: ha2 ($sys2) never saw ha1 active"; }
+	foh_kill9 "$sys1" ha1
+	xl_in ha1 ip link set eth0 down
+	fo_wait_vip ha2 yes 6 || { foh_logs; xl_fail "$3: ha2 ($sys2) did not take over"; }
+	echo "$3: $sys1 on ha1 and $sys2 on ha2 paired; ha2 took over"
+	! grep -q "Assertion\|Emergency Shutdown\|core dump" "$XL_TMP/ha-log" "$XL_TMP/ha1.log" \
+		"$XL_TMP/ha2.log" || { foh_logs; xl_fail "heartbeat crashed"; }
+}
+
+test_failover_heartbeat_bcast() { foh_media heartbeat failoverd "bcast eth0"; }
+test_failover_heartbeat_mcast() { foh_media failoverd heartbeat "mcast eth0 239.77.0.1 694 1 0"; }

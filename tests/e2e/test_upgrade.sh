@@ -108,13 +108,15 @@ up_prog() {
 # In place: this build's program replaces build/next's; the table is the
 # same one (the same meta map), its timers run on.
 test_upgrade_in_place_keeps_connections() {
-	local old_prog new_prog passes
+	local old_prog new_prog passes old_meta
 	up_cluster "$UP_NEXT"
 	up_traffic
 	up_table "$UP_NEXT" >"$XL_TMP/before"
 	old_prog=$(up_prog)
+	old_meta=$(up_meta_id)
 	xl_adm --upgrade 2>"$XL_TMP/err" || xl_fail "--upgrade: $(cat "$XL_TMP/err")"
 	new_prog=$(up_prog)
+	xl_assert_eq "$old_meta" "$(up_meta_id)" "the table's meta map (in place: the same table)"
 	echo "eth0's program: id $old_prog before, $new_prog after"
 	[ -n "$new_prog" ] && [ "$new_prog" != "$old_prog" ] ||
 		xl_fail "the program on eth0 was not replaced ($old_prog, $new_prog)"

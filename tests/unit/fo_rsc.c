@@ -70,14 +70,14 @@ static void builders(void **s)
 		   CTRL_TEXT);
 	hb_msg_init(&m);
 	assert_int_equal(hb_msg_repnodes(&m, "ha1", nodes, 2, &ctrl), 0);
-	expect(&m, "t=repnodes dest=ha1 nodelist=ha1 ha2  delnodelist=  " CTRL_TEXT);
+	expect(&m, "dest=ha1 t=repnodes nodelist=ha1 ha2  delnodelist=  " CTRL_TEXT);
 	/* The NS_ types carry no seq. */
 	hb_msg_init(&m);
 	assert_int_equal(hb_msg_rexmit(&m, "ha1", 19, &ctrl), 0);
-	expect(&m, "t=NS_rexmit firstseq=19 lastseq=19 dest=ha1 src=ha2 hg=1 ts=6b17438f ttl=3");
+	expect(&m, "t=NS_rexmit dest=ha1 firstseq=19 lastseq=19 src=ha2 hg=1 ts=6b17438f ttl=3");
 	hb_msg_init(&m);
 	assert_int_equal(hb_msg_nakrexmit(&m, "ha1", 0x1f, "seqno not found", &ctrl), 0);
-	expect(&m, "t=NS_nak_rexmit firstseq=1f info=seqno not found dest=ha1 "
+	expect(&m, "t=NS_nak_rexmit firstseq=1f dest=ha1 info=seqno not found "
 		   "src=ha2 hg=1 ts=6b17438f ttl=3");
 }
 

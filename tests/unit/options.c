@@ -205,9 +205,9 @@ static void list_save_restore(void **state)
 	parse_ok("-L --timeout", &c);
 	assert_int_equal(c.opts, OPT_TIMEOUT);
 	parse_fails("-L -c --timeout",
-		    "Only one of a service, -c and --timeout may be listed");
+		    "Only one of a service, -c, --timeout and --daemon may be listed");
 	parse_fails("-L -c -t 10.0.0.1:80",
-		    "Only one of a service, -c and --timeout may be listed");
+		    "Only one of a service, -c, --timeout and --daemon may be listed");
 	parse_fails("-A -t 10.0.0.1:80 -c",
 		    "Illegal 'connection' option with the 'add-service' command");
 	parse_ok("-L -n --stats --exact", &c);

@@ -1,7 +1,10 @@
 /* The inputs of every golden message: gen.c builds each with Debian's
  * heartbeat libraries, tests/unit/fo_msg.c with ours, and the bytes must
- * be equal.  Field order is heartbeat's (send_local_status, then
- * add_control_msg_fields: src srcuuid seq hg ts ld ttl auth).  A case
+ * be equal.  These check the encoder on given fields (the status ones in
+ * heartbeat's order: send_local_status, then add_control_msg_fields: src
+ * srcuuid seq hg ts ld ttl auth; the others' order as written here);
+ * gen_rsc.h builds every message failoverd sends as heartbeat's own
+ * senders do, for failoverd's builders to match.  A case
  * with inner_auth gets the classic-mode `auth` field heartbeat adds
  * last, signed over the fields before it. */
 #ifndef FO_GOLDEN_CASES_H

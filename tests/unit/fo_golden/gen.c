@@ -3,37 +3,19 @@
  * HBauth plugins sha1.so, md5.so, crc.so from the heartbeat package) and
  * writes what they produce, for tests/unit/fo_msg.c to compare ours with.
  * Not built by make: run ./regen.sh (see README) after installing
- * heartbeat and cluster-glue-dev.  Written against the public headers
- * and the plugins' exported entry points only. */
+ * heartbeat, cluster-glue-dev and libheartbeat2-dev.  Written against
+ * their public headers and the plugins' exported entry points only. */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* From heartbeat's ha_msg.h / HBauth.h (declared here: those headers pull
- * in glib and clplumbing headers Debian does not ship). */
-struct ha_msg;
-struct ha_msg *ha_msg_new(int nfields);
-void ha_msg_del(struct ha_msg *m);
-int ha_msg_add(struct ha_msg *m, const char *name, const char *value);
-int ha_msg_addbin(struct ha_msg *m, const char *name, const void *v, size_t len);
-char *msg2wirefmt(struct ha_msg *m, size_t *len);
-struct ha_msg *wirefmt2msg(const char *s, size_t len, int flag);
-#define MSG_NEEDAUTH 0x01
-int msg2string_buf(const struct ha_msg *m, char *buf, size_t len, int depth, int needhead);
-void cl_set_authentication_computation_method(
-	int (*method)(int authmethod, const void *data, size_t datalen, char *authstr, size_t authlen));
-
-struct HBauth_info;
-struct HBAuthOps {
-	int (*auth)(const struct HBauth_info *, const void *data, size_t len, char *res, int reslen);
-	int (*needskey)(void);
-};
-struct HBauth_info {
-	struct HBAuthOps *auth;
-	const char *authname;
-	char *key;
-};
+/* Debian's own headers: cluster-glue-dev (ha_msg.h, clplumbing/) and
+ * libheartbeat2-dev (HBauth.h), so every prototype, struct and name is
+ * theirs. */
+#include <ha_msg.h>
+#include <HBauth.h>
+#include <clplumbing/netstring.h>
 
 static struct HBauth_info cur;	/* the method and key being signed with */
 static int cur_idx;
@@ -45,7 +27,7 @@ static void *ops_found;
 static long stub(void *a, void *b, void *c, void *d, void *e, void *f, void *g, void *h)
 {
 	(void)a; (void)e; (void)f; (void)g; (void)h;
-	if (b && c && d && strcmp((const char *)b, "HBauth") == 0)
+	if (b && c && d && strcmp((const char *)b, HB_AUTH_TYPE_S) == 0)
 		ops_found = d;
 	return 0;	/* PIL_OK */
 }
@@ -110,7 +92,7 @@ static void add_inner_auth(struct ha_msg *m, const char *name)
 {
 	char buf[4096], tok[128], val[160], fn[128];
 
-	if (msg2string_buf(m, buf, sizeof(buf), 0, 0) != 1) {	/* HA_OK, NOHEAD */
+	if (msg2string_buf(m, buf, sizeof(buf), 0, NOHEAD) != HA_OK) {
 		fprintf(stderr, "gen: msg2string_buf failed\n");
 		exit(1);
 	}
@@ -166,10 +148,12 @@ static void emit(struct ha_msg *m, const char *name)
 }
 
 #include "gen_msgs.h"
+#include "gen_rsc.h"
 
 int main(void)
 {
 	cl_set_authentication_computation_method(compute_auth);
 	gen_all();
+	gen_rsc_all();
 	return 0;
 }

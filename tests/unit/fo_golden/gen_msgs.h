@@ -11,7 +11,7 @@ static void gen_all(void)
 		for (const struct golden_field *f = c->f; f->name; f++) {
 			int r = f->type ? ha_msg_addbin(m, f->name, f->val, f->len)
 					: ha_msg_add(m, f->name, f->val);
-			if (r != 1) {	/* HA_OK */
+			if (r != HA_OK) {
 				fprintf(stderr, "gen: %s: adding %s failed\n", c->name, f->name);
 				exit(1);
 			}
