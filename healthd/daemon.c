@@ -127,6 +127,7 @@ int daemon_reload(struct hd_daemon *d, struct hd_config *new_config)
 	d->g = nd.g;
 	d->st.fallbackcommand = new_config->fallbackcommand;
 	hd_reload_apply(&d->st, nd.vs, nd.nvs);
+	d->st.changes++;
 	/* nd takes the old picture away to be freed. */
 	nd.vs = d->vs;
 	nd.nvs = d->nvs;

@@ -74,6 +74,7 @@ void hd_state_start_virtual(struct hd_state *st, struct hd_vs *v)
 
 void hd_state_start(struct hd_state *st)
 {
+	st->changes++;
 	/* Without the table nothing here can be done; the checks still run
 	 * and their batches try again. */
 	if (hd_tbl_begin(st->tbl) < 0)

@@ -39,6 +39,7 @@ static void state_up(struct hd_state *st, struct hd_rs *r, bool force)
 		r->up = true;
 		v->nup++;
 		r->since = time(NULL);
+		st->changes++;
 	} else if (!force) {
 		return;
 	}
@@ -66,6 +67,7 @@ static void state_down(struct hd_state *st, struct hd_rs *r, bool force)
 		r->up = false;
 		v->nup--;
 		r->since = time(NULL);
+		st->changes++;
 	}
 	hd_tbl_remove(st->tbl, v, &r->conf, "real", v->quiescent,
 		      st->g->readdquiescent);
@@ -170,6 +172,7 @@ static void state_log_result(struct hd_state *st, struct hd_rs *r, bool ok,
 
 	if (r->last_ok == (int)ok && (ok || !strcmp(r->last_why, why)))
 		return;
+	st->changes++;
 	hd_rs_str(r, rs, sizeof(rs));
 	if (ok)
 		hd_tbl_log(st->tbl, "Check %s passed: real server=%s (virtual=%s)",

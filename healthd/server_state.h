@@ -27,6 +27,9 @@ struct hd_state {
 	const char *fallbackcommand;    /* the global one; NULL: none */
 	hd_spawn_fn spawn;
 	void *spawn_arg;
+	unsigned long changes;          /* bumped by every change status shows
+					 * but the time: up/down, a check's
+					 * result or reason, start, reload */
 };
 
 /* service_set: up or down; force as ldirectord's {force => 1} (acts even

@@ -5,7 +5,8 @@
  * when, the last check's result and how long it took (last on the line:
  * " (check took 1.234 ms)", which xlvs-exporter reads).  The running daemon writes it to a
  * file beside its pid file (a temporary file renamed over it, so a reader
- * sees one whole version), when it changed, at most once a second.
+ * sees one whole version): within a second of a change of state or of a
+ * check's result, else every 10 s for the times (ops.c).
  */
 #ifndef XLVS_HEALTHD_STATUS_H
 #define XLVS_HEALTHD_STATUS_H

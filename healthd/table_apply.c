@@ -374,6 +374,101 @@ out:
 	free(rcs);
 }
 
+/* A deletion that will find nothing to delete, before or after the
+ * batch's adds (want[0..n)): the fallback's after every server that came
+ * up once it is gone already. */
+static bool tbl_remove_noop(struct hd_table *t, const struct hd_tbl_op *op,
+			    const struct xlvs_dest_conf *want, size_t n)
+{
+	struct xlvs_endpoint a = hd_tbl_entry_addr(op->v, &op->d);
+	bool mapped;
+
+	if (op->quiescent || tbl_remove_find(t, op->v, &op->d, &mapped))
+		return false;
+	for (size_t k = 0; k < n; k++)
+		if (hd_ep_eq(&want[k].addr, &a) || hd_ep_eq(&want[k].addr, &op->d.addr))
+			return false;
+	return true;
+}
+
+/* The adds of a batch from queue entry i: restores of v's servers that
+ * are not in the table, up to another edit of v's, each once; the
+ * entries to add into want[], their queue places into at[]. */
+static size_t tbl_add_collect(struct hd_table *t, size_t i, size_t *at,
+			      struct xlvs_dest_conf *want)
+{
+	const struct hd_vs *v = t->q[i].v;
+	size_t n = 0;
+
+	for (size_t j = i; j < t->nq; j++) {
+		struct hd_tbl_op *op = &t->q[j];
+		struct xlvs_dest_conf w = op->d;
+		bool dup = false;
+
+		if (op->kind == HD_TBL_LOG || op->kind == HD_TBL_RUN || op->v != v)
+			continue;
+		if (op->kind == HD_TBL_REMOVE && tbl_remove_noop(t, op, want, n))
+			continue;       /* fallback_off after each server up */
+		if (op->kind != HD_TBL_RESTORE)
+			break;
+		w.addr = hd_tbl_entry_addr(v, &op->d);
+		if (tbl_dest(t, v, &w.addr))
+			break;          /* an edit: the batch ends before it */
+		for (size_t k = 0; k < n; k++)
+			dup |= hd_ep_eq(&want[k].addr, &w.addr);
+		if (dup)
+			continue;       /* the usual way then finds it added */
+		at[n] = j;
+		want[n++] = w;
+	}
+	return n;
+}
+
+void hd_tbl_restore_batch(struct hd_table *t, size_t i)
+{
+	const struct hd_vs *v = t->q[i].v;
+	size_t n, nq = t->nq;
+	size_t *at = calloc(nq, sizeof(*at));
+	struct xlvs_dest_conf *want = calloc(nq, sizeof(*want));
+	int *rcs = calloc(nq, sizeof(*rcs)), rc;
+	char rs[64], line[400];
+
+	if (!t->ops->dest_add_many || !at || !want || !rcs || !tbl_service(t, v))
+		goto out;
+	n = tbl_add_collect(t, i, at, want);
+	if (n < 2)                      /* one: the usual way */
+		goto out;
+	rc = t->ops->dest_add_many(t->ctx, v->svc.proto, &v->svc.vip, want, n, rcs);
+	for (size_t k = 0; k < n; k++) {
+		struct hd_tbl_op *op = &t->q[at[k]];
+		int r = rc < 0 ? rc : rcs[k];
+
+		xlvs_endpoint_format(&op->d.addr, rs, sizeof(rs));
+		if (r < 0) {
+			snprintf(line, sizeof(line), "Failed to add %s server: %s (%s): %s",
+				 op->tag, rs, v->vstr, strerror(-r));
+			t->last_err = r;
+		} else {
+			snprintf(line, sizeof(line), "Added %s server: %s (%s) (Weight set to %d)",
+				 op->tag, rs, v->vstr, want[k].weight);
+		}
+		op->done = true;
+		op->msg = strdup(line);
+	}
+	for (size_t k = 0; k < n; k++)
+		if (rc == 0 && rcs[k] == 0)
+			tbl_added_push(t, v, &want[k]);
+	for (size_t k = 0; k < n; k++)
+		if (rc < 0 || rcs[k] < 0) {
+			tbl_snap_drop(t);
+			break;
+		}
+out:
+	free(at);
+	free(want);
+	free(rcs);
+}
+
 void hd_tbl_remove(struct hd_table *t, const struct hd_vs *v,
 		   const struct xlvs_dest_conf *d, const char *tag,
 		   bool quiescent, bool readd)

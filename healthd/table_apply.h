@@ -35,6 +35,9 @@ struct hd_table_ops {
 	 * once for all): 0 with rcs[i] each one's, or -errno for all. */
 	int (*dest_del_many)(void *ctx, uint8_t proto, const struct xlvs_endpoint *vip,
 			     const struct xlvs_endpoint *rips, size_t n, int *rcs);
+	/* Several adds to one service in one edit of its list. */
+	int (*dest_add_many)(void *ctx, uint8_t proto, const struct xlvs_endpoint *vip,
+			     const struct xlvs_dest_conf *ds, size_t n, int *rcs);
 };
 
 /* An entry this batch added, beside the batch's copy of the table. */
@@ -57,8 +60,9 @@ struct hd_tbl_op {
 	struct xlvs_dest_conf d;
 	const char *tag;
 	bool quiescent, readd;
-	bool done;                      /* REMOVE: applied by a batch already;
-					 * msg (may be NULL) its log line */
+	bool done;                      /* REMOVE, RESTORE: applied by a batch
+					 * already; msg (may be NULL) its log
+					 * line */
 };
 
 struct hd_table {
@@ -108,6 +112,11 @@ void hd_tbl_run(struct hd_table *t, void (*run)(void *arg, const char *cmd),
  * writes when it reaches it, so the log keeps its order.  Fewer than two:
  * nothing is done here. */
 void hd_tbl_remove_batch(struct hd_table *t, size_t i);
+/* The same for a RESTORE that adds: it and the later adds of the same
+ * virtual's servers up to another edit of that virtual, in one
+ * dest_add_many (one schedule built for all: five thousand servers
+ * coming up at start-up). */
+void hd_tbl_restore_batch(struct hd_table *t, size_t i);
 /* Deferred mode's queue helper (table_defer.c): true if op was queued. */
 bool hd_tbl_queue(struct hd_table *t, const struct hd_tbl_op *op);
 

@@ -33,21 +33,26 @@ bool hd_tbl_queue(struct hd_table *t, const struct hd_tbl_op *op)
 	return true;
 }
 
-/* A REMOVE's turn: a deletion takes the later ones of its virtual along
- * (hd_tbl_remove_batch); one a batch did has only its line to write. */
-static void defer_remove(struct hd_table *t, size_t i)
+/* A REMOVE's or RESTORE's turn: a deletion or an add takes the later ones
+ * of its virtual along (hd_tbl_remove_batch, hd_tbl_restore_batch); one a
+ * batch did has only its line to write. */
+static void defer_edit(struct hd_table *t, size_t i)
 {
 	struct hd_tbl_op *op = &t->q[i];
 
-	if (!op->done && !op->quiescent)
+	if (!op->done && op->kind == HD_TBL_RESTORE)
+		hd_tbl_restore_batch(t, i);
+	else if (!op->done && !op->quiescent)
 		hd_tbl_remove_batch(t, i);
 	if (op->done) {
 		if (op->msg)
 			hd_log("%s", op->msg);
 		free(op->msg);
-		return;
+	} else if (op->kind == HD_TBL_RESTORE) {
+		hd_tbl_restore(t, op->v, &op->d, op->tag);
+	} else {
+		hd_tbl_remove(t, op->v, &op->d, op->tag, op->quiescent, op->readd);
 	}
-	hd_tbl_remove(t, op->v, &op->d, op->tag, op->quiescent, op->readd);
 }
 
 void hd_tbl_flush(struct hd_table *t)
@@ -75,10 +80,8 @@ void hd_tbl_flush(struct hd_table *t)
 	for (size_t i = 0; i < t->nq; i++) {
 		struct hd_tbl_op *op = &t->q[i];
 
-		if (op->kind == HD_TBL_RESTORE) {
-			hd_tbl_restore(t, op->v, &op->d, op->tag);
-		} else if (op->kind == HD_TBL_REMOVE) {
-			defer_remove(t, i);
+		if (op->kind == HD_TBL_RESTORE || op->kind == HD_TBL_REMOVE) {
+			defer_edit(t, i);
 		} else {
 			if (op->kind == HD_TBL_RUN)
 				op->run(op->run_arg, op->msg);

@@ -89,6 +89,13 @@ static int tx_dest_del_many(void *ctx, uint8_t proto, const struct xlvs_endpoint
 	return xlvs_dest_del_many(&tx_table, proto, vip, rips, n, rcs);
 }
 
+static int tx_dest_add_many(void *ctx, uint8_t proto, const struct xlvs_endpoint *vip,
+			    const struct xlvs_dest_conf *ds, size_t n, int *rcs)
+{
+	(void)ctx;
+	return xlvs_dest_add_many(&tx_table, proto, vip, ds, n, rcs);
+}
+
 static const struct hd_table_ops tx_ops = {
 	.open = tx_open,
 	.close = tx_close,
@@ -101,6 +108,7 @@ static const struct hd_table_ops tx_ops = {
 	.dest_edit = tx_dest_edit,
 	.dest_del = tx_dest_del,
 	.dest_del_many = tx_dest_del_many,
+	.dest_add_many = tx_dest_add_many,
 };
 
 void hd_table_init_xlvs(struct hd_table *t)

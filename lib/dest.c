@@ -89,6 +89,11 @@ static int edit_commit(struct xlvs_table *t, struct dest_edit *e)
 	struct sched_state st;
 	int rc;
 
+	/* Several adds in one edit (xlvs_dest_add_many) leave the state as
+	 * that many edits in a row would: wrr's is all that changes, and
+	 * adding only raises its max weight and lowers its gcd, where cw,
+	 * 1 modulo the old gcd, is 1 modulo the new one and never above the
+	 * new max, so each step but the last keeps it. */
 	st = sched_edit_state(&e->carry, e->st);
 	st = sched_after_change(kind, st, e->w, e->sched->ndests);
 	rc = dest_sched_build(t, e->sched, kind, e->w, st);
@@ -134,6 +139,20 @@ static uint16_t dest_port(const struct dest_edit *e, const struct xlvs_dest_conf
 	if (c->fwd != XLVS_FWD_MASQ || !c->addr.port)
 		return ntohs(e->key.port);
 	return c->addr.port;
+}
+
+/* The list position of the server a -d names: by the virtual port, as
+ * ipvsadm -d without a port means, else by the port given (a NAT server's
+ * own); -1 when the service has no such server. */
+static int find_deleted(struct xlvs_table *t, const struct dest_edit *e,
+			const struct xlvs_endpoint *rip)
+{
+	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
+	int i = find_dest(t, e, rip, dest_port(e, &c));
+
+	if (i < 0 && rip->port)
+		i = find_dest(t, e, rip, rip->port);
+	return i;
 }
 
 /* Nothing counts on a trashed server any more: it may become another. */
@@ -420,6 +439,136 @@ out:
 	return rc;
 }
 
+/* One new server (none of its own in the trash) of an add_many into the
+ * edit: placed, written, at the head of the list; old is what its slot
+ * held.  Not committed. */
+static int dest_batch_one(struct xlvs_table *t, struct dest_edit *e,
+			  const struct xlvs_dest_conf *c, uint32_t *id,
+			  struct xlvs_dest *old)
+{
+	const struct xlvs_dest *all = dest_all(t);
+	uint32_t n = e->sched->ndests;
+	struct xlvs_dest d;
+	int rc;
+
+	if (!all)
+		return -ENOMEM;
+	if (find_dest(t, e, &c->addr, dest_port(e, c)) >= 0)
+		return -EEXIST;
+	if (n >= XLVS_SVC_DESTS_MAX)
+		return -ENOSPC;
+	rc = dest_id_alloc(t, all, id);
+	if (!rc) {
+		*old = all[*id];
+		rc = dest_new(t, e, c, *id, &d);
+	}
+	if (rc)
+		return rc;
+	d.svc_id = e->svc.id;
+	d.flags = XLVS_DEST_F_AVAILABLE;
+	dest_fill(&d, c, true);
+	rc = dest_write(t, *id, &d);
+	if (rc)
+		return rc;
+	memmove(&e->sched->dests[1], &e->sched->dests[0], n * sizeof(uint32_t));
+	memmove(&e->w[1], &e->w[0], n * sizeof(int32_t));
+	e->sched->dests[0] = *id;
+	e->w[0] = c->weight;
+	e->sched->ndests = n + 1;
+	return 0;
+}
+
+/* New servers cs[i] (those of at[0..n)) in one edit of the service's
+ * list: one schedule built and flipped for all. */
+static int dest_add_batch(struct xlvs_table *t, uint8_t proto,
+			  const struct xlvs_endpoint *vip,
+			  const struct xlvs_dest_conf *cs, const size_t *at,
+			  size_t n, int *rcs)
+{
+	struct fold_move mv = { .seq_fd = -1, .log_fd = -1 };
+	struct xlvs_dest *old = calloc(n + 1, sizeof(*old));
+	uint32_t *ids = calloc(n + 1, sizeof(*ids));
+	struct dest_edit *e = NULL;
+	size_t nok = 0;
+	int rc;
+
+	rc = !old || !ids ? -ENOMEM : edit_start(t, proto, vip, &e);
+	if (!rc)
+		rc = fold_begin(t, &mv, XLVS_FOLD_PLAIN, &e->key, e->svc.id, 0);
+	for (size_t i = 0; !rc && i < n; i++) {
+		rcs[at[i]] = dest_batch_one(t, e, &cs[at[i]], &ids[nok], &old[nok]);
+		if (!rcs[at[i]])
+			nok++;
+	}
+	if (!rc && nok) {
+		fold_step();
+		rc = edit_commit(t, e);
+	}
+	if (rc) {                       /* none of them went live */
+		while (nok-- > 0)
+			dest_write(t, ids[nok], &old[nok]);
+		for (size_t i = 0; i < n; i++)
+			rcs[at[i]] = rc;
+	}
+	for (size_t i = 0; !rc && i < nok; i++) {
+		struct xlvs_dest d;
+
+		if (dest_get(t, ids[i], &d) == 0 && d.fwd != XLVS_FWD_LOCAL)
+			neigh_keep_resolved(d.af, d.addr);
+	}
+	fold_end(&mv);
+	edit_end(e);
+	free(old);
+	free(ids);
+	return rc;
+}
+
+int xlvs_dest_add_many(struct xlvs_table *t, uint8_t proto,
+		       const struct xlvs_endpoint *vip,
+		       const struct xlvs_dest_conf *cs, size_t n, int *rcs)
+{
+	struct xlvs_svc_key k = { .port = htons(vip->port), .proto = proto,
+				  .af = vip->af };
+	size_t *at = calloc(n + 1, sizeof(*at)), nb = 0;
+	struct xlvs_svc s;
+	int rc = 0;
+
+	if (!at)
+		return -ENOMEM;
+	memcpy(k.addr, vip->addr, sizeof(k.addr));
+	if (bpf_map_lookup_elem(t->svc_fd, &k, &s)) {
+		free(at);
+		return errno == ENOENT ? -ESRCH : -errno;
+	}
+	/* In order: new servers gather into one edit; a server of the
+	 * trash (its counters journalled back, lib/fold_log.c) is added on
+	 * its own, after the ones before it. */
+	for (size_t i = 0; i < n; i++) {
+		const struct xlvs_dest *all = dest_all(t);
+		struct xlvs_dest_conf c = cs[i];
+		uint16_t port = c.fwd != XLVS_FWD_MASQ || !c.addr.port ? vip->port
+								       : c.addr.port;
+
+		rcs[i] = xlvs_dest_conf_check(&c, NULL);
+		if (!rcs[i])
+			rcs[i] = xlvs_dest_af_check(vip->af, &c, NULL);
+		if (rcs[i])
+			continue;
+		if (all && dest_trash_find(all, &k, &c.addr, port) < 0) {
+			at[nb++] = i;
+			continue;
+		}
+		if (nb)
+			dest_add_batch(t, proto, vip, cs, at, nb, rcs);
+		nb = 0;
+		rcs[i] = xlvs_dest_add(t, proto, vip, &c);
+	}
+	if (nb)
+		dest_add_batch(t, proto, vip, cs, at, nb, rcs);
+	free(at);
+	return rc;
+}
+
 int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto,
 		   const struct xlvs_endpoint *vip, const struct xlvs_dest_conf *c)
 {
@@ -473,7 +622,6 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 		  const struct xlvs_endpoint *vip, const struct xlvs_endpoint *rip)
 {
 	struct dest_edit *e;
-	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
 	struct fold_move mv = { .seq_fd = -1, .log_fd = -1 };
 	uint32_t id, n;
 	int rc, i;
@@ -481,9 +629,7 @@ int xlvs_dest_del(struct xlvs_table *t, uint8_t proto,
 	rc = edit_start(t, proto, vip, &e);
 	if (rc)
 		goto out;
-	i = find_dest(t, e, rip, dest_port(e, &c));
-	if (i < 0 && rip->port)
-		i = find_dest(t, e, rip, rip->port);
+	i = find_deleted(t, e, rip);
 	if (i < 0) {
 		rc = -ENOENT;
 		goto out;
@@ -526,7 +672,6 @@ static int dest_unlist(struct xlvs_table *t, uint8_t proto,
 		       const struct xlvs_endpoint *vip,
 		       const struct xlvs_endpoint *rip, uint32_t *out)
 {
-	struct xlvs_dest_conf c = { .addr = *rip, .fwd = XLVS_FWD_DROUTE };
 	struct dest_edit *e;
 	struct xlvs_dest d;
 	uint32_t id, n;
@@ -535,9 +680,7 @@ static int dest_unlist(struct xlvs_table *t, uint8_t proto,
 	rc = edit_start(t, proto, vip, &e);
 	if (rc)
 		goto out;
-	i = find_dest(t, e, rip, dest_port(e, &c));
-	if (i < 0 && rip->port)
-		i = find_dest(t, e, rip, rip->port);
+	i = find_deleted(t, e, rip);
 	if (i < 0) {
 		rc = -ENOENT;
 		goto out;

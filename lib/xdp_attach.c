@@ -61,21 +61,26 @@ struct xdp_place {
 	int count;                    /* components (1 when legacy) */
 };
 
-static int libxdp_log(enum libxdp_print_level level, const char *fmt,
-		      va_list ap)
+/* One warning of libxdp's or libbpf's, to the program's log with its
+ * source in front and without the trailing newlines. */
+static int log_warning(const char *who, const char *fmt, va_list ap)
 {
 	char buf[400];
 	size_t n;
 
-	if (level != LIBXDP_WARN)
-		return 0;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	n = strlen(buf);
 	while (n && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	if (n)
-		xlvs_logf("libxdp: %s", buf);
+		xlvs_logf("%s: %s", who, buf);
 	return 0;
+}
+
+static int libxdp_log(enum libxdp_print_level level, const char *fmt,
+		      va_list ap)
+{
+	return level == LIBXDP_WARN ? log_warning("libxdp", fmt, ap) : 0;
 }
 
 /* libbpf's own messages while libxdp works (it loads its dispatcher's
@@ -83,18 +88,7 @@ static int libxdp_log(enum libxdp_print_level level, const char *fmt,
 static int libbpf_log(enum libbpf_print_level level, const char *fmt,
 		      va_list ap)
 {
-	char buf[400];
-	size_t n;
-
-	if (level != LIBBPF_WARN)
-		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	n = strlen(buf);
-	while (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	if (n)
-		xlvs_logf("libbpf: %s", buf);
-	return 0;
+	return level == LIBBPF_WARN ? log_warning("libbpf", fmt, ap) : 0;
 }
 
 /* Whether the kernel runs libxdp's dispatcher: program extensions. */

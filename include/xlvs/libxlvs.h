@@ -234,6 +234,15 @@ int xlvs_dest_edit(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoi
 		   const struct xlvs_dest_conf *d);
 int xlvs_dest_del(struct xlvs_table *t, uint8_t proto, const struct xlvs_endpoint *vip,
 		  const struct xlvs_endpoint *rip);
+/* -a of several servers of one service: as many xlvs_dest_add, in order
+ * (each new one at the head of the list, as IPVS puts it), but the new
+ * ones share one build and flip of the schedule instead of one each (a
+ * thousand servers coming up at start-up); one whose record is in the
+ * trash comes back on its own, counters and all, as xlvs_dest_add's.
+ * rcs[i] is cs[i]'s result.  0, or -ESRCH (no such service). */
+int xlvs_dest_add_many(struct xlvs_table *t, uint8_t proto,
+		       const struct xlvs_endpoint *vip,
+		       const struct xlvs_dest_conf *cs, size_t n, int *rcs);
 /* -d of several servers of one service: as many xlvs_dest_del, but the
  * wait for the data plane to let go of a server (an RCU grace period, some
  * 10 ms) is one for them all, so a thousand servers failing at once leave

@@ -4,14 +4,18 @@
  * leave with.  Each test has its own service port so schedules never carry
  * over.  Every connection is checked byte for byte by open_tcp().
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <setjmp.h>
+#include <linux/bpf.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <cmocka.h>
 
 #include "expect.h"
 #include "svc.h"
+#include "testbed.h"
 #include "tests.h"
 
 /* Open n new connections to port; tally[host] counts where they went, and
@@ -133,6 +137,68 @@ static void wrr_reweighted(void **state)
 	assert_int_equal(tally[HOST_RS2], 2);
 }
 
+/* n new connections to port, any real server: seq[i] the host of each. */
+static void open_any(uint16_t port, int n, int *seq)
+{
+	for (int i = 0; i < n; i++) {
+		struct dp_result r;
+		struct frame f;
+
+		send_tcp(dp_port(), port, TH_SYN, 0, &f, &r);
+		assert_int_equal(r.verdict, XDP_TX);
+		seq[i] = chosen(&r);
+	}
+}
+
+/* xlvs_dest_add_many is as many xlvs_dest_add: the same list in the same
+ * order (each new server at the head), the same wrr state (so the same
+ * picks, connection after connection), a server in the trash revived in
+ * its place; with the scheduler mid-round when the adds come. */
+static void add_many_as_one_by_one(void **state)
+{
+	(void)state;
+	static const uint8_t hosts[] = { HOST_RS1, 0x06, HOST_RS2, 0x07 };
+	static const int32_t weights[] = { 3, 5, 2, 1 };
+	struct xlvs_dest_conf cs[4];
+	int rcs[4], seq[2][40];
+	struct xlvs_sched sc[2];
+	uint16_t ports[2] = { 8011, 8012 };
+
+	for (int k = 0; k < 2; k++) {
+		svc_add(IPPROTO_TCP, ports[k], "wrr");
+		rs_add(IPPROTO_TCP, ports[k], 0x05, 4);
+		rs_add(IPPROTO_TCP, ports[k], 0x06, 2);   /* to the trash: */
+		rs_del(IPPROTO_TCP, ports[k], 0x06);      /* revived below */
+		open_any(ports[k], 3, seq[k]);            /* mid-round */
+	}
+	for (int i = 0; i < 4; i++)
+		rs_add(IPPROTO_TCP, ports[0], hosts[i], weights[i]);
+	for (int i = 0; i < 4; i++)
+		cs[i] = (struct xlvs_dest_conf){
+			.addr = tb_ep(IP4(10, 0, 0, hosts[i]), ports[1]),
+			.fwd = XLVS_FWD_DROUTE, .weight = weights[i] };
+	struct xlvs_endpoint vip = tb_ep(NET_VIP, ports[1]);
+
+	assert_int_equal(xlvs_dest_add_many(&dp.t, IPPROTO_TCP, &vip, cs, 4, rcs), 0);
+	dp_pin_neighbours();
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(rcs[i], 0);
+	assert_int_equal(xlvs_dest_add_many(&dp.t, IPPROTO_TCP, &vip, cs, 1, rcs), 0);
+	assert_int_equal(rcs[0], -EEXIST);
+	for (int k = 0; k < 2; k++) {
+		sched_live(NET_VIP, IPPROTO_TCP, ports[k], &sc[k]);
+		open_any(ports[k], 40, seq[k]);
+	}
+	assert_int_equal(sc[0].ndests, 5);
+	assert_int_equal(sc[1].ndests, 5);
+	for (uint32_t i = 0; i < sc[0].ndests; i++)
+		assert_int_equal(rs_host(sc[0].dests[i]), rs_host(sc[1].dests[i]));
+	for (int i = 0; i < 40; i++)
+		if (seq[0][i] != seq[1][i])
+			fail_msg("connection %d: one by one to .%d, in one to .%d",
+				 i, seq[0][i], seq[1][i]);
+}
+
 size_t sched_tests(struct CMUnitTest *out, size_t room)
 {
 	const struct CMUnitTest t[] = {
@@ -143,6 +209,7 @@ size_t sched_tests(struct CMUnitTest *out, size_t room)
 		cmocka_unit_test_setup(wrr_ipvs_order, svc_fixture_empty),
 		cmocka_unit_test_setup(rr_ipvs_order, svc_fixture_empty),
 		cmocka_unit_test_setup(wrr_reweighted, svc_fixture_empty),
+		cmocka_unit_test_setup(add_many_as_one_by_one, svc_fixture_empty),
 	};
 	return tests_append(out, room, t, sizeof(t) / sizeof(t[0]));
 }

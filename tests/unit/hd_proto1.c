@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The negotiate checks of dns, smtp, submission, pop, pops, imap, imaps,
- * ftp, nntp and sip through hd_check_start on a real loop, against real
- * Debian servers (dnsmasq, OpenSMTPD, dovecot, vsftpd, kamailio) and the
+ * ftp, nntp, sip, http, https and http_proxy through hd_check_start on a
+ * real loop, against real Debian servers (dnsmasq, OpenSMTPD, dovecot,
+ * vsftpd, kamailio, nginx) and the
  * test's own wrongly answering or silent servers, all inside a network
  * namespace of the test's own.  What must pass and fail is ldirectord
  * 4.12's check_<service> (see healthd/check_proto.h and each file).
@@ -392,6 +393,62 @@ static void sip_hang_beside_live(void **state)
 	p_hang_beside(&hang, &live);
 }
 
+/* http: nginx's page (its text, another text, a page it has not, HEAD),
+ * and its virtual host by the Host header virtualhost= sets. */
+static void http_nginx(void **state)
+{
+	(void)state;
+	struct hd_check_target t = p_target(HD_SVC_HTTP, P_HTTP_PORT);
+
+	t.request = "/index.html";
+	t.receive = "Test Page of nginx";
+	p_expect(&t, true, NULL);
+	t.receive = "Virtual Page";
+	p_expect(&t, false, "receive string not found");
+	t.virtualhost = "vhost.test";
+	p_expect(&t, true, NULL);
+	t.virtualhost = NULL;
+	t.receive = NULL;
+	t.request = "/missing.html";
+	p_expect(&t, false, "404");
+	t.request = "/index.html";
+	t.httpmethod = "HEAD";
+	p_expect(&t, true, NULL);
+}
+
+/* https: the same page over TLS; plain http to the TLS port is down. */
+static void https_nginx(void **state)
+{
+	(void)state;
+	struct hd_check_target t = p_target(HD_SVC_HTTPS, P_HTTPS_PORT);
+
+	t.request = "/index.html";
+	t.receive = "Test Page of nginx";
+	p_expect(&t, true, NULL);
+	t.receive = "Virtual Page";
+	p_expect(&t, false, "receive string not found");
+	t.service = HD_SVC_HTTP;
+	t.receive = "Test Page of nginx";
+	p_expect(&t, false, NULL);
+}
+
+/* http_proxy: the real server is nginx as a forward proxy; the URL's host
+ * picks the page behind it. */
+static void http_proxy_nginx(void **state)
+{
+	(void)state;
+	struct hd_check_target t = p_target(HD_SVC_HTTP_PROXY, P_PROXY_PORT);
+
+	t.request = "http://vhost.test/index.html";
+	t.receive = "Virtual Page";
+	p_expect(&t, true, NULL);
+	t.request = "http://www.example.test/index.html";
+	p_expect(&t, false, "receive string not found");
+	t.request = "http://www.example.test/missing.html";
+	t.receive = NULL;
+	p_expect(&t, false, "404");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +463,8 @@ int main(void)
 		cmocka_unit_test(nntp_all),
 		cmocka_unit_test(sip_pass), cmocka_unit_test(sip_fail),
 		cmocka_unit_test(sip_hang_beside_live),
+		cmocka_unit_test(http_nginx), cmocka_unit_test(https_nginx),
+		cmocka_unit_test(http_proxy_nginx),
 	};
 
 	p_setup();

@@ -64,6 +64,7 @@ int p_smtpd_start(void **state);
 int p_dovecot_start(void **state);
 int p_vsftpd_start(void **state);
 int p_kamailio_start(void **state);
+int p_nginx_start(void **state);
 int p_server_stop(void **state);
 int p_dovecot_stop(void **state);
 /* All of the above. */
@@ -80,5 +81,8 @@ int p_servers_stop(void **state);
 #define P_POP_APOP_PORT 10112
 #define P_FTP_PORT   2121
 #define P_SIP_PORT   5060
+#define P_HTTP_PORT  18080
+#define P_HTTPS_PORT 18443
+#define P_PROXY_PORT 13128
 
 #endif

@@ -4,8 +4,10 @@
  * configuration in p_dir, on 127.0.0.1 of the test's namespace:
  * dnsmasq (dns over UDP and TCP), OpenSMTPD (smtp), dovecot (imap, imaps,
  * pop3, pop3s; a passwd-file user alice/secret, a self-signed
- * certificate), vsftpd (anonymous, one file) and kamailio (sip over UDP
- * and TCP: OPTIONS answered 200, 503 for the user "down").  dnsmasq and
+ * certificate), vsftpd (anonymous, one file), kamailio (sip over UDP
+ * and TCP: OPTIONS answered 200, 503 for the user "down") and nginx
+ * (http: a page and a virtual host; https with dovecot's certificate; a
+ * forward proxy in front of its own http server, for http_proxy).  dnsmasq and
  * kamailio listen on ::1 too: dns and sip are among the services
  * ldirectord checks over IPv6.
  */
@@ -203,7 +205,41 @@ int p_kamailio_start(void **state)
 }
 
 /* All of them, for the one group (tests/run reads one cmocka summary). */
-static void *p_pid_slots[4];
+/* nginx: http on P_HTTP_PORT (www.example.test, the default, and
+ * vhost.test with a page of its own), https on P_HTTPS_PORT, and a forward
+ * proxy on P_PROXY_PORT that asks the http server with the URL's host. */
+int p_nginx_start(void **state)
+{
+	char conf[128], err[128];
+
+	if (p_sh("mkdir -p %s/www %s/vhost", p_dir) != 0)
+		return -1;
+	p_file("www/index.html", "<html>Test Page of nginx</html>\n");
+	p_file("vhost/index.html", "<html>Virtual Page</html>\n");
+	p_file("nginx.conf",
+	       "daemon off;\nmaster_process off;\nuser root;\n"
+	       "pid %s/nginx.pid;\nerror_log %s/nginx.err info;\n"
+	       "events { worker_connections 64; }\n"
+	       "http {\n access_log off;\n"
+	       " client_body_temp_path %s/nb; proxy_temp_path %s/np;\n"
+	       " fastcgi_temp_path %s/nf; uwsgi_temp_path %s/nu; scgi_temp_path %s/ns;\n"
+	       " server { listen 127.0.0.1:%d default_server; server_name www.example.test;"
+	       " root %s/www; }\n"
+	       " server { listen 127.0.0.1:%d; server_name vhost.test; root %s/vhost; }\n"
+	       " server { listen 127.0.0.1:%d ssl; ssl_certificate %s/cert.pem;"
+	       " ssl_certificate_key %s/key.pem; root %s/www; }\n"
+	       " server { listen 127.0.0.1:%d; location / {"
+	       " proxy_pass http://127.0.0.1:%d; proxy_set_header Host $host; } }\n"
+	       "}\n", p_dir, p_dir, p_dir, p_dir, p_dir, p_dir, p_dir,
+	       P_HTTP_PORT, p_dir, P_HTTP_PORT, p_dir, P_HTTPS_PORT, p_dir, p_dir,
+	       p_dir, P_PROXY_PORT, P_HTTP_PORT);
+	snprintf(conf, sizeof(conf), "%s/nginx.conf", p_dir);
+	snprintf(err, sizeof(err), "%s/nginx.err", p_dir);
+	char *argv[] = { "nginx", "-p", p_dir, "-e", err, "-c", conf, NULL };
+	return p_started(state, p_spawn("nginx", P_PROXY_PORT, argv));
+}
+
+static void *p_pid_slots[5];
 
 int p_servers_start(void **state)
 {
@@ -211,7 +247,8 @@ int p_servers_start(void **state)
 	if (p_dnsmasq_start(&p_pid_slots[0]) ||
 	    p_smtpd_start(&p_pid_slots[1]) ||
 	    p_vsftpd_start(&p_pid_slots[2]) ||
-	    p_kamailio_start(&p_pid_slots[3]) || p_dovecot_start(NULL))
+	    p_kamailio_start(&p_pid_slots[3]) || p_dovecot_start(NULL) ||
+	    p_nginx_start(&p_pid_slots[4]))     /* after dovecot's certificate */
 		return -1;
 	return 0;
 }
@@ -219,7 +256,7 @@ int p_servers_start(void **state)
 int p_servers_stop(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		p_server_stop(&p_pid_slots[i]);
 	return p_dovecot_stop(NULL);
 }

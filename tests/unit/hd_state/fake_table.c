@@ -186,6 +186,19 @@ static int ft_dest_del_many(void *ctx, uint8_t proto, const struct xlvs_endpoint
 	return 0;
 }
 
+static int ft_dest_add_many(void *ctx, uint8_t proto, const struct xlvs_endpoint *vip,
+			    const struct xlvs_dest_conf *ds, size_t n, int *rcs)
+{
+	struct fake_table *ft = ctx;
+
+	if (!ft_find(ft, proto, vip))
+		return -ESRCH;
+	ft->add_many_calls++;
+	for (size_t i = 0; i < n; i++)
+		rcs[i] = ft_dest_add(ctx, proto, vip, &ds[i]);
+	return 0;
+}
+
 const struct hd_table_ops fake_table_ops = {
 	.open = ft_open,
 	.close = ft_close,
@@ -198,4 +211,5 @@ const struct hd_table_ops fake_table_ops = {
 	.dest_edit = ft_dest_edit,
 	.dest_del = ft_dest_del,
 	.dest_del_many = ft_dest_del_many,
+	.dest_add_many = ft_dest_add_many,
 };

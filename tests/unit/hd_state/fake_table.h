@@ -22,6 +22,7 @@ struct fake_table {
 	int open;                       /* nesting must never exceed 1 */
 	unsigned opens, snapshots, edits;
 	unsigned del_many_calls;        /* dest_del_many: each a batch */
+	unsigned add_many_calls;        /* dest_add_many: each a batch */
 };
 
 extern const struct hd_table_ops fake_table_ops;
