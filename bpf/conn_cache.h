@@ -25,11 +25,16 @@
  * older than CONN_CACHE_NS, or than 1/CONN_CACHE_SHARE of its entry's
  * timeout, goes to the table instead, which writes the entry's time and
  * makes a fresh copy.  So an entry's time trails its last packet by less
- * than CONN_CACHE_NS + CONN_TOUCH_NS, 266 ms, and by less than
- * 1/CONN_CACHE_SHARE of its timeout: no timeout (a second at least) is cut
- * short by more, and the sweeper's eviction, which gives up the idlest
- * first by buckets of 67 ms doubling (bpf/expiry.h), ranks a live flow
- * with those idle less than a quarter of a second.  Since a copy's own
+ * than CONN_CACHE_NS + CONN_TOUCH_NS and by less than 1/CONN_CACHE_SHARE
+ * of its timeout: no timeout is cut short by more than 1/64 (a UDP flow's
+ * 300 s by a second at most, a 1 s timeout by 16 ms), and the sweeper's
+ * eviction, which gives up the idlest of a class first by buckets of
+ * 67 ms doubling (bpf/expiry.h), ranks a live flow with those idle less
+ * than a second (IPVS's own drop_entry spares nothing idle for less than
+ * that either: it drops ESTABLISHED entries only after 60 s idle, and at
+ * random).  A refresh is a full lookup, so the window is what decides how
+ * many of a slow flow's packets the copy serves: at 36 packets a second,
+ * 35 of 36.  Since a copy's own
  * time is never later than its entry's, an entry its copy says is live is
  * live.  A flow gains from its copies when its packets come more often
  * than CONN_CACHE_NS: the flows whose packets a director's CPU spends its
@@ -40,7 +45,7 @@
 
 #define CONN_CACHE_BITS XLVS_CONN_CACHE_BITS
 #define CONN_CACHE_SLOTS (1u << CONN_CACHE_BITS)    /* per CPU */
-#define CONN_CACHE_NS (250ull * 1000000) /* a copy's age, at most */
+#define CONN_CACHE_NS 1000000000ull   /* a copy's age, at most */
 #define CONN_CACHE_SHARE 64             /* ... and 1/64 of its timeout */
 
 struct conn_slot {

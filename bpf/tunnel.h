@@ -268,7 +268,8 @@ __noinline int forward_tunnel(struct xdp_md *ctx, const struct xlvs_dest *d,
 	if (af == 6 ? tun_inner6(ctx, room, ip_len, now, &in, &v) :
 		      tun_inner4(ctx, room, ip_len, now, &in, &v))
 		return v;
-	in.sport = tun_sport(&sc->pkt);
+	/* GUE's alone: a hash of the flow, for no other tunnel. */
+	in.sport = d->tun_type == XLVS_TUN_GUE ? tun_sport(&sc->pkt) : 0;
 	/* The inner packet alone: Ethernet padding is not part of it.  (The
 	 * barrier: else clang keeps ctx + 4 from an earlier read, which the
 	 * verifier refuses to dereference.) */

@@ -84,7 +84,7 @@ static __always_inline void tun_ip4(struct iphdr *ip, __be32 saddr,
 	ip->check = 0;
 	ip->saddr = saddr;
 	__builtin_memcpy(&ip->daddr, daddr, 4);
-	ip->check = csum_fold32(bpf_csum_diff(NULL, 0, (void *)ip, sizeof(*ip), 0));
+	ip->check = ip_hdr_csum(ip);
 }
 
 /*

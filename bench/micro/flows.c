@@ -19,7 +19,8 @@
  * buffer (default 32, about what a veth frame's skb, page and headers
  * take), so that, as on a director, other work goes through the caches
  * between one flow's packets.  Prints, per method, the kernel's mean ns
- * per packet of each round, their median and the share of packets the
+ * per packet of each round, their median, the quartile and median of
+ * the runs' own times (robust to a run preempted), and the share of packets the
  * connection cache served (bpf/conn_cache.h); the same for a frame to no
  * service (the pass path, which looks the connection up too and finds
  * none) and a UDP packet of one flow repeated (micro.c's case: all in
@@ -90,6 +91,13 @@ static int flows_services(void)
 	return 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static uint64_t counter(unsigned int c)
 {
 	uint64_t v[XLVS_CNT_MAX];
@@ -103,6 +111,7 @@ int flows_main(int argc, char **argv)
 	int rounds = argc > 1 ? atoi(argv[1]) : 9;
 	unsigned int ntouch = argc > 2 ? (unsigned int)atoi(argv[2]) : 32;
 	static double res[F_NCASE + 1][MAX_ROUNDS], hits[F_NCASE + 1];
+	uint32_t q1[F_NCASE + 1], q2[F_NCASE + 1], *durs;
 	struct bench_frame *fr[F_NCASE], one;
 	uint32_t *order, rv, d;
 	int bad[F_NCASE] = { 0 };
@@ -113,10 +122,11 @@ int flows_main(int argc, char **argv)
 		return 2;
 	}
 	touch_buf = calloc(1, TOUCH_BYTES);
+	durs = calloc((size_t)nflows * rounds, sizeof(*durs));
 	order = calloc(nflows, sizeof(*order));
 	for (int m = 0; m < F_NCASE; m++)
 		fr[m] = calloc(nflows, sizeof(**fr));
-	if (!touch_buf || !order || !fr[0] || !fr[1] || !fr[2] || !fr[3])
+	if (!touch_buf || !durs || !order || !fr[0] || !fr[1] || !fr[2] || !fr[3])
 		return 1;
 	/* MICRO_CONN_MAX: another capacity (and so another shard count). */
 	if (env_setup() ||
@@ -163,6 +173,8 @@ int flows_main(int argc, char **argv)
 	for (int m = 0; m <= F_NCASE; m++) {
 		uint64_t h0 = counter(XLVS_CNT_CONN_CACHE_HITS), h1;
 
+		size_t nd = 0;
+
 		for (int r = -1; r < rounds; r++) {
 			uint64_t sum = 0;
 
@@ -177,10 +189,18 @@ int flows_main(int argc, char **argv)
 				    (m == F_PASS) != (rv == XDP_PASS))
 					bad[m < F_NCASE ? m : F_DR]++;
 				sum += d;
+				if (r >= 0)
+					durs[nd++] = d;
 			}
 			if (r >= 0)
 				res[m][r] = (double)sum / nflows;
 		}
+		/* Every run's own time: its quartiles say what a run costs
+		 * when nothing else took the CPU meanwhile (a preempted run's
+		 * time is in the mean). */
+		qsort(durs, nd, sizeof(*durs), cmp_u32);
+		q1[m] = durs[nd / 4];
+		q2[m] = durs[nd / 2];
 		h1 = counter(XLVS_CNT_CONN_CACHE_HITS);
 		hits[m] = 100.0 * (double)(h1 - h0) / ((double)nflows * rounds);
 	}
@@ -191,8 +211,8 @@ int flows_main(int argc, char **argv)
 		printf("%-12s", m < F_NCASE ? fcase[m].name : "DR, 1 flow");
 		for (int r = 0; r < rounds; r++)
 			printf(" %6.1f", res[m][r]);
-		printf("   median %6.1f   cache hits %5.1f %%", median(res[m], rounds),
-		       hits[m]);
+		printf("   median %6.1f   runs' p25 %4u p50 %4u   cache hits %5.1f %%",
+		       median(res[m], rounds), q1[m], q2[m], hits[m]);
 		if (m < F_NCASE && bad[m])
 			printf("   (%d wrong verdicts)", bad[m]);
 		printf("\n");
