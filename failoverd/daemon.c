@@ -105,7 +105,9 @@ int fo_daemon_run(struct fo_daemon *dm)
 		return r;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	dm->owner = dm->cfg.hr.ngroups && strcasecmp(dm->cfg.hr.g[0].node, dm->self) == 0;
+	for (unsigned g = 0; g < dm->cfg.hr.ngroups; g++)
+		dm->sets |= fo_group_set(dm, g);
+	dm->owner = dm->sets & FO_SET_MINE;
 	dm->start_ms = fo_now_ms();
 	if (!(dm->base = event_base_new()))
 		return -ENOMEM;

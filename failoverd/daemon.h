@@ -19,6 +19,14 @@ struct fo_txhist;
 
 #define FO_MAXSOCK FO_MAXMEDIA
 
+/* The haresources groups in two sets, as heartbeat splits them: ours
+ * (our node's lines, heartbeat's "local") and the peer's ("foreign").
+ * Each set moves as a unit, its node being its owner; a set with no
+ * groups is never decided on. */
+#define FO_SET_MINE 1u
+#define FO_SET_THEIRS 2u
+#define FO_SET_BOTH 3u
+
 /* What we last accepted from the peer (heartbeat's node_info, and what
  * hb_resource.c keeps of the other node: other_holds_resources,
  * other_is_stable). */
@@ -34,7 +42,7 @@ struct fo_peer {
 	bool known;			/* its starting or a resource report since it (re)started */
 	enum hb_rsc rsc;		/* what its reports say it holds, in its terms */
 	bool stable;			/* its last report's isstable */
-	bool holds;			/* so: it holds our groups (derived from rsc) */
+	unsigned held;			/* so: the FO_SET_ sets it holds (derived from rsc) */
 };
 
 /* The standby hand-over (hb_resource.c ask_for_resources / go_standby),
@@ -58,10 +66,10 @@ enum fo_act {
 	FO_ACT_IPREQ,		/* legacy: ip-request, take on its answer */
 };
 
-/* The facts a decision rests on; the peer, computing from the mirror image
+/* The facts a decision about one set rests on; the peer, computing from the mirror image
  * of the same facts, must not decide to hold them too. */
 struct fo_facts {
-	bool owner;		/* we are the haresources node */
+	bool owner;		/* the set is ours (its haresources node is us) */
 	enum fo_failback fb;
 	bool alive;		/* the peer: heard, not dead, not stopped */
 	bool known;		/* what it holds is known (nice_failback) */
@@ -86,13 +94,14 @@ struct fo_daemon {
 	unsigned long hg, seq;		/* our generation and last sequence number */
 	struct fo_peer peer;
 	int64_t start_ms;
-	bool holds;			/* our resources are up, or going up or down */
+	unsigned sets;			/* FO_SET_ sets that have groups */
+	unsigned held;			/* FO_SET_ sets up, or going up or down */
 	struct fo_txhist *hist;		/* hb_tx.c: what we sent, for NS_rexmit */
 	/* hb_resource.c's side of it (role.c, role_rx.c) */
 	enum fo_sb sb;
 	int64_t sb_ms;			/* when sb last changed */
 	char sb_rsc[16];		/* the exchange's rsc_hold, echoed */
-	bool sb_ours;			/* it moves our groups (not just the peer's own) */
+	unsigned sb_set;		/* the FO_SET_ sets it moves (those with groups) */
 	int64_t starting_ms;		/* our last "starting", or 0 */
 	bool report_due;		/* send our resource report once stable */
 	bool sent_any;			/* what our last report said */
@@ -101,12 +110,14 @@ struct fo_daemon {
 	int64_t forced_ms;		/* last report sent because both held */
 	bool ipreq;			/* legacy: our ip-requests are out */
 	int64_t ipreq_ms;
+	unsigned ipreq_want;		/* bit per group: asked for */
 	unsigned ipreq_got;		/* bit per group: answered OK */
 	unsigned ipresp_owed;		/* bit per group: answer once released */
 	int rsc_pid;			/* the child starting or stopping them, or 0 */
 	bool rsc_starting;
+	unsigned rsc_set;		/* the FO_SET_ sets it works on */
 	struct event *rsc_timer;	/* polls rsc_pid */
-	bool owner;			/* we are the haresources node */
+	bool owner;			/* some group is ours (status, logs) */
 	struct fo_run run;		/* run.h: status, failures, reload */
 };
 
@@ -147,7 +158,7 @@ void fo_role_report(struct fo_daemon *dm, bool force, const char *info);
 void fo_role_send_report(struct fo_daemon *dm, enum hb_rsc rsc, bool stable, const char *info);
 void fo_role_send_starting(struct fo_daemon *dm);
 void fo_role_send_ask(struct fo_daemon *dm, const char *info);
-void fo_role_send_ipreq(struct fo_daemon *dm);
+void fo_role_send_ipreq(struct fo_daemon *dm, unsigned set);
 void fo_role_send_shutdone(struct fo_daemon *dm);
 /* The resource child finished (rsc.c): hand-overs and answers go on. */
 void fo_role_rsc_done(struct fo_daemon *dm, bool start);
@@ -163,10 +174,13 @@ int fo_vip_del(const struct fo_rsc *r);
 /* Frame step (0 .. 2*arp_count-1, interval/2 apart) of r's announcement. */
 int fo_vip_announce(const struct fo_rsc *r, unsigned step);
 void fo_vip_text(const struct fo_rsc *r, char *buf, size_t cap);
-/* Start or stop the resources in a child process, so heartbeats go on
- * while scripts run; holds is true from the start until a stop is done. */
-void fo_rsc_start_all(struct fo_daemon *dm);
-void fo_rsc_stop_all(struct fo_daemon *dm);
+/* The FO_SET_ set group g belongs to. */
+unsigned fo_group_set(const struct fo_daemon *dm, unsigned g);
+/* Start or stop the groups of the FO_SET_ sets in a child process, so
+ * heartbeats go on while scripts run; a set is in held from its start
+ * until its stop is done. */
+void fo_rsc_start(struct fo_daemon *dm, unsigned set);
+void fo_rsc_stop(struct fo_daemon *dm, unsigned set);
 /* At exit: waits for a running child, then stops them in-process. */
 void fo_rsc_stop_now(struct fo_daemon *dm);
 void fo_rsc_clear_stale(struct fo_daemon *dm);

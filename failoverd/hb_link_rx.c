@@ -61,7 +61,7 @@ static void take_status(struct fo_daemon *dm, const struct hb_msg *m, const char
 		if (!p->dead)
 			fo_role_peer_dead(dm);
 		p->dead = true;
-		p->holds = false;
+		p->held = 0;
 		p->rsc = HB_RSC_NONE;
 	} else {
 		p->dead = false;

@@ -1,9 +1,11 @@
 /* Who holds the resources: heartbeat 3.0.6's haresources rules
  * (hb_resource.c, heartbeat.md A.9), spoken with its own messages, so
- * that the peer may be a real heartbeat or another xlvs-failoverd.  All
- * haresources groups move as one unit, the first group's node being
- * their owner (our two-node case); "local" and "foreign" in the messages
- * are relative to their sender.
+ * that the peer may be a real heartbeat or another xlvs-failoverd.  As
+ * heartbeat, the groups are two sets: our node's ("local") and the
+ * peer's ("foreign"), each moving as a unit, its node being its owner;
+ * "local" and "foreign" in the messages are relative to their sender.
+ * Each set with groups is decided on by the rules below (fo_role_decide,
+ * "them" being the set), one resource change at a time:
  *
  *   - The peer dead (never heard within initdead, silent for its
  *     deadtime, or it said shutdone / status dead): we take them.
@@ -86,9 +88,17 @@ enum fo_act fo_role_decide(const struct fo_facts *f)
 
 enum hb_rsc fo_role_rsc(const struct fo_daemon *dm)
 {
-	if (!dm->holds)
-		return HB_RSC_NONE;
-	return dm->owner ? HB_RSC_LOCAL : HB_RSC_ALL;
+	unsigned r = 0;
+
+	if (dm->held & FO_SET_MINE)
+		r |= HB_RSC_LOCAL;
+	if (dm->held & FO_SET_THEIRS)
+		r |= HB_RSC_FOREIGN;
+	/* With no groups of our own, holding the peer's is "all", as a
+	 * heartbeat that took them over says (its local part empty). */
+	if (!(dm->sets & FO_SET_MINE) && (dm->held & FO_SET_THEIRS))
+		r |= HB_RSC_LOCAL;
+	return (enum hb_rsc)r;
 }
 
 bool fo_role_stable(const struct fo_daemon *dm)
@@ -100,16 +110,26 @@ bool fo_role_stable(const struct fo_daemon *dm)
 	       (!alive || p->known || dm->cfg.hacf.auto_failback == FO_FAILBACK_LEGACY);
 }
 
-static void facts(const struct fo_daemon *dm, struct fo_facts *f)
+/* The facts about one set: its owner is its node. */
+static void facts(const struct fo_daemon *dm, unsigned set, struct fo_facts *f)
 {
 	const struct fo_peer *p = &dm->peer;
 
 	*f = (struct fo_facts){
-		.owner = dm->owner, .fb = dm->cfg.hacf.auto_failback,
+		.owner = set == FO_SET_MINE, .fb = dm->cfg.hacf.auto_failback,
 		.alive = p->heard && !p->dead && !p->gone, .known = p->known,
-		.peer_holds = p->holds, .peer_stable = p->stable, .holds = dm->holds,
+		.peer_holds = (p->held & set) != 0, .peer_stable = p->stable,
+		.holds = (dm->held & set) != 0,
 		.failed = dm->run.failures > 0, .backing_off = fo_rsc_backing_off(dm),
 	};
+}
+
+/* " [local]" or " [foreign]" when both sets have groups, for the logs. */
+static const char *set_name(const struct fo_daemon *dm, unsigned set)
+{
+	if (dm->sets != FO_SET_BOTH)
+		return "";
+	return set == FO_SET_MINE ? " [local]" : set == FO_SET_THEIRS ? " [foreign]" : " [all]";
 }
 
 /* Exchanges the peer stopped answering are given up (and retried by the
@@ -140,32 +160,35 @@ static const char *why_take(const struct fo_daemon *dm)
 	return dm->run.failures ? "alive, holding nothing; retrying" : "alive, holding nothing";
 }
 
-static void act(struct fo_daemon *dm, enum fo_act a)
+static void act(struct fo_daemon *dm, enum fo_act a, unsigned set)
 {
 	switch (a) {
 	case FO_ACT_TAKE:
-		fo_log("acquiring resources (peer %s)", why_take(dm));
-		fo_rsc_start_all(dm);
+		fo_log("acquiring resources%s (peer %s)", set_name(dm, set), why_take(dm));
+		fo_rsc_start(dm, set);
 		break;
 	case FO_ACT_RELEASE:
-		fo_log("releasing resources to %s (%s)", dm->peer.name,
+		fo_log("releasing resources%s to %s (%s)", set_name(dm, set), dm->peer.name,
 		       dm->cfg.hacf.auto_failback == FO_FAILBACK_LEGACY ?
 		       "auto_failback legacy: the haresources owner is alive" :
 		       "partition healed: both held them, the haresources owner keeps them");
-		fo_rsc_stop_all(dm);
+		fo_rsc_stop(dm, set);
 		break;
 	case FO_ACT_ASK:
-		fo_log("%s: asking %s to take the resources (standby)",
-		       dm->holds ? "auto_failback" : "our resources failed", dm->peer.name);
+		fo_log("%s: asking %s to take the resources%s (standby)",
+		       dm->held & set ? "auto_failback" : "our resources failed", dm->peer.name,
+		       set_name(dm, set));
 		snprintf(dm->sb_rsc, sizeof(dm->sb_rsc), "%s",
-			 dm->owner ? hb_rsc_name(HB_RSC_LOCAL) : hb_rsc_name(HB_RSC_FOREIGN));
+			 set == FO_SET_MINE ? hb_rsc_name(HB_RSC_LOCAL) : hb_rsc_name(HB_RSC_FOREIGN));
+		dm->sb_set = set;
 		dm->sb = FO_SB_ME;
 		dm->sb_ms = fo_now_ms();
 		fo_role_send_ask(dm, "me");
 		break;
 	case FO_ACT_IPREQ:
-		fo_log("requesting the resources from %s (ip-request)", dm->peer.name);
-		fo_role_send_ipreq(dm);
+		fo_log("requesting the resources%s from %s (ip-request)", set_name(dm, set),
+		       dm->peer.name);
+		fo_role_send_ipreq(dm, set);
 		break;
 	case FO_ACT_NONE:
 		break;
@@ -173,11 +196,39 @@ static void act(struct fo_daemon *dm, enum fo_act a)
 	fo_role_report(dm, false, a == FO_ACT_RELEASE ? "release" : NULL);
 }
 
+/* Each set with groups decided on; one change made: a release first (the
+ * address never on both), then a take (of every set due, in one go: a
+ * dead peer's and ours), then a hand-over or a request, one set each. */
+static void decide_sets(struct fo_daemon *dm)
+{
+	unsigned due[FO_ACT_IPREQ + 1] = { 0 };
+	static const enum fo_act order[] = { FO_ACT_RELEASE, FO_ACT_TAKE, FO_ACT_ASK,
+					     FO_ACT_IPREQ };
+	struct fo_facts f;
+
+	for (unsigned set = FO_SET_MINE; set <= FO_SET_THEIRS; set <<= 1)
+		if (dm->sets & set) {
+			facts(dm, set, &f);
+			due[fo_role_decide(&f)] |= set;
+		}
+	for (unsigned k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		unsigned s = due[order[k]];
+
+		if (!s)
+			continue;
+		if (order[k] == FO_ACT_ASK || order[k] == FO_ACT_IPREQ)
+			s &= -s;	/* one exchange at a time: the lowest set */
+		act(dm, order[k], s);
+		return;
+	}
+	act(dm, FO_ACT_NONE, 0);
+}
+
 void fo_role_eval(struct fo_daemon *dm)
 {
 	int64_t now = fo_now_ms();
 	const struct fo_peer *p = &dm->peer;
-	struct fo_facts f;
+	bool alive;
 
 	age_peer(dm, now);
 	expire(dm, now);
@@ -185,20 +236,20 @@ void fo_role_eval(struct fo_daemon *dm)
 		return;			/* exiting, or resources going up or down */
 	if (!p->heard && now - dm->start_ms < dm->cfg.hacf.initdead_ms)
 		return;			/* still waiting for the peer */
-	facts(dm, &f);
+	alive = p->heard && !p->dead && !p->gone;
 	/* heartbeat acts on resource messages only once its links are up
 	 * (comm_now_up, its status turning active): until then, wait. */
-	if (f.alive && strcmp(p->status, HB_ST_ACTIVE) != 0)
+	if (alive && strcmp(p->status, HB_ST_ACTIVE) != 0)
 		return;
 	/* A peer still in init/up sends its own starting once its links are
 	 * up (comm_now_up), with its status turning active; one active for a
 	 * while that has not, we ask. */
-	if (f.alive && !f.known && f.fb != FO_FAILBACK_LEGACY &&
+	if (alive && !p->known && dm->cfg.hacf.auto_failback != FO_FAILBACK_LEGACY &&
 	    strcmp(p->status, HB_ST_ACTIVE) == 0 &&
 	    now - p->active_ms >= 2 * dm->cfg.hacf.keepalive_ms &&
 	    (!dm->starting_ms || now - dm->starting_ms >= FO_STARTING_EVERY_MS))
 		fo_role_send_starting(dm);
-	act(dm, fo_role_decide(&f));
+	decide_sets(dm);
 }
 
 /* Release, then tell the peer we are gone so it need not wait deadtime:

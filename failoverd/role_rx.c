@@ -2,7 +2,7 @@
  * sends them (process_resources, ask_for_resources, HBDoMsg_T_SHUTDONE;
  * the legacy rc.d/ip-request scripts), for the policy in role.c.  What
  * the peer says is taken in its own terms: its "local" are the groups it
- * owns, its "foreign" ours. */
+ * owns (our FO_SET_THEIRS), its "foreign" ours (FO_SET_MINE). */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,13 +13,29 @@ static bool nice(const struct fo_daemon *dm)
 	return dm->cfg.hacf.auto_failback != FO_FAILBACK_LEGACY;
 }
 
+/* The peer's rsc_hold (its terms) as our FO_SET_ sets. */
+static unsigned peer_sets(enum hb_rsc r)
+{
+	return ((r & HB_RSC_FOREIGN) ? FO_SET_MINE : 0) | ((r & HB_RSC_LOCAL) ? FO_SET_THEIRS : 0);
+}
+
 static void peer_rsc(struct fo_daemon *dm, enum hb_rsc r)
 {
 	struct fo_peer *p = &dm->peer;
 
 	p->rsc = r;
-	/* the owner's groups are its local ones, a non-owner's foreign */
-	p->holds = dm->owner ? (r & HB_RSC_FOREIGN) != 0 : (r & HB_RSC_LOCAL) != 0;
+	p->held = peer_sets(r);
+}
+
+/* Our FO_SET_ sets as rsc_hold bits, in our terms. */
+static unsigned rsc_of(const struct fo_daemon *dm, unsigned set)
+{
+	unsigned r = ((set & FO_SET_MINE) ? HB_RSC_LOCAL : 0) |
+		     ((set & FO_SET_THEIRS) ? HB_RSC_FOREIGN : 0);
+
+	if (!(dm->sets & FO_SET_MINE) && (set & FO_SET_THEIRS))
+		r |= HB_RSC_LOCAL;	/* as fo_role_rsc says it */
+	return r;
 }
 
 static void set_sb(struct fo_daemon *dm, enum fo_sb sb)
@@ -92,15 +108,20 @@ void fo_role_send_shutdone(struct fo_daemon *dm)
 		fo_tx_send(dm, &m, c.seq);
 }
 
-/* One ip-request per group, keyed as ResourceManager keys it: the
- * group's first resource, as haresources wrote it. */
-void fo_role_send_ipreq(struct fo_daemon *dm)
+/* One ip-request per group of the set, keyed as ResourceManager keys it:
+ * the group's first resource, as haresources wrote it. */
+void fo_role_send_ipreq(struct fo_daemon *dm, unsigned set)
 {
 	static struct hb_msg m;
 
+	dm->ipreq_want = 0;
 	for (unsigned g = 0; g < dm->cfg.hr.ngroups; g++) {
-		struct hb_ctrl c = fo_tx_ctrl(dm, true);
+		struct hb_ctrl c;
 
+		if (!(fo_group_set(dm, g) & set))
+			continue;
+		c = fo_tx_ctrl(dm, true);	/* a number only for what we send */
+		dm->ipreq_want |= 1u << g;
 		hb_msg_init(&m);
 		if (hb_msg_iprequest(&m, dm->cfg.hr.g[g].key, &c) == 0)
 			fo_tx_send(dm, &m, c.seq);
@@ -154,12 +175,13 @@ static void on_resource(struct fo_daemon *dm, const struct hb_msg *m)
 	p->known = true;
 	if (!was_known || was != p->rsc)
 		fo_log("node %s holds %s resources%s%s%s", p->name, hb_rsc_name(p->rsc),
-		       p->holds ? " (ours among them)" : "", rep.info[0] ? " # " : "", rep.info);
+		       p->held & dm->sets ? " (ours among them)" : "", rep.info[0] ? " # " : "",
+		       rep.info);
 	if (was_known && !was_stable && p->stable)
 		fo_log("remote resource transition completed.");
 	/* Both hold them: the owner says so again, so that a non-owner whose
 	 * picture is older (it heard nothing during the partition) releases. */
-	if (dm->owner && dm->holds && p->holds && now - dm->forced_ms >= 1000) {
+	if ((dm->held & p->held & FO_SET_MINE) && now - dm->forced_ms >= 1000) {
 		fo_log("ERROR: Both machines own our resources! (%s holds %s): we keep them",
 		       p->name, hb_rsc_name(p->rsc));
 		dm->forced_ms = now;
@@ -167,17 +189,17 @@ static void on_resource(struct fo_daemon *dm, const struct hb_msg *m)
 	}
 }
 
-/* Whether the peer's "rsc_hold" of an ask_resources, in its terms, covers
- * our groups: the owner's local ones, or a non-owner's foreign ones.  A
- * heartbeat owner that took over during a partition holds "foreign" too
- * (the non-owner's own groups, here none) and hands that back after the
- * heal: that moves nothing of ours. */
-static bool gives_ours(const struct fo_daemon *dm, const char *rsc)
+/* The sets with groups that the peer's "rsc_hold" of an ask_resources,
+ * in its terms, moves.  A heartbeat owner that took over during a
+ * partition holds "foreign" too (the non-owner's own groups, perhaps
+ * none) and hands that back after the heal: that moves nothing of the
+ * owner's. */
+static unsigned gives_sets(const struct fo_daemon *dm, const char *rsc)
 {
 	enum hb_rsc r = HB_RSC_ALL;
 
 	hb_rsc_parse(rsc, &r);
-	return dm->owner ? (r & HB_RSC_FOREIGN) != 0 : (r & HB_RSC_LOCAL) != 0;
+	return peer_sets(r) & dm->sets;
 }
 
 static void on_ask(struct fo_daemon *dm, const struct hb_msg *m)
@@ -190,7 +212,7 @@ static void on_ask(struct fo_daemon *dm, const struct hb_msg *m)
 	if (strcmp(info, "me") == 0 && dm->sb == FO_SB_NOT && fo_role_stable(dm)) {
 		fo_log("%s wants to go standby [%s]", peer, rsc);
 		snprintf(dm->sb_rsc, sizeof(dm->sb_rsc), "%s", rsc);
-		dm->sb_ours = gives_ours(dm, rsc);
+		dm->sb_set = gives_sets(dm, rsc);
 		set_sb(dm, FO_SB_OTHER);
 		fo_role_send_ask(dm, "other");
 	} else if (strcmp(info, "me") == 0) {
@@ -198,17 +220,18 @@ static void on_ask(struct fo_daemon *dm, const struct hb_msg *m)
 	} else if (strcmp(info, "other") == 0 && dm->sb == FO_SB_ME) {
 		fo_log("standby: %s can take our %s resources", peer, dm->sb_rsc);
 		set_sb(dm, FO_SB_GIVING);
-		fo_role_send_report(dm, HB_RSC_NONE, false, "standby");
-		if (dm->holds)
-			fo_rsc_stop_all(dm);
+		fo_role_send_report(dm, (enum hb_rsc)(fo_role_rsc(dm) & ~rsc_of(dm, dm->sb_set)),
+				    false, "standby");
+		if (dm->held & dm->sb_set)
+			fo_rsc_stop(dm, dm->held & dm->sb_set);
 		else
 			fo_role_rsc_done(dm, false);
 	} else if (strcmp(info, "done") == 0 && dm->sb == FO_SB_OTHER) {
 		fo_log("standby: acquire [%s] resources from %s%s", dm->sb_rsc, peer,
-		       dm->sb_ours ? "" : " (its own groups: none of ours)");
+		       dm->sb_set ? "" : " (groups it does not have: nothing to take)");
 		set_sb(dm, FO_SB_TAKING);
-		if (dm->sb_ours && !dm->holds) {
-			fo_rsc_start_all(dm);
+		if (dm->sb_set & ~dm->held) {
+			fo_rsc_start(dm, dm->sb_set & ~dm->held);
 			fo_role_report(dm, false, NULL);
 		} else {
 			fo_role_rsc_done(dm, true);
@@ -242,23 +265,26 @@ static int group_of(const struct fo_daemon *dm, const struct hb_msg *m)
 	return -1;
 }
 
-/* rc.d/ip-request: give the group up if we have it, then answer. */
+/* rc.d/ip-request: give the group up if we have it, then answer.  Its
+ * set goes as a unit. */
 static void on_ipreq(struct fo_daemon *dm, const struct hb_msg *m)
 {
 	int g = group_of(dm, m);
+	unsigned set;
 
 	if (g < 0) {
 		fo_log("WARN: ip-request from %s for a group we do not have", dm->peer.name);
 		return;
 	}
-	if (!dm->holds && !dm->rsc_pid) {
+	set = fo_group_set(dm, (unsigned)g);
+	if (!(dm->held & set) && !dm->rsc_pid) {
 		send_ipresp(dm, (unsigned)g, false);
 		return;
 	}
 	fo_log("giving up %s to %s (ip-request)", dm->cfg.hr.g[g].key, dm->peer.name);
 	dm->ipresp_owed |= 1u << g;
 	if (!dm->rsc_pid)
-		fo_rsc_stop_all(dm);
+		fo_rsc_stop(dm, set);
 }
 
 /* rc.d/ip-request-resp: the group is ours to take once all are. */
@@ -272,12 +298,12 @@ static void on_ipresp(struct fo_daemon *dm, const struct hb_msg *m)
 		return;
 	fo_log("received ip-request-resp %s OK", dm->cfg.hr.g[g].key);
 	dm->ipreq_got |= 1u << g;
-	if (dm->ipreq_got != (1u << dm->cfg.hr.ngroups) - 1)
+	if ((dm->ipreq_got & dm->ipreq_want) != dm->ipreq_want)
 		return;
 	dm->ipreq = false;
-	if (!dm->holds && !dm->rsc_pid && !dm->stopping) {
+	if (!(dm->held & FO_SET_MINE) && !dm->rsc_pid && !dm->stopping) {
 		fo_log("acquiring resources (peer gave them up)");
-		fo_rsc_start_all(dm);
+		fo_rsc_start(dm, FO_SET_MINE);
 	}
 }
 
@@ -314,13 +340,20 @@ void fo_role_rsc_done(struct fo_daemon *dm, bool start)
 		set_sb(dm, FO_SB_NOT);
 		fo_role_report(dm, true, NULL);
 	}
-	if (!start && dm->ipresp_owed && !dm->holds) {
+	if (!start && dm->ipresp_owed) {
+		for (unsigned g = 0; g < dm->cfg.hr.ngroups; g++)
+			if ((dm->ipresp_owed & (1u << g)) && !(dm->held & fo_group_set(dm, g))) {
+				send_ipresp(dm, g, true);
+				dm->ipresp_owed &= ~(1u << g);
+			}
+	} else if (start && dm->ipresp_owed) {
+		unsigned set = 0;	/* asked for them while they were going up */
+
 		for (unsigned g = 0; g < dm->cfg.hr.ngroups; g++)
 			if (dm->ipresp_owed & (1u << g))
-				send_ipresp(dm, g, true);
-		dm->ipresp_owed = 0;
-	} else if (start && dm->ipresp_owed && dm->holds) {
-		fo_rsc_stop_all(dm);	/* asked for them while they were going up */
+				set |= fo_group_set(dm, g);
+		if (dm->held & set)
+			fo_rsc_stop(dm, dm->held & set);
 	}
 	fo_role_report(dm, false, NULL);
 }

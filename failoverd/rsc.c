@@ -1,5 +1,5 @@
-/* The haresources groups as one unit: started in file order, stopped in
- * reverse.  IP resources through vip.c, then announced (vip.c) from the
+/* The haresources groups of a set (daemon.h: ours, the peer's) as one
+ * unit: started in file order, stopped in reverse.  IP resources through vip.c, then announced (vip.c) from the
  * loop, so heartbeats keep going; ldirectord::FILE as `xlvs-healthd FILE
  * start|stop`; any other NAME as CONFDIR/resource.d/NAME (heartbeat's
  * /etc/ha.d/resource.d) or /etc/init.d/NAME with its arguments and
@@ -10,7 +10,9 @@
  *
  * As heartbeat's ResourceManager (acquireresourcegroup): a resource that
  * fails to start makes us give the whole set up ("CRIT: Giving up
- * resources due to failure of X"), the VIP included, in reverse order;
+ * resources due to failure of X"), the VIP included, in reverse order
+ * (ResourceManager gives up the group; its hb_standby then hands over
+ * the set);
  * a stop that fails is retried (HA_STOPRETRYMAX 10, 1 s apart). */
 #include <errno.h>
 #include <event2/event.h>
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -194,21 +197,31 @@ static bool stop_one(const struct fo_daemon *dm, unsigned g, unsigned i, int fd)
 	return false;
 }
 
-/* Everything up to (g, i) exclusive of nothing: stopped in reverse. */
-static bool stop_from(const struct fo_daemon *dm, unsigned g0, unsigned i0, int fd)
+unsigned fo_group_set(const struct fo_daemon *dm, unsigned g)
+{
+	return strcasecmp(dm->cfg.hr.g[g].node, dm->self) == 0 ? FO_SET_MINE : FO_SET_THEIRS;
+}
+
+/* The set's resources up to (g0, i0), that one included, stopped in
+ * reverse. */
+static bool stop_from(const struct fo_daemon *dm, unsigned set, unsigned g0, unsigned i0, int fd)
 {
 	const struct fo_haresources *hr = &dm->cfg.hr;
 	bool ok = true;
 
-	for (unsigned g = g0 + 1; g-- > 0;)
+	for (unsigned g = g0 + 1; g-- > 0;) {
+		if (!(fo_group_set(dm, g) & set))
+			continue;
 		for (unsigned i = (g == g0 ? i0 + 1 : hr->g[g].nrsc); i-- > 0;)
 			ok &= stop_one(dm, g, i, fd);
+	}
 	return ok;
 }
 
-/* Every resource in haresources order, or stopped in reverse: 0, 1 if a
- * start failed (all given up), 2 if a stop failed. */
-static int rsc_seq(const struct fo_daemon *dm, bool start, int fd)
+/* Every resource of the set in haresources order, or stopped in
+ * reverse: 0, 1 if a start failed (the set given up), 2 if a stop
+ * failed. */
+static int rsc_seq(const struct fo_daemon *dm, bool start, unsigned set, int fd)
 {
 	const struct fo_haresources *hr = &dm->cfg.hr;
 	char d[FO_PATHLEN + 80];
@@ -216,9 +229,11 @@ static int rsc_seq(const struct fo_daemon *dm, bool start, int fd)
 	if (!start) {
 		if (!hr->ngroups)
 			return 0;
-		return stop_from(dm, hr->ngroups - 1, hr->g[hr->ngroups - 1].nrsc - 1, fd) ? 0 : 2;
+		return stop_from(dm, set, hr->ngroups - 1, hr->g[hr->ngroups - 1].nrsc - 1, fd) ? 0 : 2;
 	}
-	for (unsigned g = 0; g < hr->ngroups; g++)
+	for (unsigned g = 0; g < hr->ngroups; g++) {
+		if (!(fo_group_set(dm, g) & set))
+			continue;
 		for (unsigned i = 0; i < hr->g[g].nrsc; i++) {
 			report(fd, g, i, FO_RS_STARTING);
 			if (rsc_op(dm, &hr->g[g].rsc[i], true) == 0) {
@@ -229,10 +244,11 @@ static int rsc_seq(const struct fo_daemon *dm, bool start, int fd)
 			fo_rsc_describe(&hr->g[g].rsc[i], d, sizeof(d));
 			fo_log("CRIT: Giving up resources due to failure of %s", d);
 			/* the failed one too: a half-started script may need it */
-			stop_from(dm, g, i, fd);
+			stop_from(dm, set, g, i, fd);
 			report(fd, g, i, FO_RS_FAILED);
 			return 1;
 		}
+	}
 	return 0;
 }
 
@@ -244,10 +260,10 @@ static void on_garp(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
-	if (!dm->holds || dm->rsc_pid)
+	if (!dm->held || dm->rsc_pid)
 		return;
 	for (unsigned g = 0; g < hr->ngroups; g++)
-		for (unsigned i = 0; i < hr->g[g].nrsc; i++) {
+		for (unsigned i = 0; i < hr->g[g].nrsc && (fo_group_set(dm, g) & dm->held); i++) {
 			const struct fo_rsc *r = &hr->g[g].rsc[i];
 			unsigned *sent = &dm->run.garp_sent[g][i];
 			long half = r->arp_interval_ms / 2;
@@ -279,12 +295,16 @@ static void on_garp(evutil_socket_t fd, short ev, void *arg)
 	}
 }
 
-/* Always re-announced: a neighbour may still point at the peer. */
-static void garp_begin(struct fo_daemon *dm)
+/* Always re-announced: a neighbour may still point at the peer.  The
+ * set just taken from its first frame; another set's announcement, if
+ * under way, goes on from where it was. */
+static void garp_begin(struct fo_daemon *dm, unsigned set)
 {
 	if (!dm->garp_timer)
 		dm->garp_timer = evtimer_new(dm->base, on_garp, dm);
-	memset(dm->run.garp_sent, 0, sizeof(dm->run.garp_sent));
+	for (unsigned g = 0; g < dm->cfg.hr.ngroups; g++)
+		if (fo_group_set(dm, g) & set)
+			memset(dm->run.garp_sent[g], 0, sizeof(dm->run.garp_sent[g]));
 	dm->run.garp_start_ms = fo_now_ms();
 	if (dm->garp_timer)
 		on_garp(-1, 0, dm);
@@ -309,13 +329,13 @@ static void rsc_failed(struct fo_daemon *dm)
 	       dm->run.failed_rsc, dm->run.failures, wait);
 }
 
-static void rsc_done(struct fo_daemon *dm, bool start, int code)
+static void rsc_done(struct fo_daemon *dm, bool start, unsigned set, int code)
 {
 	if (!start || code == 1) {
 		/* A stop that failed leaves something up: we keep saying we
 		 * hold it, so the peer does not put the address on both. */
 		if (code != 2)
-			dm->holds = false;
+			dm->held &= ~set;
 		if (start)
 			rsc_failed(dm);
 		fo_run_mark(dm);
@@ -326,7 +346,7 @@ static void rsc_done(struct fo_daemon *dm, bool start, int code)
 		fo_log("resources started after %u failure(s)", dm->run.failures);
 	dm->run.failures = 0;
 	fo_run_mark(dm);
-	garp_begin(dm);
+	garp_begin(dm, set);
 	fo_role_rsc_done(dm, start);
 }
 
@@ -348,7 +368,7 @@ static void reap(struct fo_daemon *dm, int st)
 		close(dm->run.rsc_fd);
 	dm->run.rsc_fd = -1;
 	dm->rsc_pid = 0;
-	rsc_done(dm, dm->rsc_starting, code);
+	rsc_done(dm, dm->rsc_starting, dm->rsc_set, code);
 }
 
 static void on_rsc_poll(evutil_socket_t fd, short ev, void *arg)
@@ -372,7 +392,7 @@ static void on_rsc_poll(evutil_socket_t fd, short ev, void *arg)
 }
 
 /* The sequence in a child; in-process if there can be none. */
-static void rsc_spawn(struct fo_daemon *dm, bool start)
+static void rsc_spawn(struct fo_daemon *dm, bool start, unsigned set)
 {
 	struct timeval tv = { 0, FO_RSC_POLL_MS * 1000 };
 	int p[2] = { -1, -1 };
@@ -393,7 +413,7 @@ static void rsc_spawn(struct fo_daemon *dm, bool start)
 		signal(SIGHUP, SIG_DFL);
 		close(p[0]);
 		fcntl(p[1], F_SETFL, 0);
-		_exit(rsc_seq(dm, start, p[1]));
+		_exit(rsc_seq(dm, start, set, p[1]));
 	}
 	if (p[1] >= 0)
 		close(p[1]);
@@ -401,29 +421,32 @@ static void rsc_spawn(struct fo_daemon *dm, bool start)
 		if (p[0] >= 0)
 			close(p[0]);
 		dm->run.rsc_fd = -1;
-		rsc_done(dm, start, rsc_seq(dm, start, -1));
+		dm->rsc_set = set;
+		rsc_done(dm, start, set, rsc_seq(dm, start, set, -1));
 		return;
 	}
 	dm->run.rsc_fd = p[0];
 	dm->rsc_pid = pid;
 	dm->rsc_starting = start;
+	dm->rsc_set = set;
 	fo_run_mark(dm);
 	event_add(dm->rsc_timer, &tv);
 }
 
-void fo_rsc_start_all(struct fo_daemon *dm)
+void fo_rsc_start(struct fo_daemon *dm, unsigned set)
 {
-	dm->holds = true;
-	rsc_spawn(dm, true);
+	dm->held |= set;
+	rsc_spawn(dm, true, set);
 }
 
-/* holds stays true until the child is done: the peer takes them only
- * once our report says they are down. */
-void fo_rsc_stop_all(struct fo_daemon *dm)
+/* The set stays in held until the child is done: the peer takes it only
+ * once our report says it is down.  A set still held keeps its
+ * announcement going. */
+void fo_rsc_stop(struct fo_daemon *dm, unsigned set)
 {
-	if (dm->garp_timer)
+	if (dm->garp_timer && !(dm->held & ~set))
 		event_del(dm->garp_timer);
-	rsc_spawn(dm, false);
+	rsc_spawn(dm, false, set);
 }
 
 void fo_rsc_stop_now(struct fo_daemon *dm)
@@ -441,13 +464,13 @@ void fo_rsc_stop_now(struct fo_daemon *dm)
 		dm->run.rsc_fd = -1;
 		dm->rsc_pid = 0;
 		if (!dm->rsc_starting || (WIFEXITED(st) && WEXITSTATUS(st) == 1))
-			dm->holds = false;
+			dm->held &= ~dm->rsc_set;
 	}
-	if (dm->holds) {
+	if (dm->held) {
 		fo_log("info: stop: releasing resources");
-		rsc_seq(dm, false, -1);
+		rsc_seq(dm, false, dm->held, -1);
 	}
-	dm->holds = false;
+	dm->held = 0;
 	if (dm->rsc_timer)
 		event_free(dm->rsc_timer);
 	dm->rsc_timer = NULL;

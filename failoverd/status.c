@@ -19,7 +19,7 @@ const char *fo_run_role(const struct fo_daemon *dm)
 		return "stopping";
 	if (dm->rsc_pid)
 		return dm->rsc_starting ? "acquiring" : "releasing";
-	if (dm->holds)
+	if (dm->held)
 		return "active";
 	if (dm->run.failures)
 		return "failed";
@@ -85,7 +85,7 @@ void fo_status_text(const struct fo_daemon *dm, char *buf, size_t cap)
 	else
 		n = add(buf, cap, n, "peer %s: %s, status %s, %s%s, last heartbeat %ld ms ago\n",
 			p->name, p->dead ? "dead" : "alive", p->status,
-			p->holds ? "holds the resources" : "holds nothing",
+			p->held & dm->sets ? "holds the resources" : "holds nothing",
 			!p->known ? " (not reported yet)" : p->stable ? "" : " (in transition)",
 			(long)(now - p->last_ms));
 }

@@ -163,18 +163,27 @@ fo_hb_kill9() {
 	return 0
 }
 
+# fo_up_vip HOST: has the VIP on a link that is up (a downed link's
+# address answers nothing).
+fo_up_vip() {
+	[ "$(xl_in "$1" cat /sys/class/net/eth0/operstate 2>/dev/null)" = up ] && fo_has_vip "$1"
+}
+
 # fo_both_sampler OUT SECONDS: every 100 ms, one line "TIME ha1 ha2" with
-# yes/no for "has the VIP on a link that is up" (a downed link's address
-# answers nothing); for the never-on-both checks.
+# yes/no for fo_up_vip; for the never-on-both checks.  ha1 is read before
+# and after ha2 and is "yes" only if both say so: the reads are some
+# 100 ms apart on a busy machine, and a hand-over between them (ha1
+# releasing, then ha2 taking, or back) must not look like an overlap; an
+# overlap lasting the whole round still shows.
 fo_both_sampler() {
-	local end=$((SECONDS + $2)) h s
+	local end=$((SECONDS + $2)) s a b c
 	while ((SECONDS < end)); do
 		s=${EPOCHREALTIME/./}
-		for h in ha1 ha2; do
-			if [ "$(xl_in "$h" cat /sys/class/net/eth0/operstate 2>/dev/null)" = up ] &&
-				fo_has_vip "$h"; then s+=" yes"; else s+=" no"; fi
-		done
-		echo "$s"
+		fo_up_vip ha1 && a=yes || a=no
+		fo_up_vip ha2 && b=yes || b=no
+		fo_up_vip ha1 && c=yes || c=no
+		[ $a = yes ] && [ $c = yes ] || a=no
+		echo "$s $a $b"
 		sleep 0.1
 	done >"$1"
 }

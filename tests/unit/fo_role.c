@@ -116,6 +116,32 @@ static void legacy(void **s)
 	}
 }
 
+/* What our reports say we hold, in heartbeat's terms (hb_resource.c
+ * rsc_msg): our own groups are local, the peer's foreign; holding the
+ * peer's with none of our own is "all", as a heartbeat that took them
+ * over says. */
+static void reports(void **s)
+{
+	static struct fo_daemon dm;
+	static const struct { unsigned sets, held; enum hb_rsc want; } c[] = {
+		{ FO_SET_MINE, 0, HB_RSC_NONE },
+		{ FO_SET_MINE, FO_SET_MINE, HB_RSC_LOCAL },
+		{ FO_SET_THEIRS, 0, HB_RSC_NONE },
+		{ FO_SET_THEIRS, FO_SET_THEIRS, HB_RSC_ALL },
+		{ FO_SET_BOTH, 0, HB_RSC_NONE },
+		{ FO_SET_BOTH, FO_SET_MINE, HB_RSC_LOCAL },
+		{ FO_SET_BOTH, FO_SET_THEIRS, HB_RSC_FOREIGN },
+		{ FO_SET_BOTH, FO_SET_BOTH, HB_RSC_ALL },
+	};
+
+	(void)s;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		dm.sets = c[i].sets;
+		dm.held = c[i].held;
+		assert_int_equal(fo_role_rsc(&dm), c[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -125,6 +151,7 @@ int main(void)
 		cmocka_unit_test(unknown_peer_waits),
 		cmocka_unit_test(failed_owner),
 		cmocka_unit_test(legacy),
+		cmocka_unit_test(reports),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);
 }
