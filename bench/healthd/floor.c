@@ -8,9 +8,13 @@
  * by a reset (SO_LINGER 0), as xlvs-healthd closes its checks; one that
  * has not answered in 3 s is closed.  No configuration, no state machine,
  * no timers but the tick, no allocation per check: one epoll_wait a tick.
+ * With -r PATH (an http negotiate's floor): once connected it writes
+ * "GET PATH HTTP/1.0" with a Host header, reads the answer to its end (the
+ * server closes, HTTP/1.0) and closes, as xlvs-healthd's http check does;
+ * the answer is not parsed.
  * Runs until SIGTERM or SIGINT.
  *
- * floor -b 10.201.0.0 -n 5000 [-p 80] [-i 1000] [-t 5] */
+ * floor -b 10.201.0.0 -n 5000 [-p 80] [-i 1000] [-t 5] [-r /index.html] */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -27,6 +31,7 @@
 
 struct fl_srv {
 	int fd;                 /* -1 when idle */
+	bool sent;              /* -r: the request is written */
 	uint64_t next_us;       /* next check's due time */
 	uint64_t started_us;
 };
@@ -56,6 +61,32 @@ static void fl_close(int ep, struct fl_srv *s, bool reset)
 	epoll_ctl(ep, EPOLL_CTL_DEL, s->fd, NULL);
 	close(s->fd);
 	s->fd = -1;
+	s->sent = false;
+}
+
+/* -r: the request out, then wait for the answer. */
+static void fl_send(int ep, struct fl_srv *s, uint32_t idx, const char *req)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = idx };
+
+	if (write(s->fd, req, strlen(req)) < 0) {
+		fl_close(ep, s, false);
+		return;
+	}
+	s->sent = true;
+	epoll_ctl(ep, EPOLL_CTL_MOD, s->fd, &ev);
+}
+
+/* The answer read to its end, then closed. */
+static void fl_read(int ep, struct fl_srv *s)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(s->fd, buf, sizeof(buf))) > 0)
+		;
+	if (n == 0 || errno != EAGAIN)
+		fl_close(ep, s, false);
 }
 
 static void fl_start(int ep, struct fl_srv *s, uint32_t idx, uint32_t base,
@@ -86,9 +117,11 @@ int main(int argc, char **argv)
 	struct fl_srv *srv;
 	uint64_t t0;
 	uint32_t cur = 0;
+	static char reqbuf[512];
+	const char *req = NULL;
 	int opt, ep;
 
-	while ((opt = getopt(argc, argv, "b:n:p:i:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "b:n:p:i:t:r:")) != -1) {
 		switch (opt) {
 		case 'b': if (inet_pton(AF_INET, optarg, &a) != 1) return 2;
 			  base = ntohl(a.s_addr); break;
@@ -96,11 +129,14 @@ int main(int argc, char **argv)
 		case 'p': port = (uint16_t)atoi(optarg); break;
 		case 'i': interval_ms = (uint32_t)atoi(optarg); break;
 		case 't': tick_ms = (uint32_t)atoi(optarg); break;
+		case 'r': snprintf(reqbuf, sizeof(reqbuf),
+				   "GET %s HTTP/1.0\r\nHost: floor\r\n\r\n", optarg);
+			  req = reqbuf; break;
 		default: return 2;
 		}
 	}
 	if (!n || !base || !interval_ms || !tick_ms) {
-		fprintf(stderr, "usage: floor -b BASE -n N [-p PORT] [-i MS] [-t MS]\n");
+		fprintf(stderr, "usage: floor -b BASE -n N [-p PORT] [-i MS] [-t MS] [-r PATH]\n");
 		return 2;
 	}
 	signal(SIGTERM, fl_on_signal);
@@ -123,8 +159,16 @@ int main(int argc, char **argv)
 			int err = 0;
 			socklen_t len = sizeof(err);
 
+			if (req && s->sent) {
+				fl_read(ep, s);
+				continue;
+			}
 			getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-			fl_close(ep, s, !err);
+			if (!req || err) {
+				fl_close(ep, s, !err && !req);
+				continue;
+			}
+			fl_send(ep, s, evs[i].data.u32, req);
 		}
 		/* The phases go round in index order: the next due is cur. */
 		now = fl_now_us();

@@ -13,10 +13,11 @@ tsv=$1 md=$2
 	echo "  failurecount=1, quiescent=no; N real servers, a virtual per 1,000 (listeners in a namespace);"
 	echo "  ldirectord runs against bench/healthd/fake-ipvsadm (no ip_vs in this kernel); its"
 	echo "  checking loop is real. \"-\": not reached within the run's bound."
-	echo "- floor: bench/healthd/floor, the least a connect checker can do (socket, connect,"
-	echo "  epoll, SO_ERROR, close by reset; no table): on loopback both ends' TCP work is"
-	echo "  done in the connecting process's system calls, so this is what the kernel alone"
-	echo "  charges a checker here, the real servers' side included."
+	echo "- floor: bench/healthd/floor, the least a checker can do (connect: socket, connect,"
+	echo "  epoll, SO_ERROR, close by reset; negotiate: the same, then an HTTP/1.0 GET written"
+	echo "  and its answer read to the server's close, unparsed; no table): on loopback both"
+	echo "  ends' TCP work is done in the checker's own system calls, so this is what the"
+	echo "  kernel alone charges a checker here, the real servers' side included."
 	echo
 	awk -F'\t' '
 	function med(key,   n, i, j, t, a) {
@@ -26,6 +27,7 @@ tsv=$1 md=$2
 		return a[int((n + 1) / 2)]
 	}
 	function yes(c) { return c ? "met" : "**missed**" }
+	function times(x) { return x < 10 ? sprintf("%.1fx", x) : sprintf("%.0fx", x) }
 	/^#/ || $1 == "rep" { next }
 	$3 ~ /^detect_/ { det[$2 "|" $3 "|" $4 "|" $5] = det[$2 "|" $3 "|" $4 "|" $5] " " $6; dsys[$2] = 1; dmode[$3] = 1
 			  if (!($4 in dcnt)) { dcnt[$4] = 1; dorder[++nd] = $4 }; next }
@@ -58,8 +60,8 @@ tsv=$1 md=$2
 			hc = med(h "|cpu_s_per_min"); lc = med(l "|cpu_s_per_min"); hr = med(h "|checks_per_s"); lr = med(l "|checks_per_s")
 			fc = med(f "|cpu_s_per_min"); fr = med(f "|checks_per_s")
 			hs = med(h "|start"); ls = med(l "|start")
-			r1 = (hc + 0 > 0 && hr + 0 > 0 && lr + 0 > 0 && lc != "-") ? sprintf("%.0fx", (lc / lr) / (hc / hr)) : "-"
-			r2 = (hs + 0 > 0 && ls != "-") ? sprintf("%.0fx", ls / hs) : "-"
+			r1 = (hc + 0 > 0 && hr + 0 > 0 && lr + 0 > 0 && lc != "-") ? times((lc / lr) / (hc / hr)) : "-"
+			r2 = (hs + 0 > 0 && ls != "-") ? times(ls / hs) : "-"
 			r3 = (hc + 0 > 0 && hr + 0 > 0 && fc + 0 > 0 && fr + 0 > 0) ? sprintf("%.2fx", (hc / hr) / (fc / fr)) : "-"
 			printf "| %s | %d | %s | %s | %s |\n", cks[c], order[i], r1, r2, r3
 		}
@@ -96,4 +98,8 @@ tsv=$1 md=$2
 			printf "- every dead server detected within 1 x 1 + 3 + 0.5 = 4.5 s (%d at once, %s: %d/%d, max %s s): %s\n", dorder[q], substr(dm[m], 8), dgot[key], dn[key], dmax[key], \
 				yes(dgot[key] == dn[key] && dmax[key] + 0 <= 4.5) }
 	}' "$tsv"
+	# Notes written by hand about a run (what the machine was doing, what
+	# the figures mean) go after the generated tables.
+	notes=$(dirname "$md")/healthd-notes.md
+	if [ -f "$notes" ]; then echo; cat "$notes"; fi
 } >"$md"
